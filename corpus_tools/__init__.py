@@ -1,0 +1,58 @@
+"""corpus_tools: measure templates, slogans, boilerplate and copying in Chinese report corpora.
+
+>>> import corpus_tools as ct
+>>> docs = ct.load_corpus("data/raw").documents          # doctest: +SKIP
+
+Public names are imported on first use, so ``import corpus_tools`` stays fast and loads
+neither jieba nor scikit-learn until a capability needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # errors
+    "CorpusToolsError": "errors",
+    "InvalidParameterError": "errors",
+    "InputReadError": "errors",
+    "NoDocumentsError": "errors",
+    "IndexFormatError": "errors",
+    "NotFittedError": "errors",
+    "OutputError": "errors",
+    # io
+    "load_corpus": "io",
+    "load_texts": "io",
+    "LoadResult": "io",
+    "write_table": "io",
+    "atomic_write": "io",
+    # normalisation
+    "normalize": "normalize",
+    "fold": "normalize",
+    "Normalized": "normalize",
+    "NormalizeConfig": "normalize",
+    # structure
+    "parse_sections": "structure",
+    "sections": "structure",
+    "find_title": "structure",
+    "inspect": "structure",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corpus_tools' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"corpus_tools.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

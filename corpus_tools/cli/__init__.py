@@ -1,0 +1,79 @@
+"""The ``corpus-tools`` command: a thin layer over the library.
+
+Subcommands live one per module in this package and are imported only when used, so
+``corpus-tools inspect`` does not pay for scikit-learn or gensim.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from corpus_tools.cli._common import ExitCode
+
+#: command name -> (module in corpus_tools.cli, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "inspect": ("inspect", "command", "List documents: title, size, paragraphs, sections."),
+    "segment": ("segment", "command", "Cut documents into tokens, slogans and placeholders kept whole."),
+    "slogans": ("slogans", "command", "Mine numeric slogans (三会一课, 一征三议两公开) and quoted formulas."),
+    "boilerplate": ("boilerplate", "command", "Find watermarks and passages repeated across documents."),
+    "placeholders": ("placeholders", "command", "Find unfilled template placeholders (XX社区, X个) and template sections."),
+    "dedup": ("dedup", "dedup_command", "Find duplicate, near-duplicate and contained documents."),
+    "index": ("dedup", "index_group", "Build or extend a persistent index for 'flag'."),
+    "flag": ("dedup", "flag_command", "Flag submissions that copy documents already held."),
+    "keywords": ("keywords", "command", "Write keyword frequency tables (by year, region, type)."),
+    "topics": ("topics", "command", "Cluster documents by topic."),
+    "report": ("report", "command", "Write one self-contained HTML report."),
+}
+
+
+def _available(name: str) -> bool:
+    module = COMMANDS[name][0]
+    return importlib.util.find_spec(f"corpus_tools.cli.{module}") is not None
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _available(cmd_name):
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        mod = importlib.import_module(f"corpus_tools.cli.{module}")
+        cmd: click.Command = getattr(mod, attr)
+        return cmd
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="corpus-tools")
+def cli() -> None:
+    """Measure templates, slogans, boilerplate and copying in Chinese report corpora.
+
+    Exit status: 0 done, 1 'flag' flagged a submission, 2 usage error, 3 done but some
+    inputs could not be read, 4 nothing could be done.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the console script."""
+    try:
+        return cli.main(args=argv, prog_name="corpus-tools", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        click.echo("corpus-tools: interrupted; outputs already written are intact", err=True)
+        sys.exit(130)
+
+
+__all__ = ["COMMANDS", "ExitCode", "cli", "main"]

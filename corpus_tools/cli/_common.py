@@ -1,0 +1,226 @@
+"""What every command shares: input options, loading with error reporting, output formats.
+
+A command module defines one click command (or group) and uses:
+
+* ``@input_options`` for ``PATH...``, ``--split``, ``--id-field``, ``--text-field``;
+* ``@format_option(default_json=...)`` for ``--format``;
+* ``load_inputs(ctx_state)`` which loads, names every bad input on stderr and returns the
+  corpus; it exits 4 when nothing was readable;
+* ``emit(data, fmt, table=...)`` to print the result;
+* ``finish(state)`` as the last call, which exits 3 when some inputs were unreadable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from corpus_tools.errors import CorpusToolsError
+from corpus_tools.io import load_corpus
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of ../shared/CLI.md."""
+
+    OK = 0
+    FLAGGED = 1
+    USAGE = 2
+    PARTIAL = 3
+    NOTHING = 4
+
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+@dataclass
+class RunState:
+    """What a command learnt while loading: how many inputs failed."""
+
+    errors: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def input_options(func: F) -> F:
+    """``PATH...`` plus ``--split``, ``--id-field``, ``--text-field``."""
+    func = click.option(
+        "--text-field", default="text", show_default=True,
+        help="Field holding the text in .jsonl/.csv/.parquet records.",
+    )(func)
+    func = click.option(
+        "--id-field", default="id", show_default=True,
+        help="Field holding the document id in .jsonl/.csv/.parquet records.",
+    )(func)
+    func = click.option(
+        "--split", type=click.Choice(["lines"]), default=None,
+        help="'lines': one document per non-empty line of plain-text files (doc_id PATH:LINE).",
+    )(func)
+    func = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))(func)
+    return func
+
+
+def format_option(*, formats: Sequence[str] = FORMATS) -> Callable[[F], F]:
+    """``--format``: ``table`` on a terminal, ``json`` when piped, unless given."""
+
+    def deco(func: F) -> F:
+        return click.option(
+            "--format", "fmt", type=click.Choice(list(formats)), default=None,
+            help="Output format (default: table on a terminal, json when piped).",
+        )(func)
+
+    return deco
+
+
+def resolve_format(fmt: str | None) -> str:
+    if fmt is not None:
+        return fmt
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def load_inputs(
+    paths: Sequence[str],
+    state: RunState,
+    *,
+    split: str | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+    allow_empty: bool = False,
+) -> pd.DataFrame:
+    """Load the inputs, naming each unreadable one on stderr; exit 4 if none is readable."""
+    try:
+        result = load_corpus(
+            list(paths), split=split, id_field=id_field, text_field=text_field, progress=None
+        )
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    for path, reason in result.errors.itertuples(index=False):
+        click.echo(f"corpus-tools: skipped {path}: {reason}", err=True)
+    state.errors += len(result.errors)
+    if result.documents.empty and not allow_empty:
+        fail("no readable document in the inputs; readable kinds: .txt .md .docx .jsonl "
+             ".jsonl.gz .csv .parquet", ExitCode.NOTHING)
+    return result.documents
+
+
+def fail(message: str, code: ExitCode) -> Any:
+    """Print ``message`` on stderr and exit with ``code``."""
+    click.echo(f"corpus-tools: error: {message}", err=True)
+    sys.exit(int(code))
+
+
+def finish(state: RunState, code: ExitCode = ExitCode.OK) -> None:
+    """Exit 3 when inputs were skipped (unless a stronger code is due), else ``code``."""
+    if state.errors and code == ExitCode.OK:
+        click.echo(f"corpus-tools: {state.errors} input(s) could not be read (see above)", err=True)
+        sys.exit(int(ExitCode.PARTIAL))
+    sys.exit(int(code))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return [_jsonable(r) for r in value.to_dict("records")]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return _jsonable(value.tolist())
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+def dumps(data: Any) -> str:
+    """Deterministic JSON (keys in the order given, UTF-8 characters kept)."""
+    return json.dumps(_jsonable(data), ensure_ascii=False, indent=2)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    out, w = [], 0
+    for ch in text:
+        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if w + cw > width - 1 and w + cw > width:
+            out.append("…")
+            break
+        out.append(ch)
+        w += cw
+    return "".join(out)
+
+
+def render_table(frame: pd.DataFrame, *, max_width: int = 48) -> str:
+    """An aligned table for a person; wide characters count as two columns."""
+    if frame.empty:
+        return "(nothing)"
+    cols = [str(c) for c in frame.columns]
+    rows = [
+        [_clip(_cell(v).replace("\n", " "), max_width) for v in row]
+        for row in frame.itertuples(index=False)
+    ]
+    widths = [
+        max(display_width(c), *(display_width(r[i]) for r in rows)) for i, c in enumerate(cols)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(cols), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def emit(
+    data: Any,
+    fmt: str,
+    *,
+    table: pd.DataFrame | None = None,
+    rows: pd.DataFrame | None = None,
+) -> None:
+    """Print ``data`` as JSON (``json``), ``rows`` as JSON lines/CSV, ``table`` for a person.
+
+    ``rows`` defaults to ``table``; ``table`` defaults to ``rows``.
+    """
+    rows = table if rows is None else rows
+    table = rows if table is None else table
+    if fmt == "json":
+        click.echo(dumps(data))
+    elif fmt == "jsonl":
+        frame = rows if rows is not None else pd.DataFrame(_jsonable(data))
+        for rec in frame.to_dict("records"):
+            click.echo(json.dumps(_jsonable(rec), ensure_ascii=False))
+    elif fmt == "csv":
+        frame = rows if rows is not None else pd.DataFrame(_jsonable(data))
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        frame = table if table is not None else pd.DataFrame(_jsonable(data))
+        click.echo(render_table(frame))

@@ -1,0 +1,142 @@
+"""The toolkit's exceptions and the argument checks every public function uses.
+
+Every error raised on purpose derives from :class:`CorpusToolsError` and also from the
+built-in it stands for (``ValueError``, ``TypeError``, ``OSError``), so callers can catch
+either. Messages follow one format, the one scikit-learn uses::
+
+    The 'threshold' parameter of find_near_duplicates must be a float in [0, 1]. Got 1.5 instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+class CorpusToolsError(Exception):
+    """Base class of every error the toolkit raises on purpose."""
+
+
+class InvalidParameterError(CorpusToolsError, ValueError):
+    """An argument of a public function has a wrong value or type."""
+
+
+class InputReadError(CorpusToolsError, OSError):
+    """An input file could not be read; ``path`` and ``reason`` say which and why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class NoDocumentsError(CorpusToolsError, ValueError):
+    """Nothing readable was found in the inputs."""
+
+
+class IndexFormatError(CorpusToolsError, ValueError):
+    """A persistent index is corrupt, truncated or of another format version."""
+
+
+class NotFittedError(CorpusToolsError, ValueError, AttributeError):
+    """An estimator-like object was used before it was fitted."""
+
+
+class OutputError(CorpusToolsError, OSError):
+    """An output file could not be written."""
+
+
+def _fmt(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def param_error(name: str, func: str, allowed: str, got: Any) -> InvalidParameterError:
+    """Build the one message format for a bad argument."""
+    return InvalidParameterError(
+        f"The {name!r} parameter of {func} must be {allowed}. Got {_fmt(got)} instead."
+    )
+
+
+def check_number(
+    value: Any,
+    name: str,
+    func: str,
+    *,
+    kind: type = float,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Any:
+    """Check that ``value`` is a number of ``kind`` in the interval; return it.
+
+    ``kind=int`` refuses floats and bools; ``kind=float`` accepts ints too.
+    """
+    if kind is int:
+        ok_type = isinstance(value, int) and not isinstance(value, bool)
+        kind_name = "an int"
+    else:
+        ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
+        kind_name = "a float"
+    interval = ""
+    if low is not None or high is not None:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        lo = "-inf" if low is None else _num(low)
+        hi = "inf" if high is None else _num(high)
+        interval = f" in {left}{lo}, {hi}{right}"
+    allowed = kind_name + interval
+    if not ok_type:
+        raise param_error(name, func, allowed, value)
+    if value != value:  # NaN
+        raise param_error(name, func, allowed, value)
+    if low is not None and (value < low or (low_open and value == low)):
+        raise param_error(name, func, allowed, value)
+    if high is not None and (value > high or (high_open and value == high)):
+        raise param_error(name, func, allowed, value)
+    return value
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def check_choice(value: Any, name: str, func: str, choices: Iterable[Any]) -> Any:
+    """Check that ``value`` is one of ``choices``; return it."""
+    options = list(choices)
+    if value not in options:
+        listed = ", ".join(_fmt(c) for c in options)
+        raise param_error(name, func, f"one of {{{listed}}}", value)
+    return value
+
+
+def check_type(value: Any, name: str, func: str, types: type | tuple[type, ...], what: str) -> Any:
+    """Check ``isinstance(value, types)``; ``what`` says it in words ("a str")."""
+    if not isinstance(value, types) or isinstance(value, bool) and bool not in _as_tuple(types):
+        raise param_error(name, func, what, value if _short(value) else type(value).__name__)
+    return value
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, (int, float, str, type(None))) and len(repr(value)) < 80
+
+
+def check_columns(frame: Any, name: str, func: str, columns: Iterable[str]) -> None:
+    """Check that ``frame`` is a DataFrame holding ``columns``."""
+    import pandas as pd
+
+    required = list(columns)
+    if not isinstance(frame, pd.DataFrame):
+        raise param_error(
+            name, func, f"a pandas DataFrame with columns {required}", type(frame).__name__
+        )
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {func} must be a DataFrame with columns {required}. "
+            f"Columns {missing} are missing; it has {list(frame.columns)}."
+        )

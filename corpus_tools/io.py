@@ -1,0 +1,566 @@
+"""Loading real report files into a corpus table, and writing outputs atomically.
+
+Readable kinds: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030/GBK,
+detected from the bytes, not the extension), ``.docx`` (paragraphs and tables in document
+order), and record files ``.jsonl``, ``.jsonl.gz``, ``.csv``, ``.parquet`` (one document per
+record with ``id`` and ``text`` fields, every other field kept as metadata).
+
+A file that cannot be read is reported with its path and reason in ``LoadResult.errors``
+and skipped; the others load. Text is kept exactly as decoded (BOM removed, nothing else),
+so offsets reported by every capability slice the ``text`` column.
+
+Examples
+--------
+>>> import corpus_tools as ct
+>>> result = ct.load_corpus("data/raw")
+>>> result.documents[["doc_id", "title"]].head()      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io as _io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+import pandas as pd
+
+from corpus_tools.errors import (
+    InputReadError,
+    InvalidParameterError,
+    OutputError,
+    check_choice,
+    check_type,
+    param_error,
+)
+
+__all__ = [
+    "CORPUS_COLUMNS",
+    "LoadResult",
+    "atomic_write",
+    "decode_bytes",
+    "iter_files",
+    "load_corpus",
+    "load_texts",
+    "read_file",
+    "write_table",
+]
+
+#: The columns every corpus table starts with, in this order; metadata fields follow.
+CORPUS_COLUMNS = ("doc_id", "title", "text", "source")
+
+TEXT_SUFFIXES = (".txt", ".md")
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".parquet")
+DOCX_SUFFIXES = (".docx",)
+READABLE_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + RECORD_SUFFIXES
+
+#: Largest input file read, in bytes (a single document of 30 MB is fine; 2 GB is refused).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: Largest total uncompressed size of a .docx (a zip bomb is refused, not inflated).
+MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+
+
+class LoadResult(NamedTuple):
+    """What :func:`load_corpus` returns.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per document. Columns: ``doc_id`` (str, unique), ``title`` (str: the
+        record's title field, else the first non-empty line, at most 200 characters),
+        ``text`` (str, as decoded), ``source`` (str: the file it came from), then every
+        metadata field of record files (``year``, ``province``, ...) and, for
+        ``split="lines"``, ``line`` (int, 1-based).
+    errors : pandas.DataFrame
+        One row per input that could not be read. Columns: ``path`` (str), ``reason`` (str).
+    """
+
+    documents: pd.DataFrame
+    errors: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Doc:
+    doc_id: str
+    text: str
+    source: str
+    title: str | None = None
+    meta: tuple[tuple[str, Any], ...] = ()
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, *, path: str = "<bytes>") -> str:
+    """Decode the bytes of a plain-text report.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are recognised exactly; otherwise
+    GB18030 (a superset of GBK and GB2312) is tried, and failing that the encoding
+    charset-normalizer finds. Binary data (NUL bytes, or text that decodes to mostly
+    control characters) is refused.
+
+    Raises
+    ------
+    InputReadError
+        When the bytes are not text in any of these encodings.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8", path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16", path)
+    if b"\x00" in data[:65536]:
+        raise InputReadError(path, "binary file (NUL bytes), not text")
+    try:
+        return _check_text(data.decode("utf-8"), path)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _check_text(data.decode("gb18030"), path)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputReadError(path, "not text: no encoding decodes it (tried UTF-8, GB18030)")
+    return _check_text(str(best), path)
+
+
+def _strict(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return _check_text(data.decode(encoding), path)
+    except UnicodeDecodeError as exc:
+        raise InputReadError(
+            path, f"starts with a {encoding} byte-order mark but is not valid {encoding} "
+            f"(byte {exc.start})"
+        ) from None
+
+
+def _check_text(text: str, path: str) -> str:
+    sample = text[:20000]
+    if sample:
+        bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+        if bad / len(sample) > 0.05:
+            raise InputReadError(path, "binary file: control characters, not text")
+    return text
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def _docx_text(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+            if total > MAX_DOCX_UNCOMPRESSED:
+                raise InputReadError(
+                    str(path), f"refused: .docx would decompress to {total:,} bytes "
+                    f"(limit {MAX_DOCX_UNCOMPRESSED:,})"
+                )
+            if "word/document.xml" not in zf.namelist():
+                raise InputReadError(str(path), "not a Word document: no word/document.xml")
+    except zipfile.BadZipFile:
+        raise InputReadError(str(path), "broken .docx: not a zip archive") from None
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds on broken parts
+        raise InputReadError(str(path), f"broken .docx: {type(exc).__name__}: {exc}") from None
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            for row in Table(block, document).rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    value = cell.text.strip()
+                    if not cells or value != cells[-1]:  # merged cells repeat their text
+                        cells.append(value)
+                lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def _records(path: Path, suffix: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (record number, record) from a record file; bad records raise InputReadError."""
+    if suffix in (".jsonl", ".jsonl.gz"):
+        opener: Any = gzip.open if suffix == ".jsonl.gz" else open
+        try:
+            with opener(path, "rb") as fh:
+                for lineno, raw in enumerate(fh, 1):
+                    if not raw.strip():
+                        continue
+                    try:
+                        rec = json.loads(raw)
+                    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                        yield lineno, {"__error__": f"line {lineno}: invalid JSON ({exc})"}
+                        continue
+                    if not isinstance(rec, dict):
+                        yield lineno, {"__error__": f"line {lineno}: not a JSON object"}
+                        continue
+                    yield lineno, rec
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise InputReadError(str(path), f"truncated or corrupt: {exc}") from None
+    elif suffix == ".csv":
+        text = decode_bytes(path.read_bytes(), path=str(path))
+        csv.field_size_limit(MAX_FILE_BYTES)
+        try:
+            reader = csv.DictReader(_io.StringIO(text))
+            for lineno, rec in enumerate(reader, 2):
+                yield lineno, dict(rec)
+        except csv.Error as exc:
+            raise InputReadError(str(path), f"broken CSV: {exc}") from None
+    else:  # parquet
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises its own error kinds
+            raise InputReadError(str(path), f"broken parquet: {exc}") from None
+        for i, rec in enumerate(frame.to_dict("records"), 1):
+            yield i, rec
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(".jsonl.gz"):
+        return ".jsonl.gz"
+    return path.suffix.lower()
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line[:200]
+    return ""
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    *,
+    doc_id: str | None = None,
+    split: str | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+) -> tuple[list[_Doc], list[tuple[str, str]]]:
+    """Read one file into documents; return ``(documents, errors)``.
+
+    Errors that spoil the whole file raise :class:`InputReadError`; bad records inside a
+    record file are returned as ``(path, reason)`` pairs and the good records kept.
+    """
+    p = Path(path)
+    name = doc_id if doc_id is not None else p.name
+    suffix = _suffix(p)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputReadError(str(p), exc.strerror or str(exc)) from None
+    if size > MAX_FILE_BYTES:
+        raise InputReadError(str(p), f"too large: {size:,} bytes (limit {MAX_FILE_BYTES:,})")
+    if suffix not in READABLE_SUFFIXES:
+        raise InputReadError(
+            str(p), f"unsupported file kind {suffix or '(none)'!r}; readable: "
+            + " ".join(READABLE_SUFFIXES)
+        )
+    try:
+        if suffix in TEXT_SUFFIXES or suffix in DOCX_SUFFIXES:
+            if suffix in DOCX_SUFFIXES:
+                text = _docx_text(p)
+            else:
+                with open(p, "rb") as fh:
+                    text = decode_bytes(fh.read(), path=str(p))
+            if not text.strip():
+                raise InputReadError(str(p), "empty: no text")
+            if split == "lines":
+                docs = [
+                    _Doc(f"{name}:{i}", line, str(p), meta=(("line", i),))
+                    for i, line in enumerate(text.split("\n"), 1)
+                    if line.strip()
+                ]
+                return docs, []
+            return [_Doc(name, text, str(p))], []
+        return _read_records(p, suffix, name, id_field, text_field)
+    except PermissionError:
+        raise InputReadError(str(p), "permission denied") from None
+    except IsADirectoryError:
+        raise InputReadError(str(p), "is a directory") from None
+    except OSError as exc:
+        if isinstance(exc, InputReadError):
+            raise
+        raise InputReadError(str(p), exc.strerror or str(exc)) from None
+
+
+def _read_records(
+    p: Path, suffix: str, name: str, id_field: str, text_field: str
+) -> tuple[list[_Doc], list[tuple[str, str]]]:
+    docs: list[_Doc] = []
+    errors: list[tuple[str, str]] = []
+    for lineno, rec in _records(p, suffix):
+        if "__error__" in rec:
+            errors.append((str(p), rec["__error__"]))
+            continue
+        text = rec.get(text_field)
+        if not isinstance(text, str) or not text.strip():
+            errors.append((str(p), f"record {lineno}: no text in field {text_field!r}"))
+            continue
+        rid = rec.get(id_field)
+        rid = f"{name}:{lineno}" if rid is None or rid == "" else str(rid)
+        title = rec.get("title")
+        meta = tuple(
+            (k, v) for k, v in rec.items()
+            if k not in (id_field, text_field, "title", "doc_id", "source")
+        )
+        docs.append(_Doc(rid, text, str(p), title if isinstance(title, str) else None, meta))
+    if not docs and not errors:
+        raise InputReadError(str(p), "empty: no records")
+    return docs, errors
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str, str | None]]:
+    """Yield ``(file, doc_id, error)`` for every file under ``paths``, sorted.
+
+    Folders are walked recursively (hidden files and folders skipped, symlink loops
+    detected); files of unreadable kinds inside folders are skipped silently, a file
+    named directly is always tried. ``error`` is set for a path that does not exist.
+    """
+    for raw in paths:
+        root = Path(raw)
+        if not root.exists() and not root.is_symlink():
+            yield root, str(root), "no such file or directory"
+            continue
+        if root.is_dir():
+            seen: set[tuple[int, int]] = set()
+            yield from _walk(root, root, seen)
+        else:
+            yield root, root.name, None
+
+
+def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str, str | None]]:
+    try:
+        st = folder.stat()
+    except OSError as exc:
+        yield folder, str(folder), exc.strerror or str(exc)
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        yield folder, str(folder), "symlink loop: folder already visited"
+        return
+    seen.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield folder, str(folder), f"cannot list folder: {exc.strerror or exc}"
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:
+            yield path, str(path), exc.strerror or str(exc)
+            continue
+        if is_dir:
+            yield from _walk(root, path, seen)
+        elif _suffix(path) in READABLE_SUFFIXES:
+            yield path, path.relative_to(root).as_posix(), None
+        elif entry.is_symlink() and not path.exists():
+            yield path, str(path), "broken symlink"
+
+
+# --------------------------------------------------------------------------- public
+
+
+def load_corpus(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    split: str | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+    progress: bool | None = False,
+) -> LoadResult:
+    """Load files and folders into a corpus table.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files or folders (read recursively, hidden files skipped).
+    split : {None, "lines"}, default None
+        ``"lines"`` reads one document per non-empty line of plain-text files, with
+        ``doc_id`` ``"PATH:LINE"``.
+    id_field, text_field : str
+        Field names of the id and text in record files (``.jsonl``, ``.csv``, ``.parquet``).
+    progress : bool or None, default False
+        Show a progress bar on stderr (``None``: only when stderr is a terminal).
+
+    Returns
+    -------
+    LoadResult
+        ``documents`` (see :class:`LoadResult` for the columns) and ``errors``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad argument (the message says what is allowed).
+
+    Examples
+    --------
+    >>> res = load_corpus("data/raw", split="lines")          # doctest: +SKIP
+    >>> res.documents.shape[0], res.errors.shape[0]            # doctest: +SKIP
+    (13, 0)
+    """
+    func = "load_corpus"
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif not isinstance(paths, Iterable):
+        raise param_error("paths", func, "a path or a list of paths", type(paths).__name__)
+    path_list = list(paths)
+    if not path_list:
+        raise param_error("paths", func, "a non-empty list of paths", path_list)
+    for p in path_list:
+        check_type(p, "paths", func, (str, os.PathLike), "a path or a list of paths")
+    check_choice(split, "split", func, (None, "lines"))
+    check_type(id_field, "id_field", func, str, "a str")
+    check_type(text_field, "text_field", func, str, "a str")
+    from corpus_tools._progress import progress_bar
+
+    docs: list[_Doc] = []
+    errors: list[tuple[str, str]] = []
+    files = list(iter_files(path_list))
+    for path, doc_id, error in progress_bar(files, desc="loading", unit="file", enabled=progress):
+        if error is not None:
+            errors.append((str(path), error))
+            continue
+        try:
+            got, bad = read_file(
+                path, doc_id=doc_id, split=split, id_field=id_field, text_field=text_field
+            )
+        except InputReadError as exc:
+            errors.append((exc.path, exc.reason))
+            continue
+        docs.extend(got)
+        errors.extend(bad)
+    return LoadResult(_frame(docs), pd.DataFrame(errors, columns=["path", "reason"], dtype=object))
+
+
+def _frame(docs: list[_Doc]) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    for d in docs:
+        doc_id = d.doc_id
+        n = counts.get(doc_id, 0)
+        counts[doc_id] = n + 1
+        if n:  # keep ids unique: a repeated id gets "#2", "#3", ...
+            doc_id = f"{doc_id}#{n + 1}"
+        row: dict[str, Any] = {
+            "doc_id": doc_id,
+            "title": d.title if d.title else _first_line(d.text),
+            "text": d.text,
+            "source": d.source,
+        }
+        for k, v in d.meta:
+            row.setdefault(k, v)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CORPUS_COLUMNS})
+    return frame
+
+
+def load_texts(
+    texts: Iterable[str] | dict[str, str], *, doc_ids: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Make a corpus table from strings already in memory (a notebook's own texts).
+
+    Examples
+    --------
+    >>> load_texts({"a": "三会一课", "b": "三社联动"})[["doc_id", "text"]].to_dict("list")
+    {'doc_id': ['a', 'b'], 'text': ['三会一课', '三社联动']}
+    """
+    func = "load_texts"
+    if isinstance(texts, dict):
+        items = list(texts.items())
+    elif isinstance(texts, str) or not isinstance(texts, Iterable):
+        raise param_error("texts", func, "a list of str or a dict of doc_id -> str",
+                          type(texts).__name__)
+    else:
+        values = list(texts)
+        ids = [str(i) for i in range(len(values))] if doc_ids is None else list(doc_ids)
+        if len(ids) != len(values):
+            raise InvalidParameterError(
+                f"The 'doc_ids' parameter of {func} must have one id per text. "
+                f"Got {len(ids)} ids for {len(values)} texts instead."
+            )
+        items = list(zip(ids, values, strict=True))
+    for doc_id, text in items:
+        check_type(text, "texts", func, str, "a list of str or a dict of doc_id -> str")
+        check_type(doc_id, "doc_ids", func, str, "str ids")
+    return _frame([_Doc(doc_id, text, "<memory>") for doc_id, text in items])
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; on success rename it over ``path``.
+
+    An exception (or an interrupt) leaves ``path`` as it was and no temporary file behind.
+
+    Examples
+    --------
+    >>> with atomic_write("out.json", "w") as fh:          # doctest: +SKIP
+    ...     fh.write("{}")
+    """
+    check_choice(mode, "mode", "atomic_write", ("w", "wb"))
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+    try:
+        kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": ""} if mode == "w" else {}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` atomically as parquet or CSV (by extension); return the path.
+
+    CSV is written as UTF-8 with a BOM so that spreadsheet programs show Chinese.
+    """
+    func = "write_table"
+    check_type(frame, "frame", func, pd.DataFrame, "a pandas DataFrame")
+    target = Path(path)
+    suffix = target.suffix.lower()
+    check_choice(suffix, "path", func, (".parquet", ".csv"))
+    with atomic_write(target, "wb") as fh:
+        if suffix == ".parquet":
+            frame.to_parquet(fh, index=False)
+        else:
+            fh.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
+    return target
+

@@ -1,0 +1,56 @@
+"""Shared fixtures: the seed reports and the third-party corpora beside the project."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "data" / "raw"
+CORPORA = Path(os.environ.get("CORPUS_TOOLS_CORPORA", ROOT.parent / "shared" / "corpora"))
+
+
+def corpus_file(name: str) -> Path | None:
+    """The JSONL(.gz) file of a corpus in ../shared/corpora, or None when absent."""
+    folder = CORPORA / name
+    for candidate in ("corpus.jsonl", "corpus.jsonl.gz"):
+        if (folder / candidate).is_file():
+            return folder / candidate
+    return None
+
+
+def iter_records(name: str, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """Records of a shared corpus (skips the test when the corpus is absent)."""
+    path = corpus_file(name)
+    if path is None:
+        pytest.skip(f"corpus {name!r} not found under {CORPORA}")
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if limit is not None and i >= limit:
+                break
+            yield json.loads(line)
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    """The five seed reports, by file name, as loaded from disk."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def corpora_dir() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip(f"../shared/corpora not found at {CORPORA}")
+    return CORPORA

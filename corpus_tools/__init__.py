@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "inspect": "structure",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+__all__ = [*sorted(_EXPORTS), "__version__"]  # noqa: PLE0604
 
 
 def __getattr__(name: str) -> Any:

@@ -9,6 +9,7 @@ either. Messages follow one format, the one scikit-learn uses::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -88,7 +89,7 @@ def check_number(
     allowed = kind_name + interval
     if not ok_type:
         raise param_error(name, func, allowed, value)
-    if value != value:  # NaN
+    if isinstance(value, float) and math.isnan(value):
         raise param_error(name, func, allowed, value)
     if low is not None and (value < low or (low_open and value == low)):
         raise param_error(name, func, allowed, value)
@@ -112,7 +113,7 @@ def check_choice(value: Any, name: str, func: str, choices: Iterable[Any]) -> An
 
 def check_type(value: Any, name: str, func: str, types: type | tuple[type, ...], what: str) -> Any:
     """Check ``isinstance(value, types)``; ``what`` says it in words ("a str")."""
-    if not isinstance(value, types) or isinstance(value, bool) and bool not in _as_tuple(types):
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
         raise param_error(name, func, what, value if _short(value) else type(value).__name__)
     return value
 

@@ -139,8 +139,9 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         return _check_text(data.decode(encoding), path)
     except UnicodeDecodeError as exc:
         raise InputReadError(
-            path, f"starts with a {encoding} byte-order mark but is not valid {encoding} "
-            f"(byte {exc.start})"
+            path,
+            f"starts with a {encoding} byte-order mark but is not valid {encoding} "
+            f"(byte {exc.start})",
         ) from None
 
 
@@ -162,8 +163,9 @@ def _docx_text(path: Path) -> str:
             total = sum(info.file_size for info in zf.infolist())
             if total > MAX_DOCX_UNCOMPRESSED:
                 raise InputReadError(
-                    str(path), f"refused: .docx would decompress to {total:,} bytes "
-                    f"(limit {MAX_DOCX_UNCOMPRESSED:,})"
+                    str(path),
+                    f"refused: .docx would decompress to {total:,} bytes "
+                    f"(limit {MAX_DOCX_UNCOMPRESSED:,})",
                 )
             if "word/document.xml" not in zf.namelist():
                 raise InputReadError(str(path), "not a Word document: no word/document.xml")
@@ -228,7 +230,7 @@ def _records(path: Path, suffix: str) -> Iterator[tuple[int, dict[str, Any]]]:
         except Exception as exc:  # pyarrow raises its own error kinds
             raise InputReadError(str(path), f"broken parquet: {exc}") from None
         for i, rec in enumerate(frame.to_dict("records"), 1):
-            yield i, rec
+            yield i, {str(k): v for k, v in rec.items()}
 
 
 def _suffix(path: Path) -> str:
@@ -239,8 +241,8 @@ def _suffix(path: Path) -> str:
 
 
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if line:
             return line[:200]
     return ""
@@ -270,8 +272,9 @@ def read_file(
         raise InputReadError(str(p), f"too large: {size:,} bytes (limit {MAX_FILE_BYTES:,})")
     if suffix not in READABLE_SUFFIXES:
         raise InputReadError(
-            str(p), f"unsupported file kind {suffix or '(none)'!r}; readable: "
-            + " ".join(READABLE_SUFFIXES)
+            str(p),
+            f"unsupported file kind {suffix or '(none)'!r}; readable: "
+            + " ".join(READABLE_SUFFIXES),
         )
     try:
         if suffix in TEXT_SUFFIXES or suffix in DOCX_SUFFIXES:
@@ -318,7 +321,8 @@ def _read_records(
         rid = f"{name}:{lineno}" if rid is None or rid == "" else str(rid)
         title = rec.get("title")
         meta = tuple(
-            (k, v) for k, v in rec.items()
+            (k, v)
+            for k, v in rec.items()
             if k not in (id_field, text_field, "title", "doc_id", "source")
         )
         docs.append(_Doc(rid, text, str(p), title if isinstance(title, str) else None, meta))
@@ -349,7 +353,9 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, 
             yield root, root.name, None
 
 
-def _walk(root: Path, folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str, str | None]]:
+def _walk(
+    root: Path, folder: Path, seen: set[tuple[int, int]]
+) -> Iterator[tuple[Path, str, str | None]]:
     try:
         st = folder.stat()
     except OSError as exc:
@@ -495,8 +501,9 @@ def load_texts(
     if isinstance(texts, dict):
         items = list(texts.items())
     elif isinstance(texts, str) or not isinstance(texts, Iterable):
-        raise param_error("texts", func, "a list of str or a dict of doc_id -> str",
-                          type(texts).__name__)
+        raise param_error(
+            "texts", func, "a list of str or a dict of doc_id -> str", type(texts).__name__
+        )
     else:
         values = list(texts)
         ids = [str(i) for i in range(len(values))] if doc_ids is None else list(doc_ids)
@@ -563,4 +570,3 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         else:
             fh.write(frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     return target
-

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from corpus_tools.errors import check_choice, check_type, param_error
 
-__all__ = ["Normalized", "NormalizeConfig", "fold", "normalize"]
+__all__ = ["NormalizeConfig", "Normalized", "fold", "normalize"]
 
 
 class NormalizeConfig(NamedTuple):
@@ -42,8 +42,9 @@ class NormalizeConfig(NamedTuple):
         Fold compatibility forms (NFKC, one character to one): full-width ASCII and digits,
         half-width katakana punctuation, circled forms that stay one character.
     punctuation : bool, default True
-        Fold punctuation variants to one representative: all quotes to ``"``, all dashes to
-        ``-``, book-title marks to ``<`` and ``>``, brackets 【】〔〕 to ``[`` ``]``, ``～`` to ``~``.
+        Fold punctuation variants to one representative: all quotes to ``"``, all dashes
+        to ``-``, book-title marks to ``<`` and ``>``, brackets 【】〔〕 to ``[`` ``]``,
+        ``～`` to ``~``.
     lowercase : bool, default True
         Lower-case Latin letters (``XX`` and ``xx`` then match).
     spaces : {"remove", "collapse", "keep"}, default "remove"
@@ -108,8 +109,13 @@ def _table(width: bool, punctuation: bool, lowercase: bool, invisible: bool) -> 
             return None
         return out
 
-    ranges = [range(0x0000, 0xD800), range(0xE000, 0x10000), range(0x1D400, 0x1D800),
-              range(0x1F100, 0x1F200), range(0x2F800, 0x2FA20)]
+    ranges = [
+        range(0x0000, 0xD800),
+        range(0xE000, 0x10000),
+        range(0x1D400, 0x1D800),
+        range(0x1F100, 0x1F200),
+        range(0x2F800, 0x2FA20),
+    ]
     table: dict[int, Any] = {}
     for rng in ranges:
         for cp in rng:
@@ -172,13 +178,17 @@ class Normalized(NamedTuple):
         e = np.asarray(ends, dtype=np.int64)
         if s.size and (s.min() < 0 or e.max() > len(self.text) or np.any(e <= s)):
             raise param_error(
-                "starts/ends", "Normalized.to_original_many",
-                f"non-empty spans within [0, {len(self.text)}]", "out-of-range spans",
+                "starts/ends",
+                "Normalized.to_original_many",
+                f"non-empty spans within [0, {len(self.text)}]",
+                "out-of-range spans",
             )
         return self.starts[s], self.ends[e - 1]
 
 
-def _config(config: NormalizeConfig | None, overrides: dict[str, Any], func: str) -> NormalizeConfig:
+def _config(
+    config: NormalizeConfig | None, overrides: dict[str, Any], func: str
+) -> NormalizeConfig:
     if config is None:
         config = NormalizeConfig()
     elif not isinstance(config, NormalizeConfig):
@@ -186,7 +196,9 @@ def _config(config: NormalizeConfig | None, overrides: dict[str, Any], func: str
     unknown = set(overrides) - set(NormalizeConfig._fields)
     if unknown:
         raise param_error(
-            sorted(unknown)[0], func, f"one of the options {list(NormalizeConfig._fields)}",
+            sorted(unknown)[0],
+            func,
+            f"one of the options {list(NormalizeConfig._fields)}",
             overrides[sorted(unknown)[0]],
         )
     config = config._replace(**overrides)
@@ -271,7 +283,7 @@ def normalize(text: str, *, config: NormalizeConfig | None = None, **overrides: 
         out = cps[cand].copy()
         out[np.isin(out, _SPACE_CPS)] = ord(" ")
         # a run's space stands for everything up to the next folded character
-        ends = np.append(starts[1:], n)
+        ends = np.append(starts[1:], n) if len(starts) else starts.copy()
         not_space = out != ord(" ")
         ends[not_space] = starts[not_space] + 1
     return Normalized(_from_codepoints(out), starts, ends, n)

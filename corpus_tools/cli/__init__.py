@@ -18,10 +18,14 @@ from corpus_tools.cli._common import ExitCode
 #: command name -> (module in corpus_tools.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "inspect": ("inspect", "command", "List documents: title, size, paragraphs, sections."),
-    "segment": ("segment", "command", "Cut documents into tokens, slogans and placeholders kept whole."),
-    "slogans": ("slogans", "command", "Mine numeric slogans (三会一课, 一征三议两公开) and quoted formulas."),
-    "boilerplate": ("boilerplate", "command", "Find watermarks and passages repeated across documents."),
-    "placeholders": ("placeholders", "command", "Find unfilled template placeholders (XX社区, X个) and template sections."),
+    "segment": ("segment", "command", "Cut documents into tokens (slogans, placeholders whole)."),
+    "slogans": ("slogans", "command", "Mine numeric slogans (三会一课) and quoted formulas."),
+    "boilerplate": ("boilerplate", "command", "Find watermarks and repeated passages."),
+    "placeholders": (
+        "placeholders",
+        "command",
+        "Find unfilled placeholders (XX社区, X个), template sections.",
+    ),
     "dedup": ("dedup", "dedup_command", "Find duplicate, near-duplicate and contained documents."),
     "index": ("dedup", "index_group", "Build or extend a persistent index for 'flag'."),
     "flag": ("dedup", "flag_command", "Flag submissions that copy documents already held."),

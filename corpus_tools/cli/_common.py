@@ -50,21 +50,27 @@ class RunState:
     """What a command learnt while loading: how many inputs failed."""
 
     errors: int = 0
-    notes: list[str] = field(default_factory=list)
+    error_rows: list[tuple[str, str]] = field(default_factory=list)
 
 
 def input_options(func: F) -> F:
     """``PATH...`` plus ``--split``, ``--id-field``, ``--text-field``."""
     func = click.option(
-        "--text-field", default="text", show_default=True,
+        "--text-field",
+        default="text",
+        show_default=True,
         help="Field holding the text in .jsonl/.csv/.parquet records.",
     )(func)
     func = click.option(
-        "--id-field", default="id", show_default=True,
+        "--id-field",
+        default="id",
+        show_default=True,
         help="Field holding the document id in .jsonl/.csv/.parquet records.",
     )(func)
     func = click.option(
-        "--split", type=click.Choice(["lines"]), default=None,
+        "--split",
+        type=click.Choice(["lines"]),
+        default=None,
         help="'lines': one document per non-empty line of plain-text files (doc_id PATH:LINE).",
     )(func)
     func = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))(func)
@@ -76,7 +82,10 @@ def format_option(*, formats: Sequence[str] = FORMATS) -> Callable[[F], F]:
 
     def deco(func: F) -> F:
         return click.option(
-            "--format", "fmt", type=click.Choice(list(formats)), default=None,
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=None,
             help="Output format (default: table on a terminal, json when piped).",
         )(func)
 
@@ -108,9 +117,13 @@ def load_inputs(
     for path, reason in result.errors.itertuples(index=False):
         click.echo(f"corpus-tools: skipped {path}: {reason}", err=True)
     state.errors += len(result.errors)
+    state.error_rows.extend((str(p), str(r)) for p, r in result.errors.itertuples(index=False))
     if result.documents.empty and not allow_empty:
-        fail("no readable document in the inputs; readable kinds: .txt .md .docx .jsonl "
-             ".jsonl.gz .csv .parquet", ExitCode.NOTHING)
+        fail(
+            "no readable document in the inputs; readable kinds: .txt .md .docx .jsonl "
+            ".jsonl.gz .csv .parquet",
+            ExitCode.NOTHING,
+        )
     return result.documents
 
 
@@ -184,7 +197,9 @@ def render_table(frame: pd.DataFrame, *, max_width: int = 48) -> str:
     ]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(
+            c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
 
     return "\n".join([line(cols), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 

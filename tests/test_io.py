@@ -1,0 +1,211 @@
+"""Loading real report files: encodings, .docx, record files, folders, bad inputs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import corpus_tools as ct
+from corpus_tools.errors import InputReadError, InvalidParameterError
+from corpus_tools.io import atomic_write, decode_bytes, write_table
+
+SEED_004 = "004_4ba3fb77ef7e832c.txt"
+
+
+def _docx(path: Path, text: str, *, table: list[list[str]] | None = None) -> None:
+    import docx
+
+    document = docx.Document()
+    for para in text.split("\n"):
+        document.add_paragraph(para)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    document.save(str(path))
+
+
+def test_seed_folder_loads_five_documents(seeds_dir: Path) -> None:
+    res = ct.load_corpus(seeds_dir)
+    assert res.errors.empty
+    assert list(res.documents.columns[:4]) == ["doc_id", "title", "text", "source"]
+    assert res.documents["doc_id"].tolist() == sorted(p.name for p in seeds_dir.glob("*.txt"))
+    for rec in res.documents.itertuples():
+        assert rec.text == (seeds_dir / rec.doc_id).read_text(encoding="utf-8")
+
+
+def test_split_lines_reads_one_report_per_line(seeds_dir: Path) -> None:
+    path = next(seeds_dir.glob("003_*.txt"))
+    docs = ct.load_corpus(path, split="lines").documents
+    assert len(docs) == 9
+    assert docs["doc_id"].iloc[0] == f"{path.name}:1"
+    assert docs["line"].tolist() == list(range(1, 10))
+    # the last six lines are one report repeated
+    assert docs["text"].iloc[3:].nunique() == 1
+    assert docs["text"].iloc[3] != docs["text"].iloc[2]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
+def test_same_report_in_other_encodings_loads_to_same_text(
+    tmp_path: Path, seed_texts: dict[str, str], encoding: str
+) -> None:
+    text = seed_texts[SEED_004]
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode(encoding))
+    got = ct.load_corpus(path).documents["text"].iloc[0]
+    assert got == text
+
+
+def test_docx_loads_to_same_text(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    text = seed_texts[SEED_004]
+    path = tmp_path / "report.docx"
+    _docx(path, text)
+    got = ct.load_corpus(path).documents["text"].iloc[0]
+    assert got == text
+
+
+def test_docx_tables_are_read_in_document_order(tmp_path: Path) -> None:
+    path = tmp_path / "t.docx"
+    _docx(path, "一、基本情况\n全区共有社区X个。", table=[["社区", "党员"], ["XX社区", "X人"]])
+    text = ct.load_corpus(path).documents["text"].iloc[0]
+    assert text.endswith("社区\t党员\nXX社区\tX人")
+    assert text.index("基本情况") < text.index("XX社区")
+
+
+def test_gb18030_with_rare_characters(tmp_path: Path) -> None:
+    text = "㐀㐁是扩展A区汉字，𠀀在扩展B区。三会一课。"
+    path = tmp_path / "rare.txt"
+    path.write_bytes(text.encode("gb18030"))
+    assert ct.load_corpus(path).documents["text"].iloc[0] == text
+
+
+def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    (tmp_path / "good.txt").write_text(seed_texts[SEED_004], encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    (tmp_path / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
+    res = ct.load_corpus(tmp_path)
+    assert res.documents["doc_id"].tolist() == ["good.txt"]
+    reasons = dict(zip([Path(p).name for p in res.errors["path"]], res.errors["reason"], strict=True))
+    assert set(reasons) == {"empty.txt", "binary.txt", "broken.docx"}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "docx" in reasons["broken.docx"]
+
+
+def test_missing_path_is_an_error_not_an_exception(tmp_path: Path) -> None:
+    res = ct.load_corpus([tmp_path / "nope.txt"])
+    assert res.documents.empty
+    assert res.errors["reason"].iloc[0] == "no such file or directory"
+
+
+def test_symlink_loop_is_reported(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    sub = tmp_path / "a"
+    sub.mkdir()
+    (sub / "r.txt").write_text(seed_texts[SEED_004], encoding="utf-8")
+    os.symlink(tmp_path, sub / "loop")
+    res = ct.load_corpus(tmp_path)
+    assert res.documents["doc_id"].tolist() == ["a/r.txt"]
+    assert any("loop" in r for r in res.errors["reason"])
+
+
+def test_records_jsonl_gz_csv_parquet(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    recs = [
+        {"id": "a", "text": seed_texts[SEED_004], "year": 2021, "title": "标题A"},
+        {"id": "b", "text": "第二篇。", "year": 2022},
+    ]
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n"
+    (tmp_path / "c.jsonl").write_text(lines, encoding="utf-8")
+    with gzip.open(tmp_path / "d.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(lines)
+    pd.DataFrame(recs).to_csv(tmp_path / "e.csv", index=False)
+    pd.DataFrame(recs).to_parquet(tmp_path / "f.parquet")
+    for name in ("c.jsonl", "d.jsonl.gz", "e.csv", "f.parquet"):
+        docs = ct.load_corpus(tmp_path / name).documents
+        assert docs["doc_id"].tolist() == ["a", "b"], name
+        assert docs["text"].iloc[0] == seed_texts[SEED_004], name
+        assert docs["title"].tolist() == ["标题A", "第二篇。"], name
+        assert [int(y) for y in docs["year"]] == [2021, 2022], name
+
+
+def test_renamed_fields_and_bad_records(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        '{"key": "k1", "body": "正文一"}\n{not json}\n{"key": "k3"}\n[1, 2]\n'
+        '{"key": "k5", "body": "正文五"}\n',
+        encoding="utf-8",
+    )
+    res = ct.load_corpus(path, id_field="key", text_field="body")
+    assert res.documents["doc_id"].tolist() == ["k1", "k5"]
+    assert len(res.errors) == 3
+    assert any("invalid JSON" in r for r in res.errors["reason"])
+    assert any("no text in field 'body'" in r for r in res.errors["reason"])
+
+
+def test_truncated_gzip_is_reported(tmp_path: Path) -> None:
+    data = gzip.compress(("\n".join(json.dumps({"id": str(i), "text": "文本" * 50}) for i in range(200))).encode())
+    (tmp_path / "t.jsonl.gz").write_bytes(data[: len(data) // 2])
+    res = ct.load_corpus(tmp_path / "t.jsonl.gz")
+    assert len(res.errors) == 1
+    assert "truncated" in res.errors["reason"].iloc[0]
+
+
+def test_state_council_corpus_loads_with_metadata() -> None:
+    from conftest import corpus_file
+
+    path = corpus_file("state_council_gwr")
+    if path is None:
+        pytest.skip("state_council_gwr absent")
+    docs = ct.load_corpus(path).documents
+    assert len(docs) == 137
+    assert docs["doc_id"].is_unique
+    assert {"year", "work_key", "doc_type"} <= set(docs.columns)
+
+
+def test_load_validates_arguments() -> None:
+    with pytest.raises(InvalidParameterError, match="'split' parameter of load_corpus must be one of"):
+        ct.load_corpus("data/raw", split="paragraphs")
+    with pytest.raises(InvalidParameterError, match="'paths' parameter of load_corpus"):
+        ct.load_corpus([])
+    with pytest.raises(InvalidParameterError, match="'paths' parameter of load_corpus"):
+        ct.load_corpus(42)  # type: ignore[arg-type]
+
+
+def test_decode_refuses_binary() -> None:
+    with pytest.raises(InputReadError, match="binary"):
+        decode_bytes(b"\x00\x01\x02abc")
+
+
+def test_load_texts() -> None:
+    frame = ct.load_texts(["三会一课", "三社联动"], doc_ids=["a", "b"])
+    assert frame["doc_id"].tolist() == ["a", "b"]
+    with pytest.raises(InvalidParameterError, match="one id per text"):
+        ct.load_texts(["x"], doc_ids=["a", "b"])
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_write(target, "w") as fh:
+        fh.write("half")
+        raise RuntimeError("interrupted")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_write_table_round_trips(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"term": ["三会一课", "两委"], "count": [3, 2]})
+    write_table(frame, tmp_path / "k.parquet")
+    assert pd.read_parquet(tmp_path / "k.parquet").equals(frame)
+    write_table(frame, tmp_path / "k.csv")
+    assert pd.read_csv(tmp_path / "k.csv", encoding="utf-8-sig").equals(frame)
+    with pytest.raises(InvalidParameterError, match="'path' parameter of write_table"):
+        write_table(frame, tmp_path / "k.xlsx")

@@ -1,0 +1,87 @@
+"""`corpus-tools inspect` and the exit statuses every command shares."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from corpus_tools.cli import cli
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_inspect_seeds_lists_five(seeds_dir: Path) -> None:
+    code, out, err = _run("inspect", str(seeds_dir), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["documents"]) == 5
+    assert data["errors"] == []
+    first = data["documents"][0]
+    assert {"doc_id", "title", "chars", "paragraphs", "sections"} <= set(first)
+
+
+def test_inspect_split_lines_gives_nine(seeds_dir: Path) -> None:
+    path = next(seeds_dir.glob("003_*.txt"))
+    code, out, _ = _run("inspect", str(path), "--split", "lines", "--format", "json")
+    assert code == 0
+    ids = [d["doc_id"] for d in json.loads(out)["documents"]]
+    assert ids == [f"{path.name}:{i}" for i in range(1, 10)]
+
+
+def test_bad_files_named_on_stderr_exit_3(tmp_path: Path, seeds_dir: Path) -> None:
+    for p in seeds_dir.glob("00[12]_*.txt"):
+        shutil.copy(p, tmp_path / p.name)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04garbage")
+    code, out, err = _run("inspect", str(tmp_path), "--format", "json")
+    assert code == 3
+    data = json.loads(out)
+    assert sorted(d["doc_id"] for d in data["documents"]) == sorted(
+        p.name for p in seeds_dir.glob("00[12]_*.txt")
+    )
+    for name in ("empty.txt", "binary.txt", "broken.docx"):
+        assert name in err
+    assert {Path(e["path"]).name for e in data["errors"]} == {"empty.txt", "binary.txt", "broken.docx"}
+
+
+def test_nothing_readable_exit_4(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    code, _, err = _run("inspect", str(tmp_path))
+    assert code == 4
+    assert "no readable document" in err
+
+
+def test_usage_error_exit_2() -> None:
+    code, _, err = _run("inspect", "data/raw", "--format", "yaml")
+    assert code == 2
+    assert "Invalid value for '--format'" in err
+
+
+def test_table_and_csv_formats(seeds_dir: Path) -> None:
+    code, out, _ = _run("inspect", str(seeds_dir), "--format", "table")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["doc_id", "title", "chars"]
+    assert any("县委组织部党建工作融入社区为民服务工作情况报告" in ln for ln in lines)
+    code, out, _ = _run("inspect", str(seeds_dir), "--format", "csv")
+    assert out.splitlines()[0].startswith("doc_id,title,chars")
+    assert len(out.splitlines()) == 6
+
+
+def test_console_script_is_installed(seeds_dir: Path) -> None:
+    exe = Path(sys.executable).parent / "corpus-tools"
+    proc = subprocess.run(
+        [str(exe), "inspect", str(seeds_dir)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    # piped: JSON by default
+    assert len(json.loads(proc.stdout)["documents"]) == 5

@@ -123,15 +123,43 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return _check_text(data.decode("gb18030"), path)
+        whole = data.decode("gb18030")
     except UnicodeDecodeError:
-        pass
+        whole = None
+    mixed = _decode_lines(data)
+    if mixed is not None and (whole is None or mixed != whole):
+        return _check_text(mixed, path)
+    if whole is not None:
+        return _check_text(whole, path)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise InputReadError(path, "not text: no encoding decodes it (tried UTF-8, GB18030)")
     return _check_text(str(best), path)
+
+
+def _decode_lines(data: bytes) -> str | None:
+    """Decode line by line, UTF-8 first, then GB18030: files pasted together from
+    sources in both encodings. None when a line is neither, or when no line is UTF-8
+    with non-ASCII text (then the file is plain GB18030)."""
+    lines = data.split(b"\n")
+    out: list[str] = []
+    utf8_lines = 0
+    for line in lines:
+        try:
+            piece = line.decode("utf-8")
+            if any(b > 0x7F for b in line):
+                utf8_lines += 1
+        except UnicodeDecodeError:
+            try:
+                piece = line.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+        out.append(piece)
+    if utf8_lines == 0:
+        return None
+    return "\n".join(out)
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -264,6 +292,8 @@ def read_file(
     p = Path(path)
     name = doc_id if doc_id is not None else p.name
     suffix = _suffix(p)
+    if p.is_symlink() and not p.exists():
+        raise InputReadError(str(p), "broken symlink")
     try:
         size = p.stat().st_size
     except OSError as exc:

@@ -50,7 +50,11 @@ def test_bad_files_named_on_stderr_exit_3(tmp_path: Path, seeds_dir: Path) -> No
     )
     for name in ("empty.txt", "binary.txt", "broken.docx"):
         assert name in err
-    assert {Path(e["path"]).name for e in data["errors"]} == {"empty.txt", "binary.txt", "broken.docx"}
+    assert {Path(e["path"]).name for e in data["errors"]} == {
+        "empty.txt",
+        "binary.txt",
+        "broken.docx",
+    }
 
 
 def test_nothing_readable_exit_4(tmp_path: Path) -> None:

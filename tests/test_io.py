@@ -94,7 +94,8 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_texts: dict[str, 
     (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
     res = ct.load_corpus(tmp_path)
     assert res.documents["doc_id"].tolist() == ["good.txt"]
-    reasons = dict(zip([Path(p).name for p in res.errors["path"]], res.errors["reason"], strict=True))
+    names = [Path(p).name for p in res.errors["path"]]
+    reasons = dict(zip(names, res.errors["reason"], strict=True))
     assert set(reasons) == {"empty.txt", "binary.txt", "broken.docx"}
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["binary.txt"]
@@ -151,7 +152,8 @@ def test_renamed_fields_and_bad_records(tmp_path: Path) -> None:
 
 
 def test_truncated_gzip_is_reported(tmp_path: Path) -> None:
-    data = gzip.compress(("\n".join(json.dumps({"id": str(i), "text": "文本" * 50}) for i in range(200))).encode())
+    lines = (json.dumps({"id": str(i), "text": "文本" * 50}) for i in range(200))
+    data = gzip.compress("\n".join(lines).encode())
     (tmp_path / "t.jsonl.gz").write_bytes(data[: len(data) // 2])
     res = ct.load_corpus(tmp_path / "t.jsonl.gz")
     assert len(res.errors) == 1
@@ -171,7 +173,7 @@ def test_state_council_corpus_loads_with_metadata() -> None:
 
 
 def test_load_validates_arguments() -> None:
-    with pytest.raises(InvalidParameterError, match="'split' parameter of load_corpus must be one of"):
+    with pytest.raises(InvalidParameterError, match="'split' parameter of load_corpus must be"):
         ct.load_corpus("data/raw", split="paragraphs")
     with pytest.raises(InvalidParameterError, match="'paths' parameter of load_corpus"):
         ct.load_corpus([])
@@ -209,3 +211,77 @@ def test_write_table_round_trips(tmp_path: Path) -> None:
     assert pd.read_csv(tmp_path / "k.csv", encoding="utf-8-sig").equals(frame)
     with pytest.raises(InvalidParameterError, match="'path' parameter of write_table"):
         write_table(frame, tmp_path / "k.xlsx")
+
+
+def test_mixed_encodings_decode_line_by_line(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    lines = seed_texts[SEED_004].split("\n")[:6]
+    data = b"\n".join(
+        line.encode("utf-8" if i % 2 == 0 else "gb18030") for i, line in enumerate(lines)
+    )
+    (tmp_path / "mixed.txt").write_bytes(data)
+    assert ct.load_corpus(tmp_path / "mixed.txt").documents["text"].iloc[0] == "\n".join(lines)
+
+
+def test_huge_docx_is_refused_not_inflated(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    import zipfile
+
+    from corpus_tools.io import MAX_DOCX_UNCOMPRESSED
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(MAX_DOCX_UNCOMPRESSED // len(chunk) + 2):
+                fh.write(chunk)
+    (tmp_path / "good.txt").write_text(seed_texts[SEED_004], encoding="utf-8")
+    res = ct.load_corpus(tmp_path)
+    assert res.documents["doc_id"].tolist() == ["good.txt"]
+    assert "refused" in res.errors["reason"].iloc[0]
+    assert bomb.stat().st_size < 2_000_000
+
+
+def test_odd_file_names(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    names = ["报告 (终稿).txt", "-dash.txt", "a'quote\".txt", "换\n行.txt", "Ünï.TXT"]
+    for name in names:
+        (tmp_path / name).write_text(seed_texts[SEED_004], encoding="utf-8")
+    docs = ct.load_corpus(tmp_path).documents
+    assert sorted(docs["doc_id"]) == sorted(names)
+
+
+def test_unreadable_file_is_named(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    if os.geteuid() == 0:
+        # root reads any file whatever its mode: a dangling link is what root cannot read
+        os.symlink(tmp_path / "gone.txt", tmp_path / "dangling.txt")
+        expected = "broken symlink"
+    else:
+        locked = tmp_path / "locked.txt"
+        locked.write_text("x", encoding="utf-8")
+        locked.chmod(0)
+        expected = "permission denied"
+    (tmp_path / "good.txt").write_text(seed_texts[SEED_004], encoding="utf-8")
+    res = ct.load_corpus(tmp_path)
+    assert res.documents["doc_id"].tolist() == ["good.txt"]
+    assert res.errors["reason"].tolist() == [expected]
+
+
+@pytest.mark.slow
+def test_hundred_thousand_tiny_files(tmp_path: Path) -> None:
+    for d in range(100):
+        sub = tmp_path / f"d{d:02d}"
+        sub.mkdir()
+        for i in range(1000):
+            (sub / f"{i:04d}.txt").write_text(f"第{d * 1000 + i}号。三会一课。", encoding="utf-8")
+    docs = ct.load_corpus(tmp_path).documents
+    assert len(docs) == 100_000
+    assert docs["doc_id"].is_unique
+    assert docs["text"].iloc[-1] == "第99999号。三会一课。"
+
+
+@pytest.mark.slow
+def test_thirty_megabyte_document(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    text = seed_texts["003_9b7675b2e4522a57.txt"]
+    big = text * (30_000_000 // len(text.encode("utf-8")) + 1)
+    (tmp_path / "big.txt").write_text(big, encoding="utf-8")
+    docs = ct.load_corpus(tmp_path).documents
+    assert docs["text"].iloc[0] == big

@@ -54,7 +54,9 @@ def test_keep_and_config_object() -> None:
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(InvalidParameterError, match="'spaces' parameter of normalize must be one of"):
+    with pytest.raises(
+        InvalidParameterError, match="'spaces' parameter of normalize must be one of"
+    ):
         normalize("x", spaces="squash")
     with pytest.raises(InvalidParameterError, match="'text' parameter of normalize must be a str"):
         normalize(b"x")  # type: ignore[arg-type]

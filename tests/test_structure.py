@@ -115,7 +115,11 @@ def test_run_in_headings_of_seed_003(seeds_dir) -> None:  # type: ignore[no-unty
     heads = _headings(parse_sections(report))
     assert heads[: len(EXPECTED_003_REPORT_START)] == EXPECTED_003_REPORT_START
     top = [h for lvl, h in heads if lvl == 1]
-    assert top == ["社区服务型党组织建设", "提升基层党建引领社区治理水平", "加强社区党务工作者队伍建设"]
+    assert top == [
+        "社区服务型党组织建设",
+        "提升基层党建引领社区治理水平",
+        "加强社区党务工作者队伍建设",
+    ]
     # the one-line summary of line 2 runs three levels into its first line
     line2 = docs["text"].iloc[1]
     assert _headings(parse_sections(line2)) == [
@@ -144,7 +148,10 @@ def test_enumeration_items_are_level_5(seed_texts: dict[str, str]) -> None:
     frame = parse_sections(seed_texts["000_14cdbf6256da471f.txt"])
     items = frame[frame["level"] == 5]
     assert items["heading"].tolist()[:4] == [
-        "区级领导挂点联系", "区直部门对口帮扶", "党工委书记包点督导", "驻社区第一书记具体负责"
+        "区级领导挂点联系",
+        "区直部门对口帮扶",
+        "党工委书记包点督导",
+        "驻社区第一书记具体负责",
     ]
     assert set(frame.loc[items["parent"], "level"]) == {2}
 
@@ -163,7 +170,14 @@ def test_salutation_and_front_matter(seed_texts: dict[str, str]) -> None:
 
 
 def test_cn_number() -> None:
-    assert [cn_number(s) for s in ["一", "十", "十二", "二十", "二十三", "12"]] == [1, 10, 12, 20, 23, 12]
+    assert [cn_number(s) for s in ["一", "十", "十二", "二十", "二十三", "12"]] == [
+        1,
+        10,
+        12,
+        20,
+        23,
+        12,
+    ]
 
 
 def test_sections_over_a_corpus_and_inspect(seeds_dir) -> None:  # type: ignore[no-untyped-def]
@@ -177,7 +191,9 @@ def test_sections_over_a_corpus_and_inspect(seeds_dir) -> None:  # type: ignore[
 
 
 def test_errors() -> None:
-    with pytest.raises(InvalidParameterError, match="'text' parameter of parse_sections must be a str"):
+    with pytest.raises(
+        InvalidParameterError, match="'text' parameter of parse_sections must be a str"
+    ):
         parse_sections(None)  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="columns \\['doc_id', 'text'\\]"):
         ct.sections(pd.DataFrame({"x": [1]}))

@@ -40,6 +40,13 @@ _EXPORTS: dict[str, str] = {
     "sections": "structure",
     "find_title": "structure",
     "inspect": "structure",
+    # placeholders
+    "find_placeholders": "placeholders",
+    "placeholder_spans": "placeholders",
+    "template_sections": "placeholders",
+    "template_scores": "placeholders",
+    "scan_placeholders": "placeholders",
+    "PlaceholderReport": "placeholders",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]  # noqa: PLE0604

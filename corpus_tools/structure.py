@@ -315,7 +315,8 @@ def inspect(corpus: pd.DataFrame) -> pd.DataFrame:
         Columns ``doc_id`` (str), ``title`` (str, from the front matter, else the loaded
         title), ``chars`` (int64), ``paragraphs`` (int64, non-empty lines), ``sections``
         (int64, headings of levels 1–4), ``items`` (int64, 一是-style items),
-        ``depth`` (int64, deepest heading level used, 0 when none), then every metadata
+        ``depth`` (int64, deepest heading level used, 0 when none), ``placeholders``
+        (int64, unfilled template blanks, see :mod:`corpus_tools.placeholders`), then every metadata
         column of ``corpus`` except ``text``.
 
     Examples
@@ -326,6 +327,8 @@ def inspect(corpus: pd.DataFrame) -> pd.DataFrame:
     0      a         2
     """
     check_columns(corpus, "corpus", "inspect", ["doc_id", "text"])
+    from corpus_tools.placeholders import find_placeholders
+
     rows = []
     for raw in corpus.to_dict("records"):
         rec = {str(k): v for k, v in raw.items()}
@@ -341,13 +344,14 @@ def inspect(corpus: pd.DataFrame) -> pd.DataFrame:
             "sections": len(heads),
             "items": int((secs["level"] == 5).sum()),
             "depth": int(heads["level"].max()) if len(heads) else 0,
+            "placeholders": len(find_placeholders(text)),
         }
         for k, v in rec.items():
             if k not in row and k not in ("text", "title"):
                 row[k] = v
         rows.append(row)
     frame = pd.DataFrame(rows)
-    for col in ("chars", "paragraphs", "sections", "items", "depth"):
+    for col in ("chars", "paragraphs", "sections", "items", "depth", "placeholders"):
         if col in frame:
             frame[col] = frame[col].astype("int64")
     return frame

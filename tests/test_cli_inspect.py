@@ -25,7 +25,10 @@ def test_inspect_seeds_lists_five(seeds_dir: Path) -> None:
     assert len(data["documents"]) == 5
     assert data["errors"] == []
     first = data["documents"][0]
-    assert {"doc_id", "title", "chars", "paragraphs", "sections"} <= set(first)
+    assert {"doc_id", "title", "chars", "paragraphs", "sections", "placeholders"} <= set(first)
+    by_id = {d["doc_id"]: d for d in data["documents"]}
+    # every run of X in seed 000 is a blank (XX区, X个, 第X批 ...): 45 runs, read off by hand
+    assert by_id["000_14cdbf6256da471f.txt"]["placeholders"] == 45
 
 
 def test_inspect_split_lines_gives_nine(seeds_dir: Path) -> None:
@@ -64,10 +67,13 @@ def test_nothing_readable_exit_4(tmp_path: Path) -> None:
     assert "no readable document" in err
 
 
-def test_usage_error_exit_2() -> None:
+def test_usage_error_exit_2(tmp_path: Path) -> None:
     code, _, err = _run("inspect", "data/raw", "--format", "yaml")
     assert code == 2
     assert "Invalid value for '--format'" in err
+    code, _, err = _run("inspect", str(tmp_path / "no-such-folder"))
+    assert code == 2
+    assert "does not exist" in err
 
 
 def test_table_and_csv_formats(seeds_dir: Path) -> None:

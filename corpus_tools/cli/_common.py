@@ -73,7 +73,9 @@ def input_options(func: F) -> F:
         default=None,
         help="'lines': one document per non-empty line of plain-text files (doc_id PATH:LINE).",
     )(func)
-    func = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))(func)
+    func = click.argument(
+        "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str)
+    )(func)
     return func
 
 

@@ -47,6 +47,13 @@ _EXPORTS: dict[str, str] = {
     "template_scores": "placeholders",
     "scan_placeholders": "placeholders",
     "PlaceholderReport": "placeholders",
+    # boilerplate
+    "find_boilerplate": "boilerplate",
+    "find_watermarks": "boilerplate",
+    "strip_boilerplate": "boilerplate",
+    "strip_spans": "boilerplate",
+    "BoilerplateResult": "boilerplate",
+    "OffsetMap": "boilerplate",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]  # noqa: PLE0604

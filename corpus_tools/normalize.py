@@ -216,11 +216,12 @@ def _from_codepoints(cps: npt.NDArray[np.uint32]) -> str:
     return cps.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-_SPACE_CPS = np.array(
-    sorted(cp for cp in range(0x3100) if chr(cp).isspace())
-    + [cp for cp in range(0x3100, 0x10000) if chr(cp).isspace()],
-    dtype=np.uint32,
-)
+#: Whitespace lookup for the BMP (no character above it is whitespace).
+_IS_SPACE = np.array([chr(cp).isspace() for cp in range(0x10000)], dtype=bool)
+
+
+def _space_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    return (cps < 0x10000) & _IS_SPACE[np.minimum(cps, 0xFFFF)]
 
 
 def normalize(text: str, *, config: NormalizeConfig | None = None, **overrides: Any) -> Normalized:
@@ -259,7 +260,7 @@ def normalize(text: str, *, config: NormalizeConfig | None = None, **overrides: 
     cps = _codepoints(translated)
     positions = np.arange(n, dtype=np.int64)
     keep = cps != ord(sentinel)
-    is_space = np.isin(cps, _SPACE_CPS)
+    is_space = _space_mask(cps)
     if cfg.spaces == "remove":
         keep &= ~is_space
         starts = positions[keep]
@@ -281,7 +282,7 @@ def normalize(text: str, *, config: NormalizeConfig | None = None, **overrides: 
         cand[kept_idx[run_tail]] = False
         starts = positions[cand]
         out = cps[cand].copy()
-        out[np.isin(out, _SPACE_CPS)] = ord(" ")
+        out[_space_mask(out)] = ord(" ")
         # a run's space stands for everything up to the next folded character
         ends = np.append(starts[1:], n) if len(starts) else starts.copy()
         not_space = out != ord(" ")

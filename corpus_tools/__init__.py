@@ -47,6 +47,15 @@ _EXPORTS: dict[str, str] = {
     "template_scores": "placeholders",
     "scan_placeholders": "placeholders",
     "PlaceholderReport": "placeholders",
+    # segmentation
+    "Segmenter": "segment",
+    "segment_corpus": "segment",
+    "gensim_corpus": "segment",
+    "is_content_token": "segment",
+    "SklearnTokenizer": "segment",
+    "default_cache_dir": "segment",
+    "load_stopwords": "stopwords",
+    "STOPWORD_KINDS": "stopwords",
     # boilerplate
     "find_boilerplate": "boilerplate",
     "find_watermarks": "boilerplate",

@@ -56,6 +56,10 @@ _EXPORTS: dict[str, str] = {
     "default_cache_dir": "segment",
     "load_stopwords": "stopwords",
     "STOPWORD_KINDS": "stopwords",
+    # keywords
+    "keyword_table": "keywords",
+    "keyness": "keywords",
+    "kwic": "keywords",
     # boilerplate
     "find_boilerplate": "boilerplate",
     "find_watermarks": "boilerplate",

@@ -1,0 +1,317 @@
+"""``corpus-tools keywords PATH... -o OUT.(parquet|csv) [--by FIELD]...``: keyword tables.
+
+Writes one table (atomically, parquet or CSV by extension) and prints a summary:
+
+* default: the keyword frequency table (:func:`corpus_tools.keywords.keyword_table`);
+* ``--keyness FIELD``: rising and falling terms per group of FIELD
+  (:func:`corpus_tools.keywords.keyness`);
+* ``--kwic TERM``: a concordance with offsets (:func:`corpus_tools.keywords.kwic`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from corpus_tools.cli._common import (
+    ExitCode,
+    RunState,
+    emit,
+    fail,
+    finish,
+    format_option,
+    input_options,
+    load_inputs,
+    resolve_format,
+)
+from corpus_tools.errors import CorpusToolsError, InvalidParameterError
+
+OUTPUT_SUFFIXES = (".parquet", ".csv")
+
+
+def _output_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter(
+            f"{value!r} must end in .parquet or .csv (the table's format is chosen by extension)."
+        )
+    return value
+
+
+def _read_words(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read word list {path}: {exc}", ExitCode.USAGE)
+    return []  # pragma: no cover - fail exits
+
+
+@click.command("keywords")
+@input_options
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    callback=_output_path,
+    help="Table to write: OUT.parquet or OUT.csv (written atomically).",
+)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="FIELD",
+    help="Group by a metadata field (repeat: --by year --by province).",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Drop terms rarer than this in a group [table: 1, keyness: 5].",
+)
+@click.option(
+    "--top",
+    "top_n",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep the N most frequent terms per group (keyness: N rising + N falling).",
+)
+@click.option(
+    "--min-length",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Shortest term, in characters.",
+)
+@click.option("--numbers", is_flag=True, help="Count numbers (2025, 10) as terms.")
+@click.option("--keep-stopwords", is_flag=True, help="Do not remove the genre's stopwords.")
+@click.option(
+    "--stopwords",
+    "stopword_files",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra stopwords, one per line (repeatable).",
+)
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra segmentation lexicon (jieba format; repeatable).",
+)
+@click.option(
+    "--strip-boilerplate", is_flag=True, help="Remove boilerplate passages before counting."
+)
+@click.option(
+    "--mine-slogans",
+    is_flag=True,
+    help="Also keep whole the numeric slogans mined from these documents (e.g. 五星三联).",
+)
+@click.option(
+    "--keyness",
+    "keyness_field",
+    metavar="FIELD",
+    default=None,
+    help="Write the keyness table of FIELD's groups instead (log-likelihood).",
+)
+@click.option(
+    "--target",
+    default=None,
+    metavar="VALUE",
+    help="--keyness: only this group (default: every group).",
+)
+@click.option(
+    "--reference",
+    default=None,
+    metavar="VALUE",
+    help="--keyness: compare with this group (default: the rest of the corpus).",
+)
+@click.option(
+    "--max-p",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    show_default=True,
+    help="--keyness: keep terms with p-value at most this.",
+)
+@click.option(
+    "--kwic",
+    "kwic_terms",
+    multiple=True,
+    metavar="TERM",
+    help="Write a keyword-in-context table of TERM instead (repeatable).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="--kwic: characters of context on each side.",
+)
+@click.option(
+    "--substring", is_flag=True, help="--kwic: every occurrence in the text, not only whole tokens."
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the segmentation cache.")
+@click.option(
+    "-j",
+    "--jobs",
+    "n_jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for segmentation.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where to segment and count.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="--engine dask: a dask.distributed scheduler (default: local processes).",
+)
+@format_option()
+def command(
+    *,
+    paths: tuple[str, ...],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    output: str,
+    by: tuple[str, ...],
+    min_count: int | None,
+    top_n: int | None,
+    min_length: int,
+    numbers: bool,
+    keep_stopwords: bool,
+    stopword_files: tuple[str, ...],
+    lexicons: tuple[str, ...],
+    strip_boilerplate: bool,
+    mine_slogans: bool,
+    keyness_field: str | None,
+    target: str | None,
+    reference: str | None,
+    max_p: float,
+    kwic_terms: tuple[str, ...],
+    window: int,
+    substring: bool,
+    no_cache: bool,
+    n_jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    fmt: str | None,
+) -> None:
+    """Write a keyword frequency table of PATH... to OUT (.parquet or .csv).
+
+    Columns: the --by fields, term, count, doc_freq, docs, rate_per_10k, tfidf.
+    Slogans (两个确立) and placeholders (XX) are counted whole; segmentation is cached,
+    so a rerun, or a corpus with new documents, only segments what is new.
+
+    \b
+    Examples:
+      corpus-tools keywords corpus.jsonl -o data/processed/keywords.parquet --by year --top 100
+      corpus-tools keywords corpus.jsonl -o keyness.csv --keyness year --target 2026
+      corpus-tools keywords data/raw -o kwic.csv --kwic 两个确立 --window 30
+    """
+    if keyness_field is not None and kwic_terms:
+        fail("choose one of --keyness and --kwic", ExitCode.USAGE)
+    if (target is not None or reference is not None) and keyness_field is None:
+        fail("--target and --reference need --keyness FIELD", ExitCode.USAGE)
+    if scheduler is not None and engine != "dask":
+        fail("--scheduler needs --engine dask", ExitCode.USAGE)
+    state = RunState()
+    docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    stopwords: Any = not keep_stopwords
+    if stopword_files:
+        extra = [w for f in stopword_files for w in _read_words(f)]
+        if keep_stopwords:
+            stopwords = extra
+        else:
+            from corpus_tools.stopwords import load_stopwords
+
+            stopwords = load_stopwords(extra=extra)
+    segmenter = None
+    if lexicons:
+        from corpus_tools.segment import Segmenter
+
+        segmenter = Segmenter(lexicons=tuple(lexicons))
+    common: dict[str, Any] = {
+        "segmenter": segmenter,
+        "cache": not no_cache,
+        "n_jobs": n_jobs,
+        "progress": None,
+    }
+    from corpus_tools import keywords as kw
+
+    mode = "kwic" if kwic_terms else "keyness" if keyness_field else "keywords"
+    try:
+        if mode == "kwic":
+            table = kw.kwic(
+                docs,
+                list(kwic_terms),
+                window=window,
+                by=list(by) or None,
+                match="substring" if substring else "token",
+                **common,
+            )
+        else:
+            counting: dict[str, Any] = {
+                **common,
+                "stopwords": stopwords,
+                "top_n": top_n,
+                "min_length": min_length,
+                "numbers": numbers,
+                "strip_boilerplate": strip_boilerplate,
+                "mine_slogans": mine_slogans,
+                "engine": engine,
+                "scheduler": scheduler,
+            }
+            if min_count is not None:
+                counting["min_count"] = min_count
+            if mode == "keyness":
+                table = kw.keyness(
+                    docs,
+                    by=[str(keyness_field), *by],
+                    target=target,
+                    reference=reference,
+                    max_p=max_p,
+                    **counting,
+                )
+            else:
+                table = kw.keyword_table(docs, by=list(by) or None, **counting)
+    except InvalidParameterError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    summary: dict[str, Any] = dict(table.attrs.get("summary", {}))
+    table = pd.DataFrame(table)  # a copy without attrs: the file holds the data only
+    table.attrs = {}
+    from corpus_tools.io import write_table
+
+    try:
+        write_table(table, output)
+    except (CorpusToolsError, OSError) as exc:
+        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+    summary = {
+        "output": output,
+        "table": mode,
+        "rows": len(table),
+        **summary,
+        "skipped_inputs": state.errors,
+    }
+    if mode == "kwic":
+        summary["documents"] = len(docs)
+        summary["terms"] = len(set(kwic_terms))
+    resolved = resolve_format(fmt)
+    if resolved == "table":
+        preview = table.head(10)
+        click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()))
+        if not preview.empty:
+            emit(summary, resolved, table=preview)
+    else:
+        emit(summary, resolved, rows=pd.DataFrame([summary]))
+    finish(state)

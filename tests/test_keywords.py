@@ -1,0 +1,512 @@
+"""Keyword tables, keyness and KWIC on the seed reports and on real 新闻联播 items."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import iter_records
+
+from corpus_tools.errors import InvalidParameterError
+from corpus_tools.io import load_corpus, load_texts
+from corpus_tools.keywords import keyness, keyword_table, kwic
+from corpus_tools.segment import Segmenter, is_content_token
+
+SLOGANS = ("两个确立", "两个维护", "四个意识")
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter().load()
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    """A segmentation cache of this test only (never the user's)."""
+    return tmp_path / "segcache"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    """The seed reports, one document per line of 003 (13 + 9 documents)."""
+    return load_corpus(Path(__file__).parent.parent / "data" / "raw", split="lines").documents
+
+
+@pytest.fixture(scope="module")
+def news() -> pd.DataFrame:
+    """Real 新闻联播 items: every one of the first 4,000 holding a slogan, plus 150 others."""
+    with_slogan, others = [], []
+    for rec in iter_records("xinwen_lianbo", limit=4000):
+        row = {k: rec[k] for k in ("id", "text", "year", "column")}
+        if any(s in rec["text"] for s in SLOGANS):
+            with_slogan.append(row)
+        elif len(others) < 150 and len(rec["text"]) < 3000:
+            others.append(row)
+    frame = pd.DataFrame(with_slogan + others).rename(columns={"id": "doc_id"})
+    assert len(with_slogan) > 50
+    return frame
+
+
+# --------------------------------------------------------------------------- keyword table
+
+
+@pytest.mark.slow
+def test_slogans_counted_whole_on_real_news(
+    news: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    table = keyword_table(news, by="year", segmenter=segmenter, cache=cache)
+    for slogan in SLOGANS:
+        rows = table[table["term"] == slogan]
+        assert not rows.empty, slogan
+        for year, group in news.groupby("year"):
+            in_text = sum(t.count(slogan) for t in group["text"])
+            docs = sum(slogan in t for t in group["text"])
+            row = rows[rows["year"] == year]
+            if in_text == 0:
+                assert row.empty
+                continue
+            assert row["count"].tolist() == [in_text], (slogan, year)
+            assert row["doc_freq"].tolist() == [docs], (slogan, year)
+    assert table["year"].dtype == news["year"].dtype
+
+
+def test_table_agrees_with_a_slow_recount(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    stop = frozenset(["的", "和", "了"])
+    table = keyword_table(seeds, segmenter=segmenter, stopwords=stop, numbers=True, cache=cache)
+    counts: Counter[str] = Counter()
+    dfs: Counter[str] = Counter()
+    tokenizer = segmenter.sklearn_tokenizer(stopwords=stop)
+    for text in seeds["text"]:
+        terms = tokenizer(text)
+        counts.update(terms)
+        dfs.update(set(terms))
+    assert dict(zip(table["term"], table["count"], strict=True)) == dict(counts)
+    assert dict(zip(table["term"], table["doc_freq"], strict=True)) == dict(dfs)
+    chars = sum(len(t) for t in seeds["text"])
+    np.testing.assert_allclose(table["rate_per_10k"], table["count"] * 10_000 / chars)
+    n = len(seeds)
+    idf = np.log((1 + n) / (1 + table["doc_freq"].to_numpy())) + 1
+    np.testing.assert_allclose(table["tfidf"], table["count"] / table["count"].sum() * idf)
+    assert (table["docs"] == n).all()
+    assert table.columns.tolist() == ["term", "count", "doc_freq", "docs", "rate_per_10k", "tfidf"]
+
+
+def test_default_filters_drop_stopwords_numbers_and_punctuation(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    from corpus_tools.stopwords import load_stopwords
+
+    table = keyword_table(seeds, segmenter=segmenter, cache=cache)
+    terms = set(table["term"])
+    assert not terms & set(load_stopwords())
+    assert all(is_content_token(t) for t in terms)
+    assert not any(t.isdigit() for t in terms)
+    assert "XX" in terms  # a placeholder run is a term, counted whole
+    longer = keyword_table(seeds, segmenter=segmenter, cache=cache, min_length=2)
+    assert set(longer["term"]) == {t for t in terms if len(t) >= 2}
+
+
+def test_groups_sum_to_the_whole(seeds: pd.DataFrame, segmenter: Segmenter, cache: Path) -> None:
+    whole = keyword_table(seeds, segmenter=segmenter, cache=cache)
+    parts = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache)
+    assert parts["source"].nunique() == seeds["source"].nunique()
+    summed = parts.groupby("term")["count"].sum()
+    assert summed.sort_index().to_dict() == whole.set_index("term")["count"].sort_index().to_dict()
+    summed_df = parts.groupby("term")["doc_freq"].sum()
+    assert summed_df.to_dict() == whole.set_index("term")["doc_freq"].to_dict()
+    # within a group: count descending, then term
+    for _, g in parts.groupby("source", sort=False):
+        keys = list(zip(-g["count"], g["term"], strict=True))
+        assert keys == sorted(keys)
+
+
+def test_top_n_and_min_count(seeds: pd.DataFrame, segmenter: Segmenter, cache: Path) -> None:
+    full = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache)
+    top = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, top_n=5)
+    assert top.groupby("source").size().max() == 5
+    expected = full.groupby("source", sort=False).head(5).reset_index(drop=True)
+    pd.testing.assert_frame_equal(top, expected)
+    frequent = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, min_count=4)
+    assert frequent["count"].min() >= 4
+    assert len(frequent) == int((full["count"] >= 4).sum())
+
+
+def test_missing_group_values_form_their_own_group(segmenter: Segmenter, cache: Path) -> None:
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "text": ["坚决做到两个维护", "深刻领悟两个确立", "增强四个意识"],
+            "year": [2023, None, 2023],
+        }
+    )
+    table = keyword_table(docs, by="year", segmenter=segmenter, cache=cache)
+    last = table.iloc[-1]
+    assert pd.isna(last["year"]) and last["term"] in {"两个确立", "深刻", "领悟"}
+    assert set(table.loc[table["year"] == 2023, "term"]) >= {"两个维护", "四个意识"}
+    assert docs["year"].isna().sum() == 1  # the input is not modified
+
+
+def test_texts_in_memory_and_determinism(segmenter: Segmenter, cache: Path) -> None:
+    texts = {"a": "坚决做到两个维护，两个维护。", "b": "深刻领悟两个确立，做到两个维护。"}
+    one = keyword_table(texts, segmenter=segmenter, cache=cache)
+    two = keyword_table(load_texts(texts), segmenter=segmenter, cache=False)
+    pd.testing.assert_frame_equal(one, two)
+    row = one[one["term"] == "两个维护"].iloc[0]
+    assert (row["count"], row["doc_freq"]) == (3, 2)
+
+
+def test_mined_slogans_are_counted_whole(segmenter: Segmenter, cache: Path) -> None:
+    texts = {
+        "a": "我们推行“五星三联”工作法，五星三联让群众满意。",
+        "b": "学习五星三联经验，把五星三联落到实处。",
+    }
+    plain = keyword_table(texts, segmenter=segmenter, cache=cache)
+    assert "五星三联" not in set(plain["term"])  # the dictionary alone cuts it
+    mined = keyword_table(texts, segmenter=segmenter, cache=cache, mine_slogans=True)
+    row = mined[mined["term"] == "五星三联"]
+    assert row["count"].tolist() == [sum(t.count("五星三联") for t in texts.values())]
+    assert row["doc_freq"].tolist() == [2]
+
+
+def test_strip_boilerplate_removes_the_watermark_counts(seeds_dir: Path, cache: Path) -> None:
+    docs = load_corpus(seeds_dir).documents
+    kept = keyword_table(docs, cache=cache)
+    stripped = keyword_table(docs, cache=cache, strip_boilerplate=True)
+    assert stripped.attrs["summary"]["chars"] < kept.attrs["summary"]["chars"]
+    assert "会员" in set(kept["term"])  # only in the template site's watermark
+    assert "会员" not in set(stripped["term"])
+    assert docs.equals(load_corpus(seeds_dir).documents)  # the input is not modified
+
+
+# --------------------------------------------------------------------------- batch behaviour
+
+
+def test_rerun_reuses_the_cache_and_new_documents_only_are_segmented(
+    seeds: pd.DataFrame, cache: Path
+) -> None:
+    seg = Segmenter()
+    first = keyword_table(seeds.iloc[:15], segmenter=seg, cache=cache)
+    assert first.attrs["summary"]["segmented"] == 15
+    assert first.attrs["summary"]["from_cache"] == 0
+    again = keyword_table(seeds.iloc[:15], segmenter=Segmenter(), cache=cache)
+    assert again.attrs["summary"]["segmented"] == 0
+    assert again.attrs["summary"]["from_cache"] == 15
+    pd.testing.assert_frame_equal(first, again)
+    seen = set(seeds["text"].iloc[:15])
+    old = int(seeds["text"].isin(seen).sum())  # rows whose text was segmented already
+    before = seg.cache_stats()
+    grown = keyword_table(seeds, segmenter=seg, cache=cache)
+    after = seg.cache_stats()
+    assert after["hits"] - before["hits"] == old
+    assert grown.attrs["summary"]["segmented"] == len(seeds) - old
+    assert grown.attrs["summary"]["from_cache"] == old
+    nocache = keyword_table(seeds.iloc[:3], segmenter=seg, cache=False)
+    assert nocache.attrs["summary"]["segmented"] == 3
+
+
+def test_chunks_do_not_change_the_table(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    one = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache)
+    small = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, chunk_size=7)
+    pd.testing.assert_frame_equal(one, small)
+
+
+@pytest.mark.slow
+def test_dask_engine_gives_the_same_table(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    docs = seeds.iloc[::3]
+    local = keyword_table(docs, by="source", segmenter=segmenter, cache=cache)
+    dask = keyword_table(
+        docs, by="source", segmenter=segmenter, cache=False, engine="dask", chunk_size=20
+    )
+    pd.testing.assert_frame_equal(local, dask)
+
+
+# --------------------------------------------------------------------------- keyness
+
+
+@pytest.mark.slow
+def test_keyness_against_scipy_log_likelihood(
+    news: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    from scipy.stats import chi2_contingency
+
+    table = keyword_table(news, by="year", segmenter=segmenter, cache=cache)
+    key = keyness(news, by="year", segmenter=segmenter, cache=cache, min_count=5)
+    years = sorted(news["year"].unique())
+    assert set(key["year"]) <= set(years)
+    totals = table.groupby("term")["count"].sum()
+    merged = key.set_index("term")
+    # count + reference_count is the corpus count: the reference is the rest of the corpus
+    for year, g in key.groupby("year"):
+        sums = (g["count"] + g["reference_count"]).to_numpy()
+        assert (sums == totals.loc[g["term"]].to_numpy()).all()
+        own = table[table["year"] == year].set_index("term")["count"]
+        assert (g["count"].to_numpy() == own.reindex(g["term"]).fillna(0).to_numpy()).all()
+        assert ((g["count"] + g["reference_count"]) >= 5).all()
+    # G² agrees with scipy's log-likelihood chi-squared on the 2x2 table
+    summary = key.attrs["summary"]
+    assert summary["documents"] == len(news)
+    sizes = _token_sizes(news, segmenter, years)
+    sample = key.groupby("year").head(5)
+    for row in sample.itertuples(index=False):
+        n1 = sizes[row.year]
+        n2 = sum(sizes.values()) - n1
+        obs = np.array(
+            [[row.count, n1 - row.count], [row.reference_count, n2 - row.reference_count]]
+        )
+        g2, p, _, _ = chi2_contingency(obs, correction=False, lambda_="log-likelihood")
+        assert math.isclose(row.log_likelihood, g2, rel_tol=1e-6), row
+        assert math.isclose(row.p_value, p, rel_tol=1e-6, abs_tol=1e-300)
+        assert (row.direction == "rise") == (row.log_ratio >= 0)
+    assert merged.shape[0] == len(key)
+
+
+def _token_sizes(news: pd.DataFrame, segmenter: Segmenter, years: list[Any]) -> dict[Any, int]:
+    sizes = {}
+    for year in years:
+        texts = news.loc[news["year"] == year, "text"]
+        sizes[year] = sum(
+            1 for t in texts for tok in segmenter.cut(t, drop_space=True) if is_content_token(tok)
+        )
+    return sizes
+
+
+def test_keyness_target_and_reference(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    sources = sorted(seeds["source"].unique())
+    key = keyness(
+        seeds,
+        by="source",
+        target=sources[0],
+        reference=sources[2],
+        segmenter=segmenter,
+        cache=cache,
+        min_count=3,
+        top_n=4,
+    )
+    assert set(key["source"]) == {sources[0]}
+    assert key.groupby("direction").size().max() <= 4
+    assert list(key["direction"]) == sorted(key["direction"], key=lambda d: d != "rise")
+    table = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache)
+    ref = table[table["source"] == sources[2]].set_index("term")["count"]
+    for row in key.itertuples(index=False):
+        assert row.reference_count == ref.get(row.term, 0)
+    with pytest.raises(
+        InvalidParameterError, match="'target' parameter of keyness must be a group"
+    ):
+        keyness(seeds, by="source", target="nowhere.txt", segmenter=segmenter, cache=cache)
+    filtered = keyness(seeds, by="source", segmenter=segmenter, cache=cache, max_p=0.01)
+    assert (filtered["p_value"] <= 0.01).all() and not filtered.empty
+
+
+def test_keyness_needs_two_groups(segmenter: Segmenter, cache: Path) -> None:
+    docs = load_texts({"a": "两个确立", "b": "两个维护"})
+    with pytest.raises(InvalidParameterError, match="at least two groups"):
+        keyness(docs, by="source", segmenter=segmenter, cache=cache)
+
+
+# --------------------------------------------------------------------------- kwic
+
+
+@pytest.mark.slow
+def test_kwic_offsets_slice_the_original_text(
+    news: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    conc = kwic(news, list(SLOGANS), window=12, by="year", segmenter=segmenter, cache=cache)
+    texts = dict(zip(news["doc_id"], news["text"], strict=True))
+    for row in conc.itertuples(index=False):
+        text = texts[row.doc_id]
+        assert text[row.start : row.end] == row.term
+        assert text[max(0, row.start - 12) : row.start] == row.left
+        assert text[row.end : row.end + 12] == row.right
+    for slogan in SLOGANS:  # whole tokens, every occurrence: slogans are never cut
+        assert (conc["term"] == slogan).sum() == sum(t.count(slogan) for t in news["text"])
+    assert conc["year"].notna().all()
+
+
+def test_kwic_token_matches_are_a_subset_of_substrings(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    token = kwic(seeds, ["社区", "XX"], segmenter=segmenter, cache=cache, window=5)
+    sub = kwic(seeds, ["社区", "XX"], match="substring", window=5)
+    assert 0 < len(token) < len(sub)
+    pairs = set(zip(sub["doc_id"], sub["start"], sub["term"], strict=True))
+    assert set(zip(token["doc_id"], token["start"], token["term"], strict=True)) <= pairs
+    texts = dict(zip(seeds["doc_id"], seeds["text"], strict=True))
+    for row in sub.itertuples(index=False):
+        assert texts[row.doc_id][row.start : row.end] == row.term
+    assert kwic(seeds, "不存在的词语", segmenter=segmenter, cache=cache).empty
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"by": "province"}, r"'by' parameter of keyword_table must name fields.*'province'"),
+        ({"by": 3}, r"'by' parameter of keyword_table must be a field name"),
+        ({"by": ["source", "source"]}, r"must be distinct field names"),
+        ({"by": "term"}, r"cannot group by 'term'"),
+        ({"min_count": 0}, r"'min_count' parameter of keyword_table must be an int in \[1, inf\]"),
+        ({"top_n": 1.5}, r"'top_n' parameter of keyword_table must be an int"),
+        ({"min_length": 0}, r"'min_length' parameter"),
+        ({"stopwords": "的"}, r"'stopwords' parameter of keyword_table must be True, False"),
+        ({"stopwords": [1]}, r"'stopwords' parameter"),
+        ({"engine": "spark"}, r"'engine' parameter of keyword_table must be one of"),
+        ({"scheduler": "tcp://x:1"}, r"'scheduler' parameter of keyword_table needs engine='dask'"),
+        ({"n_jobs": 0}, r"'n_jobs' parameter of keyword_table must be a positive int"),
+        ({"cache": 3}, r"'cache' parameter of keyword_table must be a bool or a folder path"),
+        ({"segmenter": "jieba"}, r"'segmenter' parameter of keyword_table must be a"),
+        ({"progress": "yes"}, r"'progress' parameter"),
+        ({"chunk_size": 0}, r"'chunk_size' parameter"),
+    ],
+)
+def test_keyword_table_errors(seeds: pd.DataFrame, kwargs: dict[str, Any], match: str) -> None:
+    with pytest.raises(InvalidParameterError, match=match):
+        keyword_table(seeds, **kwargs)
+
+
+def test_corpus_errors() -> None:
+    with pytest.raises(InvalidParameterError, match="Columns \\['text'\\] are missing"):
+        keyword_table(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(InvalidParameterError, match="'corpus' parameter of keyword_table must be"):
+        keyword_table(42)
+    with pytest.raises(InvalidParameterError, match=r"Row 0 \(doc_id 'a'\) holds int"):
+        keyword_table(pd.DataFrame({"doc_id": ["a"], "text": [5]}))
+    with pytest.raises(InvalidParameterError, match="'by' fields must hold scalar values"):
+        keyword_table(pd.DataFrame({"doc_id": ["a"], "text": ["x"], "tags": [["a"]]}), by="tags")
+
+
+def test_keyness_and_kwic_errors(seeds: pd.DataFrame) -> None:
+    with pytest.raises(InvalidParameterError, match="'by' parameter of keyness"):
+        keyness(seeds, by=None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="'max_p' parameter of keyness"):
+        keyness(seeds, by="source", max_p=2)
+    with pytest.raises(InvalidParameterError, match="'terms' parameter of kwic"):
+        kwic(seeds, [])
+    with pytest.raises(InvalidParameterError, match="'terms' parameter of kwic"):
+        kwic(seeds, ["", "社区"])
+    with pytest.raises(InvalidParameterError, match="'window' parameter of kwic"):
+        kwic(seeds, "社区", window=-1)
+    with pytest.raises(InvalidParameterError, match="'match' parameter of kwic must be one of"):
+        kwic(seeds, "社区", match="regex")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _run(args: list[str], cache: Path) -> Any:
+    from corpus_tools.cli import cli
+
+    runner = CliRunner()
+    return runner.invoke(
+        cli, ["keywords", *args], env={"CORPUS_TOOLS_CACHE": str(cache)}, catch_exceptions=False
+    )
+
+
+def test_cli_broken_file_still_writes_the_good_ones(
+    tmp_path: Path, seeds_dir: Path, cache: Path
+) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name in sorted(p.name for p in seeds_dir.glob("*.txt"))[:2]:
+        shutil.copy(seeds_dir / name, corpus / name)
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "out" / "kw.parquet"
+    res = _run([str(corpus), "-o", str(out), "--format", "json"], cache)
+    assert res.exit_code == 3, res.output
+    assert "broken.docx" in res.stderr
+    summary = json.loads(res.stdout)
+    table = pd.read_parquet(out)
+    assert summary["rows"] == len(table) and summary["documents"] == 2
+    good = load_corpus(sorted(str(p) for p in corpus.glob("*.txt"))).documents
+    expected = keyword_table(good, cache=cache)
+    expected.attrs = {}
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def test_cli_csv_by_field_is_byte_identical_on_rerun(
+    tmp_path: Path, seeds_dir: Path, cache: Path
+) -> None:
+    out = tmp_path / "kw.csv"
+    args = [str(seeds_dir), "-o", str(out), "--by", "source", "--top", "3", "--format", "json"]
+    first = _run(args, cache)
+    assert first.exit_code == 0, first.output
+    data = out.read_bytes()
+    assert json.loads(first.stdout)["segmented"] == 5
+    second = _run(args, cache)
+    assert json.loads(second.stdout)["segmented"] == 0
+    assert json.loads(second.stdout)["from_cache"] == 5
+    assert out.read_bytes() == data
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert table.columns.tolist()[:3] == ["source", "term", "count"]
+    assert table.groupby("source").size().max() == 3
+    assert "keywords" not in first.stderr  # no progress bar when not on a terminal
+    assert not list(tmp_path.glob(".kw.csv.*"))  # no temporary file left
+
+
+def test_cli_keyness_and_kwic(tmp_path: Path, seeds_dir: Path, cache: Path) -> None:
+    out = tmp_path / "key.parquet"
+    res = _run([str(seeds_dir), "-o", str(out), "--keyness", "source", "--format", "json"], cache)
+    assert res.exit_code == 0, res.output
+    key = pd.read_parquet(out)
+    assert {"log_likelihood", "direction", "source"} <= set(key.columns)
+    conc = tmp_path / "kwic.csv"
+    res = _run(
+        [str(seeds_dir), "-o", str(conc), "--kwic", "XX", "--window", "6", "--format", "json"],
+        cache,
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(conc, encoding="utf-8-sig", keep_default_na=False)
+    assert set(table["term"]) == {"XX"} and json.loads(res.stdout)["rows"] == len(table)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "out.xlsx"], "must end in .parquet or .csv"),
+        (["-o", "out.csv", "--by", "province"], "'province' is not one"),
+        (["-o", "out.csv", "--keyness", "source", "--kwic", "XX"], "one of --keyness and --kwic"),
+        (["-o", "out.csv", "--target", "2026"], "need --keyness"),
+        (["-o", "out.csv", "--scheduler", "tcp://x:1"], "--scheduler needs --engine dask"),
+    ],
+)
+def test_cli_usage_errors(
+    tmp_path: Path, seeds_dir: Path, cache: Path, args: list[str], message: str
+) -> None:
+    fixed = [a if a not in ("out.csv", "out.xlsx") else str(tmp_path / a) for a in args]
+    res = _run([str(seeds_dir), *fixed], cache)
+    assert res.exit_code == 2
+    assert message in res.stderr
+
+
+def test_cli_nothing_readable_and_unwritable_output(
+    tmp_path: Path, seeds_dir: Path, cache: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    res = _run([str(bad), "-o", str(tmp_path / "o.csv")], cache)
+    assert res.exit_code == 4
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = _run([str(seeds_dir / "001_76da920ca12b73e0.txt"), "-o", str(blocker / "o.csv")], cache)
+    assert res.exit_code == 4
+    assert "cannot write" in res.stderr

@@ -56,6 +56,16 @@ _EXPORTS: dict[str, str] = {
     "default_cache_dir": "segment",
     "load_stopwords": "stopwords",
     "STOPWORD_KINDS": "stopwords",
+    # near-duplicates
+    "find_near_duplicates": "dedup",
+    "DedupConfig": "dedup",
+    "DedupResult": "dedup",
+    "copied_passages": "dedup",
+    "document_features": "dedup",
+    "DedupIndex": "dedup_index",
+    "FlagReport": "dedup_index",
+    "flag_submissions": "dedup_index",
+    "fold_for_matching": "shingles",
     # keywords
     "keyword_table": "keywords",
     "keyness": "keywords",

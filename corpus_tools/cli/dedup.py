@@ -1,0 +1,364 @@
+"""``corpus-tools dedup``, ``corpus-tools index build|add`` and ``corpus-tools flag``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import pandas as pd
+
+from corpus_tools.cli._common import (
+    ExitCode,
+    RunState,
+    dumps,
+    emit,
+    fail,
+    finish,
+    format_option,
+    input_options,
+    load_inputs,
+    render_table,
+    resolve_format,
+)
+from corpus_tools.errors import CorpusToolsError, IndexFormatError, OutputError
+
+
+def _match_options(func: Any) -> Any:
+    """Options shared by every command that matches documents."""
+    func = click.option(
+        "--partial",
+        type=click.FloatRange(0, 1),
+        default=None,
+        help="Share copied (aligned passages) that makes a partial copy [default: 0.3].",
+    )(func)
+    func = click.option(
+        "--containment",
+        type=click.FloatRange(0, 1),
+        default=None,
+        help="Share of the shorter text found in the longer that makes it 'contained' "
+        "[default: 0.8].",
+    )(func)
+    func = click.option(
+        "--threshold",
+        type=click.FloatRange(0, 1),
+        default=None,
+        help="Jaccard similarity that makes a near-duplicate [default: 0.5].",
+    )(func)
+    return func
+
+
+def _overrides(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@click.command("dedup")
+@input_options
+@_match_options
+@format_option()
+def dedup_command(
+    *,
+    paths: tuple[str, ...],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    threshold: float | None,
+    containment: float | None,
+    partial: float | None,
+    fmt: str | None,
+) -> None:
+    """Find duplicate, near-duplicate, contained and partly copied documents.
+
+    Prints the pairs (a is the shorter text) and the clusters of mutual copies.
+    """
+    from corpus_tools.dedup import find_near_duplicates
+
+    state = RunState()
+    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    try:
+        result = find_near_duplicates(
+            corpus, **_overrides(threshold=threshold, containment=containment, partial=partial)
+        )
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    fmt = resolve_format(fmt)
+    data = result.to_json()
+    if fmt == "table":
+        click.echo(render_table(result.pairs))
+        if len(result.clusters):
+            click.echo("")
+            clusters = result.clusters.groupby("cluster", sort=True)["doc_id"].apply(list)
+            click.echo(
+                render_table(
+                    pd.DataFrame(
+                        {
+                            "cluster": clusters.index,
+                            "size": clusters.map(len),
+                            "documents": clusters,
+                        }
+                    ),
+                    max_width=80,
+                )
+            )
+    else:
+        emit(data, fmt, rows=result.pairs)
+    finish(state)
+
+
+@click.group("index")
+def index_group() -> None:
+    """Build or extend a persistent index for 'flag'."""
+
+
+@index_group.command("build")
+@input_options
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=str),
+    help="Directory to write the index to.",
+)
+@_match_options
+@format_option(formats=("table", "json"))
+def build_command(
+    *,
+    paths: tuple[str, ...],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    output: str,
+    threshold: float | None,
+    containment: float | None,
+    partial: float | None,
+    fmt: str | None,
+) -> None:
+    """Index documents so that 'flag --index DIR' can match submissions against them."""
+    from corpus_tools.dedup_index import DedupIndex
+
+    state = RunState()
+    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    try:
+        index = DedupIndex(
+            **_overrides(threshold=threshold, containment=containment, partial=partial)
+        ).build(corpus)
+        index.save(output)
+    except OutputError as exc:
+        fail(str(exc), ExitCode.NOTHING)
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    _summary(index, output, len(corpus), fmt)
+    finish(state)
+
+
+@index_group.command("add")
+@click.argument("index_dir", type=click.Path(path_type=str))
+@input_options
+@format_option(formats=("table", "json"))
+def add_command(
+    *,
+    index_dir: str,
+    paths: tuple[str, ...],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    fmt: str | None,
+) -> None:
+    """Add documents to the index in INDEX_DIR without rebuilding it."""
+    from corpus_tools.dedup_index import DedupIndex
+
+    state = RunState()
+    index = _load_index(index_dir)
+    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    try:
+        index.add(corpus)
+        index.save(index_dir)
+    except OutputError as exc:
+        fail(str(exc), ExitCode.NOTHING)
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    assert isinstance(index, DedupIndex)
+    _summary(index, index_dir, len(corpus), fmt)
+    finish(state)
+
+
+def _load_index(path: str) -> Any:
+    from corpus_tools.dedup_index import DedupIndex
+
+    try:
+        return DedupIndex.load(path)
+    except IndexFormatError as exc:
+        fail(f"cannot use the index: {exc}", ExitCode.NOTHING)
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    return None  # pragma: no cover - fail() exits
+
+
+def _summary(index: Any, output: str, added: int, fmt: str | None) -> None:
+    sizes = index.nbytes()
+    data = {
+        "index": output,
+        "documents": len(index),
+        "added": added,
+        "search_bytes": sizes["search"],
+        "text_bytes": sizes["texts"],
+        "search_bytes_per_document": round(sizes["search"] / max(len(index), 1), 1),
+    }
+    if resolve_format(fmt) == "json":
+        click.echo(dumps(data))
+    else:
+        click.echo(render_table(pd.DataFrame([data])))
+
+
+class _AgainstCommand(click.Command):
+    """Lets ``--against`` take several paths: ``flag SUB... --against A B C``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out: list[str] = []
+        greedy = False
+        taken = 0
+        for arg in [*args, "--"]:
+            if greedy and taken == 0 and (arg.startswith("-") and arg != "-"):
+                raise click.UsageError("Option '--against' requires one or more paths.", ctx)
+            if arg == "--against":
+                greedy, taken = True, 0
+            elif arg == "--" and greedy:
+                greedy = False
+            elif arg.startswith("-") and arg != "-":
+                greedy = False
+                out.append(arg)
+            elif greedy:
+                out.extend(["--against", arg])
+                taken += 1
+            else:
+                out.append(arg)
+        if out and out[-1] == "--":
+            out.pop()
+        return super().parse_args(ctx, out)
+
+
+@click.command("flag", cls=_AgainstCommand)
+@input_options
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=str),
+    default=None,
+    help="Directory of an index built with 'corpus-tools index build'.",
+)
+@click.option(
+    "--against",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="Held documents to match against (files or folders; several may follow).",
+)
+@_match_options
+@format_option(formats=("table", "json"))
+def flag_command(
+    *,
+    paths: tuple[str, ...],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    index_dir: str | None,
+    against: tuple[str, ...],
+    threshold: float | None,
+    containment: float | None,
+    partial: float | None,
+    fmt: str | None,
+) -> None:
+    """Flag submissions that copy documents already held (exit status 1 when any is).
+
+    Give the held documents either as an index (--index DIR) or as files (--against PATH...).
+    """
+    from corpus_tools.dedup_index import DedupIndex
+
+    if (index_dir is None) == (not against):
+        fail("give exactly one of --index DIR or --against PATH...", ExitCode.USAGE)
+    state = RunState()
+    submissions = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    overrides = _overrides(threshold=threshold, containment=containment, partial=partial)
+    if index_dir is not None:
+        index = _load_index(index_dir)
+        if overrides:
+            index.set_options(**overrides)
+    else:
+        held_state = RunState()
+        held = load_inputs(
+            against, held_state, split=split, id_field=id_field, text_field=text_field
+        )
+        state.errors += held_state.errors
+        try:
+            index = DedupIndex(**overrides).build(held)
+        except CorpusToolsError as exc:
+            fail(str(exc), ExitCode.USAGE)
+    try:
+        report = index.flag(submissions)
+    except IndexFormatError as exc:
+        fail(f"cannot use the index: {exc}", ExitCode.NOTHING)
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    fmt = resolve_format(fmt)
+    if fmt == "json":
+        click.echo(dumps(report.to_json()))
+    else:
+        _print_flag_tables(report, submissions)
+    code = ExitCode.FLAGGED if report.flagged else ExitCode.OK
+    if state.errors and code == ExitCode.FLAGGED:
+        click.echo(f"corpus-tools: {state.errors} input(s) could not be read (see above)", err=True)
+    finish(state, code)
+
+
+def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
+    """For a person: the verdicts, then what matched and where."""
+    subs = report.submissions.assign(
+        flagged=report.submissions["flagged"].map({True: "FLAGGED", False: "-"})
+    )
+    click.echo(
+        render_table(
+            subs[
+                [
+                    "submission",
+                    "flagged",
+                    "copy_ratio",
+                    "largest_source",
+                    "largest_source_ratio",
+                    "matches",
+                    "residue",
+                ]
+            ]
+        )
+    )
+    if len(report.passages):
+        texts = dict(zip(submissions["doc_id"].astype(str), submissions["text"], strict=True))
+        rows = []
+        for p in report.passages.itertuples(index=False):
+            text = texts.get(p.submission, "")
+            line = text.count("\n", 0, p.submission_start) + 1
+            rows.append(
+                {
+                    "submission": p.submission,
+                    "line": line,
+                    "submission_span": f"{p.submission_start}-{p.submission_end}",
+                    "doc_id": p.doc_id,
+                    "match_span": f"{p.match_start}-{p.match_end}",
+                    "chars": p.chars,
+                    "passage": p.text,
+                }
+            )
+        click.echo("\nCopied passages:")
+        click.echo(render_table(pd.DataFrame(rows), max_width=40))
+    copied = report.sections[report.sections["copied_chars"] > 0]
+    if len(copied):
+        click.echo("\nSections with copied text:")
+        click.echo(
+            render_table(
+                copied[
+                    ["submission", "heading", "start", "end", "chars", "copied_chars", "copy_ratio"]
+                ],
+                max_width=30,
+            )
+        )
+    if len(report.residue):
+        click.echo("\nTemplate residue (unfilled placeholders):")
+        click.echo(render_table(report.residue[["submission", "start", "end", "text", "kind"]]))

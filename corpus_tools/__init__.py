@@ -56,6 +56,12 @@ _EXPORTS: dict[str, str] = {
     "default_cache_dir": "segment",
     "load_stopwords": "stopwords",
     "STOPWORD_KINDS": "stopwords",
+    # slogans
+    "mine_slogans": "slogans",
+    "slogan_occurrences": "slogans",
+    "slogans_by": "slogans",
+    "slogan_family": "slogans",
+    "to_lexicon": "slogans",
     # near-duplicates
     "find_near_duplicates": "dedup",
     "DedupConfig": "dedup",

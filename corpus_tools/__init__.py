@@ -76,6 +76,22 @@ _EXPORTS: dict[str, str] = {
     "keyword_table": "keywords",
     "keyness": "keywords",
     "kwic": "keywords",
+    # figures and the HTML report
+    "build_report": "report",
+    "write_report": "report",
+    "ReportSummary": "report",
+    "FontNotFoundError": "plots",
+    "find_cjk_font": "plots",
+    "apply_cjk_font": "plots",
+    "plot_document_sizes": "plots",
+    "plot_keywords": "plots",
+    "plot_keyword_trends": "plots",
+    "plot_slogans": "plots",
+    "plot_placeholder_density": "plots",
+    "plot_duplicates": "plots",
+    "plot_originality": "plots",
+    "plot_topic_terms": "plots",
+    "plot_topic_shares": "plots",
     # boilerplate
     "find_boilerplate": "boilerplate",
     "find_watermarks": "boilerplate",
@@ -88,7 +104,30 @@ _EXPORTS: dict[str, str] = {
 __all__ = [*sorted(_EXPORTS), "__version__"]  # noqa: PLE0604
 
 
+#: submodules reachable as attributes (``ct.plots.plot_slogans``)
+_SUBMODULES = frozenset(
+    {
+        "boilerplate",
+        "dedup",
+        "dedup_index",
+        "io",
+        "keywords",
+        "normalize",
+        "placeholders",
+        "plots",
+        "report",
+        "segment",
+        "slogans",
+        "stopwords",
+        "structure",
+        "topics",
+    }
+)
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"corpus_tools.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'corpus_tools' has no attribute {name!r}")

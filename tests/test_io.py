@@ -203,6 +203,14 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+def test_atomic_write_gives_the_usual_file_mode(tmp_path: Path) -> None:
+    with atomic_write(tmp_path / "out.txt", "w") as fh:
+        fh.write("x")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")
+    assert (tmp_path / "out.txt").stat().st_mode == plain.stat().st_mode
+
+
 def test_write_table_round_trips(tmp_path: Path) -> None:
     frame = pd.DataFrame({"term": ["三会一课", "两委"], "count": [3, 2]})
     write_table(frame, tmp_path / "k.parquet")

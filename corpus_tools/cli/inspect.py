@@ -31,8 +31,11 @@ def command(
     table = inspect(corpus)
     fmt = resolve_format(fmt)
     errors = [{"path": p, "reason": r} for p, r in state.error_rows]
-    core = [c for c in ("doc_id", "title", "chars", "paragraphs", "sections", "items",
-                        "placeholders") if c in table.columns]
+    core = [
+        c
+        for c in ("doc_id", "title", "chars", "paragraphs", "sections", "items", "placeholders")
+        if c in table.columns
+    ]
     emit(
         {"documents": table, "errors": errors},
         fmt,

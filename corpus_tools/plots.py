@@ -1,0 +1,1061 @@
+"""Figures that render Chinese: keywords, slogans, placeholders, duplicates, boilerplate, topics.
+
+Every plot function takes a table returned by a capability of the toolkit, draws on
+``ax`` (a new figure when ``ax`` is None) and returns the :class:`~matplotlib.axes.Axes`;
+saving belongs to the caller. Chinese text is drawn with a CJK font found on the machine
+(:func:`find_cjk_font`: Noto Sans CJK SC, Source Han Sans, WenQuanYi, Microsoft YaHei,
+PingFang SC …), set on the artists of the Axes (:func:`apply_cjk_font`), so the global
+``rcParams`` are never changed and no glyph is ever drawn as a box. Without a CJK font the
+plot functions raise :class:`FontNotFoundError`, which says what to install.
+
+====================================  ==================================================
+function                              table it draws
+====================================  ==================================================
+:func:`plot_document_sizes`           structure.inspect
+:func:`plot_keywords`                 keywords.keyword_table
+:func:`plot_keyword_trends`           keywords.keyword_table with by=[field]
+:func:`plot_slogans`                  slogans.mine_slogans
+:func:`plot_placeholder_density`      placeholders.template_sections
+:func:`plot_duplicates`               dedup.find_near_duplicates(...).pairs
+:func:`plot_originality`              boilerplate.find_boilerplate(...).documents
+:func:`plot_topic_terms`              topics.fit_topics(...).topics
+:func:`plot_topic_shares`             topics.fit_topics(..., over=field).shares
+====================================  ==================================================
+
+Examples
+--------
+>>> import corpus_tools as ct
+>>> from corpus_tools import plots
+>>> docs = ct.load_corpus("data/raw").documents                   # doctest: +SKIP
+>>> ax = plots.plot_slogans(ct.mine_slogans(docs), n=15)          # doctest: +SKIP
+>>> ax.figure.savefig("slogans.png", dpi=150)                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from corpus_tools.errors import CorpusToolsError, check_columns, check_number, param_error
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CJK_FONT_FAMILIES",
+    "CJKFont",
+    "FontNotFoundError",
+    "apply_cjk_font",
+    "find_cjk_font",
+    "plot_document_sizes",
+    "plot_duplicates",
+    "plot_keyword_trends",
+    "plot_keywords",
+    "plot_originality",
+    "plot_placeholder_density",
+    "plot_slogans",
+    "plot_topic_shares",
+    "plot_topic_terms",
+]
+
+#: CJK font families looked for, best first (simplified Chinese faces before the others).
+CJK_FONT_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "SimHei",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Source Han Sans",
+    "Noto Serif CJK SC",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
+)
+
+#: File names of CJK fonts, for a font not yet in matplotlib's font cache.
+_CJK_FILE = re.compile(
+    r"NotoSansCJK|NotoSansSC|SourceHanSans|wqy-?(microhei|zenhei)|msyh|PingFang|"
+    r"Hiragino Sans GB|STHeiti|simhei|NotoSerifCJK|DroidSansFallback|Arial Unicode",
+    re.IGNORECASE,
+)
+
+#: Environment variable naming a font family or file to use instead of the search.
+FONT_ENV = "CORPUS_TOOLS_CJK_FONT"
+
+#: Characters every CJK font must draw (checked on the font file itself).
+_PROBE = "党建工作汇报材料三会一课"
+
+_INSTALL_HINT = (
+    "Install one and run again: 'apt-get install fonts-noto-cjk' (Debian, Ubuntu), "
+    "'dnf install google-noto-sans-cjk-fonts' (Fedora), "
+    "'brew install --cask font-noto-sans-cjk-sc' (macOS); on Windows Microsoft YaHei is "
+    f"built in. Or set {FONT_ENV} to the path of a .ttf/.otf/.ttc font with Chinese glyphs."
+)
+
+
+class FontNotFoundError(CorpusToolsError, RuntimeError):
+    """No font able to draw Chinese is installed (the message says what to install)."""
+
+
+class CJKFont(NamedTuple):
+    """A font that draws Chinese: its family ``name`` (for matplotlib) and file ``path``."""
+
+    name: str
+    path: str
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def _draws_chinese(path: str) -> bool:
+    """Whether the font file has glyphs for the probe characters."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        font = FT2Font(path)
+        charmap = font.get_charmap()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(ord(ch) in charmap for ch in _PROBE)
+
+
+def _from_env(value: str) -> CJKFont:
+    from matplotlib import font_manager as fm
+
+    if os.path.sep in value or Path(value).suffix.lower() in (".ttf", ".otf", ".ttc"):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise FontNotFoundError(f"{FONT_ENV}={value!r}: no such font file.")
+        if not _draws_chinese(str(path)):
+            raise FontNotFoundError(f"{FONT_ENV}={value!r}: this font has no Chinese glyphs.")
+        fm.fontManager.addfont(str(path))
+        name = fm.FontProperties(fname=str(path)).get_name()
+        return CJKFont(name, str(path))
+    for entry in fm.fontManager.ttflist:
+        if entry.name == value and _draws_chinese(entry.fname):
+            return CJKFont(entry.name, entry.fname)
+    raise FontNotFoundError(
+        f"{FONT_ENV}={value!r}: no installed font family of that name draws Chinese."
+    )
+
+
+def _search(families: Sequence[str]) -> CJKFont | None:
+    from matplotlib import font_manager as fm
+
+    by_name: dict[str, list[str]] = {}
+    for entry in fm.fontManager.ttflist:
+        by_name.setdefault(entry.name, []).append(entry.fname)
+    for family in families:
+        for path in sorted(by_name.get(family, [])):
+            if _draws_chinese(path):
+                return CJKFont(family, path)
+    # a font installed after matplotlib built its cache: look at the files themselves
+    for path in sorted(fm.findSystemFonts()):
+        if _CJK_FILE.search(os.path.basename(path)) and _draws_chinese(path):
+            fm.fontManager.addfont(path)
+            return CJKFont(fm.FontProperties(fname=path).get_name(), path)
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def find_cjk_font() -> CJKFont:
+    """The installed font used to draw Chinese, found once per process.
+
+    The environment variable ``CORPUS_TOOLS_CJK_FONT`` (a family name or a font file) takes
+    precedence; otherwise the first of :data:`CJK_FONT_FAMILIES` that matplotlib knows and
+    that really has Chinese glyphs, else any CJK font file on the system.
+
+    Returns
+    -------
+    CJKFont
+        ``name`` (the family to give matplotlib) and ``path`` (the font file).
+
+    Raises
+    ------
+    FontNotFoundError
+        No font on the machine draws Chinese; the message says how to install one
+        (``apt-get install fonts-noto-cjk`` on Debian).
+
+    Examples
+    --------
+    >>> from corpus_tools.plots import find_cjk_font
+    >>> find_cjk_font().name                                   # doctest: +SKIP
+    'Noto Sans CJK SC'
+    """
+    override = os.environ.get(FONT_ENV, "").strip()
+    if override:
+        return _from_env(override)
+    found = _search(CJK_FONT_FAMILIES)
+    if found is None:
+        raise FontNotFoundError(
+            "No font that can draw Chinese was found, so figures would show boxes instead "
+            f"of characters (looked for {', '.join(CJK_FONT_FAMILIES[:8])} …). {_INSTALL_HINT}"
+        )
+    return found
+
+
+def _families() -> list[str]:
+    # DejaVu Sans (matplotlib's own) after the CJK font: glyphs the CJK font lacks fall back
+    return [find_cjk_font().name, "DejaVu Sans"]
+
+
+def apply_cjk_font(target: Axes | Figure) -> Axes | Figure:
+    """Draw every text of an Axes (or of a whole Figure) with the CJK font.
+
+    Titles, axis labels, tick labels, legends and annotations get the font family of
+    :func:`find_cjk_font` (their size and weight are kept); global ``rcParams`` are not
+    touched. The plot functions of this module call it; call it yourself on figures you
+    draw with Chinese labels.
+
+    Parameters
+    ----------
+    target : matplotlib Axes or Figure
+
+    Returns
+    -------
+    The ``target``.
+
+    Raises
+    ------
+    FontNotFoundError
+        No CJK font is installed.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()                                 # doctest: +SKIP
+    >>> ax.set_title("三会一课落实情况")                            # doctest: +SKIP
+    >>> apply_cjk_font(ax)                                       # doctest: +SKIP
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    if not isinstance(target, (Axes, Figure)):
+        raise param_error(
+            "target", "apply_cjk_font", "a matplotlib Axes or Figure", type(target).__name__
+        )
+    families = _families()
+    axes = target.axes if isinstance(target, Figure) else [target]
+    for ax in axes:
+        # tick labels made later (on draw) copy the properties of the first tick
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.get_major_ticks()
+            axis.get_minor_ticks()
+    for text in target.findobj(Text):
+        text.set_fontfamily(families)
+    return target
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _axes(ax: Axes | None, func: str, size: tuple[float, float]) -> Axes:
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        find_cjk_font()  # fail before opening a figure
+        import matplotlib.pyplot as plt
+
+        _, new = plt.subplots(figsize=size, layout="constrained")
+        return new
+    if not isinstance(ax, Axes):
+        raise param_error("ax", func, "a matplotlib Axes or None", type(ax).__name__)
+    find_cjk_font()
+    return ax
+
+
+def _short(label: Any, width: int = 18) -> str:
+    text = re.sub(r"\s+", " ", str(label)).strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_id(doc_id: Any, width: int = 24) -> str:
+    """A doc_id cut in the middle (its end, ``:LINE`` or the extension, tells copies apart)."""
+    text = str(doc_id)
+    if len(text) <= width:
+        return text
+    tail = (width - 1) // 2
+    return text[: width - 1 - tail] + "…" + text[-tail:]
+
+
+def _empty(ax: Axes, message: str) -> Axes:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    apply_cjk_font(ax)
+    return ax
+
+
+def _done(ax: Axes) -> Axes:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    apply_cjk_font(ax)
+    return ax
+
+
+def _check_n(n: Any, name: str, func: str) -> int:
+    return int(check_number(n, name, func, kind=int, low=1))
+
+
+def _barh(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: Any) -> None:
+    pos = np.arange(len(labels))
+    ax.barh(pos, values, **kwargs)
+    ax.set_yticks(pos, labels=list(labels))
+    ax.invert_yaxis()  # first row at the top
+    ax.margins(y=0.01)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def plot_document_sizes(
+    overview: pd.DataFrame,
+    *,
+    n: int = 40,
+    ax: Axes | None = None,
+) -> Axes:
+    """Size of each document, in characters (bars), or their distribution (many documents).
+
+    Parameters
+    ----------
+    overview : pandas.DataFrame
+        :func:`corpus_tools.structure.inspect` (columns ``doc_id``, ``chars``; ``title``
+        labels the bars when present).
+    n : int, default 40
+        Up to ``n`` documents get one bar each (largest first); more make a histogram.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> docs = ct.load_corpus("data/raw").documents                       # doctest: +SKIP
+    >>> plots.plot_document_sizes(ct.inspect(docs))                    # doctest: +SKIP
+    """
+    func = "plot_document_sizes"
+    check_columns(overview, "overview", func, ["doc_id", "chars"])
+    n = _check_n(n, "n", func)
+    ax = _axes(ax, func, (8, 0.3 * min(len(overview), n) + 1.5))
+    if overview.empty:
+        return _empty(ax, "no documents")
+    chars = overview["chars"].to_numpy(dtype=float)
+    if len(overview) > n:
+        ax.hist(chars, bins=min(40, max(10, len(overview) // 10)), color="#4C72B0")
+        ax.set_xlabel("字符数 characters")
+        ax.set_ylabel("文档数 documents")
+        ax.set_title(f"文档长度分布 · {len(overview)} documents")
+        return _done(ax)
+    order = np.lexsort((overview["doc_id"].astype(str).to_numpy(), -chars))
+    frame = overview.iloc[order]
+    names = frame["doc_id"].astype(str).tolist()
+    if "title" in frame:
+        names = [
+            f"{_short(t, 16)} ({_short_id(d, 14)})" if str(t).strip() else _short_id(d, 30)
+            for t, d in zip(frame["title"].astype(str), names, strict=True)
+        ]
+    _barh(ax, names, frame["chars"].to_numpy(dtype=float), color="#4C72B0")
+    ax.set_xlabel("字符数 characters")
+    ax.set_title("文档长度 · document sizes")
+    return _done(ax)
+
+
+# --------------------------------------------------------------------------- keywords
+
+
+def _group_columns(table: pd.DataFrame) -> list[str]:
+    cols = list(table.columns)
+    return cols[: cols.index("term")] if "term" in cols else []
+
+
+def plot_keywords(
+    table: pd.DataFrame,
+    *,
+    n: int = 20,
+    value: str = "count",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of the top keywords of a keyword table (summed over its groups).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`corpus_tools.keywords.keyword_table` (columns ``term`` and ``value``; group
+        columns, if any, are summed over).
+    n : int, default 20
+        Number of terms shown, most frequent first.
+    value : str, default "count"
+        Column to plot: ``count``, ``doc_freq`` or ``tfidf`` (summed); ``rate_per_10k``
+        (averaged over groups).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> table = ct.keyword_table(ct.load_corpus("data/raw").documents)    # doctest: +SKIP
+    >>> plots.plot_keywords(table, n=25)                               # doctest: +SKIP
+    """
+    func = "plot_keywords"
+    check_columns(table, "table", func, ["term"])
+    n = _check_n(n, "n", func)
+    numeric = [c for c in ("count", "doc_freq", "rate_per_10k", "tfidf") if c in table.columns]
+    if value not in numeric:
+        raise param_error("value", func, f"one of the table's columns {numeric}", value)
+    ax = _axes(ax, func, (7, 0.28 * n + 1.5))
+    if table.empty:
+        return _empty(ax, "no keywords")
+    how = "mean" if value == "rate_per_10k" else "sum"
+    totals = table.groupby("term", sort=True)[value].agg(how)
+    frame = totals.reset_index()
+    order = np.lexsort((frame["term"].astype(str).to_numpy(), -frame[value].to_numpy()))
+    top = frame.iloc[order[:n]]
+    _barh(ax, [_short(t, 14) for t in top["term"]], top[value].to_numpy(), color="#4C72B0")
+    labels = {
+        "count": "出现次数 count",
+        "doc_freq": "文档数 documents",
+        "rate_per_10k": "每万字 per 10,000 characters",
+        "tfidf": "tf-idf",
+    }
+    ax.set_xlabel(labels[value])
+    ax.set_title("高频词 · top keywords")
+    return _done(ax)
+
+
+def plot_keyword_trends(
+    table: pd.DataFrame,
+    *,
+    terms: Sequence[str] | None = None,
+    n: int = 6,
+    by: str | None = None,
+    value: str = "rate_per_10k",
+    ax: Axes | None = None,
+) -> Axes:
+    """Lines: how often chosen keywords occur in each group (year, region…).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`corpus_tools.keywords.keyword_table` with ``by=[field]``.
+    terms : list of str, optional
+        Terms to draw; default the ``n`` terms with the highest total count.
+    n : int, default 6
+        Number of terms when ``terms`` is None.
+    by : str, optional
+        The group column (x axis); default the table's first group column.
+    value : str, default "rate_per_10k"
+        ``rate_per_10k`` (comparable between groups of different sizes) or ``count``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents   # doctest: +SKIP
+    >>> table = ct.keyword_table(docs, by=["year"])                         # doctest: +SKIP
+    >>> plots.plot_keyword_trends(table, terms=["两个确立", "新质生产力"])   # doctest: +SKIP
+    """
+    func = "plot_keyword_trends"
+    if value not in ("rate_per_10k", "count"):
+        raise param_error("value", func, "one of {'rate_per_10k', 'count'}", value)
+    check_columns(table, "table", func, ["term", "count", value])
+    groups = _group_columns(table)
+    if by is None:
+        if not groups:
+            raise param_error(
+                "table",
+                func,
+                "a keyword table made with by=[field] (a group column before 'term')",
+                f"columns {list(table.columns)}",
+            )
+        by = groups[0]
+    check_columns(table, "table", func, [by])
+    n = _check_n(n, "n", func)
+    if terms is not None and (isinstance(terms, str) or not all(isinstance(t, str) for t in terms)):
+        raise param_error("terms", func, "a list of str", terms)
+    ax = _axes(ax, func, (8, 4.5))
+    if table.empty:
+        return _empty(ax, "no keywords")
+    if terms is None:
+        totals = table.groupby("term", sort=True)["count"].sum().reset_index()
+        order = np.lexsort((totals["term"].astype(str).to_numpy(), -totals["count"].to_numpy()))
+        terms = totals["term"].iloc[order[:n]].tolist()
+    x_values = sorted(table[by].dropna().unique().tolist())
+    wide = (
+        table[table["term"].isin(list(terms))]
+        .groupby([by, "term"], sort=True)[value]
+        .sum()
+        .unstack("term")
+        .reindex(index=x_values, columns=list(terms))
+        .fillna(0.0)
+    )
+    xs = _x_axis(ax, x_values)
+    marker = "o" if len(xs) <= 20 else None
+    for term in terms:
+        ax.plot(xs, wide[term].to_numpy(dtype=float), marker=marker, label=_short(term, 12))
+    ax.set_xlabel(str(by))
+    ax.set_ylabel("每万字 per 10,000 characters" if value == "rate_per_10k" else "出现次数 count")
+    ax.set_title(f"关键词趋势 · keywords by {by}")
+    ax.legend(frameon=False, fontsize="small", ncols=2 if len(terms) > 6 else 1)
+    return _done(ax)
+
+
+# --------------------------------------------------------------------------- slogans
+
+
+def plot_slogans(
+    table: pd.DataFrame,
+    *,
+    n: int = 20,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars: how often the top slogans occur, coloured by kind, documents written beside.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`corpus_tools.slogans.mine_slogans` (``slogan``, ``count``; ``kind`` and
+        ``doc_freq`` used when present). Rows are taken in table order (best first).
+    n : int, default 20
+        Number of slogans shown.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> table = ct.mine_slogans(ct.load_corpus("data/raw").documents)      # doctest: +SKIP
+    >>> plots.plot_slogans(table, n=15)                                 # doctest: +SKIP
+    """
+    func = "plot_slogans"
+    check_columns(table, "table", func, ["slogan", "count"])
+    n = _check_n(n, "n", func)
+    ax = _axes(ax, func, (7, 0.3 * min(len(table), n) + 1.5))
+    if table.empty:
+        return _empty(ax, "no slogans")
+    top = table.head(n)
+    kinds = top["kind"].astype(str).tolist() if "kind" in top else ["numeric"] * len(top)
+    palette = {"numeric": "#C44E52", "quoted": "#4C72B0"}
+    colors = [palette.get(k, "#8C8C8C") for k in kinds]
+    counts = top["count"].to_numpy(dtype=float)
+    _barh(ax, [_short(s, 16) for s in top["slogan"]], counts, color=colors)
+    if "doc_freq" in top:
+        for i, (c, d) in enumerate(zip(counts, top["doc_freq"].tolist(), strict=True)):
+            ax.text(c, i, f" {int(d)} 篇", va="center", fontsize="x-small", color="0.3")
+        ax.margins(x=0.12)
+    from matplotlib.patches import Patch
+
+    present = [k for k in palette if k in kinds]
+    if len(present) > 1:
+        names = {"numeric": "数字提法 numeric", "quoted": "引号提法 quoted"}
+        ax.legend(
+            handles=[Patch(color=palette[k], label=names[k]) for k in present],
+            frameon=False,
+            fontsize="small",
+            loc="lower right",
+        )
+    ax.set_xlabel("出现次数 count (篇 = documents)")
+    ax.set_title("提法与口号 · slogans")
+    return _done(ax)
+
+
+# --------------------------------------------------------------------------- placeholders
+
+
+def plot_placeholder_density(
+    sections: pd.DataFrame,
+    *,
+    n: int = 15,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bars: the sections with the densest unfilled placeholders (blanks per 100 characters).
+
+    Parameters
+    ----------
+    sections : pandas.DataFrame
+        :func:`corpus_tools.placeholders.template_sections` (``doc_id``, ``heading``,
+        ``density``; ``placeholders`` written beside the bars when present). Sections
+        without placeholders are left out.
+    n : int, default 15
+        Number of sections shown, densest first.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> secs = ct.template_sections(ct.load_corpus("data/raw").documents)   # doctest: +SKIP
+    >>> plots.plot_placeholder_density(secs)                             # doctest: +SKIP
+    """
+    func = "plot_placeholder_density"
+    check_columns(sections, "sections", func, ["doc_id", "heading", "density"])
+    n = _check_n(n, "n", func)
+    frame = sections[sections["density"] > 0]
+    if "placeholders" in frame:
+        frame = frame[frame["placeholders"] > 0]
+    order = np.lexsort((np.arange(len(frame)), -frame["density"].to_numpy(dtype=float)))
+    top = frame.iloc[order[:n]]
+    ax = _axes(ax, func, (8, 0.3 * max(len(top), 1) + 1.5))
+    if top.empty:
+        return _empty(ax, "no placeholders")
+    labels = [
+        f"{_short(h, 14) or '(front matter)'} · {_short_id(d, 16)}"
+        for h, d in zip(top["heading"].astype(str), top["doc_id"].astype(str), strict=True)
+    ]
+    density = top["density"].to_numpy(dtype=float)
+    _barh(ax, labels, density, color="#DD8452")
+    if "placeholders" in top:
+        for i, (x, k) in enumerate(zip(density, top["placeholders"].tolist(), strict=True)):
+            ax.text(x, i, f" {int(k)}", va="center", fontsize="x-small", color="0.3")
+        ax.margins(x=0.1)
+    ax.set_xlabel("每百字空白数 placeholders per 100 characters")
+    ax.set_title("模板段落 · template sections")
+    return _done(ax)
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def plot_duplicates(
+    pairs: pd.DataFrame,
+    *,
+    n: int = 30,
+    value: str = "similarity",
+    ax: Axes | None = None,
+) -> Axes:
+    """Matrix of the documents involved in duplicate pairs, coloured by similarity.
+
+    Documents are ordered so that those that copy each other sit together; each cell
+    holds the pair's value and the first letter of its relation (``D`` duplicate, ``N``
+    near-duplicate, ``C`` contained, ``P`` partial).
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``pairs`` of :func:`corpus_tools.dedup.find_near_duplicates` (``a``, ``b``,
+        ``value``; ``relation`` when present).
+    n : int, default 30
+        At most this many documents: those of the strongest pairs (table order).
+    value : str, default "similarity"
+        ``similarity`` (Jaccard), ``containment`` or ``copy_ratio``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> docs = ct.load_corpus("data/raw", split="lines").documents          # doctest: +SKIP
+    >>> plots.plot_duplicates(ct.find_near_duplicates(docs).pairs)        # doctest: +SKIP
+    """
+    func = "plot_duplicates"
+    if value not in ("similarity", "containment", "copy_ratio"):
+        raise param_error(
+            "value", func, "one of {'similarity', 'containment', 'copy_ratio'}", value
+        )
+    check_columns(pairs, "pairs", func, ["a", "b", value])
+    n = _check_n(n, "n", func)
+    a = pairs["a"].astype(str).tolist()
+    b = pairs["b"].astype(str).tolist()
+    # the documents of the strongest pairs (the table's order), linked ones side by side
+    order: list[str] = []
+    for x, y in zip(a, b, strict=True):
+        new = [d for d in (x, y) if d not in order]
+        if len(order) + len(new) > n:
+            if len(order) >= n - 1:
+                break
+            continue
+        order.extend(new)
+    order = _grouped(order, a, b)
+    size = max(len(order), 1)
+    ax = _axes(ax, func, (0.35 * size + 3, 0.35 * size + 2.2))
+    if not order:
+        return _empty(ax, "no duplicate pairs")
+    index = {d: i for i, d in enumerate(order)}
+    matrix = np.full((len(order), len(order)), np.nan)
+    relations = pairs["relation"].astype(str).tolist() if "relation" in pairs else [""] * len(a)
+    values = pairs[value].to_numpy(dtype=float)
+    for x, y, v, r in zip(a, b, values, relations, strict=True):
+        if x in index and y in index:
+            i, j = index[x], index[y]
+            matrix[i, j] = matrix[j, i] = v
+            if len(order) <= 20:
+                for p, q in ((i, j), (j, i)):
+                    ax.text(
+                        q,
+                        p,
+                        f"{v:.2f}\n{r[:1].upper()}",
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="white" if v > 0.6 else "black",
+                    )
+    np.fill_diagonal(matrix, 1.0)
+    image = ax.imshow(np.ma.masked_invalid(matrix), cmap="Reds", vmin=0.0, vmax=1.0)
+    labels = [_short_id(d, 24) for d in order]
+    ax.set_xticks(
+        np.arange(len(order)),
+        labels=labels,
+        rotation=60,
+        ha="right",
+        rotation_mode="anchor",
+        fontsize="small",
+    )
+    ax.set_yticks(np.arange(len(order)), labels=labels, fontsize="small")
+    ax.figure.colorbar(image, ax=ax, shrink=0.7, label=value)
+    ax.set_title("重复与抄袭 · duplicate pairs")
+    return _done(ax)
+
+
+def _grouped(docs: list[str], a: list[str], b: list[str]) -> list[str]:
+    """``docs`` reordered so that documents linked by pairs sit together (first seen first)."""
+    parent = {d: d for d in docs}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for x, y in zip(a, b, strict=True):
+        if x in parent and y in parent:
+            rx, ry = root(x), root(y)
+            if rx != ry:
+                parent[ry] = rx
+    first: dict[str, int] = {}
+    for i, d in enumerate(docs):
+        first.setdefault(root(d), i)
+    return sorted(docs, key=lambda d: (first[root(d)], docs.index(d)))
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+def plot_originality(
+    documents: pd.DataFrame,
+    *,
+    n: int = 30,
+    ax: Axes | None = None,
+) -> Axes:
+    """Stacked bars per document: original text, repeated boilerplate, watermarks.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        ``documents`` of :func:`corpus_tools.boilerplate.find_boilerplate` (``doc_id``,
+        ``chars``, ``boilerplate_chars``; ``watermark_chars`` when present).
+    n : int, default 30
+        At most this many documents, least original first.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> res = ct.find_boilerplate(ct.load_corpus("data/raw").documents)     # doctest: +SKIP
+    >>> plots.plot_originality(res.documents)                            # doctest: +SKIP
+    """
+    func = "plot_originality"
+    check_columns(documents, "documents", func, ["doc_id", "chars", "boilerplate_chars"])
+    n = _check_n(n, "n", func)
+    ax = _axes(ax, func, (8, 0.3 * min(len(documents), n) + 1.8))
+    if documents.empty:
+        return _empty(ax, "no documents")
+    chars = documents["chars"].to_numpy(dtype=float)
+    boiler = documents["boilerplate_chars"].to_numpy(dtype=float)
+    water = (
+        documents["watermark_chars"].to_numpy(dtype=float)
+        if "watermark_chars" in documents
+        else np.zeros(len(documents))
+    )
+    share = np.divide(boiler, chars, out=np.zeros_like(chars), where=chars > 0)
+    order = np.lexsort((np.arange(len(documents)), -share))[:n]
+    ids = [_short_id(d, 24) for d in documents["doc_id"].astype(str).to_numpy()[order]]
+    total = np.where(chars[order] > 0, chars[order], 1.0)
+    wm = water[order] / total
+    rep = (boiler[order] - water[order]) / total
+    orig = 1.0 - wm - rep
+    pos = np.arange(len(order))
+    ax.barh(pos, orig, color="#55A868", label="原创 original")
+    ax.barh(pos, rep, left=orig, color="#8172B3", label="重复套话 repeated")
+    ax.barh(pos, wm, left=orig + rep, color="#C44E52", label="水印 watermark")
+    ax.set_yticks(pos, labels=ids)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("文本占比 share of characters")
+    ax.set_title("原创度 · originality")
+    ax.legend(frameon=False, fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return _done(ax)
+
+
+# --------------------------------------------------------------------------- topics
+
+
+def _topic_label(topic: Any) -> str:
+    return f"T{topic}" if isinstance(topic, (int, np.integer)) else _short(topic, 10)
+
+
+def plot_topic_terms(
+    terms: pd.DataFrame,
+    *,
+    n_terms: int = 8,
+    max_topics: int = 12,
+    ax: Axes | None = None,
+) -> Axes:
+    """A grid of the top terms of each topic, shaded by weight.
+
+    Parameters
+    ----------
+    terms : pandas.DataFrame
+        The ``topics`` table of :func:`corpus_tools.topics.fit_topics` (one row per topic:
+        ``topic``, ``terms`` a list of str best first, ``term_weights`` when present); or
+        a long table, one row per (topic, term): ``topic``, ``term``, ``weight``.
+    n_terms : int, default 8
+        Terms shown per topic.
+    max_topics : int, default 12
+        Topics shown (in ``topic`` order).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> from corpus_tools.topics import fit_topics
+    >>> res = fit_topics(ct.load_corpus("data/raw").documents)              # doctest: +SKIP
+    >>> plots.plot_topic_terms(res.topics)                                  # doctest: +SKIP
+    """
+    func = "plot_topic_terms"
+    check_columns(terms, "terms", func, ["topic"])
+    n_terms = _check_n(n_terms, "n_terms", func)
+    max_topics = _check_n(max_topics, "max_topics", func)
+    long = _long_terms(terms, func)
+    topics = sorted(long["topic"].unique().tolist(), key=lambda t: (str(type(t)), t))
+    topics = topics[:max_topics]
+    ax = _axes(ax, func, (1.6 * max(len(topics), 1) + 1, 0.32 * n_terms + 1.5))
+    if not topics:
+        return _empty(ax, "no topics")
+    grid = np.full((n_terms, len(topics)), np.nan)
+    for j, topic in enumerate(topics):
+        rows = long[long["topic"] == topic]
+        w = rows["weight"].to_numpy(dtype=float)
+        order = np.lexsort((np.arange(len(rows)), -w))[:n_terms]
+        top_w = w[order]
+        scale = top_w.max() if len(top_w) and top_w.max() > 0 else 1.0
+        for i, (term, weight) in enumerate(
+            zip(rows["term"].astype(str).to_numpy()[order], top_w, strict=True)
+        ):
+            grid[i, j] = weight / scale
+            ax.text(
+                j,
+                i,
+                _short(term, 8),
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="white" if weight / scale > 0.65 else "black",
+            )
+    ax.imshow(np.ma.masked_invalid(grid), cmap="Blues", vmin=0.0, vmax=1.15, aspect="auto")
+    ax.set_xticks(np.arange(len(topics)), labels=[_topic_label(t) for t in topics])
+    ax.set_yticks(np.arange(n_terms), labels=[str(i + 1) for i in range(n_terms)])
+    ax.xaxis.tick_top()
+    ax.set_ylabel("rank")
+    ax.set_title("主题词 · topic terms", pad=24)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    apply_cjk_font(ax)
+    return ax
+
+
+def _long_terms(terms: pd.DataFrame, func: str) -> pd.DataFrame:
+    if {"term", "weight"} <= set(terms.columns):
+        return terms[["topic", "term", "weight"]]
+    if "terms" in terms.columns:
+        rows: list[tuple[Any, str, float]] = []
+        weights = terms["term_weights"] if "term_weights" in terms.columns else None
+        for i, (topic, words) in enumerate(zip(terms["topic"], terms["terms"], strict=True)):
+            seq = list(words) if words is not None else []
+            given = list(weights.iloc[i]) if weights is not None else []
+            for j, w in enumerate(seq):
+                weight = float(given[j]) if j < len(given) else float(len(seq) - j)
+                rows.append((topic, str(w), weight))
+        return pd.DataFrame(rows, columns=["topic", "term", "weight"])
+    raise param_error(
+        "terms",
+        func,
+        "a table with columns ['topic', 'term', 'weight'] or ['topic', 'terms']",
+        f"columns {list(terms.columns)}",
+    )
+
+
+def plot_topic_shares(
+    table: pd.DataFrame,
+    *,
+    by: str,
+    corpus: pd.DataFrame | None = None,
+    weight: str | None = "weight",
+    ax: Axes | None = None,
+) -> Axes:
+    """Stacked areas: the share of each topic in each period (or other group).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Either the ``shares`` of :func:`corpus_tools.topics.fit_topics` (``by``,
+        ``topic``, ``share``: drawn as given), or document topics, one row per document
+        (or per document and topic): ``doc_id``, ``topic`` (-1: no topic, left out) and,
+        when ``weight`` names a column, that weight (each document's weights are
+        normalised to sum to 1; without weights each document counts once for its topic).
+    by : str
+        The time (or group) field: a column of ``table``, else of ``corpus``.
+    corpus : pandas.DataFrame, optional
+        The corpus table holding ``doc_id`` and ``by`` when ``table`` has no ``by``.
+    weight : str or None, default "weight"
+        Weight column of document topics, used when present.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools import plots
+    >>> from corpus_tools.topics import fit_topics
+    >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents  # doctest: +SKIP
+    >>> res = fit_topics(docs, k=8, over="year")                           # doctest: +SKIP
+    >>> plots.plot_topic_shares(res.shares, by="year")                     # doctest: +SKIP
+    """
+    func = "plot_topic_shares"
+    check_columns(table, "table", func, ["topic"])
+    if not isinstance(by, str):
+        raise param_error("by", func, "a column name (str)", by)
+    if {"share", by} <= set(table.columns):
+        frame = table[(table["topic"] >= 0) & table[by].notna()]
+        shares = frame.groupby([by, "topic"], sort=True)["share"].sum().unstack("topic").fillna(0.0)
+    else:
+        check_columns(table, "table", func, ["doc_id", "topic"])
+        frame = table
+        if by not in frame.columns:
+            if corpus is None:
+                raise param_error("by", func, "a column of the table (or give corpus=)", by)
+            check_columns(corpus, "corpus", func, ["doc_id", by])
+            frame = frame.merge(corpus[["doc_id", by]], on="doc_id", how="left")
+        frame = frame[frame[by].notna() & (frame["topic"] >= 0)]
+        w = (
+            frame[weight].to_numpy(dtype=float)
+            if weight is not None and weight in frame.columns
+            else np.ones(len(frame))
+        )
+        frame = frame.assign(_w=w)
+        frame = frame.assign(_w=frame["_w"] / frame.groupby("doc_id")["_w"].transform("sum"))
+        counts = frame.groupby([by, "topic"], sort=True)["_w"].sum().unstack("topic").fillna(0.0)
+        shares = counts.div(counts.sum(axis=1), axis=0)
+    ax = _axes(ax, func, (8, 4.5))
+    if shares.empty:
+        return _empty(ax, "no documents with a value for " + by)
+    xs = _x_axis(ax, shares.index.tolist())
+    topics = list(shares.columns)
+    colors = _topic_colors(len(topics))
+    values = shares.to_numpy(dtype=float).T
+    labels = [_topic_label(t) for t in topics]
+    if len(xs) < 3:  # an area needs a few periods; stacked bars for one or two
+        bottom = np.zeros(len(xs))
+        for row, label, color in zip(values, labels, colors, strict=True):
+            ax.bar(xs, row, bottom=bottom, label=label, color=color, width=0.6 * _step(xs))
+            bottom += row
+    else:
+        ax.stackplot(xs, values, labels=labels, colors=colors, alpha=0.9)
+    if len(xs) >= 3:
+        ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(by)
+    ax.set_ylabel("主题占比 share")
+    ax.set_title(f"主题随时间变化 · topic shares by {by}")
+    ax.legend(frameon=False, fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return _done(ax)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def _x_axis(ax: Axes, values: Sequence[Any]) -> npt.NDArray[np.float64]:
+    """x positions of sorted group values: the values themselves when they are numbers
+    (years keep their spacing), else 0, 1, 2 … with at most about 12 labels."""
+    if values and all(_is_number(v) for v in values):
+        xs = np.asarray(values, dtype=float)
+        if len(xs) <= 12:
+            ax.set_xticks(xs, labels=[f"{v:g}" for v in xs])
+        else:
+            from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=12, integer=True))
+            ax.xaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        return xs
+    xs = np.arange(len(values), dtype=float)
+    step = max(1, math.ceil(len(xs) / 12))
+    ax.set_xticks(xs[::step], labels=[_short(v, 10) for v in list(values)[::step]])
+    return xs
+
+
+def _step(xs: npt.NDArray[np.float64]) -> float:
+    return float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
+
+
+def _topic_colors(k: int) -> list[Any]:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab20" if k > 10 else "tab10"]
+    return [cmap(i % cmap.N) for i in range(k)]

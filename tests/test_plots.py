@@ -1,0 +1,468 @@
+"""Plots: a CJK font is found, Chinese is drawn as glyphs (never boxes), rcParams untouched."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+import corpus_tools as ct
+from corpus_tools import plots
+from corpus_tools.errors import InvalidParameterError
+
+
+def _has_cjk_font() -> bool:
+    try:
+        plots.find_cjk_font()
+    except plots.FontNotFoundError:
+        return False
+    return True
+
+
+needs_font = pytest.mark.skipif(
+    not _has_cjk_font(),
+    reason="no CJK font installed (apt-get install fonts-noto-cjk); plots cannot draw Chinese",
+)
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(seeds_dir: Path) -> pd.DataFrame:
+    return ct.load_corpus(str(seeds_dir)).documents
+
+
+@pytest.fixture(scope="module")
+def lines_corpus(seeds_dir: Path) -> pd.DataFrame:
+    """003 one report per line (the last six are one report), plus the other seeds whole."""
+    files = sorted(seeds_dir.glob("*.txt"))
+    lines = ct.load_corpus([str(p) for p in files if p.name.startswith("003")], split="lines")
+    whole = ct.load_corpus([str(p) for p in files if not p.name.startswith("003")])
+    return pd.concat([lines.documents, whole.documents], ignore_index=True)
+
+
+@pytest.fixture
+def axes() -> Iterator[Any]:
+    """A fresh Axes on a Figure outside pyplot (nothing global is touched)."""
+    fig = Figure(figsize=(8, 5), layout="constrained")
+    yield fig.add_subplot()
+
+
+@pytest.fixture
+def glyph_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """Every warning raised while drawing; tests assert none is about a missing glyph."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+
+
+def _render(ax: Any) -> bytes:
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=60)
+    return buf.getvalue()
+
+
+def _assert_no_missing_glyphs(caught: list[warnings.WarningMessage]) -> None:
+    bad = [
+        str(w.message)
+        for w in caught
+        if "glyph" in str(w.message).lower() or "missing from" in str(w.message).lower()
+    ]
+    assert bad == []
+
+
+def _all_text(ax: Any) -> list[Text]:
+    return [t for t in ax.figure.findobj(Text) if t.get_text()]
+
+
+def _assert_cjk_everywhere(ax: Any) -> None:
+    name = plots.find_cjk_font().name
+    texts = _all_text(ax)
+    assert texts
+    for t in texts:
+        assert t.get_fontfamily()[0] == name, t.get_text()
+
+
+# --------------------------------------------------------------------------- the font
+
+
+@needs_font
+def test_found_font_really_has_chinese_glyphs() -> None:
+    from matplotlib.ft2font import FT2Font
+
+    font = plots.find_cjk_font()
+    charmap = FT2Font(font.path).get_charmap()
+    assert all(ord(ch) in charmap for ch in "三会一课两学一做党支部")
+    assert font.name in {f.name for f in matplotlib.font_manager.fontManager.ttflist}
+
+
+@needs_font
+def test_different_chinese_strings_draw_different_pixels(glyph_warnings: list[Any]) -> None:
+    # boxes (tofu) look alike whatever the character; real glyphs do not
+    images = []
+    for text in ("三会一课", "两学一做", "三会一课"):
+        fig = Figure(figsize=(2, 1))
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=20)
+        plots.apply_cjk_font(ax)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="rgba", dpi=50)
+        images.append(np.frombuffer(buf.getvalue(), dtype=np.uint8))
+    assert not np.array_equal(images[0], images[1])
+    assert np.array_equal(images[0], images[2])
+    ink = (images[0].reshape(-1, 4)[:, :3] < 128).any(axis=1).sum()
+    assert ink > 50  # something was drawn
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+def test_missing_font_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(plots.FONT_ENV, raising=False)
+    monkeypatch.setattr(plots, "_search", lambda families: None)
+    plots.find_cjk_font.cache_clear()
+    try:
+        with pytest.raises(plots.FontNotFoundError, match=r"apt-get install fonts-noto-cjk"):
+            plots.find_cjk_font()
+        with pytest.raises(plots.FontNotFoundError, match="boxes"):
+            plots.plot_slogans(pd.DataFrame({"slogan": ["三会一课"], "count": [3]}))
+    finally:
+        plots.find_cjk_font.cache_clear()
+
+
+def test_env_override_rejects_a_font_without_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+    plots.find_cjk_font.cache_clear()
+    try:
+        monkeypatch.setenv(plots.FONT_ENV, str(dejavu))
+        with pytest.raises(plots.FontNotFoundError, match="no Chinese glyphs"):
+            plots.find_cjk_font()
+        plots.find_cjk_font.cache_clear()
+        monkeypatch.setenv(plots.FONT_ENV, "/nonexistent/font.ttf")
+        with pytest.raises(plots.FontNotFoundError, match="no such font file"):
+            plots.find_cjk_font()
+        plots.find_cjk_font.cache_clear()
+        monkeypatch.setenv(plots.FONT_ENV, "DejaVu Sans")
+        with pytest.raises(plots.FontNotFoundError, match="draws Chinese"):
+            plots.find_cjk_font()
+    finally:
+        plots.find_cjk_font.cache_clear()
+
+
+@needs_font
+def test_env_override_accepts_a_cjk_font_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = plots.find_cjk_font().path
+    plots.find_cjk_font.cache_clear()
+    try:
+        monkeypatch.setenv(plots.FONT_ENV, path)
+        assert plots.find_cjk_font().path == path
+    finally:
+        plots.find_cjk_font.cache_clear()
+
+
+@needs_font
+def test_plotting_leaves_global_rcparams_alone(seed_corpus: pd.DataFrame, axes: Any) -> None:
+    before = dict(matplotlib.rcParams)
+    plots.plot_document_sizes(ct.inspect(seed_corpus), ax=axes)
+    _render(axes)
+    assert dict(matplotlib.rcParams) == before
+
+
+@needs_font
+def test_apply_cjk_font_on_a_whole_figure(glyph_warnings: list[Any]) -> None:
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    left.set_title("三会一课")
+    right.set_yticks([0, 1], labels=["党支部", "党小组"])
+    assert plots.apply_cjk_font(fig) is fig
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    _assert_cjk_everywhere(left)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+def test_apply_cjk_font_rejects_other_objects() -> None:
+    with pytest.raises(InvalidParameterError, match="'target' parameter of apply_cjk_font"):
+        plots.apply_cjk_font("not an axes")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- each figure
+
+
+@needs_font
+def test_document_sizes(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
+    overview = ct.inspect(seed_corpus)
+    ax = plots.plot_document_sizes(overview, ax=axes)
+    assert ax is axes
+    widths = sorted((p.get_width() for p in ax.patches), reverse=True)
+    assert widths == sorted(overview["chars"].astype(float), reverse=True)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    longest = overview.loc[overview["chars"].idxmax()]
+    assert labels[0].startswith(longest["title"][:10])
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_document_sizes_histogram_for_many_documents(axes: Any) -> None:
+    overview = pd.DataFrame({"doc_id": [f"d{i}" for i in range(60)], "chars": range(60)})
+    ax = plots.plot_document_sizes(overview, n=40, ax=axes)
+    assert sum(p.get_height() for p in ax.patches) == 60  # one histogram, every document
+
+
+@needs_font
+def test_slogans(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
+    from corpus_tools.slogans import mine_slogans
+
+    table = mine_slogans(seed_corpus)
+    ax = plots.plot_slogans(table, n=10, ax=axes)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == table["slogan"].head(10).tolist()
+    assert [p.get_width() for p in ax.patches[:10]] == table["count"].head(10).tolist()
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_placeholder_density(
+    seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
+) -> None:
+    from corpus_tools.placeholders import template_sections
+
+    sections = template_sections(seed_corpus)
+    ax = plots.plot_placeholder_density(sections, n=8, ax=axes)
+    dense = sections[sections["placeholders"] > 0]
+    widths = [p.get_width() for p in ax.patches]
+    assert len(widths) == min(8, len(dense))
+    assert widths == sorted(widths, reverse=True)
+    assert widths[0] == pytest.approx(dense["density"].max())
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_duplicates(lines_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
+    from corpus_tools.dedup import find_near_duplicates
+
+    pairs = find_near_duplicates(lines_corpus).pairs
+    ax = plots.plot_duplicates(pairs, ax=axes)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    involved = set(pairs["a"]) | set(pairs["b"])
+    assert len(labels) == len(involved) >= 6  # the six copies of the 003 report at least
+    matrix = ax.images[0].get_array()
+    assert matrix.shape == (len(labels), len(labels))
+    assert np.allclose(matrix.filled(0), matrix.filled(0).T)
+    _render(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_originality(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
+    from corpus_tools.boilerplate import find_boilerplate
+
+    docs = find_boilerplate(seed_corpus).documents
+    ax = plots.plot_originality(docs, ax=axes)
+    n = len(docs)
+    original, repeated, water = (ax.patches[i * n : (i + 1) * n] for i in range(3))
+    for o, r, w in zip(original, repeated, water, strict=True):
+        assert o.get_width() + r.get_width() + w.get_width() == pytest.approx(1.0)
+    # the watermarked seeds (000 and 002) come first, least original first
+    top = [t.get_text() for t in ax.get_yticklabels()][:2]
+    assert {label[:3] for label in top} == {"000", "002"}
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+KEYWORDS = pd.DataFrame(
+    {
+        "year": [2023, 2023, 2023, 2024, 2024, 2025],
+        "term": ["两个确立", "党建引领", "三会一课", "两个确立", "新质生产力", "新质生产力"],
+        "count": [5, 3, 1, 2, 7, 9],
+        "doc_freq": [2, 2, 1, 1, 3, 4],
+        "docs": [4, 4, 4, 3, 3, 5],
+        "rate_per_10k": [5.0, 3.0, 1.0, 2.5, 8.75, 9.0],
+        "tfidf": [0.1, 0.05, 0.01, 0.04, 0.2, 0.3],
+    }
+)
+
+
+@needs_font
+def test_keywords_sums_groups(axes: Any, glyph_warnings: list[Any]) -> None:
+    ax = plots.plot_keywords(KEYWORDS, n=3, ax=axes)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["新质生产力", "两个确立", "党建引领"]
+    assert [p.get_width() for p in ax.patches] == [16, 7, 3]
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_keyword_trends(axes: Any, glyph_warnings: list[Any]) -> None:
+    ax = plots.plot_keyword_trends(KEYWORDS, terms=["两个确立", "新质生产力"], ax=axes)
+    lines = {line.get_label(): line.get_ydata().tolist() for line in ax.get_lines()}
+    assert lines == {"两个确立": [5.0, 2.5, 0.0], "新质生产力": [0.0, 8.75, 9.0]}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2023", "2024", "2025"]
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_keywords_on_real_text(seed_corpus: pd.DataFrame, axes: Any) -> None:
+    kw = pytest.importorskip("corpus_tools.keywords")
+    try:
+        table = kw.keyword_table(seed_corpus, min_length=2)
+    except ModuleNotFoundError as exc:  # a module keywords needs has not landed yet
+        pytest.skip(f"keyword_table unavailable: {exc}")
+    ax = plots.plot_keywords(table, n=5, ax=axes)
+    top = table.sort_values(["count", "term"], ascending=[False, True])["term"].head(5)
+    assert [t.get_text() for t in ax.get_yticklabels()] == top.tolist()
+
+
+TOPIC_TERMS = pd.DataFrame(
+    {
+        "topic": [0, 0, 0, 1, 1, 1],
+        "term": ["支部", "党员", "组织", "经济", "增长", "投资"],
+        "weight": [0.5, 0.3, 0.2, 0.6, 0.3, 0.1],
+    }
+)
+
+
+@needs_font
+def test_topic_terms(axes: Any, glyph_warnings: list[Any]) -> None:
+    ax = plots.plot_topic_terms(TOPIC_TERMS, n_terms=3, ax=axes)
+    cells = {t.get_text() for t in ax.texts}
+    assert cells == set(TOPIC_TERMS["term"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["T0", "T1"]
+    _render(ax)
+    _assert_cjk_everywhere(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+    # the other accepted shape: one row per topic with its list of terms
+    fig = Figure()
+    wide = pd.DataFrame({"topic": [0, 1], "terms": [["支部", "党员"], ["经济", "增长"]]})
+    ax2 = plots.plot_topic_terms(wide, ax=fig.add_subplot())
+    assert {t.get_text() for t in ax2.texts} == {"支部", "党员", "经济", "增长"}
+
+
+@needs_font
+def test_topic_shares(axes: Any, glyph_warnings: list[Any]) -> None:
+    doc_topics = pd.DataFrame(
+        {"doc_id": list("abcdef"), "topic": [0, 1, 1, 0, 0, 1], "weight": [1.0] * 6}
+    )
+    corpus = pd.DataFrame({"doc_id": list("abcdef"), "year": [2021, 2021, 2022, 2022, 2023, 2023]})
+    ax = plots.plot_topic_shares(doc_topics, by="year", corpus=corpus, ax=axes)
+    # three periods: two stacked areas, the upper one reaching 1 (shares sum to 1)
+    assert len(ax.collections) == 2
+    top = ax.collections[1].get_paths()[0].vertices
+    assert top[:, 1].max() == pytest.approx(1.0)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
+    _render(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+@pytest.mark.slow
+def test_topic_plots_on_real_topics(seed_corpus: pd.DataFrame, glyph_warnings: list[Any]) -> None:
+    topics = pytest.importorskip("corpus_tools.topics")
+    docs = seed_corpus.assign(year=[2019, 2019, 2020, 2021, 2021])
+    res = topics.fit_topics(docs, k=3, over="year")
+    fig = Figure(figsize=(8, 8))
+    ax1, ax2 = fig.subplots(2, 1)
+    plots.plot_topic_terms(res.topics, n_terms=5, ax=ax1)
+    # each topic's terms, best first, in its column
+    for j, terms in enumerate(res.topics["terms"]):
+        column = sorted(
+            (t for t in ax1.texts if t.get_position()[0] == j), key=lambda t: t.get_position()[1]
+        )
+        assert [t.get_text() for t in column] == [plots._short(x, 8) for x in terms[:5]]
+    plots.plot_topic_shares(res.shares, by="year", ax=ax2)
+    assert [t.get_text() for t in ax2.get_xticklabels()] == ["2019", "2020", "2021"]
+    top = ax2.collections[-1].get_paths()[0].vertices
+    assert top[:, 1].max() == pytest.approx(1.0)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=50)
+    _assert_cjk_everywhere(ax1)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_font
+def test_new_figure_when_no_axes_given(seed_corpus: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
+    ax = plots.plot_document_sizes(ct.inspect(seed_corpus))
+    try:
+        assert ax.figure is not None
+        assert ax.patches
+    finally:
+        plt.close(ax.figure)
+
+
+@needs_font
+def test_empty_tables_draw_a_note(axes: Any) -> None:
+    ax = plots.plot_slogans(pd.DataFrame({"slogan": [], "count": []}), ax=axes)
+    assert [t.get_text() for t in ax.texts] == ["no slogans"]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: plots.plot_slogans(pd.DataFrame({"x": [1]})), r"Columns \['slogan', 'count'\]"),
+        (lambda: plots.plot_slogans([1, 2]), "must be a pandas DataFrame"),
+        (
+            lambda: plots.plot_slogans(pd.DataFrame({"slogan": ["a"], "count": [1]}), n=0),
+            r"'n' parameter of plot_slogans must be an int in \[1, inf\]",
+        ),
+        (
+            lambda: plots.plot_keywords(KEYWORDS, value="bogus"),
+            "'value' parameter of plot_keywords",
+        ),
+        (
+            lambda: plots.plot_keyword_trends(KEYWORDS.drop(columns="year")),
+            "keyword table made with by=",
+        ),
+        (
+            lambda: plots.plot_keyword_trends(KEYWORDS, terms="两个确立"),
+            "'terms' parameter of plot_keyword_trends must be a list of str",
+        ),
+        (
+            lambda: plots.plot_duplicates(pd.DataFrame({"a": [], "b": []}), value="jaccard"),
+            "'value' parameter of plot_duplicates",
+        ),
+        (
+            lambda: plots.plot_topic_terms(pd.DataFrame({"topic": [0], "w": [1]})),
+            r"\['topic', 'term', 'weight'\] or \['topic', 'terms'\]",
+        ),
+        (
+            lambda: plots.plot_topic_shares(
+                pd.DataFrame({"doc_id": ["a"], "topic": [0]}), by="year"
+            ),
+            "'by' parameter of plot_topic_shares must be a column of the table",
+        ),
+        (
+            lambda: plots.plot_originality(pd.DataFrame({"doc_id": ["a"]})),
+            "'documents' parameter of plot_originality",
+        ),
+        (
+            lambda: plots.plot_document_sizes(pd.DataFrame({"doc_id": ["a"], "chars": [1]}), ax=1),
+            "'ax' parameter of plot_document_sizes must be a matplotlib Axes",
+        ),
+    ],
+)
+def test_bad_arguments(call: Any, match: str) -> None:
+    with pytest.raises(InvalidParameterError, match=match):
+        call()

@@ -76,6 +76,11 @@ _EXPORTS: dict[str, str] = {
     "keyword_table": "keywords",
     "keyness": "keywords",
     "kwic": "keywords",
+    # topics
+    "fit_topics": "topics",
+    "topic_features": "topics",
+    "topic_shares": "topics",
+    "TopicResult": "topics",
     # figures and the HTML report
     "build_report": "report",
     "write_report": "report",

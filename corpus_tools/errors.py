@@ -10,6 +10,7 @@ either. Messages follow one format, the one scikit-learn uses::
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -73,11 +74,11 @@ def check_number(
 
     ``kind=int`` refuses floats and bools; ``kind=float`` accepts ints too.
     """
-    if kind is int:
-        ok_type = isinstance(value, int) and not isinstance(value, bool)
+    if kind is int:  # numpy integers too
+        ok_type = isinstance(value, numbers.Integral) and not isinstance(value, bool)
         kind_name = "an int"
     else:
-        ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok_type = isinstance(value, numbers.Real) and not isinstance(value, bool)
         kind_name = "a float"
     interval = ""
     if low is not None or high is not None:
@@ -89,7 +90,7 @@ def check_number(
     allowed = kind_name + interval
     if not ok_type:
         raise param_error(name, func, allowed, value)
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, numbers.Real) and math.isnan(value):
         raise param_error(name, func, allowed, value)
     if low is not None and (value < low or (low_open and value == low)):
         raise param_error(name, func, allowed, value)

@@ -1,0 +1,253 @@
+"""Quality of topic clustering: NMI against real labels, with the plain baseline in the same run.
+
+Label sets (text only: the xinwen_lianbo titles carry the rubric tag and are not used):
+
+* ``xwlb-party``: items of 8 overlapping party-discourse rubrics of xinwen_lianbo
+  (学思想 强党性…, 党旗在基层一线高高飘扬, 树立和践行正确政绩观, 三中/四中全会精神,
+  八项规定精神, 铭记历史 缅怀先烈, 实干笃行) -- the set the issue is about;
+* ``xwlb-grassroots``: 8 rubrics of reportage and party life (在希望的田野上, 一线调研,
+  新春走基层, 文化中国行, 代表委员履职故事, 二十大代表风采, 党纪学习教育, 总书记与我们在一起);
+* ``xwlb-economy``: 8 economic rubrics that overlap in time and wording (a stress test);
+* ``xwlb-campaigns``: 8 small campaign rubrics (11-26 items) whose labels are slogans of a
+  season more than themes (真抓实干…, 新时代新征程新伟业, 高质量发展调研行): a hard set;
+* ``xwlb-party-wide``: the party rubrics with 新思想引领新征程 (459 items on every subject)
+  in place of two of them: a hard set, one rubric being a catch-all;
+* ``locreg-titles``: local regulations whose normalised title (province prefix removed)
+  exists in at least 5 provinces, labelled by that title (parallel but independently
+  drafted laws: 优化营商环境条例, 信访条例 ...), the 10 largest groups;
+* ``locreg-province``: 300 local regulations labelled by province (not a theme: printed
+  for information only).
+
+For each set, k = the number of labels, and the script prints NMI for:
+
+* ``baseline``: plain NMF on raw jieba tokens (a private ``jieba.Tokenizer``, tf-idf of
+  every token, NMF with scikit-learn's defaults) -- the issue's reference point;
+* ``default``: :func:`corpus_tools.topics.fit_topics` with its defaults, run twice to check
+  that both runs give identical output;
+* ``kmeans`` and ``lda``: the other models on the same preprocessing (``--all``);
+* ``auto-k``: the default with k chosen by coherence (``--auto-k``), with the k found.
+
+Run::
+
+    .venv/bin/python benchmarks/bench_topics.py            # default + baseline
+    .venv/bin/python benchmarks/bench_topics.py --all --auto-k
+
+One process, one BLAS thread (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = Path(os.environ.get("CORPUS_TOOLS_CORPORA", ROOT.parent / "shared" / "corpora"))
+
+XWLB_SETS = {
+    "xwlb-party": [
+        "学思想 强党性 重实践 建新功",
+        "党旗在基层一线高高飘扬",
+        "树立和践行正确政绩观",
+        "学习贯彻党的二十届四中全会精神",
+        "学习贯彻党的二十届三中全会精神",
+        "锲而不舍落实中央八项规定精神",
+        "铭记历史 缅怀先烈",
+        "新时代新征程新伟业——实干笃行",
+    ],
+    "xwlb-grassroots": [
+        "在希望的田野上",
+        "一线调研",
+        "新春走基层",
+        "文化中国行",
+        "代表委员履职故事",
+        "二十大代表风采",
+        "党纪学习教育",
+        "总书记与我们在一起",
+    ],
+    "xwlb-economy": [
+        "推动高质量发展系列主题新闻发布会",
+        "锚定现代化 改革再深化",
+        "“十四五”高质量发展答卷",
+        "开好局 起好步",
+        "“十五五”开好局起好步",
+        "权威部门话开局",
+        "活力中国调研行",
+        "在希望的田野上·三夏时节",
+    ],
+    "xwlb-campaigns": [
+        "学习贯彻四中全会精神在基层",
+        "学习贯彻习近平新时代中国特色社会主义思想主题教育",
+        "喜迎二十大",
+        "团结奋斗 忠诚履职",
+        "新时代新征程新伟业",
+        "真抓实干 打开改革发展新天地",
+        "高质量发展调研行",
+        "凝心聚力 真抓实干 奋力实现“十五五”良好开局",
+    ],
+    "xwlb-party-wide": [
+        "新思想引领新征程",
+        "学思想 强党性 重实践 建新功",
+        "党旗在基层一线高高飘扬",
+        "树立和践行正确政绩观",
+        "锲而不舍落实中央八项规定精神",
+        "党纪学习教育",
+        "学习贯彻党的二十届三中全会精神",
+        "铭记历史 缅怀先烈",
+    ],
+}
+
+
+def _open(name: str):  # type: ignore[no-untyped-def]
+    for candidate in ("corpus.jsonl", "corpus.jsonl.gz"):
+        path = CORPORA / name / candidate
+        if path.is_file():
+            return (
+                gzip.open(path, "rt", encoding="utf-8")
+                if path.suffix == ".gz"
+                else open(path, encoding="utf-8")
+            )
+    sys.exit(f"corpus {name!r} not found under {CORPORA}")
+
+
+def xwlb_set(rubrics: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    rows = []
+    with _open("xinwen_lianbo") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["item_type"] == "item" and r["column"] in rubrics:
+                rows.append(
+                    {"doc_id": r["id"], "text": r["text"], "year": r["year"], "label": r["column"]}
+                )
+    frame = pd.DataFrame(rows)
+    return frame[["doc_id", "text", "year"]], frame["label"].tolist()
+
+
+_PROVINCE_PREFIX = re.compile(r"^(?:山东|河南|浙江|上海|北京|重庆|广东)(?:省|市)?")
+
+
+def locreg_sets(groups: int = 10, min_provinces: int = 5) -> dict[str, tuple[pd.DataFrame, list]]:
+    recs = []
+    with _open("local_regulations") as fh:
+        for line in fh:
+            r = json.loads(line)
+            title = _PROVINCE_PREFIX.sub("", r["title"])
+            recs.append((r["id"], r["text"], r["province"], title))
+    provinces: dict[str, set[str]] = defaultdict(set)
+    for _, _, prov, title in recs:
+        provinces[title].add(prov)
+    wide = [t for t, p in provinces.items() if len(p) >= min_provinces]
+    counts = Counter(t for _, _, _, t in recs if t in wide)
+    chosen = {t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:groups]}
+    sel = [r for r in recs if r[3] in chosen]
+    by_title = (
+        pd.DataFrame({"doc_id": [r[0] for r in sel], "text": [r[1] for r in sel]}),
+        [r[3] for r in sel],
+    )
+    step = max(1, len(recs) // 300)
+    sample = recs[::step][:300]
+    by_province = (
+        pd.DataFrame({"doc_id": [r[0] for r in sample], "text": [r[1] for r in sample]}),
+        [r[2] for r in sample],
+    )
+    return {"locreg-titles": by_title, "locreg-province": by_province}
+
+
+def baseline(texts: list[str], k: int) -> list[int]:
+    """Plain NMF on raw jieba tokens: the issue's reference point."""
+    import jieba
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    vec = TfidfVectorizer(tokenizer=tok.lcut, token_pattern=None, lowercase=False)
+    x = vec.fit_transform(texts)
+    return NMF(n_components=k, random_state=0, max_iter=400).fit_transform(x).argmax(1).tolist()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--all", action="store_true", help="also kmeans and lda")
+    parser.add_argument("--auto-k", action="store_true", help="also choose k by coherence")
+    parser.add_argument("--sets", nargs="*", default=None, help="only these sets")
+    args = parser.parse_args()
+
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+    from threadpoolctl import threadpool_limits
+
+    from corpus_tools.topics import fit_topics
+
+    sets: dict[str, tuple[pd.DataFrame, list]] = {
+        name: xwlb_set(rubrics) for name, rubrics in XWLB_SETS.items()
+    }
+    sets.update(locreg_sets())
+    if args.sets:
+        sets = {k: v for k, v in sets.items() if k in args.sets}
+
+    print(f"{'set':18s} {'docs':>5s} {'k':>3s} {'method':10s} {'NMI':>6s} {'coh':>7s} {'secs':>6s}")
+    summary = []
+    with threadpool_limits(limits=1):
+        for name, (frame, labels) in sets.items():
+            k = len(set(labels))
+            t0 = time.perf_counter()
+            base = nmi(labels, baseline(frame["text"].tolist(), k))
+            tb = time.perf_counter() - t0
+            print(
+                f"{name:18s} {len(frame):5d} {k:3d} {'baseline':10s} {base:6.3f} {'':>7s} {tb:6.1f}"
+            )
+            t0 = time.perf_counter()
+            res = fit_topics(frame, k=k)
+            td = time.perf_counter() - t0
+            again = fit_topics(frame, k=k)
+            same = res.documents.equals(again.documents) and res.topics.equals(again.topics)
+            score = nmi(labels, res.documents["topic"].tolist())
+            print(
+                f"{name:18s} {len(frame):5d} {k:3d} {'default':10s} {score:6.3f} "
+                f"{res.coherence:7.3f} {td:6.1f}  identical rerun: {same}  "
+                f"ratio to baseline: {score / base:.2f}"
+            )
+            summary.append((name, base, score, same))
+            if args.all:
+                for model in ("kmeans", "lda"):
+                    t0 = time.perf_counter()
+                    r = fit_topics(frame, k=k, model=model)
+                    s = nmi(labels, r.documents["topic"].tolist())
+                    print(
+                        f"{name:18s} {len(frame):5d} {k:3d} {model:10s} {s:6.3f} "
+                        f"{r.coherence:7.3f} {time.perf_counter() - t0:6.1f}"
+                    )
+            if args.auto_k:
+                t0 = time.perf_counter()
+                r = fit_topics(frame, k_range=(4, 14))
+                s = nmi(labels, r.documents["topic"].tolist())
+                scores = " ".join(f"{a}:{b:.3f}" for a, b in r.k_scores[["k", "coherence"]].values)
+                print(
+                    f"{name:18s} {len(frame):5d} {r.k:3d} {'auto-k':10s} {s:6.3f} "
+                    f"{r.coherence:7.3f} {time.perf_counter() - t0:6.1f}  [{scores}]"
+                )
+            for row in res.topics.head(k).itertuples():
+                print(f"    topic {row.topic} ({row.size}): {' | '.join(row.terms[:8])}")
+    print()
+    for name, base, score, same in summary:
+        print(
+            f"{name:18s} baseline {base:.3f}  default {score:.3f}  "
+            f"gain {score - base:+.3f}  deterministic {same}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""``corpus-tools topics PATH... [-k K]``: cluster documents by topic.
+
+Calls :func:`corpus_tools.topics.fit_topics` and prints, with ``--format json``::
+
+    {"model", "k", "coherence", "coherence_measure",
+     "topics": [{"topic", "terms": [...], "size", "share", "coherence",
+                 "representatives": [{"doc_id", "title", "weight"}]}],
+     "documents": [{"doc_id", "topic", "weight"}],
+     "k_scores": [{"k", "coherence", "chosen"}],      # when -k is not given
+     "shares": [{FIELD, "topic", "n_docs", "share"}]}  # with --over FIELD
+
+``--format jsonl``/``csv`` print the document-topic table; ``table`` prints the topics, their
+representative documents, the k scores and the shares for a person. ``-o FILE`` also writes
+the document-topic table (.parquet or .csv, atomically).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from corpus_tools.cli._common import (
+    ExitCode,
+    RunState,
+    emit,
+    fail,
+    finish,
+    format_option,
+    input_options,
+    load_inputs,
+    render_table,
+    resolve_format,
+)
+from corpus_tools.errors import CorpusToolsError, NoDocumentsError
+
+OUTPUT_SUFFIXES = (".parquet", ".csv")
+
+
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
+        raise click.BadParameter(
+            f"{value!r} must end in .parquet or .csv (the table's format is chosen by extension)."
+        )
+    return value
+
+
+@click.command("topics")
+@input_options
+@click.option(
+    "-k",
+    "--topics",
+    "k",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Number of topics (default: chosen by coherence between --k-min and --k-max).",
+)
+@click.option(
+    "--model",
+    type=click.Choice(["nmf", "lda", "kmeans"]),
+    default="nmf",
+    show_default=True,
+    help="nmf: NMF on tf-idf (measured best); lda: gensim LDA; kmeans: clustering.",
+)
+@click.option(
+    "--k-min",
+    type=click.IntRange(min=2),
+    default=4,
+    show_default=True,
+    help="Smallest k tried when -k is not given.",
+)
+@click.option(
+    "--k-max",
+    type=click.IntRange(min=2),
+    default=14,
+    show_default=True,
+    help="Largest k tried when -k is not given.",
+)
+@click.option(
+    "--coherence",
+    type=click.Choice(["c_v", "c_npmi", "u_mass"]),
+    default="c_v",
+    show_default=True,
+    help="Coherence measure reported and used to choose k.",
+)
+@click.option(
+    "--terms",
+    "n_terms",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Terms listed per topic.",
+)
+@click.option(
+    "--docs",
+    "n_docs",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Representative documents listed per topic.",
+)
+@click.option(
+    "--over", metavar="FIELD", default=None, help="Topic shares over a metadata field (e.g. year)."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0, max=2**32 - 1),
+    default=0,
+    show_default=True,
+    help="Random state (lda, kmeans; nmf is deterministic anyway).",
+)
+@click.option(
+    "--keep-boilerplate", is_flag=True, help="Do not remove watermarks and repeated passages first."
+)
+@click.option(
+    "--lexicon",
+    "lexicons",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra segmentation lexicon (jieba format; repeatable).",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the segmentation cache.")
+@click.option(
+    "-j",
+    "--jobs",
+    "n_jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for segmentation.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    callback=_output_path,
+    help="Also write the document-topic table to OUT.parquet or OUT.csv.",
+)
+@format_option()
+def command(
+    *,
+    paths: tuple[str, ...],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    k: int | None,
+    model: str,
+    k_min: int,
+    k_max: int,
+    coherence: str,
+    n_terms: int,
+    n_docs: int,
+    over: str | None,
+    seed: int,
+    keep_boilerplate: bool,
+    lexicons: tuple[str, ...],
+    no_cache: bool,
+    n_jobs: int | None,
+    output: str | None,
+    fmt: str | None,
+) -> None:
+    """Cluster documents into topics: top terms, representative documents, shares.
+
+    Genre stopwords, boilerplate and over-frequent terms are removed first, so topics are
+    themes (整顿软弱涣散, 社区治理) rather than 党建/服务/组织.
+    """
+    fmt = resolve_format(fmt)
+    if k_max < k_min:
+        fail(f"--k-max ({k_max}) must be at least --k-min ({k_min}).", ExitCode.USAGE)
+    state = RunState()
+    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    from corpus_tools.segment import Segmenter
+    from corpus_tools.topics import fit_topics
+
+    try:
+        result = fit_topics(
+            corpus,
+            k=k,
+            model=model,
+            k_range=(k_min, k_max),
+            n_terms=n_terms,
+            n_docs=n_docs,
+            over=over,
+            seed=seed,
+            coherence=coherence,
+            segmenter=Segmenter(lexicons=list(lexicons)),
+            strip_boilerplate=not keep_boilerplate,
+            n_jobs=n_jobs,
+            cache=not no_cache,
+        )
+    except NoDocumentsError as exc:
+        fail(str(exc), ExitCode.NOTHING)
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    if output is not None:
+        from corpus_tools.io import write_table
+
+        try:
+            write_table(result.documents, output)
+        except (CorpusToolsError, OSError) as exc:
+            fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+
+    reps: dict[int, list[dict[str, Any]]] = {}
+    rep_rows: list[Any] = result.representatives.to_dict("records")
+    for rep in rep_rows:
+        reps.setdefault(int(rep["topic"]), []).append(
+            {"doc_id": rep["doc_id"], "title": rep["title"], "weight": float(rep["weight"])}
+        )
+    topic_rows: list[Any] = result.topics.to_dict("records")
+    topics = [
+        {
+            "topic": int(row["topic"]),
+            "terms": list(row["terms"]),
+            "size": int(row["size"]),
+            "share": float(row["share"]),
+            "coherence": float(row["coherence"]),
+            "representatives": reps.get(int(row["topic"]), []),
+        }
+        for row in topic_rows
+    ]
+    data: dict[str, Any] = {
+        "model": result.model,
+        "k": result.k,
+        "coherence": result.coherence,
+        "coherence_measure": result.coherence_measure,
+        "topics": topics,
+        "documents": result.documents,
+    }
+    if not result.k_scores.empty:
+        data["k_scores"] = result.k_scores
+    if result.shares is not None:
+        data["shares"] = result.shares
+
+    if fmt == "table":
+        table = result.topics[["topic", "size", "share", "coherence", "terms"]]
+        emit(data, fmt, table=table)
+        if not result.representatives.empty:
+            click.echo("\nrepresentative documents")
+            click.echo(render_table(result.representatives))
+        if not result.k_scores.empty:
+            click.echo(f"\n{result.coherence_measure} coherence by k")
+            click.echo(render_table(result.k_scores))
+        if result.shares is not None:
+            click.echo(f"\ntopic shares over {over}")
+            click.echo(render_table(result.shares))
+    else:
+        emit(data, fmt, rows=result.documents)
+    finish(state)

@@ -1,0 +1,347 @@
+"""Topic clustering on the seed reports and on real 新闻联播 items."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import iter_records
+
+from corpus_tools.errors import InvalidParameterError, NoDocumentsError
+from corpus_tools.io import load_corpus, load_texts
+from corpus_tools.segment import Segmenter
+from corpus_tools.stopwords import load_stopwords
+from corpus_tools.topics import fit_topics, topic_features, topic_shares
+
+#: Rubrics of 新闻联播 that share their vocabulary (party discourse); the labels to recover.
+PARTY_RUBRICS = (
+    "学思想 强党性 重实践 建新功",
+    "党旗在基层一线高高飘扬",
+    "树立和践行正确政绩观",
+    "学习贯彻党的二十届四中全会精神",
+    "学习贯彻党的二十届三中全会精神",
+    "锲而不舍落实中央八项规定精神",
+    "铭记历史 缅怀先烈",
+    "新时代新征程新伟业——实干笃行",
+)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Segmenter:
+    return Segmenter().load()
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    """The seed reports, one document per non-empty line (short paragraphs, ~90 documents)."""
+    return load_corpus(Path(__file__).parent.parent / "data" / "raw", split="lines").documents
+
+
+@pytest.fixture(scope="module")
+def seeds_fit(seeds: pd.DataFrame, segmenter: Segmenter) -> Any:
+    return fit_topics(seeds, k=4, segmenter=segmenter, cache=False, over="source")
+
+
+@pytest.fixture(scope="module")
+def party_news() -> tuple[pd.DataFrame, list[str]]:
+    """Items of 8 overlapping party-discourse rubrics (text only: titles carry the rubric)."""
+    rows, labels = [], []
+    for rec in iter_records("xinwen_lianbo"):
+        if rec["item_type"] == "item" and rec["column"] in PARTY_RUBRICS:
+            rows.append({"doc_id": rec["id"], "text": rec["text"], "year": rec["year"]})
+            labels.append(rec["column"])
+    return pd.DataFrame(rows), labels
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def test_documents_table_covers_every_document_in_order(
+    seeds: pd.DataFrame, seeds_fit: Any
+) -> None:
+    docs = seeds_fit.documents
+    assert docs.columns.tolist() == ["doc_id", "topic", "weight"]
+    assert docs["doc_id"].tolist() == seeds["doc_id"].tolist()
+    assert docs["topic"].dtype == np.int64 and docs["weight"].dtype == np.float64
+    assert docs["topic"].between(-1, 3).all()
+    assert docs["weight"].between(0, 1).all()
+    # a document without a topic has weight 0, and every other one a positive weight
+    assert ((docs["topic"] == -1) == (docs["weight"] == 0)).all()
+    assert (docs["topic"] >= 0).sum() > 0.8 * len(docs)
+
+
+def test_topics_table_sizes_terms_and_order(seeds_fit: Any, seeds: pd.DataFrame) -> None:
+    topics = seeds_fit.topics
+    assert topics["topic"].tolist() == [0, 1, 2, 3]
+    counts = seeds_fit.documents["topic"].value_counts()
+    assert topics["size"].tolist() == [int(counts.get(t, 0)) for t in range(4)]
+    assert topics["size"].is_monotonic_decreasing
+    assert topics["share"].sum() == pytest.approx(1.0)
+    stop = load_stopwords()
+    for terms, weights in zip(topics["terms"], topics["term_weights"], strict=True):
+        assert 1 <= len(terms) <= 10 and len(weights) == len(terms)
+        assert weights[0] == pytest.approx(1.0) and weights == sorted(weights, reverse=True)
+        for term in terms:
+            for word in term.split(" "):
+                # what every report shares is gone: stopwords, numbers, single characters
+                assert word not in stop and len(word) >= 2 and not word.isdigit()
+                assert "XX" not in word
+    # each topic's top term marks its documents: more frequent inside the topic than outside
+    texts = dict(zip(seeds["doc_id"], seeds["text"], strict=True))
+    topic_of = dict(zip(seeds_fit.documents["doc_id"], seeds_fit.documents["topic"], strict=True))
+    for row in topics.itertuples():
+        words = row.terms[0].split(" ")
+        has = {d: all(w in t for w in words) for d, t in texts.items()}
+        inside = [has[d] for d, t in topic_of.items() if t == row.topic]
+        outside = [has[d] for d, t in topic_of.items() if t != row.topic]
+        assert np.mean(inside) > np.mean(outside)
+
+
+def test_representatives_are_members_ranked_first(seeds_fit: Any, seeds: pd.DataFrame) -> None:
+    reps = seeds_fit.representatives
+    assert reps.columns.tolist() == ["topic", "rank", "doc_id", "title", "weight"]
+    docs = seeds_fit.documents.set_index("doc_id")
+    titles = dict(zip(seeds["doc_id"], seeds["title"], strict=True))
+    for row in reps.itertuples():
+        assert docs.loc[row.doc_id, "topic"] == row.topic
+        assert titles[row.doc_id] == row.title
+    assert (
+        reps.groupby("topic")["rank"]
+        .apply(list)
+        .map(lambda r: r == list(range(1, len(r) + 1)))
+        .all()
+    )
+    assert reps.groupby("topic").size().max() <= 3
+
+
+def test_shares_over_a_field_sum_to_one(seeds_fit: Any, seeds: pd.DataFrame) -> None:
+    shares = seeds_fit.shares
+    assert shares.columns.tolist() == ["source", "topic", "n_docs", "share"]
+    assert set(shares["source"]) <= set(seeds["source"])
+    assert np.allclose(shares.groupby("source")["share"].sum(), 1.0)
+    again = topic_shares(seeds_fit.documents, seeds, over="source")
+    pd.testing.assert_frame_equal(shares, again)
+    assigned = seeds_fit.documents["topic"].ge(0).sum()
+    assert shares["n_docs"].sum() == assigned
+
+
+def test_same_input_same_output_and_input_untouched(
+    seeds: pd.DataFrame, seeds_fit: Any, segmenter: Segmenter
+) -> None:
+    before = seeds.copy(deep=True)
+    again = fit_topics(seeds, k=4, segmenter=segmenter, cache=False, over="source")
+    pd.testing.assert_frame_equal(seeds, before)
+    for name in ("topics", "documents", "representatives", "shares"):
+        pd.testing.assert_frame_equal(getattr(seeds_fit, name), getattr(again, name))
+    assert again.coherence == seeds_fit.coherence
+
+
+def test_k_chosen_by_coherence_with_the_scores(seeds: pd.DataFrame, segmenter: Segmenter) -> None:
+    res = fit_topics(seeds, k_range=(3, 6), segmenter=segmenter, cache=False)
+    scores = res.k_scores
+    assert scores["k"].tolist() == [3, 4, 5, 6]
+    assert scores["chosen"].sum() == 1
+    chosen = scores.loc[scores["chosen"]].iloc[0]
+    assert res.k == chosen["k"] == len(res.topics)
+    assert chosen["coherence"] == scores["coherence"].max()
+    assert res.coherence == pytest.approx(chosen["coherence"])
+    assert scores["coherence"].between(0, 1).all()  # C_V
+    npmi = fit_topics(
+        seeds, k=int(chosen["k"]), coherence="c_npmi", segmenter=segmenter, cache=False
+    )
+    assert npmi.coherence_measure == "c_npmi" and -1 <= npmi.coherence <= 1
+    pd.testing.assert_frame_equal(npmi.documents, res.documents)  # the measure only scores
+
+
+@pytest.mark.parametrize("model", ["lda", "kmeans"])
+def test_other_models_give_the_same_tables(
+    model: str, seeds: pd.DataFrame, segmenter: Segmenter
+) -> None:
+    res = fit_topics(seeds, k=3, model=model, segmenter=segmenter, cache=False)
+    assert res.model == model and res.k == 3
+    assert res.documents["topic"].between(-1, 2).all()
+    assert res.documents["weight"].between(0, 1).all()
+    assert res.topics["size"].sum() == (res.documents["topic"] >= 0).sum()
+    again = fit_topics(seeds, k=3, model=model, segmenter=segmenter, cache=False)
+    pd.testing.assert_frame_equal(res.documents, again.documents)
+
+
+# --------------------------------------------------------------------------- preprocessing
+
+
+def test_boilerplate_is_stripped_before_counting(segmenter: Segmenter) -> None:
+    texts = [r["text"] for r in iter_records("xinwen_lianbo", limit=60) if r["item_type"] == "item"]
+    assert sum(t.startswith("央视网消息（新闻联播）：") for t in texts) > len(texts) / 2
+    _, kept, _ = topic_features(texts, segmenter=segmenter, max_df=1.0, cache=False)
+    _, raw, _ = topic_features(
+        texts, segmenter=segmenter, max_df=1.0, strip_boilerplate=False, cache=False
+    )
+    assert "央视网" in raw and "新闻联播" in raw
+    assert "央视网" not in kept and "新闻联播" not in kept
+
+
+def test_over_frequent_terms_are_dropped(seeds: pd.DataFrame, segmenter: Segmenter) -> None:
+    x, terms, words = topic_features(seeds, segmenter=segmenter, cache=False)
+    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    assert df.max() <= 0.5 * len(seeds) and df.min() >= 2
+    # the most widespread kept word is among the dropped terms
+    doc_freq = pd.Series([w for ws in words for w in set(ws)]).value_counts()
+    assert doc_freq.index[0] not in terms and doc_freq.iloc[0] > 0.5 * len(seeds)
+
+
+def test_first_paragraph_and_word_pairs(segmenter: Segmenter) -> None:
+    doc = "党建引领社区治理\n财政收支平衡"
+    other = "社区治理"
+    x, terms, words = topic_features(
+        [doc, other], segmenter=segmenter, max_df=1.0, min_df=1, cache=False
+    )
+    row = dict(zip(terms, x.toarray()[0].tolist(), strict=True))
+    lead = [w for w in words[0] if w in segmenter.cut(doc.split("\n", maxsplit=1)[0])]
+    body = [w for w in words[0] if w not in lead]
+    assert lead and body
+    assert all(row[w] == 5 for w in lead) and all(row[w] == 1 for w in body)
+    assert f"{lead[0]} {lead[1]}" in row  # a pair of neighbouring words
+    assert not any(t.startswith(lead[-1] + " ") and t.split(" ")[1] in body for t in terms)
+    x1, terms1, _ = topic_features(
+        [doc, other],
+        segmenter=segmenter,
+        max_df=1.0,
+        min_df=1,
+        lead_weight=1,
+        pairs=False,
+        cache=False,
+    )
+    assert all(" " not in t for t in terms1) and x1.toarray()[0].max() == 1
+
+
+# --------------------------------------------------------------------------- quality
+
+
+@pytest.mark.slow
+def test_recovers_overlapping_party_rubrics(
+    party_news: tuple[pd.DataFrame, list[str]], segmenter: Segmenter
+) -> None:
+    from sklearn.metrics import normalized_mutual_info_score
+
+    frame, labels = party_news
+    assert len(set(labels)) == 8 and len(frame) > 300
+    res = fit_topics(frame, k=8, segmenter=segmenter, cache=False)
+    assert normalized_mutual_info_score(labels, res.documents["topic"]) >= 0.80
+    # the themes are named by their own words, not by 党建/服务/组织
+    all_terms = {w for terms in res.topics["terms"] for t in terms for w in t.split(" ")}
+    assert not all_terms & {"党建", "服务", "组织", "工作", "央视网"}
+    assert {"政绩观", "八项"} & all_terms
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_bad_arguments(seeds: pd.DataFrame) -> None:
+    with pytest.raises(
+        InvalidParameterError, match="'model' parameter of fit_topics must be one of"
+    ):
+        fit_topics(seeds, model="bertopic")
+    with pytest.raises(
+        InvalidParameterError, match=r"'k' parameter of fit_topics must be an int in \[2, "
+    ):
+        fit_topics(seeds, k=1)
+    with pytest.raises(InvalidParameterError, match="'k' parameter of fit_topics must be an int"):
+        fit_topics(seeds, k=2.5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match=r"Got 1000 instead"):
+        fit_topics(seeds, k=1000)
+    with pytest.raises(InvalidParameterError, match="'k_range' parameter of fit_topics"):
+        fit_topics(seeds, k_range=(5, 3))
+    with pytest.raises(InvalidParameterError, match="'k_range' parameter of fit_topics"):
+        fit_topics(seeds, k_range=(1, 3))
+    with pytest.raises(InvalidParameterError, match="'coherence' parameter of fit_topics"):
+        fit_topics(seeds, coherence="c_uci")
+    with pytest.raises(InvalidParameterError, match="'n_terms' parameter of fit_topics"):
+        fit_topics(seeds, n_terms=0)
+    with pytest.raises(
+        InvalidParameterError, match="'over' parameter of fit_topics must be a metadata column"
+    ):
+        fit_topics(seeds, over="year")
+    with pytest.raises(InvalidParameterError, match="'corpus' parameter of fit_topics"):
+        fit_topics("一篇报告")
+    with pytest.raises(InvalidParameterError, match=r"Columns \['text'\] are missing"):
+        fit_topics(seeds[["doc_id", "title"]])
+    with pytest.raises(InvalidParameterError, match="'segmenter' parameter of topic_features"):
+        topic_features(seeds, segmenter="jieba")
+    with pytest.raises(InvalidParameterError, match="'max_df' parameter of topic_features"):
+        topic_features(seeds, max_df=0)
+    with pytest.raises(InvalidParameterError, match="'lead_weight' parameter of topic_features"):
+        topic_features(seeds, lead_weight=0)
+    dup = pd.concat([seeds.head(2), seeds.head(1)])
+    with pytest.raises(InvalidParameterError, match="unique doc_ids"):
+        fit_topics(dup, k=2)
+
+
+def test_empty_and_termless_corpora(segmenter: Segmenter) -> None:
+    with pytest.raises(NoDocumentsError, match="corpus is empty"):
+        fit_topics(load_texts([]), segmenter=segmenter, cache=False)
+    with pytest.raises(InvalidParameterError, match="no term is left after preprocessing"):
+        fit_topics(["的了和", "XX X个 2023"], segmenter=segmenter, cache=False)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _run(args: list[str], cache: Path) -> Any:
+    from corpus_tools.cli import cli
+
+    return CliRunner().invoke(
+        cli, ["topics", *args], env={"CORPUS_TOOLS_CACHE": str(cache)}, catch_exceptions=False
+    )
+
+
+def test_cli_json_matches_the_library(tmp_path: Path, seeds_dir: Path, seeds_fit: Any) -> None:
+    out = tmp_path / "docs.csv"
+    args = [str(seeds_dir), "--split", "lines", "-k", "4", "--over", "source"]
+    res = _run([*args, "--format", "json", "-o", str(out)], tmp_path / "cache")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert {"topics", "documents", "coherence"} <= set(data)
+    assert data["k"] == 4 and "k_scores" not in data
+    assert [t["terms"] for t in data["topics"]] == seeds_fit.topics["terms"].tolist()
+    assert [d["topic"] for d in data["documents"]] == seeds_fit.documents["topic"].tolist()
+    assert data["documents"][0].keys() == {"doc_id", "topic", "weight"}
+    reps = data["topics"][0]["representatives"]
+    assert reps and reps[0]["doc_id"] == seeds_fit.representatives["doc_id"].iloc[0]
+    assert {s["source"] for s in data["shares"]} == set(seeds_fit.shares["source"])
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    assert written["doc_id"].tolist() == seeds_fit.documents["doc_id"].tolist()
+    rerun = _run([*args, "--format", "json"], tmp_path / "cache")
+    assert rerun.stdout == res.stdout  # byte for byte
+
+
+def test_cli_auto_k_table_and_jsonl(tmp_path: Path, seeds_dir: Path) -> None:
+    res = _run(
+        [str(seeds_dir), "--split", "lines", "--k-min", "3", "--k-max", "4", "--format", "table"],
+        tmp_path / "cache",
+    )
+    assert res.exit_code == 0, res.output
+    assert "coherence by k" in res.stdout and "representative documents" in res.stdout
+    res = _run(
+        [str(seeds_dir), "--split", "lines", "-k", "3", "--format", "jsonl"], tmp_path / "cache"
+    )
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(lines) > 50 and lines[0].keys() == {"doc_id", "topic", "weight"}
+
+
+def test_cli_usage_errors(tmp_path: Path, seeds_dir: Path) -> None:
+    res = _run([str(seeds_dir), "--split", "lines", "--over", "year"], tmp_path / "cache")
+    assert res.exit_code == 2 and "'over' parameter" in res.stderr
+    res = _run([str(seeds_dir), "--k-min", "5", "--k-max", "3"], tmp_path / "cache")
+    assert res.exit_code == 2 and "--k-max" in res.stderr
+    res = _run([str(seeds_dir), "-o", str(tmp_path / "x.txt")], tmp_path / "cache")
+    assert res.exit_code == 2
+    res = _run([str(tmp_path / "nothing-here")], tmp_path / "cache")
+    assert res.exit_code in (2, 4)

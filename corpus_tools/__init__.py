@@ -81,6 +81,11 @@ _EXPORTS: dict[str, str] = {
     "topic_features": "topics",
     "topic_shares": "topics",
     "TopicResult": "topics",
+    # scale-out on Dask
+    "segment_corpus_dask": "distributed",
+    "keyword_table_dask": "distributed",
+    "find_near_duplicates_dask": "distributed",
+    "get_client": "distributed",
     # figures and the HTML report
     "build_report": "report",
     "write_report": "report",

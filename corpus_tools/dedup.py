@@ -49,6 +49,7 @@ from corpus_tools.dedup_align import align_folded, covered_length
 from corpus_tools.errors import (
     InvalidParameterError,
     check_columns,
+    check_engine,
     check_number,
     check_type,
     param_error,
@@ -600,6 +601,8 @@ def find_near_duplicates(
     *,
     config: DedupConfig | None = None,
     progress: bool | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
     **overrides: Any,
 ) -> DedupResult:
     """Find duplicate, near-duplicate, contained and partly copied documents of a corpus.
@@ -613,6 +616,13 @@ def find_near_duplicates(
         Options; any field can be given as a keyword instead (``threshold=0.6``).
     progress : bool, optional
         Show a progress bar (default: only on a terminal).
+    engine : {"local", "dask"}, default "local"
+        ``"dask"`` runs on a dask.distributed cluster without gathering the signatures in
+        one process (:func:`corpus_tools.distributed.find_near_duplicates_dask`); same
+        result.
+    scheduler : str, optional
+        Address of a dask.distributed scheduler (``engine="dask"`` only; default: a local
+        cluster on all cores).
 
     Returns
     -------
@@ -627,6 +637,13 @@ def find_near_duplicates(
     [['a', 'b', 'duplicate']]
     """
     func = "find_near_duplicates"
+    check_engine(engine, scheduler, func)
+    if engine == "dask":
+        from corpus_tools.distributed import find_near_duplicates_dask
+
+        return find_near_duplicates_dask(
+            corpus, config=config, progress=progress, scheduler=scheduler, **overrides
+        )
     cfg = make_config(config, overrides, func)
     frame = as_corpus(corpus, "corpus", func)
     from corpus_tools._progress import progress_bar

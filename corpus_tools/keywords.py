@@ -39,6 +39,7 @@ from corpus_tools._progress import progress_bar, progress_enabled
 from corpus_tools.errors import (
     InvalidParameterError,
     check_choice,
+    check_engine,
     check_number,
     check_type,
     param_error,
@@ -53,8 +54,6 @@ KEYWORD_COLUMNS = ("term", "count", "doc_freq", "docs", "rate_per_10k", "tfidf")
 CHUNK_SIZE = 2000
 #: ... and characters per step (a chunk of long reports stops earlier).
 CHUNK_CHARS = 1_500_000
-
-_ENGINES = ("local", "dask")
 
 #: A number as the segmenter cuts it (``2025``, ``３.５``, ``10%``): a term only with numbers=True.
 _NUMBER_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*[%％‰]?")
@@ -496,13 +495,7 @@ def _count(
     check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
     check_type(mine_slogans, "mine_slogans", func, bool, "a bool")
     _check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
-    check_choice(engine, "engine", func, _ENGINES)
-    if scheduler is not None:
-        check_type(scheduler, "scheduler", func, str, "an address such as 'tcp://host:8786'")
-        if engine != "dask":
-            raise InvalidParameterError(
-                f"The 'scheduler' parameter of {func} needs engine='dask'. Got engine={engine!r}."
-            )
+    check_engine(engine, scheduler, func)
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
     options = _Options(_resolve_stopwords(stopwords, func), min_length, numbers)
     seg = _make_segmenter(segmenter, func)

@@ -71,6 +71,7 @@ from corpus_tools._progress import progress_bar
 from corpus_tools.errors import (
     InvalidParameterError,
     check_choice,
+    check_engine,
     check_number,
     check_type,
     param_error,
@@ -1072,6 +1073,8 @@ def segment_corpus(
     drop_space: bool = True,
     progress: bool | None = None,
     start_method: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> list[list[str]]:
     """Tokens of every document, in the order of the input rows.
 
@@ -1099,6 +1102,12 @@ def segment_corpus(
         Progress bar on stderr; ``None``: only on a terminal.
     start_method : {"fork", "spawn", "forkserver"}, optional
         How worker processes start (default: the platform's).
+    engine : {"local", "dask"}, default "local"
+        ``"dask"`` runs on a dask.distributed cluster
+        (:func:`corpus_tools.distributed.segment_corpus_dask`), same tokens.
+    scheduler : str, optional
+        Address of a dask.distributed scheduler (``engine="dask"`` only; default: a local
+        cluster on all cores).
 
     Returns
     -------
@@ -1130,6 +1139,20 @@ def segment_corpus(
         check_type(progress, "progress", func, bool, "a bool or None")
     if start_method is not None:
         check_choice(start_method, "start_method", func, multiprocessing.get_all_start_methods())
+    check_engine(engine, scheduler, func)
+    if engine == "dask":
+        from corpus_tools.distributed import segment_corpus_dask
+
+        return segment_corpus_dask(
+            corpus,
+            segmenter=segmenter,
+            n_jobs=n_jobs,
+            cache=cache,
+            drop_space=drop_space,
+            progress=progress,
+            start_method=start_method,
+            scheduler=scheduler,
+        )
 
     results: list[list[str] | None] = [None] * len(texts)
     store = _open_cache(cache, func)

@@ -241,3 +241,28 @@ def emit(
     else:
         frame = table if table is not None else pd.DataFrame(_jsonable(data))
         click.echo(render_table(frame))
+
+
+def engine_options(func: F) -> F:
+    """``--engine local|dask`` and ``--scheduler ADDRESS`` (segment, keywords, dedup)."""
+    func = click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="With --engine dask: a dask.distributed scheduler, e.g. tcp://host:8786 "
+        "(default: a local cluster on all cores).",
+    )(func)
+    func = click.option(
+        "--engine",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="Where to run: local processes, or a Dask cluster (same output).",
+    )(func)
+    return func
+
+
+def check_engine_options(engine: str, scheduler: str | None) -> None:
+    """Exit 2 when --scheduler is given without --engine dask."""
+    if scheduler is not None and engine != "dask":
+        fail("--scheduler needs --engine dask", ExitCode.USAGE)

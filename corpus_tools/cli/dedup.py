@@ -10,8 +10,10 @@ import pandas as pd
 from corpus_tools.cli._common import (
     ExitCode,
     RunState,
+    check_engine_options,
     dumps,
     emit,
+    engine_options,
     fail,
     finish,
     format_option,
@@ -55,6 +57,7 @@ def _overrides(**values: Any) -> dict[str, Any]:
 @input_options
 @_match_options
 @format_option()
+@engine_options
 def dedup_command(
     *,
     paths: tuple[str, ...],
@@ -65,6 +68,8 @@ def dedup_command(
     containment: float | None,
     partial: float | None,
     fmt: str | None,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Find duplicate, near-duplicate, contained and partly copied documents.
 
@@ -72,11 +77,15 @@ def dedup_command(
     """
     from corpus_tools.dedup import find_near_duplicates
 
+    check_engine_options(engine, scheduler)
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
         result = find_near_duplicates(
-            corpus, **_overrides(threshold=threshold, containment=containment, partial=partial)
+            corpus,
+            engine=engine,
+            scheduler=scheduler,
+            **_overrides(threshold=threshold, containment=containment, partial=partial),
         )
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)

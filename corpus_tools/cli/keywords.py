@@ -19,7 +19,9 @@ import pandas as pd
 from corpus_tools.cli._common import (
     ExitCode,
     RunState,
+    check_engine_options,
     emit,
+    engine_options,
     fail,
     finish,
     format_option,
@@ -163,19 +165,7 @@ def _read_words(path: str) -> list[str]:
     default=None,
     help="Worker processes for segmentation.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where to segment and count.",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="--engine dask: a dask.distributed scheduler (default: local processes).",
-)
+@engine_options
 @format_option()
 def command(
     *,
@@ -223,8 +213,7 @@ def command(
         fail("choose one of --keyness and --kwic", ExitCode.USAGE)
     if (target is not None or reference is not None) and keyness_field is None:
         fail("--target and --reference need --keyness FIELD", ExitCode.USAGE)
-    if scheduler is not None and engine != "dask":
-        fail("--scheduler needs --engine dask", ExitCode.USAGE)
+    check_engine_options(engine, scheduler)
     state = RunState()
     docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     stopwords: Any = not keep_stopwords

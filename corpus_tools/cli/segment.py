@@ -10,14 +10,16 @@ import pandas as pd
 from corpus_tools.cli._common import (
     ExitCode,
     RunState,
+    check_engine_options,
     emit,
+    engine_options,
     fail,
     finish,
     input_options,
     load_inputs,
     resolve_format,
 )
-from corpus_tools.errors import CorpusToolsError
+from corpus_tools.errors import CorpusToolsError, InvalidParameterError
 from corpus_tools.segment import Segmenter, segment_corpus
 
 FORMATS = ("table", "json", "jsonl", "csv", "text")
@@ -68,6 +70,7 @@ FORMATS = ("table", "json", "jsonl", "csv", "text")
     help="Worker processes (-1: all cores; default: all cores for large inputs).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the segment cache.")
+@engine_options
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False),
@@ -89,6 +92,8 @@ def command(
     jobs: int | None,
     no_cache: bool,
     cache_dir: str | None,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Cut documents into tokens; slogans, placeholder runs (XX, X-X, ××) and numbers stay whole.
 
@@ -100,6 +105,7 @@ def command(
             "Invalid value for '--jobs': 0 is not allowed; use a positive number or -1.",
             ExitCode.USAGE,
         )
+    check_engine_options(engine, scheduler)
     state = RunState()
     try:
         segmenter = Segmenter(
@@ -120,7 +126,11 @@ def command(
             n_jobs=jobs,
             cache=cache,
             drop_space=drop_space or fmt in ("text", "csv"),
+            engine=engine,
+            scheduler=scheduler,
         )
+    except InvalidParameterError as exc:
+        fail(str(exc), ExitCode.USAGE)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.NOTHING)
     doc_ids = corpus["doc_id"].tolist()

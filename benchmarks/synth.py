@@ -1,0 +1,197 @@
+"""N synthetic reports built from real sentences of ../shared/corpora, with planted copies.
+
+Every report is a run of sentences drawn from a pool of real sentences (news items of
+《新闻联播》, government work reports, local regulations), cut into paragraphs under
+numbered headings (一、 …). A share of the reports are planted copies of an earlier one:
+
+* ``duplicate``: the same text, re-punctuated and re-wrapped (full-width/half-width
+  punctuation and line breaks changed);
+* ``near-duplicate``: about 10% of the sentences replaced;
+* ``contained``: a contiguous excerpt (30–60% of the source);
+* ``partial``: 60% of the source's sentences kept in order, the rest new.
+
+Deterministic: the same ``n`` and ``seed`` give the same reports. The ground truth lists
+``(source, copy, kind)``; other benchmarks may reuse :func:`synthetic_reports`.
+
+Run:  .venv/bin/python benchmarks/synth.py --docs 1000    (prints a summary)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+SOURCES = ("xinwen_lianbo", "state_council_gwr", "provincial_gwr_2026", "local_regulations")
+KINDS = ("duplicate", "near-duplicate", "contained", "partial")
+HEADINGS = "一二三四五六七八九十"
+
+_SENTENCE = re.compile(r"[^。！？；\n]{12,160}[。！？；]")
+
+
+def _records(name: str) -> list[dict[str, Any]]:
+    folder = CORPORA / name
+    for file, opener in (("corpus.jsonl", open), ("corpus.jsonl.gz", gzip.open)):
+        path = folder / file
+        if path.is_file():
+            with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+                return [json.loads(line) for line in fh]
+    return []
+
+
+@lru_cache(maxsize=1)
+def real_sentences(max_per_source: int = 60_000) -> tuple[str, ...]:
+    """Distinct real sentences (12–160 characters, ending in 。！？；) from ../shared/corpora.
+
+    Raises FileNotFoundError when no corpus is there.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in SOURCES:
+        count = 0
+        for rec in _records(name):
+            for m in _SENTENCE.finditer(str(rec.get("text", ""))):
+                s = m.group(0).strip()
+                if s in seen or "http" in s:
+                    continue
+                seen.add(s)
+                out.append(s)
+                count += 1
+                if count >= max_per_source:
+                    break
+            if count >= max_per_source:
+                break
+    if not out:
+        raise FileNotFoundError(f"no corpus found under {CORPORA}")
+    return tuple(out)
+
+
+def _layout(sentences: list[str], rng: np.random.Generator) -> str:
+    """Paragraphs of 2–5 sentences under numbered headings, as a report is laid out."""
+    lines: list[str] = []
+    i = 0
+    section = 0
+    while i < len(sentences):
+        if section < len(HEADINGS) and (i == 0 or rng.random() < 0.15):
+            lines.append(f"{HEADINGS[section]}、{sentences[i][:12].rstrip('，。；')}")
+            section += 1
+        k = int(rng.integers(2, 6))
+        lines.append("".join(sentences[i : i + k]))
+        i += k
+    return "\n".join(lines)
+
+
+_REPUNCT = str.maketrans({"，": ",", "。": ".", "；": ";", "：": ":", "（": "(", "）": ")"})
+
+
+def synthetic_reports(
+    n: int,
+    *,
+    copy_share: float = 0.1,
+    mean_sentences: int = 45,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` reports (a corpus table) and the planted copies (ground truth).
+
+    Parameters
+    ----------
+    n : int
+        Number of reports.
+    copy_share : float, default 0.1
+        Share of the reports that are planted copies of an earlier report.
+    mean_sentences : int, default 45
+        Mean sentences per report (about 2,000 characters).
+    seed : int, default 0
+
+    Returns
+    -------
+    corpus : pandas.DataFrame
+        ``doc_id`` (``syn-0000001``), ``title``, ``text``, ``source`` (``synthetic``),
+        ``year`` (int64, 2015–2025), ``kind`` (``original`` or one of :data:`KINDS`).
+    truth : pandas.DataFrame
+        ``source``, ``copy`` (doc_ids), ``kind``: one row per planted copy.
+    """
+    pool = real_sentences()
+    rng = np.random.default_rng(seed)
+    width = max(7, len(str(n)))
+    bodies: list[list[str]] = []
+    texts: list[str] = []
+    kinds: list[str] = []
+    truth: list[tuple[int, int, str]] = []
+    for i in range(n):
+        if i >= 10 and rng.random() < copy_share:
+            src = int(rng.integers(0, i))
+            while kinds[src] != "original":
+                src = int(rng.integers(0, i))
+            kind = KINDS[int(rng.integers(0, len(KINDS)))]
+            base = bodies[src]
+            if kind == "duplicate":
+                sents = list(base)
+                text = _layout(sents, rng).translate(_REPUNCT).replace("\n", "\n\n")
+            else:
+                if kind == "near-duplicate":
+                    sents = [
+                        pool[int(rng.integers(0, len(pool)))] if rng.random() < 0.1 else s
+                        for s in base
+                    ]
+                elif kind == "contained":
+                    m = max(3, int(len(base) * rng.uniform(0.3, 0.6)))
+                    start = int(rng.integers(0, len(base) - m + 1))
+                    sents = base[start : start + m]
+                else:  # partial
+                    kept = [s for s in base if rng.random() < 0.6]
+                    new = rng.integers(0, len(pool), size=len(base) - len(kept))
+                    sents = kept + [pool[int(k)] for k in new]
+                text = _layout(sents, rng)
+            truth.append((src, i, kind))
+        else:
+            kind = "original"
+            m = max(5, int(rng.normal(mean_sentences, mean_sentences / 4)))
+            sents = [pool[int(k)] for k in rng.integers(0, len(pool), size=m)]
+            text = _layout(sents, rng)
+        bodies.append(sents)
+        texts.append(text)
+        kinds.append(kind)
+    ids = [f"syn-{i:0{width}d}" for i in range(n)]
+    corpus = pd.DataFrame(
+        {
+            "doc_id": ids,
+            "title": [t.split("\n", 1)[0][:30] for t in texts],
+            "text": texts,
+            "source": "synthetic",
+            "year": rng.integers(2015, 2026, size=n).astype(np.int64),
+            "kind": kinds,
+        }
+    )
+    truth_df = pd.DataFrame(
+        {
+            "source": [ids[s] for s, _, _ in truth],
+            "copy": [ids[c] for _, c, _ in truth],
+            "kind": [k for _, _, k in truth],
+        }
+    )
+    return corpus, truth_df
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    corpus, truth = synthetic_reports(args.docs, seed=args.seed)
+    chars = corpus["text"].str.len()
+    print(f"{len(corpus)} reports, {chars.sum():,} characters (mean {chars.mean():,.0f})")
+    print(f"{len(real_sentences()):,} real sentences in the pool")
+    print(truth["kind"].value_counts().to_string())
+
+
+if __name__ == "__main__":
+    main()

@@ -99,7 +99,11 @@ class DedupConfig(NamedTuple):
     min_anchor_hits : int, default 3
         Shared anchors that make a pair a candidate (with ``min_anchor_share``).
     min_anchor_share : float, default 0.1
-        ... and at least this share of the smaller document's anchors.
+        ... and at least this share of the smaller document's anchors,
+    min_anchor_passage : int, default 8
+        ... or at least this many whatever the sizes: a passage of about
+        ``anchor_sample * min_anchor_passage`` characters copied into a long document
+        that also copies another source.
     max_df : int, default 0
         Anchors found in more documents than this are ignored (boilerplate); 0 means
         ``max(50, 1% of the documents)``.
@@ -131,6 +135,7 @@ class DedupConfig(NamedTuple):
     anchor_sample: int = 16
     min_anchor_hits: int = 3
     min_anchor_share: float = 0.1
+    min_anchor_passage: int = 8
     max_df: int = 0
     threshold: float = 0.5
     containment: float = 0.8
@@ -170,6 +175,7 @@ def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: 
             "bands", func, f"a divisor of num_perm={cfg.num_perm} (e.g. 16, 32 or 64)", cfg.bands
         )
     check_number(cfg.min_anchor_hits, "min_anchor_hits", func, kind=int, low=1)
+    check_number(cfg.min_anchor_passage, "min_anchor_passage", func, kind=int, low=1)
     check_number(cfg.max_df, "max_df", func, kind=int, low=0)
     for name in ("min_anchor_share", "threshold", "containment", "partial"):
         check_number(getattr(cfg, name), name, func, low=0, high=1)
@@ -330,6 +336,7 @@ def anchor_candidate_pairs(
     *,
     min_hits: int = 3,
     min_share: float = 0.1,
+    min_passage: int = 8,
     max_df: int = 50,
 ) -> pd.DataFrame:
     """Document pairs that share enough anchors (excerpts and partial copies).
@@ -341,7 +348,9 @@ def anchor_candidate_pairs(
     min_hits : int, default 3
         Fewest shared anchors.
     min_share : float, default 0.1
-        Fewest shared anchors as a share of the smaller anchor set.
+        Fewest shared anchors as a share of the smaller anchor set ...
+    min_passage : int, default 8
+        ... unless at least this many are shared (see :func:`anchor_pairs_ok`).
     max_df : int, default 50
         Anchors held by more documents than this are ignored.
 
@@ -359,6 +368,7 @@ def anchor_candidate_pairs(
     func = "anchor_candidate_pairs"
     check_number(min_hits, "min_hits", func, kind=int, low=1)
     check_number(min_share, "min_share", func, low=0, high=1)
+    check_number(min_passage, "min_passage", func, kind=int, low=1)
     check_number(max_df, "max_df", func, kind=int, low=2)
     sizes = np.array([len(a) for a in anchors], dtype=np.int64)
     empty = pd.DataFrame(
@@ -379,8 +389,28 @@ def anchor_candidate_pairs(
     uniq, hits = np.unique(code, return_counts=True)
     i, j = uniq // len(anchors), uniq % len(anchors)
     smaller = np.minimum(sizes[i], sizes[j])
-    ok = (hits >= min_hits) & (hits >= min_share * smaller)
+    ok = anchor_pairs_ok(
+        hits, smaller, min_hits=min_hits, min_share=min_share, min_passage=min_passage
+    )
     return pd.DataFrame({"i": i[ok], "j": j[ok], "hits": hits[ok].astype(np.int64)})
+
+
+def anchor_pairs_ok(
+    hits: npt.NDArray[Any],
+    smaller: npt.NDArray[Any],
+    *,
+    min_hits: int,
+    min_share: float,
+    min_passage: int,
+) -> npt.NDArray[np.bool_]:
+    """Which document pairs sharing ``hits`` anchors are candidates.
+
+    A pair is a candidate when it shares at least ``min_hits`` anchors and either at least
+    ``min_share`` of the smaller document's anchors (an excerpt, a partial copy) or at least
+    ``min_passage`` anchors whatever the sizes (one passage copied into a long submission
+    that mostly copies another source). The one rule for every engine and the index.
+    """
+    return (hits >= min_hits) & ((hits >= min_share * smaller) | (hits >= min_passage))
 
 
 # --------------------------------------------------------------------------- verification
@@ -472,7 +502,8 @@ def verify_pair(
     if relation is not None and not align:
         return PairVerdict(sim, cont, cont, relation, swapped, _NO_SPANS, nan, nan)
     # aligned passages cover at most about the shared shingles: below this, no relation
-    if relation is None and cont < 0.8 * min(config.partial, config.containment):
+    # (flag aligns anyway: a passage copied into a long submission is still a passage)
+    if relation is None and not align and cont < 0.8 * min(config.partial, config.containment):
         return PairVerdict(sim, cont, 0.0, None, swapped, _NO_SPANS, 0.0, 0.0)
     spans = align_folded(
         folded_a.codes,
@@ -664,6 +695,7 @@ def find_near_duplicates(
         [f.anchors for f in feats],
         min_hits=cfg.min_anchor_hits,
         min_share=cfg.min_anchor_share,
+        min_passage=cfg.min_anchor_passage,
         max_df=effective_max_df(cfg, n),
     )
     cands = _unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])

@@ -44,6 +44,7 @@ import pandas as pd
 from corpus_tools.dedup import (
     DedupConfig,
     DocFeatures,
+    anchor_pairs_ok,
     as_corpus,
     effective_max_df,
     features_of_folded,
@@ -391,7 +392,13 @@ class DedupIndex:
                 idx = np.repeat(lo, df) + (np.arange(int(df.sum())) - first)
                 hits = np.bincount(self._anchor_docs[idx].astype(np.int64), minlength=n)
         smaller = np.minimum(self._n_anchors, len(features.anchors))
-        by_anchor = (hits >= cfg.min_anchor_hits) & (hits >= cfg.min_anchor_share * smaller)
+        by_anchor = anchor_pairs_ok(
+            hits,
+            smaller,
+            min_hits=cfg.min_anchor_hits,
+            min_share=cfg.min_anchor_share,
+            min_passage=cfg.min_anchor_passage,
+        )
         docs = np.flatnonzero((band_hits > 0) | by_anchor)
         return pd.DataFrame(
             {"doc": docs.astype(np.int64), "bands": band_hits[docs], "hits": hits[docs]}

@@ -815,6 +815,8 @@ def _candidates(
     cfg: Any,
 ) -> npt.NDArray[np.int64]:
     """Unique candidate pairs: LSH pairs plus anchor pairs with enough shared anchors."""
+    from corpus_tools.dedup import anchor_pairs_ok
+
     lsh = np.concatenate(lsh_list) if lsh_list else _NO_PAIRS
     anchor_pairs = np.concatenate(anchor_list) if anchor_list else _NO_PAIRS
     hits = np.concatenate(hit_list) if hit_list else _EMPTY_I64
@@ -826,7 +828,13 @@ def _candidates(
         total = np.bincount(inverse.ravel(), weights=hits, minlength=len(uniq))
         i, j = uniq // n, uniq % n
         smaller = np.minimum(sizes[i], sizes[j])
-        ok = (total >= cfg.min_anchor_hits) & (total >= cfg.min_anchor_share * smaller)
+        ok = anchor_pairs_ok(
+            total,
+            smaller,
+            min_hits=cfg.min_anchor_hits,
+            min_share=cfg.min_anchor_share,
+            min_passage=cfg.min_anchor_passage,
+        )
         codes.append(uniq[ok])
     allc = np.unique(np.concatenate(codes))
     return np.stack([allc // n, allc % n], axis=1).astype(np.int64)

@@ -372,3 +372,29 @@ def test_empty_texts_are_copies_of_nothing() -> None:
     # a duplicate too short for a passage still shows where it matched
     assert report.passages[["submission_start", "submission_end"]].values.tolist() == [[0, 6]]
     assert report.submissions["copy_ratio"].tolist() == [0.0, 1.0]
+
+
+def test_a_second_small_source_is_found_with_its_passage(seed_texts: dict[str, str]) -> None:
+    """A submission that copies one report and a filled-in paragraph of another: both
+    sources, and the paragraph's passage at its offsets in both texts."""
+    from corpus_tools.dedup_index import flag_submissions
+    from corpus_tools.io import load_texts
+
+    template = seed_texts["000_14cdbf6256da471f.txt"]
+    paragraph = template.split("\n")[5]
+    filled = paragraph.replace("XX区", "城东区").replace("X个", "7个")
+    body = seed_texts["004_4ba3fb77ef7e832c.txt"]
+    submission = body + "\n" + filled
+    held = load_texts(seed_texts)
+    report = flag_submissions({"sub": submission}, against=held)
+    sources = report.matches["doc_id"].tolist()
+    assert sources[:2] == ["004_4ba3fb77ef7e832c.txt", "000_14cdbf6256da471f.txt"]
+    small = report.passages[report.passages["doc_id"] == "000_14cdbf6256da471f.txt"]
+    assert len(small) >= 1
+    p = small.iloc[0]
+    assert p.submission_start >= len(body)
+    copied = submission[p.submission_start : p.submission_end]
+    original = template[p.match_start : p.match_end]
+    assert len(copied) > 100
+    assert copied.replace("城东区", "XX区").replace("7个", "X个") == original
+    assert report.submissions["copy_ratio"].item() > 0.95

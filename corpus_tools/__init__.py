@@ -114,15 +114,20 @@ _EXPORTS: dict[str, str] = {
 __all__ = [*sorted(_EXPORTS), "__version__"]  # noqa: PLE0604
 
 
+# ``normalize`` is both a submodule and its main function: bind the function now, so that
+# importing the submodule later (which sets the package attribute only on first import)
+# cannot leave ``ct.normalize`` pointing at the module.
+from corpus_tools.normalize import normalize as normalize  # noqa: E402
+
 #: submodules reachable as attributes (``ct.plots.plot_slogans``)
 _SUBMODULES = frozenset(
     {
         "boilerplate",
         "dedup",
         "dedup_index",
+        "distributed",
         "io",
         "keywords",
-        "normalize",
         "placeholders",
         "plots",
         "report",

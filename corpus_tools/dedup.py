@@ -477,12 +477,15 @@ def verify_pair(
     config: DedupConfig,
     *,
     align: bool = False,
+    align_floor: float = 0.0,
 ) -> PairVerdict:
     """Verify one candidate pair on exact shingle sets and, when needed, aligned passages.
 
     Pure: run it per candidate pair on any engine. With ``align=True`` the passages are
-    always computed (``flag`` needs them); otherwise only when the shingle sets alone
-    cannot decide (no near-duplicate, but enough shared shingles for a partial copy).
+    computed (``flag`` needs them) unless the pair has no relation and shares fewer
+    shingles than ``align_floor`` times the first document's (its passages could not
+    reach that share of it); otherwise only when the shingle sets alone cannot decide
+    (no near-duplicate, but enough shared shingles for a partial copy).
     """
     swapped = len(fb.shingles) < len(fa.shingles) or (
         len(fb.shingles) == len(fa.shingles) and fb.length < fa.length
@@ -503,8 +506,12 @@ def verify_pair(
         return PairVerdict(sim, cont, cont, relation, swapped, _NO_SPANS, nan, nan)
     # aligned passages cover at most about the shared shingles: below this, no relation
     # (flag aligns anyway: a passage copied into a long submission is still a passage)
-    if relation is None and not align and cont < 0.8 * min(config.partial, config.containment):
-        return PairVerdict(sim, cont, 0.0, None, swapped, _NO_SPANS, 0.0, 0.0)
+    if relation is None:
+        shared = cont * min(len(fa.shingles), len(fb.shingles))
+        if (not align and cont < 0.8 * min(config.partial, config.containment)) or (
+            align and shared < align_floor * len(fa.shingles)
+        ):
+            return PairVerdict(sim, cont, 0.0, None, swapped, _NO_SPANS, 0.0, 0.0)
     spans = align_folded(
         folded_a.codes,
         folded_b.codes,

@@ -410,6 +410,9 @@ class DedupIndex:
             if doc not in self._id_pos:
                 raise param_error("doc", "DedupIndex.text", "a held doc_id", doc)
             doc = self._id_pos[doc]
+        n = len(self.doc_ids_)
+        if isinstance(doc, bool) or not isinstance(doc, (int, np.integer)) or not 0 <= doc < n:
+            raise param_error("doc", "DedupIndex.text", f"a held doc_id or a position in [0, {n})", doc)
         if doc in self._mem_texts:
             return self._mem_texts[doc]
         loc = self._text_loc.iloc[doc]
@@ -486,7 +489,9 @@ class DedupIndex:
             ofeats = DocFeatures(
                 int(self._length[doc]), int(self._digest[doc]), ids, _NO_BANDS, _NO_ANCHORS
             )
-            v = verify_pair(feats, ofeats, folded, other, cfg, align=True)
+            v = verify_pair(
+                feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
+            )
             ratio = v.ratio_first if v.ratio_first == v.ratio_first else 0.0
             if v.relation is None and ratio < MIN_MATCH_RATIO:
                 continue

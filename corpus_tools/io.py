@@ -564,6 +564,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     ...     fh.write("{}")
     """
     check_choice(mode, "mode", "atomic_write", ("w", "wb"))
+    check_type(path, "path", "atomic_write", (str, os.PathLike), "a file path")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:

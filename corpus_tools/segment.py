@@ -900,6 +900,7 @@ def is_content_token(token: str) -> bool:
     >>> [is_content_token(t) for t in ["三会一课", "，", "——", " ", "XX", "2023"]]
     [True, False, False, False, True, True]
     """
+    check_type(token, "token", "is_content_token", str, "a str")
     if not token or token.isspace():
         return False
     return not all(unicodedata.category(ch)[0] in "PSZ" for ch in token) or (

@@ -713,7 +713,7 @@ def fit_topics(
         cache=cache,
     )
     if n < 2:
-        raise InvalidParameterError(f"{func} needs at least 2 documents; got {n}.")
+        raise NoDocumentsError(f"{func} needs at least 2 documents; got {n}.")
     dictionary = _dictionary(built.words)
     vocab = set(dictionary.token2id)
 

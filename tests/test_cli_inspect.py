@@ -95,3 +95,22 @@ def test_console_script_is_installed(seeds_dir: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     # piped: JSON by default
     assert len(json.loads(proc.stdout)["documents"]) == 5
+
+
+def test_unwritable_output_exits_4_and_closed_pipe_is_quiet(seeds_dir: Path) -> None:
+    exe = Path(sys.executable).parent / "corpus-tools"
+    if not Path("/dev/full").exists():
+        return
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [str(exe), "inspect", str(seeds_dir)], stdout=full, stderr=subprocess.PIPE, check=False
+        )
+    assert proc.returncode == 4
+    assert b"cannot write the output" in proc.stderr
+    pipe = subprocess.run(
+        f"'{exe}' segment '{seeds_dir}' --format jsonl | head -c 10 > /dev/null",
+        shell=True,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    assert b"Traceback" not in pipe.stderr

@@ -87,3 +87,14 @@ def test_map_is_monotone_and_in_bounds(text: str, spaces: str) -> None:
         for i in range(len(n.text)):
             piece = text[n.starts[i] : n.ends[i]]
             assert fold(piece, spaces=spaces) in (n.text[i], n.text[i].strip(), "")
+
+
+def test_package_level_normalize_is_the_function() -> None:
+    import importlib
+
+    import corpus_tools as ct
+
+    module = importlib.import_module("corpus_tools.normalize")
+    assert ct.normalize is module.normalize
+    assert ct.normalize("ＸＸ社区　").text == "xx社区"
+    assert ct.fold("ＡＢ") == "ab"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import signal
 import sys
 from typing import Any
 
@@ -72,12 +73,22 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    A reader that closes the pipe early (``corpus-tools ... | head``) ends the command as it
+    ends any Unix tool (SIGPIPE); standard output that cannot be written (a full disk)
+    exits 4 with the reason.
+    """
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return cli.main(args=argv, prog_name="corpus-tools", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         click.echo("corpus-tools: interrupted; outputs already written are intact", err=True)
         sys.exit(130)
+    except OSError as exc:
+        click.echo(f"corpus-tools: error: cannot write the output: {exc}", err=True)
+        sys.exit(int(ExitCode.NOTHING))
 
 
 __all__ = ["COMMANDS", "ExitCode", "cli", "main"]

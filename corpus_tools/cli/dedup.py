@@ -251,7 +251,7 @@ class _AgainstCommand(click.Command):
 @click.option(
     "--index",
     "index_dir",
-    type=click.Path(path_type=str),
+    type=click.Path(exists=True, path_type=str),
     default=None,
     help="Directory of an index built with 'corpus-tools index build'.",
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SEEDS, iter_records
+from conftest import iter_records
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -359,10 +359,6 @@ def test_corrupt_text_segment_is_reported(tmp_path: Path, held: dict[str, str]) 
     index = DedupIndex.load(tmp_path / "ix")
     with pytest.raises(IndexFormatError, match=r"texts-0000\.bin is corrupt"):
         index.text(0)
-
-
-def test_seeds_dir_is_the_project_sample() -> None:
-    assert (SEEDS / SEED_003).is_file()
 
 
 def test_empty_texts_are_copies_of_nothing() -> None:

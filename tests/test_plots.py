@@ -321,11 +321,9 @@ def test_keyword_trends(axes: Any, glyph_warnings: list[Any]) -> None:
 
 @needs_font
 def test_keywords_on_real_text(seed_corpus: pd.DataFrame, axes: Any) -> None:
-    kw = pytest.importorskip("corpus_tools.keywords")
-    try:
-        table = kw.keyword_table(seed_corpus, min_length=2)
-    except ModuleNotFoundError as exc:  # a module keywords needs has not landed yet
-        pytest.skip(f"keyword_table unavailable: {exc}")
+    from corpus_tools import keywords as kw
+
+    table = kw.keyword_table(seed_corpus, min_length=2)
     ax = plots.plot_keywords(table, n=5, ax=axes)
     top = table.sort_values(["count", "term"], ascending=[False, True])["term"].head(5)
     assert [t.get_text() for t in ax.get_yticklabels()] == top.tolist()
@@ -375,7 +373,8 @@ def test_topic_shares(axes: Any, glyph_warnings: list[Any]) -> None:
 @needs_font
 @pytest.mark.slow
 def test_topic_plots_on_real_topics(seed_corpus: pd.DataFrame, glyph_warnings: list[Any]) -> None:
-    topics = pytest.importorskip("corpus_tools.topics")
+    from corpus_tools import topics
+
     docs = seed_corpus.assign(year=[2019, 2019, 2020, 2021, 2021])
     res = topics.fit_topics(docs, k=3, over="year")
     fig = Figure(figsize=(8, 8))

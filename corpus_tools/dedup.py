@@ -47,13 +47,12 @@ import pandas as pd
 
 from corpus_tools.dedup_align import align_folded, covered_length
 from corpus_tools.errors import (
-    InvalidParameterError,
-    check_columns,
     check_engine,
     check_number,
     check_type,
     param_error,
 )
+from corpus_tools.io import as_corpus as _as_corpus
 from corpus_tools.shingles import (
     Folded,
     anchor_set,
@@ -565,29 +564,7 @@ def connected_components(n: int, pairs: npt.ArrayLike) -> npt.NDArray[np.int64]:
 
 def as_corpus(data: Any, name: str, func: str) -> pd.DataFrame:
     """A corpus table from a DataFrame (``doc_id``, ``text``), a dict or a list of texts."""
-    from corpus_tools.io import load_texts
-
-    if isinstance(data, pd.DataFrame):
-        check_columns(data, name, func, ["doc_id", "text"])
-        frame = data
-    elif isinstance(data, (dict, list, tuple)):
-        frame = load_texts(data if isinstance(data, dict) else list(data))
-    else:
-        raise param_error(
-            name,
-            func,
-            "a corpus DataFrame (doc_id, text), a dict {doc_id: text} or a list of texts",
-            type(data).__name__,
-        )
-    ids = frame["doc_id"].astype(str)
-    if ids.duplicated().any():
-        dup = ids[ids.duplicated()].iloc[0]
-        raise InvalidParameterError(
-            f"The {name!r} parameter of {func} must have unique doc_id values. Got {dup!r} twice."
-        )
-    if not all(isinstance(t, str) for t in frame["text"]):
-        raise param_error(name, func, "a corpus whose 'text' column holds str", "other values")
-    return frame
+    return _as_corpus(data, func, name=name)
 
 
 class DedupResult(NamedTuple):

@@ -412,7 +412,9 @@ class DedupIndex:
             doc = self._id_pos[doc]
         n = len(self.doc_ids_)
         if isinstance(doc, bool) or not isinstance(doc, (int, np.integer)) or not 0 <= doc < n:
-            raise param_error("doc", "DedupIndex.text", f"a held doc_id or a position in [0, {n})", doc)
+            raise param_error(
+                "doc", "DedupIndex.text", f"a held doc_id or a position in [0, {n})", doc
+            )
         if doc in self._mem_texts:
             return self._mem_texts[doc]
         loc = self._text_loc.iloc[doc]

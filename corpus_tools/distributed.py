@@ -272,6 +272,7 @@ def segment_corpus_dask(
     from corpus_tools._progress import progress_bar
     from corpus_tools.segment import (
         Segmenter,
+        _from_cache,
         _open_cache,
         _texts_of,
         _tokens_from_lengths,
@@ -298,25 +299,8 @@ def segment_corpus_dask(
 
     results: list[list[str] | None] = [None] * len(texts)
     store = _open_cache(cache, func)
-    version = segmenter.lexicon_version
-    keys: list[bytes] = []
     try:
-        todo = list(range(len(texts)))
-        if store is not None:
-            keys = [store.key(version, t) for t in texts]
-            found = store.get_many(list(dict.fromkeys(keys)))
-            todo = []
-            for i, k in enumerate(keys):
-                packed = found.get(k)
-                toks = (
-                    None if packed is None else _tokens_from_lengths(texts[i], packed, drop_space)
-                )
-                if toks is None:
-                    todo.append(i)
-                else:
-                    results[i] = toks
-            segmenter._hits += len(texts) - len(todo)
-        segmenter._misses += len(todo)
+        todo, keys = _from_cache(store, segmenter, texts, results, drop_space)
         first: dict[str, int] = {}
         unique: list[int] = []
         for i in todo:

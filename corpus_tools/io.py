@@ -45,6 +45,7 @@ from corpus_tools.errors import (
 __all__ = [
     "CORPUS_COLUMNS",
     "LoadResult",
+    "as_corpus",
     "atomic_write",
     "decode_bytes",
     "iter_files",
@@ -547,6 +548,56 @@ def load_texts(
         check_type(text, "texts", func, str, "a list of str or a dict of doc_id -> str")
         check_type(doc_id, "doc_ids", func, str, "str ids")
     return _frame([_Doc(doc_id, text, "<memory>") for doc_id, text in items])
+
+
+def as_corpus(data: Any, func: str, *, name: str = "corpus", unique: bool = True) -> pd.DataFrame:
+    """The corpus table a capability works on, from what a caller may pass.
+
+    ``data`` is a corpus table (``doc_id``, ``text``, as :func:`load_corpus` returns; not
+    copied), a dict ``{doc_id: text}`` or a list of texts. ``func`` and ``name`` go into
+    the error message; ``unique`` requires distinct ``doc_id`` values.
+
+    Examples
+    --------
+    >>> as_corpus(["三会一课"], "f")[["doc_id", "text"]].values.tolist()
+    [['0', '三会一课']]
+    """
+    allowed = "a corpus DataFrame (doc_id, text), a dict {doc_id: text} or a list of str"
+    if isinstance(data, pd.DataFrame):
+        missing = [c for c in ("doc_id", "text") if c not in data.columns]
+        if missing:
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {func} must be a corpus table with columns "
+                f"['doc_id', 'text'] (as load_corpus returns). Columns {missing} are missing; "
+                f"it has {list(data.columns)}."
+            )
+        frame = data
+    elif isinstance(data, dict) or (
+        isinstance(data, Iterable) and not isinstance(data, (str, bytes))
+    ):
+        try:
+            frame = load_texts(data if isinstance(data, dict) else list(data))
+        except InvalidParameterError:
+            raise param_error(name, func, allowed, type(data).__name__) from None
+    else:
+        raise param_error(name, func, allowed, type(data).__name__)
+    texts = frame["text"].tolist()
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        raise InvalidParameterError(
+            f"The {name!r} parameter of {func} must hold a str in every 'text' cell. "
+            f"Row {bad[0]} (doc_id {frame['doc_id'].iloc[bad[0]]!r}) holds "
+            f"{type(texts[bad[0]]).__name__} instead."
+        )
+    if unique:
+        ids = frame["doc_id"].astype(str)
+        if ids.duplicated().any():
+            dup = ids[ids.duplicated()].iloc[0]
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {func} must have unique doc_ids. "
+                f"{dup!r} occurs more than once."
+            )
+    return frame
 
 
 # --------------------------------------------------------------------------- writing

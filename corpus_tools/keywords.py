@@ -44,6 +44,7 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
+from corpus_tools.io import as_corpus
 
 __all__ = ["KEYWORD_COLUMNS", "keyness", "keyword_table", "kwic"]
 
@@ -118,37 +119,7 @@ def _term_filter(options: _Options) -> Callable[[str], bool]:
 
 def _as_corpus(corpus: Any, func: str) -> pd.DataFrame:
     """A corpus table (doc_id, text, ...), a dict doc_id -> text, or a list of texts."""
-    if isinstance(corpus, pd.DataFrame):
-        missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
-        if missing:
-            raise InvalidParameterError(
-                f"The 'corpus' parameter of {func} must be a corpus table with columns "
-                f"['doc_id', 'text'] (as load_corpus returns). Columns {missing} are missing; "
-                f"it has {list(corpus.columns)}."
-            )
-        bad = [i for i, t in enumerate(corpus["text"].tolist()) if not isinstance(t, str)]
-        if bad:
-            raise InvalidParameterError(
-                f"The 'corpus' parameter of {func} must hold a str in every 'text' cell. "
-                f"Row {bad[0]} (doc_id {corpus['doc_id'].iloc[bad[0]]!r}) holds "
-                f"{type(corpus['text'].iloc[bad[0]]).__name__} instead."
-            )
-        return corpus
-    if isinstance(corpus, dict) or (
-        isinstance(corpus, Iterable) and not isinstance(corpus, (str, bytes))
-    ):
-        from corpus_tools.io import load_texts
-
-        try:
-            return load_texts(corpus)
-        except InvalidParameterError:
-            pass
-    raise param_error(
-        "corpus",
-        func,
-        "a corpus DataFrame, a dict of doc_id -> text or a list of str",
-        type(corpus).__name__,
-    )
+    return as_corpus(corpus, func, unique=False)
 
 
 def _check_by(by: Any, corpus: pd.DataFrame, func: str) -> list[str]:

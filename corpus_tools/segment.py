@@ -1065,6 +1065,35 @@ def _texts_of(corpus: Any, func: str) -> list[str]:
     return values
 
 
+def _from_cache(
+    store: _DocCache | None,
+    segmenter: Segmenter,
+    texts: list[str],
+    results: list[list[str] | None],
+    drop_space: bool,
+) -> tuple[list[int], list[bytes]]:
+    """Fill ``results`` from the cache; return the rows still to segment and the cache keys.
+
+    Shared by the local and the Dask engine, so both count hits and misses alike.
+    """
+    todo = list(range(len(texts)))
+    keys: list[bytes] = []
+    if store is not None:
+        keys = [store.key(segmenter.lexicon_version, t) for t in texts]
+        found = store.get_many(list(dict.fromkeys(keys)))
+        todo = []
+        for i, k in enumerate(keys):
+            packed = found.get(k)
+            toks = None if packed is None else _tokens_from_lengths(texts[i], packed, drop_space)
+            if toks is None:
+                todo.append(i)
+            else:
+                results[i] = toks
+        segmenter._hits += len(texts) - len(todo)
+    segmenter._misses += len(todo)
+    return todo, keys
+
+
 def segment_corpus(
     corpus: Any,
     *,
@@ -1157,25 +1186,8 @@ def segment_corpus(
 
     results: list[list[str] | None] = [None] * len(texts)
     store = _open_cache(cache, func)
-    version = segmenter.lexicon_version
-    keys: list[bytes] = []
     try:
-        todo = list(range(len(texts)))
-        if store is not None:
-            keys = [store.key(version, t) for t in texts]
-            found = store.get_many(list(dict.fromkeys(keys)))
-            todo = []
-            for i, k in enumerate(keys):
-                packed = found.get(k)
-                toks = (
-                    None if packed is None else _tokens_from_lengths(texts[i], packed, drop_space)
-                )
-                if toks is None:
-                    todo.append(i)
-                else:
-                    results[i] = toks
-            segmenter._hits += len(texts) - len(todo)
-        segmenter._misses += len(todo)
+        todo, keys = _from_cache(store, segmenter, texts, results, drop_space)
         # identical texts are segmented once
         first: dict[str, int] = {}
         unique = []

@@ -72,6 +72,7 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
+from corpus_tools.io import as_corpus
 
 __all__ = [
     "COHERENCE_MEASURES",
@@ -157,44 +158,7 @@ class _Fit(NamedTuple):
 
 
 def _as_corpus(corpus: Any, func: str) -> pd.DataFrame:
-    if isinstance(corpus, pd.DataFrame):
-        missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
-        if missing:
-            raise InvalidParameterError(
-                f"The 'corpus' parameter of {func} must be a corpus table with columns "
-                f"['doc_id', 'text'] (as load_corpus returns). Columns {missing} are missing; "
-                f"it has {list(corpus.columns)}."
-            )
-        texts = corpus["text"].tolist()
-        bad = [i for i, t in enumerate(texts) if not isinstance(t, str)]
-        if bad:
-            raise InvalidParameterError(
-                f"The 'corpus' parameter of {func} must hold a str in every 'text' cell. "
-                f"Row {bad[0]} (doc_id {corpus['doc_id'].iloc[bad[0]]!r}) holds "
-                f"{type(texts[bad[0]]).__name__} instead."
-            )
-        if corpus["doc_id"].duplicated().any():
-            dup = corpus["doc_id"][corpus["doc_id"].duplicated()].iloc[0]
-            raise InvalidParameterError(
-                f"The 'corpus' parameter of {func} must have unique doc_ids. "
-                f"{dup!r} occurs more than once."
-            )
-        return corpus
-    if isinstance(corpus, dict) or (
-        isinstance(corpus, Iterable) and not isinstance(corpus, (str, bytes))
-    ):
-        from corpus_tools.io import load_texts
-
-        try:
-            return load_texts(corpus)
-        except InvalidParameterError:
-            pass
-    raise param_error(
-        "corpus",
-        func,
-        "a corpus DataFrame, a dict of doc_id -> text or a list of str",
-        type(corpus).__name__,
-    )
+    return as_corpus(corpus, func)
 
 
 def _check_stopwords(stopwords: Any, func: str) -> frozenset[str]:

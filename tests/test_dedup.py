@@ -251,7 +251,7 @@ def test_bad_corpus() -> None:
         find_near_duplicates("data/raw")
     frame = pd.DataFrame({"doc_id": ["a", "a"], "text": ["一", "二"]})
     with pytest.raises(
-        InvalidParameterError, match=r"must have unique doc_id values\. Got 'a' twice"
+        InvalidParameterError, match=r"must have unique doc_ids\. 'a' occurs more than once"
     ):
         find_near_duplicates(frame)
     with pytest.raises(InvalidParameterError, match=r"columns \['doc_id', 'text'\]"):

@@ -48,7 +48,6 @@ import pandas as pd
 
 from corpus_tools.errors import (
     InvalidParameterError,
-    check_choice,
     check_number,
     check_type,
     param_error,
@@ -267,34 +266,26 @@ def segment_corpus_dask(
     >>> tokens = segment_corpus_dask(["三社联动，XX社区"], cache=False)  # doctest: +SKIP
     [['三社联动', '，', 'XX', '社区']]
     """
-    import multiprocessing
 
     from corpus_tools._progress import progress_bar
     from corpus_tools.segment import (
-        Segmenter,
         _from_cache,
         _open_cache,
-        _texts_of,
+        _segment_args,
         _tokens_from_lengths,
     )
 
     func = "segment_corpus_dask"
-    texts = _texts_of(corpus, func)
-    if segmenter is None:
-        segmenter = Segmenter()
-    elif not isinstance(segmenter, Segmenter):
-        raise param_error("segmenter", func, "a Segmenter or None", type(segmenter).__name__)
-    if n_jobs is not None:
-        check_number(n_jobs, "n_jobs", func, kind=int)
-        if n_jobs == 0 or n_jobs < -1:
-            raise param_error("n_jobs", func, "a positive int, -1 or None", n_jobs)
-    if not isinstance(cache, (bool, str, os.PathLike)):
-        raise param_error("cache", func, "a bool or a folder path", type(cache).__name__)
-    check_type(drop_space, "drop_space", func, bool, "a bool")
-    if progress is not None:
-        check_type(progress, "progress", func, bool, "a bool or None")
-    if start_method is not None:
-        check_choice(start_method, "start_method", func, multiprocessing.get_all_start_methods())
+    texts, segmenter = _segment_args(
+        corpus,
+        func,
+        segmenter=segmenter,
+        n_jobs=n_jobs,
+        cache=cache,
+        drop_space=drop_space,
+        progress=progress,
+        start_method=start_method,
+    )
     _check_common(func, client, scheduler, partition_chars)
 
     results: list[list[str] | None] = [None] * len(texts)

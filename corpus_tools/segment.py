@@ -1065,6 +1065,37 @@ def _texts_of(corpus: Any, func: str) -> list[str]:
     return values
 
 
+def _segment_args(
+    corpus: Any,
+    func: str,
+    *,
+    segmenter: Segmenter | None,
+    n_jobs: int | None,
+    cache: Any,
+    drop_space: bool,
+    progress: bool | None,
+    start_method: str | None,
+) -> tuple[list[str], Segmenter]:
+    """Check the arguments both segmentation engines take; return the texts and segmenter."""
+    texts = _texts_of(corpus, func)
+    if segmenter is None:
+        segmenter = Segmenter()
+    elif not isinstance(segmenter, Segmenter):
+        raise param_error("segmenter", func, "a Segmenter or None", type(segmenter).__name__)
+    if n_jobs is not None:
+        check_number(n_jobs, "n_jobs", func, kind=int)
+        if n_jobs == 0 or n_jobs < -1:
+            raise param_error("n_jobs", func, "a positive int, -1 or None", n_jobs)
+    if not isinstance(cache, (bool, str, os.PathLike)):
+        raise param_error("cache", func, "a bool or a folder path", type(cache).__name__)
+    check_type(drop_space, "drop_space", func, bool, "a bool")
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
+    if start_method is not None:
+        check_choice(start_method, "start_method", func, multiprocessing.get_all_start_methods())
+    return texts, segmenter
+
+
 def _from_cache(
     store: _DocCache | None,
     segmenter: Segmenter,
@@ -1153,22 +1184,16 @@ def segment_corpus(
     [['三社联动', '，', 'XX', '社区']]
     """
     func = "segment_corpus"
-    texts = _texts_of(corpus, func)
-    if segmenter is None:
-        segmenter = Segmenter()
-    elif not isinstance(segmenter, Segmenter):
-        raise param_error("segmenter", func, "a Segmenter or None", type(segmenter).__name__)
-    if n_jobs is not None:
-        check_number(n_jobs, "n_jobs", func, kind=int)
-        if n_jobs == 0 or n_jobs < -1:
-            raise param_error("n_jobs", func, "a positive int, -1 or None", n_jobs)
-    if not isinstance(cache, (bool, str, os.PathLike)):
-        raise param_error("cache", func, "a bool or a folder path", type(cache).__name__)
-    check_type(drop_space, "drop_space", func, bool, "a bool")
-    if progress is not None:
-        check_type(progress, "progress", func, bool, "a bool or None")
-    if start_method is not None:
-        check_choice(start_method, "start_method", func, multiprocessing.get_all_start_methods())
+    texts, segmenter = _segment_args(
+        corpus,
+        func,
+        segmenter=segmenter,
+        n_jobs=n_jobs,
+        cache=cache,
+        drop_space=drop_space,
+        progress=progress,
+        start_method=start_method,
+    )
     check_engine(engine, scheduler, func)
     if engine == "dask":
         from corpus_tools.distributed import segment_corpus_dask

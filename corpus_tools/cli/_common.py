@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -266,3 +267,16 @@ def check_engine_options(engine: str, scheduler: str | None) -> None:
     """Exit 2 when --scheduler is given without --engine dask."""
     if scheduler is not None and engine != "dask":
         fail("--scheduler needs --engine dask", ExitCode.USAGE)
+
+
+#: Table outputs: the format is chosen by the extension.
+TABLE_SUFFIXES = (".parquet", ".csv")
+
+
+def table_output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: an output table path must end in .parquet or .csv (None passes)."""
+    if value is not None and Path(value).suffix.lower() not in TABLE_SUFFIXES:
+        raise click.BadParameter(
+            f"{value!r} must end in .parquet or .csv (the table's format is chosen by extension)."
+        )
+    return value

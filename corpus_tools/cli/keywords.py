@@ -10,7 +10,6 @@ Writes one table (atomically, parquet or CSV by extension) and prints a summary:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -28,18 +27,9 @@ from corpus_tools.cli._common import (
     input_options,
     load_inputs,
     resolve_format,
+    table_output_path,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
-
-OUTPUT_SUFFIXES = (".parquet", ".csv")
-
-
-def _output_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(
-            f"{value!r} must end in .parquet or .csv (the table's format is chosen by extension)."
-        )
-    return value
 
 
 def _read_words(path: str) -> list[str]:
@@ -57,7 +47,7 @@ def _read_words(path: str) -> list[str]:
     "-o",
     "--output",
     required=True,
-    callback=_output_path,
+    callback=table_output_path,
     help="Table to write: OUT.parquet or OUT.csv (written atomically).",
 )
 @click.option(

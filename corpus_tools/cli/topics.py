@@ -16,7 +16,6 @@ the document-topic table (.parquet or .csv, atomically).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -32,18 +31,9 @@ from corpus_tools.cli._common import (
     load_inputs,
     render_table,
     resolve_format,
+    table_output_path,
 )
 from corpus_tools.errors import CorpusToolsError, NoDocumentsError
-
-OUTPUT_SUFFIXES = (".parquet", ".csv")
-
-
-def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and Path(value).suffix.lower() not in OUTPUT_SUFFIXES:
-        raise click.BadParameter(
-            f"{value!r} must end in .parquet or .csv (the table's format is chosen by extension)."
-        )
-    return value
 
 
 @click.command("topics")
@@ -134,7 +124,7 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     "-o",
     "--output",
     default=None,
-    callback=_output_path,
+    callback=table_output_path,
     help="Also write the document-topic table to OUT.parquet or OUT.csv.",
 )
 @format_option()

@@ -38,6 +38,32 @@ def iter_records(name: str, limit: int | None = None) -> Iterator[dict[str, Any]
             yield json.loads(line)
 
 
+def has_cjk_font() -> bool:
+    """Whether plots can draw Chinese on this machine (scripts/setup.sh installs a font)."""
+    from corpus_tools import plots
+
+    try:
+        plots.find_cjk_font()
+    except plots.FontNotFoundError:
+        return False
+    return True
+
+
+#: Skips a test that draws Chinese where no CJK font is installed, saying what to install.
+needs_cjk_font = pytest.mark.skipif(
+    not has_cjk_font(),
+    reason="no CJK font installed (apt-get install fonts-noto-cjk): Chinese cannot be drawn",
+)
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(seeds_dir: Path) -> Any:
+    """The five seed reports as a corpus table (one document per file)."""
+    import corpus_tools as ct
+
+    return ct.load_corpus(str(seeds_dir)).documents
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS

@@ -15,31 +15,13 @@ import pytest
 
 matplotlib.use("Agg")
 
+from conftest import needs_cjk_font
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import corpus_tools as ct
 from corpus_tools import plots
 from corpus_tools.errors import InvalidParameterError
-
-
-def _has_cjk_font() -> bool:
-    try:
-        plots.find_cjk_font()
-    except plots.FontNotFoundError:
-        return False
-    return True
-
-
-needs_font = pytest.mark.skipif(
-    not _has_cjk_font(),
-    reason="no CJK font installed (apt-get install fonts-noto-cjk); plots cannot draw Chinese",
-)
-
-
-@pytest.fixture(scope="module")
-def seed_corpus(seeds_dir: Path) -> pd.DataFrame:
-    return ct.load_corpus(str(seeds_dir)).documents
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +78,7 @@ def _assert_cjk_everywhere(ax: Any) -> None:
 # --------------------------------------------------------------------------- the font
 
 
-@needs_font
+@needs_cjk_font
 def test_found_font_really_has_chinese_glyphs() -> None:
     from matplotlib.ft2font import FT2Font
 
@@ -106,7 +88,7 @@ def test_found_font_really_has_chinese_glyphs() -> None:
     assert font.name in {f.name for f in matplotlib.font_manager.fontManager.ttflist}
 
 
-@needs_font
+@needs_cjk_font
 def test_different_chinese_strings_draw_different_pixels(glyph_warnings: list[Any]) -> None:
     # boxes (tofu) look alike whatever the character; real glyphs do not
     images = []
@@ -158,7 +140,7 @@ def test_env_override_rejects_a_font_without_chinese(monkeypatch: pytest.MonkeyP
         plots.find_cjk_font.cache_clear()
 
 
-@needs_font
+@needs_cjk_font
 def test_env_override_accepts_a_cjk_font_file(monkeypatch: pytest.MonkeyPatch) -> None:
     path = plots.find_cjk_font().path
     plots.find_cjk_font.cache_clear()
@@ -169,7 +151,7 @@ def test_env_override_accepts_a_cjk_font_file(monkeypatch: pytest.MonkeyPatch) -
         plots.find_cjk_font.cache_clear()
 
 
-@needs_font
+@needs_cjk_font
 def test_plotting_leaves_global_rcparams_alone(seed_corpus: pd.DataFrame, axes: Any) -> None:
     before = dict(matplotlib.rcParams)
     plots.plot_document_sizes(ct.inspect(seed_corpus), ax=axes)
@@ -177,7 +159,7 @@ def test_plotting_leaves_global_rcparams_alone(seed_corpus: pd.DataFrame, axes: 
     assert dict(matplotlib.rcParams) == before
 
 
-@needs_font
+@needs_cjk_font
 def test_apply_cjk_font_on_a_whole_figure(glyph_warnings: list[Any]) -> None:
     fig = Figure()
     left, right = fig.subplots(1, 2)
@@ -197,7 +179,7 @@ def test_apply_cjk_font_rejects_other_objects() -> None:
 # --------------------------------------------------------------------------- each figure
 
 
-@needs_font
+@needs_cjk_font
 def test_document_sizes(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
     overview = ct.inspect(seed_corpus)
     ax = plots.plot_document_sizes(overview, ax=axes)
@@ -212,14 +194,14 @@ def test_document_sizes(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: li
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_document_sizes_histogram_for_many_documents(axes: Any) -> None:
     overview = pd.DataFrame({"doc_id": [f"d{i}" for i in range(60)], "chars": range(60)})
     ax = plots.plot_document_sizes(overview, n=40, ax=axes)
     assert sum(p.get_height() for p in ax.patches) == 60  # one histogram, every document
 
 
-@needs_font
+@needs_cjk_font
 def test_slogans(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
     from corpus_tools.slogans import mine_slogans
 
@@ -233,7 +215,7 @@ def test_slogans(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_placeholder_density(
     seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
 ) -> None:
@@ -251,7 +233,7 @@ def test_placeholder_density(
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_duplicates(lines_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
     from corpus_tools.dedup import find_near_duplicates
 
@@ -267,7 +249,7 @@ def test_duplicates(lines_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_originality(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]) -> None:
     from corpus_tools.boilerplate import find_boilerplate
 
@@ -298,7 +280,7 @@ KEYWORDS = pd.DataFrame(
 )
 
 
-@needs_font
+@needs_cjk_font
 def test_keywords_sums_groups(axes: Any, glyph_warnings: list[Any]) -> None:
     ax = plots.plot_keywords(KEYWORDS, n=3, ax=axes)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["新质生产力", "两个确立", "党建引领"]
@@ -308,7 +290,7 @@ def test_keywords_sums_groups(axes: Any, glyph_warnings: list[Any]) -> None:
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_keyword_trends(axes: Any, glyph_warnings: list[Any]) -> None:
     ax = plots.plot_keyword_trends(KEYWORDS, terms=["两个确立", "新质生产力"], ax=axes)
     lines = {line.get_label(): line.get_ydata().tolist() for line in ax.get_lines()}
@@ -319,7 +301,7 @@ def test_keyword_trends(axes: Any, glyph_warnings: list[Any]) -> None:
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_keywords_on_real_text(seed_corpus: pd.DataFrame, axes: Any) -> None:
     from corpus_tools import keywords as kw
 
@@ -338,7 +320,7 @@ TOPIC_TERMS = pd.DataFrame(
 )
 
 
-@needs_font
+@needs_cjk_font
 def test_topic_terms(axes: Any, glyph_warnings: list[Any]) -> None:
     ax = plots.plot_topic_terms(TOPIC_TERMS, n_terms=3, ax=axes)
     cells = {t.get_text() for t in ax.texts}
@@ -354,7 +336,7 @@ def test_topic_terms(axes: Any, glyph_warnings: list[Any]) -> None:
     assert {t.get_text() for t in ax2.texts} == {"支部", "党员", "经济", "增长"}
 
 
-@needs_font
+@needs_cjk_font
 def test_topic_shares(axes: Any, glyph_warnings: list[Any]) -> None:
     doc_topics = pd.DataFrame(
         {"doc_id": list("abcdef"), "topic": [0, 1, 1, 0, 0, 1], "weight": [1.0] * 6}
@@ -370,7 +352,7 @@ def test_topic_shares(axes: Any, glyph_warnings: list[Any]) -> None:
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 @pytest.mark.slow
 def test_topic_plots_on_real_topics(seed_corpus: pd.DataFrame, glyph_warnings: list[Any]) -> None:
     from corpus_tools import topics
@@ -396,7 +378,7 @@ def test_topic_plots_on_real_topics(seed_corpus: pd.DataFrame, glyph_warnings: l
     _assert_no_missing_glyphs(glyph_warnings)
 
 
-@needs_font
+@needs_cjk_font
 def test_new_figure_when_no_axes_given(seed_corpus: pd.DataFrame) -> None:
     import matplotlib.pyplot as plt
 
@@ -408,7 +390,7 @@ def test_new_figure_when_no_axes_given(seed_corpus: pd.DataFrame) -> None:
         plt.close(ax.figure)
 
 
-@needs_font
+@needs_cjk_font
 def test_empty_tables_draw_a_note(axes: Any) -> None:
     ax = plots.plot_slogans(pd.DataFrame({"slogan": [], "count": []}), ax=axes)
     assert [t.get_text() for t in ax.texts] == ["no slogans"]

@@ -19,32 +19,17 @@ from click.testing import CliRunner
 
 matplotlib.use("Agg")
 
+from conftest import needs_cjk_font
+
 import corpus_tools as ct
 from corpus_tools import plots, report
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError, NoDocumentsError
 
-
-def _has_cjk_font() -> bool:
-    try:
-        plots.find_cjk_font()
-    except plots.FontNotFoundError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(
-    not _has_cjk_font(),
-    reason="no CJK font installed (apt-get install fonts-noto-cjk): the report cannot draw Chinese",
-)
+pytestmark = needs_cjk_font
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def seed_corpus(seeds_dir: Path) -> pd.DataFrame:
-    return ct.load_corpus(str(seeds_dir)).documents
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     # io
     "load_corpus": "io",
     "load_texts": "io",
+    "stream_corpus": "io",
+    "CorpusStream": "io",
     "LoadResult": "io",
     "write_table": "io",
     "atomic_write": "io",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -33,3 +34,20 @@ def progress_bar(
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
     yield from tqdm(items, desc=desc, unit=unit, total=total, file=sys.stderr, leave=False)
+
+
+@contextmanager
+def progress_counter(
+    *, desc: str, unit: str = "doc", total: int | None = None, enabled: bool | None = None
+) -> Iterator[Any]:
+    """A tqdm bar to ``update(n)`` by hand (a stream of unknown length), or None when off."""
+    if not progress_enabled(enabled):
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False)
+    try:
+        yield bar
+    finally:
+        bar.close()

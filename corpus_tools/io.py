@@ -22,11 +22,12 @@ import contextlib
 import csv
 import gzip
 import io as _io
+import itertools
 import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -38,12 +39,14 @@ from corpus_tools.errors import (
     InvalidParameterError,
     OutputError,
     check_choice,
+    check_number,
     check_type,
     param_error,
 )
 
 __all__ = [
     "CORPUS_COLUMNS",
+    "CorpusStream",
     "LoadResult",
     "as_corpus",
     "atomic_write",
@@ -52,6 +55,7 @@ __all__ = [
     "load_corpus",
     "load_texts",
     "read_file",
+    "stream_corpus",
     "write_table",
 ]
 
@@ -67,6 +71,12 @@ READABLE_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + RECORD_SUFFIXES
 MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Largest total uncompressed size of a .docx (a zip bomb is refused, not inflated).
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
+#: Records read from a parquet file at a time.
+PARQUET_BATCH = 2048
+#: Documents per chunk of :func:`stream_corpus`, by default.
+STREAM_CHUNK = 5000
+#: ... and a chunk ends once it holds this many characters.
+STREAM_CHUNK_CHARS = 20_000_000
 
 
 class LoadResult(NamedTuple):
@@ -253,13 +263,20 @@ def _records(path: Path, suffix: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield lineno, dict(rec)
         except csv.Error as exc:
             raise InputReadError(str(path), f"broken CSV: {exc}") from None
-    else:  # parquet
+    else:  # parquet, read a row group's batch at a time
+        import pyarrow.parquet as pq
+
+        i = 0
         try:
-            frame = pd.read_parquet(path)
+            batches = pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH)
+            for batch in batches:
+                for rec in batch.to_pandas().to_dict("records"):
+                    i += 1
+                    yield i, {str(k): v for k, v in rec.items()}
         except Exception as exc:  # pyarrow raises its own error kinds
+            if isinstance(exc, InputReadError):
+                raise
             raise InputReadError(str(path), f"broken parquet: {exc}") from None
-        for i, rec in enumerate(frame.to_dict("records"), 1):
-            yield i, {str(k): v for k, v in rec.items()}
 
 
 def _suffix(path: Path) -> str:
@@ -288,9 +305,27 @@ def read_file(
     """Read one file into documents; return ``(documents, errors)``.
 
     Errors that spoil the whole file raise :class:`InputReadError`; bad records inside a
-    record file are returned as ``(path, reason)`` pairs and the good records kept.
+    record file are returned as ``(path, reason)`` pairs and the good records kept (a
+    record file that breaks off, such as a truncated ``.jsonl.gz``, keeps the records
+    before the break and reports the break).
     """
-    p = Path(path)
+    docs: list[_Doc] = []
+    errors: list[tuple[str, str]] = []
+    for item in _file_items(Path(path), doc_id, split, id_field, text_field):
+        if isinstance(item, _Doc):
+            docs.append(item)
+        else:
+            errors.append(item)
+    return docs, errors
+
+
+def _file_items(
+    p: Path, doc_id: str | None, split: str | None, id_field: str, text_field: str
+) -> Iterator[_Doc | tuple[str, str]]:
+    """The documents of one file, and ``(path, reason)`` for its bad records, in order.
+
+    Raises InputReadError when nothing of the file can be read.
+    """
     name = doc_id if doc_id is not None else p.name
     suffix = _suffix(p)
     if p.is_symlink() and not p.exists():
@@ -317,14 +352,13 @@ def read_file(
             if not text.strip():
                 raise InputReadError(str(p), "empty: no text")
             if split == "lines":
-                docs = [
-                    _Doc(f"{name}:{i}", line, str(p), meta=(("line", i),))
-                    for i, line in enumerate(text.split("\n"), 1)
-                    if line.strip()
-                ]
-                return docs, []
-            return [_Doc(name, text, str(p))], []
-        return _read_records(p, suffix, name, id_field, text_field)
+                for i, line in enumerate(text.split("\n"), 1):
+                    if line.strip():
+                        yield _Doc(f"{name}:{i}", line, str(p), meta=(("line", i),))
+                return
+            yield _Doc(name, text, str(p))
+            return
+        yield from _record_items(p, suffix, name, id_field, text_field)
     except PermissionError:
         raise InputReadError(str(p), "permission denied") from None
     except IsADirectoryError:
@@ -335,31 +369,40 @@ def read_file(
         raise InputReadError(str(p), exc.strerror or str(exc)) from None
 
 
-def _read_records(
+def _record_items(
     p: Path, suffix: str, name: str, id_field: str, text_field: str
-) -> tuple[list[_Doc], list[tuple[str, str]]]:
-    docs: list[_Doc] = []
-    errors: list[tuple[str, str]] = []
-    for lineno, rec in _records(p, suffix):
-        if "__error__" in rec:
-            errors.append((str(p), rec["__error__"]))
-            continue
-        text = rec.get(text_field)
-        if not isinstance(text, str) or not text.strip():
-            errors.append((str(p), f"record {lineno}: no text in field {text_field!r}"))
-            continue
-        rid = rec.get(id_field)
-        rid = f"{name}:{lineno}" if rid is None or rid == "" else str(rid)
-        title = rec.get("title")
-        meta = tuple(
-            (k, v)
-            for k, v in rec.items()
-            if k not in (id_field, text_field, "title", "doc_id", "source")
-        )
-        docs.append(_Doc(rid, text, str(p), title if isinstance(title, str) else None, meta))
-    if not docs and not errors:
+) -> Iterator[_Doc | tuple[str, str]]:
+    kept = 0
+    bad = 0
+    try:
+        for lineno, rec in _records(p, suffix):
+            if "__error__" in rec:
+                bad += 1
+                yield str(p), rec["__error__"]
+                continue
+            text = rec.get(text_field)
+            if not isinstance(text, str) or not text.strip():
+                bad += 1
+                yield str(p), f"record {lineno}: no text in field {text_field!r}"
+                continue
+            rid = rec.get(id_field)
+            rid = f"{name}:{lineno}" if rid is None or rid == "" else str(rid)
+            title = rec.get("title")
+            meta = tuple(
+                (k, v)
+                for k, v in rec.items()
+                if k not in (id_field, text_field, "title", "doc_id", "source")
+            )
+            kept += 1
+            yield _Doc(rid, text, str(p), title if isinstance(title, str) else None, meta)
+    except InputReadError as exc:
+        if not kept:
+            raise
+        # the records before the break are already out: keep them, report the break
+        yield exc.path, f"{exc.reason} (after {kept:,} good records, which were kept)"
+        return
+    if not kept and not bad:
         raise InputReadError(str(p), "empty: no records")
-    return docs, errors
 
 
 # --------------------------------------------------------------------------- walking
@@ -461,6 +504,17 @@ def load_corpus(
     (13, 0)
     """
     func = "load_corpus"
+    path_list = _check_load_args(paths, func, split, id_field, text_field)
+    errors: list[tuple[str, str]] = []
+    docs = list(
+        _iter_docs(path_list, split, id_field, text_field, errors.append, progress=progress)
+    )
+    return LoadResult(_frame(docs), pd.DataFrame(errors, columns=["path", "reason"], dtype=object))
+
+
+def _check_load_args(
+    paths: Any, func: str, split: Any, id_field: Any, text_field: Any
+) -> list[str | os.PathLike[str]]:
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     elif not isinstance(paths, Iterable):
@@ -473,30 +527,211 @@ def load_corpus(
     check_choice(split, "split", func, (None, "lines"))
     check_type(id_field, "id_field", func, str, "a str")
     check_type(text_field, "text_field", func, str, "a str")
+    return path_list
+
+
+def _iter_docs(
+    paths: list[str | os.PathLike[str]],
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    on_error: Callable[[tuple[str, str]], Any],
+    *,
+    progress: bool | None,
+) -> Iterator[_Doc]:
+    """Every document under ``paths`` in order; each unreadable input goes to ``on_error``."""
     from corpus_tools._progress import progress_bar
 
-    docs: list[_Doc] = []
-    errors: list[tuple[str, str]] = []
-    files = list(iter_files(path_list))
+    files = list(iter_files(paths))
     for path, doc_id, error in progress_bar(files, desc="loading", unit="file", enabled=progress):
         if error is not None:
-            errors.append((str(path), error))
+            on_error((str(path), error))
             continue
         try:
-            got, bad = read_file(
-                path, doc_id=doc_id, split=split, id_field=id_field, text_field=text_field
-            )
+            for item in _file_items(path, doc_id, split, id_field, text_field):
+                if isinstance(item, _Doc):
+                    yield item
+                else:
+                    on_error(item)
         except InputReadError as exc:
-            errors.append((exc.path, exc.reason))
-            continue
-        docs.extend(got)
-        errors.extend(bad)
-    return LoadResult(_frame(docs), pd.DataFrame(errors, columns=["path", "reason"], dtype=object))
+            on_error((exc.path, exc.reason))
 
 
-def _frame(docs: list[_Doc]) -> pd.DataFrame:
+class CorpusStream:
+    """A corpus read in chunks: iterate it for corpus tables of at most ``chunk_size`` rows.
+
+    What :func:`stream_corpus` returns. Each iteration reads the files again, so a stream
+    can be passed to a function that needs two passes. The chunks together hold the rows
+    :func:`load_corpus` would return, in the same order, with the same ``doc_id`` values
+    (a repeated id gets ``#2``, ``#3``, ... across chunks too).
+
+    Attributes
+    ----------
+    errors : pandas.DataFrame
+        ``path``, ``reason``: the inputs the last (or current) pass could not read.
+    documents : int
+        Documents yielded by the last (or current) pass.
+    """
+
+    def __init__(
+        self,
+        paths: list[str | os.PathLike[str]],
+        *,
+        chunk_size: int,
+        chunk_chars: int,
+        split: str | None,
+        id_field: str,
+        text_field: str,
+        progress: bool | None,
+        on_error: Callable[[str, str], Any] | None,
+    ) -> None:
+        self.paths = paths
+        self.chunk_size = chunk_size
+        self.chunk_chars = chunk_chars
+        self.split = split
+        self.id_field = id_field
+        self.text_field = text_field
+        self.progress = progress
+        self.on_error = on_error
+        self._errors: list[tuple[str, str]] = []
+        self.documents = 0
+
+    def __repr__(self) -> str:
+        return f"CorpusStream({len(self.paths)} path(s), chunk_size={self.chunk_size})"
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return pd.DataFrame(self._errors, columns=["path", "reason"], dtype=object)
+
+    def _error(self, item: tuple[str, str]) -> None:
+        self._errors.append(item)
+        if self.on_error is not None:
+            self.on_error(*item)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        self._errors = []
+        self.documents = 0
+        ids: dict[str, int] = {}
+        batch: list[_Doc] = []
+        chars = 0
+        docs = _iter_docs(
+            self.paths,
+            self.split,
+            self.id_field,
+            self.text_field,
+            self._error,
+            progress=self.progress,
+        )
+        for doc in docs:
+            batch.append(doc)
+            chars += len(doc.text)
+            if len(batch) >= self.chunk_size or chars >= self.chunk_chars:
+                self.documents += len(batch)
+                yield _frame(batch, ids)
+                batch, chars = [], 0
+        if batch:
+            self.documents += len(batch)
+            yield _frame(batch, ids)
+
+    def load(self) -> pd.DataFrame:
+        """All chunks as one corpus table (what :func:`load_corpus` returns as documents)."""
+        frames = list(self)
+        if not frames:
+            return _frame([])
+        return pd.concat(frames, ignore_index=True)
+
+
+def stream_corpus(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    chunk_size: int = STREAM_CHUNK,
+    split: str | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+    progress: bool | None = False,
+    on_error: Callable[[str, str], Any] | None = None,
+) -> CorpusStream:
+    """Read files and folders as a stream of corpus tables, for corpora larger than memory.
+
+    Nothing is read until the stream is iterated. Each chunk is a corpus table with the
+    columns of :func:`load_corpus` (metadata columns appear in a chunk when one of its
+    records has them). ``.jsonl``, ``.jsonl.gz`` and ``.parquet`` files are read record by
+    record; a ``.csv`` file, a ``.docx`` and a plain-text file are read whole (one file at
+    a time). :func:`keyword_table`, :func:`keyness`, :meth:`DedupIndex.build` and
+    :func:`find_near_duplicates` take a stream and keep one chunk in memory at a time;
+    any other function given a stream reads it whole.
+
+    Parameters
+    ----------
+    paths, split, id_field, text_field, progress
+        As for :func:`load_corpus`.
+    chunk_size : int, default 5000
+        Most documents per chunk (a chunk also ends at 20 million characters).
+    on_error : callable, optional
+        Called as ``on_error(path, reason)`` for each unreadable input as it is met
+        (they are also in :attr:`CorpusStream.errors`).
+
+    Returns
+    -------
+    CorpusStream
+        Iterable (again and again) over the chunks.
+
+    Examples
+    --------
+    >>> stream = stream_corpus("data/raw", chunk_size=2)          # doctest: +SKIP
+    >>> [len(chunk) for chunk in stream]                          # doctest: +SKIP
+    [2, 2, 1]
+    >>> table = ct.keyword_table(stream_corpus("big.jsonl.gz"), by="year")  # doctest: +SKIP
+    """
+    func = "stream_corpus"
+    path_list = _check_load_args(paths, func, split, id_field, text_field)
+    check_number(chunk_size, "chunk_size", func, kind=int, low=1)
+    if on_error is not None and not callable(on_error):
+        raise param_error("on_error", func, "a callable (path, reason) or None", on_error)
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
+    return CorpusStream(
+        path_list,
+        chunk_size=chunk_size,
+        chunk_chars=STREAM_CHUNK_CHARS,
+        split=split,
+        id_field=id_field,
+        text_field=text_field,
+        progress=progress,
+        on_error=on_error,
+    )
+
+
+def corpus_chunks(data: Any) -> tuple[Iterator[pd.DataFrame] | None, Any]:
+    """Tell a stream of corpus tables from a corpus: ``(chunks, None)`` or ``(None, data)``.
+
+    A stream is a :class:`CorpusStream`, a list of DataFrames, or an iterator whose first
+    item is a DataFrame (a pandas chunked reader, a generator). Any other iterator is
+    read into a list (its first item was looked at), which is returned as ``data``. The
+    chunks are not checked here.
+    """
+    if isinstance(data, CorpusStream):
+        return iter(data), None
+    if isinstance(data, (list, tuple)):
+        if data and all(isinstance(x, pd.DataFrame) for x in data):
+            return iter(data), None
+        return None, data
+    if isinstance(data, Iterator):
+        try:
+            first = next(data)
+        except StopIteration:
+            return None, []
+        if isinstance(first, pd.DataFrame):
+            return itertools.chain([first], data), None
+        return None, [first, *data]
+    return None, data
+
+
+def _frame(docs: list[_Doc], counts: dict[str, int] | None = None) -> pd.DataFrame:
+    """The corpus table of ``docs``; ``counts`` carries the ids seen across chunks."""
     rows: list[dict[str, Any]] = []
-    counts: dict[str, int] = {}
+    if counts is None:
+        counts = {}
     for d in docs:
         doc_id = d.doc_id
         n = counts.get(doc_id, 0)
@@ -554,7 +789,8 @@ def as_corpus(data: Any, func: str, *, name: str = "corpus", unique: bool = True
     """The corpus table a capability works on, from what a caller may pass.
 
     ``data`` is a corpus table (``doc_id``, ``text``, as :func:`load_corpus` returns; not
-    copied), a dict ``{doc_id: text}`` or a list of texts. ``func`` and ``name`` go into
+    copied), a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
+    (:func:`stream_corpus`; read whole here). ``func`` and ``name`` go into
     the error message; ``unique`` requires distinct ``doc_id`` values.
 
     Examples
@@ -562,7 +798,14 @@ def as_corpus(data: Any, func: str, *, name: str = "corpus", unique: bool = True
     >>> as_corpus(["三会一课"], "f")[["doc_id", "text"]].values.tolist()
     [['0', '三会一课']]
     """
-    allowed = "a corpus DataFrame (doc_id, text), a dict {doc_id: text} or a list of str"
+    allowed = (
+        "a corpus DataFrame (doc_id, text), a dict {doc_id: text}, a list of str "
+        "or a stream of corpus tables (stream_corpus)"
+    )
+    chunks, data = corpus_chunks(data)
+    if chunks is not None:
+        frames = [as_corpus(c, func, name=name, unique=False) for c in chunks]
+        data = pd.concat(frames, ignore_index=True) if frames else _frame([])
     if isinstance(data, pd.DataFrame):
         missing = [c for c in ("doc_id", "text") if c not in data.columns]
         if missing:

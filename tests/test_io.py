@@ -157,7 +157,13 @@ def test_truncated_gzip_is_reported(tmp_path: Path) -> None:
     (tmp_path / "t.jsonl.gz").write_bytes(data[: len(data) // 2])
     res = ct.load_corpus(tmp_path / "t.jsonl.gz")
     assert len(res.errors) == 1
-    assert "truncated" in res.errors["reason"].iloc[0]
+    reason = res.errors["reason"].iloc[0]
+    assert "truncated" in reason
+    # the records before the break are kept, in order, and the message says how many
+    kept = res.documents["doc_id"].tolist()
+    assert 0 < len(kept) < 200
+    assert kept == [str(i) for i in range(len(kept))]
+    assert f"after {len(kept):,} good records" in reason
 
 
 def test_state_council_corpus_loads_with_metadata() -> None:

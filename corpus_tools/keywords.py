@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corpus_tools._progress import progress_bar, progress_enabled
+from corpus_tools._progress import progress_bar, progress_counter
 from corpus_tools.errors import (
     InvalidParameterError,
     check_choice,
@@ -44,7 +44,7 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
-from corpus_tools.io import as_corpus
+from corpus_tools.io import as_corpus, corpus_chunks
 
 __all__ = ["KEYWORD_COLUMNS", "keyness", "keyword_table", "kwic"]
 
@@ -167,12 +167,12 @@ def _key_sort(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]], list[int]]:
-    """Sorted distinct group keys and the group index of every document."""
+def _row_keys(corpus: pd.DataFrame, by: list[str]) -> list[tuple[Any, ...]]:
+    """The group key of every document (a field a chunk lacks is missing there)."""
     if not by:
-        return [()], [0] * len(corpus)
+        return [()] * len(corpus)
     keys: list[tuple[Any, ...]] = []
-    columns = [corpus[f].tolist() for f in by]
+    columns = [corpus[f].tolist() if f in corpus.columns else [None] * len(corpus) for f in by]
     for row in zip(*columns, strict=True):
         key = tuple(None if _missing(v) else v for v in row)
         for v in key:
@@ -182,9 +182,30 @@ def _groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]],
                     f"holds {type(v).__name__} {v!r}."
                 )
         keys.append(key)
+    return keys
+
+
+def _groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """Sorted distinct group keys and the group index of every document."""
+    keys = _row_keys(corpus, by)
     distinct = sorted(set(keys), key=_key_sort)
     index = {k: i for i, k in enumerate(distinct)}
     return distinct, [index[k] for k in keys]
+
+
+def _field_dtypes(frame: pd.DataFrame, by: list[str], seen: dict[str, Any]) -> None:
+    """Fold the dtypes of ``frame``'s ``by`` columns into ``seen`` (the columns' common dtype)."""
+    for name in by:
+        if name not in frame.columns:
+            continue
+        dtype = frame[name].dtype
+        old = seen.get(name)
+        if old is None or old == dtype:
+            seen[name] = dtype
+        elif isinstance(old, np.dtype) and isinstance(dtype, np.dtype):
+            seen[name] = np.result_type(old, dtype)
+        else:
+            seen[name] = np.dtype(object)
 
 
 # --------------------------------------------------------------------------- counting
@@ -221,6 +242,17 @@ class _Counts:
         self.chars.update(other.chars)
         self.segmented += other.segmented
         self.cached += other.cached
+
+    def renumber(self, new: dict[int, int]) -> _Counts:
+        """The same counts with group ``g`` renamed ``new[g]``."""
+        return _Counts(
+            {new[g]: c for g, c in self.counts.items()},
+            {new[g]: c for g, c in self.dfs.items()},
+            Counter({new[g]: n for g, n in self.docs.items()}),
+            Counter({new[g]: n for g, n in self.chars.items()}),
+            self.segmented,
+            self.cached,
+        )
 
 
 def _count_tokens(
@@ -362,29 +394,18 @@ def _count_local(
     cache: Any,
     n_jobs: int | None,
     chunk_size: int,
-    progress: bool | None,
+    bar: Any,
 ) -> _Counts:
     total = _Counts()
-    bar = None
-    if progress_enabled(progress):
-        import sys
-
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(texts), desc="keywords", unit="doc", file=sys.stderr, leave=False)
-    try:
-        for part in _chunks([len(t) for t in texts], chunk_size):
-            chunk = [texts[i] for i in part]
-            tokens, segmented, cached = _segment(chunk, segmenter, cache=cache, n_jobs=n_jobs)
-            counts = _count_tokens(tokens, chunk, [groups[i] for i in part])
-            counts.segmented, counts.cached = segmented, cached
-            total.merge(counts)
-            del tokens
-            if bar is not None:
-                bar.update(len(part))
-    finally:
+    for part in _chunks([len(t) for t in texts], chunk_size):
+        chunk = [texts[i] for i in part]
+        tokens, segmented, cached = _segment(chunk, segmenter, cache=cache, n_jobs=n_jobs)
+        counts = _count_tokens(tokens, chunk, [groups[i] for i in part])
+        counts.segmented, counts.cached = segmented, cached
+        total.merge(counts)
+        del tokens
         if bar is not None:
-            bar.close()
+            bar.update(len(part))
     return total
 
 
@@ -458,9 +479,9 @@ def _count(
     scheduler: str | None,
     chunk_size: int,
     progress: bool | None,
-) -> tuple[pd.DataFrame, list[str], list[tuple[Any, ...]], _Counts, _Terms]:
-    frame = _as_corpus(corpus, func)
-    fields = _check_by(by, frame, func)
+) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
+    """Count every token of the corpus per group; returns the ``by`` columns' dtypes, the
+    fields, the sorted group keys, the counts and the terms."""
     check_number(min_length, "min_length", func, kind=int, low=1)
     check_type(numbers, "numbers", func, bool, "a bool")
     check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
@@ -470,25 +491,137 @@ def _count(
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
     options = _Options(_resolve_stopwords(stopwords, func), min_length, numbers)
     seg = _make_segmenter(segmenter, func)
+    chunks, corpus = corpus_chunks(corpus)
+    if chunks is not None:
+        for name, value in (
+            ("strip_boilerplate", strip_boilerplate),
+            ("mine_slogans", mine_slogans),
+        ):
+            if value:
+                raise InvalidParameterError(
+                    f"The {name!r} option of {func} needs the whole corpus at once, and a "
+                    "stream holds one chunk at a time. Pass a corpus table (load_corpus) "
+                    f"to use it, or set {name}=False."
+                )
+        return _count_stream(
+            chunks,
+            by,
+            func,
+            options,
+            seg,
+            cache=cache,
+            n_jobs=n_jobs,
+            engine=engine,
+            scheduler=scheduler,
+            chunk_size=chunk_size,
+            progress=progress,
+        )
+    frame = _as_corpus(corpus, func)
+    fields = _check_by(by, frame, func)
     keys, groups = _groups(frame, fields)
     texts = _strip([str(t) for t in frame["text"].tolist()], strip_boilerplate)
     if mine_slogans:
         seg = _with_slogans(seg, texts)
+    counts = _count_texts(
+        texts,
+        groups,
+        seg,
+        cache=cache,
+        n_jobs=n_jobs,
+        engine=engine,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    dtypes: dict[str, Any] = {}
+    _field_dtypes(frame, fields, dtypes)
+    return dtypes, fields, keys, counts, _terms(counts, options)
+
+
+def _count_texts(
+    texts: list[str],
+    groups: list[int],
+    seg: Any,
+    *,
+    cache: Any,
+    n_jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    chunk_size: int,
+    progress: bool | None,
+    bar: Any = None,
+) -> _Counts:
     if engine == "dask":
         counts = _count_dask(
             texts, groups, seg, cache=cache, chunk_size=chunk_size, scheduler=scheduler
         )
-    else:
-        counts = _count_local(
-            texts,
-            groups,
-            seg,
-            cache=cache,
-            n_jobs=n_jobs,
-            chunk_size=chunk_size,
-            progress=progress,
+        if bar is not None:
+            bar.update(len(texts))
+        return counts
+    if bar is not None:
+        return _count_local(
+            texts, groups, seg, cache=cache, n_jobs=n_jobs, chunk_size=chunk_size, bar=bar
         )
-    return frame, fields, keys, counts, _terms(counts, options)
+    with progress_counter(desc="keywords", total=len(texts), enabled=progress) as own:
+        return _count_local(
+            texts, groups, seg, cache=cache, n_jobs=n_jobs, chunk_size=chunk_size, bar=own
+        )
+
+
+def _count_stream(
+    chunks: Iterator[pd.DataFrame],
+    by: Any,
+    func: str,
+    options: _Options,
+    seg: Any,
+    *,
+    cache: Any,
+    n_jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    chunk_size: int,
+    progress: bool | None,
+) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
+    """:func:`_count` over a stream of corpus tables, one chunk in memory at a time.
+
+    Groups are numbered as they appear and renumbered in sorted order at the end, so the
+    counts equal those of the whole corpus at once.
+    """
+    fields: list[str] | None = None
+    dtypes: dict[str, Any] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    total = _Counts()
+    with progress_counter(desc="keywords", enabled=progress) as bar:
+        for chunk in chunks:
+            frame = _as_corpus(chunk, func)
+            if fields is None:  # the fields are checked on the first chunk
+                fields = _check_by(by, frame, func)
+            _field_dtypes(frame, fields, dtypes)
+            groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
+            texts = [str(t) for t in frame["text"].tolist()]
+            del frame
+            total.merge(
+                _count_texts(
+                    texts,
+                    groups,
+                    seg,
+                    cache=cache,
+                    n_jobs=n_jobs,
+                    engine=engine,
+                    scheduler=scheduler,
+                    chunk_size=chunk_size,
+                    progress=False,
+                    bar=bar,
+                )
+            )
+    if fields is None:  # an empty stream
+        fields = _check_by(by, pd.DataFrame({"doc_id": [], "text": []}), func)
+    keys = sorted(seen, key=_key_sort)
+    order = {seen[k]: i for i, k in enumerate(keys)}
+    if not keys and not fields:  # no document: one empty group, as for an empty table
+        keys = [()]
+    counts = total.renumber(order)
+    return dtypes, fields, keys, counts, _terms(counts, options)
 
 
 def _summary(
@@ -507,7 +640,10 @@ def _summary(
 
 
 def _key_columns(
-    fields: list[str], keys: list[tuple[Any, ...]], group_idx: np.ndarray, frame: pd.DataFrame
+    fields: list[str],
+    keys: list[tuple[Any, ...]],
+    group_idx: np.ndarray,
+    dtypes: dict[str, Any],
 ) -> dict[str, Any]:
     """The ``by`` columns of a result, with the corpus column's dtype where it allows."""
     out: dict[str, Any] = {}
@@ -515,7 +651,7 @@ def _key_columns(
         values = [keys[g][j] for g in group_idx.tolist()]
         series = pd.Series(values, dtype=object)
         try:
-            series = series.astype(frame[name].dtype)
+            series = series.astype(dtypes.get(name, object))
         except (TypeError, ValueError):
             series = series.infer_objects()
         out[name] = series.array
@@ -627,7 +763,7 @@ def keyword_table(
     check_number(min_count, "min_count", func, kind=int, low=1)
     if top_n is not None:
         check_number(top_n, "top_n", func, kind=int, low=1)
-    frame, fields, keys, counts, terms = _count(
+    key_dtypes, fields, keys, counts, terms = _count(
         corpus,
         by,
         func,
@@ -681,7 +817,7 @@ def keyword_table(
         parts,
         fields=fields,
         keys=keys,
-        frame=frame,
+        key_dtypes=key_dtypes,
         columns=list(KEYWORD_COLUMNS),
         dtypes={
             "term": object,
@@ -705,7 +841,7 @@ def _assemble(
     *,
     fields: list[str],
     keys: list[tuple[Any, ...]],
-    frame: pd.DataFrame,
+    key_dtypes: dict[str, Any],
     columns: list[str],
     dtypes: dict[str, Any],
 ) -> pd.DataFrame:
@@ -719,7 +855,7 @@ def _assemble(
             }
         )
     group_idx = body["_group"].to_numpy()
-    out = pd.DataFrame(_key_columns(fields, keys, group_idx, frame), index=body.index)
+    out = pd.DataFrame(_key_columns(fields, keys, group_idx, key_dtypes), index=body.index)
     for c in columns:
         out[c] = body[c]
     if "term" in out.columns:
@@ -845,7 +981,7 @@ def keyness(
     if top_n is not None:
         check_number(top_n, "top_n", func, kind=int, low=1)
     check_number(max_p, "max_p", func, kind=float, low=0, high=1)
-    frame, fields, keys, counts, terms = _count(
+    key_dtypes, fields, keys, counts, terms = _count(
         corpus,
         by,
         func,
@@ -943,7 +1079,7 @@ def keyness(
         parts,
         fields=fields,
         keys=keys,
-        frame=frame,
+        key_dtypes=key_dtypes,
         columns=columns,
         dtypes={
             "term": object,

@@ -6,6 +6,9 @@ A command module defines one click command (or group) and uses:
 * ``@format_option(default_json=...)`` for ``--format``;
 * ``load_inputs(ctx_state)`` which loads, names every bad input on stderr and returns the
   corpus; it exits 4 when nothing was readable;
+* ``stream_inputs(ctx_state)`` instead, for jobs that take a stream (keywords, dedup,
+  index): the corpus is read a chunk at a time; ``require_documents`` exits 4 after the
+  pass when nothing was readable;
 * ``emit(data, fmt, table=...)`` to print the result;
 * ``finish(state)`` as the last call, which exits 3 when some inputs were unreadable.
 """
@@ -28,7 +31,7 @@ import click
 import pandas as pd
 
 from corpus_tools.errors import CorpusToolsError
-from corpus_tools.io import load_corpus
+from corpus_tools.io import CorpusStream, load_corpus, stream_corpus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,12 +125,49 @@ def load_inputs(
     state.errors += len(result.errors)
     state.error_rows.extend((str(p), str(r)) for p, r in result.errors.itertuples(index=False))
     if result.documents.empty and not allow_empty:
-        fail(
-            "no readable document in the inputs; readable kinds: .txt .md .docx .jsonl "
-            ".jsonl.gz .csv .parquet",
-            ExitCode.NOTHING,
-        )
+        fail(NO_DOCUMENTS, ExitCode.NOTHING)
     return result.documents
+
+
+NO_DOCUMENTS = (
+    "no readable document in the inputs; readable kinds: .txt .md .docx .jsonl "
+    ".jsonl.gz .csv .parquet"
+)
+
+
+def stream_inputs(
+    paths: Sequence[str],
+    state: RunState,
+    *,
+    split: str | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+) -> CorpusStream:
+    """The inputs as a stream of chunks (a corpus larger than memory): each unreadable
+    input is named on stderr as it is met. Call :func:`require_documents` after the pass."""
+    seen: set[tuple[str, str]] = set()
+
+    def on_error(path: str, reason: str) -> None:
+        if (path, reason) in seen:  # a second pass meets the same inputs
+            return
+        seen.add((path, reason))
+        click.echo(f"corpus-tools: skipped {path}: {reason}", err=True)
+        state.errors += 1
+        state.error_rows.append((path, reason))
+
+    try:
+        return stream_corpus(
+            list(paths), split=split, id_field=id_field, text_field=text_field, on_error=on_error
+        )
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    raise AssertionError("unreachable")  # pragma: no cover - fail() exits
+
+
+def require_documents(stream: CorpusStream) -> None:
+    """Exit 4 when the pass over ``stream`` met no readable document."""
+    if stream.documents == 0:
+        fail(NO_DOCUMENTS, ExitCode.NOTHING)
 
 
 def fail(message: str, code: ExitCode) -> Any:

@@ -26,7 +26,9 @@ from corpus_tools.cli._common import (
     format_option,
     input_options,
     load_inputs,
+    require_documents,
     resolve_format,
+    stream_inputs,
     table_output_path,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
@@ -205,7 +207,13 @@ def command(
         fail("--target and --reference need --keyness FIELD", ExitCode.USAGE)
     check_engine_options(engine, scheduler)
     state = RunState()
-    docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    # counting streams the corpus (a chunk in memory at a time) unless an option needs it whole
+    streamed = not (kwic_terms or strip_boilerplate or mine_slogans)
+    docs: Any
+    if streamed:
+        docs = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    else:
+        docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     stopwords: Any = not keep_stopwords
     if stopword_files:
         extra = [w for f in stopword_files for w in _read_words(f)]
@@ -266,6 +274,8 @@ def command(
                 table = kw.keyword_table(docs, by=list(by) or None, **counting)
     except InvalidParameterError as exc:
         fail(str(exc), ExitCode.USAGE)
+    if streamed:
+        require_documents(docs)
     summary: dict[str, Any] = dict(table.attrs.get("summary", {}))
     table = pd.DataFrame(table)  # a copy without attrs: the file holds the data only
     table.attrs = {}

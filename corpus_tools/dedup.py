@@ -53,6 +53,7 @@ from corpus_tools.errors import (
     param_error,
 )
 from corpus_tools.io import as_corpus as _as_corpus
+from corpus_tools.io import corpus_chunks
 from corpus_tools.shingles import (
     Folded,
     anchor_set,
@@ -315,10 +316,10 @@ def lsh_candidate_pairs(
             for g in big:
                 members = np.sort(order[bounds[g] : bounds[g + 1]])
                 parts.append(np.stack([members[:-1], members[1:]], axis=1))
-    return _unique_pairs(parts)
+    return unique_pairs(parts)
 
 
-def _unique_pairs(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+def unique_pairs(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
     parts = [p for p in parts if len(p)]
     if not parts:
         return np.zeros((0, 2), dtype=np.int64)
@@ -370,6 +371,34 @@ def anchor_candidate_pairs(
     check_number(min_passage, "min_passage", func, kind=int, low=1)
     check_number(max_df, "max_df", func, kind=int, low=2)
     sizes = np.array([len(a) for a in anchors], dtype=np.int64)
+    if len(anchors) < 2 or sizes.sum() == 0:
+        keys = np.zeros(0, dtype=np.uint32)
+    else:
+        keys = np.concatenate([np.asarray(a, dtype=np.uint32) for a in anchors])
+    ids = np.repeat(np.arange(len(anchors), dtype=np.int64), sizes)
+    return anchor_postings_pairs(
+        keys,
+        ids,
+        sizes,
+        min_hits=min_hits,
+        min_share=min_share,
+        min_passage=min_passage,
+        max_df=max_df,
+    )
+
+
+def anchor_postings_pairs(
+    keys: npt.NDArray[np.uint32],
+    ids: npt.NDArray[np.int64],
+    sizes: npt.NDArray[np.int64],
+    *,
+    min_hits: int,
+    min_share: float,
+    min_passage: int,
+    max_df: int,
+) -> pd.DataFrame:
+    """:func:`anchor_candidate_pairs` from postings: ``keys[k]`` is an anchor of document
+    ``ids[k]``; ``sizes`` holds every document's number of anchors (an index's arrays)."""
     empty = pd.DataFrame(
         {
             "i": pd.Series(dtype="int64"),
@@ -377,16 +406,16 @@ def anchor_candidate_pairs(
             "hits": pd.Series(dtype="int64"),
         }
     )
-    if len(anchors) < 2 or sizes.sum() == 0:
+    n = len(sizes)
+    if n < 2 or len(keys) == 0:
         return empty
-    keys = np.concatenate([np.asarray(a, dtype=np.uint32) for a in anchors])
-    ids = np.repeat(np.arange(len(anchors), dtype=np.int64), sizes)
     pairs = _group_pairs(keys, ids, max_df)
     if len(pairs) == 0:
         return empty
-    code = pairs[:, 0] * len(anchors) + pairs[:, 1]
+    code = pairs[:, 0] * n + pairs[:, 1]
+    del pairs
     uniq, hits = np.unique(code, return_counts=True)
-    i, j = uniq // len(anchors), uniq % len(anchors)
+    i, j = uniq // n, uniq % n
     smaller = np.minimum(sizes[i], sizes[j])
     ok = anchor_pairs_ok(
         hits, smaller, min_hits=min_hits, min_share=min_share, min_passage=min_passage
@@ -624,9 +653,12 @@ def find_near_duplicates(
 
     Parameters
     ----------
-    corpus : pandas.DataFrame, dict or list
+    corpus : pandas.DataFrame, dict, list or stream
         A corpus table with ``doc_id`` and ``text`` (as from :func:`corpus_tools.load_corpus`),
-        a dict ``{doc_id: text}`` or a list of texts.
+        a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
+        (:func:`corpus_tools.io.stream_corpus`): then documents are sketched a chunk at a
+        time and their texts kept in a temporary file (:meth:`DedupIndex.near_duplicates`),
+        so memory holds about 1 KB per document, not the corpus. Same result.
     config : DedupConfig, optional
         Options; any field can be given as a keyword instead (``threshold=0.6``).
     progress : bool, optional
@@ -660,6 +692,12 @@ def find_near_duplicates(
             corpus, config=config, progress=progress, scheduler=scheduler, **overrides
         )
     cfg = make_config(config, overrides, func)
+    chunks, corpus = corpus_chunks(corpus)
+    if chunks is not None:  # a stream: sketch a chunk at a time, texts on disk
+        from corpus_tools.dedup_index import DedupIndex
+
+        index = DedupIndex(cfg).build(chunks, progress=progress)
+        return index.near_duplicates(progress=progress)
     frame = as_corpus(corpus, "corpus", func)
     from corpus_tools._progress import progress_bar
 
@@ -682,7 +720,7 @@ def find_near_duplicates(
         min_passage=cfg.min_anchor_passage,
         max_df=effective_max_df(cfg, n),
     )
-    cands = _unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
+    cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
     rows = []
     for i, j in progress_bar(cands.tolist(), desc="dedup: verifying", enabled=progress):
         v = verify_pair(feats[i], feats[j], folded[i], folded[j], cfg)
@@ -690,10 +728,10 @@ def find_near_duplicates(
             continue
         a, b = (j, i) if v.swapped else (i, j)
         rows.append((ids[a], ids[b], v.similarity, v.containment, v.copy_ratio, v.relation, a, b))
-    return _result(rows, ids)
+    return dedup_result(rows, ids)
 
 
-def _result(rows: list[tuple[Any, ...]], ids: list[str]) -> DedupResult:
+def dedup_result(rows: list[tuple[Any, ...]], ids: list[str]) -> DedupResult:
     pairs = pd.DataFrame(
         rows, columns=["a", "b", "similarity", "containment", "copy_ratio", "relation", "ia", "ib"]
     )

@@ -34,6 +34,7 @@ import json
 import os
 import shutil
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,13 +44,18 @@ import pandas as pd
 
 from corpus_tools.dedup import (
     DedupConfig,
+    DedupResult,
     DocFeatures,
     anchor_pairs_ok,
+    anchor_postings_pairs,
     as_corpus,
+    dedup_result,
     effective_max_df,
     features_of_folded,
     fold_text,
+    lsh_candidate_pairs,
     make_config,
+    unique_pairs,
     verify_pair,
 )
 from corpus_tools.dedup_align import union_mask
@@ -70,6 +76,10 @@ FORMAT_VERSION = 1
 _ARRAYS = ("bands.npy", "anchor_keys.npy", "anchor_docs.npy")
 #: Matches whose copy ratio is below this and that have no relation are not reported.
 MIN_MATCH_RATIO = 0.02
+#: Documents whose folded text and features stay cached while pairs are verified.
+_VERIFY_CACHE = 4096
+#: Characters of added texts held in memory before they are written to a temporary file.
+SPILL_CHARS = 50_000_000
 _NO_BANDS = np.zeros(0, dtype=np.uint64)
 _NO_ANCHORS = np.zeros(0, dtype=np.uint32)
 
@@ -181,14 +191,63 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-class _Sketch(NamedTuple):
-    """What the index keeps of a document's :class:`DocFeatures`."""
+class _Chunk(NamedTuple):
+    """What the index keeps of the :class:`DocFeatures` of a chunk of added documents."""
 
-    length: int
-    n_shingles: int
-    digest: int
+    chars: npt.NDArray[np.int64]
+    length: npt.NDArray[np.int64]
+    n_shingles: npt.NDArray[np.int64]
+    n_anchors: npt.NDArray[np.int64]
+    digest: npt.NDArray[np.uint64]
     bands: npt.NDArray[np.uint64]
-    anchors: npt.NDArray[np.uint32]
+    postings: npt.NDArray[np.uint64]  # (anchor << 32) | doc position
+
+    @classmethod
+    def of(cls, feats: list[DocFeatures], chars: list[int], start: int, n_bands: int) -> _Chunk:
+        n_anchors = np.array([len(f.anchors) for f in feats], dtype=np.int64)
+        docs = np.repeat(np.arange(start, start + len(feats), dtype=np.uint64), n_anchors)
+        keys = (
+            np.concatenate([f.anchors for f in feats]).astype(np.uint64)
+            if feats
+            else np.zeros(0, dtype=np.uint64)
+        )
+        return cls(
+            chars=np.array(chars, dtype=np.int64),
+            length=np.array([f.length for f in feats], dtype=np.int64),
+            n_shingles=np.array([len(f.shingles) for f in feats], dtype=np.int64),
+            n_anchors=n_anchors,
+            digest=np.array([f.digest for f in feats], dtype=np.uint64),
+            bands=(
+                np.stack([f.bands for f in feats])
+                if feats
+                else np.zeros((0, n_bands), dtype=np.uint64)
+            ),
+            postings=(keys << np.uint64(32)) | docs,
+        )
+
+
+def _write_texts(path: Path, seg: int, texts: dict[int, str]) -> pd.DataFrame:
+    """Write ``texts`` (by document position, in order) compressed to one segment file;
+    return where each is: ``segment``, ``offset``, ``nbytes``, ``crc32``."""
+    rows = []
+    offset = 0
+    with atomic_write(path, "wb") as fh:
+        for doc in sorted(texts):
+            blob = zlib.compress(texts[doc].encode("utf-8"), 6)
+            fh.write(blob)
+            rows.append((seg, offset, len(blob), zlib.crc32(blob)))
+            offset += len(blob)
+    return pd.DataFrame(rows, columns=["segment", "offset", "nbytes", "crc32"], dtype=np.int64)
+
+
+def _move(src: Path, target: Path) -> None:
+    """Move a file into place: a rename on one file system, else a copy then a delete."""
+    try:
+        os.replace(src, target)
+    except OSError:
+        with atomic_write(target, "wb") as fh, open(src, "rb") as source:
+            shutil.copyfileobj(source, fh)
+        src.unlink()
 
 
 class DedupIndex:
@@ -199,6 +258,12 @@ class DedupIndex:
     config : DedupConfig, optional
         Matching options (see :class:`corpus_tools.dedup.DedupConfig`); any field can be
         given as a keyword. They are validated by :meth:`build` and stored with the index.
+    spill_dir : path, optional
+        Where texts go while a large corpus is added (more than :data:`SPILL_CHARS`
+        characters not yet saved): a temporary folder made there (default: the system's
+        temporary folder), removed with the index; :meth:`save` moves the texts into
+        place. Memory then holds the search structures (about 1 KB per document of 2,000
+        characters) and one chunk of texts, not the corpus.
 
     Attributes
     ----------
@@ -216,9 +281,18 @@ class DedupIndex:
     (True, ['r1'])
     """
 
-    def __init__(self, config: DedupConfig | None = None, **overrides: Any) -> None:
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        *,
+        spill_dir: str | os.PathLike[str] | None = None,
+        **overrides: Any,
+    ) -> None:
+        if spill_dir is not None:
+            check_type(spill_dir, "spill_dir", "DedupIndex", (str, os.PathLike), "a folder path")
         self.config = config
         self.overrides = overrides
+        self.spill_dir = spill_dir
         self._reset()
 
     # ------------------------------------------------------------------ state
@@ -248,6 +322,12 @@ class DedupIndex:
         )
         self._segments: dict[int, Path] = {}
         self._dir: Path | None = None
+        # added documents whose sketches are not yet merged into the arrays above
+        self._pending: list[_Chunk] = []
+        # texts written to a temporary folder while adding (moved into place by save)
+        self._spilled: set[int] = set()
+        self._mem_chars = 0
+        self._tmp: Path | None = None
 
     def __len__(self) -> int:
         return len(self.doc_ids_)
@@ -290,8 +370,11 @@ class DedupIndex:
     # ------------------------------------------------------------------ building
 
     def build(self, corpus: Any, *, progress: bool | None = None) -> DedupIndex:
-        """Index ``corpus`` (a corpus table, a dict ``{doc_id: text}`` or a list), replacing
-        any documents held; returns ``self``."""
+        """Index ``corpus``, replacing any documents held; returns ``self``.
+
+        ``corpus`` is a corpus table, a dict ``{doc_id: text}``, a list of texts, or a
+        stream of corpus tables (:func:`corpus_tools.io.stream_corpus`), which is indexed a
+        chunk at a time."""
         self._config = make_config(self.config, self.overrides, "DedupIndex.build")
         self._reset()
         return self.add(corpus, progress=progress)
@@ -299,15 +382,32 @@ class DedupIndex:
     def add(self, corpus: Any, *, progress: bool | None = None) -> DedupIndex:
         """Add documents without recomputing those already held; returns ``self``.
 
+        ``corpus`` is what :meth:`build` takes. A stream is added a chunk at a time; if a
+        chunk is refused, the chunks before it stay added.
+
         Raises
         ------
         InvalidParameterError
             When a ``doc_id`` is already held (ids identify documents).
         """
-        from corpus_tools._progress import progress_bar
+        from corpus_tools._progress import progress_counter
+        from corpus_tools.io import corpus_chunks
 
+        chunks, corpus = corpus_chunks(corpus)
+        if chunks is None:
+            frame = as_corpus(corpus, "corpus", "DedupIndex.add")
+            with progress_counter(
+                desc="index: sketching", total=len(frame), enabled=progress
+            ) as bar:
+                self._add_frame(frame, bar)
+            return self
+        with progress_counter(desc="index: sketching", enabled=progress) as bar:
+            for chunk in chunks:
+                self._add_frame(as_corpus(chunk, "corpus", "DedupIndex.add"), bar)
+        return self
+
+    def _add_frame(self, frame: pd.DataFrame, bar: Any) -> None:
         cfg = self.config_
-        frame = as_corpus(corpus, "corpus", "DedupIndex.add")
         ids = [str(x) for x in frame["doc_id"]]
         held = [i for i in ids if i in self._id_pos]
         if held:
@@ -315,42 +415,75 @@ class DedupIndex:
                 f"The 'corpus' parameter of DedupIndex.add holds {len(held)} doc_id(s) the "
                 f"index already has, e.g. {held[0]!r}. Give new ids, or build a new index."
             )
-        feats: list[_Sketch] = []
-        for text in progress_bar(list(frame["text"]), desc="index: sketching", enabled=progress):
-            f = features_of_folded(fold_text(text, cfg), cfg)
-            # the index keeps the size of the shingle set, not the set (about 2 KB per doc)
-            feats.append(_Sketch(f.length, len(f.shingles), f.digest, f.bands, f.anchors))
+        texts = [str(t) for t in frame["text"]]
         start = len(self.doc_ids_)
-        for k, (doc_id, text) in enumerate(zip(ids, frame["text"], strict=True)):
+        feats: list[DocFeatures] = []
+        for text in texts:
+            feats.append(features_of_folded(fold_text(text, cfg), cfg))
+            if bar is not None:
+                bar.update(1)
+        for k, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
             self._id_pos[doc_id] = start + k
             self._mem_texts[start + k] = text
+            self._mem_chars += len(text)
         self.doc_ids_.extend(ids)
-        self._chars = np.r_[self._chars, [len(t) for t in frame["text"]]].astype(np.int64)
-        self._append_features(feats, start)
-        return self
+        # the index keeps the size of the shingle set, not the set (about 1 KB per doc)
+        self._pending.append(_Chunk.of(feats, [len(t) for t in texts], start, cfg.bands))
+        if self._mem_chars > SPILL_CHARS:
+            self._spill()
 
-    def _append_features(self, feats: list[_Sketch], start: int) -> None:
-        cfg = self.config_
-        self._length = np.r_[self._length, [f.length for f in feats]].astype(np.int64)
-        self._n_shingles = np.r_[self._n_shingles, [f.n_shingles for f in feats]].astype(np.int64)
-        self._n_anchors = np.r_[self._n_anchors, [len(f.anchors) for f in feats]].astype(np.int64)
-        self._digest = np.r_[self._digest, np.array([f.digest for f in feats], dtype=np.uint64)]
-        new_bands = (
-            np.stack([f.bands for f in feats])
-            if feats
-            else np.zeros((0, cfg.bands), dtype=np.uint64)
-        )
-        self._bands = new_bands if self._bands is None else np.concatenate([self._bands, new_bands])
-        keys = np.concatenate([self._anchor_keys, *[f.anchors for f in feats]]).astype(np.uint32)
-        docs = np.concatenate(
+    def _merged(self) -> None:
+        """Merge the sketches of added chunks into the search arrays (once, not per chunk)."""
+        if not self._pending:
+            return
+        parts = self._pending
+        self._chars = np.concatenate([self._chars, *[c.chars for c in parts]])
+        self._length = np.concatenate([self._length, *[c.length for c in parts]])
+        self._n_shingles = np.concatenate([self._n_shingles, *[c.n_shingles for c in parts]])
+        self._n_anchors = np.concatenate([self._n_anchors, *[c.n_anchors for c in parts]])
+        self._digest = np.concatenate([self._digest, *[c.digest for c in parts]])
+        bands = [c.bands for c in parts]
+        self._bands = np.concatenate(bands if self._bands is None else [self._bands, *bands])
+        # one sort of (anchor, doc) for every posting, held as one uint64 code
+        code = np.concatenate(
             [
-                self._anchor_docs,
-                *[np.full(len(f.anchors), start + k, dtype=np.uint32) for k, f in enumerate(feats)],
+                (self._anchor_keys.astype(np.uint64) << np.uint64(32))
+                | self._anchor_docs.astype(np.uint64),
+                *[c.postings for c in parts],
             ]
-        ).astype(np.uint32)
-        order = np.lexsort((docs, keys))
-        self._anchor_keys, self._anchor_docs = keys[order], docs[order]
+        )
+        self._pending = []
+        code.sort()
+        self._anchor_keys = (code >> np.uint64(32)).astype(np.uint32)
+        self._anchor_docs = (code & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        del code
         self._band_sorted = self._band_order = None
+
+    def _spill(self) -> None:
+        """Write the texts held in memory to a new segment in the temporary folder."""
+        if not self._mem_texts:
+            return
+        if self._tmp is None:
+            import tempfile
+            import weakref
+
+            try:
+                tmp = tempfile.mkdtemp(prefix="corpus-tools-index-", dir=self.spill_dir)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot make a temporary folder for index texts in "
+                    f"{self.spill_dir or tempfile.gettempdir()}: {exc}"
+                ) from exc
+            self._tmp = Path(tmp)
+            weakref.finalize(self, shutil.rmtree, tmp, ignore_errors=True)
+        seg = max(self._segments, default=-1) + 1
+        path = self._tmp / f"texts-{seg:04d}.bin"
+        loc = _write_texts(path, seg, self._mem_texts)
+        self._segments[seg] = path
+        self._spilled.add(seg)
+        self._text_loc = pd.concat([self._text_loc, loc], ignore_index=True)
+        self._mem_texts = {}
+        self._mem_chars = 0
 
     # ------------------------------------------------------------------ querying
 
@@ -372,6 +505,7 @@ class DedupIndex:
             band keys), ``hits`` (int64, shared anchors), sorted by ``doc``.
         """
         cfg = self.config_
+        self._merged()
         n = len(self)
         band_hits = np.zeros(n, dtype=np.int64)
         if n:
@@ -480,7 +614,7 @@ class DedupIndex:
         cfg = self.config_
         folded = fold_text(text, cfg)
         feats = features_of_folded(folded, cfg)
-        cands = self.candidates(feats)
+        cands = self.candidates(feats)  # merges added chunks: _length, _digest are whole
         matches: list[dict[str, Any]] = []
         passages: list[dict[str, Any]] = []
         covered = np.zeros(feats.length, dtype=bool)
@@ -552,6 +686,79 @@ class DedupIndex:
         ]
         return _Flagged(sub, matches, passages, sections, residue)
 
+    def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
+        """Every related pair among the held documents (what :func:`find_near_duplicates`
+        returns for the same corpus, whatever order the documents were added in).
+
+        The search arrays are in memory; each candidate pair is verified from the stored
+        texts, a few documents at a time, so this runs on a corpus whose texts do not fit
+        in memory.
+
+        Examples
+        --------
+        >>> texts = {"a": "坚持党建引领，推动基层治理。" * 5, "b": "坚持党建引领，推动基层治理！" * 5}
+        >>> DedupIndex().build(texts).near_duplicates().pairs[["a", "b", "relation"]].values.tolist()
+        [['a', 'b', 'duplicate']]
+        """
+        from corpus_tools._progress import progress_bar
+
+        cfg = self.config_
+        self._merged()
+        n = len(self)
+        ids = self.doc_ids_
+        # work in doc_id order, as find_near_duplicates does, so the result is the same
+        order = np.array(sorted(range(n), key=ids.__getitem__), dtype=np.int64)
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n, dtype=np.int64)
+        sorted_ids = [ids[k] for k in order.tolist()]
+        bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
+        lsh = lsh_candidate_pairs(bands[order])
+        anchor = anchor_postings_pairs(
+            self._anchor_keys,
+            rank[self._anchor_docs.astype(np.int64)],
+            self._n_anchors[order],
+            min_hits=cfg.min_anchor_hits,
+            min_share=cfg.min_anchor_share,
+            min_passage=cfg.min_anchor_passage,
+            max_df=effective_max_df(cfg, n),
+        )
+        cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
+        del lsh, anchor
+        cache: OrderedDict[int, tuple[DocFeatures, Any]] = OrderedDict()
+
+        def features(r: int) -> tuple[DocFeatures, Any]:
+            got = cache.get(r)
+            if got is None:
+                folded = fold_text(self.text(int(order[r])), cfg)
+                got = (features_of_folded(folded, cfg), folded)
+                cache[r] = got
+                if len(cache) > _VERIFY_CACHE:
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(r)
+            return got
+
+        rows = []
+        for i, j in progress_bar(cands.tolist(), desc="dedup: verifying", enabled=progress):
+            (fi, oi), (fj, oj) = features(i), features(j)
+            v = verify_pair(fi, fj, oi, oj, cfg)
+            if v.relation is None:
+                continue
+            a, b = (j, i) if v.swapped else (i, j)
+            rows.append(
+                (
+                    sorted_ids[a],
+                    sorted_ids[b],
+                    v.similarity,
+                    v.containment,
+                    v.copy_ratio,
+                    v.relation,
+                    a,
+                    b,
+                )
+            )
+        return dedup_result(rows, sorted_ids)
+
     # ------------------------------------------------------------------ persistence
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -567,11 +774,16 @@ class DedupIndex:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create index directory {out}: {exc}") from exc
+        self._merged()
         same_dir = self._dir is not None and self._dir.resolve() == out.resolve()
         segments: dict[int, Path] = {}
-        for seg, seg_path in self._segments.items():
+        for seg, seg_path in sorted(self._segments.items()):
             target = out / seg_path.name
-            if not same_dir:
+            if seg in self._spilled:  # a temporary segment: move it into place
+                _move(seg_path, target)
+                self._segments[seg] = target
+                self._spilled.discard(seg)
+            elif not same_dir:
                 with atomic_write(target, "wb") as fh, open(seg_path, "rb") as src:
                     shutil.copyfileobj(src, fh)
             segments[seg] = target
@@ -579,17 +791,9 @@ class DedupIndex:
         if self._mem_texts:
             seg = max(segments, default=-1) + 1
             seg_path = out / f"texts-{seg:04d}.bin"
-            rows = []
-            offset = 0
-            with atomic_write(seg_path, "wb") as fh:
-                for doc in sorted(self._mem_texts):
-                    blob = zlib.compress(self._mem_texts[doc].encode("utf-8"), 6)
-                    fh.write(blob)
-                    rows.append((doc, seg, offset, len(blob), zlib.crc32(blob)))
-                    offset += len(blob)
+            add = _write_texts(seg_path, seg, self._mem_texts)
             segments[seg] = seg_path
-            add = pd.DataFrame(rows, columns=["doc", "segment", "offset", "nbytes", "crc32"])
-            loc = pd.concat([loc, add.drop(columns="doc")], ignore_index=True)
+            loc = pd.concat([loc, add], ignore_index=True)
         docs = pd.DataFrame(
             {
                 "doc_id": pd.Series(self.doc_ids_, dtype=object),
@@ -626,6 +830,7 @@ class DedupIndex:
         self._segments = segments
         self._text_loc = loc.reset_index(drop=True)
         self._mem_texts = {}
+        self._mem_chars = 0
         self._dir = out
         return out
 
@@ -705,6 +910,7 @@ class DedupIndex:
 
     def nbytes(self) -> dict[str, int]:
         """Memory of the search structures and stored texts, in bytes (for sizing)."""
+        self._merged()
         bands = 0 if self._bands is None else self._bands.nbytes
         search = (
             bands

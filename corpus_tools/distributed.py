@@ -605,7 +605,7 @@ def find_near_duplicates_dask(
     >>> find_near_duplicates_dask(texts).pairs[["a", "b", "relation"]].values.tolist()  # doctest: +SKIP
     [['a', 'b', 'duplicate']]
     """
-    from corpus_tools.dedup import _result, as_corpus, make_config
+    from corpus_tools.dedup import as_corpus, dedup_result, make_config
 
     func = "find_near_duplicates_dask"
     cfg = make_config(config, overrides, func)
@@ -628,10 +628,10 @@ def find_near_duplicates_dask(
         else:
             ids, feats, owner = _memory_partitions(corpus, c, cfg, partition_chars)
         if len(ids) < 2:
-            return _result([], ids)
+            return dedup_result([], ids)
         rows = _pairs_on_cluster(c, feats, owner=owner, ids=ids, cfg=cfg, progress=progress)
         del feats
-    return _result(rows, ids)
+    return dedup_result(rows, ids)
 
 
 def _is_dask_frame(value: Any) -> bool:

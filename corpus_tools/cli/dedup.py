@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,7 +21,9 @@ from corpus_tools.cli._common import (
     input_options,
     load_inputs,
     render_table,
+    require_documents,
     resolve_format,
+    stream_inputs,
 )
 from corpus_tools.errors import CorpusToolsError, IndexFormatError, OutputError
 
@@ -79,7 +82,11 @@ def dedup_command(
 
     check_engine_options(engine, scheduler)
     state = RunState()
-    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    corpus: Any
+    if engine == "local":  # a stream: sketches in memory, texts in a temporary file
+        corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    else:
+        corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
         result = find_near_duplicates(
             corpus,
@@ -87,8 +94,12 @@ def dedup_command(
             scheduler=scheduler,
             **_overrides(threshold=threshold, containment=containment, partial=partial),
         )
+    except OutputError as exc:
+        fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
+    if engine == "local":
+        require_documents(corpus)
     fmt = resolve_format(fmt)
     data = result.to_json()
     if fmt == "table":
@@ -146,18 +157,30 @@ def build_command(
     from corpus_tools.dedup_index import DedupIndex
 
     state = RunState()
-    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
         index = DedupIndex(
-            **_overrides(threshold=threshold, containment=containment, partial=partial)
+            spill_dir=_spill_dir(output),
+            **_overrides(threshold=threshold, containment=containment, partial=partial),
         ).build(corpus)
+        require_documents(corpus)
         index.save(output)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
-    _summary(index, output, len(corpus), fmt)
+    _summary(index, output, corpus.documents, fmt)
     finish(state)
+
+
+def _spill_dir(output: str) -> str:
+    """Texts of a large corpus wait beside the index (one file system: a rename on save)."""
+    parent = Path(output).absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create {parent}: {exc.strerror or exc}", ExitCode.NOTHING)
+    return str(parent)
 
 
 @index_group.command("add")
@@ -178,16 +201,18 @@ def add_command(
 
     state = RunState()
     index = _load_index(index_dir)
-    corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    assert isinstance(index, DedupIndex)
+    index.spill_dir = _spill_dir(index_dir)
+    corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
         index.add(corpus)
+        require_documents(corpus)
         index.save(index_dir)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
-    assert isinstance(index, DedupIndex)
-    _summary(index, index_dir, len(corpus), fmt)
+    _summary(index, index_dir, corpus.documents, fmt)
     finish(state)
 
 
@@ -293,14 +318,17 @@ def flag_command(
             index.set_options(**overrides)
     else:
         held_state = RunState()
-        held = load_inputs(
+        held = stream_inputs(
             against, held_state, split=split, id_field=id_field, text_field=text_field
         )
-        state.errors += held_state.errors
         try:
             index = DedupIndex(**overrides).build(held)
+        except OutputError as exc:
+            fail(str(exc), ExitCode.NOTHING)
         except CorpusToolsError as exc:
             fail(str(exc), ExitCode.USAGE)
+        require_documents(held)
+        state.errors += held_state.errors
     try:
         report = index.flag(submissions)
     except IndexFormatError as exc:

@@ -25,6 +25,7 @@ import io as _io
 import itertools
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -54,6 +55,7 @@ __all__ = [
     "iter_files",
     "load_corpus",
     "load_texts",
+    "one_report_per_line",
     "read_file",
     "stream_corpus",
     "write_table",
@@ -88,8 +90,8 @@ class LoadResult(NamedTuple):
         One row per document. Columns: ``doc_id`` (str, unique), ``title`` (str: the
         record's title field, else the first non-empty line, at most 200 characters),
         ``text`` (str, as decoded), ``source`` (str: the file it came from), then every
-        metadata field of record files (``year``, ``province``, ...) and, for
-        ``split="lines"``, ``line`` (int, 1-based).
+        metadata field of record files (``year``, ``province``, ...) and, for a file read
+        one document per line, ``line`` (int, 1-based).
     errors : pandas.DataFrame
         One row per input that could not be read. Columns: ``path`` (str), ``reason`` (str).
     """
@@ -191,6 +193,37 @@ def _check_text(text: str, path: str) -> str:
         if bad / len(sample) > 0.05:
             raise InputReadError(path, "binary file: control characters, not text")
     return text
+
+
+#: Values of ``split``.
+SPLITS = (None, "lines", "auto")
+#: ``split="auto"``: a line this long holds a whole report ...
+AUTO_REPORT_CHARS = 1000
+#: ... unless the file has short numbered headings, which only a report laid out in lines has.
+_HEADING_LINE = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])"
+)
+
+
+def one_report_per_line(text: str) -> bool:
+    """Whether a plain-text file holds one report per line (a scraped list, seed 003).
+
+    True when at least two lines hold 1,000 characters or more and no short line (under 60
+    characters) starts with a heading number (``一、``, ``（二）``): a report laid out in
+    lines has such headings between its paragraphs; a file of whole reports does not.
+
+    Examples
+    --------
+    >>> one_report_per_line("一、总体情况\n" + "今年以来，我们坚持党建引领。" * 100)
+    False
+    >>> one_report_per_line(("今年以来，我们坚持党建引领。" * 100 + "\n") * 2)
+    True
+    """
+    check_type(text, "text", "one_report_per_line", str, "a str")
+    lines = [line for line in text.split("\n") if line.strip()]
+    if sum(len(line) >= AUTO_REPORT_CHARS for line in lines) < 2:
+        return False
+    return not any(len(line) < 60 and _HEADING_LINE.match(line) for line in lines)
 
 
 # --------------------------------------------------------------------------- readers
@@ -351,7 +384,7 @@ def _file_items(
                     text = decode_bytes(fh.read(), path=str(p))
             if not text.strip():
                 raise InputReadError(str(p), "empty: no text")
-            if split == "lines":
+            if split == "lines" or (split == "auto" and one_report_per_line(text)):
                 for i, line in enumerate(text.split("\n"), 1):
                     if line.strip():
                         yield _Doc(f"{name}:{i}", line, str(p), meta=(("line", i),))
@@ -479,9 +512,10 @@ def load_corpus(
     ----------
     paths : path or list of paths
         Files or folders (read recursively, hidden files skipped).
-    split : {None, "lines"}, default None
+    split : {None, "lines", "auto"}, default None
         ``"lines"`` reads one document per non-empty line of plain-text files, with
-        ``doc_id`` ``"PATH:LINE"``.
+        ``doc_id`` ``"PATH:LINE"``; ``"auto"`` does so only for the files that hold one
+        report per line (:func:`one_report_per_line`) and reads the others whole.
     id_field, text_field : str
         Field names of the id and text in record files (``.jsonl``, ``.csv``, ``.parquet``).
     progress : bool or None, default False
@@ -524,7 +558,7 @@ def _check_load_args(
         raise param_error("paths", func, "a non-empty list of paths", path_list)
     for p in path_list:
         check_type(p, "paths", func, (str, os.PathLike), "a path or a list of paths")
-    check_choice(split, "split", func, (None, "lines"))
+    check_choice(split, "split", func, SPLITS)
     check_type(id_field, "id_field", func, str, "a str")
     check_type(text_field, "text_field", func, str, "a str")
     return path_list

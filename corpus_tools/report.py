@@ -1121,8 +1121,9 @@ def write_report(
     out_path : str or path-like
         The HTML file to write (folders are created; an existing file is replaced only
         once the new one is complete).
-    split : {"lines"}, optional
-        For paths: one document per non-empty line of plain-text files.
+    split : {"lines", "auto"}, optional
+        For paths: one document per non-empty line of plain-text files (``"auto"``: of the
+        files that hold one report per line), as for :func:`corpus_tools.load_corpus`.
     load_errors : pandas.DataFrame, optional
         With a table: inputs that could not be read (``path``, ``reason``).
     **options

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/corpus-tools report data/raw -o data/processed/report.html
+.venv/bin/corpus-tools report data/raw --split auto -o data/processed/report.html

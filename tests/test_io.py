@@ -51,6 +51,38 @@ def test_split_lines_reads_one_report_per_line(seeds_dir: Path) -> None:
     assert docs["text"].iloc[3] != docs["text"].iloc[2]
 
 
+def test_split_auto_splits_only_the_file_of_one_report_per_line(seeds_dir: Path) -> None:
+    docs = ct.load_corpus(seeds_dir, split="auto").documents
+    whole = ct.load_corpus(seeds_dir).documents
+    by_lines = ct.load_corpus(next(seeds_dir.glob("003_*.txt")), split="lines").documents
+    # 003 is read one report per line; the four reports laid out in lines stay whole
+    assert len(docs) == 4 + len(by_lines) == 13
+    is_003 = docs["doc_id"].str.startswith("003_")
+    assert docs.loc[is_003, "text"].tolist() == by_lines["text"].tolist()
+    kept = whole[~whole["doc_id"].str.startswith("003_")]
+    assert docs.loc[~is_003, "text"].tolist() == kept["text"].tolist()
+
+
+@pytest.mark.parametrize("name", ["provincial_gwr_2026", "state_council_gwr"])
+def test_split_auto_keeps_real_reports_whole(name: str) -> None:
+    from conftest import corpus_file
+
+    from corpus_tools.io import one_report_per_line
+
+    path = corpus_file(name)
+    if path is None:
+        pytest.skip(f"{name} corpus absent")
+    docs = ct.load_corpus(path).documents
+    assert not any(one_report_per_line(t) for t in docs["text"])
+    if name == "provincial_gwr_2026":
+        # six of these reports have two or more paragraphs of 1,000+ characters: their
+        # numbered headings are what keeps them whole
+        long_lines = [sum(len(ln) >= 1000 for ln in t.split("\n")) for t in docs["text"]]
+        assert sum(n >= 2 for n in long_lines) == 6
+    with pytest.raises(InvalidParameterError, match="'text' parameter of one_report_per_line"):
+        one_report_per_line(None)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
 def test_same_report_in_other_encodings_loads_to_same_text(
     tmp_path: Path, seed_texts: dict[str, str], encoding: str

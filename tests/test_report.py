@@ -384,6 +384,20 @@ def test_cli_writes_the_report(tmp_path: Path, seeds_dir: Path) -> None:
     assert ids == ["overview", "templates"]
 
 
+def test_main_command_shows_the_copies_of_seed_003(tmp_path: Path, seeds_dir: Path) -> None:
+    # the README's main command: seed 003's six copies are lines of one file
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(
+        cli,
+        ["report", str(seeds_dir), "--split", "auto", "-o", str(out), "--sections", "duplicates"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "15 duplicate" in result.output  # the six copies, pairwise
+    page = out.read_text(encoding="utf-8")
+    for line in range(4, 10):
+        assert f"003_9b7675b2e4522a57.txt:{line}" in page
+
+
 def test_cli_exit_statuses(tmp_path: Path, seeds_dir: Path) -> None:
     runner = CliRunner()
     seed = str(next(seeds_dir.glob("001_*.txt")))

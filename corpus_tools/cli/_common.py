@@ -73,9 +73,11 @@ def input_options(func: F) -> F:
     )(func)
     func = click.option(
         "--split",
-        type=click.Choice(["lines"]),
+        type=click.Choice(["lines", "auto"]),
         default=None,
-        help="'lines': one document per non-empty line of plain-text files (doc_id PATH:LINE).",
+        help="'lines': one document per non-empty line of plain-text files (doc_id PATH:LINE); "
+        "'auto': only for files that hold one report per line (lines of 1,000+ characters, "
+        "no numbered heading lines).",
     )(func)
     func = click.argument(
         "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str)

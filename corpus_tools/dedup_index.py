@@ -298,6 +298,9 @@ class DedupIndex:
     # ------------------------------------------------------------------ state
 
     def _reset(self) -> None:
+        old_tmp: Path | None = getattr(self, "_tmp", None)
+        if old_tmp is not None:  # texts spilled by an earlier build, never saved
+            shutil.rmtree(old_tmp, ignore_errors=True)
         self.doc_ids_: list[str] = []
         self._id_pos: dict[str, int] = {}
         self._chars = np.zeros(0, dtype=np.int64)

@@ -22,7 +22,6 @@ import contextlib
 import csv
 import gzip
 import io as _io
-import itertools
 import json
 import os
 import re
@@ -756,9 +755,17 @@ def corpus_chunks(data: Any) -> tuple[Iterator[pd.DataFrame] | None, Any]:
         except StopIteration:
             return None, []
         if isinstance(first, pd.DataFrame):
-            return itertools.chain([first], data), None
+            return _prepend(first, data), None
         return None, [first, *data]
     return None, data
+
+
+def _prepend(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """``first`` then ``rest``, holding no reference to ``first`` once it is passed on
+    (``itertools.chain`` would keep the first chunk alive to the end)."""
+    yield first
+    del first
+    yield from rest
 
 
 def _frame(docs: list[_Doc], counts: dict[str, int] | None = None) -> pd.DataFrame:

@@ -122,7 +122,8 @@ def _as_corpus(corpus: Any, func: str) -> pd.DataFrame:
     return as_corpus(corpus, func, unique=False)
 
 
-def _check_by(by: Any, corpus: pd.DataFrame, func: str) -> list[str]:
+def _check_by(by: Any, corpus: pd.DataFrame | None, func: str) -> list[str]:
+    """The ``by`` fields as a list; checked against ``corpus``'s columns unless it is None."""
     if by is None:
         return []
     fields = [by] if isinstance(by, str) else by
@@ -135,7 +136,7 @@ def _check_by(by: Any, corpus: pd.DataFrame, func: str) -> list[str]:
                 f"The 'by' parameter of {func} cannot group by {name!r}: it is a column of "
                 f"the result or the text itself. Choose a metadata field."
             )
-        if name not in corpus.columns:
+        if corpus is not None and name not in corpus.columns:
             meta = [c for c in corpus.columns if c not in ("text",)]
             raise InvalidParameterError(
                 f"The 'by' parameter of {func} must name fields of the corpus. {name!r} is "
@@ -193,19 +194,51 @@ def _groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]],
     return distinct, [index[k] for k in keys]
 
 
-def _field_dtypes(frame: pd.DataFrame, by: list[str], seen: dict[str, Any]) -> None:
-    """Fold the dtypes of ``frame``'s ``by`` columns into ``seen`` (the columns' common dtype)."""
-    for name in by:
-        if name not in frame.columns:
-            continue
-        dtype = frame[name].dtype
-        old = seen.get(name)
-        if old is None or old == dtype:
-            seen[name] = dtype
-        elif isinstance(old, np.dtype) and isinstance(dtype, np.dtype):
-            seen[name] = np.result_type(old, dtype)
-        else:
-            seen[name] = np.dtype(object)
+class _FieldTypes:
+    """The dtype each ``by`` column would have in the whole corpus table, folded over chunks.
+
+    A chunk whose column is absent or all missing says nothing of the type, only that
+    values are missing; an integer column with missing values is float64 in one table
+    (pandas), and a boolean one object.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        self.dtypes: dict[str, Any] = {}
+        self.missing: set[str] = set()
+
+    def add(self, frame: pd.DataFrame) -> None:
+        for name in self.fields:
+            if name not in frame.columns:
+                if len(frame):
+                    self.missing.add(name)
+                continue
+            column = frame[name]
+            na = column.isna()
+            if na.any():
+                self.missing.add(name)
+            if na.all():
+                continue
+            dtype = column.dtype
+            old = self.dtypes.get(name)
+            if old is None or old == dtype:
+                self.dtypes[name] = dtype
+            elif isinstance(old, np.dtype) and isinstance(dtype, np.dtype):
+                self.dtypes[name] = np.result_type(old, dtype)
+            else:
+                self.dtypes[name] = np.dtype(object)
+
+    def result(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, dtype in self.dtypes.items():
+            kind = dtype.kind if isinstance(dtype, np.dtype) and name in self.missing else ""
+            if kind in ("i", "u"):
+                out[name] = np.dtype(np.float64)
+            elif kind == "b":
+                out[name] = np.dtype(object)
+            else:
+                out[name] = dtype
+        return out
 
 
 # --------------------------------------------------------------------------- counting
@@ -533,9 +566,7 @@ def _count(
         chunk_size=chunk_size,
         progress=progress,
     )
-    dtypes: dict[str, Any] = {}
-    _field_dtypes(frame, fields, dtypes)
-    return dtypes, fields, keys, counts, _terms(counts, options)
+    return {f: frame[f].dtype for f in fields}, fields, keys, counts, _terms(counts, options)
 
 
 def _count_texts(
@@ -588,7 +619,7 @@ def _count_stream(
     counts equal those of the whole corpus at once.
     """
     fields: list[str] | None = None
-    dtypes: dict[str, Any] = {}
+    types = _FieldTypes([])
     seen: dict[tuple[Any, ...], int] = {}
     total = _Counts()
     with progress_counter(desc="keywords", enabled=progress) as bar:
@@ -596,7 +627,8 @@ def _count_stream(
             frame = _as_corpus(chunk, func)
             if fields is None:  # the fields are checked on the first chunk
                 fields = _check_by(by, frame, func)
-            _field_dtypes(frame, fields, dtypes)
+                types = _FieldTypes(fields)
+            types.add(frame)
             groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
             texts = [str(t) for t in frame["text"].tolist()]
             del frame
@@ -614,14 +646,11 @@ def _count_stream(
                     bar=bar,
                 )
             )
-    if fields is None:  # an empty stream
-        fields = _check_by(by, pd.DataFrame({"doc_id": [], "text": []}), func)
+    if fields is None:  # an empty stream: no column to check the fields against
+        fields = _check_by(by, None, func)
     keys = sorted(seen, key=_key_sort)
-    order = {seen[k]: i for i, k in enumerate(keys)}
-    if not keys and not fields:  # no document: one empty group, as for an empty table
-        keys = [()]
-    counts = total.renumber(order)
-    return dtypes, fields, keys, counts, _terms(counts, options)
+    counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
+    return types.result(), fields, keys, counts, _terms(counts, options)
 
 
 def _summary(

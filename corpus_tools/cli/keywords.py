@@ -273,6 +273,8 @@ def command(
             else:
                 table = kw.keyword_table(docs, by=list(by) or None, **counting)
     except InvalidParameterError as exc:
+        if streamed:  # no readable document is what went wrong, not the options
+            require_documents(docs)
         fail(str(exc), ExitCode.USAGE)
     if streamed:
         require_documents(docs)

@@ -68,7 +68,10 @@ RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".parquet")
 DOCX_SUFFIXES = (".docx",)
 READABLE_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + RECORD_SUFFIXES
 
-#: Largest input file read, in bytes (a single document of 30 MB is fine; 2 GB is refused).
+#: Files read a record at a time, whatever their size.
+STREAMED_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
+#: Largest input file read whole (plain text, .docx, .csv), and largest record of a .jsonl,
+#: in bytes (a single document of 30 MB is fine; 2 GB is refused).
 MAX_FILE_BYTES = 512 * 1024 * 1024
 #: Largest total uncompressed size of a .docx (a zip bomb is refused, not inflated).
 MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -272,7 +275,20 @@ def _records(path: Path, suffix: str) -> Iterator[tuple[int, dict[str, Any]]]:
         opener: Any = gzip.open if suffix == ".jsonl.gz" else open
         try:
             with opener(path, "rb") as fh:
-                for lineno, raw in enumerate(fh, 1):
+                lineno = 0
+                while raw := fh.readline(MAX_FILE_BYTES + 1):
+                    lineno += 1
+                    if len(raw) > MAX_FILE_BYTES:  # one record larger than any file read whole
+                        while raw and not raw.endswith(b"\n"):
+                            raw = fh.readline(1 << 24)
+                        yield (
+                            lineno,
+                            {
+                                "__error__": f"line {lineno}: a record of more than "
+                                f"{MAX_FILE_BYTES:,} bytes, skipped"
+                            },
+                        )
+                        continue
                     if not raw.strip():
                         continue
                     try:
@@ -366,8 +382,12 @@ def _file_items(
         size = p.stat().st_size
     except OSError as exc:
         raise InputReadError(str(p), exc.strerror or str(exc)) from None
-    if size > MAX_FILE_BYTES:
-        raise InputReadError(str(p), f"too large: {size:,} bytes (limit {MAX_FILE_BYTES:,})")
+    if size > MAX_FILE_BYTES and suffix not in STREAMED_SUFFIXES:
+        raise InputReadError(
+            str(p),
+            f"too large: {size:,} bytes (limit {MAX_FILE_BYTES:,} for a file read whole; "
+            "write the corpus as .jsonl, .jsonl.gz or .parquet, which are read record by record)",
+        )
     if suffix not in READABLE_SUFFIXES:
         raise InputReadError(
             str(p),

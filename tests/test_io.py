@@ -331,3 +331,26 @@ def test_thirty_megabyte_document(tmp_path: Path, seed_texts: dict[str, str]) ->
     (tmp_path / "big.txt").write_text(big, encoding="utf-8")
     docs = ct.load_corpus(tmp_path).documents
     assert docs["text"].iloc[0] == big
+
+
+def test_size_limit_applies_to_files_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_texts: dict[str, str]
+) -> None:
+    import corpus_tools.io as ct_io
+
+    text = seed_texts[SEED_004]
+    limit = len(text.encode("utf-8")) // 2
+    monkeypatch.setattr(ct_io, "MAX_FILE_BYTES", limit)
+    (tmp_path / "whole.txt").write_text(text, encoding="utf-8")
+    records = [{"id": f"r{i}", "text": line} for i, line in enumerate(text.split("\n")) if line]
+    records.insert(3, {"id": "huge", "text": text})  # one record above the limit
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    (tmp_path / "records.jsonl.gz").write_bytes(gzip.compress(body))
+    assert len(body) > limit
+    res = ct.load_corpus(tmp_path)
+    # the plain-text file is read whole, so it is refused; the JSONL file is read record by
+    # record whatever its size, and only its oversized record is skipped
+    reasons = dict(zip(res.errors["path"], res.errors["reason"], strict=True))
+    assert "too large" in reasons[str(tmp_path / "whole.txt")]
+    assert "line 4: a record of more than" in reasons[str(tmp_path / "records.jsonl.gz")]
+    assert res.documents["doc_id"].tolist() == [r["id"] for r in records if r["id"] != "huge"]

@@ -35,6 +35,7 @@ import os
 import shutil
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -76,8 +77,9 @@ FORMAT_VERSION = 1
 _ARRAYS = ("bands.npy", "anchor_keys.npy", "anchor_docs.npy")
 #: Matches whose copy ratio is below this and that have no relation are not reported.
 MIN_MATCH_RATIO = 0.02
-#: Documents whose folded text and features stay cached while pairs are verified.
-_VERIFY_CACHE = 4096
+#: Folded characters of the documents whose features stay cached while pairs are verified
+#: (about 25 bytes each: 20M characters is about 500 MB).
+_VERIFY_CACHE_CHARS = 20_000_000
 #: Characters of added texts held in memory before they are written to a temporary file.
 SPILL_CHARS = 50_000_000
 _NO_BANDS = np.zeros(0, dtype=np.uint64)
@@ -260,10 +262,11 @@ class DedupIndex:
         given as a keyword. They are validated by :meth:`build` and stored with the index.
     spill_dir : path, optional
         Where texts go while a large corpus is added (more than :data:`SPILL_CHARS`
-        characters not yet saved): a temporary folder made there (default: the system's
-        temporary folder), removed with the index; :meth:`save` moves the texts into
-        place. Memory then holds the search structures (about 1 KB per document of 2,000
-        characters) and one chunk of texts, not the corpus.
+        characters not yet saved): a hidden temporary folder made there (default: the
+        system's temporary folder), removed with the index; :meth:`save` moves the texts
+        into place. Memory then holds the search structures (about 1 KB per document of
+        2,000 characters) and at most :data:`SPILL_CHARS` characters of texts, not the
+        corpus.
 
     Attributes
     ----------
@@ -471,7 +474,7 @@ class DedupIndex:
             import weakref
 
             try:
-                tmp = tempfile.mkdtemp(prefix="corpus-tools-index-", dir=self.spill_dir)
+                tmp = tempfile.mkdtemp(prefix=".corpus-tools-index-", dir=self.spill_dir)
             except OSError as exc:
                 raise OutputError(
                     f"cannot make a temporary folder for index texts in "
@@ -728,21 +731,29 @@ class DedupIndex:
         cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
         del lsh, anchor
         cache: OrderedDict[int, tuple[DocFeatures, Any]] = OrderedDict()
+        cached_chars = 0
 
         def features(r: int) -> tuple[DocFeatures, Any]:
+            nonlocal cached_chars
             got = cache.get(r)
             if got is None:
                 folded = fold_text(self.text(int(order[r])), cfg)
                 got = (features_of_folded(folded, cfg), folded)
                 cache[r] = got
-                if len(cache) > _VERIFY_CACHE:
-                    cache.popitem(last=False)
+                cached_chars += got[0].length
+                while cached_chars > _VERIFY_CACHE_CHARS and len(cache) > 2:
+                    cached_chars -= cache.popitem(last=False)[1][0].length
             else:
                 cache.move_to_end(r)
             return got
 
+        def pairs() -> Iterator[tuple[int, int]]:  # not one Python list of every pair
+            for start in range(0, len(cands), 65536):
+                yield from cands[start : start + 65536].tolist()
+
         rows = []
-        for i, j in progress_bar(cands.tolist(), desc="dedup: verifying", enabled=progress):
+        verify = progress_bar(pairs(), desc="dedup: verifying", total=len(cands), enabled=progress)
+        for i, j in verify:
             (fi, oi), (fj, oj) = features(i), features(j)
             v = verify_pair(fi, fj, oi, oj, cfg)
             if v.relation is None:

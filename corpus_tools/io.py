@@ -203,7 +203,8 @@ SPLITS = (None, "lines", "auto")
 AUTO_REPORT_CHARS = 1000
 #: ... unless the file has short numbered headings, which only a report laid out in lines has.
 _HEADING_LINE = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])"
+    r"[\s#*>]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]"
+    r"|第[一二三四五六七八九十百]+[部分章节篇])"
 )
 
 
@@ -211,8 +212,10 @@ def one_report_per_line(text: str) -> bool:
     """Whether a plain-text file holds one report per line (a scraped list, seed 003).
 
     True when at least two lines hold 1,000 characters or more and no short line (under 60
-    characters) starts with a heading number (``一、``, ``（二）``): a report laid out in
-    lines has such headings between its paragraphs; a file of whole reports does not.
+    characters) starts with a heading number (``一、``, ``（二）``, ``第三部分``, also after
+    Markdown marks such as ``## `` or ``**``): a report laid out in lines has such headings
+    between its paragraphs; a file of whole reports does not. A list of short reports (all
+    under 1,000 characters) is not recognised: read it with ``split="lines"``.
 
     Examples
     --------

@@ -618,16 +618,17 @@ def _count_stream(
     Groups are numbered as they appear and renumbered in sorted order at the end, so the
     counts equal those of the whole corpus at once.
     """
-    fields: list[str] | None = None
-    types = _FieldTypes([])
+    # a chunk has a metadata column when one of its records has the field: whether a
+    # field exists at all is known after the pass
+    fields = _check_by(by, None, func)
+    types = _FieldTypes(fields)
+    columns: set[str] = set()
     seen: dict[tuple[Any, ...], int] = {}
     total = _Counts()
     with progress_counter(desc="keywords", enabled=progress) as bar:
         for chunk in chunks:
             frame = _as_corpus(chunk, func)
-            if fields is None:  # the fields are checked on the first chunk
-                fields = _check_by(by, frame, func)
-                types = _FieldTypes(fields)
+            columns.update(str(c) for c in frame.columns)
             types.add(frame)
             groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
             texts = [str(t) for t in frame["text"].tolist()]
@@ -646,8 +647,8 @@ def _count_stream(
                     bar=bar,
                 )
             )
-    if fields is None:  # an empty stream: no column to check the fields against
-        fields = _check_by(by, None, func)
+    if columns:  # (an empty stream has no column to check the fields against)
+        _check_by(by, pd.DataFrame(columns=sorted(columns)), func)
     keys = sorted(seen, key=_key_sort)
     counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
     return types.result(), fields, keys, counts, _terms(counts, options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -79,6 +80,16 @@ def test_split_auto_keeps_real_reports_whole(name: str) -> None:
         # numbered headings are what keeps them whole
         long_lines = [sum(len(ln) >= 1000 for ln in t.split("\n")) for t in docs["text"]]
         assert sum(n >= 2 for n in long_lines) == 6
+    if name == "provincial_gwr_2026":
+        # the same reports written in Markdown (## 一、…, **（二）…**) stay whole too
+        heading = re.compile(r"(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+        for text in docs["text"]:
+            lines = text.split("\n")
+            for mark in ("## {}", "**{}**", "> {}"):
+                md = "\n".join(
+                    mark.format(ln) if len(ln) < 60 and heading.match(ln) else ln for ln in lines
+                )
+                assert not one_report_per_line(md), mark
     with pytest.raises(InvalidParameterError, match="'text' parameter of one_report_per_line"):
         one_report_per_line(None)  # type: ignore[arg-type]
 

@@ -72,23 +72,38 @@ def cli() -> None:
     """
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the console script.
 
     A reader that closes the pipe early (``corpus-tools ... | head``) ends the command as it
     ends any Unix tool (SIGPIPE); standard output that cannot be written (a full disk)
-    exits 4 with the reason.
+    exits 4 with the reason. SIGTERM ends the command as Ctrl-C does (exit 130): outputs
+    already written are intact and temporary files are removed.
     """
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # a terminated job exits like an interrupted one, so temporary files (an index's
+    # spilled texts) are removed and no half-written output is left
+    signal.signal(signal.SIGTERM, _terminated)
     try:
-        return cli.main(args=argv, prog_name="corpus-tools", standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        # not click's standalone mode: it turns Ctrl-C into exit 1, which is flag's "flagged"
+        result = cli.main(args=argv, prog_name="corpus-tools", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("corpus-tools: interrupted; outputs already written are intact", err=True)
         sys.exit(130)
+    except click.ClickException as exc:  # usage errors: click's message, exit 2
+        exc.show()
+        sys.exit(exc.exit_code)
     except OSError as exc:
         click.echo(f"corpus-tools: error: cannot write the output: {exc}", err=True)
         sys.exit(int(ExitCode.NOTHING))
+    if isinstance(result, int):  # --help and the like return their exit status
+        sys.exit(result)
+    return result
 
 
 __all__ = ["COMMANDS", "ExitCode", "cli", "main"]

@@ -207,8 +207,9 @@ def command(
         fail("--target and --reference need --keyness FIELD", ExitCode.USAGE)
     check_engine_options(engine, scheduler)
     state = RunState()
-    # counting streams the corpus (a chunk in memory at a time) unless an option needs it whole
-    streamed = not (kwic_terms or strip_boilerplate or mine_slogans)
+    # counting streams the corpus (a chunk in memory at a time) unless an option needs it
+    # whole; on Dask the whole corpus becomes the tasks, run at once
+    streamed = engine == "local" and not (kwic_terms or strip_boilerplate or mine_slogans)
     docs: Any
     if streamed:
         docs = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)

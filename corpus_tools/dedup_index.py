@@ -6,7 +6,10 @@ without the corpus at hand, and its copied passages are reported with offsets in
 texts. Documents are added without rebuilding; on disk the index is a directory:
 
 ``manifest.json``
-    format name, version, options, document count and the SHA-256 of every array file.
+    format name, version, generation (saves so far), options, document count, the names
+    of the files below and the SHA-256 of every array file. Each save writes new names
+    (``docs-g2.parquet``, ``texts-g2-0003.bin``) and the manifest last, so a crash leaves
+    the previous index whole.
 ``docs.parquet``
     one row per document: ``doc_id``, ``chars``, ``length`` (folded), ``n_shingles``,
     ``n_anchors``, ``digest``, and where its text is (``segment``, ``offset``, ``nbytes``,
@@ -29,9 +32,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import zlib
 from collections import OrderedDict
@@ -74,7 +79,42 @@ __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "DedupIndex", "FlagReport", "flag_su
 
 FORMAT_NAME = "corpus-tools-dedup-index"
 FORMAT_VERSION = 1
-_ARRAYS = ("bands.npy", "anchor_keys.npy", "anchor_docs.npy")
+_ARRAYS = ("bands", "anchor_keys", "anchor_docs")
+#: Every file an index writes (and the temporary files of atomic writes that crashed).
+_INDEX_FILE = re.compile(
+    r"\.?(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
+    r"|texts-(?:g\d+-)?\d{4}\.bin)(?:\..*\.tmp)?"
+)
+
+
+def _file_names(gen: int) -> dict[str, str]:
+    """The data files of the ``gen``-th save into a directory (the first keeps the names of
+    format 1's first release)."""
+    tag = "" if gen == 0 else f"-g{gen}"
+    return {"docs": f"docs{tag}.parquet", **{role: f"{role}{tag}.npy" for role in _ARRAYS}}
+
+
+def _segment_name(gen: int, seg: int) -> str:
+    return f"texts-{seg:04d}.bin" if gen == 0 else f"texts-g{gen}-{seg:04d}.bin"
+
+
+def _next_generation(out: Path) -> int:
+    """One more than the generation of the index in ``out``, 0 when there is none."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return int(manifest.get("generation", 0)) + 1
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+
+
+def _remove_unnamed(out: Path, keep: set[str]) -> None:
+    """Remove the index files in ``out`` that ``keep`` (the new manifest's) does not name."""
+    for entry in os.scandir(out):
+        if entry.name not in keep and _INDEX_FILE.fullmatch(entry.name) and entry.is_file():
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
 #: Matches whose copy ratio is below this and that have no relation are not reported.
 MIN_MATCH_RATIO = 0.02
 #: Folded characters of the documents whose features stay cached while pairs are verified
@@ -779,7 +819,9 @@ class DedupIndex:
         """Write the index to the directory ``path`` (created if needed); returns it.
 
         Texts already stored in ``path`` are not rewritten; new texts go to a new segment.
-        The manifest is written last, so a crash leaves the previous index readable.
+        Every save writes its files under names no earlier save in ``path`` used, then the
+        manifest (atomically), then removes the files the manifest no longer names: a
+        crash at any point leaves the previous index in ``path`` whole and readable.
         """
         check_type(path, "path", "DedupIndex.save", (str, os.PathLike), "a directory path")
         cfg = self.config_
@@ -790,21 +832,25 @@ class DedupIndex:
             raise OutputError(f"cannot create index directory {out}: {exc}") from exc
         self._merged()
         same_dir = self._dir is not None and self._dir.resolve() == out.resolve()
+        gen = _next_generation(out)
         segments: dict[int, Path] = {}
         for seg, seg_path in sorted(self._segments.items()):
-            target = out / seg_path.name
             if seg in self._spilled:  # a temporary segment: move it into place
+                target = out / _segment_name(gen, seg)
                 _move(seg_path, target)
                 self._segments[seg] = target
                 self._spilled.discard(seg)
-            elif not same_dir:
+            elif same_dir:  # already in place, named by the manifest there
+                target = seg_path
+            else:
+                target = out / _segment_name(gen, seg)
                 with atomic_write(target, "wb") as fh, open(seg_path, "rb") as src:
                     shutil.copyfileobj(src, fh)
             segments[seg] = target
         loc = self._text_loc.copy()
         if self._mem_texts:
             seg = max(segments, default=-1) + 1
-            seg_path = out / f"texts-{seg:04d}.bin"
+            seg_path = out / _segment_name(gen, seg)
             add = _write_texts(seg_path, seg, self._mem_texts)
             segments[seg] = seg_path
             loc = pd.concat([loc, add], ignore_index=True)
@@ -822,24 +868,29 @@ class DedupIndex:
                 "crc32": loc["crc32"].to_numpy(np.int64),
             }
         )
-        with atomic_write(out / "docs.parquet", "wb") as fh:
+        names = _file_names(gen)
+        with atomic_write(out / names["docs"], "wb") as fh:
             docs.to_parquet(fh, index=False)
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
         arrays: list[npt.NDArray[Any]] = [bands, self._anchor_keys, self._anchor_docs]
-        for name, arr in zip(_ARRAYS, arrays, strict=True):
-            with atomic_write(out / name, "wb") as fh:
+        for role, arr in zip(_ARRAYS, arrays, strict=True):
+            with atomic_write(out / names[role], "wb") as fh:
                 np.save(fh, arr, allow_pickle=False)
-        files = {name: _sha256(out / name) for name in ("docs.parquet", *_ARRAYS)}
+        files = {name: _sha256(out / name) for name in names.values()}
         manifest = {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
+            "generation": gen,
             "documents": len(self),
             "config": self.config_._asdict(),
+            "arrays": names,
             "files": files,
             "segments": {str(k): v.name for k, v in sorted(segments.items())},
         }
         with atomic_write(out / "manifest.json", "w") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=2)
+        # the new index is in place: files of earlier saves (and of crashed ones) can go
+        _remove_unnamed(out, {*names.values(), *(v.name for v in segments.values())})
         # the saved state is now the on-disk one
         self._segments = segments
         self._text_loc = loc.reset_index(drop=True)
@@ -885,8 +936,11 @@ class DedupIndex:
             n_docs = int(manifest["documents"])
         except (KeyError, TypeError, ValueError) as exc:
             raise IndexFormatError(f"{manifest_path} lacks or garbles a field: {exc}") from exc
-        for name in ("docs.parquet", *_ARRAYS):
-            fpath = root / name
+        names = manifest.get("arrays", _file_names(0))
+        if not isinstance(names, dict) or set(names) != {"docs", *_ARRAYS}:
+            raise IndexFormatError(f"{manifest_path} garbles its 'arrays' field")
+        for name in names.values():
+            fpath = root / str(name)
             if not fpath.is_file():
                 raise IndexFormatError(f"index file {fpath} is missing")
             if _sha256(fpath) != files.get(name):
@@ -898,8 +952,8 @@ class DedupIndex:
             if not seg_path.is_file():
                 raise IndexFormatError(f"index text file {seg_path} is missing")
         try:
-            docs = pd.read_parquet(root / "docs.parquet")
-            arrays = [np.load(root / name, allow_pickle=False) for name in _ARRAYS]
+            docs = pd.read_parquet(root / str(names["docs"]))
+            arrays = [np.load(root / str(names[role]), allow_pickle=False) for role in _ARRAYS]
         except Exception as exc:  # checksums matched, so this is a writer's bug
             raise IndexFormatError(f"index {root} cannot be read: {exc}") from exc
         bands, keys, adocs = arrays

@@ -6,6 +6,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -394,3 +395,57 @@ def test_a_second_small_source_is_found_with_its_passage(seed_texts: dict[str, s
     assert len(copied) > 100
     assert copied.replace("城东区", "XX区").replace("7个", "X个") == original
     assert report.submissions["copy_ratio"].item() > 0.95
+
+
+class _Crash(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    "case", [(when, k) for when in ("rebuild", "add") for k in range(5)], ids=str
+)
+def test_a_crash_while_saving_leaves_the_previous_index_whole(
+    tmp_path: Path,
+    held: dict[str, str],
+    seed_texts: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, int],
+) -> None:
+    import corpus_tools.dedup_index as di
+
+    when, crash_at = case
+
+    out = tmp_path / "ix"
+    DedupIndex().build(held).save(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    if when == "rebuild":  # another corpus saved over it (index build -o DIR again)
+        new = DedupIndex().build({f"n{i}": t for i, t in enumerate(seed_texts.values())})
+    else:  # index add: the same directory, new texts
+        new = DedupIndex.load(out).add({"extra": seed_texts[SEED_003]})
+    # the save's files are written one by one through atomic_write: crash at the k-th
+    real = di.atomic_write
+    calls = []
+
+    def crashing(path: Any, mode: str = "wb") -> Any:
+        calls.append(Path(path).name)
+        if len(calls) > crash_at:
+            raise _Crash
+        return real(path, mode)
+
+    monkeypatch.setattr(di, "atomic_write", crashing)
+    with pytest.raises(_Crash):
+        new.save(out)
+    monkeypatch.setattr(di, "atomic_write", real)
+    # every file of the previous index is there, unchanged, and it loads and reads
+    for name, data in before.items():
+        assert (out / name).read_bytes() == data, name
+    old = DedupIndex.load(out)
+    assert old.doc_ids_ == list(held)
+    assert [old.text(k) for k in held] == list(held.values())
+    # a save that completes replaces it and leaves no file of the old one behind
+    new = DedupIndex().build({"only": seed_texts[SEED_003]})
+    new.save(out)
+    assert DedupIndex.load(out).doc_ids_ == ["only"]
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    named = {*manifest["files"], *manifest["segments"].values(), "manifest.json"}
+    assert {p.name for p in out.iterdir()} == named

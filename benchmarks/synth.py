@@ -13,6 +13,13 @@ numbered headings (一、 …). A share of the reports are planted copies of an 
 Deterministic: the same ``n`` and ``seed`` give the same reports. The ground truth lists
 ``(source, copy, kind)``; other benchmarks may reuse :func:`synthetic_reports`.
 
+For corpora of a million reports, drawing from a pool of some 200,000 real sentences would
+put every sentence in dozens of reports, which no real corpus does. :func:`word_reports`
+instead writes reports of words drawn from jieba's dictionary by frequency (a Zipfian
+vocabulary of 349,046 words), one at a time, with 10% planted near-copies of a recent
+report; :func:`write_word_corpus` streams them to a ``.jsonl.gz`` file without holding
+the corpus in memory.
+
 Run:  .venv/bin/python benchmarks/synth.py --docs 1000    (prints a summary)
 """
 
@@ -22,6 +29,7 @@ import argparse
 import gzip
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -179,6 +187,94 @@ def synthetic_reports(
         }
     )
     return corpus, truth_df
+
+
+def _jieba_vocabulary() -> tuple[np.ndarray, np.ndarray]:
+    """jieba's dictionary words (CJK only) and their cumulative frequency."""
+    import jieba
+
+    words: list[str] = []
+    freqs: list[float] = []
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, freq, *_ = line.split()
+            if all("\u4e00" <= ch <= "\u9fff" for ch in word):
+                words.append(word)
+                freqs.append(float(freq))
+    cum = np.cumsum(np.asarray(freqs))
+    return np.asarray(words, dtype=object), cum / cum[-1]
+
+
+def word_reports(
+    n: int, *, mean_chars: int = 500, copy_share: float = 0.1, seed: int = 0
+) -> Iterator[dict[str, Any]]:
+    """``n`` synthetic reports as records (``id``, ``text``, ``year``, ``kind``), one at a time.
+
+    Sentences of 4–24 dictionary words drawn by frequency, a comma now and then, laid out
+    in paragraphs under numbered headings; the length of a report is drawn around
+    ``mean_chars``. A share ``copy_share`` of the reports are near-copies (10% of the
+    sentences replaced) of one of the 1,000 reports before them, so memory stays bounded.
+    """
+    words, cum = _jieba_vocabulary()
+    rng = np.random.default_rng(seed)
+    recent: list[list[str]] = []
+    width = max(7, len(str(n)))
+
+    def sentences(count: int) -> list[str]:
+        lengths = rng.integers(4, 25, size=count)
+        picked = words[np.searchsorted(cum, rng.random(int(lengths.sum())), side="right")]
+        cuts = rng.integers(3, 22, size=count)
+        out: list[str] = []
+        start = 0
+        for k, cut in zip(lengths.tolist(), cuts.tolist(), strict=True):
+            sent = picked[start : start + k]
+            start += k
+            if k > 8 and cut < k - 3:
+                out.append("".join(sent[:cut]) + "，" + "".join(sent[cut:]) + "。")
+            else:
+                out.append("".join(sent) + "。")
+        return out
+
+    for i in range(n):
+        if recent and rng.random() < copy_share:
+            base = recent[int(rng.integers(0, len(recent)))]
+            fresh = iter(sentences(len(base)))
+            replace = rng.random(len(base)) < 0.1
+            sents = [next(fresh) if r else s for s, r in zip(base, replace.tolist(), strict=True)]
+            kind = "near-duplicate"
+        else:
+            target = max(40, int(rng.normal(mean_chars, mean_chars / 4)))
+            sents = []
+            chars = 0
+            while chars < target:
+                for sent in sentences(max(2, (target - chars) // 30)):
+                    sents.append(sent)
+                    chars += len(sent)
+                    if chars >= target:
+                        break
+            kind = "original"
+        recent.append(sents)
+        if len(recent) > 1000:
+            recent.pop(0)
+        yield {
+            "id": f"w-{i:0{width}d}",
+            "text": _layout(sents, rng),
+            "year": int(rng.integers(2015, 2026)),
+            "kind": kind,
+        }
+
+
+def write_word_corpus(path: Path, n: int, *, mean_chars: int = 500, seed: int = 0) -> Path:
+    """Write :func:`word_reports` to ``path`` (``.jsonl.gz``, written to a temporary name
+    and renamed, so a half-written file is never taken for a corpus); returns ``path``."""
+    tmp = path.with_name(path.name + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
+        for rec in word_reports(n, mean_chars=mean_chars, seed=seed):
+            fh.write(json.dumps(rec, ensure_ascii=False))
+            fh.write("\n")
+    tmp.replace(path)
+    return path
 
 
 def main() -> None:

@@ -56,6 +56,12 @@ class RunState:
     errors: int = 0
     error_rows: list[tuple[str, str]] = field(default_factory=list)
 
+    def skipped(self, path: str, reason: str) -> None:
+        """Name an unreadable input on stderr, with its reason, and count it."""
+        click.echo(f"corpus-tools: skipped {path}: {reason}", err=True)
+        self.errors += 1
+        self.error_rows.append((path, reason))
+
 
 def input_options(func: F) -> F:
     """``PATH...`` plus ``--split``, ``--id-field``, ``--text-field``."""
@@ -123,9 +129,7 @@ def load_inputs(
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     for path, reason in result.errors.itertuples(index=False):
-        click.echo(f"corpus-tools: skipped {path}: {reason}", err=True)
-    state.errors += len(result.errors)
-    state.error_rows.extend((str(p), str(r)) for p, r in result.errors.itertuples(index=False))
+        state.skipped(str(path), str(reason))
     if result.documents.empty and not allow_empty:
         fail(NO_DOCUMENTS, ExitCode.NOTHING)
     return result.documents
@@ -153,9 +157,7 @@ def stream_inputs(
         if (path, reason) in seen:  # a second pass meets the same inputs
             return
         seen.add((path, reason))
-        click.echo(f"corpus-tools: skipped {path}: {reason}", err=True)
-        state.errors += 1
-        state.error_rows.append((path, reason))
+        state.skipped(path, reason)
 
     try:
         return stream_corpus(

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -524,6 +524,7 @@ def _count(
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
     options = _Options(_resolve_stopwords(stopwords, func), min_length, numbers)
     seg = _make_segmenter(segmenter, func)
+    run = _Run(seg, cache, n_jobs, engine, scheduler, chunk_size)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:
         for name, value in (
@@ -536,67 +537,53 @@ def _count(
                     "stream holds one chunk at a time. Pass a corpus table (load_corpus) "
                     f"to use it, or set {name}=False."
                 )
-        return _count_stream(
-            chunks,
-            by,
-            func,
-            options,
-            seg,
-            cache=cache,
-            n_jobs=n_jobs,
-            engine=engine,
-            scheduler=scheduler,
-            chunk_size=chunk_size,
-            progress=progress,
-        )
+        return _count_stream(chunks, by, func, options, run, progress=progress)
     frame = _as_corpus(corpus, func)
     fields = _check_by(by, frame, func)
     keys, groups = _groups(frame, fields)
     texts = _strip([str(t) for t in frame["text"].tolist()], strip_boilerplate)
     if mine_slogans:
-        seg = _with_slogans(seg, texts)
-    counts = _count_texts(
-        texts,
-        groups,
-        seg,
-        cache=cache,
-        n_jobs=n_jobs,
-        engine=engine,
-        scheduler=scheduler,
-        chunk_size=chunk_size,
-        progress=progress,
-    )
+        run = run._replace(segmenter=_with_slogans(seg, texts))
+    with progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
+        counts = _count_texts(texts, groups, run, bar)
     return {f: frame[f].dtype for f in fields}, fields, keys, counts, _terms(counts, options)
 
 
-def _count_texts(
-    texts: list[str],
-    groups: list[int],
-    seg: Any,
-    *,
-    cache: Any,
-    n_jobs: int | None,
-    engine: str,
-    scheduler: str | None,
-    chunk_size: int,
-    progress: bool | None,
-    bar: Any = None,
-) -> _Counts:
-    if engine == "dask":
+class _Run(NamedTuple):
+    """How documents are segmented and counted (the same for every chunk of a corpus)."""
+
+    segmenter: Any
+    cache: Any
+    n_jobs: int | None
+    engine: str
+    scheduler: str | None
+    chunk_size: int
+
+
+def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any) -> _Counts:
+    """Counts of ``texts`` (group ``groups[i]``) on the run's engine; ``bar`` (or None)
+    advances by the documents counted."""
+    if run.engine == "dask":
         counts = _count_dask(
-            texts, groups, seg, cache=cache, chunk_size=chunk_size, scheduler=scheduler
+            texts,
+            groups,
+            run.segmenter,
+            cache=run.cache,
+            chunk_size=run.chunk_size,
+            scheduler=run.scheduler,
         )
         if bar is not None:
             bar.update(len(texts))
         return counts
-    if bar is not None:
-        return _count_local(
-            texts, groups, seg, cache=cache, n_jobs=n_jobs, chunk_size=chunk_size, bar=bar
-        )
-    with progress_counter(desc="keywords", total=len(texts), enabled=progress) as own:
-        return _count_local(
-            texts, groups, seg, cache=cache, n_jobs=n_jobs, chunk_size=chunk_size, bar=own
-        )
+    return _count_local(
+        texts,
+        groups,
+        run.segmenter,
+        cache=run.cache,
+        n_jobs=run.n_jobs,
+        chunk_size=run.chunk_size,
+        bar=bar,
+    )
 
 
 def _count_stream(
@@ -604,13 +591,8 @@ def _count_stream(
     by: Any,
     func: str,
     options: _Options,
-    seg: Any,
+    run: _Run,
     *,
-    cache: Any,
-    n_jobs: int | None,
-    engine: str,
-    scheduler: str | None,
-    chunk_size: int,
     progress: bool | None,
 ) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
     """:func:`_count` over a stream of corpus tables, one chunk in memory at a time.
@@ -633,20 +615,7 @@ def _count_stream(
             groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
             texts = [str(t) for t in frame["text"].tolist()]
             del frame
-            total.merge(
-                _count_texts(
-                    texts,
-                    groups,
-                    seg,
-                    cache=cache,
-                    n_jobs=n_jobs,
-                    engine=engine,
-                    scheduler=scheduler,
-                    chunk_size=chunk_size,
-                    progress=False,
-                    bar=bar,
-                )
-            )
+            total.merge(_count_texts(texts, groups, run, bar))
     if columns:  # (an empty stream has no column to check the fields against)
         _check_by(by, pd.DataFrame(columns=sorted(columns)), func)
     keys = sorted(seen, key=_key_sort)

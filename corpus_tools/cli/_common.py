@@ -288,6 +288,30 @@ def emit(
         click.echo(render_table(frame))
 
 
+def segmentation_options(func: F) -> F:
+    """``--lexicon FILE``, ``--no-cache`` and ``-j/--jobs`` (keywords, topics)."""
+    func = click.option(
+        "-j",
+        "--jobs",
+        "n_jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes for segmentation.",
+    )(func)
+    func = click.option(
+        "--no-cache", is_flag=True, help="Do not read or write the segmentation cache."
+    )(func)
+    func = click.option(
+        "--lexicon",
+        "lexicons",
+        multiple=True,
+        metavar="FILE",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Extra segmentation lexicon (jieba format; repeatable).",
+    )(func)
+    return func
+
+
 def engine_options(func: F) -> F:
     """``--engine local|dask`` and ``--scheduler ADDRESS`` (segment, keywords, dedup)."""
     func = click.option(

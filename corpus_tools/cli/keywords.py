@@ -28,6 +28,7 @@ from corpus_tools.cli._common import (
     load_inputs,
     require_documents,
     resolve_format,
+    segmentation_options,
     stream_inputs,
     table_output_path,
 )
@@ -90,14 +91,6 @@ def _read_words(path: str) -> list[str]:
     help="Extra stopwords, one per line (repeatable).",
 )
 @click.option(
-    "--lexicon",
-    "lexicons",
-    multiple=True,
-    metavar="FILE",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra segmentation lexicon (jieba format; repeatable).",
-)
-@click.option(
     "--strip-boilerplate", is_flag=True, help="Remove boilerplate passages before counting."
 )
 @click.option(
@@ -148,15 +141,7 @@ def _read_words(path: str) -> list[str]:
 @click.option(
     "--substring", is_flag=True, help="--kwic: every occurrence in the text, not only whole tokens."
 )
-@click.option("--no-cache", is_flag=True, help="Do not read or write the segmentation cache.")
-@click.option(
-    "-j",
-    "--jobs",
-    "n_jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for segmentation.",
-)
+@segmentation_options
 @engine_options
 @format_option()
 def command(

@@ -31,6 +31,7 @@ from corpus_tools.cli._common import (
     load_inputs,
     render_table,
     resolve_format,
+    segmentation_options,
     table_output_path,
 )
 from corpus_tools.errors import CorpusToolsError, NoDocumentsError
@@ -103,23 +104,7 @@ from corpus_tools.errors import CorpusToolsError, NoDocumentsError
 @click.option(
     "--keep-boilerplate", is_flag=True, help="Do not remove watermarks and repeated passages first."
 )
-@click.option(
-    "--lexicon",
-    "lexicons",
-    multiple=True,
-    metavar="FILE",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra segmentation lexicon (jieba format; repeatable).",
-)
-@click.option("--no-cache", is_flag=True, help="Do not read or write the segmentation cache.")
-@click.option(
-    "-j",
-    "--jobs",
-    "n_jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for segmentation.",
-)
+@segmentation_options
 @click.option(
     "-o",
     "--output",

@@ -357,18 +357,6 @@ def _chunks(lengths: Sequence[int], size: int, max_chars: int = CHUNK_CHARS) -> 
 # --------------------------------------------------------------------------- segmentation
 
 
-def _make_segmenter(segmenter: Any, func: str) -> Any:
-    from corpus_tools.segment import Segmenter
-
-    if segmenter is None:
-        return Segmenter()
-    if not isinstance(segmenter, Segmenter):
-        raise param_error(
-            "segmenter", func, "a corpus_tools.segment.Segmenter or None", type(segmenter).__name__
-        )
-    return segmenter
-
-
 def _segment(
     texts: list[str], segmenter: Any, *, cache: Any, n_jobs: int | None, drop_space: bool = True
 ) -> tuple[list[list[str]], int, int]:
@@ -523,7 +511,9 @@ def _count(
     check_engine(engine, scheduler, func)
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
     options = _Options(_resolve_stopwords(stopwords, func), min_length, numbers)
-    seg = _make_segmenter(segmenter, func)
+    from corpus_tools.segment import as_segmenter
+
+    seg = as_segmenter(segmenter, func)
     run = _Run(seg, cache, n_jobs, engine, scheduler, chunk_size)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:
@@ -1199,7 +1189,9 @@ def kwic(
                     hits.append((i, pos, pos + len(term), term))
                     pos = texts[i].find(term, pos + 1)
     elif candidates:
-        seg = _make_segmenter(segmenter, func)
+        from corpus_tools.segment import as_segmenter
+
+        seg = as_segmenter(segmenter, func)
         wanted = set(term_list)
         lengths = [len(texts[i]) for i in candidates]
         for part in progress_bar(

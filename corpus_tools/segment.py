@@ -874,13 +874,26 @@ class Segmenter:
         >>> vec.fit_transform(["开展三会一课", "落实三会一课制度"])   # doctest: +SKIP
         """
         func = "Segmenter.sklearn_tokenizer"
-        stop = _check_stopwords(stopwords, func)
+        stop = check_stopwords(stopwords, func)
         check_type(keep_punct, "keep_punct", func, bool, "a bool")
         check_number(min_chars, "min_chars", func, kind=int, low=1)
         return SklearnTokenizer(self, stop, keep_punct=keep_punct, min_chars=min_chars)
 
 
-def _check_stopwords(stopwords: Iterable[str] | None, func: str) -> frozenset[str]:
+def as_segmenter(segmenter: Any, func: str) -> Segmenter:
+    """``segmenter``, or a default :class:`Segmenter` for None; anything else is refused
+    with a message naming ``func``."""
+    if segmenter is None:
+        return Segmenter()
+    if not isinstance(segmenter, Segmenter):
+        raise param_error(
+            "segmenter", func, "a corpus_tools.segment.Segmenter or None", type(segmenter).__name__
+        )
+    return segmenter
+
+
+def check_stopwords(stopwords: Iterable[str] | None, func: str) -> frozenset[str]:
+    """``stopwords`` as a frozenset (None: empty), refusing anything but an iterable of str."""
     if stopwords is None:
         return frozenset()
     if isinstance(stopwords, (str, bytes)) or not isinstance(stopwords, Iterable):
@@ -1341,7 +1354,7 @@ def gensim_corpus(
     >>> LdaModel(bow, id2word=dictionary, num_topics=2, random_state=0)       # doctest: +SKIP
     """
     func = "gensim_corpus"
-    stop = _check_stopwords(stopwords, func)
+    stop = check_stopwords(stopwords, func)
     check_type(keep_punct, "keep_punct", func, bool, "a bool")
     check_number(min_chars, "min_chars", func, kind=int, low=1)
     check_number(no_below, "no_below", func, kind=int, low=1)

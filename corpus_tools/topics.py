@@ -162,29 +162,11 @@ def _as_corpus(corpus: Any, func: str) -> pd.DataFrame:
 
 
 def _check_stopwords(stopwords: Any, func: str) -> frozenset[str]:
+    """The genre's stopwords for None, else :func:`corpus_tools.segment.check_stopwords`."""
+    from corpus_tools.segment import check_stopwords
     from corpus_tools.stopwords import load_stopwords
 
-    if stopwords is None:
-        return load_stopwords()
-    if isinstance(stopwords, (str, bytes)) or not isinstance(stopwords, Iterable):
-        raise param_error("stopwords", func, "an iterable of str or None", stopwords)
-    words = frozenset(stopwords)
-    for w in words:
-        if not isinstance(w, str):
-            raise param_error("stopwords", func, "an iterable of str or None", f"item {w!r}")
-    return words
-
-
-def _check_segmenter(segmenter: Any, func: str) -> Any:
-    from corpus_tools.segment import Segmenter
-
-    if segmenter is None:
-        return Segmenter()
-    if not isinstance(segmenter, Segmenter):
-        raise param_error(
-            "segmenter", func, "a corpus_tools.segment.Segmenter or None", type(segmenter).__name__
-        )
-    return segmenter
+    return load_stopwords() if stopwords is None else check_stopwords(stopwords, func)
 
 
 def _check_k_range(k_range: Any, func: str) -> tuple[int, int]:
@@ -332,7 +314,9 @@ def _features(
     n_jobs: int | None,
     cache: bool | str,
 ) -> _Built:
-    seg = _check_segmenter(segmenter, func)
+    from corpus_tools.segment import as_segmenter
+
+    seg = as_segmenter(segmenter, func)
     stop = _check_stopwords(stopwords, func)
     check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
     check_number(lead_weight, "lead_weight", func, kind=int, low=1)

@@ -38,7 +38,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -721,9 +721,31 @@ def find_near_duplicates(
         max_df=effective_max_df(cfg, n),
     )
     cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
+    return verify_candidates(cands, lambda i: (feats[i], folded[i]), ids, cfg, progress=progress)
+
+
+def verify_candidates(
+    cands: npt.NDArray[np.int64],
+    features: Callable[[int], tuple[DocFeatures, Folded]],
+    ids: list[str],
+    cfg: DedupConfig,
+    *,
+    progress: bool | None,
+) -> DedupResult:
+    """Verify candidate pairs ``(i, j)`` of documents ``ids`` (``features(i)`` gives a
+    document's features and folded text) into the result; pairs are walked in blocks, never
+    as one Python list."""
+    from corpus_tools._progress import progress_bar
+
+    def pairs() -> Iterator[tuple[int, int]]:
+        for start in range(0, len(cands), 65536):
+            yield from cands[start : start + 65536].tolist()
+
     rows = []
-    for i, j in progress_bar(cands.tolist(), desc="dedup: verifying", enabled=progress):
-        v = verify_pair(feats[i], feats[j], folded[i], folded[j], cfg)
+    verify = progress_bar(pairs(), desc="dedup: verifying", total=len(cands), enabled=progress)
+    for i, j in verify:
+        (fi, oi), (fj, oj) = features(i), features(j)
+        v = verify_pair(fi, fj, oi, oj, cfg)
         if v.relation is None:
             continue
         a, b = (j, i) if v.swapped else (i, j)

@@ -40,7 +40,6 @@ import re
 import shutil
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -55,13 +54,13 @@ from corpus_tools.dedup import (
     anchor_pairs_ok,
     anchor_postings_pairs,
     as_corpus,
-    dedup_result,
     effective_max_df,
     features_of_folded,
     fold_text,
     lsh_candidate_pairs,
     make_config,
     unique_pairs,
+    verify_candidates,
     verify_pair,
 )
 from corpus_tools.dedup_align import union_mask
@@ -746,7 +745,6 @@ class DedupIndex:
         >>> DedupIndex().build(texts).near_duplicates().pairs[["a", "b", "relation"]].values.tolist()
         [['a', 'b', 'duplicate']]
         """
-        from corpus_tools._progress import progress_bar
 
         cfg = self.config_
         self._merged()
@@ -787,31 +785,7 @@ class DedupIndex:
                 cache.move_to_end(r)
             return got
 
-        def pairs() -> Iterator[tuple[int, int]]:  # not one Python list of every pair
-            for start in range(0, len(cands), 65536):
-                yield from cands[start : start + 65536].tolist()
-
-        rows = []
-        verify = progress_bar(pairs(), desc="dedup: verifying", total=len(cands), enabled=progress)
-        for i, j in verify:
-            (fi, oi), (fj, oj) = features(i), features(j)
-            v = verify_pair(fi, fj, oi, oj, cfg)
-            if v.relation is None:
-                continue
-            a, b = (j, i) if v.swapped else (i, j)
-            rows.append(
-                (
-                    sorted_ids[a],
-                    sorted_ids[b],
-                    v.similarity,
-                    v.containment,
-                    v.copy_ratio,
-                    v.relation,
-                    a,
-                    b,
-                )
-            )
-        return dedup_result(rows, sorted_ids)
+        return verify_candidates(cands, features, sorted_ids, cfg, progress=progress)
 
     # ------------------------------------------------------------------ persistence
 

@@ -16,7 +16,7 @@ Two corpora:
   documents (3 ... 20,000).
 
 The peer is the baseline a researcher would write first: fold each document
-(``corpus_tools.normalize.fold``), cut it into sentences, count each sentence once per
+(``corpus_tools.text.fold``), cut it into sentences, count each sentence once per
 document with a ``collections.Counter``, then sum the characters of the sentences held
 by at least 3 documents. It finds no watermark, merges nothing and keeps no offsets.
 Each engine runs in its own process; ``peak_rss_mb`` is the peak resident memory during
@@ -128,7 +128,7 @@ _SENT = re.compile(r"[^\n。！？；：!?;:]+[。！？；：!?;:]?")
 
 
 def baseline(corpus: pd.DataFrame, min_docs: int = 3, min_chars: int = 10) -> pd.DataFrame:
-    from corpus_tools.normalize import fold
+    from corpus_tools.text import fold
 
     per_doc = []
     counts: Counter[str] = Counter()
@@ -149,7 +149,7 @@ def baseline(corpus: pd.DataFrame, min_docs: int = 3, min_chars: int = 10) -> pd
 
 
 def _quality(res: Any, truth: dict[str, Any]) -> dict[str, Any]:
-    from corpus_tools.normalize import fold
+    from corpus_tools.text import fold
 
     def key(t: str) -> str:
         return "".join(fold(t).split())

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus_tools.dedup_index import DedupIndex
+from corpus_tools.dedup import DedupIndex
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 

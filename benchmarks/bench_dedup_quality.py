@@ -32,8 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from corpus_tools.dedup import find_near_duplicates
-from corpus_tools.dedup_index import DedupIndex
+from corpus_tools.dedup import DedupIndex, find_near_duplicates
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 COPY_KINDS = ("exact", "template", "refilled", "shuffled", "repunct", "edited")

@@ -46,12 +46,8 @@ def real_reports(limit: int) -> list[str]:
 
 
 def ours(texts: list[str]) -> tuple[float, int]:
-    from corpus_tools.dedup import (
-        DedupConfig,
-        features_of_folded,
-        fold_text,
-        lsh_candidate_pairs,
-    )
+    from corpus_tools.dedup import DedupConfig, lsh_candidate_pairs
+    from corpus_tools.dedup.sketch import features_of_folded, fold_text
 
     cfg = DedupConfig()
     t0 = time.perf_counter()
@@ -62,8 +58,9 @@ def ours(texts: list[str]) -> tuple[float, int]:
 
 def ours_minhash_only(texts: list[str]) -> tuple[float, int]:
     """The same work as the peer: fold, shingle, MinHash, LSH (no anchors, no digest)."""
-    from corpus_tools.dedup import lsh_candidate_pairs
-    from corpus_tools.shingles import band_keys, fold_for_matching, shingle_hashes, sketch
+    from corpus_tools.dedup import lsh_candidate_pairs, sketch
+    from corpus_tools.dedup.sketch import band_keys, shingle_hashes
+    from corpus_tools.text import fold_for_matching
 
     t0 = time.perf_counter()
     bands = []
@@ -75,7 +72,7 @@ def ours_minhash_only(texts: list[str]) -> tuple[float, int]:
 
 
 def peer_shingles(texts: list[str]) -> list[list[bytes]]:
-    from corpus_tools.shingles import fold_for_matching
+    from corpus_tools.text import fold_for_matching
 
     out = []
     for t in texts:

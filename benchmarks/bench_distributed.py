@@ -53,8 +53,9 @@ def _warm(client: Any) -> None:
     """Imports, jieba dictionary and folding tables on every worker."""
 
     def load() -> None:
-        from corpus_tools.dedup import DedupConfig, fold_text
-        from corpus_tools.segment import Segmenter
+        from corpus_tools.dedup import DedupConfig
+        from corpus_tools.dedup.sketch import fold_text
+        from corpus_tools.tokens import Segmenter
 
         Segmenter().load()
         fold_text("预热", DedupConfig())
@@ -106,7 +107,7 @@ def main() -> None:
         segment_corpus_dask,
     )
     from corpus_tools.keywords import keyword_table
-    from corpus_tools.segment import Segmenter, segment_corpus
+    from corpus_tools.tokens import Segmenter, segment_corpus
 
     corpus, truth = synthetic_reports(args.docs)
     texts = corpus["text"].tolist()

@@ -58,7 +58,7 @@ def phase_peer(paths: list[str], out: str) -> dict[str, Any]:
     import pandas as pd
 
     from corpus_tools.io import load_corpus, write_table
-    from corpus_tools.stopwords import load_stopwords
+    from corpus_tools.tokens import load_stopwords
 
     start = time.perf_counter()
     docs = load_corpus(paths).documents
@@ -96,7 +96,7 @@ def phase_ours(paths: list[str], out: str) -> dict[str, Any]:
 
 
 def phase_prepare() -> dict[str, Any]:
-    from corpus_tools.segment import Segmenter
+    from corpus_tools.tokens import Segmenter
 
     start = time.perf_counter()
     Segmenter().load()
@@ -111,7 +111,7 @@ def run_child(phase: str, paths: list[str], out: str) -> None:
     else:
         result = phase_ours(paths, out)
     result["peak_mb"], result["workers_peak_mb"] = _peak_mb()
-    from corpus_tools.segment import Segmenter
+    from corpus_tools.tokens import Segmenter
 
     result["lexicon_version"] = Segmenter().lexicon_version
     print(json.dumps(result))

@@ -1,4 +1,4 @@
-"""Quality and speed of corpus_tools.placeholders.
+"""Quality and speed of corpus_tools.text.
 
 Quality
     Real reports from ../shared/corpora are turned into templates the way 范文 are made:
@@ -40,9 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from corpus_tools._patterns import PLACEHOLDER_MARKS, PLACEHOLDER_RUN  # noqa: E402
 from corpus_tools.io import load_corpus  # noqa: E402
-from corpus_tools.placeholders import (  # noqa: E402
+from corpus_tools.text import (  # noqa: E402
+    PLACEHOLDER_MARKS,
+    PLACEHOLDER_RUN,
     placeholder_spans,
     scan_placeholders,
 )
@@ -362,7 +363,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     docs = real_documents(args.docs, rng)
     q = quality(docs, rng, args.min_support)
-    print("== quality: real reports blanked like templates (corpus_tools.placeholders)")
+    print("== quality: real reports blanked like templates (corpus_tools.text)")
     print(
         f"documents {q['documents']} ({q['filled_documents']} left filled), "
         f"{q['chars']:,} chars, blanks {q['blanks']}, real ×/X/○ marks kept {q['real_marks']}"

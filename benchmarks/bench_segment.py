@@ -1,4 +1,4 @@
-"""Speed of corpus_tools.segment against raw ``jieba.lcut`` on the same report text, same run.
+"""Speed of corpus_tools.tokens against raw ``jieba.lcut`` on the same report text, same run.
 
 Text: the government work reports of ../shared/corpora (state_council_gwr: national reports
 1954-2025, two transcriptions of many years; provincial_gwr_2026), at least 5 MB of UTF-8.
@@ -78,7 +78,7 @@ def main() -> None:
 
     import jieba
 
-    from corpus_tools.segment import Segmenter, segment_corpus
+    from corpus_tools.tokens import Segmenter, segment_corpus
 
     texts = load_texts(args.distinct)
     if args.limit_mb:

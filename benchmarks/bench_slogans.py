@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from corpus_tools.io import load_corpus  # noqa: E402
-from corpus_tools.slogans import NUMERALS, mine_slogans  # noqa: E402
+from corpus_tools.slogans import mine_slogans  # noqa: E402
+from corpus_tools.slogans.mining import NUMERALS  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 GOLD = ROOT / "tests" / "cases" / "slogans_seeds.json"

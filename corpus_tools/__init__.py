@@ -1,157 +1,318 @@
 """corpus_tools: measure templates, slogans, boilerplate and copying in Chinese report corpora.
 
 >>> import corpus_tools as ct
->>> docs = ct.load_corpus("data/raw").documents          # doctest: +SKIP
+>>> ct.find_near_duplicates(["坚持党建引领。" * 4, "坚持党建引领！" * 4]).pairs["relation"].tolist()
+['duplicate']
 
-Public names are imported on first use, so ``import corpus_tools`` stays fast and loads
-neither jieba nor scikit-learn until a capability needs them.
+The package is layered; imports only go downward (``tests/test_layers.py`` checks it)::
+
+    cli/            thin click commands over the functions below
+    present/        plots and the HTML report
+    keywords/ topics/                     analyses that count tokens
+    slogans/ boilerplate/ dedup/          detectors of what reports share
+    tokens/         segmentation, its cache, stopwords
+    text/           normalisation, structure, placeholders, folding for matching
+    io  progress    loading files into the corpus table, writing outputs
+    errors          the exceptions and argument checks every layer uses
+
+Every public name below is a real, typed name to a type checker; at run time it is
+imported on first use, so ``import corpus_tools`` (and ``corpus-tools --help``) loads
+neither pandas nor jieba until a function needs them.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-#: public name -> module that defines it
-_EXPORTS: dict[str, str] = {
-    # errors
-    "CorpusToolsError": "errors",
-    "InvalidParameterError": "errors",
-    "InputReadError": "errors",
-    "NoDocumentsError": "errors",
-    "IndexFormatError": "errors",
-    "NotFittedError": "errors",
-    "OutputError": "errors",
-    # io
-    "load_corpus": "io",
-    "load_texts": "io",
-    "stream_corpus": "io",
-    "CorpusStream": "io",
-    "LoadResult": "io",
-    "write_table": "io",
-    "atomic_write": "io",
-    # normalisation
-    "normalize": "normalize",
-    "fold": "normalize",
-    "Normalized": "normalize",
-    "NormalizeConfig": "normalize",
-    # structure
-    "parse_sections": "structure",
-    "sections": "structure",
-    "find_title": "structure",
-    "inspect": "structure",
-    # placeholders
-    "find_placeholders": "placeholders",
-    "placeholder_spans": "placeholders",
-    "template_sections": "placeholders",
-    "template_scores": "placeholders",
-    "scan_placeholders": "placeholders",
-    "PlaceholderReport": "placeholders",
-    # segmentation
-    "Segmenter": "segment",
-    "segment_corpus": "segment",
-    "gensim_corpus": "segment",
-    "is_content_token": "segment",
-    "SklearnTokenizer": "segment",
-    "default_cache_dir": "segment",
-    "load_stopwords": "stopwords",
-    "STOPWORD_KINDS": "stopwords",
-    # slogans
-    "mine_slogans": "slogans",
-    "slogan_occurrences": "slogans",
-    "slogans_by": "slogans",
-    "slogan_family": "slogans",
-    "to_lexicon": "slogans",
-    # near-duplicates
-    "find_near_duplicates": "dedup",
-    "DedupConfig": "dedup",
-    "DedupResult": "dedup",
-    "copied_passages": "dedup",
-    "document_features": "dedup",
-    "DedupIndex": "dedup_index",
-    "FlagReport": "dedup_index",
-    "flag_submissions": "dedup_index",
-    "fold_for_matching": "shingles",
-    # keywords
-    "keyword_table": "keywords",
-    "keyness": "keywords",
-    "kwic": "keywords",
-    # topics
-    "fit_topics": "topics",
-    "topic_features": "topics",
-    "topic_shares": "topics",
-    "TopicResult": "topics",
-    # scale-out on Dask
-    "segment_corpus_dask": "distributed",
-    "keyword_table_dask": "distributed",
-    "find_near_duplicates_dask": "distributed",
-    "get_client": "distributed",
-    # figures and the HTML report
-    "build_report": "report",
-    "write_report": "report",
-    "ReportSummary": "report",
-    "FontNotFoundError": "plots",
-    "find_cjk_font": "plots",
-    "apply_cjk_font": "plots",
-    "plot_document_sizes": "plots",
-    "plot_keywords": "plots",
-    "plot_keyword_trends": "plots",
-    "plot_slogans": "plots",
-    "plot_placeholder_density": "plots",
-    "plot_duplicates": "plots",
-    "plot_originality": "plots",
-    "plot_topic_terms": "plots",
-    "plot_topic_shares": "plots",
-    # boilerplate
-    "find_boilerplate": "boilerplate",
-    "find_watermarks": "boilerplate",
-    "strip_boilerplate": "boilerplate",
-    "strip_spans": "boilerplate",
-    "BoilerplateResult": "boilerplate",
-    "OffsetMap": "boilerplate",
-}
-
-__all__ = [*sorted(_EXPORTS), "__version__"]  # noqa: PLE0604
-
-
-# ``normalize`` is both a submodule and its main function: bind the function now, so that
-# importing the submodule later (which sets the package attribute only on first import)
-# cannot leave ``ct.normalize`` pointing at the module.
-from corpus_tools.normalize import normalize as normalize  # noqa: E402
-
-#: submodules reachable as attributes (``ct.plots.plot_slogans``)
-_SUBMODULES = frozenset(
-    {
-        "boilerplate",
-        "dedup",
-        "dedup_index",
-        "distributed",
-        "io",
-        "keywords",
-        "placeholders",
-        "plots",
-        "report",
-        "segment",
-        "slogans",
-        "stopwords",
-        "structure",
-        "topics",
+if TYPE_CHECKING:
+    from corpus_tools.boilerplate import BoilerplateResult as BoilerplateResult
+    from corpus_tools.boilerplate import OffsetMap as OffsetMap
+    from corpus_tools.boilerplate import find_boilerplate as find_boilerplate
+    from corpus_tools.boilerplate import find_watermarks as find_watermarks
+    from corpus_tools.boilerplate import strip_boilerplate as strip_boilerplate
+    from corpus_tools.boilerplate import strip_spans as strip_spans
+    from corpus_tools.dedup import DedupConfig as DedupConfig
+    from corpus_tools.dedup import DedupIndex as DedupIndex
+    from corpus_tools.dedup import DedupResult as DedupResult
+    from corpus_tools.dedup import FlagReport as FlagReport
+    from corpus_tools.dedup import copied_passages as copied_passages
+    from corpus_tools.dedup import document_features as document_features
+    from corpus_tools.dedup import find_near_duplicates as find_near_duplicates
+    from corpus_tools.dedup import flag_submissions as flag_submissions
+    from corpus_tools.distributed import find_near_duplicates_dask as find_near_duplicates_dask
+    from corpus_tools.distributed import get_client as get_client
+    from corpus_tools.distributed import keyword_table_dask as keyword_table_dask
+    from corpus_tools.distributed import segment_corpus_dask as segment_corpus_dask
+    from corpus_tools.errors import CorpusToolsError as CorpusToolsError
+    from corpus_tools.errors import IndexFormatError as IndexFormatError
+    from corpus_tools.errors import InputReadError as InputReadError
+    from corpus_tools.errors import InvalidParameterError as InvalidParameterError
+    from corpus_tools.errors import NoDocumentsError as NoDocumentsError
+    from corpus_tools.errors import NotFittedError as NotFittedError
+    from corpus_tools.errors import OutputError as OutputError
+    from corpus_tools.io import CorpusStream as CorpusStream
+    from corpus_tools.io import LoadResult as LoadResult
+    from corpus_tools.io import atomic_write as atomic_write
+    from corpus_tools.io import load_corpus as load_corpus
+    from corpus_tools.io import load_texts as load_texts
+    from corpus_tools.io import stream_corpus as stream_corpus
+    from corpus_tools.io import write_table as write_table
+    from corpus_tools.keywords import keyness as keyness
+    from corpus_tools.keywords import keyword_table as keyword_table
+    from corpus_tools.keywords import kwic as kwic
+    from corpus_tools.present import FontNotFoundError as FontNotFoundError
+    from corpus_tools.present import ReportSummary as ReportSummary
+    from corpus_tools.present import apply_cjk_font as apply_cjk_font
+    from corpus_tools.present import build_report as build_report
+    from corpus_tools.present import find_cjk_font as find_cjk_font
+    from corpus_tools.present import plot_document_sizes as plot_document_sizes
+    from corpus_tools.present import plot_duplicates as plot_duplicates
+    from corpus_tools.present import plot_keyword_trends as plot_keyword_trends
+    from corpus_tools.present import plot_keywords as plot_keywords
+    from corpus_tools.present import plot_originality as plot_originality
+    from corpus_tools.present import plot_placeholder_density as plot_placeholder_density
+    from corpus_tools.present import plot_slogans as plot_slogans
+    from corpus_tools.present import plot_topic_shares as plot_topic_shares
+    from corpus_tools.present import plot_topic_terms as plot_topic_terms
+    from corpus_tools.present import write_report as write_report
+    from corpus_tools.slogans import mine_slogans as mine_slogans
+    from corpus_tools.slogans import slogan_family as slogan_family
+    from corpus_tools.slogans import slogan_occurrences as slogan_occurrences
+    from corpus_tools.slogans import slogans_by as slogans_by
+    from corpus_tools.slogans import to_lexicon as to_lexicon
+    from corpus_tools.text import NormalizeConfig as NormalizeConfig
+    from corpus_tools.text import Normalized as Normalized
+    from corpus_tools.text import PlaceholderReport as PlaceholderReport
+    from corpus_tools.text import find_placeholders as find_placeholders
+    from corpus_tools.text import find_title as find_title
+    from corpus_tools.text import fold as fold
+    from corpus_tools.text import fold_for_matching as fold_for_matching
+    from corpus_tools.text import inspect as inspect
+    from corpus_tools.text import normalize as normalize
+    from corpus_tools.text import parse_sections as parse_sections
+    from corpus_tools.text import placeholder_spans as placeholder_spans
+    from corpus_tools.text import scan_placeholders as scan_placeholders
+    from corpus_tools.text import sections as sections
+    from corpus_tools.text import template_scores as template_scores
+    from corpus_tools.text import template_sections as template_sections
+    from corpus_tools.tokens import STOPWORD_KINDS as STOPWORD_KINDS
+    from corpus_tools.tokens import Segmenter as Segmenter
+    from corpus_tools.tokens import SklearnTokenizer as SklearnTokenizer
+    from corpus_tools.tokens import default_cache_dir as default_cache_dir
+    from corpus_tools.tokens import gensim_corpus as gensim_corpus
+    from corpus_tools.tokens import is_content_token as is_content_token
+    from corpus_tools.tokens import load_stopwords as load_stopwords
+    from corpus_tools.tokens import segment_corpus as segment_corpus
+    from corpus_tools.topics import TopicResult as TopicResult
+    from corpus_tools.topics import fit_topics as fit_topics
+    from corpus_tools.topics import topic_features as topic_features
+    from corpus_tools.topics import topic_shares as topic_shares
+else:
+    #: public name -> the subpackage or module that exports it (the same names as above;
+    #: tests/test_api.py checks that the two lists agree)
+    _EXPORTS = {
+        "CorpusToolsError": "corpus_tools.errors",
+        "InvalidParameterError": "corpus_tools.errors",
+        "InputReadError": "corpus_tools.errors",
+        "NoDocumentsError": "corpus_tools.errors",
+        "IndexFormatError": "corpus_tools.errors",
+        "NotFittedError": "corpus_tools.errors",
+        "OutputError": "corpus_tools.errors",
+        "load_corpus": "corpus_tools.io",
+        "load_texts": "corpus_tools.io",
+        "stream_corpus": "corpus_tools.io",
+        "CorpusStream": "corpus_tools.io",
+        "LoadResult": "corpus_tools.io",
+        "write_table": "corpus_tools.io",
+        "atomic_write": "corpus_tools.io",
+        "normalize": "corpus_tools.text",
+        "fold": "corpus_tools.text",
+        "Normalized": "corpus_tools.text",
+        "NormalizeConfig": "corpus_tools.text",
+        "parse_sections": "corpus_tools.text",
+        "sections": "corpus_tools.text",
+        "find_title": "corpus_tools.text",
+        "inspect": "corpus_tools.text",
+        "find_placeholders": "corpus_tools.text",
+        "placeholder_spans": "corpus_tools.text",
+        "template_sections": "corpus_tools.text",
+        "template_scores": "corpus_tools.text",
+        "scan_placeholders": "corpus_tools.text",
+        "PlaceholderReport": "corpus_tools.text",
+        "fold_for_matching": "corpus_tools.text",
+        "Segmenter": "corpus_tools.tokens",
+        "segment_corpus": "corpus_tools.tokens",
+        "gensim_corpus": "corpus_tools.tokens",
+        "is_content_token": "corpus_tools.tokens",
+        "SklearnTokenizer": "corpus_tools.tokens",
+        "default_cache_dir": "corpus_tools.tokens",
+        "load_stopwords": "corpus_tools.tokens",
+        "STOPWORD_KINDS": "corpus_tools.tokens",
+        "mine_slogans": "corpus_tools.slogans",
+        "slogan_occurrences": "corpus_tools.slogans",
+        "slogans_by": "corpus_tools.slogans",
+        "slogan_family": "corpus_tools.slogans",
+        "to_lexicon": "corpus_tools.slogans",
+        "find_boilerplate": "corpus_tools.boilerplate",
+        "find_watermarks": "corpus_tools.boilerplate",
+        "strip_boilerplate": "corpus_tools.boilerplate",
+        "strip_spans": "corpus_tools.boilerplate",
+        "BoilerplateResult": "corpus_tools.boilerplate",
+        "OffsetMap": "corpus_tools.boilerplate",
+        "find_near_duplicates": "corpus_tools.dedup",
+        "DedupConfig": "corpus_tools.dedup",
+        "DedupResult": "corpus_tools.dedup",
+        "copied_passages": "corpus_tools.dedup",
+        "document_features": "corpus_tools.dedup",
+        "DedupIndex": "corpus_tools.dedup",
+        "FlagReport": "corpus_tools.dedup",
+        "flag_submissions": "corpus_tools.dedup",
+        "keyword_table": "corpus_tools.keywords",
+        "keyness": "corpus_tools.keywords",
+        "kwic": "corpus_tools.keywords",
+        "fit_topics": "corpus_tools.topics",
+        "topic_features": "corpus_tools.topics",
+        "topic_shares": "corpus_tools.topics",
+        "TopicResult": "corpus_tools.topics",
+        "segment_corpus_dask": "corpus_tools.distributed",
+        "keyword_table_dask": "corpus_tools.distributed",
+        "find_near_duplicates_dask": "corpus_tools.distributed",
+        "get_client": "corpus_tools.distributed",
+        "build_report": "corpus_tools.present",
+        "write_report": "corpus_tools.present",
+        "ReportSummary": "corpus_tools.present",
+        "FontNotFoundError": "corpus_tools.present",
+        "find_cjk_font": "corpus_tools.present",
+        "apply_cjk_font": "corpus_tools.present",
+        "plot_document_sizes": "corpus_tools.present",
+        "plot_keywords": "corpus_tools.present",
+        "plot_keyword_trends": "corpus_tools.present",
+        "plot_slogans": "corpus_tools.present",
+        "plot_placeholder_density": "corpus_tools.present",
+        "plot_duplicates": "corpus_tools.present",
+        "plot_originality": "corpus_tools.present",
+        "plot_topic_terms": "corpus_tools.present",
+        "plot_topic_shares": "corpus_tools.present",
     }
-)
+
+    #: subpackages reachable as attributes before they are imported (``ct.dedup.DedupIndex``)
+    _SUBPACKAGES = frozenset(
+        {
+            "boilerplate",
+            "cli",
+            "dedup",
+            "errors",
+            "io",
+            "keywords",
+            "present",
+            "progress",
+            "slogans",
+            "text",
+            "tokens",
+            "topics",
+            "distributed",
+        }
+    )
+
+    def __getattr__(name: str) -> object:
+        if name in _SUBPACKAGES:
+            return importlib.import_module(f"corpus_tools.{name}")
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'corpus_tools' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted([*_EXPORTS, "__version__"])
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"corpus_tools.{name}")
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'corpus_tools' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"corpus_tools.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__all__ = [
+    "STOPWORD_KINDS",
+    "BoilerplateResult",
+    "CorpusStream",
+    "CorpusToolsError",
+    "DedupConfig",
+    "DedupIndex",
+    "DedupResult",
+    "FlagReport",
+    "FontNotFoundError",
+    "IndexFormatError",
+    "InputReadError",
+    "InvalidParameterError",
+    "LoadResult",
+    "NoDocumentsError",
+    "NormalizeConfig",
+    "Normalized",
+    "NotFittedError",
+    "OffsetMap",
+    "OutputError",
+    "PlaceholderReport",
+    "ReportSummary",
+    "Segmenter",
+    "SklearnTokenizer",
+    "TopicResult",
+    "__version__",
+    "apply_cjk_font",
+    "atomic_write",
+    "build_report",
+    "copied_passages",
+    "default_cache_dir",
+    "document_features",
+    "find_boilerplate",
+    "find_cjk_font",
+    "find_near_duplicates",
+    "find_near_duplicates_dask",
+    "find_placeholders",
+    "find_title",
+    "find_watermarks",
+    "fit_topics",
+    "flag_submissions",
+    "fold",
+    "fold_for_matching",
+    "gensim_corpus",
+    "get_client",
+    "inspect",
+    "is_content_token",
+    "keyness",
+    "keyword_table",
+    "keyword_table_dask",
+    "kwic",
+    "load_corpus",
+    "load_stopwords",
+    "load_texts",
+    "mine_slogans",
+    "normalize",
+    "parse_sections",
+    "placeholder_spans",
+    "plot_document_sizes",
+    "plot_duplicates",
+    "plot_keyword_trends",
+    "plot_keywords",
+    "plot_originality",
+    "plot_placeholder_density",
+    "plot_slogans",
+    "plot_topic_shares",
+    "plot_topic_terms",
+    "scan_placeholders",
+    "sections",
+    "segment_corpus",
+    "segment_corpus_dask",
+    "slogan_family",
+    "slogan_occurrences",
+    "slogans_by",
+    "stream_corpus",
+    "strip_boilerplate",
+    "strip_spans",
+    "template_scores",
+    "template_sections",
+    "to_lexicon",
+    "topic_features",
+    "topic_shares",
+    "write_report",
+    "write_table",
+]

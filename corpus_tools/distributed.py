@@ -3,7 +3,7 @@
 Each function here is a drop-in for the default engine's function, with the same
 parameters plus where to run:
 
-* :func:`segment_corpus_dask` for :func:`corpus_tools.segment.segment_corpus`;
+* :func:`segment_corpus_dask` for :func:`corpus_tools.tokens.segment_corpus`;
 * :func:`keyword_table_dask` for :func:`corpus_tools.keywords.keyword_table`;
 * :func:`find_near_duplicates_dask` for :func:`corpus_tools.dedup.find_near_duplicates`.
 
@@ -237,7 +237,7 @@ def segment_corpus_dask(
     scheduler: str | None = None,
     partition_chars: int | None = None,
 ) -> list[list[str]]:
-    """:func:`corpus_tools.segment.segment_corpus` on a Dask cluster: the same tokens.
+    """:func:`corpus_tools.tokens.segment_corpus` on a Dask cluster: the same tokens.
 
     The on-disk cache is read and written by the calling process only (workers need no
     shared disk): cached documents are not sent; identical texts are segmented once;
@@ -246,7 +246,7 @@ def segment_corpus_dask(
     Parameters
     ----------
     corpus, segmenter, cache, drop_space, progress
-        As for :func:`~corpus_tools.segment.segment_corpus`.
+        As for :func:`~corpus_tools.tokens.segment_corpus`.
     n_jobs, start_method
         Accepted (and checked) for a drop-in call; the cluster decides the processes.
     client : distributed.Client, optional
@@ -267,8 +267,8 @@ def segment_corpus_dask(
     [['三社联动', '，', 'XX', '社区']]
     """
 
-    from corpus_tools._progress import progress_bar
-    from corpus_tools.segment import (
+    from corpus_tools.progress import progress_bar
+    from corpus_tools.tokens.segmenter import (
         _from_cache,
         _open_cache,
         _segment_args,
@@ -386,14 +386,15 @@ def keyword_table_dask(
     --------
     >>> table = keyword_table_dask(docs, by="year", top_n=20)      # doctest: +SKIP
     """
-    from corpus_tools import keywords
+    from corpus_tools.keywords import keyword_table
+    from corpus_tools.keywords.counts import CHUNK_SIZE
 
     func = "keyword_table_dask"
     _check_common(func, client, scheduler, None)
     if chunk_size is None:
-        chunk_size = keywords.CHUNK_SIZE
+        chunk_size = CHUNK_SIZE
     with _client_for(client, scheduler, func) as c:
-        return keywords.keyword_table(
+        return keyword_table(
             corpus,
             by=by,
             segmenter=segmenter,
@@ -450,7 +451,7 @@ def _features_frame_task(frame: pd.DataFrame, docs: npt.NDArray[np.int64], confi
 
 def _features_task(texts: list[str], docs: npt.NDArray[np.int64], config: Any) -> _Part:
     """Worker task: fold and sketch the documents of a partition."""
-    from corpus_tools.dedup import features_of_folded, fold_text
+    from corpus_tools.dedup.sketch import features_of_folded, fold_text
 
     feats = []
     codes = []
@@ -489,7 +490,7 @@ def _bucket_task(
     Returns the LSH pairs (rows ``i < j``, unique) and, for anchor pairs, ``(i, j)`` with
     the number of anchors of this bucket they share (summed over buckets by the caller).
     """
-    from corpus_tools.dedup import anchor_candidate_pairs, lsh_candidate_pairs
+    from corpus_tools.dedup.candidates import anchor_candidate_pairs, lsh_candidate_pairs
 
     band = np.concatenate([p[0][0] for p in pieces]) if pieces else np.zeros(0, np.uint16)
     keys = np.concatenate([p[0][1] for p in pieces]) if pieces else np.zeros(0, np.uint64)
@@ -534,8 +535,8 @@ def _verify_task(
 ) -> list[tuple[int, int, float, float, float, str]]:
     """Worker task: verify candidate pairs ``(i, j)``, ``i`` in ``own``, ``j`` in ``own``
     or in one of ``others`` (documents selected from other partitions)."""
-    from corpus_tools.dedup import verify_pair
-    from corpus_tools.shingles import Folded
+    from corpus_tools.dedup.verify import verify_pair
+    from corpus_tools.text.matching import Folded
 
     both = own
     if others:
@@ -605,7 +606,9 @@ def find_near_duplicates_dask(
     >>> find_near_duplicates_dask(texts).pairs[["a", "b", "relation"]].values.tolist()  # doctest: +SKIP
     [['a', 'b', 'duplicate']]
     """
-    from corpus_tools.dedup import as_corpus, dedup_result, make_config
+    from corpus_tools.dedup.config import make_config
+    from corpus_tools.dedup.verify import dedup_result
+    from corpus_tools.io import as_corpus
 
     func = "find_near_duplicates_dask"
     cfg = make_config(config, overrides, func)
@@ -618,7 +621,7 @@ def find_near_duplicates_dask(
                 f"Columns {missing} are missing."
             )
     else:
-        corpus = as_corpus(corpus, "corpus", func)
+        corpus = as_corpus(corpus, func, name="corpus")
     if progress is not None:
         check_type(progress, "progress", func, bool, "a bool or None")
     _check_common(func, client, scheduler, partition_chars)
@@ -710,8 +713,8 @@ def _pairs_on_cluster(
     """Shuffle band keys and anchors into buckets, gather candidates, verify them by block."""
     from distributed import as_completed
 
-    from corpus_tools._progress import progress_bar
-    from corpus_tools.dedup import effective_max_df
+    from corpus_tools.dedup.config import effective_max_df
+    from corpus_tools.progress import progress_bar
 
     n = len(ids)
     nparts = len(feats)
@@ -790,7 +793,7 @@ def _candidates(
     cfg: Any,
 ) -> npt.NDArray[np.int64]:
     """Unique candidate pairs: LSH pairs plus anchor pairs with enough shared anchors."""
-    from corpus_tools.dedup import anchor_pairs_ok
+    from corpus_tools.dedup.candidates import anchor_pairs_ok
 
     lsh = np.concatenate(lsh_list) if lsh_list else _NO_PAIRS
     anchor_pairs = np.concatenate(anchor_list) if anchor_list else _NO_PAIRS

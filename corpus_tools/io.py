@@ -596,7 +596,7 @@ def _iter_docs(
     progress: bool | None,
 ) -> Iterator[_Doc]:
     """Every document under ``paths`` in order; each unreadable input goes to ``on_error``."""
-    from corpus_tools._progress import progress_bar
+    from corpus_tools.progress import progress_bar
 
     files = list(iter_files(paths))
     for path, doc_id, error in progress_bar(files, desc="loading", unit="file", enabled=progress):

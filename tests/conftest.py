@@ -40,7 +40,7 @@ def iter_records(name: str, limit: int | None = None) -> Iterator[dict[str, Any]
 
 def has_cjk_font() -> bool:
     """Whether plots can draw Chinese on this machine (scripts/setup.sh installs a font)."""
-    from corpus_tools import plots
+    from corpus_tools.present import plots
 
     try:
         plots.find_cjk_font()

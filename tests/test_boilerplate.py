@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from corpus_tools.boilerplate import (
     BoilerplateResult,
     OffsetMap,
-    _fold,
     find_boilerplate,
     find_watermarks,
     strip_boilerplate,
@@ -27,7 +26,7 @@ from corpus_tools.boilerplate import (
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus, load_texts
-from corpus_tools.normalize import fold, normalize
+from corpus_tools.text import fold, fold_keep_spaces, normalize
 
 NEWS_OPENING = "央视网消息（新闻联播）："
 FURNITURE = "下载\n打印\n全屏\n收藏\n【字号：\n加大\n还原\n减小\n】"
@@ -496,7 +495,7 @@ FOLD_EXTRAS = ["\u200b", "\ufeff", "\U00020000", "\x00", "\ud800"]
     )
 )
 def test_fast_fold_is_normalize(text: str) -> None:
-    folded, norm = _fold(text)
+    folded, norm = fold_keep_spaces(text)
     expected = normalize(text, spaces="keep")
     assert folded == expected.text
     if norm is None:  # positions unchanged

@@ -17,23 +17,20 @@ from hypothesis import strategies as st
 
 from corpus_tools.dedup import (
     DedupConfig,
+    DedupIndex,
     connected_components,
     copied_passages,
     document_features,
     find_near_duplicates,
-    jaccard_containment,
+    flag_submissions,
     lsh_candidate_pairs,
 )
-from corpus_tools.dedup_index import DedupIndex, flag_submissions
+from corpus_tools.dedup.sketch import band_keys, minhash_signature, shingle_hashes
+from corpus_tools.dedup.verify import jaccard_containment
 from corpus_tools.errors import IndexFormatError, InvalidParameterError
 from corpus_tools.io import load_corpus
-from corpus_tools.shingles import (
-    WILDCARD_CHAR,
-    band_keys,
-    fold_for_matching,
-    minhash_signature,
-    shingle_hashes,
-)
+from corpus_tools.text import fold_for_matching
+from corpus_tools.text.matching import WILDCARD_CHAR
 
 SEED_003 = "003_9b7675b2e4522a57.txt"
 CASES = json.loads((Path(__file__).parent / "cases" / "dedup_folding.json").read_text("utf-8"))
@@ -374,7 +371,7 @@ def test_empty_texts_are_copies_of_nothing() -> None:
 def test_a_second_small_source_is_found_with_its_passage(seed_texts: dict[str, str]) -> None:
     """A submission that copies one report and a filled-in paragraph of another: both
     sources, and the paragraph's passage at its offsets in both texts."""
-    from corpus_tools.dedup_index import flag_submissions
+    from corpus_tools.dedup import flag_submissions
     from corpus_tools.io import load_texts
 
     template = seed_texts["000_14cdbf6256da471f.txt"]
@@ -411,7 +408,7 @@ def test_a_crash_while_saving_leaves_the_previous_index_whole(
     monkeypatch: pytest.MonkeyPatch,
     case: tuple[str, int],
 ) -> None:
-    import corpus_tools.dedup_index as di
+    import corpus_tools.dedup.index as di
 
     when, crash_at = case
 

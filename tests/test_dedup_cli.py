@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus_tools.cli import cli
-from corpus_tools.normalize import fold
+from corpus_tools.text import fold
 
 SEED_003 = "003_9b7675b2e4522a57.txt"
 

@@ -29,7 +29,7 @@ from corpus_tools.distributed import (
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus
 from corpus_tools.keywords import keyword_table
-from corpus_tools.segment import Segmenter, segment_corpus
+from corpus_tools.tokens import Segmenter, segment_corpus
 
 distributed = pytest.importorskip("distributed")
 

@@ -18,7 +18,7 @@ from conftest import iter_records
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus, load_texts
 from corpus_tools.keywords import keyness, keyword_table, kwic
-from corpus_tools.segment import Segmenter, is_content_token
+from corpus_tools.tokens import Segmenter, is_content_token
 
 SLOGANS = ("两个确立", "两个维护", "四个意识")
 
@@ -107,7 +107,7 @@ def test_table_agrees_with_a_slow_recount(
 def test_default_filters_drop_stopwords_numbers_and_punctuation(
     seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
 ) -> None:
-    from corpus_tools.stopwords import load_stopwords
+    from corpus_tools.tokens import load_stopwords
 
     table = keyword_table(seeds, segmenter=segmenter, cache=cache)
     terms = set(table["term"])

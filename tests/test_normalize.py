@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus_tools.errors import InvalidParameterError
-from corpus_tools.normalize import NormalizeConfig, fold, normalize
+from corpus_tools.text import NormalizeConfig, fold, normalize
 
 CASES = [
     ("full-width ASCII", "ＡＢＣ１２３", "abc123"),
@@ -94,7 +94,7 @@ def test_package_level_normalize_is_the_function() -> None:
 
     import corpus_tools as ct
 
-    module = importlib.import_module("corpus_tools.normalize")
+    module = importlib.import_module("corpus_tools.text.normalization")
     assert ct.normalize is module.normalize
     assert ct.normalize("ＸＸ社区　").text == "xx社区"
     assert ct.fold("ＡＢ") == "ab"

@@ -1,4 +1,4 @@
-"""Tests of corpus_tools.placeholders: blanks found, real ×/X left alone, sections scored."""
+"""Tests of corpus_tools.text: blanks found, real ×/X left alone, sections scored."""
 
 from __future__ import annotations
 
@@ -17,19 +17,20 @@ from conftest import ROOT, iter_records
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus_tools._patterns import PLACEHOLDER_MARKS, PLACEHOLDER_RUN
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_texts
-from corpus_tools.placeholders import (
-    KINDS,
+from corpus_tools.text import (
+    PLACEHOLDER_MARKS,
+    PLACEHOLDER_RUN,
     find_placeholders,
+    parse_sections,
     placeholder_spans,
     scan_placeholders,
     template_scores,
     template_sections,
 )
-from corpus_tools.structure import parse_sections
+from corpus_tools.text.placeholders import KINDS
 
 CASES = Path(__file__).parent / "cases"
 MARKS = set(PLACEHOLDER_MARKS) | {"某"}

@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import corpus_tools as ct
-from corpus_tools import plots
 from corpus_tools.errors import InvalidParameterError
+from corpus_tools.present import plots
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +219,7 @@ def test_slogans(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
 def test_placeholder_density(
     seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
 ) -> None:
-    from corpus_tools.placeholders import template_sections
+    from corpus_tools.text import template_sections
 
     sections = template_sections(seed_corpus)
     ax = plots.plot_placeholder_density(sections, n=8, ax=axes)

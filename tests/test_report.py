@@ -22,9 +22,9 @@ matplotlib.use("Agg")
 from conftest import needs_cjk_font
 
 import corpus_tools as ct
-from corpus_tools import plots, report
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError, NoDocumentsError
+from corpus_tools.present import plots, report
 
 pytestmark = needs_cjk_font
 
@@ -153,7 +153,7 @@ def test_overview_lists_every_seed_with_its_title(
 def test_placeholders_highlighted_at_their_offsets(
     seed_report: Any, seed_corpus: pd.DataFrame
 ) -> None:
-    from corpus_tools.placeholders import placeholder_spans
+    from corpus_tools.text import placeholder_spans
 
     _, page = seed_report
     texts = dict(zip(seed_corpus["doc_id"], seed_corpus["text"], strict=True))

@@ -1,4 +1,4 @@
-"""corpus_tools.segment: slogans and placeholders whole, jieba-identical elsewhere, cache, workers."""
+"""corpus_tools.tokens: slogans and placeholders whole, jieba-identical elsewhere, cache, workers."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from conftest import iter_records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus_tools._patterns import PLACEHOLDER_RUN
 from corpus_tools.errors import InvalidParameterError
-from corpus_tools.segment import (
+from corpus_tools.text import PLACEHOLDER_RUN
+from corpus_tools.tokens import (
     Segmenter,
     default_cache_dir,
     gensim_corpus,
@@ -127,7 +127,7 @@ def test_every_placeholder_run_of_the_seeds_is_one_token(seg: Segmenter, seed_te
 
 
 def test_placeholders_module_spans_are_tokens(seg: Segmenter, seed_texts: dict) -> None:
-    from corpus_tools.placeholders import find_placeholders
+    from corpus_tools.text import find_placeholders
 
     checked = 0
     for text in seed_texts.values():
@@ -294,7 +294,7 @@ _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FD5)
 def test_fast_hmm_is_jiebas_viterbi(run: str) -> None:
     from jieba import finalseg
 
-    from corpus_tools.segment import _hmm_words
+    from corpus_tools.tokens.segmenter import _hmm_words
 
     assert _hmm_words(run) == list(getattr(finalseg, "__cut")(run))
 
@@ -302,7 +302,7 @@ def test_fast_hmm_is_jiebas_viterbi(run: str) -> None:
 def test_fast_hmm_on_real_unknown_runs(seed_texts: dict) -> None:
     from jieba import finalseg
 
-    from corpus_tools.segment import _hmm_words
+    from corpus_tools.tokens.segmenter import _hmm_words
 
     text = "".join(seed_texts.values())
     runs = {text[i : i + n] for n in (2, 3, 5, 8) for i in range(0, len(text) - n, 13)}
@@ -410,7 +410,7 @@ def test_workers_give_the_serial_tokens(method: str, seed_texts: dict) -> None:
 def test_sklearn_count_vectorizer(seg: Segmenter, seed_texts: dict) -> None:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from corpus_tools.stopwords import load_stopwords
+    from corpus_tools.tokens import load_stopwords
 
     stop = load_stopwords()
     vec = CountVectorizer(
@@ -432,7 +432,7 @@ def test_sklearn_count_vectorizer(seg: Segmenter, seed_texts: dict) -> None:
 
 
 def test_gensim_dictionary_and_bow(seg: Segmenter, seed_texts: dict) -> None:
-    from corpus_tools.stopwords import load_stopwords
+    from corpus_tools.tokens import load_stopwords
 
     tokens = segment_corpus(list(seed_texts.values()), segmenter=seg, cache=False, n_jobs=1)
     stop = load_stopwords()

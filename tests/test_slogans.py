@@ -16,9 +16,7 @@ from hypothesis import strategies as st
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus
-from corpus_tools.normalize import normalize
 from corpus_tools.slogans import (
-    NUMERALS,
     OCCURRENCE_COLUMNS,
     SLOGAN_COLUMNS,
     mine_slogans,
@@ -27,6 +25,8 @@ from corpus_tools.slogans import (
     slogans_by,
     to_lexicon,
 )
+from corpus_tools.slogans.mining import NUMERALS
+from corpus_tools.text import normalize
 
 CASES = json.loads(
     (Path(__file__).parent / "cases" / "slogans_seeds.json").read_text(encoding="utf-8")
@@ -234,7 +234,7 @@ def test_lexicon_keeps_slogans_whole_in_an_own_tokenizer(
 
 
 def test_lexicon_loads_in_the_project_segmenter(tmp_path: Path, table: pd.DataFrame) -> None:
-    segment = pytest.importorskip("corpus_tools.segment")
+    segment = pytest.importorskip("corpus_tools.tokens")
     path = tmp_path / "slogans.txt"
     to_lexicon(table, path)
     seg = segment.Segmenter(lexicons=[path], domain_lexicon=False, protect_lexicons=False)
@@ -247,7 +247,7 @@ def test_lexicon_loads_in_the_project_segmenter(tmp_path: Path, table: pd.DataFr
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import corpus_tools.slogans as module
+    import corpus_tools.slogans.mining as module
 
     result = doctest.testmod(module)
     assert result.attempted >= 8 and result.failed == 0

@@ -1,11 +1,11 @@
-"""corpus_tools.stopwords: the genre's stopword list, as segmenter tokens."""
+"""corpus_tools.tokens: the genre's stopword list, as segmenter tokens."""
 
 from __future__ import annotations
 
 import pytest
 
 from corpus_tools.errors import InvalidParameterError
-from corpus_tools.stopwords import STOPWORD_KINDS, load_stopwords
+from corpus_tools.tokens import STOPWORD_KINDS, load_stopwords
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,7 +35,7 @@ def test_kinds_are_separate_sections() -> None:
 
 
 def test_slogans_and_content_words_are_kept(seed_texts: dict) -> None:
-    from corpus_tools.segment import Segmenter
+    from corpus_tools.tokens import Segmenter
 
     stop = load_stopwords()
     assert not stop & Segmenter().protected_words
@@ -45,14 +45,14 @@ def test_slogans_and_content_words_are_kept(seed_texts: dict) -> None:
 
 def test_every_stopword_is_one_segmenter_token() -> None:
     """Stopwords are compared with tokens: a word the segmenter splits would never match."""
-    from corpus_tools.segment import Segmenter
+    from corpus_tools.tokens import Segmenter
 
     seg = Segmenter()
     assert [w for w in sorted(load_stopwords()) if seg.cut(w) != [w]] == []
 
 
 def test_stopwords_cover_much_of_a_report(seed_texts: dict) -> None:
-    from corpus_tools.segment import Segmenter, is_content_token
+    from corpus_tools.tokens import Segmenter, is_content_token
 
     seg = Segmenter()
     stop = load_stopwords(kinds=["genre"])

@@ -23,15 +23,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import iter_records
 
-from corpus_tools import dedup_index
 from corpus_tools import io as ct_io
 from corpus_tools.cli import cli
-from corpus_tools.dedup import DedupResult, find_near_duplicates
-from corpus_tools.dedup_index import DedupIndex
+from corpus_tools.dedup import DedupIndex, DedupResult, find_near_duplicates
+from corpus_tools.dedup import index as dedup_index
 from corpus_tools.errors import InvalidParameterError, OutputError
 from corpus_tools.io import as_corpus, corpus_chunks, load_corpus, stream_corpus
 from corpus_tools.keywords import keyness, keyword_table, kwic
-from corpus_tools.segment import Segmenter
+from corpus_tools.tokens import Segmenter
 
 SEED_003 = "003_9b7675b2e4522a57.txt"
 

@@ -7,7 +7,8 @@ import pytest
 
 import corpus_tools as ct
 from corpus_tools.errors import InvalidParameterError
-from corpus_tools.structure import cn_number, find_title, parse_sections
+from corpus_tools.text import find_title, parse_sections
+from corpus_tools.text.structure import cn_number
 
 # (level, heading) of levels 1-4, read off each seed by hand.
 EXPECTED = {

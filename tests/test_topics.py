@@ -14,8 +14,7 @@ from conftest import iter_records
 
 from corpus_tools.errors import InvalidParameterError, NoDocumentsError
 from corpus_tools.io import load_corpus, load_texts
-from corpus_tools.segment import Segmenter
-from corpus_tools.stopwords import load_stopwords
+from corpus_tools.tokens import Segmenter, load_stopwords
 from corpus_tools.topics import fit_topics, topic_features, topic_shares
 
 #: Rubrics of 新闻联播 that share their vocabulary (party discourse); the labels to recover.

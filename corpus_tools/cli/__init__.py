@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from corpus_tools.cli._common import ExitCode
+from corpus_tools.cli.common import ExitCode
 
 #: command name -> (module in corpus_tools.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {

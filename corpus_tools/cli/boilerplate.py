@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from corpus_tools.boilerplate import KINDS, find_boilerplate
-from corpus_tools.cli._common import (
+from corpus_tools.boilerplate.repeated import KINDS, find_boilerplate
+from corpus_tools.cli.common import (
     RunState,
     emit,
     finish,

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     ExitCode,
     RunState,
     check_engine_options,
@@ -154,7 +154,7 @@ def build_command(
     fmt: str | None,
 ) -> None:
     """Index documents so that 'flag --index DIR' can match submissions against them."""
-    from corpus_tools.dedup_index import DedupIndex
+    from corpus_tools.dedup import DedupIndex
 
     state = RunState()
     corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
@@ -197,7 +197,7 @@ def add_command(
     fmt: str | None,
 ) -> None:
     """Add documents to the index in INDEX_DIR without rebuilding it."""
-    from corpus_tools.dedup_index import DedupIndex
+    from corpus_tools.dedup import DedupIndex
 
     state = RunState()
     index = _load_index(index_dir)
@@ -217,7 +217,7 @@ def add_command(
 
 
 def _load_index(path: str) -> Any:
-    from corpus_tools.dedup_index import DedupIndex
+    from corpus_tools.dedup import DedupIndex
 
     try:
         return DedupIndex.load(path)
@@ -305,7 +305,7 @@ def flag_command(
 
     Give the held documents either as an index (--index DIR) or as files (--against PATH...).
     """
-    from corpus_tools.dedup_index import DedupIndex
+    from corpus_tools.dedup import DedupIndex
 
     if (index_dir is None) == (not against):
         fail("give exactly one of --index DIR or --against PATH...", ExitCode.USAGE)

@@ -15,7 +15,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     ExitCode,
     RunState,
     check_engine_options,
@@ -206,12 +206,12 @@ def command(
         if keep_stopwords:
             stopwords = extra
         else:
-            from corpus_tools.stopwords import load_stopwords
+            from corpus_tools.tokens import load_stopwords
 
             stopwords = load_stopwords(extra=extra)
     segmenter = None
     if lexicons:
-        from corpus_tools.segment import Segmenter
+        from corpus_tools.tokens import Segmenter
 
         segmenter = Segmenter(lexicons=tuple(lexicons))
     common: dict[str, Any] = {

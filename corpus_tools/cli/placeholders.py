@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     RunState,
     emit,
     finish,
@@ -13,7 +13,7 @@ from corpus_tools.cli._common import (
     load_inputs,
     resolve_format,
 )
-from corpus_tools.placeholders import KINDS, scan_placeholders
+from corpus_tools.text.placeholders import KINDS, scan_placeholders
 
 _SHOW = ("sections", "spans", "documents")
 

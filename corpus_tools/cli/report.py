@@ -1,6 +1,6 @@
 """``corpus-tools report PATH... -o OUT.html``: one self-contained HTML report.
 
-Calls :func:`corpus_tools.report.write_report` and prints a short summary: the file
+Calls :func:`corpus_tools.present.report.write_report` and prints a short summary: the file
 written and one line per section. Unreadable inputs are named on stderr and listed in the
 report (exit status 3); a section whose capability is missing or fails is noted in the
 report and in the summary, and the rest is still written.
@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     ExitCode,
     RunState,
     fail,
@@ -22,7 +22,7 @@ from corpus_tools.cli._common import (
     load_inputs,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError, OutputError
-from corpus_tools.report import SECTIONS
+from corpus_tools.present.report import SECTIONS
 
 
 def _html_path(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -120,7 +120,7 @@ def command(
     """
     import pandas as pd
 
-    from corpus_tools.report import write_report
+    from corpus_tools.present import write_report
 
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)

@@ -7,7 +7,7 @@ import json
 import click
 import pandas as pd
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     ExitCode,
     RunState,
     check_engine_options,
@@ -20,7 +20,7 @@ from corpus_tools.cli._common import (
     resolve_format,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
-from corpus_tools.segment import Segmenter, segment_corpus
+from corpus_tools.tokens import Segmenter, segment_corpus
 
 FORMATS = ("table", "json", "jsonl", "csv", "text")
 

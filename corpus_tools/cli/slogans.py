@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     ExitCode,
     RunState,
     emit,

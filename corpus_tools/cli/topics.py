@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from corpus_tools.cli._common import (
+from corpus_tools.cli.common import (
     ExitCode,
     RunState,
     emit,
@@ -145,7 +145,7 @@ def command(
         fail(f"--k-max ({k_max}) must be at least --k-min ({k_min}).", ExitCode.USAGE)
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
-    from corpus_tools.segment import Segmenter
+    from corpus_tools.tokens import Segmenter
     from corpus_tools.topics import fit_topics
 
     try:

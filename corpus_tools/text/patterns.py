@@ -5,7 +5,7 @@
 * ``PLACEHOLDER_RUN``: a run of blank marks as one unit, e.g. ``XX``, ``××``, ``X-X``,
   ``20XX``, ``＿＿``: the segmenter keeps such a run as one token and near-duplicate
   matching folds it to one wildcard. Whether a run is really a blank (and not the ``×`` of
-  ``7×24小时``) is decided by :mod:`corpus_tools.placeholders`, not here.
+  ``7×24小时``) is decided by :mod:`corpus_tools.text`, not here.
 """
 
 from __future__ import annotations

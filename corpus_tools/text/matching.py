@@ -1,11 +1,8 @@
-"""Character shingles for copy detection: wildcard folding, hashing, MinHash, band keys, anchors.
-
-Every function here is small, pure and works on one document (or one signature), so the same
-code runs in a loop, in a process pool or as a Dask ``map`` (see :mod:`corpus_tools.dedup`).
+"""Folding a text for matching copies, with a map back to the original offsets.
 
 The matching text is the text as loaded, folded for comparison:
 
-1. :func:`corpus_tools.normalize.normalize` folding (width, punctuation variants, case,
+1. :func:`corpus_tools.text.normalize` folding (width, punctuation variants, case,
    invisible characters), applied through a code-point table built once from it;
 2. traditional to simplified characters (one character to one, from ``zhconv``'s table),
    so a traditional transcription matches a simplified one;
@@ -25,45 +22,37 @@ Examples
 >>> f.text == g.text
 True
 >>> f.to_original(0, 2)
-(0, 5)
-"""
+(0, 5)"""
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from corpus_tools._patterns import DIGIT_RUN, PLACEHOLDER_MARKS
-from corpus_tools.errors import check_number, check_type, param_error
+from corpus_tools.errors import check_type, param_error
+from corpus_tools.text.patterns import DIGIT_RUN, PLACEHOLDER_MARKS
 
 __all__ = [
     "WILDCARD",
+    "WILDCARD_CHAR",
     "Folded",
-    "anchor_set",
-    "band_keys",
     "fold_for_matching",
-    "minhash_signature",
-    "shingle_hashes",
-    "shingle_set",
-    "sketch",
 ]
 
 #: The code point that stands for a folded placeholder or number (private use, never kept
 #: from a real text, whose private-use characters are dropped as symbols).
 WILDCARD = 0xE000
+
+
 #: Shown for the wildcard in :attr:`Folded.text`.
 WILDCARD_CHAR = chr(WILDCARD)
 
+
 _TABLE_SIZE = 0x30000
-_U64 = np.uint64
-_M1 = _U64(0xFF51AFD7ED558CCD)
-_M2 = _U64(0xC4CEB9FE1A85EC53)
-_PRIME = _U64(0x100000001B3)
-_S33 = _U64(33)
 
 
 class Folded(NamedTuple):
@@ -103,10 +92,10 @@ class Folded(NamedTuple):
 def _tables(traditional: bool) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """Code point -> folded code point, and whether a folded code point is kept.
 
-    Built once from :func:`corpus_tools.normalize.normalize` on every code point below
+    Built once from :func:`corpus_tools.text.normalize` on every code point below
     U+30000, so matching folds exactly as the rest of the toolkit does.
     """
-    from corpus_tools.normalize import normalize
+    from corpus_tools.text.normalization import normalize
 
     cps = np.concatenate([np.arange(0, 0xD800), np.arange(0xE000, _TABLE_SIZE)]).astype(np.uint32)
     text = cps.tobytes().decode("utf-32-le")
@@ -147,8 +136,8 @@ def _traditional_table() -> npt.NDArray[np.uint32]:
 def _wild_table() -> npt.NDArray[np.bool_]:
     """True for the code points a placeholder run or a number is made of.
 
-    The blank marks of :data:`corpus_tools._patterns.PLACEHOLDER_MARKS`, ``某``, and every
-    character :data:`corpus_tools._patterns.DIGIT_RUN` matches. The separators of
+    The blank marks of :data:`corpus_tools.text.PLACEHOLDER_MARKS`, ``某``, and every
+    character :data:`corpus_tools.text.patterns.DIGIT_RUN` matches. The separators of
     ``X-X``, ``1.5`` and ``X至X`` between two of them are punctuation (dropped) or
     handled by collapsing, so a per-character test gives the same runs as the regexes,
     in a single vectorised pass.
@@ -181,20 +170,6 @@ def _wild_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
         word = (mid == _RANGE_WORDS[0]) | (mid == _RANGE_WORDS[1])
         wild[1:-1] |= word & wild[:-2] & wild[2:]
     return wild
-
-
-_T = TypeVar("_T", bound=np.generic)
-
-
-def _sorted_unique(values: npt.NDArray[_T]) -> npt.NDArray[_T]:
-    """``np.unique`` by sorting (much faster than the hash-based default on numpy 2)."""
-    s = np.sort(values)
-    if len(s) < 2:
-        return s
-    keep = np.empty(len(s), dtype=bool)
-    keep[0] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
 
 
 def fold_for_matching(text: str, *, wildcards: bool = True, traditional: bool = True) -> Folded:
@@ -256,171 +231,3 @@ def fold_for_matching(text: str, *, wildcards: bool = True, traditional: bool = 
     else:
         ends = starts + 1
     return Folded(codes.astype(np.uint32), starts, ends.astype(np.int64), n)
-
-
-def _fmix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """MurmurHash3's 64-bit finaliser, vectorised (wrapping arithmetic)."""
-    h = h ^ (h >> _S33)
-    h = h * _M1
-    h = h ^ (h >> _S33)
-    h = h * _M2
-    return h ^ (h >> _S33)
-
-
-def _seed_key(seed: int, salt: int) -> np.uint64:
-    """A 64-bit starting value derived from ``seed`` and ``salt``."""
-    value = (seed * 0x9E3779B97F4A7C15 + salt * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    return _fmix(np.array([value], dtype=np.uint64))[0]
-
-
-def shingle_hashes(
-    codes: npt.NDArray[np.uint32], k: int, *, seed: int = 0
-) -> npt.NDArray[np.uint64]:
-    """64-bit hash of the ``k``-character shingle starting at every position.
-
-    A text shorter than ``k`` gives one shingle, the whole text (none when empty).
-
-    Examples
-    --------
-    >>> codes = fold_for_matching("全面从严治党全面从严治党").codes
-    >>> h = shingle_hashes(codes, 4)
-    >>> len(h), bool(h[0] == h[6])
-    (9, True)
-    """
-    check_number(k, "k", "shingle_hashes", kind=int, low=1)
-    n = len(codes)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64)
-    kk = min(k, n)
-    c = codes.astype(np.uint64)
-    m = n - kk + 1
-    h = np.full(m, _seed_key(seed, kk), dtype=np.uint64)
-    for j in range(kk):
-        h = (h * _PRIME) ^ c[j : j + m]
-    return _fmix(h)
-
-
-def shingle_set(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
-    """Sorted unique 32-bit shingle ids (the top bits of :func:`shingle_hashes`)."""
-    return _sorted_unique((hashes >> _U64(32)).astype(np.uint32))
-
-
-def sketch(
-    hashes: npt.NDArray[np.uint64], num_perm: int = 128
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
-    """Shingle set and MinHash signature with one sort: ``(shingle_set, signature)``.
-
-    Equal to ``(shingle_set(hashes), minhash_signature(hashes, num_perm))``.
-
-    Examples
-    --------
-    >>> h = shingle_hashes(fold_for_matching("坚持党建引领基层治理创新").codes, 5)
-    >>> ids, sig = sketch(h, 16)
-    >>> bool((ids == shingle_set(h)).all()), sig.shape
-    (True, (16,))
-    """
-    u = _sorted_unique(hashes)
-    ids = (u >> _U64(32)).astype(np.uint32)
-    if len(ids) > 1:
-        keep = np.empty(len(ids), dtype=bool)
-        keep[0] = True
-        np.not_equal(ids[1:], ids[:-1], out=keep[1:])
-        ids = ids[keep]
-    return ids, _one_permutation(u, num_perm, "sketch")
-
-
-def minhash_signature(
-    hashes: npt.NDArray[np.uint64], num_perm: int = 128
-) -> npt.NDArray[np.uint32]:
-    """One-permutation MinHash signature with rotation densification.
-
-    One hash per shingle (not ``num_perm``): the hash space is cut into ``num_perm`` bins
-    and each bin keeps its smallest value; an empty bin borrows from the next non-empty one
-    (Shrivastava and Li, 2014). Two signatures agree at a position with probability close
-    to the Jaccard similarity of the shingle sets, as for classical MinHash, at a fraction
-    of the cost. ``num_perm`` must be a power of two.
-
-    Examples
-    --------
-    >>> h = shingle_hashes(fold_for_matching("坚持党建引领基层治理创新").codes, 5)
-    >>> minhash_signature(h, 16).shape
-    (16,)
-    """
-    return _one_permutation(_sorted_unique(hashes), num_perm, "minhash_signature")
-
-
-def _one_permutation(u: npt.NDArray[np.uint64], num_perm: int, func: str) -> npt.NDArray[np.uint32]:
-    """The signature of sorted unique (already mixed) 64-bit hashes ``u``."""
-    check_number(num_perm, "num_perm", func, kind=int, low=2, high=1024)
-    if num_perm & (num_perm - 1):
-        raise param_error("num_perm", func, "a power of two in [2, 1024]", num_perm)
-    bits = num_perm.bit_length() - 1
-    empty = np.uint32(0xFFFFFFFF)
-    sig = np.full(num_perm, empty, dtype=np.uint32)
-    if len(u) == 0:
-        return sig
-    bins = (u >> _U64(64 - bits)).astype(np.int64)
-    first = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
-    vals = ((u[first] >> _U64(32 - bits)) & _U64(0xFFFFFFFF)).astype(np.uint32)
-    vals = np.minimum(vals, np.uint32(0xFFFFFFFE))
-    sig[bins[first]] = vals
-    missing = np.flatnonzero(sig == empty)
-    if len(missing):
-        filled = np.flatnonzero(sig != empty)
-        # next non-empty bin, circularly, and the distance to it
-        pos = np.searchsorted(filled, missing) % len(filled)
-        src = filled[pos]
-        dist = (src - missing) % num_perm
-        mixed = _fmix(sig[src].astype(np.uint64) * _U64(num_perm) + dist.astype(np.uint64))
-        sig[missing] = np.minimum((mixed >> _U64(32)).astype(np.uint32), np.uint32(0xFFFFFFFE))
-    return sig
-
-
-def band_keys(signature: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64]:
-    """One 64-bit key per LSH band (``len(signature) // bands`` rows each).
-
-    Two documents are candidates when any band key is equal.
-
-    Examples
-    --------
-    >>> sig = np.arange(128, dtype=np.uint32)
-    >>> band_keys(sig, 32).shape
-    (32,)
-    """
-    func = "band_keys"
-    check_number(bands, "bands", func, kind=int, low=1)
-    if len(signature) % bands:
-        raise param_error(
-            "bands", func, f"a divisor of the signature length {len(signature)}", bands
-        )
-    rows = len(signature) // bands
-    grid = signature.reshape(bands, rows).astype(np.uint64)
-    h = np.arange(bands, dtype=np.uint64) * _U64(0x9E3779B97F4A7C15)
-    for r in range(rows):
-        h = _fmix(h ^ grid[:, r])
-    return h
-
-
-def anchor_set(
-    codes: npt.NDArray[np.uint32], k: int, sample: int, *, seed: int = 0
-) -> npt.NDArray[np.uint32]:
-    """Sampled ``k``-character shingles: the ids whose hash is 0 modulo ``sample``.
-
-    Sampling by hash value is consistent: a passage copied into two documents yields the
-    same anchors in both, about one per ``sample`` characters, whatever surrounds it. This
-    is what finds an excerpt inside a long report, where whole-document Jaccard cannot.
-
-    Examples
-    --------
-    >>> codes = fold_for_matching("坚持以人民为中心的发展思想" * 3).codes
-    >>> anchor_set(codes, 4, 1).size <= 13
-    True
-    """
-    check_number(sample, "sample", "anchor_set", kind=int, low=1)
-    if sample & (sample - 1):
-        raise param_error("sample", "anchor_set", "a power of two", sample)
-    if len(codes) < k:
-        return np.zeros(0, dtype=np.uint32)
-    h = shingle_hashes(codes, k, seed=seed)
-    chosen = h[(h & _U64(sample - 1)) == 0]
-    return _sorted_unique((chosen >> _U64(32)).astype(np.uint32))

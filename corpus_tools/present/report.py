@@ -11,12 +11,12 @@ dates).
 Sections, in order (``sections=`` picks some of them):
 
 ==================  =====================================================================
-``overview``        documents, sizes and structure (:func:`corpus_tools.structure.inspect`)
+``overview``        documents, sizes and structure (:func:`corpus_tools.text.inspect`)
 ``duplicates``      duplicate, near-duplicate, contained and partly copied documents, with
                     the copied passages side by side and highlighted
                     (:func:`corpus_tools.dedup.find_near_duplicates`, ``copied_passages``)
 ``templates``       template sections, their unfilled placeholders highlighted
-                    (:func:`corpus_tools.placeholders.scan_placeholders`)
+                    (:func:`corpus_tools.text.scan_placeholders`)
 ``slogans``         numeric slogans and quoted formulas (:func:`corpus_tools.slogans.mine_slogans`)
 ``boilerplate``     watermarks, repeated passages, originality per document
                     (:func:`corpus_tools.boilerplate.find_boilerplate`)
@@ -54,7 +54,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from corpus_tools._progress import progress_bar
 from corpus_tools.errors import (
     NoDocumentsError,
     check_columns,
@@ -62,6 +61,7 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
+from corpus_tools.progress import progress_bar
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -315,8 +315,8 @@ def _import(module: str) -> Any:
 
 
 def _overview(ctx: _Context, part: _Part) -> None:
-    from corpus_tools import plots
-    from corpus_tools.structure import inspect
+    from corpus_tools.present import plots
+    from corpus_tools.text.summary import inspect
 
     table = inspect(ctx.corpus)
     ctx.cache["overview"] = table
@@ -358,7 +358,7 @@ def _short_values(column: pd.Series) -> bool:
 
 def _duplicates(ctx: _Context, part: _Part) -> None:
     dedup = _import("dedup")
-    from corpus_tools import plots
+    from corpus_tools.present import plots
 
     opts = ctx.options
     result = dedup.find_near_duplicates(ctx.corpus, progress=False, seed=opts.seed)
@@ -527,8 +527,8 @@ def _pair_html(
 
 
 def _templates(ctx: _Context, part: _Part) -> None:
-    ph = _import("placeholders")
-    from corpus_tools import plots
+    ph = _import("text")
+    from corpus_tools.present import plots
 
     opts = ctx.options
     result = ph.scan_placeholders(ctx.corpus)
@@ -647,7 +647,7 @@ def _copies(docs: list[str]) -> str:
 
 def _slogans(ctx: _Context, part: _Part) -> None:
     slogans = _import("slogans")
-    from corpus_tools import plots
+    from corpus_tools.present import plots
 
     opts = ctx.options
     table = slogans.mine_slogans(ctx.corpus, progress=False)
@@ -691,7 +691,7 @@ def _slogans(ctx: _Context, part: _Part) -> None:
 
 def _boilerplate(ctx: _Context, part: _Part) -> None:
     bp = _import("boilerplate")
-    from corpus_tools import plots
+    from corpus_tools.present import plots
 
     opts = ctx.options
     result = bp.find_boilerplate(ctx.corpus, progress=False)
@@ -737,7 +737,7 @@ def _boilerplate(ctx: _Context, part: _Part) -> None:
 
 def _keywords(ctx: _Context, part: _Part) -> None:
     kw = _import("keywords")
-    from corpus_tools import plots
+    from corpus_tools.present import plots
 
     opts = ctx.options
     by = [opts.by] if opts.by else None
@@ -783,7 +783,7 @@ def _keywords(ctx: _Context, part: _Part) -> None:
 
 def _topics(ctx: _Context, part: _Part) -> None:
     topics = _import("topics")
-    from corpus_tools import plots
+    from corpus_tools.present import plots
 
     opts = ctx.options
     lead = (
@@ -832,7 +832,7 @@ def _topics(ctx: _Context, part: _Part) -> None:
         )
     reps = result.representatives
     if len(reps):  # the title read off the front matter, not a watermark's first line
-        from corpus_tools.structure import find_title
+        from corpus_tools.text.structure import find_title
 
         reps = reps.assign(
             title=[
@@ -997,7 +997,7 @@ def _render(
         seed=seed,
     )
     ctx = _Context(frame, dict(zip(ids, frame["text"], strict=True)), opts)
-    from corpus_tools.plots import find_cjk_font
+    from corpus_tools.present.plots import find_cjk_font
 
     find_cjk_font()  # no CJK font: stop now, with the install hint, not after the work
     parts: list[_Part] = []

@@ -11,7 +11,7 @@ runs of whitespace are removed or collapsed, so the map is monotone and exact.
 
 Examples
 --------
->>> from corpus_tools.normalize import normalize
+>>> from corpus_tools.text import normalize
 >>> n = normalize("“三会一课”　制度，ＡＢＣ")
 >>> n.text
 '"三会一课"制度,abc'
@@ -305,3 +305,35 @@ def fold(text: str, *, config: NormalizeConfig | None = None, **overrides: Any) 
     'xx社区"三社联动"'
     """
     return normalize(text, config=config, **overrides).text
+
+
+@lru_cache(maxsize=1)
+def _lut() -> npt.NDArray[np.uint32]:
+    """Code point -> folded code point (0: deleted) for the BMP, as normalize() folds.
+
+    Built once, on first use, by folding one string of every BMP character.
+    """
+    cps = np.concatenate([np.arange(1, 0xD800), np.arange(0xE000, 0x10000)]).astype(np.uint32)
+    sample = cps.tobytes().decode("utf-32-le")
+    norm = normalize(sample, spaces="keep")
+    lut = np.arange(0x10000, dtype=np.uint32)
+    lut[cps] = 0  # deleted unless normalize kept it
+    lut[cps[norm.starts]] = np.frombuffer(norm.text.encode("utf-32-le"), dtype=np.uint32)
+    return lut
+
+
+def fold_keep_spaces(text: str) -> tuple[str, Normalized | None]:
+    """``normalize(text, spaces="keep")`` by table look-up.
+
+    Returns the folded text and ``None`` when folding kept every position (the usual case:
+    offsets are the same in both texts), else the :class:`Normalized` with its offset map.
+    """
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if cps.size and int(cps.max()) < 0x10000:
+        out = _lut()[cps]
+        if not (out == 0).any():
+            return out.tobytes().decode("utf-32-le", "surrogatepass"), None
+    elif not cps.size:
+        return "", None
+    norm = normalize(text, spaces="keep")
+    return norm.text, norm

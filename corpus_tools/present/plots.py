@@ -25,7 +25,7 @@ function                              table it draws
 Examples
 --------
 >>> import corpus_tools as ct
->>> from corpus_tools import plots
+>>> from corpus_tools.present import plots
 >>> docs = ct.load_corpus("data/raw").documents                   # doctest: +SKIP
 >>> ax = plots.plot_slogans(ct.mine_slogans(docs), n=15)          # doctest: +SKIP
 >>> ax.figure.savefig("slogans.png", dpi=150)                     # doctest: +SKIP
@@ -195,7 +195,7 @@ def find_cjk_font() -> CJKFont:
 
     Examples
     --------
-    >>> from corpus_tools.plots import find_cjk_font
+    >>> from corpus_tools.present.plots import find_cjk_font
     >>> find_cjk_font().name                                   # doctest: +SKIP
     'Noto Sans CJK SC'
     """
@@ -337,7 +337,7 @@ def plot_document_sizes(
     Parameters
     ----------
     overview : pandas.DataFrame
-        :func:`corpus_tools.structure.inspect` (columns ``doc_id``, ``chars``; ``title``
+        :func:`corpus_tools.text.inspect` (columns ``doc_id``, ``chars``; ``title``
         labels the bars when present).
     n : int, default 40
         Up to ``n`` documents get one bar each (largest first); more make a histogram.
@@ -351,7 +351,7 @@ def plot_document_sizes(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> docs = ct.load_corpus("data/raw").documents                       # doctest: +SKIP
     >>> plots.plot_document_sizes(ct.inspect(docs))                    # doctest: +SKIP
     """
@@ -418,7 +418,7 @@ def plot_keywords(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> table = ct.keyword_table(ct.load_corpus("data/raw").documents)    # doctest: +SKIP
     >>> plots.plot_keywords(table, n=25)                               # doctest: +SKIP
     """
@@ -480,7 +480,7 @@ def plot_keyword_trends(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents   # doctest: +SKIP
     >>> table = ct.keyword_table(docs, by=["year"])                         # doctest: +SKIP
     >>> plots.plot_keyword_trends(table, terms=["两个确立", "新质生产力"])   # doctest: +SKIP
@@ -557,7 +557,7 @@ def plot_slogans(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> table = ct.mine_slogans(ct.load_corpus("data/raw").documents)      # doctest: +SKIP
     >>> plots.plot_slogans(table, n=15)                                 # doctest: +SKIP
     """
@@ -607,7 +607,7 @@ def plot_placeholder_density(
     Parameters
     ----------
     sections : pandas.DataFrame
-        :func:`corpus_tools.placeholders.template_sections` (``doc_id``, ``heading``,
+        :func:`corpus_tools.text.template_sections` (``doc_id``, ``heading``,
         ``density``; ``placeholders`` written beside the bars when present). Sections
         without placeholders are left out.
     n : int, default 15
@@ -621,7 +621,7 @@ def plot_placeholder_density(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> secs = ct.template_sections(ct.load_corpus("data/raw").documents)   # doctest: +SKIP
     >>> plots.plot_placeholder_density(secs)                             # doctest: +SKIP
     """
@@ -685,7 +685,7 @@ def plot_duplicates(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> docs = ct.load_corpus("data/raw", split="lines").documents          # doctest: +SKIP
     >>> plots.plot_duplicates(ct.find_near_duplicates(docs).pairs)        # doctest: +SKIP
     """
@@ -796,7 +796,7 @@ def plot_originality(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> res = ct.find_boilerplate(ct.load_corpus("data/raw").documents)     # doctest: +SKIP
     >>> plots.plot_originality(res.documents)                            # doctest: +SKIP
     """
@@ -868,7 +868,7 @@ def plot_topic_terms(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> from corpus_tools.topics import fit_topics
     >>> res = fit_topics(ct.load_corpus("data/raw").documents)              # doctest: +SKIP
     >>> plots.plot_topic_terms(res.topics)                                  # doctest: +SKIP
@@ -969,7 +969,7 @@ def plot_topic_shares(
     Examples
     --------
     >>> import corpus_tools as ct
-    >>> from corpus_tools import plots
+    >>> from corpus_tools.present import plots
     >>> from corpus_tools.topics import fit_topics
     >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents  # doctest: +SKIP
     >>> res = fit_topics(docs, k=8, over="year")                           # doctest: +SKIP

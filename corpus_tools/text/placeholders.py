@@ -3,7 +3,7 @@
 Reports written from a 范文 often keep its blanks: ``XX区有X个社区被确定为第X批``,
 ``×区委``, ``X-X月财政总收入X亿元，同比下降X%``, ``XXX同志``, ``某某``, ``○○``, ``＿＿``.
 :func:`find_placeholders` finds them in one text, :func:`placeholder_spans` in a corpus,
-:func:`template_sections` scores every section of :func:`corpus_tools.structure.parse_sections`
+:func:`template_sections` scores every section of :func:`corpus_tools.text.parse_sections`
 by how dense its blanks are, and :func:`template_scores` gives one score per document.
 
 Precision comes first: real reports write ``×`` and ``X`` too (``数据要素×``, ``7×24小时``,
@@ -21,7 +21,7 @@ A run of blank marks is reported only when
 
 Examples
 --------
->>> from corpus_tools.placeholders import find_placeholders
+>>> from corpus_tools.text import find_placeholders
 >>> spans = find_placeholders("XX区有X个社区，投入X万元；提供7×24小时服务。")
 >>> spans[["text", "kind"]].values.tolist()
 [['XX', 'name'], ['X', 'number'], ['X', 'money']]
@@ -38,13 +38,13 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from corpus_tools._patterns import PLACEHOLDER_MARKS
 from corpus_tools.errors import (
     check_columns,
     check_number,
     check_type,
     param_error,
 )
+from corpus_tools.text.patterns import PLACEHOLDER_MARKS
 
 __all__ = [
     "KINDS",
@@ -630,7 +630,7 @@ def _kinds_text(kinds: Sequence[str]) -> str:
 def _sections_table(
     texts: Sequence[tuple[Any, str]], spans: pd.DataFrame, min_chars: int, max_level: int
 ) -> pd.DataFrame:
-    from corpus_tools.structure import parse_sections
+    from corpus_tools.text.structure import parse_sections
 
     by_doc: dict[Any, tuple[np.ndarray, list[str]]] = {}
     if len(spans):
@@ -702,7 +702,7 @@ def template_sections(
 ) -> pd.DataFrame:
     """Score every section of every document by its placeholders; densest first.
 
-    Sections come from :func:`corpus_tools.structure.parse_sections` (front matter, ``一、``,
+    Sections come from :func:`corpus_tools.text.parse_sections` (front matter, ``一、``,
     ``（一）``, ``1.``, ``（1）``, ``一是`` items); a section spans its subsections, so a
     heading and its children are all listed.
 
@@ -766,7 +766,7 @@ def _pieces(secs: pd.DataFrame, length: int) -> list[tuple[int, int]]:
 def _documents_table(
     texts: Sequence[tuple[Any, str]], spans: pd.DataFrame, threshold: float
 ) -> pd.DataFrame:
-    from corpus_tools.structure import parse_sections
+    from corpus_tools.text.structure import parse_sections
 
     by_doc: dict[Any, np.ndarray] = {}
     if len(spans):
@@ -812,7 +812,7 @@ def template_scores(
 ) -> pd.DataFrame:
     """One template score per document: the share of its text that is unfilled template.
 
-    The text is cut at every section boundary of :func:`corpus_tools.structure.parse_sections`
+    The text is cut at every section boundary of :func:`corpus_tools.text.parse_sections`
     (so each piece belongs to one innermost section: a paragraph item, a heading's
     introduction, the front matter); a piece is template text when it holds at least
     ``threshold`` placeholders per 100 characters.

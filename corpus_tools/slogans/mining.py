@@ -55,7 +55,6 @@ from typing import Any
 
 import pandas as pd
 
-from corpus_tools._progress import progress_bar
 from corpus_tools.errors import (
     InvalidParameterError,
     check_choice,
@@ -65,7 +64,8 @@ from corpus_tools.errors import (
     param_error,
 )
 from corpus_tools.io import atomic_write, load_texts
-from corpus_tools.normalize import normalize
+from corpus_tools.progress import progress_bar
+from corpus_tools.text.normalization import normalize
 
 __all__ = [
     "OCCURRENCE_COLUMNS",
@@ -1262,7 +1262,7 @@ def to_lexicon(
         Frequency written for every word; None uses ``max(count, 1) * 1000`` (large enough
         that jieba keeps the slogan whole).
     tag : str, default "slogan"
-        Tag written after the frequency (no spaces). :class:`corpus_tools.segment.Segmenter`
+        Tag written after the frequency (no spaces). :class:`corpus_tools.tokens.Segmenter`
         protects entries tagged ``slogan`` (never cuts them) even in a lexicon loaded with
         ``protect_lexicons=False``.
 

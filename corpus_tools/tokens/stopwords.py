@@ -7,12 +7,12 @@ Two kinds, listed in ``corpus_tools/data/stopwords.txt`` with the reasons:
 * ``genre``: the 套话 of this genre, the verbs, adverbs and nouns that every report uses in
   every paragraph (工作, 开展, 加强, 推进, 进一步, 切实, 扎实 ...) and that drown every count.
 
-Segmentation never uses them: :mod:`corpus_tools.segment` keeps every token, and the
+Segmentation never uses them: :mod:`corpus_tools.tokens` keeps every token, and the
 analyses (:mod:`corpus_tools.keywords`, :mod:`corpus_tools.topics`) leave them out.
 
 Examples
 --------
->>> from corpus_tools.stopwords import load_stopwords
+>>> from corpus_tools.tokens import load_stopwords
 >>> stop = load_stopwords()
 >>> {"工作", "开展", "的"} <= stop
 True

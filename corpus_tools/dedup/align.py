@@ -1,6 +1,6 @@
 """Aligned passages between two folded texts: seed, extend along diagonals, merge, resolve.
 
-Pure functions on :class:`corpus_tools.shingles.Folded` code arrays; offsets returned here are
+Pure functions on :class:`corpus_tools.text.Folded` code arrays; offsets returned here are
 folded positions, mapped to the original texts by :mod:`corpus_tools.dedup`.
 
 The method is the one plagiarism checkers use: every ``k``-character window of the
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from corpus_tools.shingles import shingle_hashes
+from corpus_tools.dedup.sketch import shingle_hashes
 
 __all__ = ["align_folded", "covered_length", "union_mask"]
 
@@ -157,7 +157,7 @@ def align_folded(
     Parameters
     ----------
     a, b : numpy.ndarray of uint32
-        Folded code points (:attr:`corpus_tools.shingles.Folded.codes`) of the submission
+        Folded code points (:attr:`corpus_tools.text.Folded.codes`) of the submission
         and of the source.
     k : int, default 8
         Seed length in folded characters.
@@ -176,7 +176,7 @@ def align_folded(
 
     Examples
     --------
-    >>> from corpus_tools.shingles import fold_for_matching
+    >>> from corpus_tools.dedup.sketch import fold_for_matching
     >>> a = fold_for_matching("新的开头。" + "坚持党建引领，推动基层治理能力现代化建设取得新成效。").codes
     >>> b = fold_for_matching("坚持党建引领，推动基层治理能力现代化建设取得新成效。另起一段").codes
     >>> align_folded(a, b, k=6, min_passage=10).tolist()

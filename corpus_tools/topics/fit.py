@@ -6,12 +6,12 @@ paragraph of every report, and a topic model fitted on raw tokens spends its top
 
 1. **boilerplate**: watermarks and passages repeated in at least 10% of the documents
    (:func:`corpus_tools.boilerplate.strip_boilerplate`), e.g. ``央视网消息（新闻联播）：``;
-2. **genre stopwords** (:func:`corpus_tools.stopwords.load_stopwords`: 的, 工作, 开展,
+2. **genre stopwords** (:func:`corpus_tools.tokens.load_stopwords`: 的, 工作, 开展,
    加强 ...), single characters, numbers and placeholder runs (XX, ××);
 3. **over-frequent terms**: terms in more than ``max_df`` of the documents (default half),
    and terms in a single document.
 
-Documents are cut with the project's :class:`~corpus_tools.segment.Segmenter` (slogans such
+Documents are cut with the project's :class:`~corpus_tools.tokens.Segmenter` (slogans such
 as 三会一课 stay whole). A document's features are its words and its pairs of adjacent
 words (八项+规定, 正确+政绩观), and the words of its first paragraph count ``lead_weight``
 times (default 5): reports and news items state their subject in their opening paragraph
@@ -63,7 +63,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools._patterns import PLACEHOLDER_RUN
 from corpus_tools.errors import (
     InvalidParameterError,
     NoDocumentsError,
@@ -73,6 +72,7 @@ from corpus_tools.errors import (
     param_error,
 )
 from corpus_tools.io import as_corpus
+from corpus_tools.text.patterns import PLACEHOLDER_RUN
 
 __all__ = [
     "COHERENCE_MEASURES",
@@ -162,9 +162,9 @@ def _as_corpus(corpus: Any, func: str) -> pd.DataFrame:
 
 
 def _check_stopwords(stopwords: Any, func: str) -> frozenset[str]:
-    """The genre's stopwords for None, else :func:`corpus_tools.segment.check_stopwords`."""
-    from corpus_tools.segment import check_stopwords
-    from corpus_tools.stopwords import load_stopwords
+    """The genre's stopwords for None, else :func:`corpus_tools.tokens.check_stopwords`."""
+    from corpus_tools.tokens.segmenter import check_stopwords
+    from corpus_tools.tokens.stopwords import load_stopwords
 
     return load_stopwords() if stopwords is None else check_stopwords(stopwords, func)
 
@@ -188,7 +188,7 @@ def _short(value: Any) -> bool:
 
 
 def _keep(token: str, stop: frozenset[str]) -> bool:
-    from corpus_tools.segment import is_content_token
+    from corpus_tools.tokens.segmenter import is_content_token
 
     return (
         len(token) >= 2
@@ -246,10 +246,10 @@ def topic_features(
     ----------
     corpus : DataFrame with ``doc_id`` and ``text``, dict of doc_id -> text, or list of str
         The documents. Not modified.
-    segmenter : corpus_tools.segment.Segmenter, optional
+    segmenter : corpus_tools.tokens.Segmenter, optional
         Defaults to ``Segmenter()`` (the project's lexicon; slogans stay whole).
     stopwords : iterable of str, optional
-        Tokens to leave out; default :func:`corpus_tools.stopwords.load_stopwords()`.
+        Tokens to leave out; default :func:`corpus_tools.tokens.load_stopwords()`.
     strip_boilerplate : bool, default True
         Remove watermarks and passages repeated in at least 10% of the documents (and 3).
     lead_weight : int, default 5
@@ -261,7 +261,7 @@ def topic_features(
     max_df : float, default 0.5
         Keep terms in at most this fraction of the documents.
     n_jobs, cache
-        Passed to :func:`corpus_tools.segment.segment_corpus`.
+        Passed to :func:`corpus_tools.tokens.segment_corpus`.
 
     Returns
     -------
@@ -314,7 +314,7 @@ def _features(
     n_jobs: int | None,
     cache: bool | str,
 ) -> _Built:
-    from corpus_tools.segment import as_segmenter
+    from corpus_tools.tokens.segmenter import as_segmenter
 
     seg = as_segmenter(segmenter, func)
     stop = _check_stopwords(stopwords, func)
@@ -329,11 +329,11 @@ def _features(
         raise NoDocumentsError(f"{func} needs at least one document; the corpus is empty.")
     texts = [str(t) for t in frame["text"].tolist()]
     if strip_boilerplate and n >= 3:
-        from corpus_tools.boilerplate import strip_boilerplate as strip
+        from corpus_tools.boilerplate.strip import strip_boilerplate as strip
 
         min_docs = max(3, math.ceil(_BOILERPLATE_DOC_FRACTION * n))
         texts = strip(texts, min_docs=min_docs)
-    from corpus_tools.segment import segment_corpus
+    from corpus_tools.tokens.segmenter import segment_corpus
 
     tokens = segment_corpus(
         texts, segmenter=seg, n_jobs=n_jobs, cache=cache, drop_space=False, progress=False
@@ -586,7 +586,7 @@ def fit_topics(
     coherence : {"c_v", "c_npmi", "u_mass"}, default "c_v"
         Coherence measure reported, and used to choose k (C_V chose k best in our
         measurement; see the module notes).
-    segmenter : corpus_tools.segment.Segmenter, optional
+    segmenter : corpus_tools.tokens.Segmenter, optional
         Defaults to ``Segmenter()``.
     stopwords : iterable of str, optional
         Tokens to leave out; default the genre's list (:func:`corpus_tools.load_stopwords`).
@@ -601,9 +601,9 @@ def fit_topics(
     max_df : float, default 0.5
         Keep terms in at most this fraction of the documents.
     n_jobs : int, optional
-        Worker processes for segmentation (:func:`corpus_tools.segment.segment_corpus`).
+        Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
     cache : bool or path, default True
-        Segmentation cache (:func:`corpus_tools.segment.segment_corpus`).
+        Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
 
     Returns
     -------

@@ -11,7 +11,7 @@ tokenizer is never touched), loaded lazily and once per process with
 
 Rules, applied before the dictionary is consulted, so that counts are stable:
 
-* **Placeholder runs** (:data:`corpus_tools._patterns.PLACEHOLDER_RUN`: ``X``, ``XX``,
+* **Placeholder runs** (:data:`corpus_tools.text.PLACEHOLDER_RUN`: ``X``, ``XX``,
   ``×``, ``××``, ``ＸＸ``, ``○○``, ``＊＊``, ``X-X``, ``20XX``, and ``X.X`` as in
   ``X.X万元``) are one token, never glued to the word after them (``XX | 社区``). A Latin
   ``X``/``x`` touching other Latin letters or digits (``Linux``, ``3x3``) is left alone.
@@ -37,7 +37,7 @@ is a pure function of the texts and the (picklable) :class:`Segmenter`.
 
 Examples
 --------
->>> from corpus_tools.segment import Segmenter, segment_corpus
+>>> from corpus_tools.tokens import Segmenter, segment_corpus
 >>> seg = Segmenter()
 >>> seg.cut("坚持三会一课制度，XX社区X-X月完成")          # doctest: +SKIP
 ['坚持', '三会一课', '制度', '，', 'XX', '社区', 'X-X', '月', '完成']
@@ -66,8 +66,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from corpus_tools._patterns import PLACEHOLDER_MARKS, PLACEHOLDER_RUN
-from corpus_tools._progress import progress_bar
 from corpus_tools.errors import (
     InvalidParameterError,
     check_choice,
@@ -76,6 +74,8 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
+from corpus_tools.progress import progress_bar
+from corpus_tools.text.patterns import PLACEHOLDER_MARKS, PLACEHOLDER_RUN
 
 __all__ = [
     "DEFAULT_LEXICON",
@@ -859,7 +859,7 @@ class Segmenter:
         Parameters
         ----------
         stopwords : iterable of str, optional
-            Tokens to leave out, e.g. :func:`corpus_tools.stopwords.load_stopwords()`.
+            Tokens to leave out, e.g. :func:`corpus_tools.tokens.load_stopwords()`.
         keep_punct : bool, default False
             Keep punctuation and symbol tokens (whitespace is always left out).
         min_chars : int, default 1
@@ -868,7 +868,7 @@ class Segmenter:
         Examples
         --------
         >>> from sklearn.feature_extraction.text import CountVectorizer
-        >>> from corpus_tools.stopwords import load_stopwords
+        >>> from corpus_tools.tokens import load_stopwords
         >>> vec = CountVectorizer(tokenizer=Segmenter().sklearn_tokenizer(
         ...     stopwords=load_stopwords()), lowercase=False, token_pattern=None)
         >>> vec.fit_transform(["开展三会一课", "落实三会一课制度"])   # doctest: +SKIP
@@ -887,7 +887,7 @@ def as_segmenter(segmenter: Any, func: str) -> Segmenter:
         return Segmenter()
     if not isinstance(segmenter, Segmenter):
         raise param_error(
-            "segmenter", func, "a corpus_tools.segment.Segmenter or None", type(segmenter).__name__
+            "segmenter", func, "a corpus_tools.tokens.Segmenter or None", type(segmenter).__name__
         )
     return segmenter
 
@@ -1329,7 +1329,7 @@ def gensim_corpus(
     tokens : iterable of list of str
         Tokens per document, as :func:`segment_corpus` returns them.
     stopwords : iterable of str, optional
-        Tokens to leave out (e.g. :func:`corpus_tools.stopwords.load_stopwords()`).
+        Tokens to leave out (e.g. :func:`corpus_tools.tokens.load_stopwords()`).
     keep_punct : bool, default False
         Keep punctuation and symbol tokens (whitespace is always left out).
     min_chars : int, default 1

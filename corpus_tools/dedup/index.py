@@ -47,23 +47,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.dedup import (
-    DedupConfig,
-    DedupResult,
-    DocFeatures,
+from corpus_tools.dedup.align import union_mask
+from corpus_tools.dedup.candidates import (
     anchor_pairs_ok,
     anchor_postings_pairs,
-    as_corpus,
-    effective_max_df,
+    lsh_candidate_pairs,
+    unique_pairs,
+)
+from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
+from corpus_tools.dedup.sketch import (
+    DocFeatures,
     features_of_folded,
     fold_text,
-    lsh_candidate_pairs,
-    make_config,
-    unique_pairs,
-    verify_candidates,
-    verify_pair,
+    shingle_hashes,
+    sketch,
 )
-from corpus_tools.dedup_align import union_mask
+from corpus_tools.dedup.verify import DedupResult, verify_candidates, verify_pair
 from corpus_tools.errors import (
     IndexFormatError,
     InvalidParameterError,
@@ -71,8 +70,7 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
-from corpus_tools.io import atomic_write
-from corpus_tools.shingles import shingle_hashes, sketch
+from corpus_tools.io import as_corpus, atomic_write
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "DedupIndex", "FlagReport", "flag_submissions"]
 
@@ -145,7 +143,7 @@ class FlagReport(NamedTuple):
         ``match_start``, ``match_end`` (int64 offsets into the texts as loaded), ``chars``
         (int64), ``text`` (str, the submission's passage).
     sections : pandas.DataFrame
-        Per section of each submission (:func:`corpus_tools.structure.parse_sections`):
+        Per section of each submission (:func:`corpus_tools.text.parse_sections`):
         ``submission``, ``section_id``, ``level`` (int64), ``heading`` (str), ``start``,
         ``end`` (int64), ``chars``, ``copied_chars`` (int64, folded), ``copy_ratio``
         (float64).
@@ -435,12 +433,12 @@ class DedupIndex:
         InvalidParameterError
             When a ``doc_id`` is already held (ids identify documents).
         """
-        from corpus_tools._progress import progress_counter
         from corpus_tools.io import corpus_chunks
+        from corpus_tools.progress import progress_counter
 
         chunks, corpus = corpus_chunks(corpus)
         if chunks is None:
-            frame = as_corpus(corpus, "corpus", "DedupIndex.add")
+            frame = as_corpus(corpus, "DedupIndex.add", name="corpus")
             with progress_counter(
                 desc="index: sketching", total=len(frame), enabled=progress
             ) as bar:
@@ -448,7 +446,7 @@ class DedupIndex:
             return self
         with progress_counter(desc="index: sketching", enabled=progress) as bar:
             for chunk in chunks:
-                self._add_frame(as_corpus(chunk, "corpus", "DedupIndex.add"), bar)
+                self._add_frame(as_corpus(chunk, "DedupIndex.add", name="corpus"), bar)
         return self
 
     def _add_frame(self, frame: pd.DataFrame, bar: Any) -> None:
@@ -629,9 +627,9 @@ class DedupIndex:
             a duplicate, near-duplicate, contained or partial copy of a held document, or
             when its total copy ratio reaches ``config.partial``.
         """
-        from corpus_tools._progress import progress_bar
+        from corpus_tools.progress import progress_bar
 
-        frame = as_corpus(submissions, "submissions", "DedupIndex.flag")
+        frame = as_corpus(submissions, "DedupIndex.flag", name="submissions")
         parts: list[_Flagged] = []
         for name, text in progress_bar(
             list(zip(frame["doc_id"], frame["text"], strict=True)), desc="flag", enabled=progress
@@ -1037,9 +1035,9 @@ def _frame(rows: list[dict[str, Any]], columns: dict[str, Any]) -> pd.DataFrame:
 
 
 def _residue(text: str) -> list[dict[str, Any]]:
-    """Unfilled placeholders (from :mod:`corpus_tools.placeholders` when available)."""
+    """Unfilled placeholders (from :mod:`corpus_tools.text` when available)."""
     try:
-        from corpus_tools.placeholders import find_placeholders
+        from corpus_tools.text.placeholders import find_placeholders
     except ImportError:  # pragma: no cover - the module ships with the package
         return []
     found = find_placeholders(text)
@@ -1058,7 +1056,7 @@ def _section_ratios(
     text: str, folded_starts: npt.NDArray[np.int64], covered: npt.NDArray[np.bool_]
 ) -> list[dict[str, Any]]:
     """Folded and copied characters per section of ``text``."""
-    from corpus_tools.structure import parse_sections
+    from corpus_tools.text.structure import parse_sections
 
     secs = parse_sections(text)
     if secs.empty:

@@ -1,0 +1,481 @@
+"""Sentences and paragraphs repeated across documents (:func:`find_boilerplate`).
+
+How repeated passages are found
+-------------------------------
+Every document is cut into *units*: a line, or a sentence within a line (a sentence ends
+with 。！？； and the closing quotes after it, or with a colon: ``央视网消息（新闻联播）：`` is a
+unit of its own). A unit's key is its folded text without whitespace. The document
+frequency of each key is counted, one vote per document. Neighbouring frequent units are
+merged into one passage when they stand together in at least 80% of the documents that
+hold the more frequent of the two, so the nine lines of page furniture, or a whole
+template paragraph, come out as one passage, while the news opening is not glued to the
+sentence that follows it in a handful of items. A merged passage that is not itself
+found in ``min_docs`` documents falls back to its units. A passage is kept when it is at
+least ``min_chars`` characters long (whitespace not counted) and occurs in at least
+``min_docs`` documents; its ``doc_freq`` is the number of documents it is reported in.
+Units inside a watermark are left out of the counting.
+
+The work is streamed: each document is folded, cut and hashed once, and only arrays of
+64-bit hashes and offsets are kept (about 40 bytes per sentence); counting and merging are
+vectorised with numpy. See ``benchmarks/bench_boilerplate.py`` for speed and memory on
+100,000 documents."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from corpus_tools.boilerplate.watermarks import watermark_spans
+from corpus_tools.errors import (
+    InvalidParameterError,
+    check_choice,
+    check_columns,
+    check_number,
+    check_type,
+    param_error,
+)
+from corpus_tools.text.normalization import fold_keep_spaces
+
+__all__ = [
+    "KINDS",
+    "BoilerplateResult",
+    "check_corpus",
+    "check_options",
+    "find_boilerplate",
+]
+
+#: The kinds of boilerplate, in the order passages are listed.
+KINDS = ("watermark", "repeated")
+
+# --------------------------------------------------------------------------- watermark cues
+# The patterns run on folded text (normalize: NFKC, lower case, ASCII punctuation) with the
+# whitespace removed, so ＱＱ群, QQ 群 and qq群 are one cue.
+
+
+#: A unit: text up to and including a sentence end (。！？； with the closing quotes and
+#: brackets after it, or a colon, which opens what follows), or the rest of a line; it
+#: neither starts nor ends with whitespace. Runs on folded text, where ！？；： are ASCII.
+_UNIT = re.compile(
+    r"[^\s。!?;:](?:[^\n。!?;:]*(?:[。!?;]+[\"')\]>]*|:+)|[^\n。!?;:]*[^\s。!?;:])?"
+    r"|[。!?;]+[\"')\]>]*|:+"
+)
+#: A number, for ``fold_digits`` (on folded text, where full-width digits are ASCII).
+_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+# --------------------------------------------------------------------------- folding
+
+
+# --------------------------------------------------------------------------- offsets map
+
+
+# --------------------------------------------------------------------------- finding
+
+
+class BoilerplateResult(NamedTuple):
+    """What :func:`find_boilerplate` returns.
+
+    Attributes
+    ----------
+    passages : pandas.DataFrame
+        One row per passage, watermarks first, then by decreasing ``doc_freq``. Columns:
+        ``passage_id`` (int64, 0..n-1 in this order); ``kind`` (str: ``"watermark"`` or
+        ``"repeated"``); ``text`` (str: the passage as it stands in its first occurrence,
+        a slice of the original text); ``chars`` (int64: its length, whitespace not
+        counted); ``doc_freq`` (int64: number of documents it occurs in); ``occurrences``
+        (int64: number of times it occurs, a document may hold it twice); ``docs`` (list
+        of str: the ``doc_id`` of those documents, in corpus order).
+    spans : pandas.DataFrame
+        One row per occurrence, for highlighting. Columns: ``passage_id`` (int64),
+        ``kind`` (str), ``doc_id`` (str), ``start``, ``end`` (int64: offsets into that
+        document's text as loaded). Sorted by document (corpus order) then ``start``;
+        spans never overlap.
+    documents : pandas.DataFrame
+        One row per document, in corpus order. Columns: ``doc_id`` (str); ``chars``
+        (int64: characters, whitespace not counted); ``boilerplate_chars`` (int64: those
+        covered by a passage); ``watermark_chars`` (int64: those covered by a watermark);
+        ``originality`` (float64: ``1 - boilerplate_chars / chars``, 1.0 for an empty text).
+    """
+
+    passages: pd.DataFrame
+    spans: pd.DataFrame
+    documents: pd.DataFrame
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True
+    )
+
+
+def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64 finaliser: a well-spread 64-bit value per input (wraps on purpose)."""
+    with np.errstate(over="ignore"):
+        z = x * _MIX + np.uint64(0x632BE59BD9B4E019)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+class _Units:
+    """The units of all documents, as flat arrays (built one document at a time)."""
+
+    def __init__(self) -> None:
+        self.hash = array("q")
+        self.start = array("q")
+        self.end = array("q")
+        self.chars = array("q")
+        self.doc = array("q")
+        self.doc_chars = array("q")
+        # watermark blocks: doc, start, end, chars, key
+        self.wm_doc: list[int] = []
+        self.wm_start: list[int] = []
+        self.wm_end: list[int] = []
+        self.wm_chars: list[int] = []
+        self.wm_key: list[str] = []
+
+    def add(self, d: int, text: str, *, watermarks: bool, fold_digits: bool) -> None:
+        folded, norm = fold_keep_spaces(text)
+        marks = watermark_spans(folded) if watermarks else []
+        fs: list[int] = []
+        fe: list[int] = []
+        total = 0
+        mi = 0
+        for m in _UNIT.finditer(folded):
+            s, e = m.span()
+            key = "".join(m.group().split())
+            total += len(key)
+            while mi < len(marks) and marks[mi][1] <= s:
+                mi += 1
+            if mi < len(marks) and marks[mi][0] < e:  # inside a watermark
+                continue
+            fs.append(s)
+            fe.append(e)
+            self.hash.append(_hash(_DIGITS.sub("0", key) if fold_digits else key))
+            self.chars.append(len(key))
+        self.doc_chars.append(total)
+        if fs:
+            if norm is None:
+                self.start.extend(fs)
+                self.end.extend(fe)
+            else:
+                os_, oe = norm.to_original_many(fs, fe)
+                self.start.extend(os_.tolist())
+                self.end.extend(oe.tolist())
+            self.doc.extend([d] * len(fs))
+        for s, e in marks:
+            key = "".join(folded[s:e].split())
+            o_s, o_e = (s, e) if norm is None else norm.to_original(s, e)
+            self.wm_doc.append(d)
+            self.wm_start.append(o_s)
+            self.wm_end.append(o_e)
+            self.wm_chars.append(len(key))
+            self.wm_key.append(key)
+
+
+def _np(a: array[int]) -> npt.NDArray[np.int64]:
+    return np.frombuffer(a, dtype=np.int64) if len(a) else np.zeros(0, dtype=np.int64)
+
+
+def _doc_freq(
+    keys: npt.NDArray[np.int64], docs: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Distinct keys (sorted) and the number of distinct documents holding each."""
+    if not len(keys):
+        return keys, keys.copy()
+    order = np.lexsort((docs, keys))
+    k = keys[order]
+    d = docs[order]
+    first = np.ones(len(k), dtype=bool)
+    first[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+    k = k[first]
+    new = np.ones(len(k), dtype=bool)
+    new[1:] = k[1:] != k[:-1]
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, len(k))).astype(np.int64)
+    return k[starts], counts
+
+
+def _lookup(
+    uniq: npt.NDArray[np.int64], values: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    return values[np.searchsorted(uniq, keys)]
+
+
+#: Two neighbouring frequent units belong to one passage when they stand together in at
+#: least this share of the documents holding the more frequent of them.
+_TOGETHER = 0.8
+
+
+def _repeated(
+    u: _Units, *, min_docs: int, min_chars: int
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+]:
+    """Occurrences of repeated passages: (key, doc, start, end, chars) arrays."""
+    h, doc = _np(u.hash), _np(u.doc)
+    start, end, chars = _np(u.start), _np(u.end), _np(u.chars)
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(h):
+        return empty, empty, empty, empty, empty
+    uniq, df = _doc_freq(h, doc)
+    unit_df = _lookup(uniq, df, h)
+    idx = np.flatnonzero(unit_df >= min_docs)
+    if not len(idx):
+        return empty, empty, empty, empty, empty
+    # neighbouring frequent units of one document, and how often they stand together
+    adjacent = (idx[1:] == idx[:-1] + 1) & (doc[idx[1:]] == doc[idx[:-1]])
+    with np.errstate(over="ignore"):
+        pair = (_mix(h[idx[:-1]].astype(np.uint64)) ^ h[idx[1:]].astype(np.uint64)).astype(np.int64)
+    p_uniq, p_df = _doc_freq(pair[adjacent], doc[idx[1:]][adjacent])
+    together = np.zeros(len(idx) - 1, dtype=bool)
+    if adjacent.any():
+        most = np.maximum(unit_df[idx[:-1]], unit_df[idx[1:]])[adjacent]
+        together[adjacent] = _lookup(p_uniq, p_df, pair[adjacent]) >= _TOGETHER * most
+    # segments: runs of frequent units, each standing together with the previous one
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = ~together
+    seg_first = np.flatnonzero(new)
+    seg_of = np.cumsum(new) - 1
+    pos = np.arange(len(idx)) - seg_first[seg_of]
+    # segment key: sum of unit hashes times powers of an odd constant (a one-unit segment's
+    # key is the unit's own hash)
+    with np.errstate(over="ignore"):
+        powers = np.ones(int(pos.max()) + 1, dtype=np.uint64)
+        for i in range(1, len(powers)):
+            powers[i] = powers[i - 1] * np.uint64(0x100000001B3)
+        terms = h[idx].astype(np.uint64) * powers[pos]
+        seg_key = np.add.reduceat(terms, seg_first).astype(np.int64)
+    seg_doc = doc[idx[seg_first]]
+    seg_last = np.append(seg_first[1:], len(idx)) - 1
+    seg_start = start[idx[seg_first]]
+    seg_end = end[idx[seg_last]]
+    seg_chars = np.add.reduceat(chars[idx], seg_first)
+    seg_len = seg_last - seg_first + 1
+    s_uniq, s_df = _doc_freq(seg_key, seg_doc)
+    keep_seg = (_lookup(s_uniq, s_df, seg_key) >= min_docs) & (seg_chars >= min_chars)
+    # segments that fail fall back to their single units (a one-unit segment is its unit)
+    split = ~keep_seg & (seg_len > 1)
+    units_of_split = idx[split[seg_of]]
+    key = np.concatenate([seg_key[keep_seg], h[units_of_split]])
+    d = np.concatenate([seg_doc[keep_seg], doc[units_of_split]])
+    s = np.concatenate([seg_start[keep_seg], start[units_of_split]])
+    e = np.concatenate([seg_end[keep_seg], end[units_of_split]])
+    c = np.concatenate([seg_chars[keep_seg], chars[units_of_split]])
+    ok = c >= min_chars
+    key, d, s, e, c = key[ok], d[ok], s[ok], e[ok], c[ok]
+    # a passage must still occur in min_docs documents as emitted
+    k_uniq, k_df = _doc_freq(key, d)
+    ok = _lookup(k_uniq, k_df, key) >= min_docs
+    return key[ok], d[ok], s[ok], e[ok], c[ok]
+
+
+def check_corpus(corpus: Any, func: str) -> tuple[list[str], list[str]]:
+    check_columns(corpus, "corpus", func, ["doc_id", "text"])
+    ids = [str(x) for x in corpus["doc_id"].tolist()]
+    texts = corpus["text"].tolist()
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise InvalidParameterError(
+                f"The 'corpus' parameter of {func} must have str values in column 'text'. "
+                f"Got {type(t).__name__} for doc_id {ids[i]!r} instead."
+            )
+    if len(set(ids)) != len(ids):
+        dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
+        raise InvalidParameterError(
+            f"The 'corpus' parameter of {func} must have unique values in column 'doc_id'. "
+            f"Got {dup!r} more than once instead."
+        )
+    return ids, texts
+
+
+def check_options(
+    func: str, min_docs: Any, min_chars: Any, kinds: Any, progress: Any
+) -> tuple[str, ...]:
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
+    check_number(min_docs, "min_docs", func, kind=int, low=2)
+    check_number(min_chars, "min_chars", func, kind=int, low=1)
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    if not isinstance(kinds, (list, tuple)) or not kinds:
+        raise param_error("kinds", func, f"a non-empty list of {list(KINDS)}", kinds)
+    for k in kinds:
+        check_choice(k, "kinds", func, KINDS)
+    return tuple(kinds)
+
+
+def find_boilerplate(
+    corpus: pd.DataFrame,
+    *,
+    min_docs: int = 3,
+    min_chars: int = 10,
+    kinds: Sequence[str] = KINDS,
+    fold_digits: bool = False,
+    progress: bool | None = False,
+) -> BoilerplateResult:
+    """Find watermarks and passages repeated across the documents of a corpus.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        A corpus table (:func:`corpus_tools.load_corpus`) with columns ``doc_id`` (unique)
+        and ``text``; other columns are ignored. Not modified.
+    min_docs : int, default 3
+        A sentence or paragraph is ``repeated`` boilerplate when it occurs in at least this
+        many documents (after normalisation). At least 2.
+    min_chars : int, default 10
+        Shortest repeated passage reported, in characters without whitespace (a run of short
+        lines such as 下载/打印/全屏 counts as one passage). At least 1.
+    kinds : list of {"watermark", "repeated"}, default both
+        What to look for. Watermarks are found in each document on its own.
+    fold_digits : bool, default False
+        Match sentences that differ only in their Arabic numbers (``居民消费价格涨幅2%左右；``
+        and ``…3%左右；``, ``10.国内联播快讯：`` and ``11.国内联播快讯：``): a template filled
+        with other figures is still the template. A passage's ``text`` is then its first
+        occurrence; the others may carry other numbers.
+    progress : bool or None, default False
+        Show a progress bar on stderr (``None``: only when stderr is a terminal).
+
+    Returns
+    -------
+    BoilerplateResult
+        ``passages``, ``spans`` (occurrences with offsets into the original texts) and
+        ``documents`` (boilerplate characters and originality); see
+        :class:`BoilerplateResult` for the columns.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad argument: a corpus without ``doc_id``/``text``, a duplicate ``doc_id``, a
+        text that is not a str, ``min_docs < 2``, ``min_chars < 1``, an unknown kind.
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> docs = ct.load_texts({
+    ...     "a": "本文来源于网络，如有侵权请联系删除\\n关于社区治理的汇报\\n今年以来，社区……",
+    ...     "b": "关于党建工作的汇报\\n各位领导：现将有关情况汇报如下。今年以来……",
+    ... })
+    >>> res = find_boilerplate(docs)
+    >>> res.passages[["kind", "text", "doc_freq"]].to_dict("records")
+    [{'kind': 'watermark', 'text': '本文来源于网络，如有侵权请联系删除', 'doc_freq': 1}]
+    >>> res.documents["originality"].round(2).tolist()
+    [0.51, 1.0]
+    """
+    func = "find_boilerplate"
+    kinds_t = check_options(func, min_docs, min_chars, kinds, progress)
+    check_type(fold_digits, "fold_digits", func, bool, "a bool")
+    ids, texts = check_corpus(corpus, func)
+    from corpus_tools.progress import progress_bar
+
+    want_wm = "watermark" in kinds_t
+    want_rep = "repeated" in kinds_t
+    units = _Units()
+    for d, text in enumerate(progress_bar(texts, desc="boilerplate", enabled=progress)):
+        units.add(d, text, watermarks=want_wm, fold_digits=fold_digits)
+
+    # occurrences: (kind, key, doc, start, end, chars)
+    if want_rep:
+        r_key, r_doc, r_s, r_e, r_c = _repeated(units, min_docs=min_docs, min_chars=min_chars)
+    else:
+        r_key = r_doc = r_s = r_e = r_c = np.zeros(0, dtype=np.int64)
+    w_key = np.array([_hash(k) for k in units.wm_key], dtype=np.int64)
+    occ = pd.DataFrame(
+        {
+            "kind": ["watermark"] * len(w_key) + ["repeated"] * len(r_key),
+            "key": np.concatenate([w_key, r_key]),
+            "doc": np.concatenate([np.array(units.wm_doc, dtype=np.int64), r_doc]),
+            "start": np.concatenate([np.array(units.wm_start, dtype=np.int64), r_s]),
+            "end": np.concatenate([np.array(units.wm_end, dtype=np.int64), r_e]),
+            "chars": np.concatenate([np.array(units.wm_chars, dtype=np.int64), r_c]),
+        }
+    )
+    return _assemble(occ, ids, texts, _np(units.doc_chars))
+
+
+def _assemble(
+    occ: pd.DataFrame, ids: list[str], texts: list[str], doc_chars: npt.NDArray[np.int64]
+) -> BoilerplateResult:
+    occ = occ.sort_values(["doc", "start"], kind="stable").reset_index(drop=True)
+    # one passage per (kind, key); its first occurrence gives the text
+    grouped = occ.groupby(["kind", "key"], sort=False)
+    passages = grouped.agg(
+        first_doc=("doc", "first"),
+        first_start=("start", "first"),
+        first_end=("end", "first"),
+        chars=("chars", "first"),
+        doc_freq=("doc", "nunique"),
+        occurrences=("doc", "size"),
+    ).reset_index()
+    passages["kind_order"] = passages["kind"].map({k: i for i, k in enumerate(KINDS)})
+    passages = passages.sort_values(
+        ["kind_order", "doc_freq", "chars", "first_doc", "first_start"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    passages["passage_id"] = np.arange(len(passages), dtype=np.int64)
+    passages["text"] = [
+        texts[d][s:e]
+        for d, s, e in zip(
+            passages["first_doc"], passages["first_start"], passages["first_end"], strict=True
+        )
+    ]
+    pid = dict(
+        zip(
+            zip(passages["kind"], passages["key"], strict=True), passages["passage_id"], strict=True
+        )
+    )
+    occ["passage_id"] = [pid[(k, v)] for k, v in zip(occ["kind"], occ["key"], strict=True)]
+    docs_of = occ.drop_duplicates(["passage_id", "doc"]).groupby("passage_id", sort=True)["doc"]
+    doc_lists = {p: [ids[d] for d in ds] for p, ds in docs_of}
+    passages["docs"] = [doc_lists[p] for p in passages["passage_id"]]
+    passages = passages[["passage_id", "kind", "text", "chars", "doc_freq", "occurrences", "docs"]]
+    passages = passages.astype({"chars": "int64", "doc_freq": "int64", "occurrences": "int64"})
+
+    spans = pd.DataFrame(
+        {
+            "passage_id": occ["passage_id"].astype("int64"),
+            "kind": occ["kind"].astype(object),
+            "doc_id": [ids[d] for d in occ["doc"]],
+            "start": occ["start"].astype("int64"),
+            "end": occ["end"].astype("int64"),
+        }
+    )
+    covered = np.bincount(
+        occ["doc"].to_numpy(), weights=occ["chars"].to_numpy(), minlength=len(ids)
+    ).astype(np.int64)
+    wm = occ["kind"] == "watermark"
+    wm_covered = np.bincount(
+        occ.loc[wm, "doc"].to_numpy(), weights=occ.loc[wm, "chars"].to_numpy(), minlength=len(ids)
+    ).astype(np.int64)
+    total = doc_chars.astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        originality = np.where(total > 0, 1.0 - covered / np.maximum(total, 1), 1.0)
+    documents = pd.DataFrame(
+        {
+            "doc_id": pd.Series(ids, dtype=object),
+            "chars": total,
+            "boilerplate_chars": covered,
+            "watermark_chars": wm_covered,
+            "originality": originality.astype(np.float64),
+        }
+    )
+    return BoilerplateResult(passages, spans, documents)
+
+
+# --------------------------------------------------------------------------- stripping

@@ -1,0 +1,47 @@
+"""Near-duplicate, contained and partly copied documents, with the passages that were copied.
+
+Three relations between two documents ``a`` and ``b`` (``a`` the one with fewer shingles):
+
+* **near-duplicate**: Jaccard similarity of their shingle sets >= ``threshold``
+  (**duplicate** when their folded texts are identical);
+* **contained**: ``a`` is (almost) wholly found inside ``b`` (an excerpt, a section);
+* **partial**: a large share of one of them is copied from the other, in passages, while the
+  rest is new (a report that reuses 60% of another has Jaccard about 0.4 only).
+
+Matching works on characters of folded text (:func:`corpus_tools.text.fold_for_matching`):
+width, punctuation, spaces, traditional characters, placeholders and numbers are folded, so
+a filled-in copy matches its blank template and a re-punctuated copy its original.
+
+The flow, one module a step:
+
+=================  ==========================================================================
+``config``         :class:`DedupConfig`: every option, checked once
+``sketch``         per document: shingle hashes, MinHash band keys, sampled anchors
+``candidates``     pairs sharing a band key (LSH) or enough anchors (excerpts, partial copies)
+``verify``         exact shingle sets and aligned passages decide each pair's relation
+``align``          the copied passages of two folded texts
+``search``         :func:`find_near_duplicates` over a corpus, :func:`copied_passages`
+``index``          :class:`DedupIndex`: held documents on disk, and flagging submissions
+=================  ==========================================================================
+
+Examples
+--------
+>>> texts = {"a": "坚持党建引领，推动基层治理。" * 5, "b": "坚持党建引领，推动基层治理！" * 5}
+>>> find_near_duplicates(texts).pairs[["a", "b", "relation"]].values.tolist()
+[['a', 'b', 'duplicate']]
+"""
+
+from corpus_tools.dedup.candidates import anchor_candidate_pairs as anchor_candidate_pairs
+from corpus_tools.dedup.candidates import lsh_candidate_pairs as lsh_candidate_pairs
+from corpus_tools.dedup.config import RELATIONS as RELATIONS
+from corpus_tools.dedup.config import DedupConfig as DedupConfig
+from corpus_tools.dedup.index import DedupIndex as DedupIndex
+from corpus_tools.dedup.index import FlagReport as FlagReport
+from corpus_tools.dedup.index import flag_submissions as flag_submissions
+from corpus_tools.dedup.search import copied_passages as copied_passages
+from corpus_tools.dedup.search import find_near_duplicates as find_near_duplicates
+from corpus_tools.dedup.sketch import DocFeatures as DocFeatures
+from corpus_tools.dedup.sketch import document_features as document_features
+from corpus_tools.dedup.verify import DedupResult as DedupResult
+from corpus_tools.dedup.verify import connected_components as connected_components
+from corpus_tools.dedup.verify import verify_pair as verify_pair

@@ -1,0 +1,133 @@
+"""The options of near-duplicate detection (:class:`DedupConfig`) and their checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from corpus_tools.errors import (
+    check_number,
+    check_type,
+    param_error,
+)
+
+__all__ = [
+    "RELATIONS",
+    "DedupConfig",
+    "effective_max_df",
+    "make_config",
+]
+
+RELATIONS = ("duplicate", "near-duplicate", "contained", "partial")
+
+
+class DedupConfig(NamedTuple):
+    """Options of near-duplicate detection; pass ``config=`` or any field as a keyword.
+
+    Attributes
+    ----------
+    k : int, default 5
+        Shingle length in folded characters for Jaccard and containment.
+    num_perm : int, default 128
+        MinHash signature length (a power of two).
+    bands : int, default 32
+        LSH bands (``num_perm / bands`` rows each); 32 x 4 makes pairs at Jaccard 0.5
+        candidates with probability 0.87 and at 0.7 with probability 0.9999.
+    anchor_k : int, default 8
+        Length of anchors and alignment seeds, in folded characters.
+    anchor_sample : int, default 16
+        About one anchor per this many folded characters (a power of two).
+    min_anchor_hits : int, default 3
+        Shared anchors that make a pair a candidate (with ``min_anchor_share``).
+    min_anchor_share : float, default 0.1
+        ... and at least this share of the smaller document's anchors,
+    min_anchor_passage : int, default 8
+        ... or at least this many whatever the sizes: a passage of about
+        ``anchor_sample * min_anchor_passage`` characters copied into a long document
+        that also copies another source.
+    max_df : int, default 0
+        Anchors found in more documents than this are ignored (boilerplate); 0 means
+        ``max(50, 1% of the documents)``.
+    threshold : float, default 0.5
+        Jaccard similarity from which a pair is a near-duplicate.
+    containment : float, default 0.8
+        Share of the smaller document found in the larger (aligned passages) from which
+        it is ``contained``.
+    partial : float, default 0.3
+        Share of either document copied (aligned passages) from which the pair is a
+        ``partial`` copy.
+    min_passage : int, default 20
+        Shortest copied passage counted, in folded characters (punctuation and spaces
+        do not count).
+    max_gap : int, default 12
+        Largest edit bridged inside one passage, in folded characters.
+    wildcards : bool, default True
+        Fold placeholders and numbers to one wildcard.
+    traditional : bool, default True
+        Fold traditional characters to simplified ones.
+    seed : int, default 0
+        Seed of every hash function.
+    """
+
+    k: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    anchor_k: int = 8
+    anchor_sample: int = 16
+    min_anchor_hits: int = 3
+    min_anchor_share: float = 0.1
+    min_anchor_passage: int = 8
+    max_df: int = 0
+    threshold: float = 0.5
+    containment: float = 0.8
+    partial: float = 0.3
+    min_passage: int = 20
+    max_gap: int = 12
+    wildcards: bool = True
+    traditional: bool = True
+    seed: int = 0
+
+
+def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: str) -> DedupConfig:
+    """Validate ``config`` plus keyword overrides into one :class:`DedupConfig`."""
+    if config is None:
+        config = DedupConfig()
+    elif not isinstance(config, DedupConfig):
+        raise param_error("config", func, "a DedupConfig or None", type(config).__name__)
+    unknown = sorted(set(overrides) - set(DedupConfig._fields))
+    if unknown:
+        raise param_error(
+            unknown[0],
+            func,
+            f"one of the options {list(DedupConfig._fields)}",
+            overrides[unknown[0]],
+        )
+    cfg = config._replace(**overrides)
+    for name in ("k", "anchor_k"):
+        check_number(getattr(cfg, name), name, func, kind=int, low=1, high=64)
+    for name in ("num_perm", "anchor_sample"):
+        value = getattr(cfg, name)
+        check_number(value, name, func, kind=int, low=1, high=1024)
+        if value & (value - 1):
+            raise param_error(name, func, "a power of two in [1, 1024]", value)
+    check_number(cfg.bands, "bands", func, kind=int, low=1, high=cfg.num_perm)
+    if cfg.num_perm % cfg.bands:
+        raise param_error(
+            "bands", func, f"a divisor of num_perm={cfg.num_perm} (e.g. 16, 32 or 64)", cfg.bands
+        )
+    check_number(cfg.min_anchor_hits, "min_anchor_hits", func, kind=int, low=1)
+    check_number(cfg.min_anchor_passage, "min_anchor_passage", func, kind=int, low=1)
+    check_number(cfg.max_df, "max_df", func, kind=int, low=0)
+    for name in ("min_anchor_share", "threshold", "containment", "partial"):
+        check_number(getattr(cfg, name), name, func, low=0, high=1)
+    check_number(cfg.min_passage, "min_passage", func, kind=int, low=1)
+    check_number(cfg.max_gap, "max_gap", func, kind=int, low=0)
+    check_number(cfg.seed, "seed", func, kind=int, low=0, high=2**63 - 1)
+    for name in ("wildcards", "traditional"):
+        check_type(getattr(cfg, name), name, func, bool, "a bool")
+    return cfg
+
+
+def effective_max_df(config: DedupConfig, n_docs: int) -> int:
+    """``config.max_df``, or ``max(50, 1% of n_docs)`` when it is 0."""
+    return config.max_df if config.max_df > 0 else max(50, n_docs // 100)

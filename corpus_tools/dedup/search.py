@@ -1,0 +1,205 @@
+"""Near-duplicate search over a corpus, and the passages one text copied from another.
+
+:func:`find_near_duplicates` sketches every document, collects candidate pairs from LSH
+band keys and shared anchors, verifies them and returns the pairs and clusters;
+:func:`copied_passages` aligns two texts and reports the copied passages with offsets into
+both.
+
+Examples
+--------
+>>> import corpus_tools as ct
+>>> docs = ct.load_corpus("data/raw/003_9b7675b2e4522a57.txt", split="lines").documents
+>>> result = ct.find_near_duplicates(docs)                      # doctest: +SKIP
+>>> result.clusters.groupby("cluster").size().tolist()          # doctest: +SKIP
+[6]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from corpus_tools.dedup.align import align_folded
+from corpus_tools.dedup.candidates import anchor_candidate_pairs, lsh_candidate_pairs, unique_pairs
+from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
+from corpus_tools.dedup.sketch import features_of_folded, fold_text
+from corpus_tools.dedup.verify import DedupResult, verify_candidates
+from corpus_tools.errors import (
+    check_engine,
+    check_type,
+)
+from corpus_tools.io import as_corpus, corpus_chunks
+from corpus_tools.text.matching import Folded
+
+__all__ = [
+    "copied_passages",
+    "find_near_duplicates",
+    "passages_frame",
+]
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+# --------------------------------------------------------------------------- verification
+
+
+# --------------------------------------------------------------------------- corpus level
+
+
+def find_near_duplicates(
+    corpus: Any,
+    *,
+    config: DedupConfig | None = None,
+    progress: bool | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    **overrides: Any,
+) -> DedupResult:
+    """Find duplicate, near-duplicate, contained and partly copied documents of a corpus.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame, dict, list or stream
+        A corpus table with ``doc_id`` and ``text`` (as from :func:`corpus_tools.load_corpus`),
+        a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
+        (:func:`corpus_tools.io.stream_corpus`): then documents are sketched a chunk at a
+        time and their texts kept in a temporary file (:meth:`DedupIndex.near_duplicates`),
+        so memory holds about 1 KB per document, not the corpus. Same result.
+    config : DedupConfig, optional
+        Options; any field can be given as a keyword instead (``threshold=0.6``).
+    progress : bool, optional
+        Show a progress bar (default: only on a terminal).
+    engine : {"local", "dask"}, default "local"
+        ``"dask"`` runs on a dask.distributed cluster without gathering the signatures in
+        one process (:func:`corpus_tools.distributed.find_near_duplicates_dask`); same
+        result.
+    scheduler : str, optional
+        Address of a dask.distributed scheduler (``engine="dask"`` only; default: a local
+        cluster on all cores).
+
+    Returns
+    -------
+    DedupResult
+        ``pairs`` and ``clusters`` tables (see :class:`DedupResult`); ``to_json()`` gives
+        the CLI's JSON.
+
+    Examples
+    --------
+    >>> texts = {"a": "坚持党建引领，推动基层治理。" * 5, "b": "坚持党建引领，推动基层治理！" * 5}
+    >>> find_near_duplicates(texts).pairs[["a", "b", "relation"]].values.tolist()
+    [['a', 'b', 'duplicate']]
+    """
+    func = "find_near_duplicates"
+    check_engine(engine, scheduler, func)
+    if engine == "dask":
+        from corpus_tools.distributed import find_near_duplicates_dask
+
+        return find_near_duplicates_dask(
+            corpus, config=config, progress=progress, scheduler=scheduler, **overrides
+        )
+    cfg = make_config(config, overrides, func)
+    chunks, corpus = corpus_chunks(corpus)
+    if chunks is not None:  # a stream: sketch a chunk at a time, texts on disk
+        from corpus_tools.dedup.index import DedupIndex
+
+        index = DedupIndex(cfg).build(chunks, progress=progress)
+        return index.near_duplicates(progress=progress)
+    frame = as_corpus(corpus, func, name="corpus")
+    from corpus_tools.progress import progress_bar
+
+    # documents in doc_id order: the output does not depend on the input order
+    frame = frame.assign(_id=frame["doc_id"].astype(str)).sort_values("_id", kind="stable")
+    ids = list(frame["_id"])
+    texts = list(frame["text"])
+    folded = [
+        fold_text(t, cfg) for t in progress_bar(texts, desc="dedup: sketching", enabled=progress)
+    ]
+    feats = [features_of_folded(f, cfg) for f in folded]
+    n = len(feats)
+    lsh = lsh_candidate_pairs(
+        np.stack([f.bands for f in feats]) if n else np.zeros((0, cfg.bands), dtype=np.uint64)
+    )
+    anchor = anchor_candidate_pairs(
+        [f.anchors for f in feats],
+        min_hits=cfg.min_anchor_hits,
+        min_share=cfg.min_anchor_share,
+        min_passage=cfg.min_anchor_passage,
+        max_df=effective_max_df(cfg, n),
+    )
+    cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
+    return verify_candidates(cands, lambda i: (feats[i], folded[i]), ids, cfg, progress=progress)
+
+
+# --------------------------------------------------------------------------- passages
+
+
+def copied_passages(
+    submission: str,
+    source: str,
+    *,
+    config: DedupConfig | None = None,
+    **overrides: Any,
+) -> pd.DataFrame:
+    """The passages of ``submission`` copied from ``source``, with offsets into both texts.
+
+    Parameters
+    ----------
+    submission, source : str
+        Texts as loaded.
+    config : DedupConfig, optional
+        ``min_passage``, ``max_gap``, ``anchor_k`` and the folding options apply.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per passage, in submission order: ``submission_start``,
+        ``submission_end``, ``match_start``, ``match_end`` (int64 offsets into the texts
+        as given), ``chars`` (int64, folded characters copied), ``text`` (str, the
+        submission's passage: ``submission[submission_start:submission_end]``).
+
+    Examples
+    --------
+    >>> src = "一、主要做法。坚持党建引领，推动基层治理能力现代化建设取得新成效。"
+    >>> sub = "我们的体会是：坚持党建引领，推动基层治理能力现代化建设取得新成效！"
+    >>> copied_passages(sub, src)["text"].tolist()
+    ['坚持党建引领，推动基层治理能力现代化建设取得新成效']
+    """
+    func = "copied_passages"
+    cfg = make_config(config, overrides, func)
+    check_type(submission, "submission", func, str, "a str")
+    check_type(source, "source", func, str, "a str")
+    fa, fb = fold_text(submission, cfg), fold_text(source, cfg)
+    spans = align_folded(
+        fa.codes,
+        fb.codes,
+        k=cfg.anchor_k,
+        min_passage=cfg.min_passage,
+        max_gap=cfg.max_gap,
+        seed=cfg.seed,
+    )
+    return passages_frame(spans, fa, fb, submission)
+
+
+def passages_frame(
+    spans: npt.NDArray[np.int64], fa: Folded, fb: Folded, submission: str
+) -> pd.DataFrame:
+    """Folded passage spans mapped to original offsets, as a table."""
+    if len(spans):
+        ss, se = fa.starts[spans[:, 0]], fa.ends[spans[:, 1] - 1]
+        ms, me = fb.starts[spans[:, 2]], fb.ends[spans[:, 3] - 1]
+    else:
+        ss = se = ms = me = np.zeros(0, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "submission_start": ss.astype(np.int64),
+            "submission_end": se.astype(np.int64),
+            "match_start": ms.astype(np.int64),
+            "match_end": me.astype(np.int64),
+            "chars": (spans[:, 1] - spans[:, 0]).astype(np.int64),
+            "text": pd.Series([submission[s:e] for s, e in zip(ss, se, strict=True)], dtype=object),
+        }
+    )

@@ -1,0 +1,287 @@
+"""Per-document sketches for copy detection: shingle hashes, MinHash, band keys, anchors.
+
+Every function here is small, pure and works on one document (or one signature), so the same
+code runs in a loop, in a process pool or on an engine's workers. The text is first folded
+by :func:`corpus_tools.text.fold_for_matching` (placeholders and numbers as one wildcard,
+punctuation dropped, traditional characters simplified); :func:`document_features` gives
+everything one document contributes to matching.
+
+Examples
+--------
+>>> f = document_features("坚持党建引领，推动基层治理能力现代化。")
+>>> f.length, f.bands.shape
+(17, (32,))"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from corpus_tools.dedup.config import DedupConfig, make_config
+from corpus_tools.errors import check_number, check_type, param_error
+from corpus_tools.text.matching import Folded, fold_for_matching
+
+__all__ = [
+    "DocFeatures",
+    "anchor_set",
+    "band_keys",
+    "document_features",
+    "features_of_folded",
+    "fold_text",
+    "minhash_signature",
+    "shingle_hashes",
+    "shingle_set",
+    "sketch",
+]
+
+
+_U64 = np.uint64
+_M1 = _U64(0xFF51AFD7ED558CCD)
+_M2 = _U64(0xC4CEB9FE1A85EC53)
+_PRIME = _U64(0x100000001B3)
+_S33 = _U64(33)
+
+
+_T = TypeVar("_T", bound=np.generic)
+
+
+def _sorted_unique(values: npt.NDArray[_T]) -> npt.NDArray[_T]:
+    """``np.unique`` by sorting (much faster than the hash-based default on numpy 2)."""
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+def _fmix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """MurmurHash3's 64-bit finaliser, vectorised (wrapping arithmetic)."""
+    h = h ^ (h >> _S33)
+    h = h * _M1
+    h = h ^ (h >> _S33)
+    h = h * _M2
+    return h ^ (h >> _S33)
+
+
+def _seed_key(seed: int, salt: int) -> np.uint64:
+    """A 64-bit starting value derived from ``seed`` and ``salt``."""
+    value = (seed * 0x9E3779B97F4A7C15 + salt * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    return _fmix(np.array([value], dtype=np.uint64))[0]
+
+
+def shingle_hashes(
+    codes: npt.NDArray[np.uint32], k: int, *, seed: int = 0
+) -> npt.NDArray[np.uint64]:
+    """64-bit hash of the ``k``-character shingle starting at every position.
+
+    A text shorter than ``k`` gives one shingle, the whole text (none when empty).
+
+    Examples
+    --------
+    >>> codes = fold_for_matching("全面从严治党全面从严治党").codes
+    >>> h = shingle_hashes(codes, 4)
+    >>> len(h), bool(h[0] == h[6])
+    (9, True)
+    """
+    check_number(k, "k", "shingle_hashes", kind=int, low=1)
+    n = len(codes)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    kk = min(k, n)
+    c = codes.astype(np.uint64)
+    m = n - kk + 1
+    h = np.full(m, _seed_key(seed, kk), dtype=np.uint64)
+    for j in range(kk):
+        h = (h * _PRIME) ^ c[j : j + m]
+    return _fmix(h)
+
+
+def shingle_set(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """Sorted unique 32-bit shingle ids (the top bits of :func:`shingle_hashes`)."""
+    return _sorted_unique((hashes >> _U64(32)).astype(np.uint32))
+
+
+def sketch(
+    hashes: npt.NDArray[np.uint64], num_perm: int = 128
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """Shingle set and MinHash signature with one sort: ``(shingle_set, signature)``.
+
+    Equal to ``(shingle_set(hashes), minhash_signature(hashes, num_perm))``.
+
+    Examples
+    --------
+    >>> h = shingle_hashes(fold_for_matching("坚持党建引领基层治理创新").codes, 5)
+    >>> ids, sig = sketch(h, 16)
+    >>> bool((ids == shingle_set(h)).all()), sig.shape
+    (True, (16,))
+    """
+    u = _sorted_unique(hashes)
+    ids = (u >> _U64(32)).astype(np.uint32)
+    if len(ids) > 1:
+        keep = np.empty(len(ids), dtype=bool)
+        keep[0] = True
+        np.not_equal(ids[1:], ids[:-1], out=keep[1:])
+        ids = ids[keep]
+    return ids, _one_permutation(u, num_perm, "sketch")
+
+
+def minhash_signature(
+    hashes: npt.NDArray[np.uint64], num_perm: int = 128
+) -> npt.NDArray[np.uint32]:
+    """One-permutation MinHash signature with rotation densification.
+
+    One hash per shingle (not ``num_perm``): the hash space is cut into ``num_perm`` bins
+    and each bin keeps its smallest value; an empty bin borrows from the next non-empty one
+    (Shrivastava and Li, 2014). Two signatures agree at a position with probability close
+    to the Jaccard similarity of the shingle sets, as for classical MinHash, at a fraction
+    of the cost. ``num_perm`` must be a power of two.
+
+    Examples
+    --------
+    >>> h = shingle_hashes(fold_for_matching("坚持党建引领基层治理创新").codes, 5)
+    >>> minhash_signature(h, 16).shape
+    (16,)
+    """
+    return _one_permutation(_sorted_unique(hashes), num_perm, "minhash_signature")
+
+
+def _one_permutation(u: npt.NDArray[np.uint64], num_perm: int, func: str) -> npt.NDArray[np.uint32]:
+    """The signature of sorted unique (already mixed) 64-bit hashes ``u``."""
+    check_number(num_perm, "num_perm", func, kind=int, low=2, high=1024)
+    if num_perm & (num_perm - 1):
+        raise param_error("num_perm", func, "a power of two in [2, 1024]", num_perm)
+    bits = num_perm.bit_length() - 1
+    empty = np.uint32(0xFFFFFFFF)
+    sig = np.full(num_perm, empty, dtype=np.uint32)
+    if len(u) == 0:
+        return sig
+    bins = (u >> _U64(64 - bits)).astype(np.int64)
+    first = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+    vals = ((u[first] >> _U64(32 - bits)) & _U64(0xFFFFFFFF)).astype(np.uint32)
+    vals = np.minimum(vals, np.uint32(0xFFFFFFFE))
+    sig[bins[first]] = vals
+    missing = np.flatnonzero(sig == empty)
+    if len(missing):
+        filled = np.flatnonzero(sig != empty)
+        # next non-empty bin, circularly, and the distance to it
+        pos = np.searchsorted(filled, missing) % len(filled)
+        src = filled[pos]
+        dist = (src - missing) % num_perm
+        mixed = _fmix(sig[src].astype(np.uint64) * _U64(num_perm) + dist.astype(np.uint64))
+        sig[missing] = np.minimum((mixed >> _U64(32)).astype(np.uint32), np.uint32(0xFFFFFFFE))
+    return sig
+
+
+def band_keys(signature: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64]:
+    """One 64-bit key per LSH band (``len(signature) // bands`` rows each).
+
+    Two documents are candidates when any band key is equal.
+
+    Examples
+    --------
+    >>> sig = np.arange(128, dtype=np.uint32)
+    >>> band_keys(sig, 32).shape
+    (32,)
+    """
+    func = "band_keys"
+    check_number(bands, "bands", func, kind=int, low=1)
+    if len(signature) % bands:
+        raise param_error(
+            "bands", func, f"a divisor of the signature length {len(signature)}", bands
+        )
+    rows = len(signature) // bands
+    grid = signature.reshape(bands, rows).astype(np.uint64)
+    h = np.arange(bands, dtype=np.uint64) * _U64(0x9E3779B97F4A7C15)
+    for r in range(rows):
+        h = _fmix(h ^ grid[:, r])
+    return h
+
+
+def anchor_set(
+    codes: npt.NDArray[np.uint32], k: int, sample: int, *, seed: int = 0
+) -> npt.NDArray[np.uint32]:
+    """Sampled ``k``-character shingles: the ids whose hash is 0 modulo ``sample``.
+
+    Sampling by hash value is consistent: a passage copied into two documents yields the
+    same anchors in both, about one per ``sample`` characters, whatever surrounds it. This
+    is what finds an excerpt inside a long report, where whole-document Jaccard cannot.
+
+    Examples
+    --------
+    >>> codes = fold_for_matching("坚持以人民为中心的发展思想" * 3).codes
+    >>> anchor_set(codes, 4, 1).size <= 13
+    True
+    """
+    check_number(sample, "sample", "anchor_set", kind=int, low=1)
+    if sample & (sample - 1):
+        raise param_error("sample", "anchor_set", "a power of two", sample)
+    if len(codes) < k:
+        return np.zeros(0, dtype=np.uint32)
+    h = shingle_hashes(codes, k, seed=seed)
+    chosen = h[(h & _U64(sample - 1)) == 0]
+    return _sorted_unique((chosen >> _U64(32)).astype(np.uint32))
+
+
+class DocFeatures(NamedTuple):
+    """What one document contributes to matching (see :func:`document_features`).
+
+    Attributes
+    ----------
+    length : int
+        Folded length (characters that count: no punctuation or spaces).
+    digest : int
+        64-bit digest of the folded text (equal digests: duplicates).
+    shingles : numpy.ndarray of uint32
+        Sorted unique shingle ids.
+    bands : numpy.ndarray of uint64
+        LSH band keys of the MinHash signature.
+    anchors : numpy.ndarray of uint32
+        Sorted unique anchor ids.
+    """
+
+    length: int
+    digest: int
+    shingles: npt.NDArray[np.uint32]
+    bands: npt.NDArray[np.uint64]
+    anchors: npt.NDArray[np.uint32]
+
+
+def fold_text(text: str, config: DedupConfig) -> Folded:
+    """:func:`corpus_tools.text.fold_for_matching` with the options of ``config``."""
+    return fold_for_matching(text, wildcards=config.wildcards, traditional=config.traditional)
+
+
+def features_of_folded(folded: Folded, config: DedupConfig) -> DocFeatures:
+    """:class:`DocFeatures` of an already folded text."""
+    codes = folded.codes
+    hashes = shingle_hashes(codes, config.k, seed=config.seed)
+    shingles, sig = sketch(hashes, config.num_perm)
+    digest = int.from_bytes(hashlib.blake2b(codes.tobytes(), digest_size=8).digest(), "little")
+    return DocFeatures(
+        length=len(codes),
+        digest=digest,
+        shingles=shingles,
+        bands=band_keys(sig, config.bands),
+        anchors=anchor_set(codes, config.anchor_k, config.anchor_sample, seed=config.seed),
+    )
+
+
+def document_features(
+    text: str, *, config: DedupConfig | None = None, **overrides: Any
+) -> DocFeatures:
+    """Fold, shingle and sketch one document (pure; run it per document on any engine).
+
+    Examples
+    --------
+    >>> f = document_features("坚持党建引领，推动基层治理能力现代化。")
+    >>> f.length, f.bands.shape
+    (17, (32,))
+    """
+    cfg = make_config(config, overrides, "document_features")
+    check_type(text, "text", "document_features", str, "a str")
+    return features_of_folded(fold_text(text, cfg), cfg)

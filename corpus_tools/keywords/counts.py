@@ -1,0 +1,711 @@
+"""Counting terms per group of documents: the machinery under every keyword table.
+
+Documents are segmented a chunk at a time (:mod:`corpus_tools.tokens`: slogans such as 两个确立
+and placeholder runs such as ``XX`` are one token, and the tokens of every document are
+cached on disk, so a rerun or an extended corpus only segments what is new), and counted
+per group of metadata fields (``by=["year"]``); :func:`count_corpus` returns the counts
+from which :func:`~corpus_tools.keywords.keyword_table` and
+:func:`~corpus_tools.keywords.keyness` build their tables.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from corpus_tools.errors import (
+    InvalidParameterError,
+    check_engine,
+    check_number,
+    check_type,
+    param_error,
+)
+from corpus_tools.io import as_corpus, corpus_chunks
+from corpus_tools.progress import progress_counter
+
+__all__ = [
+    "CHUNK_CHARS",
+    "CHUNK_SIZE",
+    "KEYWORD_COLUMNS",
+    "assemble",
+    "by_count",
+    "check_by",
+    "check_run",
+    "chunk_ranges",
+    "corpus_arg",
+    "count_corpus",
+    "find_group",
+    "is_missing",
+    "same_key",
+    "segment_chunk",
+    "summarize",
+]
+
+#: Columns of :func:`keyword_table` after the ``by`` fields.
+KEYWORD_COLUMNS = ("term", "count", "doc_freq", "docs", "rate_per_10k", "tfidf")
+
+#: Documents segmented and counted per step: bounds memory (tokens of one chunk at a time).
+CHUNK_SIZE = 2000
+#: ... and characters per step (a chunk of long reports stops earlier).
+CHUNK_CHARS = 1_500_000
+
+#: A number as the segmenter cuts it (``2025``, ``３.５``, ``10%``): a term only with numbers=True.
+_NUMBER_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*[%％‰]?")
+
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What decides whether a token is a term (keyword_table and keyness)."""
+
+    stopwords: frozenset[str]
+    min_length: int
+    numbers: bool
+
+
+def _resolve_stopwords(stopwords: Any, func: str) -> frozenset[str]:
+    allowed = "True, False or an iterable of str"
+    if stopwords is True:
+        from corpus_tools.tokens.stopwords import load_stopwords
+
+        return frozenset(load_stopwords())
+    if stopwords is False or stopwords is None:
+        return frozenset()
+    if isinstance(stopwords, (str, bytes)) or not isinstance(stopwords, Iterable):
+        raise param_error("stopwords", func, allowed, stopwords)
+    words = list(stopwords)
+    for w in words:
+        if not isinstance(w, str):
+            raise param_error("stopwords", func, allowed, f"an iterable holding {w!r}")
+    return frozenset(words)
+
+
+def _term_filter(options: _Options) -> Callable[[str], bool]:
+    """A memoised ``token -> is it a term?`` (see :func:`keyword_table`)."""
+    from corpus_tools.tokens.segmenter import is_content_token
+
+    memo: dict[str, bool] = {}
+    stop = options.stopwords
+    min_length = options.min_length
+    numbers = options.numbers
+
+    def is_term(tok: str) -> bool:
+        hit = memo.get(tok)
+        if hit is not None:
+            return hit
+        ok = (
+            len(tok) >= min_length
+            and tok not in stop
+            and is_content_token(tok)
+            and (numbers or _NUMBER_TOKEN.fullmatch(tok) is None)
+        )
+        memo[tok] = ok
+        return ok
+
+    return is_term
+
+
+# --------------------------------------------------------------------------- input
+
+
+def corpus_arg(corpus: Any, func: str) -> pd.DataFrame:
+    """A corpus table (doc_id, text, ...), a dict doc_id -> text, or a list of texts."""
+    return as_corpus(corpus, func, unique=False)
+
+
+def check_by(by: Any, corpus: pd.DataFrame | None, func: str) -> list[str]:
+    """The ``by`` fields as a list; checked against ``corpus``'s columns unless it is None."""
+    if by is None:
+        return []
+    fields = [by] if isinstance(by, str) else by
+    if not isinstance(fields, (list, tuple)) or not all(isinstance(f, str) for f in fields):
+        raise param_error("by", func, "a field name or a list of field names", by)
+    fields = list(fields)
+    for name in fields:
+        if name in KEYWORD_COLUMNS or name in ("text",):
+            raise InvalidParameterError(
+                f"The 'by' parameter of {func} cannot group by {name!r}: it is a column of "
+                f"the result or the text itself. Choose a metadata field."
+            )
+        if corpus is not None and name not in corpus.columns:
+            meta = [c for c in corpus.columns if c not in ("text",)]
+            raise InvalidParameterError(
+                f"The 'by' parameter of {func} must name fields of the corpus. {name!r} is "
+                f"not one; the corpus has {meta}."
+            )
+    if len(set(fields)) != len(fields):
+        raise param_error("by", func, "distinct field names", by)
+    return fields
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _key_sort(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Order group keys: missing last, values of one type by value, mixed types by type name."""
+    out: list[Any] = []
+    for v in key:
+        if is_missing(v):
+            out.append((1, "", 0))
+        elif isinstance(v, (bool, np.bool_)):
+            out.append((0, "bool", int(v)))
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            out.append((0, "number", float(v)))
+        else:
+            out.append((0, type(v).__name__, str(v)))
+    return tuple(out)
+
+
+def _row_keys(corpus: pd.DataFrame, by: list[str]) -> list[tuple[Any, ...]]:
+    """The group key of every document (a field a chunk lacks is missing there)."""
+    if not by:
+        return [()] * len(corpus)
+    keys: list[tuple[Any, ...]] = []
+    columns = [corpus[f].tolist() if f in corpus.columns else [None] * len(corpus) for f in by]
+    for row in zip(*columns, strict=True):
+        key = tuple(None if is_missing(v) else v for v in row)
+        for v in key:
+            if not isinstance(v, Hashable):
+                raise InvalidParameterError(
+                    f"The 'by' fields must hold scalar values (a year, a province); a document "
+                    f"holds {type(v).__name__} {v!r}."
+                )
+        keys.append(key)
+    return keys
+
+
+def _groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """Sorted distinct group keys and the group index of every document."""
+    keys = _row_keys(corpus, by)
+    distinct = sorted(set(keys), key=_key_sort)
+    index = {k: i for i, k in enumerate(distinct)}
+    return distinct, [index[k] for k in keys]
+
+
+class _FieldTypes:
+    """The dtype each ``by`` column would have in the whole corpus table, folded over chunks.
+
+    A chunk whose column is absent or all missing says nothing of the type, only that
+    values are missing; an integer column with missing values is float64 in one table
+    (pandas), and a boolean one object.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        self.dtypes: dict[str, Any] = {}
+        self.missing: set[str] = set()
+
+    def add(self, frame: pd.DataFrame) -> None:
+        for name in self.fields:
+            if name not in frame.columns:
+                if len(frame):
+                    self.missing.add(name)
+                continue
+            column = frame[name]
+            na = column.isna()
+            if na.any():
+                self.missing.add(name)
+            if na.all():
+                continue
+            dtype = column.dtype
+            old = self.dtypes.get(name)
+            if old is None or old == dtype:
+                self.dtypes[name] = dtype
+            elif isinstance(old, np.dtype) and isinstance(dtype, np.dtype):
+                self.dtypes[name] = np.result_type(old, dtype)
+            else:
+                self.dtypes[name] = np.dtype(object)
+
+    def result(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, dtype in self.dtypes.items():
+            kind = dtype.kind if isinstance(dtype, np.dtype) and name in self.missing else ""
+            if kind in ("i", "u"):
+                out[name] = np.dtype(np.float64)
+            elif kind == "b":
+                out[name] = np.dtype(object)
+            else:
+                out[name] = dtype
+        return out
+
+
+# --------------------------------------------------------------------------- counting
+
+
+@dataclass
+class _Counts:
+    """Partial (mergeable) counts of a set of documents, per group index.
+
+    Every token is counted (whitespace dropped); which ones are terms is decided once per
+    distinct token at the end (:func:`_terms`), so the per-token work runs in C
+    (``Counter.update`` on a list or a set).
+    """
+
+    counts: dict[int, Counter[str]] = field(default_factory=dict)
+    dfs: dict[int, Counter[str]] = field(default_factory=dict)
+    docs: Counter[int] = field(default_factory=Counter)
+    chars: Counter[int] = field(default_factory=Counter)
+    segmented: int = 0
+    cached: int = 0
+
+    def merge(self, other: _Counts) -> None:
+        for g, c in other.counts.items():
+            if g in self.counts:
+                self.counts[g].update(c)
+            else:
+                self.counts[g] = c
+        for g, c in other.dfs.items():
+            if g in self.dfs:
+                self.dfs[g].update(c)
+            else:
+                self.dfs[g] = c
+        self.docs.update(other.docs)
+        self.chars.update(other.chars)
+        self.segmented += other.segmented
+        self.cached += other.cached
+
+    def renumber(self, new: dict[int, int]) -> _Counts:
+        """The same counts with group ``g`` renamed ``new[g]``."""
+        return _Counts(
+            {new[g]: c for g, c in self.counts.items()},
+            {new[g]: c for g, c in self.dfs.items()},
+            Counter({new[g]: n for g, n in self.docs.items()}),
+            Counter({new[g]: n for g, n in self.chars.items()}),
+            self.segmented,
+            self.cached,
+        )
+
+
+def _count_tokens(
+    token_lists: Sequence[list[str]], texts: Sequence[str], groups: Sequence[int]
+) -> _Counts:
+    out = _Counts()
+    for tokens, text, g in zip(token_lists, texts, groups, strict=True):
+        counts = out.counts.get(g)
+        if counts is None:
+            counts = out.counts[g] = Counter()
+            out.dfs[g] = Counter()
+        counts.update(tokens)
+        out.dfs[g].update(set(tokens))
+        out.docs[g] += 1
+        out.chars[g] += len(text)
+    return out
+
+
+@dataclass
+class _Terms:
+    """The counts restricted to terms, with what the statistics need."""
+
+    counts: dict[int, dict[str, int]]
+    dfs: dict[int, Counter[str]]
+    corpus_df: Counter[str]
+    tokens: dict[int, int]  # word tokens per group (whitespace and punctuation not counted)
+
+
+def _terms(counts: _Counts, options: _Options) -> _Terms:
+    from corpus_tools.tokens.segmenter import is_content_token
+
+    is_term = _term_filter(options)
+    content: dict[str, bool] = {}
+    kept: dict[int, dict[str, int]] = {}
+    dfs: dict[int, Counter[str]] = {}
+    corpus_df: Counter[str] = Counter()
+    tokens: dict[int, int] = {}
+    for g, c in counts.counts.items():
+        n_words = 0
+        terms: dict[str, int] = {}
+        for t, n in c.items():
+            w = content.get(t)
+            if w is None:
+                w = content[t] = is_content_token(t)
+            if w:
+                n_words += n
+                if is_term(t):
+                    terms[t] = n
+        df_all = counts.dfs[g]
+        df = Counter({t: df_all[t] for t in terms})
+        kept[g], dfs[g], tokens[g] = terms, df, n_words
+        corpus_df.update(df)
+    return _Terms(kept, dfs, corpus_df, tokens)
+
+
+def chunk_ranges(
+    lengths: Sequence[int], size: int, max_chars: int = CHUNK_CHARS
+) -> Iterator[range]:
+    """Consecutive ranges of at most ``size`` documents and about ``max_chars`` characters."""
+    start = 0
+    chars = 0
+    for i, n in enumerate(lengths):
+        chars += n
+        if i + 1 - start >= size or chars >= max_chars:
+            yield range(start, i + 1)
+            start, chars = i + 1, 0
+    if start < len(lengths):
+        yield range(start, len(lengths))
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+def segment_chunk(
+    texts: list[str], segmenter: Any, *, cache: Any, n_jobs: int | None, drop_space: bool = True
+) -> tuple[list[list[str]], int, int]:
+    """Tokens of ``texts`` and how many documents were segmented now / taken from the cache."""
+    from corpus_tools.tokens.segmenter import segment_corpus
+
+    before = segmenter.cache_stats()
+    tokens = segment_corpus(
+        texts,
+        segmenter=segmenter,
+        n_jobs=n_jobs,
+        cache=cache,
+        drop_space=drop_space,
+        progress=False,
+    )
+    after = segmenter.cache_stats()
+    hits = int(after["hits"] - before["hits"])
+    return tokens, int(after["misses"] - before["misses"]), hits
+
+
+def _strip(texts: list[str], strip_boilerplate: bool) -> list[str]:
+    if not strip_boilerplate:
+        return texts
+    from corpus_tools.boilerplate.strip import strip_boilerplate as strip
+
+    return strip(texts)
+
+
+def _with_slogans(segmenter: Any, texts: list[str]) -> Any:
+    """A segmenter that also keeps whole the numeric slogans mined from ``texts``."""
+    from corpus_tools.slogans.mining import mine_slogans
+    from corpus_tools.tokens.segmenter import Segmenter
+
+    mined = mine_slogans(texts, kinds=("numeric",), min_doc_freq=2, progress=False)
+    words = sorted(
+        {w for w in mined["slogan"].tolist() if w and not any(ch.isspace() for ch in w)}
+        - set(segmenter.extra_words)
+    )
+    if not words:
+        return segmenter
+    return Segmenter(
+        lexicons=segmenter.lexicons,
+        extra_words=(*segmenter.extra_words, *words),
+        domain_lexicon=segmenter.domain_lexicon,
+        protect_lexicons=segmenter.protect_lexicons,
+        hmm=segmenter.hmm,
+        engine=segmenter.engine,
+    )
+
+
+def _count_local(
+    texts: list[str],
+    groups: list[int],
+    segmenter: Any,
+    *,
+    cache: Any,
+    n_jobs: int | None,
+    chunk_size: int,
+    bar: Any,
+) -> _Counts:
+    total = _Counts()
+    for part in chunk_ranges([len(t) for t in texts], chunk_size):
+        chunk = [texts[i] for i in part]
+        tokens, segmented, cached = segment_chunk(chunk, segmenter, cache=cache, n_jobs=n_jobs)
+        counts = _count_tokens(tokens, chunk, [groups[i] for i in part])
+        counts.segmented, counts.cached = segmented, cached
+        total.merge(counts)
+        del tokens
+        if bar is not None:
+            bar.update(len(part))
+    return total
+
+
+def _dask_partition(texts: list[str], groups: list[int], segmenter: Any, cache: Any) -> _Counts:
+    tokens, segmented, cached = segment_chunk(texts, segmenter, cache=cache, n_jobs=1)
+    counts = _count_tokens(tokens, texts, groups)
+    counts.segmented, counts.cached = segmented, cached
+    return counts
+
+
+def _count_dask(
+    texts: list[str],
+    groups: list[int],
+    segmenter: Any,
+    *,
+    cache: Any,
+    chunk_size: int,
+    scheduler: str | None,
+) -> _Counts:
+    try:
+        import dask
+    except ImportError:  # pragma: no cover - dask is an optional dependency
+        raise InvalidParameterError(
+            "engine='dask' needs dask: pip install 'corpus-tools[dask]'."
+        ) from None
+    parts = [
+        dask.delayed(_dask_partition)(
+            [texts[i] for i in part], [groups[i] for i in part], segmenter, cache
+        )
+        for part in chunk_ranges([len(t) for t in texts], chunk_size)
+    ]
+    if scheduler is None:
+        results = dask.compute(*parts, scheduler="processes")
+    else:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            results = client.gather(client.compute(parts))
+    total = _Counts()
+    for r in results:  # partition order; merging is order-independent anyway
+        total.merge(r)
+    return total
+
+
+def check_run(func: str, *, cache: Any, n_jobs: Any, progress: Any) -> None:
+    """Checks of the options every public function shares."""
+    if not isinstance(cache, (bool, str, os.PathLike)):
+        raise param_error("cache", func, "a bool or a folder path", type(cache).__name__)
+    if n_jobs is not None:
+        check_number(n_jobs, "n_jobs", func, kind=int)
+        if n_jobs == 0 or n_jobs < -1:
+            raise param_error("n_jobs", func, "a positive int, -1 (all cores) or None", n_jobs)
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
+
+
+def count_corpus(
+    corpus: Any,
+    by: Any,
+    func: str,
+    *,
+    segmenter: Any,
+    stopwords: Any,
+    min_length: int,
+    numbers: bool,
+    strip_boilerplate: bool,
+    mine_slogans: bool,
+    cache: Any,
+    n_jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    chunk_size: int,
+    progress: bool | None,
+) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
+    """Count every token of the corpus per group; returns the ``by`` columns' dtypes, the
+    fields, the sorted group keys, the counts and the terms."""
+    check_number(min_length, "min_length", func, kind=int, low=1)
+    check_type(numbers, "numbers", func, bool, "a bool")
+    check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
+    check_type(mine_slogans, "mine_slogans", func, bool, "a bool")
+    check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
+    check_engine(engine, scheduler, func)
+    check_number(chunk_size, "chunk_size", func, kind=int, low=1)
+    options = _Options(_resolve_stopwords(stopwords, func), min_length, numbers)
+    from corpus_tools.tokens.segmenter import as_segmenter
+
+    seg = as_segmenter(segmenter, func)
+    run = _Run(seg, cache, n_jobs, engine, scheduler, chunk_size)
+    chunks, corpus = corpus_chunks(corpus)
+    if chunks is not None:
+        for name, value in (
+            ("strip_boilerplate", strip_boilerplate),
+            ("mine_slogans", mine_slogans),
+        ):
+            if value:
+                raise InvalidParameterError(
+                    f"The {name!r} option of {func} needs the whole corpus at once, and a "
+                    "stream holds one chunk at a time. Pass a corpus table (load_corpus) "
+                    f"to use it, or set {name}=False."
+                )
+        return _count_stream(chunks, by, func, options, run, progress=progress)
+    frame = corpus_arg(corpus, func)
+    fields = check_by(by, frame, func)
+    keys, groups = _groups(frame, fields)
+    texts = _strip([str(t) for t in frame["text"].tolist()], strip_boilerplate)
+    if mine_slogans:
+        run = run._replace(segmenter=_with_slogans(seg, texts))
+    with progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
+        counts = _count_texts(texts, groups, run, bar)
+    return {f: frame[f].dtype for f in fields}, fields, keys, counts, _terms(counts, options)
+
+
+class _Run(NamedTuple):
+    """How documents are segmented and counted (the same for every chunk of a corpus)."""
+
+    segmenter: Any
+    cache: Any
+    n_jobs: int | None
+    engine: str
+    scheduler: str | None
+    chunk_size: int
+
+
+def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any) -> _Counts:
+    """Counts of ``texts`` (group ``groups[i]``) on the run's engine; ``bar`` (or None)
+    advances by the documents counted."""
+    if run.engine == "dask":
+        counts = _count_dask(
+            texts,
+            groups,
+            run.segmenter,
+            cache=run.cache,
+            chunk_size=run.chunk_size,
+            scheduler=run.scheduler,
+        )
+        if bar is not None:
+            bar.update(len(texts))
+        return counts
+    return _count_local(
+        texts,
+        groups,
+        run.segmenter,
+        cache=run.cache,
+        n_jobs=run.n_jobs,
+        chunk_size=run.chunk_size,
+        bar=bar,
+    )
+
+
+def _count_stream(
+    chunks: Iterator[pd.DataFrame],
+    by: Any,
+    func: str,
+    options: _Options,
+    run: _Run,
+    *,
+    progress: bool | None,
+) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
+    """:func:`count_corpus` over a stream of corpus tables, one chunk in memory at a time.
+
+    Groups are numbered as they appear and renumbered in sorted order at the end, so the
+    counts equal those of the whole corpus at once.
+    """
+    # a chunk has a metadata column when one of its records has the field: whether a
+    # field exists at all is known after the pass
+    fields = check_by(by, None, func)
+    types = _FieldTypes(fields)
+    columns: set[str] = set()
+    seen: dict[tuple[Any, ...], int] = {}
+    total = _Counts()
+    with progress_counter(desc="keywords", enabled=progress) as bar:
+        for chunk in chunks:
+            frame = corpus_arg(chunk, func)
+            columns.update(str(c) for c in frame.columns)
+            types.add(frame)
+            groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
+            texts = [str(t) for t in frame["text"].tolist()]
+            del frame
+            total.merge(_count_texts(texts, groups, run, bar))
+    if columns:  # (an empty stream has no column to check the fields against)
+        check_by(by, pd.DataFrame(columns=sorted(columns)), func)
+    keys = sorted(seen, key=_key_sort)
+    counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
+    return types.result(), fields, keys, counts, _terms(counts, options)
+
+
+def summarize(
+    counts: _Counts, terms: _Terms, keys: list[tuple[Any, ...]], rows: int
+) -> dict[str, int]:
+    return {
+        "documents": int(sum(counts.docs.values())),
+        "groups": len(keys),
+        "rows": rows,
+        "terms": len(terms.corpus_df),
+        "tokens": int(sum(terms.tokens.values())),
+        "chars": int(sum(counts.chars.values())),
+        "segmented": counts.segmented,
+        "from_cache": counts.cached,
+    }
+
+
+def _key_columns(
+    fields: list[str],
+    keys: list[tuple[Any, ...]],
+    group_idx: np.ndarray,
+    dtypes: dict[str, Any],
+) -> dict[str, Any]:
+    """The ``by`` columns of a result, with the corpus column's dtype where it allows."""
+    out: dict[str, Any] = {}
+    for j, name in enumerate(fields):
+        values = [keys[g][j] for g in group_idx.tolist()]
+        series = pd.Series(values, dtype=object)
+        try:
+            series = series.astype(dtypes.get(name, object))
+        except (TypeError, ValueError):
+            series = series.infer_objects()
+        out[name] = series.array
+    return out
+
+
+# --------------------------------------------------------------------------- keyword table
+
+
+def by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
+
+
+def assemble(
+    parts: list[pd.DataFrame],
+    *,
+    fields: list[str],
+    keys: list[tuple[Any, ...]],
+    key_dtypes: dict[str, Any],
+    columns: list[str],
+    dtypes: dict[str, Any],
+) -> pd.DataFrame:
+    if parts:
+        body = pd.concat(parts, ignore_index=True)
+    else:
+        body = pd.DataFrame(
+            {
+                "_group": pd.Series(dtype=np.int64),
+                **{c: pd.Series(dtype=dtypes[c]) for c in columns},
+            }
+        )
+    group_idx = body["_group"].to_numpy()
+    out = pd.DataFrame(_key_columns(fields, keys, group_idx, key_dtypes), index=body.index)
+    for c in columns:
+        out[c] = body[c]
+    if "term" in out.columns:
+        out["term"] = out["term"].astype(str)
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- keyness
+
+
+# --------------------------------------------------------------------------- kwic
+
+
+def find_group(value: Any, keys: list[tuple[Any, ...]], name: str, func: str) -> int:
+    wanted = value if isinstance(value, tuple) else (value,)
+    for i, key in enumerate(keys):
+        if len(key) == len(wanted) and all(
+            same_key(k, w) for k, w in zip(key, wanted, strict=True)
+        ):
+            return i
+    shown = [k[0] if len(k) == 1 else k for k in keys]
+    raise param_error(name, func, f"a group of the corpus, one of {shown}", value)
+
+
+def same_key(key: Any, wanted: Any) -> bool:
+    if is_missing(key) or is_missing(wanted):
+        return is_missing(key) and is_missing(wanted)
+    if key == wanted:
+        return True
+    if isinstance(key, float) and key.is_integer():  # a year column with gaps is float
+        key = int(key)
+    return str(key) == str(wanted)  # "2026" on a command line names the group 2026

@@ -1,0 +1,197 @@
+"""Keyword frequency tables per group of metadata fields (:func:`keyword_table`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corpus_tools.errors import (
+    check_number,
+)
+from corpus_tools.keywords.counts import (
+    CHUNK_SIZE,
+    KEYWORD_COLUMNS,
+    assemble,
+    by_count,
+    count_corpus,
+    summarize,
+)
+
+__all__ = [
+    "keyword_table",
+]
+
+
+def keyword_table(
+    corpus: Any,
+    *,
+    by: str | Sequence[str] | None = None,
+    segmenter: Any = None,
+    stopwords: bool | Iterable[str] = True,
+    min_count: int = 1,
+    top_n: int | None = None,
+    min_length: int = 1,
+    numbers: bool = False,
+    strip_boilerplate: bool = False,
+    mine_slogans: bool = False,
+    cache: bool | str | os.PathLike[str] = True,
+    n_jobs: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: bool | None = False,
+) -> pd.DataFrame:
+    """Keyword frequency table of a corpus, per term and per group of metadata fields.
+
+    Every document is segmented by a :class:`~corpus_tools.tokens.Segmenter` (slogans and
+    placeholder runs kept whole, tokens cached on disk so a rerun segments nothing and an
+    extended corpus only its new documents), then its terms are counted. A token is a term
+    unless it is whitespace, punctuation or symbols only
+    (:func:`corpus_tools.tokens.is_content_token`; a placeholder run such as ``××`` is a
+    term), a number (unless ``numbers=True``), a stopword, or shorter than ``min_length``.
+    These are the tokens :meth:`Segmenter.sklearn_tokenizer` keeps, so a table agrees with
+    a scikit-learn ``CountVectorizer`` over the same segmenter and stopwords.
+
+    Parameters
+    ----------
+    corpus : DataFrame, dict or list of str
+        A corpus table with ``doc_id`` and ``text`` (as :func:`~corpus_tools.io.load_corpus`
+        returns), or texts (``{doc_id: text}`` or a list).
+    by : str or list of str, optional
+        Metadata fields to group by (``"year"``, ``["year", "province"]``). Documents whose
+        field is missing form their own group (value ``None``), sorted last.
+    segmenter : Segmenter, optional
+        The segmenter to use (its lexicons and extra words); default ``Segmenter()``.
+    stopwords : bool or iterable of str, default True
+        ``True``: the genre's stopword list (:func:`corpus_tools.tokens.load_stopwords`);
+        ``False``: keep every term; or your own list.
+    min_count : int, default 1
+        Keep a term in a group when it occurs at least this often there.
+    top_n : int, optional
+        Keep only the ``top_n`` most frequent terms of each group (ties broken by term).
+    min_length : int, default 1
+        Shortest term kept, in characters (2 drops single characters such as 党, 是).
+    numbers : bool, default False
+        Count numbers (``2025``, ``１０``) as terms.
+    strip_boilerplate : bool, default False
+        Remove boilerplate (:mod:`corpus_tools.boilerplate`) before counting.
+    cache : bool, default True
+        Use the on-disk segmentation cache.
+    n_jobs : int, optional
+        Worker processes for segmentation (default: the segmenter's choice).
+    engine : {"local", "dask"}, default "local"
+        ``"dask"`` segments and counts chunks as Dask tasks (local processes, or the cluster
+        at ``scheduler``); the table is the same.
+    scheduler : str, optional
+        Address of a ``dask.distributed`` scheduler (``engine="dask"`` only).
+    chunk_size : int, default 2000
+        Documents segmented and counted per step (memory holds one chunk's tokens).
+    progress : bool or None, default False
+        Progress bar on stderr; ``None``: only when stderr is a terminal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group, term), sorted by group, then ``count`` descending, then term.
+        Columns: the ``by`` fields (dtype of the corpus column), then
+
+        - ``term`` (str): the token;
+        - ``count`` (int64): occurrences in the group's documents;
+        - ``doc_freq`` (int64): documents of the group that contain it;
+        - ``docs`` (int64): documents in the group;
+        - ``rate_per_10k`` (float64): ``count`` per 10,000 characters of the group's text;
+        - ``tfidf`` (float64): ``count / terms counted in the group`` times the smoothed
+          idf over all documents, ``ln((1 + N) / (1 + df)) + 1`` (scikit-learn's).
+
+        ``table.attrs["summary"]`` holds run figures: documents, groups, rows, terms,
+        tokens, chars, segmented (documents segmented now), from_cache.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad argument, or a ``by`` field the corpus does not have.
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> docs = ct.load_texts({"a": "坚决做到两个维护。", "b": "深刻领悟两个确立，做到两个维护。"})
+    >>> t = ct.keyword_table(docs)                                  # doctest: +SKIP
+    >>> t.loc[t.term == "两个维护", ["term", "count", "doc_freq"]]  # doctest: +SKIP
+           term  count  doc_freq
+    0  两个维护      2         2
+    """
+    func = "keyword_table"
+    check_number(min_count, "min_count", func, kind=int, low=1)
+    if top_n is not None:
+        check_number(top_n, "top_n", func, kind=int, low=1)
+    key_dtypes, fields, keys, counts, terms = count_corpus(
+        corpus,
+        by,
+        func,
+        segmenter=segmenter,
+        stopwords=stopwords,
+        min_length=min_length,
+        numbers=numbers,
+        strip_boilerplate=strip_boilerplate,
+        mine_slogans=mine_slogans,
+        cache=cache,
+        n_jobs=n_jobs,
+        engine=engine,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    n_docs = sum(counts.docs.values())
+    parts: list[pd.DataFrame] = []
+    for g in range(len(keys)):
+        c = terms.counts.get(g)
+        if not c:
+            continue
+        ordered = sorted(c.items(), key=by_count)
+        cnt = np.fromiter((n for _, n in ordered), dtype=np.int64, count=len(ordered))
+        total_terms = int(cnt.sum())
+        keep = cnt >= min_count
+        if top_n is not None:
+            keep &= np.arange(len(ordered)) < top_n
+        if not keep.any():
+            continue
+        df_g = terms.dfs[g]
+        sel = [t for (t, _), k in zip(ordered, keep.tolist(), strict=True) if k]
+        cnt = cnt[keep]
+        doc_freq = np.fromiter((df_g[t] for t in sel), dtype=np.int64, count=len(sel))
+        corpus_df = np.fromiter((terms.corpus_df[t] for t in sel), dtype=np.float64, count=len(sel))
+        idf = np.log((1.0 + n_docs) / (1.0 + corpus_df)) + 1.0
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_group": np.full(len(sel), g, dtype=np.int64),
+                    "term": pd.Series(sel, dtype=object),
+                    "count": cnt,
+                    "doc_freq": doc_freq,
+                    "docs": np.full(len(sel), counts.docs[g], dtype=np.int64),
+                    "rate_per_10k": cnt * 10_000.0 / max(counts.chars[g], 1),
+                    "tfidf": cnt / total_terms * idf,
+                }
+            )
+        )
+    table = assemble(
+        parts,
+        fields=fields,
+        keys=keys,
+        key_dtypes=key_dtypes,
+        columns=list(KEYWORD_COLUMNS),
+        dtypes={
+            "term": object,
+            "count": np.int64,
+            "doc_freq": np.int64,
+            "docs": np.int64,
+            "rate_per_10k": np.float64,
+            "tfidf": np.float64,
+        },
+    )
+    table.attrs["summary"] = summarize(counts, terms, keys, len(table))
+    return table

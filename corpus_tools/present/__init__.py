@@ -1,0 +1,23 @@
+"""The presentation layer: figures that render Chinese, and the self-contained HTML report.
+
+* :mod:`~corpus_tools.present.plots`: ``plot_*`` functions take a table and ``ax=None``, draw
+  and return the ``Axes``; the CJK font is found and applied for them.
+* :mod:`~corpus_tools.present.report`: :func:`build_report` / :func:`write_report`, one HTML
+  file of a corpus: what is copied, templated, repeated, said.
+"""
+
+from corpus_tools.present.plots import FontNotFoundError as FontNotFoundError
+from corpus_tools.present.plots import apply_cjk_font as apply_cjk_font
+from corpus_tools.present.plots import find_cjk_font as find_cjk_font
+from corpus_tools.present.plots import plot_document_sizes as plot_document_sizes
+from corpus_tools.present.plots import plot_duplicates as plot_duplicates
+from corpus_tools.present.plots import plot_keyword_trends as plot_keyword_trends
+from corpus_tools.present.plots import plot_keywords as plot_keywords
+from corpus_tools.present.plots import plot_originality as plot_originality
+from corpus_tools.present.plots import plot_placeholder_density as plot_placeholder_density
+from corpus_tools.present.plots import plot_slogans as plot_slogans
+from corpus_tools.present.plots import plot_topic_shares as plot_topic_shares
+from corpus_tools.present.plots import plot_topic_terms as plot_topic_terms
+from corpus_tools.present.report import ReportSummary as ReportSummary
+from corpus_tools.present.report import build_report as build_report
+from corpus_tools.present.report import write_report as write_report

@@ -1,0 +1,36 @@
+"""The text layer: normalisation with an offset map, report structure, placeholders, folding.
+
+Everything here works on one document's text and returns offsets into the text as loaded:
+
+* :func:`normalize` / :func:`fold` (:mod:`~corpus_tools.text.normalization`): width,
+  punctuation, case and space folding, with a map back to the original;
+* :func:`parse_sections` / :func:`sections` / :func:`find_title`
+  (:mod:`~corpus_tools.text.structure`): front matter and nested headings;
+* :func:`find_placeholders` and the template tables (:mod:`~corpus_tools.text.placeholders`):
+  unfilled template blanks (XX社区, X个, ×万元);
+* :func:`fold_for_matching` (:mod:`~corpus_tools.text.matching`): the folded code points copy
+  detection compares (placeholders and numbers as one wildcard);
+* :func:`inspect` (:mod:`~corpus_tools.text.summary`): one row per document.
+"""
+
+from corpus_tools.text.matching import WILDCARD as WILDCARD
+from corpus_tools.text.matching import Folded as Folded
+from corpus_tools.text.matching import fold_for_matching as fold_for_matching
+from corpus_tools.text.normalization import NormalizeConfig as NormalizeConfig
+from corpus_tools.text.normalization import Normalized as Normalized
+from corpus_tools.text.normalization import fold as fold
+from corpus_tools.text.normalization import fold_keep_spaces as fold_keep_spaces
+from corpus_tools.text.normalization import normalize as normalize
+from corpus_tools.text.patterns import PLACEHOLDER_MARKS as PLACEHOLDER_MARKS
+from corpus_tools.text.patterns import PLACEHOLDER_RUN as PLACEHOLDER_RUN
+from corpus_tools.text.placeholders import PlaceholderReport as PlaceholderReport
+from corpus_tools.text.placeholders import find_placeholders as find_placeholders
+from corpus_tools.text.placeholders import placeholder_spans as placeholder_spans
+from corpus_tools.text.placeholders import scan_placeholders as scan_placeholders
+from corpus_tools.text.placeholders import template_scores as template_scores
+from corpus_tools.text.placeholders import template_sections as template_sections
+from corpus_tools.text.structure import SECTION_COLUMNS as SECTION_COLUMNS
+from corpus_tools.text.structure import find_title as find_title
+from corpus_tools.text.structure import parse_sections as parse_sections
+from corpus_tools.text.structure import sections as sections
+from corpus_tools.text.summary import inspect as inspect

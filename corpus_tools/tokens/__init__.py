@@ -1,0 +1,57 @@
+"""The tokens layer: word segmentation that keeps slogans and template placeholders whole.
+
+A :class:`Segmenter` owns its own ``jieba.Tokenizer`` dictionary (the global jieba
+tokenizer is never touched), loaded lazily and once per process with
+
+* jieba's default dictionary;
+* the project's domain lexicon (``corpus_tools/data/lexicon.txt``: party-building and
+  governance terms, known slogans such as 三会一课 and 一征三议两公开);
+* user lexicon files in jieba's user-dictionary format (``word [freq] [tag]`` per line);
+* words given in memory (``extra_words``), e.g. slogans mined from the corpus at hand.
+
+Rules, applied before the dictionary is consulted, so that counts are stable:
+
+* **Placeholder runs** (:data:`corpus_tools.text.PLACEHOLDER_RUN`: ``X``, ``XX``,
+  ``×``, ``××``, ``ＸＸ``, ``○○``, ``＊＊``, ``X-X``, ``20XX``, and ``X.X`` as in
+  ``X.X万元``) are one token, never glued to the word after them (``XX | 社区``). A Latin
+  ``X``/``x`` touching other Latin letters or digits (``Linux``, ``3x3``) is left alone.
+* **Numbers** (ASCII or full-width digits, a decimal part, a trailing ``%``) are one token,
+  never glued to their unit: ``3.5万元`` gives ``3.5 | 万元``, ``１９９８年`` gives
+  ``１９９８ | 年``. Digits inside Latin words (``5G``, ``G20``) are left to the dictionary.
+* **Protected words** are never cut, whatever their context: every entry of ``extra_words``,
+  every entry of user lexicon files (unless ``protect_lexicons=False``) and the entries of
+  the domain lexicon tagged ``slogan``. Among overlapping protected words the leftmost,
+  then longest, wins.
+* **Whitespace** runs are one token each; joined, the tokens give the text back exactly.
+
+Everything else is jieba's algorithm (prefix DAG, maximum-probability route, HMM for
+unknown words), re-implemented as one backward pass over precomputed log frequencies and a
+Viterbi with back-pointers, with a memo of text blocks (reports repeat their clauses, so
+many blocks are segmented once): about 2-3 times the speed of ``jieba.lcut`` in one
+process (benchmarks/bench_segment.py).
+``engine="jieba"`` runs ``jieba.Tokenizer.cut`` on the same pieces instead; the tests
+check that both give the same tokens (same arithmetic, same tie-breaking).
+
+For a distributed engine (Dask), :func:`segment_corpus` on one partition with ``n_jobs=1``
+is a pure function of the texts and the (picklable) :class:`Segmenter`.
+
+Examples
+--------
+>>> from corpus_tools.tokens import Segmenter, segment_corpus
+>>> seg = Segmenter()
+>>> seg.cut("坚持三会一课制度，XX社区X-X月完成")          # doctest: +SKIP
+['坚持', '三会一课', '制度', '，', 'XX', '社区', 'X-X', '月', '完成']
+>>> segment_corpus(["落实一征三议两公开", "２０２３年"])    # doctest: +SKIP
+[['落实', '一征三议两公开'], ['２０２３', '年']]
+"""
+
+from corpus_tools.tokens.segmenter import Segmenter as Segmenter
+from corpus_tools.tokens.segmenter import SklearnTokenizer as SklearnTokenizer
+from corpus_tools.tokens.segmenter import as_segmenter as as_segmenter
+from corpus_tools.tokens.segmenter import check_stopwords as check_stopwords
+from corpus_tools.tokens.segmenter import default_cache_dir as default_cache_dir
+from corpus_tools.tokens.segmenter import gensim_corpus as gensim_corpus
+from corpus_tools.tokens.segmenter import is_content_token as is_content_token
+from corpus_tools.tokens.segmenter import segment_corpus as segment_corpus
+from corpus_tools.tokens.stopwords import STOPWORD_KINDS as STOPWORD_KINDS
+from corpus_tools.tokens.stopwords import load_stopwords as load_stopwords

@@ -9,10 +9,18 @@ either. Messages follow one format, the one scikit-learn uses::
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Iterable
-from typing import Any
+import warnings
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: The release from which the parameter names renamed in 0.2 are no longer accepted.
+RENAMED_REMOVED_IN = "0.3"
 
 
 class CorpusToolsError(Exception):
@@ -157,3 +165,50 @@ def check_engine(engine: Any, scheduler: Any, func: str) -> None:
             raise InvalidParameterError(
                 f"The 'scheduler' parameter of {func} needs engine='dask'. Got engine={engine!r}."
             )
+
+
+def renamed(**old_to_new: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Keep the old names of renamed keyword parameters working for one release.
+
+    ``@renamed(top_n="top")`` on a function lets ``f(top_n=5)`` run as ``f(top=5)`` with a
+    :class:`DeprecationWarning` that names the new parameter; giving both is an error. The
+    signature a type checker sees is the new one.
+
+    Examples
+    --------
+    >>> @renamed(top_n="top")
+    ... def show(*, top: int = 10) -> int:
+    ...     return top
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     show(top_n=3), str(seen[0].message)
+    (3, "The 'top_n' parameter of show is renamed 'top'; 'top_n' will stop working in \
+corpus-tools 0.3.")
+    """
+
+    def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
+        name = getattr(func, "__qualname__", getattr(func, "__name__", "function"))
+
+        @functools.wraps(func)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            for old, new in old_to_new.items():
+                if old not in kwargs:
+                    continue
+                if new in kwargs:
+                    raise InvalidParameterError(
+                        f"{name} got both {old!r} and {new!r}, which is its new name. "
+                        f"Give {new!r} only."
+                    )
+                warnings.warn(
+                    f"The {old!r} parameter of {name} is renamed {new!r}; {old!r} will stop "
+                    f"working in corpus-tools {RENAMED_REMOVED_IN}.",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -68,7 +68,7 @@ def _read_words(path: str) -> list[str]:
 )
 @click.option(
     "--top",
-    "top_n",
+    "top",
     type=click.IntRange(min=1),
     default=None,
     help="Keep the N most frequent terms per group (keyness: N rising + N falling).",
@@ -153,7 +153,7 @@ def command(
     output: str,
     by: tuple[str, ...],
     min_count: int | None,
-    top_n: int | None,
+    top: int | None,
     min_length: int,
     numbers: bool,
     keep_stopwords: bool,
@@ -231,13 +231,14 @@ def command(
                 window=window,
                 by=list(by) or None,
                 match="substring" if substring else "token",
+                mine_slogans=mine_slogans,
                 **common,
             )
         else:
             counting: dict[str, Any] = {
                 **common,
                 "stopwords": stopwords,
-                "top_n": top_n,
+                "top": top,
                 "min_length": min_length,
                 "numbers": numbers,
                 "strip_boilerplate": strip_boilerplate,

@@ -96,8 +96,8 @@ def keyword_table(
         repeated across documents) before counting.
     mine_slogans : bool, default False
         Also keep whole the numeric slogans mined from these documents (五星三联, which the
-        dictionary alone cuts): :func:`~corpus_tools.slogans.mine_slogans` with
-        ``kinds=("numeric",)`` and ``min_doc_freq=2``, on the texts as counted.
+        dictionary alone cuts): those :func:`~corpus_tools.slogans.mine_slogans` finds of
+        kind ``"numeric"`` in at least 2 documents of the texts as counted.
     boilerplate : BoilerplateResult, optional
         With ``strip_boilerplate=True``: the result of
         :func:`~corpus_tools.boilerplate.find_boilerplate` on this same corpus (same
@@ -107,8 +107,9 @@ def keyword_table(
         With ``mine_slogans=True``: the slogans to keep whole, a table of
         :func:`~corpus_tools.slogans.mine_slogans` (its ``slogan`` column) or a list,
         instead of mining them again. Default: mined here as said above.
-    cache : bool, default True
-        Use the on-disk segmentation cache.
+    cache : bool or path, default True
+        Use the on-disk segmentation cache (``True``: the default folder,
+        :func:`~corpus_tools.tokens.default_cache_dir`; a path: that folder).
     n_jobs : int, optional
         Worker processes for segmentation (default: the segmenter's choice).
     engine : {"local", "dask"}, default "local"

@@ -400,7 +400,7 @@ def keyword_table_dask(
             segmenter=segmenter,
             stopwords=stopwords,
             min_count=min_count,
-            top_n=top_n,
+            top=top_n,
             min_length=min_length,
             numbers=numbers,
             strip_boilerplate=strip_boilerplate,

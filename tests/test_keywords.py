@@ -15,9 +15,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import iter_records
 
+from corpus_tools.boilerplate import BoilerplateResult, find_boilerplate
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus, load_texts
-from corpus_tools.keywords import keyness, keyword_table, kwic
+from corpus_tools.keywords import KEYWORD_COLUMNS, keyness, keyword_table, kwic
+from corpus_tools.slogans import mine_slogans
 from corpus_tools.tokens import Segmenter, is_content_token
 
 SLOGANS = ("两个确立", "两个维护", "四个意识")
@@ -102,6 +104,7 @@ def test_table_agrees_with_a_slow_recount(
     np.testing.assert_allclose(table["tfidf"], table["count"] / table["count"].sum() * idf)
     assert (table["docs"] == n).all()
     assert table.columns.tolist() == ["term", "count", "doc_freq", "docs", "rate_per_10k", "tfidf"]
+    assert tuple(table.columns) == KEYWORD_COLUMNS
 
 
 def test_default_filters_drop_stopwords_numbers_and_punctuation(
@@ -133,15 +136,29 @@ def test_groups_sum_to_the_whole(seeds: pd.DataFrame, segmenter: Segmenter, cach
         assert keys == sorted(keys)
 
 
-def test_top_n_and_min_count(seeds: pd.DataFrame, segmenter: Segmenter, cache: Path) -> None:
+def test_top_and_min_count(seeds: pd.DataFrame, segmenter: Segmenter, cache: Path) -> None:
     full = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache)
-    top = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, top_n=5)
+    top = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, top=5)
     assert top.groupby("source").size().max() == 5
     expected = full.groupby("source", sort=False).head(5).reset_index(drop=True)
     pd.testing.assert_frame_equal(top, expected)
     frequent = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, min_count=4)
     assert frequent["count"].min() >= 4
     assert len(frequent) == int((full["count"] >= 4).sum())
+
+
+def test_top_n_is_the_old_name_of_top(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path
+) -> None:
+    new = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, top=3)
+    with pytest.warns(DeprecationWarning, match="'top_n' parameter of keyword_table is renamed"):
+        old = keyword_table(seeds, by="source", segmenter=segmenter, cache=cache, top_n=3)
+    pd.testing.assert_frame_equal(old, new)
+    new_key = keyness(seeds, by="source", segmenter=segmenter, cache=cache, top=2)
+    with pytest.warns(DeprecationWarning, match="'top_n' parameter of keyness is renamed 'top'"):
+        old_key = keyness(seeds, by="source", segmenter=segmenter, cache=cache, top_n=2)
+    pd.testing.assert_frame_equal(old_key, new_key)
+    assert new_key.groupby(["source", "direction"]).size().max() == 2
 
 
 def test_missing_group_values_form_their_own_group(segmenter: Segmenter, cache: Path) -> None:
@@ -189,6 +206,96 @@ def test_strip_boilerplate_removes_the_watermark_counts(seeds_dir: Path, cache: 
     assert "会员" in set(kept["term"])  # only in the template site's watermark
     assert "会员" not in set(stripped["term"])
     assert docs.equals(load_corpus(seeds_dir).documents)  # the input is not modified
+
+
+def _same_table(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Equal tables with equal run figures (segmentation figures aside: the cache warms)."""
+    pd.testing.assert_frame_equal(got, expected)
+    figures = ("segmented", "from_cache")
+    assert {k: v for k, v in got.attrs["summary"].items() if k not in figures} == {
+        k: v for k, v in expected.attrs["summary"].items() if k not in figures
+    }
+
+
+def _refuse(*paths: str) -> Any:
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"{paths[0]} ran again")
+
+    return refused
+
+
+def test_boilerplate_passed_in_is_not_found_again(
+    seeds: pd.DataFrame, segmenter: Segmenter, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = find_boilerplate(seeds)
+    assert set(found.spans["kind"]) == {"watermark", "repeated"}
+    options: dict[str, Any] = {"segmenter": segmenter, "cache": cache, "strip_boilerplate": True}
+    table = keyword_table(seeds, by="source", **options)
+    key = keyness(seeds, by="source", min_count=3, **options)
+    assert "会员" not in set(table["term"])  # in a watermark only
+    import corpus_tools.boilerplate.strip as strip_module
+
+    monkeypatch.setattr(strip_module, "find_boilerplate", _refuse("find_boilerplate"))
+    with pytest.raises(AssertionError, match="find_boilerplate ran again"):
+        keyword_table(seeds, **options)  # (the finder the default runs is the one refused)
+    _same_table(keyword_table(seeds, by="source", boilerplate=found, **options), table)
+    _same_table(keyness(seeds, by="source", min_count=3, boilerplate=found, **options), key)
+    # the result names documents by doc_id: a table in another order strips the same spans
+    shuffled = seeds.iloc[::-1]
+    pd.testing.assert_frame_equal(
+        keyword_table(shuffled, by="source", boilerplate=found, **options), table
+    )
+
+
+def test_slogans_passed_in_are_not_mined_again(
+    segmenter: Segmenter, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = {
+        "a": "我们推行“五星三联”工作法，五星三联让群众满意。",
+        "b": "学习五星三联经验，把五星三联落到实处。",
+    }
+    options: dict[str, Any] = {"segmenter": segmenter, "cache": cache, "mine_slogans": True}
+    mined = mine_slogans(texts, kinds=("numeric",))
+    mined = mined[mined["doc_freq"] >= 2]  # what mine_slogans=True keeps
+    assert mined["slogan"].tolist() == ["五星三联"]
+    table = keyword_table(texts, **options)
+    conc = kwic(texts, "五星三联", **options)
+    assert len(conc) == 4  # kept whole, as in the table
+    assert kwic(texts, "五星三联", segmenter=segmenter, cache=cache).empty
+    import corpus_tools.slogans as slogans_package
+
+    monkeypatch.setattr(slogans_package, "mine_slogans", _refuse("mine_slogans"))
+    with pytest.raises(AssertionError, match="mine_slogans ran again"):
+        keyword_table(texts, **options)  # (the miner the default runs is the one refused)
+    _same_table(keyword_table(texts, slogans=mined, **options), table)
+    _same_table(keyword_table(texts, slogans=["五星三联"], **options), table)
+    pd.testing.assert_frame_equal(kwic(texts, "五星三联", slogans=mined, **options), conc)
+    docs = load_texts(texts).assign(year=[2023, 2026])
+    key = keyness(docs, by="year", min_count=1, slogans=("五星三联",), **options)
+    assert "五星三联" in set(key["term"])
+
+
+def test_results_passed_in_must_fit(seeds: pd.DataFrame, seed_corpus: pd.DataFrame) -> None:
+    found = find_boilerplate(seed_corpus)
+    strip = {"strip_boilerplate": True}
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"boilerplate": found}, r"'boilerplate' parameter of keyword_table is used with "),
+        ({"slogans": ["五星三联"]}, r"'slogans' parameter of keyword_table is used with "),
+        ({"boilerplate": found.spans, **strip}, r"must be a BoilerplateResult"),
+        ({"boilerplate": found, **strip}, r"must come from this corpus. Its spans name doc_id"),
+        ({"slogans": "五星三联", "mine_slogans": True}, r"'slogans' parameter .* must be a slogan"),
+        ({"slogans": [1], "mine_slogans": True}, r"'slogans' parameter .* Got 1 instead"),
+        ({"slogans": found.spans, "mine_slogans": True}, r"Columns \['slogan'\] are missing"),
+    ]
+    for kwargs, match in cases:
+        with pytest.raises(InvalidParameterError, match=match):
+            keyword_table(seeds, **kwargs)
+    twice = pd.concat([seed_corpus, seed_corpus], ignore_index=True)
+    with pytest.raises(InvalidParameterError, match=r"unique values in column 'doc_id'"):
+        keyness(twice, by="source", boilerplate=found, **strip)
+    with pytest.raises(InvalidParameterError, match=r"'slogans' parameter of kwic is used with"):
+        kwic(seeds, "社区", slogans=["五星三联"])
+    assert isinstance(found, BoilerplateResult)
 
 
 # --------------------------------------------------------------------------- batch behaviour
@@ -299,7 +406,7 @@ def test_keyness_target_and_reference(
         segmenter=segmenter,
         cache=cache,
         min_count=3,
-        top_n=4,
+        top=4,
     )
     assert set(key["source"]) == {sources[0]}
     assert key.groupby("direction").size().max() <= 4
@@ -366,7 +473,7 @@ def test_kwic_token_matches_are_a_subset_of_substrings(
         ({"by": ["source", "source"]}, r"must be distinct field names"),
         ({"by": "term"}, r"cannot group by 'term'"),
         ({"min_count": 0}, r"'min_count' parameter of keyword_table must be an int in \[1, inf\]"),
-        ({"top_n": 1.5}, r"'top_n' parameter of keyword_table must be an int"),
+        ({"top": 1.5}, r"'top' parameter of keyword_table must be an int"),
         ({"min_length": 0}, r"'min_length' parameter"),
         ({"stopwords": "的"}, r"'stopwords' parameter of keyword_table must be True, False"),
         ({"stopwords": [1]}, r"'stopwords' parameter"),
@@ -477,6 +584,22 @@ def test_cli_keyness_and_kwic(tmp_path: Path, seeds_dir: Path, cache: Path) -> N
     assert res.exit_code == 0, res.output
     table = pd.read_csv(conc, encoding="utf-8-sig", keep_default_na=False)
     assert set(table["term"]) == {"XX"} and json.loads(res.stdout)["rows"] == len(table)
+
+
+def test_cli_mine_slogans_applies_to_kwic(tmp_path: Path, cache: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "我们推行“五星三联”工作法，五星三联让群众满意。", encoding="utf-8"
+    )
+    (corpus / "b.txt").write_text("学习五星三联经验，把五星三联落到实处。", encoding="utf-8")
+    rows = []
+    for flags in ([], ["--mine-slogans"]):
+        out = tmp_path / f"kwic{len(flags)}.csv"
+        res = _run([str(corpus), "-o", str(out), "--kwic", "五星三联", *flags], cache)
+        assert res.exit_code == 0, res.output
+        rows.append(json.loads(res.stdout)["rows"])
+    assert rows == [0, 4]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ Writes one table (atomically, parquet or CSV by extension) and prints a summary:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import click
@@ -33,6 +35,10 @@ from corpus_tools.cli.common import (
     table_output_path,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
+from corpus_tools.io import CorpusStream
+
+#: Rows of the table printed after the summary on a terminal.
+PREVIEW_ROWS = 10
 
 
 def _read_words(path: str) -> list[str]:
@@ -68,7 +74,7 @@ def _read_words(path: str) -> list[str]:
 )
 @click.option(
     "--top",
-    "top_n",
+    "top",
     type=click.IntRange(min=1),
     default=None,
     help="Keep the N most frequent terms per group (keyness: N rising + N falling).",
@@ -91,7 +97,9 @@ def _read_words(path: str) -> list[str]:
     help="Extra stopwords, one per line (repeatable).",
 )
 @click.option(
-    "--strip-boilerplate", is_flag=True, help="Remove boilerplate passages before counting."
+    "--strip-boilerplate",
+    is_flag=True,
+    help="Remove boilerplate passages before counting (table and --keyness).",
 )
 @click.option(
     "--mine-slogans",
@@ -153,7 +161,7 @@ def command(
     output: str,
     by: tuple[str, ...],
     min_count: int | None,
-    top_n: int | None,
+    top: int | None,
     min_length: int,
     numbers: bool,
     keep_stopwords: bool,
@@ -186,10 +194,7 @@ def command(
       corpus-tools keywords corpus.jsonl -o keyness.csv --keyness year --target 2026
       corpus-tools keywords data/raw -o kwic.csv --kwic 两个确立 --window 30
     """
-    if keyness_field is not None and kwic_terms:
-        fail("choose one of --keyness and --kwic", ExitCode.USAGE)
-    if (target is not None or reference is not None) and keyness_field is None:
-        fail("--target and --reference need --keyness FIELD", ExitCode.USAGE)
+    mode = _mode(keyness_field, kwic_terms, target, reference)
     check_engine_options(engine, scheduler)
     state = RunState()
     # counting streams the corpus (a chunk in memory at a time) unless an option needs it
@@ -200,95 +205,135 @@ def command(
         docs = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     else:
         docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
-    stopwords: Any = not keep_stopwords
-    if stopword_files:
-        extra = [w for f in stopword_files for w in _read_words(f)]
-        if keep_stopwords:
-            stopwords = extra
-        else:
-            from corpus_tools.tokens import load_stopwords
-
-            stopwords = load_stopwords(extra=extra)
-    segmenter = None
-    if lexicons:
-        from corpus_tools.tokens import Segmenter
-
-        segmenter = Segmenter(lexicons=tuple(lexicons))
+    stopwords = _stopwords(keep_stopwords, stopword_files)
     common: dict[str, Any] = {
-        "segmenter": segmenter,
+        "segmenter": _segmenter(lexicons),
+        "mine_slogans": mine_slogans,
         "cache": not no_cache,
         "n_jobs": n_jobs,
         "progress": None,
     }
+    counting: dict[str, Any] = {
+        "stopwords": stopwords,
+        "top": top,
+        "min_length": min_length,
+        "numbers": numbers,
+        "strip_boilerplate": strip_boilerplate,
+        "engine": engine,
+        "scheduler": scheduler,
+    }
+    if min_count is not None:  # else each function's own default
+        counting["min_count"] = min_count
     from corpus_tools import keywords as kw
 
-    mode = "kwic" if kwic_terms else "keyness" if keyness_field else "keywords"
-    try:
-        if mode == "kwic":
-            table = kw.kwic(
-                docs,
-                list(kwic_terms),
-                window=window,
-                by=list(by) or None,
-                match="substring" if substring else "token",
-                **common,
-            )
-        else:
-            counting: dict[str, Any] = {
-                **common,
-                "stopwords": stopwords,
-                "top_n": top_n,
-                "min_length": min_length,
-                "numbers": numbers,
-                "strip_boilerplate": strip_boilerplate,
-                "mine_slogans": mine_slogans,
-                "engine": engine,
-                "scheduler": scheduler,
-            }
-            if min_count is not None:
-                counting["min_count"] = min_count
-            if mode == "keyness":
-                table = kw.keyness(
-                    docs,
-                    by=[str(keyness_field), *by],
-                    target=target,
-                    reference=reference,
-                    max_p=max_p,
-                    **counting,
-                )
-            else:
-                table = kw.keyword_table(docs, by=list(by) or None, **counting)
-    except InvalidParameterError as exc:
-        if streamed:  # no readable document is what went wrong, not the options
-            require_documents(docs)
-        fail(str(exc), ExitCode.USAGE)
-    if streamed:
-        require_documents(docs)
-    summary: dict[str, Any] = dict(table.attrs.get("summary", {}))
-    table = pd.DataFrame(table)  # a copy without attrs: the file holds the data only
-    table.attrs = {}
-    from corpus_tools.io import write_table
-
-    try:
-        write_table(table, output)
-    except (CorpusToolsError, OSError) as exc:
-        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
-    summary = {
-        "output": output,
-        "table": mode,
-        "rows": len(table),
-        **summary,
-        "skipped_inputs": state.errors,
-    }
+    compute: Callable[[], pd.DataFrame]
+    if mode == "kwic":
+        match = "substring" if substring else "token"
+        compute = partial(
+            kw.kwic,
+            docs,
+            list(kwic_terms),
+            window=window,
+            by=list(by) or None,
+            match=match,
+            **common,
+        )
+    elif mode == "keyness":
+        compute = partial(
+            kw.keyness,
+            docs,
+            by=[str(keyness_field), *by],
+            target=target,
+            reference=reference,
+            max_p=max_p,
+            **common,
+            **counting,
+        )
+    else:
+        compute = partial(kw.keyword_table, docs, by=list(by) or None, **common, **counting)
+    table, figures = _write(_compute(compute, docs if streamed else None), output)
+    summary = {"output": output, "table": mode, "rows": len(table), **figures}
+    summary["skipped_inputs"] = state.errors
     if mode == "kwic":
         summary["documents"] = len(docs)
         summary["terms"] = len(set(kwic_terms))
+    _print(summary, table, fmt)
+    finish(state)
+
+
+def _mode(
+    keyness_field: str | None,
+    kwic_terms: tuple[str, ...],
+    target: str | None,
+    reference: str | None,
+) -> str:
+    """Which table to write (keywords, keyness, kwic); exit 2 on options that do not mix."""
+    if keyness_field is not None and kwic_terms:
+        fail("choose one of --keyness and --kwic", ExitCode.USAGE)
+    if (target is not None or reference is not None) and keyness_field is None:
+        fail("--target and --reference need --keyness FIELD", ExitCode.USAGE)
+    return "kwic" if kwic_terms else "keyness" if keyness_field else "keywords"
+
+
+def _stopwords(keep_stopwords: bool, stopword_files: tuple[str, ...]) -> Any:
+    """The ``stopwords`` argument: the genre's list (unless --keep-stopwords) plus the
+    words of every --stopwords FILE."""
+    if not stopword_files:
+        return not keep_stopwords
+    extra = [w for f in stopword_files for w in _read_words(f)]
+    if keep_stopwords:
+        return extra
+    from corpus_tools.tokens import load_stopwords
+
+    return load_stopwords(extra=extra)
+
+
+def _segmenter(lexicons: tuple[str, ...]) -> Any:
+    """A segmenter with the --lexicon files, or None for the default one."""
+    if not lexicons:
+        return None
+    from corpus_tools.tokens import Segmenter
+
+    return Segmenter(lexicons=tuple(lexicons))
+
+
+def _compute(compute: Callable[[], pd.DataFrame], stream: CorpusStream | None) -> pd.DataFrame:
+    """The table; exit 2 on a bad option, 4 when ``stream`` (read during the computation)
+    held no readable document."""
+    try:
+        table = compute()
+    except InvalidParameterError as exc:
+        if stream is not None:  # no readable document is what went wrong, not the options
+            require_documents(stream)
+        fail(str(exc), ExitCode.USAGE)
+    if stream is not None:
+        require_documents(stream)
+    return table
+
+
+def _write(table: pd.DataFrame, output: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Write ``table`` (without its attrs: the file holds the data only) atomically; return
+    what was written and the run figures of ``table.attrs["summary"]``. Exit 4 when the
+    file cannot be written."""
+    from corpus_tools.io import write_table
+
+    figures: dict[str, Any] = dict(table.attrs.get("summary", {}))
+    data = pd.DataFrame(table)  # a copy, whose attrs are dropped
+    data.attrs = {}
+    try:
+        write_table(data, output)
+    except (CorpusToolsError, OSError) as exc:
+        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+    return data, figures
+
+
+def _print(summary: dict[str, Any], table: pd.DataFrame, fmt: str | None) -> None:
+    """The summary on stdout: a line and the first rows on a terminal, else one record."""
     resolved = resolve_format(fmt)
     if resolved == "table":
-        preview = table.head(10)
+        preview = table.head(PREVIEW_ROWS)
         click.echo(", ".join(f"{k}: {v}" for k, v in summary.items()))
         if not preview.empty:
             emit(summary, resolved, table=preview)
     else:
         emit(summary, resolved, rows=pd.DataFrame([summary]))
-    finish(state)

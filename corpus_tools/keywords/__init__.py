@@ -15,13 +15,18 @@ document are cached on disk, so a rerun or an extended corpus only segments what
   occurrence with ``start``/``end`` offsets into the text as loaded
   (``text[start:end] == match``).
 
-All three count through :mod:`~corpus_tools.keywords.counts`.
+All three count through :mod:`~corpus_tools.keywords.counts`. The optional steps before
+counting take what a caller computed already: ``strip_boilerplate=True,
+boilerplate=find_boilerplate(docs)`` and ``mine_slogans=True, slogans=mine_slogans(docs)``.
 
 Examples
 --------
 >>> import corpus_tools as ct
 >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents   # doctest: +SKIP
->>> table = ct.keyword_table(docs, by=["year"], top_n=20)                 # doctest: +SKIP
+>>> found = ct.find_boilerplate(docs)                                    # doctest: +SKIP
+>>> table = ct.keyword_table(                                            # doctest: +SKIP
+...     docs, by=["year"], top=20, strip_boilerplate=True, boilerplate=found
+... )
 >>> ct.keyness(docs, by="year", target=2026).head()                      # doctest: +SKIP
 >>> ct.kwic(docs, ["两个确立"], window=15).head()                          # doctest: +SKIP
 """

@@ -17,16 +17,24 @@ from corpus_tools.errors import (
 from corpus_tools.keywords.counts import (
     CHUNK_SIZE,
     check_by,
+    check_given,
     check_run,
     chunk_ranges,
     corpus_arg,
     segment_chunk,
+    with_slogans,
 )
 from corpus_tools.progress import progress_bar
 
 __all__ = [
     "kwic",
 ]
+
+#: An occurrence: (row of the corpus table, start, end, term).
+_Hit = tuple[int, int, int, str]
+
+#: A list of terms longer than this (as ``repr``) is not shown in an error message.
+_SHOWN_CHARS = 80
 
 
 def kwic(
@@ -37,6 +45,8 @@ def kwic(
     match: str = "token",
     by: str | Sequence[str] | None = None,
     segmenter: Any = None,
+    mine_slogans: bool = False,
+    slogans: pd.DataFrame | Sequence[str] | None = None,
     cache: bool | str | os.PathLike[str] = True,
     n_jobs: int | None = None,
     progress: bool | None = False,
@@ -60,6 +70,11 @@ def kwic(
     segmenter, cache, n_jobs, progress
         As for :func:`keyword_table` (``"token"`` only; documents that do not contain a
         term are not segmented).
+    mine_slogans, slogans
+        As for :func:`keyword_table` (``"token"`` only): the segmenter also keeps whole the
+        numeric slogans mined from these documents, or the ``slogans`` given (a table of
+        :func:`~corpus_tools.slogans.mine_slogans` or a list), so that the occurrences are
+        those a table with the same options counts.
 
     Returns
     -------
@@ -78,12 +93,41 @@ def kwic(
     --------
     >>> import corpus_tools as ct
     >>> docs = ct.load_texts({"a": "坚决拥护两个确立，坚决做到两个维护。"})
-    >>> k = ct.kwic(docs, "两个确立", window=4)
-    >>> k[["term", "start", "end", "left", "right"]].to_dict("records")  # doctest: +SKIP
+    >>> k = ct.kwic(docs, "两个确立", window=4, cache=False)
+    >>> k[["term", "start", "end", "left", "right"]].to_dict("records")
     [{'term': '两个确立', 'start': 4, 'end': 8, 'left': '坚决拥护', 'right': '，坚决做'}]
     """
     func = "kwic"
     frame = corpus_arg(corpus, func)
+    term_list = _term_list(terms, func)
+    check_number(window, "window", func, kind=int, low=0)
+    check_choice(match, "match", func, ("token", "substring"))
+    fields = check_by(by, frame, func)
+    check_given(
+        func, strip_boilerplate=False, boilerplate=None, mine_slogans=mine_slogans, slogans=slogans
+    )
+    check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
+    texts = [str(t) for t in frame["text"].tolist()]
+    # only a document holding a term as a substring can hold it as a token
+    candidates = [i for i, text in enumerate(texts) if any(t in text for t in term_list)]
+    if match == "substring":
+        hits = _substring_hits(texts, candidates, term_list)
+    elif candidates:
+        from corpus_tools.tokens.segmenter import as_segmenter
+
+        seg = as_segmenter(segmenter, func)
+        if mine_slogans:
+            seg = with_slogans(seg, texts, slogans, func)
+        hits = _token_hits(
+            texts, candidates, set(term_list), seg, cache=cache, n_jobs=n_jobs, progress=progress
+        )
+    else:
+        hits = []
+    return _concordance(frame, texts, fields, sorted(hits), window)
+
+
+def _term_list(terms: Any, func: str) -> list[str]:
+    """The distinct terms, in the order given; refuses anything but non-empty str."""
     allowed = "a str or an iterable of non-empty str"
     if isinstance(terms, str):
         term_list = [terms]
@@ -92,43 +136,56 @@ def kwic(
     else:
         raise param_error("terms", func, allowed, type(terms).__name__)
     if not term_list or not all(isinstance(t, str) and t for t in term_list):
-        raise param_error("terms", func, allowed, term_list if _short_list(term_list) else "?")
-    term_list = sorted(set(term_list), key=term_list.index)
-    check_number(window, "window", func, kind=int, low=0)
-    check_choice(match, "match", func, ("token", "substring"))
-    fields = check_by(by, frame, func)
-    check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
-    texts = [str(t) for t in frame["text"].tolist()]
-    hits: list[tuple[int, int, int, str]] = []  # (row, start, end, term)
-    candidates = [i for i, text in enumerate(texts) if any(t in text for t in term_list)]
-    if match == "substring":
-        for i in candidates:
-            for term in term_list:
-                pos = texts[i].find(term)
-                while pos >= 0:
-                    hits.append((i, pos, pos + len(term), term))
-                    pos = texts[i].find(term, pos + 1)
-    elif candidates:
-        from corpus_tools.tokens.segmenter import as_segmenter
+        shown = term_list if len(repr(term_list)) < _SHOWN_CHARS else "?"
+        raise param_error("terms", func, allowed, shown)
+    return list(dict.fromkeys(term_list))
 
-        seg = as_segmenter(segmenter, func)
-        wanted = set(term_list)
-        lengths = [len(texts[i]) for i in candidates]
-        for part in progress_bar(
-            list(chunk_ranges(lengths, CHUNK_SIZE)), desc="kwic", unit="chunk", enabled=progress
-        ):
-            rows = [candidates[k] for k in part]
-            tokens, _, _ = segment_chunk(
-                [texts[r] for r in rows], seg, cache=cache, n_jobs=n_jobs, drop_space=False
-            )
-            for r, toks in zip(rows, tokens, strict=True):
-                pos = 0
-                for tok in toks:  # with whitespace kept, the tokens join to the text
-                    end = pos + len(tok)
-                    if tok in wanted:
-                        hits.append((r, pos, end, tok))
-                    pos = end
-    hits.sort()
+
+def _substring_hits(texts: list[str], rows: list[int], terms: list[str]) -> list[_Hit]:
+    """Every occurrence of every term in the texts of ``rows`` (overlapping ones too)."""
+    hits: list[_Hit] = []
+    for i in rows:
+        for term in terms:
+            pos = texts[i].find(term)
+            while pos >= 0:
+                hits.append((i, pos, pos + len(term), term))
+                pos = texts[i].find(term, pos + 1)
+    return hits
+
+
+def _token_hits(
+    texts: list[str],
+    rows: list[int],
+    wanted: set[str],
+    segmenter: Any,
+    *,
+    cache: Any,
+    n_jobs: int | None,
+    progress: bool | None,
+) -> list[_Hit]:
+    """Every token of the texts of ``rows`` that is a wanted term, segmented a chunk at a
+    time with whitespace kept (so the tokens join to the text and give its offsets)."""
+    hits: list[_Hit] = []
+    chunks = list(chunk_ranges([len(texts[i]) for i in rows], CHUNK_SIZE))
+    for part in progress_bar(chunks, desc="kwic", unit="chunk", enabled=progress):
+        chunk_rows = [rows[k] for k in part]
+        tokens, _, _ = segment_chunk(
+            [texts[r] for r in chunk_rows], segmenter, cache=cache, n_jobs=n_jobs, drop_space=False
+        )
+        for r, toks in zip(chunk_rows, tokens, strict=True):
+            pos = 0
+            for tok in toks:
+                end = pos + len(tok)
+                if tok in wanted:
+                    hits.append((r, pos, end, tok))
+                pos = end
+    return hits
+
+
+def _concordance(
+    frame: pd.DataFrame, texts: list[str], fields: list[str], hits: list[_Hit], window: int
+) -> pd.DataFrame:
+    """The result table of sorted ``hits`` (see :func:`kwic`)."""
     row_idx = [h[0] for h in hits]
     out: dict[str, Any] = {"doc_id": [str(v) for v in frame["doc_id"].iloc[row_idx].tolist()]}
     for name in fields:
@@ -142,7 +199,3 @@ def kwic(
     for c in ("doc_id", "term", "left", "right"):
         table[c] = table[c].astype(str)
     return table
-
-
-def _short_list(values: list[Any]) -> bool:
-    return len(repr(values)) < 80

@@ -4,8 +4,13 @@ Documents are segmented a chunk at a time (:mod:`corpus_tools.tokens`: slogans s
 and placeholder runs such as ``XX`` are one token, and the tokens of every document are
 cached on disk, so a rerun or an extended corpus only segments what is new), and counted
 per group of metadata fields (``by=["year"]``); :func:`count_corpus` returns the counts
-from which :func:`~corpus_tools.keywords.keyword_table` and
+(:class:`CorpusCounts`) from which :func:`~corpus_tools.keywords.keyword_table` and
 :func:`~corpus_tools.keywords.keyness` build their tables.
+
+Two optional steps run before counting, each on a result the caller may pass in, so that
+a notebook or the report computes it once: :func:`strip_texts` removes the boilerplate
+of a :class:`~corpus_tools.boilerplate.BoilerplateResult`, :func:`with_slogans` makes the
+segmenter keep mined slogans whole.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from corpus_tools.boilerplate import BoilerplateResult
 from corpus_tools.errors import (
     InvalidParameterError,
+    check_columns,
     check_engine,
     check_number,
     check_type,
@@ -35,18 +42,22 @@ __all__ = [
     "CHUNK_CHARS",
     "CHUNK_SIZE",
     "KEYWORD_COLUMNS",
+    "RATE_CHARS",
+    "SLOGAN_KINDS",
+    "SLOGAN_MIN_DOCS",
+    "CorpusCounts",
     "assemble",
-    "by_count",
     "check_by",
+    "check_given",
     "check_run",
     "chunk_ranges",
     "corpus_arg",
     "count_corpus",
-    "find_group",
     "is_missing",
-    "same_key",
     "segment_chunk",
+    "strip_texts",
     "summarize",
+    "with_slogans",
 ]
 
 #: Columns of :func:`keyword_table` after the ``by`` fields.
@@ -56,6 +67,16 @@ KEYWORD_COLUMNS = ("term", "count", "doc_freq", "docs", "rate_per_10k", "tfidf")
 CHUNK_SIZE = 2000
 #: ... and characters per step (a chunk of long reports stops earlier).
 CHUNK_CHARS = 1_500_000
+
+#: ``rate_per_10k``: occurrences per this many characters of a group's text.
+RATE_CHARS = 10_000
+
+#: ``mine_slogans=True`` keeps whole the slogans :func:`~corpus_tools.slogans.mine_slogans`
+#: finds of these kinds (numbered formulas such as 五星三联; a quoted phrase may be ordinary
+#: words) ...
+SLOGAN_KINDS = ("numeric",)
+#: ... in at least this many documents (one document's coinage is not the genre's).
+SLOGAN_MIN_DOCS = 2
 
 #: A number as the segmenter cuts it (``2025``, ``３.５``, ``10%``): a term only with numbers=True.
 _NUMBER_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*[%％‰]?")
@@ -149,6 +170,7 @@ def check_by(by: Any, corpus: pd.DataFrame | None, func: str) -> list[str]:
 
 
 def is_missing(value: Any) -> bool:
+    """True for None, NA, NaT and NaN: a document without a value of a ``by`` field."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
@@ -342,6 +364,21 @@ def _terms(counts: _Counts, options: _Options) -> _Terms:
     return _Terms(kept, dfs, corpus_df, tokens)
 
 
+class CorpusCounts(NamedTuple):
+    """What :func:`count_corpus` returns: the counts a keyword table is built from."""
+
+    #: dtype of each ``by`` column in the corpus (the result's key columns get it)
+    key_dtypes: dict[str, Any]
+    #: the ``by`` fields
+    fields: list[str]
+    #: the groups' keys (one value per field), sorted; group ``g`` is ``keys[g]``
+    keys: list[tuple[Any, ...]]
+    #: every token's count, documents and characters per group
+    counts: _Counts
+    #: the same restricted to terms, with word tokens per group
+    terms: _Terms
+
+
 def chunk_ranges(
     lengths: Sequence[int], size: int, max_chars: int = CHUNK_CHARS
 ) -> Iterator[range]:
@@ -380,22 +417,109 @@ def segment_chunk(
     return tokens, int(after["misses"] - before["misses"]), hits
 
 
-def _strip(texts: list[str], strip_boilerplate: bool) -> list[str]:
-    if not strip_boilerplate:
-        return texts
-    from corpus_tools.boilerplate.strip import strip_boilerplate as strip
+def check_given(
+    func: str,
+    *,
+    strip_boilerplate: Any,
+    boilerplate: Any,
+    mine_slogans: Any,
+    slogans: Any,
+) -> None:
+    """Check the two optional steps and the results a caller passes for them: a result is
+    only taken with its step switched on (``boilerplate`` needs ``strip_boilerplate=True``)."""
+    check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
+    check_type(mine_slogans, "mine_slogans", func, bool, "a bool")
+    for name, value, step, on in (
+        ("boilerplate", boilerplate, "strip_boilerplate", strip_boilerplate),
+        ("slogans", slogans, "mine_slogans", mine_slogans),
+    ):
+        if value is not None and not on:
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {func} is used with {step}=True. Got {step}=False; "
+                f"set {step}=True to use it, or leave {name} out."
+            )
+    if boilerplate is not None and not isinstance(boilerplate, BoilerplateResult):
+        raise param_error(
+            "boilerplate",
+            func,
+            "a BoilerplateResult (find_boilerplate) or None",
+            type(boilerplate).__name__,
+        )
+    if slogans is not None:
+        _slogan_list(slogans, func)
 
-    return strip(texts)
+
+def strip_texts(frame: pd.DataFrame, boilerplate: BoilerplateResult | None, func: str) -> list[str]:
+    """The texts of ``frame`` without their boilerplate.
+
+    ``boilerplate`` is a result of :func:`~corpus_tools.boilerplate.find_boilerplate` on this
+    corpus (its spans name documents by ``doc_id``); None finds it here, with the default
+    options.
+    """
+    from corpus_tools.boilerplate import strip_boilerplate as remove_boilerplate
+
+    texts = [str(t) for t in frame["text"].tolist()]
+    if boilerplate is None:
+        return remove_boilerplate(texts)
+    ids = [str(d) for d in frame["doc_id"].tolist()]
+    _check_same_corpus(ids, boilerplate, func)
+    stripped = remove_boilerplate(pd.DataFrame({"doc_id": ids, "text": texts}), result=boilerplate)
+    return [str(t) for t in stripped["text"].tolist()]
 
 
-def _with_slogans(segmenter: Any, texts: list[str]) -> Any:
-    """A segmenter that also keeps whole the numeric slogans mined from ``texts``."""
-    from corpus_tools.slogans.mining import mine_slogans
+def _check_same_corpus(ids: list[str], boilerplate: BoilerplateResult, func: str) -> None:
+    """Refuse a result whose spans name documents the corpus does not hold (another corpus),
+    and a corpus whose ``doc_id`` s do not name one document each."""
+    seen: set[str] = set()
+    for doc_id in ids:
+        if doc_id in seen:
+            raise InvalidParameterError(
+                f"The 'boilerplate' parameter of {func} names documents by doc_id, so the "
+                f"corpus must have unique values in column 'doc_id'. Got {doc_id!r} more than "
+                "once instead; leave boilerplate out to find it in this corpus."
+            )
+        seen.add(doc_id)
+    unknown = sorted(set(map(str, boilerplate.spans["doc_id"].tolist())) - seen)
+    if unknown:
+        raise InvalidParameterError(
+            f"The 'boilerplate' parameter of {func} must come from this corpus. Its spans "
+            f"name doc_id {unknown[0]!r}, which the corpus does not hold."
+        )
+
+
+def _slogan_list(slogans: Any, func: str) -> list[str]:
+    """The slogans of a :func:`~corpus_tools.slogans.mine_slogans` table or of a list."""
+    allowed = "a slogan table (mine_slogans), a list of str or None"
+    if isinstance(slogans, pd.DataFrame):
+        check_columns(slogans, "slogans", func, ["slogan"])
+        words = slogans["slogan"].tolist()
+    elif isinstance(slogans, (str, bytes)) or not isinstance(slogans, Iterable):
+        raise param_error("slogans", func, allowed, type(slogans).__name__)
+    else:
+        words = list(slogans)
+    for w in words:
+        if not isinstance(w, str):
+            raise param_error("slogans", func, allowed, w)
+    return words
+
+
+def with_slogans(segmenter: Any, texts: Sequence[str], slogans: Any, func: str) -> Any:
+    """A segmenter that also keeps whole the given slogans, or (None) the slogans mined from
+    ``texts``: kinds :data:`SLOGAN_KINDS` in at least :data:`SLOGAN_MIN_DOCS` documents.
+
+    Slogans holding whitespace are left out (a token never does); ``segmenter`` itself when
+    it knows every slogan already.
+    """
     from corpus_tools.tokens.segmenter import Segmenter
 
-    mined = mine_slogans(texts, kinds=("numeric",), min_doc_freq=2, progress=False)
+    if slogans is None:
+        from corpus_tools.slogans import mine_slogans
+
+        slogans = mine_slogans(
+            list(texts), kinds=SLOGAN_KINDS, min_doc_freq=SLOGAN_MIN_DOCS, progress=False
+        )
     words = sorted(
-        {w for w in mined["slogan"].tolist() if w and not any(ch.isspace() for ch in w)}
+        {w for w in _slogan_list(slogans, func) if w and not any(ch.isspace() for ch in w)}
         - set(segmenter.extra_words)
     )
     if not words:
@@ -497,19 +621,31 @@ def count_corpus(
     numbers: bool,
     strip_boilerplate: bool,
     mine_slogans: bool,
+    boilerplate: BoilerplateResult | None,
+    slogans: Any,
     cache: Any,
     n_jobs: int | None,
     engine: str,
     scheduler: str | None,
     chunk_size: int,
     progress: bool | None,
-) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
-    """Count every token of the corpus per group; returns the ``by`` columns' dtypes, the
-    fields, the sorted group keys, the counts and the terms."""
+) -> CorpusCounts:
+    """Count every token of the corpus per group (see :class:`CorpusCounts`).
+
+    With ``strip_boilerplate``, the texts are counted without their boilerplate (the spans
+    of ``boilerplate``, found here when it is None: :func:`strip_texts`); with
+    ``mine_slogans``, the segmenter also keeps ``slogans`` whole (mined from the texts as
+    counted when None: :func:`with_slogans`).
+    """
     check_number(min_length, "min_length", func, kind=int, low=1)
     check_type(numbers, "numbers", func, bool, "a bool")
-    check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
-    check_type(mine_slogans, "mine_slogans", func, bool, "a bool")
+    check_given(
+        func,
+        strip_boilerplate=strip_boilerplate,
+        boilerplate=boilerplate,
+        mine_slogans=mine_slogans,
+        slogans=slogans,
+    )
     check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
     check_engine(engine, scheduler, func)
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
@@ -534,12 +670,15 @@ def count_corpus(
     frame = corpus_arg(corpus, func)
     fields = check_by(by, frame, func)
     keys, groups = _groups(frame, fields)
-    texts = _strip([str(t) for t in frame["text"].tolist()], strip_boilerplate)
+    texts = [str(t) for t in frame["text"].tolist()]
+    if strip_boilerplate:
+        texts = strip_texts(frame, boilerplate, func)
     if mine_slogans:
-        run = run._replace(segmenter=_with_slogans(seg, texts))
+        run = run._replace(segmenter=with_slogans(seg, texts, slogans, func))
     with progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
         counts = _count_texts(texts, groups, run, bar)
-    return {f: frame[f].dtype for f in fields}, fields, keys, counts, _terms(counts, options)
+    key_dtypes = {f: frame[f].dtype for f in fields}
+    return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
 
 
 class _Run(NamedTuple):
@@ -587,7 +726,7 @@ def _count_stream(
     run: _Run,
     *,
     progress: bool | None,
-) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], _Counts, _Terms]:
+) -> CorpusCounts:
     """:func:`count_corpus` over a stream of corpus tables, one chunk in memory at a time.
 
     Groups are numbered as they appear and renumbered in sorted order at the end, so the
@@ -613,12 +752,12 @@ def _count_stream(
         check_by(by, pd.DataFrame(columns=sorted(columns)), func)
     keys = sorted(seen, key=_key_sort)
     counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
-    return types.result(), fields, keys, counts, _terms(counts, options)
+    return CorpusCounts(types.result(), fields, keys, counts, _terms(counts, options))
 
 
-def summarize(
-    counts: _Counts, terms: _Terms, keys: list[tuple[Any, ...]], rows: int
-) -> dict[str, int]:
+def summarize(counted: CorpusCounts, rows: int) -> dict[str, int]:
+    """The run figures a table carries in ``attrs["summary"]``."""
+    counts, terms, keys = counted.counts, counted.terms, counted.keys
     return {
         "documents": int(sum(counts.docs.values())),
         "groups": len(keys),
@@ -650,22 +789,16 @@ def _key_columns(
     return out
 
 
-# --------------------------------------------------------------------------- keyword table
-
-
-def by_count(item: tuple[str, int]) -> tuple[int, str]:
-    return -item[1], item[0]
+# --------------------------------------------------------------------------- result tables
 
 
 def assemble(
-    parts: list[pd.DataFrame],
-    *,
-    fields: list[str],
-    keys: list[tuple[Any, ...]],
-    key_dtypes: dict[str, Any],
-    columns: list[str],
-    dtypes: dict[str, Any],
+    parts: list[pd.DataFrame], counted: CorpusCounts, dtypes: dict[str, Any]
 ) -> pd.DataFrame:
+    """One result table from per-group ``parts`` (a ``_group`` column, then ``dtypes``'
+    columns): the ``by`` columns first, with the corpus columns' dtypes, then ``dtypes``'
+    columns in order."""
+    columns = list(dtypes)
     if parts:
         body = pd.concat(parts, ignore_index=True)
     else:
@@ -676,36 +809,12 @@ def assemble(
             }
         )
     group_idx = body["_group"].to_numpy()
-    out = pd.DataFrame(_key_columns(fields, keys, group_idx, key_dtypes), index=body.index)
+    out = pd.DataFrame(
+        _key_columns(counted.fields, counted.keys, group_idx, counted.key_dtypes),
+        index=body.index,
+    )
     for c in columns:
         out[c] = body[c]
     if "term" in out.columns:
         out["term"] = out["term"].astype(str)
     return out.reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- keyness
-
-
-# --------------------------------------------------------------------------- kwic
-
-
-def find_group(value: Any, keys: list[tuple[Any, ...]], name: str, func: str) -> int:
-    wanted = value if isinstance(value, tuple) else (value,)
-    for i, key in enumerate(keys):
-        if len(key) == len(wanted) and all(
-            same_key(k, w) for k, w in zip(key, wanted, strict=True)
-        ):
-            return i
-    shown = [k[0] if len(k) == 1 else k for k in keys]
-    raise param_error(name, func, f"a group of the corpus, one of {shown}", value)
-
-
-def same_key(key: Any, wanted: Any) -> bool:
-    if is_missing(key) or is_missing(wanted):
-        return is_missing(key) and is_missing(wanted)
-    if key == wanted:
-        return True
-    if isinstance(key, float) and key.is_integer():  # a year column with gaps is float
-        key = int(key)
-    return str(key) == str(wanted)  # "2026" on a command line names the group 2026

@@ -9,14 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corpus_tools.errors import (
-    check_number,
-)
+from corpus_tools.boilerplate import BoilerplateResult
+from corpus_tools.errors import check_number, renamed
 from corpus_tools.keywords.counts import (
     CHUNK_SIZE,
-    KEYWORD_COLUMNS,
+    RATE_CHARS,
+    CorpusCounts,
     assemble,
-    by_count,
     count_corpus,
     summarize,
 )
@@ -25,7 +24,19 @@ __all__ = [
     "keyword_table",
 ]
 
+#: The columns of a keyword table after the ``by`` fields (:data:`KEYWORD_COLUMNS`), with
+#: their dtypes.
+_DTYPES: dict[str, Any] = {
+    "term": object,
+    "count": np.int64,
+    "doc_freq": np.int64,
+    "docs": np.int64,
+    "rate_per_10k": np.float64,
+    "tfidf": np.float64,
+}
 
+
+@renamed(top_n="top")
 def keyword_table(
     corpus: Any,
     *,
@@ -33,11 +44,13 @@ def keyword_table(
     segmenter: Any = None,
     stopwords: bool | Iterable[str] = True,
     min_count: int = 1,
-    top_n: int | None = None,
+    top: int | None = None,
     min_length: int = 1,
     numbers: bool = False,
     strip_boilerplate: bool = False,
     mine_slogans: bool = False,
+    boilerplate: BoilerplateResult | None = None,
+    slogans: pd.DataFrame | Sequence[str] | None = None,
     cache: bool | str | os.PathLike[str] = True,
     n_jobs: int | None = None,
     engine: str = "local",
@@ -71,16 +84,32 @@ def keyword_table(
         ``False``: keep every term; or your own list.
     min_count : int, default 1
         Keep a term in a group when it occurs at least this often there.
-    top_n : int, optional
-        Keep only the ``top_n`` most frequent terms of each group (ties broken by term).
+    top : int, optional
+        Keep only the ``top`` most frequent terms of each group (ties broken by term).
+        (Formerly ``top_n``, which still works for one release.)
     min_length : int, default 1
         Shortest term kept, in characters (2 drops single characters such as 党, 是).
     numbers : bool, default False
         Count numbers (``2025``, ``１０``) as terms.
     strip_boilerplate : bool, default False
-        Remove boilerplate (:mod:`corpus_tools.boilerplate`) before counting.
-    cache : bool, default True
-        Use the on-disk segmentation cache.
+        Remove boilerplate (:mod:`corpus_tools.boilerplate`: watermarks and passages
+        repeated across documents) before counting.
+    mine_slogans : bool, default False
+        Also keep whole the numeric slogans mined from these documents (五星三联, which the
+        dictionary alone cuts): those :func:`~corpus_tools.slogans.mine_slogans` finds of
+        kind ``"numeric"`` in at least 2 documents of the texts as counted.
+    boilerplate : BoilerplateResult, optional
+        With ``strip_boilerplate=True``: the result of
+        :func:`~corpus_tools.boilerplate.find_boilerplate` on this same corpus (same
+        ``doc_id`` s), to strip what it found instead of finding it again. Default: found
+        here with its default options.
+    slogans : DataFrame or list of str, optional
+        With ``mine_slogans=True``: the slogans to keep whole, a table of
+        :func:`~corpus_tools.slogans.mine_slogans` (its ``slogan`` column) or a list,
+        instead of mining them again. Default: mined here as said above.
+    cache : bool or path, default True
+        Use the on-disk segmentation cache (``True``: the default folder,
+        :func:`~corpus_tools.tokens.default_cache_dir`; a path: that folder).
     n_jobs : int, optional
         Worker processes for segmentation (default: the segmenter's choice).
     engine : {"local", "dask"}, default "local"
@@ -119,16 +148,25 @@ def keyword_table(
     --------
     >>> import corpus_tools as ct
     >>> docs = ct.load_texts({"a": "坚决做到两个维护。", "b": "深刻领悟两个确立，做到两个维护。"})
-    >>> t = ct.keyword_table(docs)                                  # doctest: +SKIP
-    >>> t.loc[t.term == "两个维护", ["term", "count", "doc_freq"]]  # doctest: +SKIP
-           term  count  doc_freq
-    0  两个维护      2         2
+    >>> t = ct.keyword_table(docs, cache=False)
+    >>> t[["term", "count", "doc_freq"]].head(2).to_dict("records")
+    [{'term': '两个维护', 'count': 2, 'doc_freq': 2}, {'term': '做到', 'count': 2, 'doc_freq': 2}]
+
+    Boilerplate found once, for the table and for anything else (nothing is found twice):
+
+    >>> docs = ct.load_texts({f"d{i}": f"央视网消息（新闻联播）：第{i}条新闻。" for i in range(3)})
+    >>> found = ct.find_boilerplate(docs)
+    >>> sorted(ct.keyword_table(docs, cache=False)["term"])
+    ['央视网', '新闻', '新闻联播', '消息', '第']
+    >>> t = ct.keyword_table(docs, strip_boilerplate=True, boilerplate=found, cache=False)
+    >>> sorted(t["term"])
+    ['新闻', '第']
     """
     func = "keyword_table"
     check_number(min_count, "min_count", func, kind=int, low=1)
-    if top_n is not None:
-        check_number(top_n, "top_n", func, kind=int, low=1)
-    key_dtypes, fields, keys, counts, terms = count_corpus(
+    if top is not None:
+        check_number(top, "top", func, kind=int, low=1)
+    counted = count_corpus(
         corpus,
         by,
         func,
@@ -138,6 +176,8 @@ def keyword_table(
         numbers=numbers,
         strip_boilerplate=strip_boilerplate,
         mine_slogans=mine_slogans,
+        boilerplate=boilerplate,
+        slogans=slogans,
         cache=cache,
         n_jobs=n_jobs,
         engine=engine,
@@ -145,53 +185,53 @@ def keyword_table(
         chunk_size=chunk_size,
         progress=progress,
     )
-    n_docs = sum(counts.docs.values())
-    parts: list[pd.DataFrame] = []
-    for g in range(len(keys)):
-        c = terms.counts.get(g)
-        if not c:
-            continue
-        ordered = sorted(c.items(), key=by_count)
-        cnt = np.fromiter((n for _, n in ordered), dtype=np.int64, count=len(ordered))
-        total_terms = int(cnt.sum())
-        keep = cnt >= min_count
-        if top_n is not None:
-            keep &= np.arange(len(ordered)) < top_n
-        if not keep.any():
-            continue
-        df_g = terms.dfs[g]
-        sel = [t for (t, _), k in zip(ordered, keep.tolist(), strict=True) if k]
-        cnt = cnt[keep]
-        doc_freq = np.fromiter((df_g[t] for t in sel), dtype=np.int64, count=len(sel))
-        corpus_df = np.fromiter((terms.corpus_df[t] for t in sel), dtype=np.float64, count=len(sel))
-        idf = np.log((1.0 + n_docs) / (1.0 + corpus_df)) + 1.0
-        parts.append(
-            pd.DataFrame(
-                {
-                    "_group": np.full(len(sel), g, dtype=np.int64),
-                    "term": pd.Series(sel, dtype=object),
-                    "count": cnt,
-                    "doc_freq": doc_freq,
-                    "docs": np.full(len(sel), counts.docs[g], dtype=np.int64),
-                    "rate_per_10k": cnt * 10_000.0 / max(counts.chars[g], 1),
-                    "tfidf": cnt / total_terms * idf,
-                }
-            )
-        )
-    table = assemble(
-        parts,
-        fields=fields,
-        keys=keys,
-        key_dtypes=key_dtypes,
-        columns=list(KEYWORD_COLUMNS),
-        dtypes={
-            "term": object,
-            "count": np.int64,
-            "doc_freq": np.int64,
-            "docs": np.int64,
-            "rate_per_10k": np.float64,
-            "tfidf": np.float64,
-        },
-    )
-    table.attrs["summary"] = summarize(counts, terms, keys, len(table))
+    parts = [
+        part
+        for g in range(len(counted.keys))
+        if (part := _group_rows(counted, g, min_count=min_count, top=top)) is not None
+    ]
+    table = assemble(parts, counted, _DTYPES)
+    table.attrs["summary"] = summarize(counted, len(table))
     return table
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    """Sort key of a (term, count) pair: most frequent first, then by term."""
+    return -item[1], item[0]
+
+
+def _group_rows(
+    counted: CorpusCounts, g: int, *, min_count: int, top: int | None
+) -> pd.DataFrame | None:
+    """The rows of group ``g`` (a ``_group`` column, then :data:`_DTYPES`' columns), or None
+    when no term of the group is kept."""
+    counts, terms = counted.counts, counted.terms
+    c = terms.counts.get(g)
+    if not c:
+        return None
+    ordered = sorted(c.items(), key=_by_count)
+    cnt = np.fromiter((n for _, n in ordered), dtype=np.int64, count=len(ordered))
+    total_terms = int(cnt.sum())
+    keep = cnt >= min_count
+    if top is not None:
+        keep &= np.arange(len(ordered)) < top
+    if not keep.any():
+        return None
+    df_g = terms.dfs[g]
+    sel = [t for (t, _), k in zip(ordered, keep.tolist(), strict=True) if k]
+    cnt = cnt[keep]
+    doc_freq = np.fromiter((df_g[t] for t in sel), dtype=np.int64, count=len(sel))
+    corpus_df = np.fromiter((terms.corpus_df[t] for t in sel), dtype=np.float64, count=len(sel))
+    n_docs = sum(counts.docs.values())
+    idf = np.log((1.0 + n_docs) / (1.0 + corpus_df)) + 1.0  # scikit-learn's smooth idf
+    return pd.DataFrame(
+        {
+            "_group": np.full(len(sel), g, dtype=np.int64),
+            "term": pd.Series(sel, dtype=object),
+            "count": cnt,
+            "doc_freq": doc_freq,
+            "docs": np.full(len(sel), counts.docs[g], dtype=np.int64),
+            "rate_per_10k": cnt * float(RATE_CHARS) / max(counts.chars[g], 1),
+            "tfidf": cnt / total_terms * idf,
+        }
+    )

@@ -444,10 +444,11 @@ class TopicModel:
         pandas.DataFrame
             One row per document, in input order: ``doc_id`` (str), ``topic`` (int64, the
             numbering of ``topics_``; -1 when the document has no fitted term), ``weight``
-            (float64 in [0, 1]). For the training corpus it is ``documents_`` with k-means
-            and LDA; NMF solves a document's loadings again for the fitted topics, so a
-            document near the border of two topics may change sides and weights differ
-            slightly.
+            (float64 in [0, 1]). For the training corpus it gives the topics of
+            ``documents_`` (k-means: the same table); the weights may differ in the last
+            decimals, since NMF solves a document's loadings again for the fitted topics
+            (and LDA infers them again), so a document on the border of two topics could
+            change sides.
 
         Raises
         ------

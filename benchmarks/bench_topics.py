@@ -25,12 +25,15 @@ For each set, k = the number of labels, and the script prints NMI for:
 * ``default``: :func:`corpus_tools.topics.fit_topics` with its defaults, run twice to check
   that both runs give identical output;
 * ``kmeans`` and ``lda``: the other models on the same preprocessing (``--all``);
-* ``auto-k``: the default with k chosen by coherence (``--auto-k``), with the k found.
+* ``auto-k``: the default with k chosen by coherence (``--auto-k``), with the k found;
+* ``held-out``: a :class:`corpus_tools.topics.TopicModel` fitted on four fifths of the
+  items, its ``transform`` on the other fifth (``--held-out``): NMI of the held-out items,
+  and how many land in the topic whose training items mostly share their label.
 
 Run::
 
     .venv/bin/python benchmarks/bench_topics.py            # default + baseline
-    .venv/bin/python benchmarks/bench_topics.py --all --auto-k
+    .venv/bin/python benchmarks/bench_topics.py --all --auto-k --held-out
 
 One process, one BLAS thread (the machine is shared).
 """
@@ -179,10 +182,41 @@ def baseline(texts: list[str], k: int) -> list[int]:
     return NMF(n_components=k, random_state=0, max_iter=400).fit_transform(x).argmax(1).tolist()
 
 
+def held_out(name: str, frame: pd.DataFrame, labels: list, k: int) -> None:
+    """Fit on four fifths, assign the other fifth with ``transform``; print NMI and hits."""
+    from sklearn.metrics import normalized_mutual_info_score as nmi
+
+    from corpus_tools.topics import TopicModel
+
+    held = [i % 5 == 0 for i in range(len(frame))]
+    train = frame[[not h for h in held]]
+    test = frame[held]
+    train_labels = [lab for lab, h in zip(labels, held, strict=True) if not h]
+    test_labels = [lab for lab, h in zip(labels, held, strict=True) if h]
+    t0 = time.perf_counter()
+    model = TopicModel(k=k).fit(train)
+    out = model.transform(test)
+    secs = time.perf_counter() - t0
+    majority = (
+        pd.Series(train_labels)
+        .groupby(model.documents_["topic"].to_numpy())
+        .agg(lambda s: s.value_counts().index[0])
+    )
+    hits = sum(
+        majority.get(t) == lab for t, lab in zip(out["topic"].tolist(), test_labels, strict=True)
+    ) / len(test_labels)
+    score = nmi(test_labels, out["topic"].tolist())
+    print(
+        f"{name:18s} {len(test):5d} {k:3d} {'held-out':10s} {score:6.3f} {'':>7s} {secs:6.1f}  "
+        f"in the topic of their label: {hits:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--all", action="store_true", help="also kmeans and lda")
     parser.add_argument("--auto-k", action="store_true", help="also choose k by coherence")
+    parser.add_argument("--held-out", action="store_true", help="also transform held-out items")
     parser.add_argument("--sets", nargs="*", default=None, help="only these sets")
     args = parser.parse_args()
 
@@ -239,6 +273,8 @@ def main() -> None:
                     f"{name:18s} {len(frame):5d} {r.k:3d} {'auto-k':10s} {s:6.3f} "
                     f"{r.coherence:7.3f} {time.perf_counter() - t0:6.1f}  [{scores}]"
                 )
+            if args.held_out:
+                held_out(name, frame, labels, k)
             for row in res.topics.head(k).itertuples():
                 print(f"    topic {row.topic} ({row.size}): {' | '.join(row.terms[:8])}")
     print()

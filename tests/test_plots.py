@@ -358,7 +358,7 @@ def test_topic_plots_on_real_topics(seed_corpus: pd.DataFrame, glyph_warnings: l
     from corpus_tools import topics
 
     docs = seed_corpus.assign(year=[2019, 2019, 2020, 2021, 2021])
-    res = topics.fit_topics(docs, k=3, over="year")
+    res = topics.fit_topics(docs, k=3, by="year")
     fig = Figure(figsize=(8, 8))
     ax1, ax2 = fig.subplots(2, 1)
     plots.plot_topic_terms(res.topics, n_terms=5, ax=ax1)

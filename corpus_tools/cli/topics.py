@@ -7,7 +7,7 @@ Calls :func:`corpus_tools.topics.fit_topics` and prints, with ``--format json``:
                  "representatives": [{"doc_id", "title", "weight"}]}],
      "documents": [{"doc_id", "topic", "weight"}],
      "k_scores": [{"k", "coherence", "chosen"}],      # when -k is not given
-     "shares": [{FIELD, "topic", "n_docs", "share"}]}  # with --over FIELD
+     "shares": [{FIELD, "topic", "n_docs", "share"}]}  # with --over/--by FIELD
 
 ``--format jsonl``/``csv`` print the document-topic table; ``table`` prints the topics, their
 representative documents, the k scores and the shares for a person. ``-o FILE`` also writes
@@ -16,7 +16,7 @@ the document-topic table (.parquet or .csv, atomically).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -35,6 +35,9 @@ from corpus_tools.cli.common import (
     table_output_path,
 )
 from corpus_tools.errors import CorpusToolsError, NoDocumentsError
+
+if TYPE_CHECKING:
+    from corpus_tools.topics import TopicResult
 
 
 @click.command("topics")
@@ -92,7 +95,12 @@ from corpus_tools.errors import CorpusToolsError, NoDocumentsError
     help="Representative documents listed per topic.",
 )
 @click.option(
-    "--over", metavar="FIELD", default=None, help="Topic shares over a metadata field (e.g. year)."
+    "--over",
+    "--by",
+    "by",
+    metavar="FIELD",
+    default=None,
+    help="Topic shares over a metadata field (e.g. year). --by is the same option.",
 )
 @click.option(
     "--seed",
@@ -126,7 +134,7 @@ def command(
     coherence: str,
     n_terms: int,
     n_docs: int,
-    over: str | None,
+    by: str | None,
     seed: int,
     keep_boilerplate: bool,
     lexicons: tuple[str, ...],
@@ -156,7 +164,7 @@ def command(
             k_range=(k_min, k_max),
             n_terms=n_terms,
             n_docs=n_docs,
-            over=over,
+            by=by,
             seed=seed,
             coherence=coherence,
             segmenter=Segmenter(lexicons=list(lexicons)),
@@ -169,13 +177,26 @@ def command(
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     if output is not None:
-        from corpus_tools.io import write_table
+        _write(result, output)
+    if fmt == "table":
+        _print_tables(result, by)
+    else:
+        emit(_json_data(result), fmt, rows=result.documents)
+    finish(state)
 
-        try:
-            write_table(result.documents, output)
-        except (CorpusToolsError, OSError) as exc:
-            fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
 
+def _write(result: TopicResult, output: str) -> None:
+    """Write the document-topic table (.parquet or .csv, atomically), or exit 4."""
+    from corpus_tools.io import write_table
+
+    try:
+        write_table(result.documents, output)
+    except (CorpusToolsError, OSError) as exc:
+        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+
+
+def _json_data(result: TopicResult) -> dict[str, Any]:
+    """The ``--format json`` document (see the module docstring)."""
     reps: dict[int, list[dict[str, Any]]] = {}
     rep_rows: list[Any] = result.representatives.to_dict("records")
     for rep in rep_rows:
@@ -206,19 +227,18 @@ def command(
         data["k_scores"] = result.k_scores
     if result.shares is not None:
         data["shares"] = result.shares
+    return data
 
-    if fmt == "table":
-        table = result.topics[["topic", "size", "share", "coherence", "terms"]]
-        emit(data, fmt, table=table)
-        if not result.representatives.empty:
-            click.echo("\nrepresentative documents")
-            click.echo(render_table(result.representatives))
-        if not result.k_scores.empty:
-            click.echo(f"\n{result.coherence_measure} coherence by k")
-            click.echo(render_table(result.k_scores))
-        if result.shares is not None:
-            click.echo(f"\ntopic shares over {over}")
-            click.echo(render_table(result.shares))
-    else:
-        emit(data, fmt, rows=result.documents)
-    finish(state)
+
+def _print_tables(result: TopicResult, by: str | None) -> None:
+    """``--format table``: the topics, representatives, k scores and shares for a person."""
+    click.echo(render_table(result.topics[["topic", "size", "share", "coherence", "terms"]]))
+    if not result.representatives.empty:
+        click.echo("\nrepresentative documents")
+        click.echo(render_table(result.representatives))
+    if not result.k_scores.empty:
+        click.echo(f"\n{result.coherence_measure} coherence by k")
+        click.echo(render_table(result.k_scores))
+    if result.shares is not None:
+        click.echo(f"\ntopic shares over {by}")
+        click.echo(render_table(result.shares))

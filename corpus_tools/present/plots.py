@@ -19,7 +19,7 @@ function                              table it draws
 :func:`plot_duplicates`               dedup.find_near_duplicates(...).pairs
 :func:`plot_originality`              boilerplate.find_boilerplate(...).documents
 :func:`plot_topic_terms`              topics.fit_topics(...).topics
-:func:`plot_topic_shares`             topics.fit_topics(..., over=field).shares
+:func:`plot_topic_shares`             topics.fit_topics(..., by=field).shares
 ====================================  ==================================================
 
 Examples
@@ -972,7 +972,7 @@ def plot_topic_shares(
     >>> from corpus_tools.present import plots
     >>> from corpus_tools.topics import fit_topics
     >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents  # doctest: +SKIP
-    >>> res = fit_topics(docs, k=8, over="year")                           # doctest: +SKIP
+    >>> res = fit_topics(docs, k=8, by="year")                             # doctest: +SKIP
     >>> plots.plot_topic_shares(res.shares, by="year")                     # doctest: +SKIP
     """
     func = "plot_topic_shares"

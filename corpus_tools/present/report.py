@@ -798,7 +798,7 @@ def _topics(ctx: _Context, part: _Part) -> None:
         part.note = "too few documents"
         return
     k = None if opts.n_topics is None else min(opts.n_topics, len(ctx.corpus))
-    result = topics.fit_topics(ctx.corpus, k=k, over=opts.by, seed=opts.seed)
+    result = topics.fit_topics(ctx.corpus, k=k, by=opts.by, seed=opts.seed)
     table = result.topics
     stats = [
         ("主题 topics", _fmt_int(result.k)),

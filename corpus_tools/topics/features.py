@@ -1,0 +1,399 @@
+"""What a topic model sees of a document: its words and word pairs, minus what all share.
+
+The steps, each a function: strip boilerplate (:func:`strip_texts`), cut and filter the
+tokens of each document into weighted features (:func:`document_features`), count them
+over a vocabulary fitted on the training corpus (:func:`build_features`) or on the
+vocabulary of a fitted model (:func:`count_features`). :func:`topic_features` is the
+public view of the counts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from corpus_tools.boilerplate import BoilerplateResult, find_boilerplate
+from corpus_tools.boilerplate import strip_boilerplate as strip_passages
+from corpus_tools.errors import (
+    InvalidParameterError,
+    NoDocumentsError,
+    check_number,
+    check_type,
+    param_error,
+)
+from corpus_tools.io import as_corpus
+from corpus_tools.text.patterns import PLACEHOLDER_RUN
+from corpus_tools.tokens import (
+    Segmenter,
+    as_segmenter,
+    check_stopwords,
+    is_content_token,
+    load_stopwords,
+    segment_corpus,
+)
+
+__all__ = [
+    "BOILERPLATE_DOC_FRACTION",
+    "PAIR",
+    "FeatureOptions",
+    "Features",
+    "boilerplate_min_docs",
+    "build_features",
+    "check_feature_options",
+    "count_features",
+    "document_features",
+    "strip_texts",
+    "top_terms",
+    "topic_features",
+]
+
+#: Boilerplate is a passage found in at least this fraction of the documents ...
+BOILERPLATE_DOC_FRACTION = 0.1
+#: ... and in at least this many documents (below 3 documents only watermarks are found).
+BOILERPLATE_MIN_DOCS = 3
+#: Joins the two words of a pair feature (also how a pair is shown: "正确 政绩观").
+PAIR = " "
+#: Shortest kept word, in characters: single characters (的, 是, 在) carry no theme.
+MIN_WORD_CHARS = 2
+#: Below this many documents a term in one document is kept (min_df 1), else it needs 2.
+SMALL_CORPUS_DOCS = 10
+
+_NUMERIC = re.compile(r"[0-9０-９.．%％‰]+")
+_PARAGRAPH = re.compile(r"[\n\r\u2028\u2029]")
+
+
+class FeatureOptions(NamedTuple):
+    """The checked options of the features (see :func:`topic_features`)."""
+
+    segmenter: Segmenter
+    stopwords: frozenset[str]
+    strip_boilerplate: bool
+    lead_weight: int
+    pairs: bool
+    min_df: int | None
+    max_df: float
+    n_jobs: int | None
+    cache: bool | str
+
+
+class Features(NamedTuple):
+    """The counts a model is fitted on."""
+
+    matrix: Any  # scipy.sparse csr: weighted counts, documents x terms
+    terms: list[str]
+    words: list[list[str]]  # unweighted kept words per document (for coherence)
+    vectorizer: Any  # the fitted CountVectorizer: maps new documents onto ``terms``
+
+
+def check_feature_options(
+    *,
+    segmenter: Any,
+    stopwords: Iterable[str] | None,
+    strip_boilerplate: Any,
+    lead_weight: Any,
+    pairs: Any,
+    min_df: Any,
+    max_df: Any,
+    n_jobs: int | None,
+    cache: bool | str,
+    func: str,
+) -> FeatureOptions:
+    """The options checked (errors name ``func``); None stopwords become the genre's list."""
+    seg = as_segmenter(segmenter, func)
+    stop = load_stopwords() if stopwords is None else check_stopwords(stopwords, func)
+    check_type(strip_boilerplate, "strip_boilerplate", func, bool, "a bool")
+    check_number(lead_weight, "lead_weight", func, kind=int, low=1)
+    check_type(pairs, "pairs", func, bool, "a bool")
+    if min_df is not None:
+        check_number(min_df, "min_df", func, kind=int, low=1)
+    check_number(max_df, "max_df", func, low=0, high=1, low_open=True)
+    return FeatureOptions(
+        seg, stop, strip_boilerplate, lead_weight, pairs, min_df, max_df, n_jobs, cache
+    )
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+def boilerplate_min_docs(n_docs: int) -> int:
+    """The ``min_docs`` of :func:`~corpus_tools.boilerplate.find_boilerplate` for topics.
+
+    A passage is boilerplate to the topic model when at least 10% of the documents hold it
+    (and 3). Pass ``find_boilerplate(corpus, min_docs=boilerplate_min_docs(len(corpus)))``
+    as ``boilerplate=`` to strip exactly what the default strips.
+
+    Examples
+    --------
+    >>> boilerplate_min_docs(20), boilerplate_min_docs(332)
+    (3, 34)
+    """
+    check_number(n_docs, "n_docs", "boilerplate_min_docs", kind=int, low=0)
+    return max(BOILERPLATE_MIN_DOCS, math.ceil(BOILERPLATE_DOC_FRACTION * n_docs))
+
+
+def check_boilerplate(boilerplate: Any, doc_ids: Iterable[str], func: str) -> None:
+    """Refuse anything but a :class:`BoilerplateResult` whose spans name only these doc_ids."""
+    if not isinstance(boilerplate, BoilerplateResult):
+        raise param_error(
+            "boilerplate",
+            func,
+            "a BoilerplateResult (find_boilerplate on this corpus) or None",
+            type(boilerplate).__name__,
+        )
+    unknown = set(boilerplate.spans["doc_id"].astype(str)) - set(doc_ids)
+    if unknown:
+        raise InvalidParameterError(
+            f"The 'boilerplate' parameter of {func} must be a result of find_boilerplate on "
+            f"this corpus. Its spans name doc_id {sorted(unknown)[0]!r}, which the corpus "
+            "does not hold."
+        )
+
+
+def strip_texts(
+    frame: pd.DataFrame, *, strip: bool, boilerplate: BoilerplateResult | None, func: str
+) -> list[str]:
+    """The texts of ``frame`` without boilerplate (as given, or found in at least 10% of them).
+
+    ``boilerplate`` (checked) is used as given; without it the boilerplate of ``frame`` is
+    found with :func:`boilerplate_min_docs`: watermarks in any document, passages repeated
+    in at least 10% of the documents and 3 (so none below 3 documents: a single new document
+    given to :meth:`TopicModel.transform <corpus_tools.topics.TopicModel.transform>` loses
+    its watermarks only).
+    """
+    texts = [str(t) for t in frame["text"].tolist()]
+    doc_ids = [str(d) for d in frame["doc_id"].tolist()]
+    if boilerplate is not None:
+        check_boilerplate(boilerplate, doc_ids, func)
+    if not strip:
+        return texts
+    table = pd.DataFrame({"doc_id": doc_ids, "text": texts})
+    if boilerplate is None:
+        boilerplate = find_boilerplate(table, min_docs=boilerplate_min_docs(len(table)))
+    return [str(t) for t in strip_passages(table, result=boilerplate)["text"].tolist()]
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _keep(token: str, stop: frozenset[str]) -> bool:
+    return (
+        len(token) >= MIN_WORD_CHARS
+        and token not in stop
+        and is_content_token(token)
+        and _NUMERIC.fullmatch(token) is None
+        and PLACEHOLDER_RUN.fullmatch(token) is None
+    )
+
+
+def _paragraphs(tokens: Sequence[str], stop: frozenset[str]) -> list[list[str]]:
+    """The kept words of each paragraph (a line break ends a paragraph)."""
+    paragraphs: list[list[str]] = [[]]
+    for tok in tokens:
+        if tok.isspace():
+            if _PARAGRAPH.search(tok) and paragraphs[-1]:
+                paragraphs.append([])
+        elif _keep(tok, stop):
+            paragraphs[-1].append(tok)
+    return [p for p in paragraphs if p]
+
+
+def _doc_features(
+    tokens: Sequence[str], stop: frozenset[str], lead_weight: int, pairs: bool
+) -> tuple[list[str], list[str]]:
+    """(weighted features, kept words) of one document's tokens (whitespace kept).
+
+    Pairs join consecutive kept words of a paragraph (stopwords and punctuation between
+    them skipped: 树立和践行正确政绩观 gives 树立+践行, 践行+正确, 正确+政绩观).
+    """
+    feats: list[str] = []
+    words: list[str] = []
+    for para in _paragraphs(tokens, stop):
+        f = list(para)
+        if pairs:
+            f += [a + PAIR + b for a, b in itertools.pairwise(para)]
+        feats += f * (lead_weight if not words else 1)
+        words += para
+    return feats, words
+
+
+def document_features(
+    frame: pd.DataFrame,
+    options: FeatureOptions,
+    *,
+    boilerplate: BoilerplateResult | None,
+    func: str,
+) -> list[tuple[list[str], list[str]]]:
+    """(weighted features, kept words) of every document of ``frame``, in order."""
+    if len(frame) == 0:
+        raise NoDocumentsError(f"{func} needs at least one document; the corpus is empty.")
+    texts = strip_texts(frame, strip=options.strip_boilerplate, boilerplate=boilerplate, func=func)
+    tokens = segment_corpus(
+        texts,
+        segmenter=options.segmenter,
+        n_jobs=options.n_jobs,
+        cache=options.cache,
+        drop_space=False,
+        progress=False,
+    )
+    return [_doc_features(t, options.stopwords, options.lead_weight, options.pairs) for t in tokens]
+
+
+def _identity(doc: list[str]) -> list[str]:
+    return doc
+
+
+def build_features(
+    frame: pd.DataFrame,
+    options: FeatureOptions,
+    *,
+    boilerplate: BoilerplateResult | None,
+    func: str,
+) -> Features:
+    """Fit the vocabulary on ``frame`` and count its documents' features."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    built = document_features(frame, options, boilerplate=boilerplate, func=func)
+    n = len(frame)
+    low = options.min_df if options.min_df is not None else (1 if n < SMALL_CORPUS_DOCS else 2)
+    vec = CountVectorizer(analyzer=_identity, min_df=low, max_df=options.max_df if n > 1 else 1.0)
+    try:
+        matrix = vec.fit_transform([f for f, _ in built])
+    except ValueError:
+        raise InvalidParameterError(
+            f"{func}: no term is left after preprocessing ({n} documents; terms must occur "
+            f"in at least min_df={low} and at most max_df={options.max_df} of them, stopwords "
+            "removed). Give more documents, lower min_df or raise max_df."
+        ) from None
+    terms = [str(t) for t in vec.get_feature_names_out()]
+    return Features(matrix.tocsr(), terms, [w for _, w in built], vec)
+
+
+def count_features(
+    frame: pd.DataFrame,
+    options: FeatureOptions,
+    vectorizer: Any,
+    *,
+    boilerplate: BoilerplateResult | None,
+    func: str,
+) -> Any:
+    """The counts of ``frame``'s features over a fitted vocabulary (csr, documents x terms)."""
+    built = document_features(frame, options, boilerplate=boilerplate, func=func)
+    return vectorizer.transform([f for f, _ in built]).tocsr()
+
+
+def top_terms(scores: npt.NDArray[np.float64], terms: list[str], n_terms: int) -> list[int]:
+    """Indexes of the ``n_terms`` best terms, best first, skipping repeats.
+
+    A word already shown inside a pair is not shown again, nor a pair of two words
+    already shown; terms scoring 0 are not shown.
+
+    Examples
+    --------
+    >>> terms = ["正确", "正确 政绩观", "政绩观", "八项"]
+    >>> top_terms(np.array([0.9, 1.0, 0.8, 0.5]), terms, 3)
+    [1, 3]
+    """
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    out: list[int] = []
+    shown: set[str] = set()
+    for i in order:
+        if len(out) >= n_terms or scores[i] <= 0:
+            break
+        parts = terms[i].split(PAIR)
+        if (len(parts) == 1 and parts[0] in shown) or (len(parts) > 1 and set(parts) <= shown):
+            continue
+        out.append(int(i))
+        shown.update(parts)
+    return out
+
+
+# --------------------------------------------------------------------------- public
+
+
+def topic_features(
+    corpus: Any,
+    *,
+    segmenter: Any = None,
+    stopwords: Iterable[str] | None = None,
+    strip_boilerplate: bool = True,
+    boilerplate: BoilerplateResult | None = None,
+    lead_weight: int = 5,
+    pairs: bool = True,
+    min_df: int | None = None,
+    max_df: float = 0.5,
+    n_jobs: int | None = None,
+    cache: bool | str = True,
+) -> tuple[Any, list[str], list[list[str]]]:
+    """The document-term counts :func:`~corpus_tools.topics.fit_topics` models.
+
+    What documents share is removed first: boilerplate, genre stopwords, single characters,
+    numbers, placeholders, and terms in too many documents (see :mod:`corpus_tools.topics`).
+
+    Parameters
+    ----------
+    corpus : DataFrame with ``doc_id`` and ``text``, dict of doc_id -> text, or list of str
+        The documents. Not modified.
+    segmenter : corpus_tools.tokens.Segmenter, optional
+        Defaults to ``Segmenter()`` (the project's lexicon; slogans stay whole).
+    stopwords : iterable of str, optional
+        Tokens to leave out; default :func:`corpus_tools.tokens.load_stopwords()`.
+    strip_boilerplate : bool, default True
+        Remove watermarks and repeated passages first: those of ``boilerplate`` when given,
+        else those found in at least 10% of the documents (and 3;
+        :func:`boilerplate_min_docs`).
+    boilerplate : BoilerplateResult, optional
+        A result of :func:`corpus_tools.boilerplate.find_boilerplate` on this same corpus,
+        so that it is not computed again (for instance the report's). Its spans must name
+        doc_ids of ``corpus``. Not used when ``strip_boilerplate`` is False.
+    lead_weight : int, default 5
+        How many times the words of a document's first paragraph count.
+    pairs : bool, default True
+        Add pairs of adjacent kept words as features.
+    min_df : int, optional
+        Keep terms in at least this many documents; default 2 (1 below 10 documents).
+    max_df : float, default 0.5
+        Keep terms in at most this fraction of the documents.
+    n_jobs, cache
+        Passed to :func:`corpus_tools.tokens.segment_corpus`.
+
+    Returns
+    -------
+    matrix : scipy.sparse.csr_matrix
+        Weighted counts, one row per document, one column per term.
+    terms : list of str
+        Column names; a pair of words is ``"word1 word2"``.
+    words : list of list of str
+        The kept words of each document, in order and unweighted (for coherence).
+
+    Examples
+    --------
+    >>> docs = ["党建引领社区治理\\n网格员走访居民", "社区治理靠网格\\n财政收支平衡"]
+    >>> X, terms, words = topic_features(docs, max_df=1.0, cache=False)
+    >>> X.shape, words[1]
+    ((2, 15), ['社区', '治理', '网格', '财政', '收支平衡'])
+    >>> dict(zip(terms, X.toarray()[1].tolist()))["社区 治理"]  # a pair, in the first paragraph
+    5
+    """
+    func = "topic_features"
+    frame = as_corpus(corpus, func)
+    options = check_feature_options(
+        segmenter=segmenter,
+        stopwords=stopwords,
+        strip_boilerplate=strip_boilerplate,
+        lead_weight=lead_weight,
+        pairs=pairs,
+        min_df=min_df,
+        max_df=max_df,
+        n_jobs=n_jobs,
+        cache=cache,
+        func=func,
+    )
+    built = build_features(frame, options, boilerplate=boilerplate, func=func)
+    return built.matrix, built.terms, built.words

@@ -662,7 +662,7 @@ def _slogans(ctx: _Context, part: _Part) -> None:
         return
     n = min(len(table), opts.top)
     fig = _figure(
-        lambda ax: plots.plot_slogans(table, n=opts.top, ax=ax),
+        lambda ax: plots.plot_slogans(table, top=opts.top, ax=ax),
         size=(7.5, 0.3 * n + 1.6),
         caption="Most frequent slogans (篇: documents).",
         alt="slogans",
@@ -762,7 +762,7 @@ def _keywords(ctx: _Context, part: _Part) -> None:
     n = min(len(totals), opts.top)
     figs = [
         _figure(
-            lambda ax: plots.plot_keywords(table, n=opts.top, ax=ax),
+            lambda ax: plots.plot_keywords(table, top=opts.top, ax=ax),
             size=(7.0, 0.28 * n + 1.6),
             caption="Most frequent terms.",
             alt="keywords",

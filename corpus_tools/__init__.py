@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from corpus_tools.version import __version__ as __version__
 
 if TYPE_CHECKING:
     from corpus_tools.boilerplate import BoilerplateResult as BoilerplateResult
@@ -64,9 +64,12 @@ if TYPE_CHECKING:
     from corpus_tools.keywords import keyword_table as keyword_table
     from corpus_tools.keywords import kwic as kwic
     from corpus_tools.present import FontNotFoundError as FontNotFoundError
+    from corpus_tools.present import ReportData as ReportData
+    from corpus_tools.present import ReportOptions as ReportOptions
     from corpus_tools.present import ReportSummary as ReportSummary
     from corpus_tools.present import apply_cjk_font as apply_cjk_font
     from corpus_tools.present import build_report as build_report
+    from corpus_tools.present import collect_report_data as collect_report_data
     from corpus_tools.present import find_cjk_font as find_cjk_font
     from corpus_tools.present import plot_document_sizes as plot_document_sizes
     from corpus_tools.present import plot_duplicates as plot_duplicates
@@ -77,6 +80,7 @@ if TYPE_CHECKING:
     from corpus_tools.present import plot_slogans as plot_slogans
     from corpus_tools.present import plot_topic_shares as plot_topic_shares
     from corpus_tools.present import plot_topic_terms as plot_topic_terms
+    from corpus_tools.present import render_report as render_report
     from corpus_tools.present import write_report as write_report
     from corpus_tools.slogans import mine_slogans as mine_slogans
     from corpus_tools.slogans import slogan_family as slogan_family
@@ -106,7 +110,9 @@ if TYPE_CHECKING:
     from corpus_tools.tokens import is_content_token as is_content_token
     from corpus_tools.tokens import load_stopwords as load_stopwords
     from corpus_tools.tokens import segment_corpus as segment_corpus
+    from corpus_tools.topics import TopicModel as TopicModel
     from corpus_tools.topics import TopicResult as TopicResult
+    from corpus_tools.topics import boilerplate_min_docs as boilerplate_min_docs
     from corpus_tools.topics import fit_topics as fit_topics
     from corpus_tools.topics import topic_features as topic_features
     from corpus_tools.topics import topic_shares as topic_shares
@@ -114,6 +120,12 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "render_report": "corpus_tools.present",
+        "collect_report_data": "corpus_tools.present",
+        "ReportOptions": "corpus_tools.present",
+        "ReportData": "corpus_tools.present",
+        "boilerplate_min_docs": "corpus_tools.topics",
+        "TopicModel": "corpus_tools.topics",
         "CorpusToolsError": "corpus_tools.errors",
         "InvalidParameterError": "corpus_tools.errors",
         "InputReadError": "corpus_tools.errors",
@@ -252,14 +264,19 @@ __all__ = [
     "OffsetMap",
     "OutputError",
     "PlaceholderReport",
+    "ReportData",
+    "ReportOptions",
     "ReportSummary",
     "Segmenter",
     "SklearnTokenizer",
+    "TopicModel",
     "TopicResult",
     "__version__",
     "apply_cjk_font",
     "atomic_write",
+    "boilerplate_min_docs",
     "build_report",
+    "collect_report_data",
     "copied_passages",
     "default_cache_dir",
     "document_features",
@@ -298,6 +315,7 @@ __all__ = [
     "plot_slogans",
     "plot_topic_shares",
     "plot_topic_terms",
+    "render_report",
     "scan_placeholders",
     "sections",
     "segment_corpus",

@@ -197,8 +197,25 @@ def test_document_sizes(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: li
 @needs_cjk_font
 def test_document_sizes_histogram_for_many_documents(axes: Any) -> None:
     overview = pd.DataFrame({"doc_id": [f"d{i}" for i in range(60)], "chars": range(60)})
-    ax = plots.plot_document_sizes(overview, n=40, ax=axes)
+    ax = plots.plot_document_sizes(overview, top=40, ax=axes)
     assert sum(p.get_height() for p in ax.patches) == 60  # one histogram, every document
+
+
+@needs_cjk_font
+def test_old_name_n_still_works_with_a_warning(seed_corpus: pd.DataFrame) -> None:
+    from matplotlib.figure import Figure
+
+    from corpus_tools.slogans import mine_slogans
+
+    table = mine_slogans(seed_corpus)
+    new = plots.plot_slogans(table, top=4, ax=Figure().add_subplot())
+    with pytest.warns(DeprecationWarning, match="'n' parameter of plot_slogans is renamed 'top'"):
+        old = plots.plot_slogans(table, n=4, ax=Figure().add_subplot())
+    labels = [t.get_text() for t in old.get_yticklabels()]
+    assert labels == [t.get_text() for t in new.get_yticklabels()]
+    assert labels == table["slogan"].head(4).tolist()
+    with pytest.raises(InvalidParameterError, match="got both 'n' and 'top'"):
+        plots.plot_slogans(table, n=4, top=4)
 
 
 @needs_cjk_font
@@ -206,7 +223,7 @@ def test_slogans(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
     from corpus_tools.slogans import mine_slogans
 
     table = mine_slogans(seed_corpus)
-    ax = plots.plot_slogans(table, n=10, ax=axes)
+    ax = plots.plot_slogans(table, top=10, ax=axes)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == table["slogan"].head(10).tolist()
     assert [p.get_width() for p in ax.patches[:10]] == table["count"].head(10).tolist()
@@ -222,7 +239,7 @@ def test_placeholder_density(
     from corpus_tools.text import template_sections
 
     sections = template_sections(seed_corpus)
-    ax = plots.plot_placeholder_density(sections, n=8, ax=axes)
+    ax = plots.plot_placeholder_density(sections, top=8, ax=axes)
     dense = sections[sections["placeholders"] > 0]
     widths = [p.get_width() for p in ax.patches]
     assert len(widths) == min(8, len(dense))
@@ -282,7 +299,7 @@ KEYWORDS = pd.DataFrame(
 
 @needs_cjk_font
 def test_keywords_sums_groups(axes: Any, glyph_warnings: list[Any]) -> None:
-    ax = plots.plot_keywords(KEYWORDS, n=3, ax=axes)
+    ax = plots.plot_keywords(KEYWORDS, top=3, ax=axes)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["新质生产力", "两个确立", "党建引领"]
     assert [p.get_width() for p in ax.patches] == [16, 7, 3]
     _render(ax)
@@ -306,7 +323,7 @@ def test_keywords_on_real_text(seed_corpus: pd.DataFrame, axes: Any) -> None:
     from corpus_tools import keywords as kw
 
     table = kw.keyword_table(seed_corpus, min_length=2)
-    ax = plots.plot_keywords(table, n=5, ax=axes)
+    ax = plots.plot_keywords(table, top=5, ax=axes)
     top = table.sort_values(["count", "term"], ascending=[False, True])["term"].head(5)
     assert [t.get_text() for t in ax.get_yticklabels()] == top.tolist()
 
@@ -405,8 +422,8 @@ def test_empty_tables_draw_a_note(axes: Any) -> None:
         (lambda: plots.plot_slogans(pd.DataFrame({"x": [1]})), r"Columns \['slogan', 'count'\]"),
         (lambda: plots.plot_slogans([1, 2]), "must be a pandas DataFrame"),
         (
-            lambda: plots.plot_slogans(pd.DataFrame({"slogan": ["a"], "count": [1]}), n=0),
-            r"'n' parameter of plot_slogans must be an int in \[1, inf\]",
+            lambda: plots.plot_slogans(pd.DataFrame({"slogan": ["a"], "count": [1]}), top=0),
+            r"'top' parameter of plot_slogans must be an int in \[1, inf\]",
         ),
         (
             lambda: plots.plot_keywords(KEYWORDS, value="bogus"),

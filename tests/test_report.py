@@ -6,7 +6,6 @@ import html
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,9 @@ from conftest import needs_cjk_font
 import corpus_tools as ct
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError, NoDocumentsError
-from corpus_tools.present import plots, report
+from corpus_tools.present import collect_report_data, markup, plots, render_report, report
+from corpus_tools.present.data import pairs_to_show
+from corpus_tools.present.render import render_sections
 
 pytestmark = needs_cjk_font
 
@@ -136,7 +137,7 @@ def test_sections_in_order_and_none_failed(seed_report: Any) -> None:
     assert "failed" not in statuses.values(), summary.sections.to_string()
     # every capability has landed: every section must be there and ok
     assert statuses == {key: "ok" for key in report.SECTIONS}, summary.sections.to_string()
-    assert "Not available" not in page
+    assert "Could not be computed" not in page
 
 
 def test_overview_lists_every_seed_with_its_title(
@@ -215,7 +216,7 @@ def test_copied_passages_side_by_side(copy_report: str, copy_corpus: pd.DataFram
 
 def test_blank_lines_hidden_but_offsets_kept() -> None:
     text = "一、做法\n\n\n\n\n投入X万元，建成X个站点。<b>"
-    page = report.highlight(text, [(11, 12, "ph"), (17, 18, "ph")])
+    page = markup.highlight(text, [(11, 12, "ph"), (17, 18, "ph")])
     assert '<span class="blank">' in page
     parsed = _elements(f'<div class="t">{page}</div>', "t")[0]
     assert parsed["text"] == text
@@ -232,12 +233,12 @@ def test_side_by_side_pairs_cover_every_relation() -> None:
         }
     )
     clusters = pd.DataFrame({"cluster": [0, 0, 0], "doc_id": ["d1", "d2", "d3"]})
-    chosen = report._pairs_to_show(pairs, clusters, 5)
+    chosen = pairs_to_show(pairs, clusters, 5)
     assert chosen == sorted(chosen)
     assert [relations[i] for i in chosen].count("duplicate") == 1  # one per cluster
     assert {relations[i] for i in chosen} == {"duplicate", "near-duplicate", "partial"}
     assert len(chosen) == 5
-    assert len(report._pairs_to_show(pairs, clusters, 99, one_per_cluster=False)) == 10
+    assert len(pairs_to_show(pairs, clusters, 99, one_per_cluster=False)) == 10
 
 
 def test_text_is_escaped() -> None:
@@ -261,16 +262,6 @@ def test_same_input_same_bytes(seed_report: Any, seed_corpus: pd.DataFrame, tmp_
     assert Path(again.path).read_bytes() == Path(summary.path).read_bytes()
 
 
-def test_missing_capability_is_a_note(
-    monkeypatch: pytest.MonkeyPatch, seed_corpus: pd.DataFrame
-) -> None:
-    monkeypatch.setitem(sys.modules, "corpus_tools.slogans", None)  # as if not installed
-    page = report.build_report(seed_corpus, sections=["overview", "slogans"])
-    section = page.split('<section id="slogans">')[1].split("</section>")[0]
-    assert '<p class="notice">' in section and "corpus_tools.slogans" in section
-    assert '<section id="overview">' in page and "data:image/png" in page
-
-
 def test_failing_capability_is_a_note(
     monkeypatch: pytest.MonkeyPatch, seed_corpus: pd.DataFrame, tmp_path: Path
 ) -> None:
@@ -287,6 +278,90 @@ def test_failing_capability_is_a_note(
     assert rows == {"overview": "ok", "boilerplate": "failed"}
     page = Path(summary.path).read_text(encoding="utf-8")
     assert "RuntimeError: disk on fire" in page
+
+
+# --------------------------------------------------------------------------- data, then HTML
+
+
+def test_collect_then_render_is_the_report_and_render_computes_nothing(
+    monkeypatch: pytest.MonkeyPatch, copy_corpus: pd.DataFrame, copy_report: str
+) -> None:
+    from corpus_tools import dedup, text
+
+    data = collect_report_data(copy_corpus, sections=["duplicates", "templates"])
+    assert repr(data) == "ReportData(11 documents; tables: duplicates, placeholders)"
+    assert list(data.passages) and all(
+        (a, b) in set(zip(data.duplicates.pairs["a"], data.duplicates.pairs["b"], strict=True))
+        for a, b in data.passages
+    )
+
+    def boom(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("render_report computed a table")
+
+    for module, name in (
+        (dedup, "find_near_duplicates"),
+        (dedup, "copied_passages"),
+        (text, "scan_placeholders"),
+    ):
+        monkeypatch.setattr(module, name, boom)
+    assert render_report(data) == copy_report
+
+
+def test_a_changed_table_is_what_the_page_shows(seed_corpus: pd.DataFrame) -> None:
+    data = collect_report_data(seed_corpus, sections=["slogans"])
+    assert data.slogans is not None
+    numeric = data.slogans[data.slogans["kind"] == "numeric"]
+    quoted = data.slogans[data.slogans["kind"] != "numeric"]
+    assert len(numeric) and len(quoted)
+    data.slogans = numeric
+    section = render_report(data).split('<section id="slogans">')[1].split("</section>")[0]
+    assert f"<b>{len(numeric)}</b><span>提法 slogans</span>" in section
+    assert f"<td>{html.escape(numeric['slogan'].iloc[0])}</td>" in section
+    assert f"<td>{html.escape(quoted['slogan'].iloc[0])}</td>" not in section
+
+
+def test_boilerplate_is_found_once_and_passed_to_the_topics(
+    monkeypatch: pytest.MonkeyPatch, seed_corpus: pd.DataFrame
+) -> None:
+    import corpus_tools.boilerplate as bp
+    import corpus_tools.topics as tp
+
+    found: list[Any] = []
+    fitted: list[dict[str, Any]] = []
+    real_find, real_fit = bp.find_boilerplate, tp.fit_topics
+
+    def find(*args: Any, **kwargs: Any) -> Any:
+        found.append(real_find(*args, **kwargs))
+        return found[-1]
+
+    def fit(*args: Any, **kwargs: Any) -> Any:
+        fitted.append(kwargs)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(bp, "find_boilerplate", find)
+    monkeypatch.setattr(tp, "fit_topics", fit)
+    data = collect_report_data(seed_corpus, sections=["boilerplate", "topics"], n_topics=3)
+    assert data.failures == {}
+    assert len(found) == 1 and len(fitted) == 1
+    assert fitted[0]["boilerplate"] is data.boilerplate is found[0]
+    assert data.topics is not None and data.topics.k == 3
+
+
+def test_a_section_without_its_table_is_a_note(seed_corpus: pd.DataFrame) -> None:
+    data = collect_report_data(seed_corpus, sections=["overview", "slogans"])
+    data.slogans = None
+    parts = render_sections(data)
+    assert [(p.key, p.status) for p in parts] == [("overview", "ok"), ("slogans", "failed")]
+    assert "the table of the 'slogans' section was not collected" in parts[1].note
+    section = render_report(data).split('<section id="slogans">')[1].split("</section>")[0]
+    assert '<p class="notice failed"><b>Could not be computed:</b>' in section
+
+
+def test_collect_report_data_checks_its_arguments(seed_corpus: pd.DataFrame) -> None:
+    with pytest.raises(InvalidParameterError, match="'top' parameter of collect_report_data"):
+        collect_report_data(seed_corpus, top=0)
+    with pytest.raises(InvalidParameterError, match="'sections' parameter of collect_report_data"):
+        collect_report_data(seed_corpus, sections=["overview", "bogus"])
 
 
 def test_no_cjk_font_fails_before_any_work(

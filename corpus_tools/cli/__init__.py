@@ -7,7 +7,6 @@ Subcommands live one per module in this package and are imported only when used,
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import signal
 import sys
 from typing import Any
@@ -36,19 +35,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _available(name: str) -> bool:
-    module = COMMANDS[name][0]
-    return importlib.util.find_spec(f"corpus_tools.cli.{module}") is not None
-
-
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if _available(name)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS or not _available(cmd_name):
+        if cmd_name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[cmd_name]
         mod = importlib.import_module(f"corpus_tools.cli.{module}")

@@ -1,9 +1,11 @@
 """``corpus-tools report PATH... -o OUT.html``: one self-contained HTML report.
 
-Calls :func:`corpus_tools.present.report.write_report` and prints a short summary: the file
-written and one line per section. Unreadable inputs are named on stderr and listed in the
-report (exit status 3); a section whose capability is missing or fails is noted in the
-report and in the summary, and the rest is still written.
+Calls :func:`corpus_tools.present.write_report` (which collects the report's tables with
+:func:`~corpus_tools.present.collect_report_data` and renders them with
+:func:`~corpus_tools.present.render_report`) and prints a short summary: the file written
+and one line per section. Unreadable inputs are named on stderr and listed in the report
+(exit status 3); a section whose capability fails is noted in the report and in the
+summary, and the rest is still written.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from corpus_tools.cli.common import (
     load_inputs,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError, OutputError
-from corpus_tools.present.report import SECTIONS
+from corpus_tools.present import SECTIONS
 
 
 def _html_path(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -2,10 +2,18 @@
 
 * :mod:`~corpus_tools.present.plots`: ``plot_*`` functions take a table and ``ax=None``, draw
   and return the ``Axes``; the CJK font is found and applied for them.
-* :mod:`~corpus_tools.present.report`: :func:`build_report` / :func:`write_report`, one HTML
-  file of a corpus: what is copied, templated, repeated, said.
+* The report, in two steps: :func:`collect_report_data` computes its tables, each once
+  (:mod:`~corpus_tools.present.data`: a :class:`ReportData`), and :func:`render_report` turns
+  them into one HTML page (:mod:`~corpus_tools.present.render`, with the sections in
+  :mod:`~corpus_tools.present.sections` and :mod:`~corpus_tools.present.excerpts`, the HTML
+  pieces in :mod:`~corpus_tools.present.markup`). :func:`build_report` / :func:`write_report`
+  (:mod:`~corpus_tools.present.report`) do both.
 """
 
+from corpus_tools.present.data import SECTIONS as SECTIONS
+from corpus_tools.present.data import ReportData as ReportData
+from corpus_tools.present.data import ReportOptions as ReportOptions
+from corpus_tools.present.data import collect_report_data as collect_report_data
 from corpus_tools.present.plots import FontNotFoundError as FontNotFoundError
 from corpus_tools.present.plots import apply_cjk_font as apply_cjk_font
 from corpus_tools.present.plots import find_cjk_font as find_cjk_font
@@ -18,6 +26,7 @@ from corpus_tools.present.plots import plot_placeholder_density as plot_placehol
 from corpus_tools.present.plots import plot_slogans as plot_slogans
 from corpus_tools.present.plots import plot_topic_shares as plot_topic_shares
 from corpus_tools.present.plots import plot_topic_terms as plot_topic_terms
+from corpus_tools.present.render import render_report as render_report
 from corpus_tools.present.report import ReportSummary as ReportSummary
 from corpus_tools.present.report import build_report as build_report
 from corpus_tools.present.report import write_report as write_report

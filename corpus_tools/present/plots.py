@@ -26,9 +26,15 @@ Examples
 --------
 >>> import corpus_tools as ct
 >>> from corpus_tools.present import plots
->>> docs = ct.load_corpus("data/raw").documents                   # doctest: +SKIP
->>> ax = plots.plot_slogans(ct.mine_slogans(docs), n=15)          # doctest: +SKIP
->>> ax.figure.savefig("slogans.png", dpi=150)                     # doctest: +SKIP
+>>> docs = ct.load_corpus("data/raw").documents
+>>> ax = plots.plot_slogans(ct.mine_slogans(docs), top=15)
+>>> ax.get_title()
+'提法与口号 · slogans'
+
+Save it with ``ax.figure.savefig("slogans.png", dpi=150)``.
+
+How many rows to draw is ``top`` in every function (``n`` in corpus-tools 0.1; ``n`` still
+works until 0.3, with a :class:`DeprecationWarning`).
 """
 
 from __future__ import annotations
@@ -45,7 +51,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.errors import CorpusToolsError, check_columns, check_number, param_error
+from corpus_tools.errors import (
+    CorpusToolsError,
+    check_columns,
+    check_number,
+    param_error,
+    renamed,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -195,9 +207,11 @@ def find_cjk_font() -> CJKFont:
 
     Examples
     --------
+    >>> from pathlib import Path
     >>> from corpus_tools.present.plots import find_cjk_font
-    >>> find_cjk_font().name                                   # doctest: +SKIP
-    'Noto Sans CJK SC'
+    >>> font = find_cjk_font()        # font.name: 'Noto Sans CJK SC' on Debian with fonts-noto-cjk
+    >>> Path(font.path).is_file()
+    True
     """
     override = os.environ.get(FONT_ENV, "").strip()
     if override:
@@ -240,9 +254,13 @@ def apply_cjk_font(target: Axes | Figure) -> Axes | Figure:
     Examples
     --------
     >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()                                 # doctest: +SKIP
-    >>> ax.set_title("三会一课落实情况")                            # doctest: +SKIP
-    >>> apply_cjk_font(ax)                                       # doctest: +SKIP
+    >>> from corpus_tools.present.plots import apply_cjk_font, find_cjk_font
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("三会一课落实情况")
+    >>> apply_cjk_font(ax) is ax
+    True
+    >>> ax.title.get_fontfamily()[0] == find_cjk_font().name
+    True
     """
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -326,10 +344,11 @@ def _barh(ax: Axes, labels: Sequence[str], values: Sequence[float], **kwargs: An
 # --------------------------------------------------------------------------- overview
 
 
+@renamed(n="top")
 def plot_document_sizes(
     overview: pd.DataFrame,
     *,
-    n: int = 40,
+    top: int = 40,
     ax: Axes | None = None,
 ) -> Axes:
     """Size of each document, in characters (bars), or their distribution (many documents).
@@ -339,8 +358,8 @@ def plot_document_sizes(
     overview : pandas.DataFrame
         :func:`corpus_tools.text.inspect` (columns ``doc_id``, ``chars``; ``title``
         labels the bars when present).
-    n : int, default 40
-        Up to ``n`` documents get one bar each (largest first); more make a histogram.
+    top : int, default 40
+        Up to ``top`` documents get one bar each (largest first); more make a histogram.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
 
@@ -352,17 +371,19 @@ def plot_document_sizes(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> docs = ct.load_corpus("data/raw").documents                       # doctest: +SKIP
-    >>> plots.plot_document_sizes(ct.inspect(docs))                    # doctest: +SKIP
+    >>> docs = ct.load_corpus("data/raw").documents
+    >>> ax = plots.plot_document_sizes(ct.inspect(docs))
+    >>> len(ax.patches)               # one bar per document
+    5
     """
     func = "plot_document_sizes"
     check_columns(overview, "overview", func, ["doc_id", "chars"])
-    n = _check_n(n, "n", func)
-    ax = _axes(ax, func, (8, 0.3 * min(len(overview), n) + 1.5))
+    top = _check_n(top, "top", func)
+    ax = _axes(ax, func, (8, 0.3 * min(len(overview), top) + 1.5))
     if overview.empty:
         return _empty(ax, "no documents")
     chars = overview["chars"].to_numpy(dtype=float)
-    if len(overview) > n:
+    if len(overview) > top:
         ax.hist(chars, bins=min(40, max(10, len(overview) // 10)), color="#4C72B0")
         ax.set_xlabel("字符数 characters")
         ax.set_ylabel("文档数 documents")
@@ -390,10 +411,11 @@ def _group_columns(table: pd.DataFrame) -> list[str]:
     return cols[: cols.index("term")] if "term" in cols else []
 
 
+@renamed(n="top")
 def plot_keywords(
     table: pd.DataFrame,
     *,
-    n: int = 20,
+    top: int = 20,
     value: str = "count",
     ax: Axes | None = None,
 ) -> Axes:
@@ -404,7 +426,7 @@ def plot_keywords(
     table : pandas.DataFrame
         :func:`corpus_tools.keywords.keyword_table` (columns ``term`` and ``value``; group
         columns, if any, are summed over).
-    n : int, default 20
+    top : int, default 20
         Number of terms shown, most frequent first.
     value : str, default "count"
         Column to plot: ``count``, ``doc_freq`` or ``tfidf`` (summed); ``rate_per_10k``
@@ -419,24 +441,26 @@ def plot_keywords(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> table = ct.keyword_table(ct.load_corpus("data/raw").documents)    # doctest: +SKIP
-    >>> plots.plot_keywords(table, n=25)                               # doctest: +SKIP
+    >>> table = ct.keyword_table(ct.load_corpus("data/raw").documents, min_length=2)
+    >>> ax = plots.plot_keywords(table, top=25)
+    >>> len(ax.patches)
+    25
     """
     func = "plot_keywords"
     check_columns(table, "table", func, ["term"])
-    n = _check_n(n, "n", func)
+    top = _check_n(top, "top", func)
     numeric = [c for c in ("count", "doc_freq", "rate_per_10k", "tfidf") if c in table.columns]
     if value not in numeric:
         raise param_error("value", func, f"one of the table's columns {numeric}", value)
-    ax = _axes(ax, func, (7, 0.28 * n + 1.5))
+    ax = _axes(ax, func, (7, 0.28 * top + 1.5))
     if table.empty:
         return _empty(ax, "no keywords")
     how = "mean" if value == "rate_per_10k" else "sum"
     totals = table.groupby("term", sort=True)[value].agg(how)
     frame = totals.reset_index()
     order = np.lexsort((frame["term"].astype(str).to_numpy(), -frame[value].to_numpy()))
-    top = frame.iloc[order[:n]]
-    _barh(ax, [_short(t, 14) for t in top["term"]], top[value].to_numpy(), color="#4C72B0")
+    shown = frame.iloc[order[:top]]
+    _barh(ax, [_short(t, 14) for t in shown["term"]], shown[value].to_numpy(), color="#4C72B0")
     labels = {
         "count": "出现次数 count",
         "doc_freq": "文档数 documents",
@@ -448,11 +472,12 @@ def plot_keywords(
     return _done(ax)
 
 
+@renamed(n="top")
 def plot_keyword_trends(
     table: pd.DataFrame,
     *,
     terms: Sequence[str] | None = None,
-    n: int = 6,
+    top: int = 6,
     by: str | None = None,
     value: str = "rate_per_10k",
     ax: Axes | None = None,
@@ -464,8 +489,8 @@ def plot_keyword_trends(
     table : pandas.DataFrame
         :func:`corpus_tools.keywords.keyword_table` with ``by=[field]``.
     terms : list of str, optional
-        Terms to draw; default the ``n`` terms with the highest total count.
-    n : int, default 6
+        Terms to draw; default the ``top`` terms with the highest total count.
+    top : int, default 6
         Number of terms when ``terms`` is None.
     by : str, optional
         The group column (x axis); default the table's first group column.
@@ -481,9 +506,11 @@ def plot_keyword_trends(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents   # doctest: +SKIP
-    >>> table = ct.keyword_table(docs, by=["year"])                         # doctest: +SKIP
-    >>> plots.plot_keyword_trends(table, terms=["两个确立", "新质生产力"])   # doctest: +SKIP
+    >>> docs = ct.load_corpus("data/raw").documents.assign(year=[2019, 2019, 2020, 2021, 2021])
+    >>> table = ct.keyword_table(docs, by=["year"], min_length=2)
+    >>> ax = plots.plot_keyword_trends(table, terms=["党员", "社区"])
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['党员', '社区']
     """
     func = "plot_keyword_trends"
     if value not in ("rate_per_10k", "count"):
@@ -500,7 +527,7 @@ def plot_keyword_trends(
             )
         by = groups[0]
     check_columns(table, "table", func, [by])
-    n = _check_n(n, "n", func)
+    top = _check_n(top, "top", func)
     if terms is not None and (isinstance(terms, str) or not all(isinstance(t, str) for t in terms)):
         raise param_error("terms", func, "a list of str", terms)
     ax = _axes(ax, func, (8, 4.5))
@@ -509,7 +536,7 @@ def plot_keyword_trends(
     if terms is None:
         totals = table.groupby("term", sort=True)["count"].sum().reset_index()
         order = np.lexsort((totals["term"].astype(str).to_numpy(), -totals["count"].to_numpy()))
-        terms = totals["term"].iloc[order[:n]].tolist()
+        terms = totals["term"].iloc[order[:top]].tolist()
     x_values = sorted(table[by].dropna().unique().tolist())
     wide = (
         table[table["term"].isin(list(terms))]
@@ -533,10 +560,11 @@ def plot_keyword_trends(
 # --------------------------------------------------------------------------- slogans
 
 
+@renamed(n="top")
 def plot_slogans(
     table: pd.DataFrame,
     *,
-    n: int = 20,
+    top: int = 20,
     ax: Axes | None = None,
 ) -> Axes:
     """Bars: how often the top slogans occur, coloured by kind, documents written beside.
@@ -546,7 +574,7 @@ def plot_slogans(
     table : pandas.DataFrame
         :func:`corpus_tools.slogans.mine_slogans` (``slogan``, ``count``; ``kind`` and
         ``doc_freq`` used when present). Rows are taken in table order (best first).
-    n : int, default 20
+    top : int, default 20
         Number of slogans shown.
     ax : matplotlib Axes, optional
 
@@ -558,23 +586,25 @@ def plot_slogans(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> table = ct.mine_slogans(ct.load_corpus("data/raw").documents)      # doctest: +SKIP
-    >>> plots.plot_slogans(table, n=15)                                 # doctest: +SKIP
+    >>> table = ct.mine_slogans(ct.load_corpus("data/raw").documents)
+    >>> ax = plots.plot_slogans(table, top=15)
+    >>> len(ax.patches)
+    15
     """
     func = "plot_slogans"
     check_columns(table, "table", func, ["slogan", "count"])
-    n = _check_n(n, "n", func)
-    ax = _axes(ax, func, (7, 0.3 * min(len(table), n) + 1.5))
+    top = _check_n(top, "top", func)
+    ax = _axes(ax, func, (7, 0.3 * min(len(table), top) + 1.5))
     if table.empty:
         return _empty(ax, "no slogans")
-    top = table.head(n)
-    kinds = top["kind"].astype(str).tolist() if "kind" in top else ["numeric"] * len(top)
+    shown = table.head(top)
+    kinds = shown["kind"].astype(str).tolist() if "kind" in shown else ["numeric"] * len(shown)
     palette = {"numeric": "#C44E52", "quoted": "#4C72B0"}
     colors = [palette.get(k, "#8C8C8C") for k in kinds]
-    counts = top["count"].to_numpy(dtype=float)
-    _barh(ax, [_short(s, 16) for s in top["slogan"]], counts, color=colors)
-    if "doc_freq" in top:
-        for i, (c, d) in enumerate(zip(counts, top["doc_freq"].tolist(), strict=True)):
+    counts = shown["count"].to_numpy(dtype=float)
+    _barh(ax, [_short(s, 16) for s in shown["slogan"]], counts, color=colors)
+    if "doc_freq" in shown:
+        for i, (c, d) in enumerate(zip(counts, shown["doc_freq"].tolist(), strict=True)):
             ax.text(c, i, f" {int(d)} 篇", va="center", fontsize="x-small", color="0.3")
         ax.margins(x=0.12)
     from matplotlib.patches import Patch
@@ -596,10 +626,11 @@ def plot_slogans(
 # --------------------------------------------------------------------------- placeholders
 
 
+@renamed(n="top")
 def plot_placeholder_density(
     sections: pd.DataFrame,
     *,
-    n: int = 15,
+    top: int = 15,
     ax: Axes | None = None,
 ) -> Axes:
     """Bars: the sections with the densest unfilled placeholders (blanks per 100 characters).
@@ -610,7 +641,7 @@ def plot_placeholder_density(
         :func:`corpus_tools.text.template_sections` (``doc_id``, ``heading``,
         ``density``; ``placeholders`` written beside the bars when present). Sections
         without placeholders are left out.
-    n : int, default 15
+    top : int, default 15
         Number of sections shown, densest first.
     ax : matplotlib Axes, optional
 
@@ -622,28 +653,30 @@ def plot_placeholder_density(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> secs = ct.template_sections(ct.load_corpus("data/raw").documents)   # doctest: +SKIP
-    >>> plots.plot_placeholder_density(secs)                             # doctest: +SKIP
+    >>> secs = ct.template_sections(ct.load_corpus("data/raw").documents)
+    >>> ax = plots.plot_placeholder_density(secs, top=10)
+    >>> len(ax.patches)
+    10
     """
     func = "plot_placeholder_density"
     check_columns(sections, "sections", func, ["doc_id", "heading", "density"])
-    n = _check_n(n, "n", func)
+    top = _check_n(top, "top", func)
     frame = sections[sections["density"] > 0]
     if "placeholders" in frame:
         frame = frame[frame["placeholders"] > 0]
     order = np.lexsort((np.arange(len(frame)), -frame["density"].to_numpy(dtype=float)))
-    top = frame.iloc[order[:n]]
-    ax = _axes(ax, func, (8, 0.3 * max(len(top), 1) + 1.5))
-    if top.empty:
+    shown = frame.iloc[order[:top]]
+    ax = _axes(ax, func, (8, 0.3 * max(len(shown), 1) + 1.5))
+    if shown.empty:
         return _empty(ax, "no placeholders")
     labels = [
         f"{_short(h, 14) or '(front matter)'} · {_short_id(d, 16)}"
-        for h, d in zip(top["heading"].astype(str), top["doc_id"].astype(str), strict=True)
+        for h, d in zip(shown["heading"].astype(str), shown["doc_id"].astype(str), strict=True)
     ]
-    density = top["density"].to_numpy(dtype=float)
+    density = shown["density"].to_numpy(dtype=float)
     _barh(ax, labels, density, color="#DD8452")
-    if "placeholders" in top:
-        for i, (x, k) in enumerate(zip(density, top["placeholders"].tolist(), strict=True)):
+    if "placeholders" in shown:
+        for i, (x, k) in enumerate(zip(density, shown["placeholders"].tolist(), strict=True)):
             ax.text(x, i, f" {int(k)}", va="center", fontsize="x-small", color="0.3")
         ax.margins(x=0.1)
     ax.set_xlabel("每百字空白数 placeholders per 100 characters")
@@ -654,10 +687,11 @@ def plot_placeholder_density(
 # --------------------------------------------------------------------------- duplicates
 
 
+@renamed(n="top")
 def plot_duplicates(
     pairs: pd.DataFrame,
     *,
-    n: int = 30,
+    top: int = 30,
     value: str = "similarity",
     ax: Axes | None = None,
 ) -> Axes:
@@ -672,7 +706,7 @@ def plot_duplicates(
     pairs : pandas.DataFrame
         ``pairs`` of :func:`corpus_tools.dedup.find_near_duplicates` (``a``, ``b``,
         ``value``; ``relation`` when present).
-    n : int, default 30
+    top : int, default 30
         At most this many documents: those of the strongest pairs (table order).
     value : str, default "similarity"
         ``similarity`` (Jaccard), ``containment`` or ``copy_ratio``.
@@ -686,8 +720,10 @@ def plot_duplicates(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> docs = ct.load_corpus("data/raw", split="lines").documents          # doctest: +SKIP
-    >>> plots.plot_duplicates(ct.find_near_duplicates(docs).pairs)        # doctest: +SKIP
+    >>> docs = ct.load_corpus("data/raw/003_9b7675b2e4522a57.txt", split="lines").documents
+    >>> ax = plots.plot_duplicates(ct.find_near_duplicates(docs).pairs)
+    >>> len(ax.get_yticklabels())     # the six copies of one report
+    6
     """
     func = "plot_duplicates"
     if value not in ("similarity", "containment", "copy_ratio"):
@@ -695,15 +731,15 @@ def plot_duplicates(
             "value", func, "one of {'similarity', 'containment', 'copy_ratio'}", value
         )
     check_columns(pairs, "pairs", func, ["a", "b", value])
-    n = _check_n(n, "n", func)
+    top = _check_n(top, "top", func)
     a = pairs["a"].astype(str).tolist()
     b = pairs["b"].astype(str).tolist()
     # the documents of the strongest pairs (the table's order), linked ones side by side
     order: list[str] = []
     for x, y in zip(a, b, strict=True):
         new = [d for d in (x, y) if d not in order]
-        if len(order) + len(new) > n:
-            if len(order) >= n - 1:
+        if len(order) + len(new) > top:
+            if len(order) >= top - 1:
                 break
             continue
         order.extend(new)
@@ -772,10 +808,11 @@ def _grouped(docs: list[str], a: list[str], b: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- boilerplate
 
 
+@renamed(n="top")
 def plot_originality(
     documents: pd.DataFrame,
     *,
-    n: int = 30,
+    top: int = 30,
     ax: Axes | None = None,
 ) -> Axes:
     """Stacked bars per document: original text, repeated boilerplate, watermarks.
@@ -785,7 +822,7 @@ def plot_originality(
     documents : pandas.DataFrame
         ``documents`` of :func:`corpus_tools.boilerplate.find_boilerplate` (``doc_id``,
         ``chars``, ``boilerplate_chars``; ``watermark_chars`` when present).
-    n : int, default 30
+    top : int, default 30
         At most this many documents, least original first.
     ax : matplotlib Axes, optional
 
@@ -797,13 +834,15 @@ def plot_originality(
     --------
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
-    >>> res = ct.find_boilerplate(ct.load_corpus("data/raw").documents)     # doctest: +SKIP
-    >>> plots.plot_originality(res.documents)                            # doctest: +SKIP
+    >>> res = ct.find_boilerplate(ct.load_corpus("data/raw").documents)
+    >>> ax = plots.plot_originality(res.documents)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['原创 original', '重复套话 repeated', '水印 watermark']
     """
     func = "plot_originality"
     check_columns(documents, "documents", func, ["doc_id", "chars", "boilerplate_chars"])
-    n = _check_n(n, "n", func)
-    ax = _axes(ax, func, (8, 0.3 * min(len(documents), n) + 1.8))
+    top = _check_n(top, "top", func)
+    ax = _axes(ax, func, (8, 0.3 * min(len(documents), top) + 1.8))
     if documents.empty:
         return _empty(ax, "no documents")
     chars = documents["chars"].to_numpy(dtype=float)
@@ -814,7 +853,7 @@ def plot_originality(
         else np.zeros(len(documents))
     )
     share = np.divide(boiler, chars, out=np.zeros_like(chars), where=chars > 0)
-    order = np.lexsort((np.arange(len(documents)), -share))[:n]
+    order = np.lexsort((np.arange(len(documents)), -share))[:top]
     ids = [_short_id(d, 24) for d in documents["doc_id"].astype(str).to_numpy()[order]]
     total = np.where(chars[order] > 0, chars[order], 1.0)
     wm = water[order] / total
@@ -870,8 +909,10 @@ def plot_topic_terms(
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
     >>> from corpus_tools.topics import fit_topics
-    >>> res = fit_topics(ct.load_corpus("data/raw").documents)              # doctest: +SKIP
-    >>> plots.plot_topic_terms(res.topics)                                  # doctest: +SKIP
+    >>> res = fit_topics(ct.load_corpus("data/raw").documents, k=3)
+    >>> ax = plots.plot_topic_terms(res.topics)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['T0', 'T1', 'T2']
     """
     func = "plot_topic_terms"
     check_columns(terms, "terms", func, ["topic"])
@@ -971,9 +1012,11 @@ def plot_topic_shares(
     >>> import corpus_tools as ct
     >>> from corpus_tools.present import plots
     >>> from corpus_tools.topics import fit_topics
-    >>> docs = ct.load_corpus("../shared/corpora/xinwen_lianbo").documents  # doctest: +SKIP
-    >>> res = fit_topics(docs, k=8, by="year")                             # doctest: +SKIP
-    >>> plots.plot_topic_shares(res.shares, by="year")                     # doctest: +SKIP
+    >>> docs = ct.load_corpus("data/raw").documents.assign(year=[2019, 2019, 2020, 2021, 2021])
+    >>> res = fit_topics(docs, k=3)
+    >>> ax = plots.plot_topic_shares(res.documents, by="year", corpus=docs)
+    >>> ax.get_xlabel()
+    'year'
     """
     func = "plot_topic_shares"
     check_columns(table, "table", func, ["topic"])

@@ -1,0 +1,330 @@
+"""The sections of the report drawn from tables alone: overview, slogans, boilerplate,
+keywords, topics (duplicates and templates, which show document text, are in
+:mod:`corpus_tools.present.excerpts`).
+
+Each ``*_section(data)`` reads the tables of a :class:`~corpus_tools.present.ReportData`
+and returns a :class:`~corpus_tools.present.markup.SectionHTML`: the section's HTML and one
+line on what it found. Nothing is computed here that a capability computes.
+
+Examples
+--------
+>>> import corpus_tools as ct
+>>> from corpus_tools.present import collect_report_data
+>>> from corpus_tools.present.sections import slogans_section
+>>> data = collect_report_data(ct.load_corpus("data/raw").documents, sections=["slogans"])
+>>> slogans_section(data).note == f"{len(data.slogans)} slogans"
+True
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+
+from corpus_tools.present.data import MIN_TOPIC_DOCUMENTS, ReportData
+from corpus_tools.present.markup import (
+    SectionHTML,
+    clip,
+    escape,
+    figure,
+    format_int,
+    highlight,
+    html_table,
+    stat_boxes,
+)
+from corpus_tools.present.plots import (
+    plot_document_sizes,
+    plot_keyword_trends,
+    plot_keywords,
+    plot_originality,
+    plot_slogans,
+    plot_topic_shares,
+    plot_topic_terms,
+)
+
+__all__ = [
+    "boilerplate_section",
+    "keyword_totals",
+    "keywords_section",
+    "missing_table",
+    "overview_section",
+    "slogans_section",
+    "topics_section",
+]
+
+T = TypeVar("T")
+
+#: Overview columns always shown, in this order; metadata columns follow.
+OVERVIEW_COLUMNS = ("doc_id", "title", "chars", "paragraphs", "sections", "items", "depth")
+#: Metadata columns shown in the overview: at most this many, with values this short.
+OVERVIEW_META = 4
+META_WIDTH = 24
+#: Rows of the overview and topic tables.
+TABLE_ROWS = 50
+#: Rows of the representative documents (a few per topic).
+REPRESENTATIVE_ROWS = 150
+#: Slogan examples are cut to this many characters.
+EXAMPLE_WIDTH = 100
+#: Documents drawn in the originality figure.
+ORIGINALITY_BARS = 30
+#: Terms per topic drawn in the topic figure.
+TOPIC_TERMS = 8
+
+
+def missing_table(table: T | None, section: str) -> T:
+    """``table``, or an error saying that the table of ``section`` was not collected."""
+    if table is None:
+        raise ValueError(
+            f"the table of the {section!r} section was not collected: render the ReportData "
+            f"of collect_report_data with {section!r} among its sections."
+        )
+    return table
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def _short_values(column: pd.Series) -> bool:
+    """A metadata column worth a table column: short values (year, province), not URLs."""
+    values = column.dropna().astype(str)
+    return bool(len(values)) and int(values.str.len().max()) <= META_WIDTH
+
+
+def overview_section(data: ReportData) -> SectionHTML:
+    """Documents, sizes and structure (:func:`corpus_tools.text.inspect`)."""
+    table = missing_table(data.overview, "overview")
+    chars = table["chars"].to_numpy() if len(table) else np.zeros(1, dtype=np.int64)
+    stats = [
+        ("文档 documents", format_int(len(table))),
+        ("字符 characters", format_int(chars.sum())),
+        ("中位长度 median length", format_int(np.median(chars))),
+        ("标题层级 headings", format_int(table["sections"].sum() if len(table) else 0)),
+    ]
+    known = (*OVERVIEW_COLUMNS, "source")
+    meta = [c for c in table.columns if c not in known and _short_values(table[c])]
+    cols = [*OVERVIEW_COLUMNS, *meta[:OVERVIEW_META]]
+    fig = figure(
+        lambda ax: plot_document_sizes(table, ax=ax),
+        size=(8.0, min(0.3 * min(len(table), 40) + 1.5, 13.0)),
+        caption="Characters per document (a histogram when there are many).",
+        alt="document sizes",
+    )
+    body = (
+        '<p class="lead">What the corpus holds: one row per document, with its title (read '
+        "off the front matter), its length and how deeply its headings nest "
+        "(一、 → （一） → 1. → （1）).</p>"
+        + stat_boxes(stats)
+        + fig
+        + html_table(table, columns=cols, max_rows=TABLE_ROWS, long=("title",))
+    )
+    return SectionHTML(f"{len(table)} documents, {format_int(chars.sum())} characters", body)
+
+
+# --------------------------------------------------------------------------- slogans
+
+
+def slogans_section(data: ReportData) -> SectionHTML:
+    """Numeric slogans and quoted formulas (:func:`corpus_tools.slogans.mine_slogans`)."""
+    table = missing_table(data.slogans, "slogans")
+    top = data.options.top
+    lead = (
+        '<p class="lead">Numbered formulas (三会一课, 一征三议两公开) and quoted formulas '
+        "(大党委), mined from the characters of the text; <i>count</i> is occurrences, "
+        "<i>doc_freq</i> documents, <i>family</i> groups variants of one frame.</p>"
+    )
+    if table.empty:
+        return SectionHTML("no slogans", lead + '<p class="note">No slogan found.</p>')
+    fig = figure(
+        lambda ax: plot_slogans(table, top=top, ax=ax),
+        size=(7.5, 0.3 * min(len(table), top) + 1.6),
+        caption="Most frequent slogans (篇: documents).",
+        alt="slogans",
+    )
+    stats = [
+        ("提法 slogans", format_int(len(table))),
+        ("家族 families", format_int(table["family"].nunique() if "family" in table else 0)),
+    ]
+    cols = ["slogan", "kind", "family", "count", "doc_freq", "score", "example"]
+    examples = []
+    for slogan, example in zip(table["slogan"].head(top), table["example"].head(top), strict=True):
+        text = clip(str(example), EXAMPLE_WIDTH)
+        at = text.find(str(slogan)) if slogan else -1
+        examples.append(highlight(text, [(at, at + len(str(slogan)), "slogan")] if at >= 0 else []))
+    body = (
+        lead
+        + stat_boxes(stats)
+        + fig
+        + html_table(table, columns=cols, max_rows=top, html_cells={"example": examples})
+    )
+    return SectionHTML(f"{len(table)} slogans", body)
+
+
+# --------------------------------------------------------------------------- boilerplate
+
+
+def boilerplate_section(data: ReportData) -> SectionHTML:
+    """Watermarks, repeated passages, originality per document
+    (:func:`corpus_tools.boilerplate.find_boilerplate`)."""
+    result = missing_table(data.boilerplate, "boilerplate")
+    passages, documents = result.passages, result.documents
+    counts = passages["kind"].value_counts().to_dict() if len(passages) else {}
+    stats = [
+        ("水印 watermarks", format_int(counts.get("watermark", 0))),
+        ("重复段落 repeated passages", format_int(counts.get("repeated", 0))),
+        (
+            "平均原创度 mean originality",
+            f"{documents['originality'].mean():.2f}" if len(documents) else "–",
+        ),
+    ]
+    lead = (
+        '<p class="lead">Marks of template websites (仅供学习参考, 请勿照搬照抄, QQ群…) and '
+        "passages repeated in at least three documents. <i>originality</i> is the share of a "
+        "document's characters outside them.</p>"
+    )
+    fig = figure(
+        lambda ax: plot_originality(documents, ax=ax),
+        size=(9.0, 0.3 * max(min(len(documents), ORIGINALITY_BARS), 1) + 1.8),
+        caption="Share of each document that is original, repeated or watermark "
+        "(least original first).",
+        alt="originality",
+    )
+    table = passages.sort_values("passage_id", kind="stable")
+    body = (
+        lead
+        + stat_boxes(stats)
+        + fig
+        + "<h3>Passages</h3>"
+        + html_table(
+            table,
+            columns=["kind", "text", "chars", "doc_freq", "occurrences", "docs"],
+            max_rows=data.options.top * 2,
+            long=("text",),
+            clip_at=200,
+        )
+    )
+    note = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none found"
+    return SectionHTML(note, body)
+
+
+# --------------------------------------------------------------------------- keywords
+
+
+def keyword_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Count and doc_freq of each term summed over the groups of a keyword table, most
+    frequent first (ties by term)."""
+    totals = (
+        table.groupby("term", sort=True)
+        .agg(count=("count", "sum"), doc_freq=("doc_freq", "sum"))
+        .reset_index()
+    )
+    order = np.lexsort((totals["term"].astype(str).to_numpy(), -totals["count"].to_numpy()))
+    return totals.iloc[order].reset_index(drop=True)
+
+
+def keywords_section(data: ReportData) -> SectionHTML:
+    """Top keywords and their trend over ``by`` (:func:`corpus_tools.keywords.keyword_table`)."""
+    table = missing_table(data.keywords, "keywords")
+    by, top = data.options.by, data.options.top
+    lead = (
+        '<p class="lead">Terms of the segmented text (slogans and placeholders kept whole, '
+        "the genre's stopwords removed, terms of two characters or more)"
+        + (f", counted per <b>{escape(by)}</b>" if by else "")
+        + ". <i>rate_per_10k</i> is occurrences per 10,000 characters.</p>"
+    )
+    if table.empty:
+        return SectionHTML("no keywords", lead + '<p class="note">No keyword.</p>')
+    totals = keyword_totals(table)
+    figs = [
+        figure(
+            lambda ax: plot_keywords(table, top=top, ax=ax),
+            size=(7.0, 0.28 * min(len(totals), top) + 1.6),
+            caption="Most frequent terms.",
+            alt="keywords",
+        )
+    ]
+    if by and table[by].nunique() > 1:
+        figs.append(
+            figure(
+                lambda ax: plot_keyword_trends(table, by=by, ax=ax),
+                size=(9.0, 4.8),
+                caption=f"Top terms per 10,000 characters, by {by}.",
+                alt="keyword trends",
+            )
+        )
+    body = lead + "".join(figs) + html_table(totals, max_rows=top)
+    return SectionHTML(f"{len(totals)} terms", body)
+
+
+# --------------------------------------------------------------------------- topics
+
+_TOPICS_LEAD = (
+    '<p class="lead">Documents clustered by what they are about, after removing what '
+    "they all share (boilerplate, the genre's stopwords, terms in more than half of the "
+    "documents). Each topic is listed with its top terms (a pair of adjacent words shown "
+    "joined) and the documents that best represent it; <i>coherence</i> (NPMI) is higher "
+    "when a topic's terms occur together.</p>"
+)
+
+
+def topics_section(data: ReportData) -> SectionHTML:
+    """Topics, their terms, representative documents and shares over ``by``
+    (:func:`corpus_tools.topics.fit_topics`)."""
+    result = data.topics
+    if result is None and len(data.corpus) < MIN_TOPIC_DOCUMENTS:
+        return SectionHTML(
+            "too few documents",
+            _TOPICS_LEAD + '<p class="note">Topics need three documents or more.</p>',
+        )
+    result = missing_table(result, "topics")
+    by = data.options.by
+    table = result.topics
+    stats = [
+        ("主题 topics", format_int(result.k)),
+        ("模型 model", result.model),
+        (f"一致性 coherence ({result.coherence_measure})", f"{result.coherence:.3f}"),
+    ]
+    k_note = ""
+    if len(result.k_scores):
+        scores = result.k_scores
+        tried = ", ".join(
+            f"k={int(k)}: {c:.3f}"
+            for k, c in zip(scores["k"].tolist(), scores["coherence"].tolist(), strict=True)
+        )
+        k_note = f'<p class="note">k chosen by coherence among {escape(tried)}.</p>'
+    figs = [
+        figure(
+            lambda ax: plot_topic_terms(table, n_terms=TOPIC_TERMS, ax=ax),
+            size=(min(1.6 * max(result.k, 1) + 1.5, 13.0), 0.34 * TOPIC_TERMS + 1.6),
+            caption="Top terms of each topic (darker: higher weight within the topic).",
+            alt="topic terms",
+        )
+    ]
+    shares = result.shares
+    if shares is not None and by and shares[by].nunique() > 1:
+        figs.append(
+            figure(
+                lambda ax: plot_topic_shares(shares, by=by, ax=ax),
+                size=(9.0, 4.6),
+                caption=f"Share of the documents of each {by} in each topic.",
+                alt="topic shares",
+            )
+        )
+    body = (
+        _TOPICS_LEAD
+        + stat_boxes(stats)
+        + k_note
+        + "".join(figs)
+        + html_table(
+            table, columns=["topic", "size", "share", "coherence", "terms"], max_rows=TABLE_ROWS
+        )
+        + "<h3>Representative documents</h3>"
+        + html_table(
+            result.representatives,
+            columns=["topic", "rank", "doc_id", "title", "weight"],
+            max_rows=REPRESENTATIVE_ROWS,
+        )
+    )
+    note = f"{result.k} topics ({result.model}), coherence {result.coherence:.3f}"
+    return SectionHTML(note, body)

@@ -408,7 +408,7 @@ def test_a_crash_while_saving_leaves_the_previous_index_whole(
     monkeypatch: pytest.MonkeyPatch,
     case: tuple[str, int],
 ) -> None:
-    import corpus_tools.dedup.index as di
+    import corpus_tools.dedup.store as di
 
     when, crash_at = case
 

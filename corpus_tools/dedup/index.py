@@ -40,33 +40,46 @@ from corpus_tools.dedup.flag import FlagReport, HeldSource, flag_report, judge_s
 from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
 from corpus_tools.dedup.store import (
     LOCATION_COLUMNS,
+    LOCK_TIMEOUT,
+    SPILL_PREFIX,
+    IndexChangedError,
+    IndexCheck,
     StoredIndex,
+    check_index,
     copy_file,
+    current_generation,
+    drop_documents,
     empty_locations,
     move_file,
-    next_generation,
+    read_for_repair,
     read_generation,
     read_text,
+    remove_leftovers,
     segment_name,
     write_generation,
     write_texts,
+    writer_lock,
 )
 from corpus_tools.dedup.verify import DedupResult, verify_candidates
 from corpus_tools.errors import (
+    IndexFormatError,
     InvalidParameterError,
     OutputError,
+    check_number,
     check_type,
     param_error,
 )
 from corpus_tools.io import as_corpus
 
-__all__ = ["DedupIndex", "flag_submissions"]
+__all__ = ["DedupIndex", "IndexRepair", "flag_submissions", "repair_index"]
 
 #: Folded characters of the documents whose features stay cached while pairs are verified
 #: (about 25 bytes each: 20M characters is about 500 MB).
 _VERIFY_CACHE_CHARS = 20_000_000
 #: Characters of added texts held in memory before they are written to a temporary file.
 SPILL_CHARS = 50_000_000
+#: Documents sketched at a time when a repair recomputes the search arrays from the texts.
+_RESKETCH_BATCH = 1000
 
 
 class _Chunk(NamedTuple):
@@ -172,7 +185,9 @@ class DedupIndex:
         self._mem_texts: dict[int, str] = {}
         self._text_loc = empty_locations()
         self._segments: dict[int, Path] = {}
+        # the directory this index was loaded from or saved to, and its generation there
         self._dir: Path | None = None
+        self._generation: int | None = None
         # added documents whose sketches are not yet merged into the arrays above
         self._pending: list[_Chunk] = []
         # texts written to a temporary folder while adding (moved into place by save)
@@ -319,7 +334,7 @@ class DedupIndex:
             import weakref
 
             try:
-                tmp = tempfile.mkdtemp(prefix=".corpus-tools-index-", dir=self.spill_dir)
+                tmp = tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=self.spill_dir)
             except OSError as exc:
                 raise OutputError(
                     f"cannot make a temporary folder for index texts in "
@@ -529,24 +544,65 @@ class DedupIndex:
 
     # ------------------------------------------------------------------ persistence
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
+    @staticmethod
+    def lock(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> Any:
+        """Hold the writers' lock of the index directory ``path`` (a context manager).
+
+        :meth:`save` takes it by itself; hold it from :meth:`load` to :meth:`save` so that
+        no other process writes between them. Another process that holds it is waited for
+        up to ``timeout`` seconds, then :class:`~corpus_tools.dedup.store.IndexBusyError`
+        (an ``OutputError`` and a ``TimeoutError``) names it.
+
+        Examples
+        --------
+        >>> with DedupIndex.lock("held.idx"):                          # doctest: +SKIP
+        ...     DedupIndex.load("held.idx").add(new_reports).save("held.idx")
+        """
+        check_type(path, "path", "DedupIndex.lock", (str, os.PathLike), "a directory path")
+        check_number(timeout, "timeout", "DedupIndex.lock", low=0)
+        return writer_lock(Path(path), timeout=timeout)
+
+    def save(self, path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> Path:
         """Write the index to the directory ``path`` (created if needed); returns it.
 
         Texts already stored in ``path`` are not rewritten; new texts go to a new segment.
         Every save writes its files under names no earlier save in ``path`` used, then the
         manifest (atomically), then removes the files the manifest no longer names: a
         crash at any point leaves the previous index in ``path`` whole and readable.
+
+        The save holds the index's writers' lock (waiting up to ``timeout`` seconds for
+        another process). An index loaded from ``path`` is saved there only if no other
+        process saved there since it was loaded (else ``IndexChangedError``: load it again
+        and add again, or hold :meth:`lock` from load to save); any other index replaces
+        the one in ``path``.
         """
         check_type(path, "path", "DedupIndex.save", (str, os.PathLike), "a directory path")
-        cfg = self.config_
+        check_number(timeout, "timeout", "DedupIndex.save", low=0)
         out = Path(path)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create index directory {out}: {exc}") from exc
         self._merged()
-        gen = next_generation(out)
+        with writer_lock(out, timeout=timeout):
+            gen = current_generation(out)
+            if self._is_from(out) and gen != self._generation:
+                raise IndexChangedError(
+                    f"the index in {out} was written by another process since this one was "
+                    f"loaded from it (generation {self._generation}, now {gen}); saving it "
+                    "would drop that process's documents. Load it again and add again, "
+                    "holding DedupIndex.lock(path) from load to save."
+                )
+            self._write(out, 0 if gen is None else gen + 1)
+        return out
+
+    def _is_from(self, out: Path) -> bool:
+        """True when this index was loaded from (or saved to) the directory ``out``."""
+        return self._dir is not None and self._dir.resolve() == out.resolve()
+
+    def _write(self, out: Path, gen: int) -> None:
+        """Write generation ``gen`` into ``out`` (holding its lock)."""
+        cfg = self.config_
         segments = self._place_segments(out, gen)
+        if self._tmp is not None:  # its segments are in place now: the folder is empty
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
         loc = self._text_loc.copy()
         if self._mem_texts:
             seg = max(segments, default=-1) + 1
@@ -570,12 +626,12 @@ class DedupIndex:
         self._mem_texts = {}
         self._mem_chars = 0
         self._dir = out
-        return out
+        self._generation = gen
 
     def _place_segments(self, out: Path, gen: int) -> dict[int, Path]:
         """Put every text segment in ``out``: spilled ones are moved, those of another
         directory copied, those already there (named by its manifest) kept."""
-        same_dir = self._dir is not None and self._dir.resolve() == out.resolve()
+        same_dir = self._is_from(out)
         segments: dict[int, Path] = {}
         for seg, seg_path in sorted(self._segments.items()):
             if seg in self._spilled:  # a temporary segment: move it into place
@@ -639,6 +695,29 @@ class DedupIndex:
         self._text_loc = docs[list(LOCATION_COLUMNS)].reset_index(drop=True)
         self._segments = stored.segments
         self._dir = root
+        self._generation = stored.generation
+
+    @classmethod
+    def _of_stored(cls, stored: StoredIndex, root: Path, *, resketch: bool) -> DedupIndex:
+        """An index of the tables ``stored`` read from ``root``; with ``resketch``, its
+        search arrays are recomputed from its stored texts (they were damaged)."""
+        index = cls(stored.config)
+        index._restore(stored, root)
+        if not resketch:
+            return index
+        cfg = index.config_
+        index._chars = index._length = index._n_shingles = index._n_anchors = np.zeros(
+            0, dtype=np.int64
+        )
+        index._digest = np.zeros(0, dtype=np.uint64)
+        index._bands = None
+        n = len(index)
+        for start in range(0, n, _RESKETCH_BATCH):
+            texts = [index.text(i) for i in range(start, min(n, start + _RESKETCH_BATCH))]
+            feats = [features_of_folded(fold_text(t, cfg), cfg) for t in texts]
+            index._pending.append(_Chunk.of(feats, [len(t) for t in texts], start, cfg.bands))
+        index._merged()
+        return index
 
     def nbytes(self) -> dict[str, int]:
         """Memory of the search structures and stored texts, in bytes (for sizing)."""
@@ -707,3 +786,78 @@ def flag_submissions(
     else:
         raise param_error("index", func, "a DedupIndex or a directory path", type(index).__name__)
     return idx.flag(submissions, progress=progress)
+
+
+class IndexRepair(NamedTuple):
+    """What :func:`repair_index` did.
+
+    Attributes
+    ----------
+    check : IndexCheck
+        What was damaged before the repair.
+    dropped : list of str
+        The documents whose stored text was damaged: dropped from the index, to be added
+        again.
+    rebuilt_search : bool
+        True when the search arrays were damaged and recomputed from the stored texts.
+    generation, documents : int
+        Of the index now in the directory.
+    """
+
+    check: IndexCheck
+    dropped: list[str]
+    rebuilt_search: bool
+    generation: int
+    documents: int
+
+    def to_json(self) -> dict[str, Any]:
+        found = self.check.to_json()
+        return {
+            "index": found["index"],
+            "damaged": found["damaged"],
+            "dropped": self.dropped,
+            "rebuilt_search": self.rebuilt_search,
+            "generation": self.generation,
+            "documents": self.documents,
+        }
+
+
+def repair_index(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> IndexRepair:
+    """Repair the index in ``path``: drop the documents whose stored text is damaged,
+    recompute damaged search arrays from the stored texts, and remove what dead writers left.
+
+    Holds the writers' lock (waiting up to ``timeout`` seconds). The repaired index is a
+    new generation; its ``dropped`` documents must be added again.
+
+    Raises
+    ------
+    IndexFormatError
+        When the manifest or the document table is damaged: the documents cannot be named,
+        so only a rebuild from the original files helps.
+
+    Examples
+    --------
+    >>> repair_index("data/processed/index").dropped          # doctest: +SKIP
+    []
+    """
+    check_type(path, "path", "repair_index", (str, os.PathLike), "a directory path")
+    check_number(timeout, "timeout", "repair_index", low=0)
+    root = Path(path)
+    with writer_lock(root, timeout=timeout):
+        check = check_index(root)
+        if check.ok:
+            remove_leftovers(root, set(check.named))
+            return IndexRepair(check, [], False, check.generation, check.documents)
+        if not check.repairable:
+            raise IndexFormatError(
+                f"index {root} cannot be repaired: its document table {check.files['docs']} "
+                "is damaged, so the documents it held cannot be named; rebuild it with "
+                "'corpus-tools index build'"
+            )
+        stored, intact = read_for_repair(root, check)
+        lost = check.lost
+        keep = ~stored.docs["doc_id"].astype(str).isin(set(lost)).to_numpy()
+        index = DedupIndex._of_stored(drop_documents(stored, keep), root, resketch=not intact)
+        index.save(root, timeout=timeout)
+    assert index._generation is not None
+    return IndexRepair(check, lost, not intact, index._generation, len(index))

@@ -555,8 +555,13 @@ class DedupIndex:
 
         Examples
         --------
-        >>> with DedupIndex.lock("held.idx"):                          # doctest: +SKIP
-        ...     DedupIndex.load("held.idx").add(new_reports).save("held.idx")
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     _ = DedupIndex().build({"r1": "坚持党建引领，推动基层治理。"}).save(folder)
+        ...     with DedupIndex.lock(folder):  # no other process writes in between
+        ...         _ = DedupIndex.load(folder).add({"r2": "全面落实三会一课制度。"}).save(folder)
+        ...     DedupIndex.load(folder).doc_ids_
+        ['r1', 'r2']
         """
         check_type(path, "path", "DedupIndex.lock", (str, os.PathLike), "a directory path")
         check_number(timeout, "timeout", "DedupIndex.lock", low=0)
@@ -837,8 +842,12 @@ def repair_index(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT)
 
     Examples
     --------
-    >>> repair_index("data/processed/index").dropped          # doctest: +SKIP
-    []
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = DedupIndex().build({"r1": "坚持党建引领，推动基层治理。"}).save(folder)
+    ...     done = repair_index(folder)
+    >>> done.dropped, done.documents
+    ([], 1)
     """
     check_type(path, "path", "repair_index", (str, os.PathLike), "a directory path")
     check_number(timeout, "timeout", "repair_index", low=0)

@@ -643,8 +643,13 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
 
     Examples
     --------
-    >>> check_index("data/processed/index").ok        # doctest: +SKIP
-    True
+    >>> import tempfile
+    >>> from corpus_tools.dedup import DedupIndex
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = DedupIndex().build({"r1": "坚持党建引领，推动基层治理。"}).save(folder)
+    ...     found = check_index(folder)
+    >>> found.ok, found.documents
+    (True, 1)
     """
     root = Path(path)
     with _snapshot(root, strict=False) as snap:

@@ -26,7 +26,6 @@ from corpus_tools.cli.common import (
     resolve_format,
     stream_inputs,
 )
-from corpus_tools.dedup.store import MANIFEST
 from corpus_tools.errors import CorpusToolsError, IndexFormatError, OutputError
 
 
@@ -221,6 +220,7 @@ def add_command(
     adds to what that one saved.
     """
     from corpus_tools.dedup import DedupIndex
+    from corpus_tools.dedup.store import MANIFEST
 
     state = RunState()
     if not (Path(index_dir) / MANIFEST).is_file():

@@ -1,7 +1,8 @@
-"""``corpus-tools dedup``, ``corpus-tools index build|add`` and ``corpus-tools flag``."""
+"""``corpus-tools dedup``, ``corpus-tools index build|add|check|repair`` and ``corpus-tools flag``."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,19 @@ def _match_options(func: Any) -> Any:
         help="Jaccard similarity that makes a near-duplicate [default: 0.5].",
     )(func)
     return func
+
+
+def _wait_option(func: Any) -> Any:
+    """How long a writer waits for another process writing the same index."""
+    return click.option(
+        "--wait",
+        "wait",
+        type=click.FloatRange(0),
+        default=60.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for another process writing the index before giving up.",
+    )(func)
 
 
 def _overrides(**values: Any) -> dict[str, Any]:
@@ -140,6 +154,7 @@ def index_group() -> None:
     help="Directory to write the index to.",
 )
 @_match_options
+@_wait_option
 @format_option(formats=("table", "json"))
 def build_command(
     *,
@@ -151,6 +166,7 @@ def build_command(
     threshold: float | None,
     containment: float | None,
     partial: float | None,
+    wait: float,
     fmt: str | None,
 ) -> None:
     """Index documents so that 'flag --index DIR' can match submissions against them."""
@@ -164,7 +180,7 @@ def build_command(
             **_overrides(threshold=threshold, containment=containment, partial=partial),
         ).build(corpus)
         require_documents(corpus)
-        index.save(output)
+        index.save(output, timeout=wait)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
@@ -186,6 +202,7 @@ def _spill_dir(output: str) -> str:
 @index_group.command("add")
 @click.argument("index_dir", type=click.Path(path_type=str))
 @input_options
+@_wait_option
 @format_option(formats=("table", "json"))
 def add_command(
     *,
@@ -194,26 +211,101 @@ def add_command(
     split: str | None,
     id_field: str,
     text_field: str,
+    wait: float,
     fmt: str | None,
 ) -> None:
-    """Add documents to the index in INDEX_DIR without rebuilding it."""
+    """Add documents to the index in INDEX_DIR without rebuilding it.
+
+    Several processes may add to one index: each waits for the one writing (--wait), then
+    adds to what that one saved.
+    """
     from corpus_tools.dedup import DedupIndex
+    from corpus_tools.dedup.store import MANIFEST
 
     state = RunState()
-    index = _load_index(index_dir)
-    assert isinstance(index, DedupIndex)
-    index.spill_dir = _spill_dir(index_dir)
+    if not (Path(index_dir) / MANIFEST).is_file():
+        _load_index(index_dir)  # says why it is no index (before a lock file is made there)
     corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
-        index.add(corpus)
-        require_documents(corpus)
-        index.save(index_dir)
+        # held from load to save: no other writer saves in between, so none is lost
+        with DedupIndex.lock(index_dir, timeout=wait):
+            index = _load_index(index_dir)
+            index.spill_dir = index_dir  # texts wait inside the index, cleaned up if we die
+            index.add(corpus)
+            require_documents(corpus)
+            index.save(index_dir, timeout=wait)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     _summary(index, index_dir, corpus.documents, fmt)
     finish(state)
+
+
+@index_group.command("check")
+@click.argument("index_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
+@format_option(formats=("table", "json"))
+def check_command(*, index_dir: str, fmt: str | None) -> None:
+    """Verify every checksum of the index in INDEX_DIR and say what is damaged.
+
+    Exit status 0 when every file and text is intact, 4 when something is damaged.
+    """
+    from corpus_tools.dedup import check_index
+
+    try:
+        found = check_index(index_dir)
+    except IndexFormatError as exc:
+        fail(f"cannot use the index: {exc}", ExitCode.NOTHING)
+    _print_check(found.to_json(), fmt)
+    if not found.ok:
+        fail(
+            f"index {index_dir} is damaged; 'corpus-tools index repair {index_dir}' drops "
+            "what cannot be read and names the documents to add again",
+            ExitCode.NOTHING,
+        )
+    sys.exit(int(ExitCode.OK))
+
+
+@index_group.command("repair")
+@click.argument("index_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
+@_wait_option
+@format_option(formats=("table", "json"))
+def repair_command(*, index_dir: str, wait: float, fmt: str | None) -> None:
+    """Repair the index in INDEX_DIR: drop the documents whose stored text is damaged,
+    recompute damaged search files from the texts, remove what crashed writers left.
+
+    Exit status 0 when no document was lost, 4 (with their list) when documents were
+    dropped and must be added again.
+    """
+    from corpus_tools.dedup import repair_index
+
+    try:
+        done = repair_index(index_dir, timeout=wait)
+    except (IndexFormatError, OutputError) as exc:
+        fail(f"cannot repair the index: {exc}", ExitCode.NOTHING)
+    _print_check(done.to_json(), fmt)
+    if done.dropped:
+        fail(
+            f"{len(done.dropped)} document(s) were dropped from {index_dir} and must be added "
+            f"again: {', '.join(done.dropped)}",
+            ExitCode.NOTHING,
+        )
+    sys.exit(int(ExitCode.OK))
+
+
+def _print_check(data: dict[str, Any], fmt: str | None) -> None:
+    if resolve_format(fmt) == "json":
+        click.echo(dumps(data))
+        return
+    summary = {k: v for k, v in data.items() if not isinstance(v, list)}
+    click.echo(render_table(pd.DataFrame([summary])))
+    if data["damaged"]:
+        rows = [
+            {"file": d["file"], "reason": d["reason"], "documents": len(d["documents"])}
+            for d in data["damaged"]
+        ]
+        click.echo("\nDamaged:")
+        click.echo(render_table(pd.DataFrame(rows), max_width=60))
 
 
 def _load_index(path: str) -> Any:

@@ -21,7 +21,9 @@ The flow, one module a step:
 ``verify``         exact shingle sets and aligned passages decide each pair's relation
 ``align``          the copied passages of two folded texts
 ``search``         :func:`find_near_duplicates` over a corpus, :func:`copied_passages`
-``index``          :class:`DedupIndex`: held documents on disk, and flagging submissions
+``flag``           the verdict on one submission given its candidate sources; :class:`FlagReport`
+``store``          the on-disk format of an index: manifest, generations, checksums, segments
+``index``          :class:`DedupIndex`: held documents, searched and saved; flagging submissions
 =================  ==========================================================================
 
 Examples
@@ -35,13 +37,15 @@ from corpus_tools.dedup.candidates import anchor_candidate_pairs as anchor_candi
 from corpus_tools.dedup.candidates import lsh_candidate_pairs as lsh_candidate_pairs
 from corpus_tools.dedup.config import RELATIONS as RELATIONS
 from corpus_tools.dedup.config import DedupConfig as DedupConfig
+from corpus_tools.dedup.flag import FlagReport as FlagReport
 from corpus_tools.dedup.index import DedupIndex as DedupIndex
-from corpus_tools.dedup.index import FlagReport as FlagReport
 from corpus_tools.dedup.index import flag_submissions as flag_submissions
+from corpus_tools.dedup.index import repair_index as repair_index
 from corpus_tools.dedup.search import copied_passages as copied_passages
 from corpus_tools.dedup.search import find_near_duplicates as find_near_duplicates
 from corpus_tools.dedup.sketch import DocFeatures as DocFeatures
 from corpus_tools.dedup.sketch import document_features as document_features
+from corpus_tools.dedup.store import check_index as check_index
 from corpus_tools.dedup.verify import DedupResult as DedupResult
 from corpus_tools.dedup.verify import connected_components as connected_components
 from corpus_tools.dedup.verify import verify_pair as verify_pair

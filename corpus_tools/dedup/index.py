@@ -3,23 +3,9 @@
 :class:`DedupIndex` holds, per document, its LSH band keys, its sampled anchors (as an
 inverted index) and its text (compressed), so a submission is matched against the index
 without the corpus at hand, and its copied passages are reported with offsets into both
-texts. Documents are added without rebuilding; on disk the index is a directory:
-
-``manifest.json``
-    format name, version, generation (saves so far), options, document count, the names
-    of the files below and the SHA-256 of every array file. Each save writes new names
-    (``docs-g2.parquet``, ``texts-g2-0003.bin``) and the manifest last, so a crash leaves
-    the previous index whole.
-``docs.parquet``
-    one row per document: ``doc_id``, ``chars``, ``length`` (folded), ``n_shingles``,
-    ``n_anchors``, ``digest``, and where its text is (``segment``, ``offset``, ``nbytes``,
-    ``crc32``).
-``bands.npy`` (uint64, documents x bands), ``anchor_keys.npy`` (uint32, sorted),
-``anchor_docs.npy`` (uint32)
-    the search structures.
-``texts-NNNN.bin``
-    zlib-compressed texts, one file per build or ``add``, never rewritten; each text's
-    CRC-32 is checked when it is read.
+texts. Documents are added without rebuilding; on disk the index is a directory (its format:
+:mod:`corpus_tools.dedup.store`). The verdict on each submission comes from
+:mod:`corpus_tools.dedup.flag`, given the candidate sources the index finds.
 
 Examples
 --------
@@ -32,14 +18,10 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
-import re
 import shutil
-import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -47,7 +29,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.dedup.align import union_mask
 from corpus_tools.dedup.candidates import (
     anchor_pairs_ok,
     anchor_postings_pairs,
@@ -55,179 +36,50 @@ from corpus_tools.dedup.candidates import (
     unique_pairs,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
-from corpus_tools.dedup.sketch import (
-    DocFeatures,
-    features_of_folded,
-    fold_text,
-    shingle_hashes,
-    sketch,
+from corpus_tools.dedup.flag import FlagReport, HeldSource, flag_report, judge_submission
+from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
+from corpus_tools.dedup.store import (
+    LOCATION_COLUMNS,
+    LOCK_TIMEOUT,
+    SPILL_PREFIX,
+    IndexChangedError,
+    IndexCheck,
+    StoredIndex,
+    check_index,
+    copy_file,
+    current_generation,
+    drop_documents,
+    empty_locations,
+    move_file,
+    read_for_repair,
+    read_generation,
+    read_text,
+    remove_leftovers,
+    segment_name,
+    write_generation,
+    write_texts,
+    writer_lock,
 )
-from corpus_tools.dedup.verify import DedupResult, verify_candidates, verify_pair
+from corpus_tools.dedup.verify import DedupResult, verify_candidates
 from corpus_tools.errors import (
     IndexFormatError,
     InvalidParameterError,
     OutputError,
+    check_number,
     check_type,
     param_error,
 )
-from corpus_tools.io import as_corpus, atomic_write
+from corpus_tools.io import as_corpus
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "DedupIndex", "FlagReport", "flag_submissions"]
+__all__ = ["DedupIndex", "IndexRepair", "flag_submissions", "repair_index"]
 
-FORMAT_NAME = "corpus-tools-dedup-index"
-FORMAT_VERSION = 1
-_ARRAYS = ("bands", "anchor_keys", "anchor_docs")
-#: Every file an index writes (and the temporary files of atomic writes that crashed).
-_INDEX_FILE = re.compile(
-    r"\.?(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
-    r"|texts-(?:g\d+-)?\d{4}\.bin)(?:\..*\.tmp)?"
-)
-
-
-def _file_names(gen: int) -> dict[str, str]:
-    """The data files of the ``gen``-th save into a directory (the first keeps the names of
-    format 1's first release)."""
-    tag = "" if gen == 0 else f"-g{gen}"
-    return {"docs": f"docs{tag}.parquet", **{role: f"{role}{tag}.npy" for role in _ARRAYS}}
-
-
-def _segment_name(gen: int, seg: int) -> str:
-    return f"texts-{seg:04d}.bin" if gen == 0 else f"texts-g{gen}-{seg:04d}.bin"
-
-
-def _next_generation(out: Path) -> int:
-    """One more than the generation of the index in ``out``, 0 when there is none."""
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        return int(manifest.get("generation", 0)) + 1
-    except (OSError, ValueError, TypeError, AttributeError):
-        return 0
-
-
-def _remove_unnamed(out: Path, keep: set[str]) -> None:
-    """Remove the index files in ``out`` that ``keep`` (the new manifest's) does not name."""
-    for entry in os.scandir(out):
-        if entry.name not in keep and _INDEX_FILE.fullmatch(entry.name) and entry.is_file():
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
-
-
-#: Matches whose copy ratio is below this and that have no relation are not reported.
-MIN_MATCH_RATIO = 0.02
 #: Folded characters of the documents whose features stay cached while pairs are verified
 #: (about 25 bytes each: 20M characters is about 500 MB).
 _VERIFY_CACHE_CHARS = 20_000_000
 #: Characters of added texts held in memory before they are written to a temporary file.
 SPILL_CHARS = 50_000_000
-_NO_BANDS = np.zeros(0, dtype=np.uint64)
-_NO_ANCHORS = np.zeros(0, dtype=np.uint32)
-
-
-class FlagReport(NamedTuple):
-    """What :meth:`DedupIndex.flag` returns: one table per level of detail.
-
-    Attributes
-    ----------
-    submissions : pandas.DataFrame
-        One row per submission: ``submission`` (str), ``flagged`` (bool), ``copy_ratio``
-        (float64: copied folded characters / all folded characters, the 总文字复制比),
-        ``largest_source`` (str or None), ``largest_source_ratio`` (float64),
-        ``matches`` (int64), ``residue`` (int64: unfilled placeholders left in it).
-    matches : pandas.DataFrame
-        One row per matched held document: ``submission``, ``doc_id`` (str),
-        ``similarity`` (float64, Jaccard), ``containment`` (float64: share of the
-        submission's shingles found in the document), ``copy_ratio`` (float64: share of
-        the submission copied from this document), ``relation`` (str or None).
-    passages : pandas.DataFrame
-        ``submission``, ``doc_id``, ``submission_start``, ``submission_end``,
-        ``match_start``, ``match_end`` (int64 offsets into the texts as loaded), ``chars``
-        (int64), ``text`` (str, the submission's passage).
-    sections : pandas.DataFrame
-        Per section of each submission (:func:`corpus_tools.text.parse_sections`):
-        ``submission``, ``section_id``, ``level`` (int64), ``heading`` (str), ``start``,
-        ``end`` (int64), ``chars``, ``copied_chars`` (int64, folded), ``copy_ratio``
-        (float64).
-    residue : pandas.DataFrame
-        Unfilled placeholders still in each submission (template residue):
-        ``submission``, ``start``, ``end`` (int64), ``text``, ``kind`` (str).
-    """
-
-    submissions: pd.DataFrame
-    matches: pd.DataFrame
-    passages: pd.DataFrame
-    sections: pd.DataFrame
-    residue: pd.DataFrame
-
-    @property
-    def flagged(self) -> bool:
-        """True when any submission was flagged."""
-        return bool(self.submissions["flagged"].any())
-
-    def to_json(self) -> list[dict[str, Any]]:
-        """The ``flag`` JSON of the CLI contract (plus sections and residue)."""
-        out = []
-        for sub in self.submissions.to_dict("records"):
-            name = sub["submission"]
-            matches = []
-            mrows = self.matches[self.matches["submission"] == name]
-            prow = self.passages[self.passages["submission"] == name]
-            for m in mrows.itertuples(index=False):
-                ps = prow[prow["doc_id"] == m.doc_id]
-                matches.append(
-                    {
-                        "doc_id": m.doc_id,
-                        "similarity": round(float(m.similarity), 4),
-                        "containment": round(float(m.containment), 4),
-                        "copy_ratio": round(float(m.copy_ratio), 4),
-                        "relation": m.relation,
-                        "passages": [
-                            {
-                                "submission_start": int(p.submission_start),
-                                "submission_end": int(p.submission_end),
-                                "match_start": int(p.match_start),
-                                "match_end": int(p.match_end),
-                                "chars": int(p.chars),
-                            }
-                            for p in ps.itertuples(index=False)
-                        ],
-                    }
-                )
-            secs = self.sections[self.sections["submission"] == name]
-            res = self.residue[self.residue["submission"] == name]
-            out.append(
-                {
-                    "submission": name,
-                    "flagged": bool(sub["flagged"]),
-                    "copy_ratio": round(float(sub["copy_ratio"]), 4),
-                    "largest_source": sub["largest_source"],
-                    "largest_source_ratio": round(float(sub["largest_source_ratio"]), 4),
-                    "matches": matches,
-                    "sections": [
-                        {
-                            "section_id": int(s.section_id),
-                            "level": int(s.level),
-                            "heading": s.heading,
-                            "start": int(s.start),
-                            "end": int(s.end),
-                            "copy_ratio": round(float(s.copy_ratio), 4),
-                        }
-                        for s in secs.itertuples(index=False)
-                    ],
-                    "template_residue": [
-                        {"start": int(r.start), "end": int(r.end), "text": r.text, "kind": r.kind}
-                        for r in res.itertuples(index=False)
-                    ],
-                }
-            )
-        return out
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+#: Documents sketched at a time when a repair recomputes the search arrays from the texts.
+_RESKETCH_BATCH = 1000
 
 
 class _Chunk(NamedTuple):
@@ -263,30 +115,6 @@ class _Chunk(NamedTuple):
             ),
             postings=(keys << np.uint64(32)) | docs,
         )
-
-
-def _write_texts(path: Path, seg: int, texts: dict[int, str]) -> pd.DataFrame:
-    """Write ``texts`` (by document position, in order) compressed to one segment file;
-    return where each is: ``segment``, ``offset``, ``nbytes``, ``crc32``."""
-    rows = []
-    offset = 0
-    with atomic_write(path, "wb") as fh:
-        for doc in sorted(texts):
-            blob = zlib.compress(texts[doc].encode("utf-8"), 6)
-            fh.write(blob)
-            rows.append((seg, offset, len(blob), zlib.crc32(blob)))
-            offset += len(blob)
-    return pd.DataFrame(rows, columns=["segment", "offset", "nbytes", "crc32"], dtype=np.int64)
-
-
-def _move(src: Path, target: Path) -> None:
-    """Move a file into place: a rename on one file system, else a copy then a delete."""
-    try:
-        os.replace(src, target)
-    except OSError:
-        with atomic_write(target, "wb") as fh, open(src, "rb") as source:
-            shutil.copyfileobj(source, fh)
-        src.unlink()
 
 
 class DedupIndex:
@@ -355,16 +183,11 @@ class DedupIndex:
         self._band_order: npt.NDArray[np.int64] | None = None
         # texts: in memory (not yet saved) or located in a segment file
         self._mem_texts: dict[int, str] = {}
-        self._text_loc = pd.DataFrame(
-            {
-                "segment": pd.Series(dtype="int64"),
-                "offset": pd.Series(dtype="int64"),
-                "nbytes": pd.Series(dtype="int64"),
-                "crc32": pd.Series(dtype="int64"),
-            }
-        )
+        self._text_loc = empty_locations()
         self._segments: dict[int, Path] = {}
+        # the directory this index was loaded from or saved to, and its generation there
         self._dir: Path | None = None
+        self._generation: int | None = None
         # added documents whose sketches are not yet merged into the arrays above
         self._pending: list[_Chunk] = []
         # texts written to a temporary folder while adding (moved into place by save)
@@ -511,7 +334,7 @@ class DedupIndex:
             import weakref
 
             try:
-                tmp = tempfile.mkdtemp(prefix=".corpus-tools-index-", dir=self.spill_dir)
+                tmp = tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=self.spill_dir)
             except OSError as exc:
                 raise OutputError(
                     f"cannot make a temporary folder for index texts in "
@@ -520,8 +343,8 @@ class DedupIndex:
             self._tmp = Path(tmp)
             weakref.finalize(self, shutil.rmtree, tmp, ignore_errors=True)
         seg = max(self._segments, default=-1) + 1
-        path = self._tmp / f"texts-{seg:04d}.bin"
-        loc = _write_texts(path, seg, self._mem_texts)
+        path = self._tmp / segment_name(0, seg)
+        loc = write_texts(path, seg, self._mem_texts)
         self._segments[seg] = path
         self._spilled.add(seg)
         self._text_loc = pd.concat([self._text_loc, loc], ignore_index=True)
@@ -595,19 +418,13 @@ class DedupIndex:
         if doc in self._mem_texts:
             return self._mem_texts[doc]
         loc = self._text_loc.iloc[doc]
-        path = self._segments[int(loc["segment"])]
-        try:
-            with open(path, "rb") as fh:
-                fh.seek(int(loc["offset"]))
-                blob = fh.read(int(loc["nbytes"]))
-        except OSError as exc:
-            raise IndexFormatError(f"index text file {path} cannot be read: {exc}") from exc
-        if zlib.crc32(blob) != int(loc["crc32"]):
-            raise IndexFormatError(
-                f"index text file {path} is corrupt (checksum of document "
-                f"{self.doc_ids_[doc]!r} differs); rebuild the index with 'corpus-tools index build'"
-            )
-        return zlib.decompress(blob).decode("utf-8")
+        return read_text(
+            self._segments[int(loc["segment"])],
+            int(loc["offset"]),
+            int(loc["nbytes"]),
+            int(loc["crc32"]),
+            self.doc_ids_[doc],
+        )
 
     def flag(self, submissions: Any, *, progress: bool | None = None) -> FlagReport:
         """Match submissions against the held documents.
@@ -630,12 +447,11 @@ class DedupIndex:
         from corpus_tools.progress import progress_bar
 
         frame = as_corpus(submissions, "DedupIndex.flag", name="submissions")
-        parts: list[_Flagged] = []
-        for name, text in progress_bar(
-            list(zip(frame["doc_id"], frame["text"], strict=True)), desc="flag", enabled=progress
-        ):
-            parts.append(self._flag_one(str(name), text))
-        return _report(parts)
+        pairs = list(zip(frame["doc_id"], frame["text"], strict=True))
+        return flag_report(
+            self._flag_one(str(name), text)
+            for name, text in progress_bar(pairs, desc="flag", enabled=progress)
+        )
 
     def query(self, text: Any, *, name: str = "submission") -> FlagReport:
         """Match one text (or a corpus, like :meth:`flag`) against the held documents.
@@ -653,81 +469,22 @@ class DedupIndex:
             return self.flag({name: text})
         return self.flag(text)
 
-    def _flag_one(self, name: str, text: str) -> _Flagged:
+    def _flag_one(self, name: str, text: str) -> Any:
+        """The verdict on one submission (:func:`corpus_tools.dedup.flag.judge_submission`)."""
         cfg = self.config_
         folded = fold_text(text, cfg)
         feats = features_of_folded(folded, cfg)
         cands = self.candidates(feats)  # merges added chunks: _length, _digest are whole
-        matches: list[dict[str, Any]] = []
-        passages: list[dict[str, Any]] = []
-        covered = np.zeros(feats.length, dtype=bool)
-        for doc in cands["doc"].tolist():
-            other = fold_text(self.text(doc), cfg)
-            # only the shingle set is needed to verify (digest and length are held)
-            ids, _ = sketch(shingle_hashes(other.codes, cfg.k, seed=cfg.seed), 2)
-            ofeats = DocFeatures(
-                int(self._length[doc]), int(self._digest[doc]), ids, _NO_BANDS, _NO_ANCHORS
+        return judge_submission(
+            name, text, self._sources(cands["doc"].tolist()), cfg, folded=folded, features=feats
+        )
+
+    def _sources(self, docs: list[int]) -> Iterator[HeldSource]:
+        """The held documents at positions ``docs``, their texts read one at a time."""
+        for doc in docs:
+            yield HeldSource(
+                self.doc_ids_[doc], self.text(doc), int(self._length[doc]), int(self._digest[doc])
             )
-            v = verify_pair(
-                feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
-            )
-            ratio = v.ratio_first if v.ratio_first == v.ratio_first else 0.0
-            if v.relation is None and ratio < MIN_MATCH_RATIO:
-                continue
-            inter = v.containment * min(len(feats.shingles), len(ofeats.shingles))
-            doc_id = self.doc_ids_[doc]
-            matches.append(
-                {
-                    "submission": name,
-                    "doc_id": doc_id,
-                    "similarity": v.similarity,
-                    "containment": inter / max(len(feats.shingles), 1),
-                    "copy_ratio": ratio,
-                    "relation": v.relation,
-                }
-            )
-            covered |= union_mask(feats.length, v.spans[:, 0], v.spans[:, 1])
-            sp = v.spans
-            ss, se = folded.starts[sp[:, 0]], folded.ends[sp[:, 1] - 1]
-            ms, me = other.starts[sp[:, 2]], other.ends[sp[:, 3] - 1]
-            passages.extend(
-                {
-                    "submission": name,
-                    "doc_id": doc_id,
-                    "submission_start": a,
-                    "submission_end": b,
-                    "match_start": c,
-                    "match_end": d,
-                    "chars": n,
-                    "text": text[a:b],
-                }
-                for a, b, c, d, n in zip(
-                    ss.tolist(),
-                    se.tolist(),
-                    ms.tolist(),
-                    me.tolist(),
-                    (sp[:, 1] - sp[:, 0]).tolist(),
-                    strict=True,
-                )
-            )
-        matches.sort(key=lambda m: (-m["copy_ratio"], -m["similarity"], m["doc_id"]))
-        copy_ratio = float(covered.sum()) / max(feats.length, 1)
-        related = any(m["relation"] is not None for m in matches)
-        flagged = bool(related or (matches and copy_ratio >= cfg.partial))
-        residue = [{"submission": name, **r} for r in _residue(text)]
-        sub = {
-            "submission": name,
-            "flagged": flagged,
-            "copy_ratio": copy_ratio,
-            "largest_source": matches[0]["doc_id"] if matches else None,
-            "largest_source_ratio": float(matches[0]["copy_ratio"]) if matches else 0.0,
-            "matches": len(matches),
-            "residue": len(residue),
-        }
-        sections = [
-            {"submission": name, **r} for r in _section_ratios(text, folded.starts, covered)
-        ]
-        return _Flagged(sub, matches, passages, sections, residue)
 
     def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
         """Every related pair among the held documents (what :func:`find_near_duplicates`
@@ -787,46 +544,117 @@ class DedupIndex:
 
     # ------------------------------------------------------------------ persistence
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
+    @staticmethod
+    def lock(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> Any:
+        """Hold the writers' lock of the index directory ``path`` (a context manager).
+
+        :meth:`save` takes it by itself; hold it from :meth:`load` to :meth:`save` so that
+        no other process writes between them. Another process that holds it is waited for
+        up to ``timeout`` seconds, then :class:`~corpus_tools.dedup.store.IndexBusyError`
+        (an ``OutputError`` and a ``TimeoutError``) names it.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     _ = DedupIndex().build({"r1": "坚持党建引领，推动基层治理。"}).save(folder)
+        ...     with DedupIndex.lock(folder):  # no other process writes in between
+        ...         _ = DedupIndex.load(folder).add({"r2": "全面落实三会一课制度。"}).save(folder)
+        ...     DedupIndex.load(folder).doc_ids_
+        ['r1', 'r2']
+        """
+        check_type(path, "path", "DedupIndex.lock", (str, os.PathLike), "a directory path")
+        check_number(timeout, "timeout", "DedupIndex.lock", low=0)
+        return writer_lock(Path(path), timeout=timeout)
+
+    def save(self, path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> Path:
         """Write the index to the directory ``path`` (created if needed); returns it.
 
         Texts already stored in ``path`` are not rewritten; new texts go to a new segment.
         Every save writes its files under names no earlier save in ``path`` used, then the
         manifest (atomically), then removes the files the manifest no longer names: a
         crash at any point leaves the previous index in ``path`` whole and readable.
+
+        The save holds the index's writers' lock (waiting up to ``timeout`` seconds for
+        another process). An index loaded from ``path`` is saved there only if no other
+        process saved there since it was loaded (else ``IndexChangedError``: load it again
+        and add again, or hold :meth:`lock` from load to save); any other index replaces
+        the one in ``path``.
         """
         check_type(path, "path", "DedupIndex.save", (str, os.PathLike), "a directory path")
-        cfg = self.config_
+        check_number(timeout, "timeout", "DedupIndex.save", low=0)
         out = Path(path)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create index directory {out}: {exc}") from exc
         self._merged()
-        same_dir = self._dir is not None and self._dir.resolve() == out.resolve()
-        gen = _next_generation(out)
+        with writer_lock(out, timeout=timeout):
+            gen = current_generation(out)
+            if self._is_from(out) and gen != self._generation:
+                raise IndexChangedError(
+                    f"the index in {out} was written by another process since this one was "
+                    f"loaded from it (generation {self._generation}, now {gen}); saving it "
+                    "would drop that process's documents. Load it again and add again, "
+                    "holding DedupIndex.lock(path) from load to save."
+                )
+            self._write(out, 0 if gen is None else gen + 1)
+        return out
+
+    def _is_from(self, out: Path) -> bool:
+        """True when this index was loaded from (or saved to) the directory ``out``."""
+        return self._dir is not None and self._dir.resolve() == out.resolve()
+
+    def _write(self, out: Path, gen: int) -> None:
+        """Write generation ``gen`` into ``out`` (holding its lock)."""
+        cfg = self.config_
+        segments = self._place_segments(out, gen)
+        if self._tmp is not None:  # its segments are in place now: the folder is empty
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+        loc = self._text_loc.copy()
+        if self._mem_texts:
+            seg = max(segments, default=-1) + 1
+            seg_path = out / segment_name(gen, seg)
+            loc = pd.concat([loc, write_texts(seg_path, seg, self._mem_texts)], ignore_index=True)
+            segments[seg] = seg_path
+        bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
+        stored = StoredIndex(
+            config=cfg,
+            docs=self._doc_table(loc),
+            bands=bands,
+            anchor_keys=self._anchor_keys,
+            anchor_docs=self._anchor_docs,
+            segments=segments,
+            generation=gen,
+        )
+        write_generation(out, stored)
+        # the saved state is now the on-disk one
+        self._segments = segments
+        self._text_loc = loc.reset_index(drop=True)
+        self._mem_texts = {}
+        self._mem_chars = 0
+        self._dir = out
+        self._generation = gen
+
+    def _place_segments(self, out: Path, gen: int) -> dict[int, Path]:
+        """Put every text segment in ``out``: spilled ones are moved, those of another
+        directory copied, those already there (named by its manifest) kept."""
+        same_dir = self._is_from(out)
         segments: dict[int, Path] = {}
         for seg, seg_path in sorted(self._segments.items()):
             if seg in self._spilled:  # a temporary segment: move it into place
-                target = out / _segment_name(gen, seg)
-                _move(seg_path, target)
+                target = out / segment_name(gen, seg)
+                move_file(seg_path, target)
                 self._segments[seg] = target
                 self._spilled.discard(seg)
             elif same_dir:  # already in place, named by the manifest there
                 target = seg_path
             else:
-                target = out / _segment_name(gen, seg)
-                with atomic_write(target, "wb") as fh, open(seg_path, "rb") as src:
-                    shutil.copyfileobj(src, fh)
+                target = out / segment_name(gen, seg)
+                copy_file(seg_path, target)
             segments[seg] = target
-        loc = self._text_loc.copy()
-        if self._mem_texts:
-            seg = max(segments, default=-1) + 1
-            seg_path = out / _segment_name(gen, seg)
-            add = _write_texts(seg_path, seg, self._mem_texts)
-            segments[seg] = seg_path
-            loc = pd.concat([loc, add], ignore_index=True)
-        docs = pd.DataFrame(
+        return segments
+
+    def _doc_table(self, loc: pd.DataFrame) -> pd.DataFrame:
+        """The document table of the on-disk format, texts at ``loc``."""
+        return pd.DataFrame(
             {
                 "doc_id": pd.Series(self.doc_ids_, dtype=object),
                 "chars": self._chars,
@@ -834,42 +662,9 @@ class DedupIndex:
                 "n_shingles": self._n_shingles,
                 "n_anchors": self._n_anchors,
                 "digest": self._digest.view(np.int64),
-                "segment": loc["segment"].to_numpy(np.int64),
-                "offset": loc["offset"].to_numpy(np.int64),
-                "nbytes": loc["nbytes"].to_numpy(np.int64),
-                "crc32": loc["crc32"].to_numpy(np.int64),
+                **{col: loc[col].to_numpy(np.int64) for col in LOCATION_COLUMNS},
             }
         )
-        names = _file_names(gen)
-        with atomic_write(out / names["docs"], "wb") as fh:
-            docs.to_parquet(fh, index=False)
-        bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
-        arrays: list[npt.NDArray[Any]] = [bands, self._anchor_keys, self._anchor_docs]
-        for role, arr in zip(_ARRAYS, arrays, strict=True):
-            with atomic_write(out / names[role], "wb") as fh:
-                np.save(fh, arr, allow_pickle=False)
-        files = {name: _sha256(out / name) for name in names.values()}
-        manifest = {
-            "format": FORMAT_NAME,
-            "version": FORMAT_VERSION,
-            "generation": gen,
-            "documents": len(self),
-            "config": self.config_._asdict(),
-            "arrays": names,
-            "files": files,
-            "segments": {str(k): v.name for k, v in sorted(segments.items())},
-        }
-        with atomic_write(out / "manifest.json", "w") as fh:
-            json.dump(manifest, fh, ensure_ascii=False, indent=2)
-        # the new index is in place: files of earlier saves (and of crashed ones) can go
-        _remove_unnamed(out, {*names.values(), *(v.name for v in segments.values())})
-        # the saved state is now the on-disk one
-        self._segments = segments
-        self._text_loc = loc.reset_index(drop=True)
-        self._mem_texts = {}
-        self._mem_chars = 0
-        self._dir = out
-        return out
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> DedupIndex:
@@ -883,69 +678,50 @@ class DedupIndex:
         """
         check_type(path, "path", "DedupIndex.load", (str, os.PathLike), "a directory path")
         root = Path(path)
-        manifest_path = root / "manifest.json"
-        if not manifest_path.is_file():
-            raise IndexFormatError(
-                f"{root} is not a corpus-tools index (no manifest.json); build one with "
-                "'corpus-tools index build PATH... -o DIR'"
-            )
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise IndexFormatError(f"{manifest_path} is corrupt: {exc}") from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-            raise IndexFormatError(f"{root} is not a corpus-tools dedup index")
-        version = manifest.get("version")
-        if version != FORMAT_VERSION:
-            raise IndexFormatError(
-                f"{root} is an index of format version {version}; this corpus-tools reads "
-                f"version {FORMAT_VERSION}. Rebuild it with 'corpus-tools index build'."
-            )
-        try:
-            files = dict(manifest["files"])
-            config = DedupConfig(**manifest["config"])
-            segments = {int(k): root / str(v) for k, v in manifest["segments"].items()}
-            n_docs = int(manifest["documents"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise IndexFormatError(f"{manifest_path} lacks or garbles a field: {exc}") from exc
-        names = manifest.get("arrays", _file_names(0))
-        if not isinstance(names, dict) or set(names) != {"docs", *_ARRAYS}:
-            raise IndexFormatError(f"{manifest_path} garbles its 'arrays' field")
-        for name in names.values():
-            fpath = root / str(name)
-            if not fpath.is_file():
-                raise IndexFormatError(f"index file {fpath} is missing")
-            if _sha256(fpath) != files.get(name):
-                raise IndexFormatError(
-                    f"index file {fpath} is corrupt (its SHA-256 differs from the manifest's); "
-                    "rebuild the index with 'corpus-tools index build'"
-                )
-        for seg_path in segments.values():
-            if not seg_path.is_file():
-                raise IndexFormatError(f"index text file {seg_path} is missing")
-        try:
-            docs = pd.read_parquet(root / str(names["docs"]))
-            arrays = [np.load(root / str(names[role]), allow_pickle=False) for role in _ARRAYS]
-        except Exception as exc:  # checksums matched, so this is a writer's bug
-            raise IndexFormatError(f"index {root} cannot be read: {exc}") from exc
-        bands, keys, adocs = arrays
-        if len(docs) != n_docs or bands.shape != (n_docs, config.bands) or len(keys) != len(adocs):
-            raise IndexFormatError(f"index {root} is inconsistent (array sizes differ)")
-        index = cls(config)
-        index._config = make_config(config, {}, "DedupIndex.load")
-        index.doc_ids_ = [str(x) for x in docs["doc_id"]]
-        index._id_pos = {d: i for i, d in enumerate(index.doc_ids_)}
-        index._chars = docs["chars"].to_numpy(np.int64)
-        index._length = docs["length"].to_numpy(np.int64)
-        index._n_shingles = docs["n_shingles"].to_numpy(np.int64)
-        index._n_anchors = docs["n_anchors"].to_numpy(np.int64)
-        index._digest = docs["digest"].to_numpy(np.int64).view(np.uint64)
-        index._bands = bands.astype(np.uint64)
-        index._anchor_keys = keys.astype(np.uint32)
-        index._anchor_docs = adocs.astype(np.uint32)
-        index._text_loc = docs[["segment", "offset", "nbytes", "crc32"]].reset_index(drop=True)
-        index._segments = segments
-        index._dir = root
+        stored = read_generation(root)
+        index = cls(stored.config)
+        index._restore(stored, root)
+        return index
+
+    def _restore(self, stored: StoredIndex, root: Path) -> None:
+        """Take the state of a generation read from ``root``."""
+        docs = stored.docs
+        self._config = make_config(stored.config, {}, "DedupIndex.load")
+        self.doc_ids_ = [str(x) for x in docs["doc_id"]]
+        self._id_pos = {d: i for i, d in enumerate(self.doc_ids_)}
+        self._chars = docs["chars"].to_numpy(np.int64)
+        self._length = docs["length"].to_numpy(np.int64)
+        self._n_shingles = docs["n_shingles"].to_numpy(np.int64)
+        self._n_anchors = docs["n_anchors"].to_numpy(np.int64)
+        self._digest = docs["digest"].to_numpy(np.int64).view(np.uint64)
+        self._bands = stored.bands
+        self._anchor_keys = stored.anchor_keys
+        self._anchor_docs = stored.anchor_docs
+        self._text_loc = docs[list(LOCATION_COLUMNS)].reset_index(drop=True)
+        self._segments = stored.segments
+        self._dir = root
+        self._generation = stored.generation
+
+    @classmethod
+    def _of_stored(cls, stored: StoredIndex, root: Path, *, resketch: bool) -> DedupIndex:
+        """An index of the tables ``stored`` read from ``root``; with ``resketch``, its
+        search arrays are recomputed from its stored texts (they were damaged)."""
+        index = cls(stored.config)
+        index._restore(stored, root)
+        if not resketch:
+            return index
+        cfg = index.config_
+        index._chars = index._length = index._n_shingles = index._n_anchors = np.zeros(
+            0, dtype=np.int64
+        )
+        index._digest = np.zeros(0, dtype=np.uint64)
+        index._bands = None
+        n = len(index)
+        for start in range(0, n, _RESKETCH_BATCH):
+            texts = [index.text(i) for i in range(start, min(n, start + _RESKETCH_BATCH))]
+            feats = [features_of_folded(fold_text(t, cfg), cfg) for t in texts]
+            index._pending.append(_Chunk.of(feats, [len(t) for t in texts], start, cfg.bands))
+        index._merged()
         return index
 
     def nbytes(self) -> dict[str, int]:
@@ -964,142 +740,6 @@ class DedupIndex:
         )
         texts = int(self._text_loc["nbytes"].sum()) if len(self._text_loc) else 0
         return {"search": int(search), "texts": texts}
-
-
-class _Flagged(NamedTuple):
-    submission: dict[str, Any]
-    matches: list[dict[str, Any]]
-    passages: list[dict[str, Any]]
-    sections: list[dict[str, Any]]
-    residue: list[dict[str, Any]]
-
-
-_MATCH_COLUMNS = {
-    "submission": object,
-    "doc_id": object,
-    "similarity": "float64",
-    "containment": "float64",
-    "copy_ratio": "float64",
-    "relation": object,
-}
-_PASSAGE_COLUMNS = {
-    "submission": object,
-    "doc_id": object,
-    "submission_start": "int64",
-    "submission_end": "int64",
-    "match_start": "int64",
-    "match_end": "int64",
-    "chars": "int64",
-    "text": object,
-}
-_SECTION_COLUMNS = {
-    "submission": object,
-    "section_id": "int64",
-    "level": "int64",
-    "heading": object,
-    "start": "int64",
-    "end": "int64",
-    "chars": "int64",
-    "copied_chars": "int64",
-    "copy_ratio": "float64",
-}
-_RESIDUE_COLUMNS = {
-    "submission": object,
-    "start": "int64",
-    "end": "int64",
-    "text": object,
-    "kind": object,
-}
-_SUB_COLUMNS = {
-    "submission": object,
-    "flagged": bool,
-    "copy_ratio": "float64",
-    "largest_source": object,
-    "largest_source_ratio": "float64",
-    "matches": "int64",
-    "residue": "int64",
-}
-
-
-def _frame(rows: list[dict[str, Any]], columns: dict[str, Any]) -> pd.DataFrame:
-    """A table with exactly ``columns`` (name -> dtype), built once from records."""
-    data = {}
-    for col, dtype in columns.items():
-        values = [r[col] for r in rows]
-        data[col] = (
-            pd.Series(values, dtype=dtype)
-            if dtype is not object
-            else pd.Series(values, dtype=object)
-        )
-    return pd.DataFrame(data)
-
-
-def _residue(text: str) -> list[dict[str, Any]]:
-    """Unfilled placeholders (from :mod:`corpus_tools.text` when available)."""
-    try:
-        from corpus_tools.text.placeholders import find_placeholders
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return []
-    found = find_placeholders(text)
-    return [
-        {
-            "start": int(r["start"]),
-            "end": int(r["end"]),
-            "text": str(r["text"]),
-            "kind": str(r["kind"]),
-        }
-        for r in found.to_dict("records")
-    ]
-
-
-def _section_ratios(
-    text: str, folded_starts: npt.NDArray[np.int64], covered: npt.NDArray[np.bool_]
-) -> list[dict[str, Any]]:
-    """Folded and copied characters per section of ``text``."""
-    from corpus_tools.text.structure import parse_sections
-
-    secs = parse_sections(text)
-    if secs.empty:
-        return []
-    cum = np.concatenate([[0], np.cumsum(covered, dtype=np.int64)])
-    starts = secs["start"].to_numpy(np.int64)
-    ends = secs["end"].to_numpy(np.int64)
-    lo = np.searchsorted(folded_starts, starts, side="left")
-    hi = np.searchsorted(folded_starts, ends, side="left")
-    chars = (hi - lo).tolist()
-    copied = (cum[hi] - cum[lo]).tolist()
-    return [
-        {
-            "section_id": int(sid),
-            "level": int(level),
-            "heading": str(heading),
-            "start": int(a),
-            "end": int(b),
-            "chars": n,
-            "copied_chars": c,
-            "copy_ratio": c / n if n else 0.0,
-        }
-        for sid, level, heading, a, b, n, c in zip(
-            secs["section_id"].tolist(),
-            secs["level"].tolist(),
-            secs["heading"].tolist(),
-            starts.tolist(),
-            ends.tolist(),
-            chars,
-            copied,
-            strict=True,
-        )
-    ]
-
-
-def _report(parts: list[_Flagged]) -> FlagReport:
-    return FlagReport(
-        _frame([p.submission for p in parts], _SUB_COLUMNS),
-        _frame([m for p in parts for m in p.matches], _MATCH_COLUMNS),
-        _frame([m for p in parts for m in p.passages], _PASSAGE_COLUMNS),
-        _frame([m for p in parts for m in p.sections], _SECTION_COLUMNS),
-        _frame([m for p in parts for m in p.residue], _RESIDUE_COLUMNS),
-    )
 
 
 def flag_submissions(
@@ -1151,3 +791,82 @@ def flag_submissions(
     else:
         raise param_error("index", func, "a DedupIndex or a directory path", type(index).__name__)
     return idx.flag(submissions, progress=progress)
+
+
+class IndexRepair(NamedTuple):
+    """What :func:`repair_index` did.
+
+    Attributes
+    ----------
+    check : IndexCheck
+        What was damaged before the repair.
+    dropped : list of str
+        The documents whose stored text was damaged: dropped from the index, to be added
+        again.
+    rebuilt_search : bool
+        True when the search arrays were damaged and recomputed from the stored texts.
+    generation, documents : int
+        Of the index now in the directory.
+    """
+
+    check: IndexCheck
+    dropped: list[str]
+    rebuilt_search: bool
+    generation: int
+    documents: int
+
+    def to_json(self) -> dict[str, Any]:
+        found = self.check.to_json()
+        return {
+            "index": found["index"],
+            "damaged": found["damaged"],
+            "dropped": self.dropped,
+            "rebuilt_search": self.rebuilt_search,
+            "generation": self.generation,
+            "documents": self.documents,
+        }
+
+
+def repair_index(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> IndexRepair:
+    """Repair the index in ``path``: drop the documents whose stored text is damaged,
+    recompute damaged search arrays from the stored texts, and remove what dead writers left.
+
+    Holds the writers' lock (waiting up to ``timeout`` seconds). The repaired index is a
+    new generation; its ``dropped`` documents must be added again.
+
+    Raises
+    ------
+    IndexFormatError
+        When the manifest or the document table is damaged: the documents cannot be named,
+        so only a rebuild from the original files helps.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = DedupIndex().build({"r1": "坚持党建引领，推动基层治理。"}).save(folder)
+    ...     done = repair_index(folder)
+    >>> done.dropped, done.documents
+    ([], 1)
+    """
+    check_type(path, "path", "repair_index", (str, os.PathLike), "a directory path")
+    check_number(timeout, "timeout", "repair_index", low=0)
+    root = Path(path)
+    with writer_lock(root, timeout=timeout):
+        check = check_index(root)
+        if check.ok:
+            remove_leftovers(root, set(check.named))
+            return IndexRepair(check, [], False, check.generation, check.documents)
+        if not check.repairable:
+            raise IndexFormatError(
+                f"index {root} cannot be repaired: its document table {check.files['docs']} "
+                "is damaged, so the documents it held cannot be named; rebuild it with "
+                "'corpus-tools index build'"
+            )
+        stored, intact = read_for_repair(root, check)
+        lost = check.lost
+        keep = ~stored.docs["doc_id"].astype(str).isin(set(lost)).to_numpy()
+        index = DedupIndex._of_stored(drop_documents(stored, keep), root, resketch=not intact)
+        index.save(root, timeout=timeout)
+    assert index._generation is not None
+    return IndexRepair(check, lost, not intact, index._generation, len(index))

@@ -38,15 +38,21 @@ if TYPE_CHECKING:
     from corpus_tools.dedup import DedupIndex as DedupIndex
     from corpus_tools.dedup import DedupResult as DedupResult
     from corpus_tools.dedup import FlagReport as FlagReport
+    from corpus_tools.dedup import IndexCheck as IndexCheck
+    from corpus_tools.dedup import IndexRepair as IndexRepair
+    from corpus_tools.dedup import check_index as check_index
     from corpus_tools.dedup import copied_passages as copied_passages
     from corpus_tools.dedup import document_features as document_features
     from corpus_tools.dedup import find_near_duplicates as find_near_duplicates
     from corpus_tools.dedup import flag_submissions as flag_submissions
+    from corpus_tools.dedup import repair_index as repair_index
     from corpus_tools.distributed import find_near_duplicates_dask as find_near_duplicates_dask
     from corpus_tools.distributed import get_client as get_client
     from corpus_tools.distributed import keyword_table_dask as keyword_table_dask
     from corpus_tools.distributed import segment_corpus_dask as segment_corpus_dask
     from corpus_tools.errors import CorpusToolsError as CorpusToolsError
+    from corpus_tools.errors import IndexBusyError as IndexBusyError
+    from corpus_tools.errors import IndexChangedError as IndexChangedError
     from corpus_tools.errors import IndexFormatError as IndexFormatError
     from corpus_tools.errors import InputReadError as InputReadError
     from corpus_tools.errors import InvalidParameterError as InvalidParameterError
@@ -120,6 +126,12 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "IndexRepair": "corpus_tools.dedup",
+        "IndexCheck": "corpus_tools.dedup",
+        "repair_index": "corpus_tools.dedup",
+        "check_index": "corpus_tools.dedup",
+        "IndexChangedError": "corpus_tools.errors",
+        "IndexBusyError": "corpus_tools.errors",
         "render_report": "corpus_tools.present",
         "collect_report_data": "corpus_tools.present",
         "ReportOptions": "corpus_tools.present",
@@ -253,7 +265,11 @@ __all__ = [
     "DedupResult",
     "FlagReport",
     "FontNotFoundError",
+    "IndexBusyError",
+    "IndexChangedError",
+    "IndexCheck",
     "IndexFormatError",
+    "IndexRepair",
     "InputReadError",
     "InvalidParameterError",
     "LoadResult",
@@ -276,6 +292,7 @@ __all__ = [
     "atomic_write",
     "boilerplate_min_docs",
     "build_report",
+    "check_index",
     "collect_report_data",
     "copied_passages",
     "default_cache_dir",
@@ -316,6 +333,7 @@ __all__ = [
     "plot_topic_shares",
     "plot_topic_terms",
     "render_report",
+    "repair_index",
     "scan_placeholders",
     "sections",
     "segment_corpus",

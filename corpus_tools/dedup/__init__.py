@@ -39,12 +39,14 @@ from corpus_tools.dedup.config import RELATIONS as RELATIONS
 from corpus_tools.dedup.config import DedupConfig as DedupConfig
 from corpus_tools.dedup.flag import FlagReport as FlagReport
 from corpus_tools.dedup.index import DedupIndex as DedupIndex
+from corpus_tools.dedup.index import IndexRepair as IndexRepair
 from corpus_tools.dedup.index import flag_submissions as flag_submissions
 from corpus_tools.dedup.index import repair_index as repair_index
 from corpus_tools.dedup.search import copied_passages as copied_passages
 from corpus_tools.dedup.search import find_near_duplicates as find_near_duplicates
 from corpus_tools.dedup.sketch import DocFeatures as DocFeatures
 from corpus_tools.dedup.sketch import document_features as document_features
+from corpus_tools.dedup.store import IndexCheck as IndexCheck
 from corpus_tools.dedup.store import check_index as check_index
 from corpus_tools.dedup.verify import DedupResult as DedupResult
 from corpus_tools.dedup.verify import connected_components as connected_components

@@ -64,7 +64,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig
-from corpus_tools.errors import IndexFormatError, OutputError
+from corpus_tools.errors import IndexBusyError, IndexFormatError, OutputError
 from corpus_tools.io import atomic_write
 
 __all__ = [
@@ -78,8 +78,6 @@ __all__ = [
     "OWNER_FILE",
     "SPILL_PREFIX",
     "Damage",
-    "IndexBusyError",
-    "IndexChangedError",
     "IndexCheck",
     "StoredIndex",
     "check_index",
@@ -192,15 +190,6 @@ def _sha256_of(fh: IO[bytes]) -> str:
 
 
 # ---------------------------------------------------------------------- the writers' lock
-
-
-class IndexBusyError(OutputError, TimeoutError):
-    """Another process held the index's writer lock for longer than the timeout."""
-
-
-class IndexChangedError(OutputError):
-    """The index on disk changed since this one was loaded from it: saving would lose the
-    documents another process added."""
 
 
 #: Locks this process holds, by (directory, thread): a thread may take its lock again.

@@ -17,6 +17,7 @@ from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus
 from corpus_tools.slogans import (
+    NUMERALS,
     OCCURRENCE_COLUMNS,
     SLOGAN_COLUMNS,
     mine_slogans,
@@ -25,7 +26,6 @@ from corpus_tools.slogans import (
     slogans_by,
     to_lexicon,
 )
-from corpus_tools.slogans.mining import NUMERALS
 from corpus_tools.text import normalize
 
 CASES = json.loads(
@@ -242,15 +242,6 @@ def test_lexicon_loads_in_the_project_segmenter(tmp_path: Path, table: pd.DataFr
     tokens = seg.cut(sentence)
     assert {"一征三议两公开", "双推双评三全程"} <= set(tokens)
     assert "".join(tokens) == sentence
-
-
-def test_docstring_examples_run() -> None:
-    import doctest
-
-    import corpus_tools.slogans.mining as module
-
-    result = doctest.testmod(module)
-    assert result.attempted >= 8 and result.failed == 0
 
 
 def test_slogans_by_a_metadata_field() -> None:

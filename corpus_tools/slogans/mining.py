@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from corpus_tools.errors import check_choice, check_number, param_error
+from corpus_tools.errors import check_choice, check_number, param_error, renamed
 from corpus_tools.progress import progress_bar
 from corpus_tools.slogans.documents import Document, corpus_frame, folded_documents
 from corpus_tools.slogans.families import family_labels
@@ -61,12 +61,13 @@ _REPEAT_BONUS = 0.5  # kept as a recurring unquoted phrase (四个意识)
 _SCORE_DECIMALS = 4
 
 
+@renamed(min_doc_freq="min_docs")
 def mine_slogans(
     corpus: pd.DataFrame | str | Sequence[str] | dict[str, str],
     *,
     kinds: Sequence[str] = KINDS,
     min_count: int = 1,
-    min_doc_freq: int = 1,
+    min_docs: int = 1,
     min_repeat: int = 3,
     top: int | None = None,
     text_column: str = "text",
@@ -89,8 +90,9 @@ def mine_slogans(
         (大党委, 道德银行).
     min_count : int, default 1
         Keep slogans found at least this many times in all.
-    min_doc_freq : int, default 1
-        Keep slogans found in at least this many documents.
+    min_docs : int, default 1
+        Keep slogans found in at least this many documents (formerly ``min_doc_freq``,
+        which still works until corpus-tools 0.3, with a DeprecationWarning).
     min_repeat : int, default 3
         Occurrences an unquoted single-unit phrase (四个意识) needs before it counts as a
         slogan without any other cue.
@@ -128,10 +130,12 @@ def mine_slogans(
     >>> t = mine_slogans({"a": "落实“三会一课”制度。", "b": "严格落实三会一课。"})
     >>> t[["slogan", "count", "doc_freq", "quoted"]].values.tolist()
     [['三会一课', 2, 2, 1]]
+    >>> mine_slogans({"a": "落实“三会一课”制度。"}, min_docs=2).empty
+    True
     """
     func = "mine_slogans"
     frame = corpus_frame(corpus, func, text_column, id_column)
-    _check_options(kinds, min_count, min_doc_freq, min_repeat, top)
+    _check_options(kinds, min_count, min_docs, min_repeat, top)
     docs = folded_documents(frame, text_column, id_column, func)
     miner = Miner(min_repeat=min_repeat)
     for doc in progress_bar(docs, desc="mining slogans", enabled=progress):
@@ -140,11 +144,11 @@ def mine_slogans(
     occurrences = _count(miner, docs, progress)
     _tally(miner, occurrences)
     _drop_emphasis(miner, docs, occurrences)
-    return _table(miner, kinds=kinds, min_count=min_count, min_doc_freq=min_doc_freq, top=top)
+    return _table(miner, kinds=kinds, min_count=min_count, min_docs=min_docs, top=top)
 
 
 def _check_options(
-    kinds: Sequence[str], min_count: int, min_doc_freq: int, min_repeat: int, top: int | None
+    kinds: Sequence[str], min_count: int, min_docs: int, min_repeat: int, top: int | None
 ) -> None:
     func = "mine_slogans"
     if isinstance(kinds, str) or not isinstance(kinds, Sequence) or not kinds:
@@ -152,7 +156,7 @@ def _check_options(
     for k in kinds:
         check_choice(k, "kinds", func, KINDS)
     check_number(min_count, "min_count", func, kind=int, low=1)
-    check_number(min_doc_freq, "min_doc_freq", func, kind=int, low=1)
+    check_number(min_docs, "min_docs", func, kind=int, low=1)
     check_number(min_repeat, "min_repeat", func, kind=int, low=_MIN_REPEAT)
     if top is not None:
         check_number(top, "top", func, kind=int, low=1)
@@ -216,7 +220,7 @@ def _score(ev: Evidence) -> float:
 
 
 def _table(
-    miner: Miner, *, kinds: Sequence[str], min_count: int, min_doc_freq: int, top: int | None
+    miner: Miner, *, kinds: Sequence[str], min_count: int, min_docs: int, top: int | None
 ) -> pd.DataFrame:
     counts = {s: ev.count for s, ev in miner.stats.items()}
     live = [s for s, ev in miner.stats.items() if ev.count > 0]
@@ -225,7 +229,7 @@ def _table(
     for s in live:
         ev = miner.stats[s]
         kind = miner.kinds[s]
-        if kind not in kinds or ev.count < min_count or len(ev.docs) < min_doc_freq:
+        if kind not in kinds or ev.count < min_count or len(ev.docs) < min_docs:
             continue
         cues = "+".join(c for c in CUES if c in ev.cues)
         row = (s, kind, families[s], ev.count, len(ev.docs), ev.quoted, _score(ev), cues)

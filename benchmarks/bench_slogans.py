@@ -12,7 +12,8 @@ What it prints
    alone; the same for the peer, a textbook n-gram miner (frequency, PMI, boundary entropy),
    and the ratio.
 2. Planted slogans: invented numbered formulas that occur nowhere are planted into real
-   report text (../shared/corpora provincial_gwr_2026 and state_council_gwr) in the ways the
+   report text (provincial_gwr_2026 and state_council_gwr of ../shared/corpora, or of
+   $CORPUS_TOOLS_CORPORA) in the ways the
    genre writes them (quoted once; parallel form once, unquoted; with an expansion; unquoted
    but repeated). Recall = planted slogans found exactly; precision = of the slogans whose
    occurrences touch a planted span, those that are exactly the planted one.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -38,10 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from corpus_tools.io import load_corpus  # noqa: E402
-from corpus_tools.slogans import mine_slogans  # noqa: E402
-from corpus_tools.slogans.mining import NUMERALS  # noqa: E402
+from corpus_tools.slogans import NUMERALS, mine_slogans  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("CORPUS_TOOLS_CORPORA", ROOT.parent / "shared" / "corpora"))
 GOLD = ROOT / "tests" / "cases" / "slogans_seeds.json"
 
 

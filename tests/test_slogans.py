@@ -17,6 +17,7 @@ from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import load_corpus
 from corpus_tools.slogans import (
+    NUMERALS,
     OCCURRENCE_COLUMNS,
     SLOGAN_COLUMNS,
     mine_slogans,
@@ -25,7 +26,6 @@ from corpus_tools.slogans import (
     slogans_by,
     to_lexicon,
 )
-from corpus_tools.slogans.mining import NUMERALS
 from corpus_tools.text import normalize
 
 CASES = json.loads(
@@ -168,11 +168,21 @@ def test_same_input_same_output_and_input_untouched(seeds: pd.DataFrame) -> None
 
 
 def test_filters_top_and_kinds(seeds: pd.DataFrame, table: pd.DataFrame) -> None:
-    t = mine_slogans(seeds, kinds=["numeric"], min_count=2, min_doc_freq=2, top=5)
+    t = mine_slogans(seeds, kinds=["numeric"], min_count=2, min_docs=2, top=5)
     assert len(t) <= 5 and set(t.kind) == {"numeric"}
     assert (t["count"] >= 2).all() and (t["doc_freq"] >= 2).all()
     expected = table[(table.kind == "numeric") & (table["count"] >= 2) & (table.doc_freq >= 2)]
     assert t.slogan.tolist() == expected.slogan.head(5).tolist()
+
+
+def test_min_doc_freq_is_the_old_name_of_min_docs(seeds: pd.DataFrame) -> None:
+    new = mine_slogans(seeds, min_docs=3)
+    assert len(new) and (new["doc_freq"] >= 3).all() and (mine_slogans(seeds).doc_freq < 3).any()
+    with pytest.warns(DeprecationWarning, match="'min_doc_freq' parameter of mine_slogans"):
+        old = mine_slogans(seeds, min_doc_freq=3)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(InvalidParameterError, match="both 'min_doc_freq' and 'min_docs'"):
+        mine_slogans(seeds, min_doc_freq=3, min_docs=3)
 
 
 # --------------------------------------------------------------------------- occurrences
@@ -244,15 +254,6 @@ def test_lexicon_loads_in_the_project_segmenter(tmp_path: Path, table: pd.DataFr
     assert "".join(tokens) == sentence
 
 
-def test_docstring_examples_run() -> None:
-    import doctest
-
-    import corpus_tools.slogans.mining as module
-
-    result = doctest.testmod(module)
-    assert result.attempted >= 8 and result.failed == 0
-
-
 def test_slogans_by_a_metadata_field() -> None:
     records = list(iter_records("provincial_gwr_2026", limit=6))
     corpus = pd.DataFrame(
@@ -287,7 +288,7 @@ def test_lexicon_from_words_without_writing() -> None:
         ({"kinds": ["slogan"]}, r"'kinds' parameter of mine_slogans must be one of"),
         ({"kinds": "numeric"}, r"'kinds' parameter of mine_slogans must be a non-empty list"),
         ({"min_count": 0}, r"'min_count' parameter of mine_slogans must be an int in \[1, inf\]"),
-        ({"min_doc_freq": 1.5}, r"'min_doc_freq' parameter of mine_slogans must be an int"),
+        ({"min_docs": 1.5}, r"'min_docs' parameter of mine_slogans must be an int"),
         ({"min_repeat": 1}, r"'min_repeat' parameter of mine_slogans must be an int in \[2"),
         ({"top": 0}, r"'top' parameter of mine_slogans must be an int in \[1, inf\]"),
     ],
@@ -389,3 +390,20 @@ def test_cli_table_and_usage_errors(seeds_dir: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and ".csv or .parquet" in bad.output
     bad = CliRunner().invoke(cli, ["slogans", str(seeds_dir), "--top", "0"])
     assert bad.exit_code == 2
+
+
+def test_cli_min_docs_and_its_old_spelling(seeds_dir: Path) -> None:
+    outputs = []
+    for option in ("--min-docs", "--min-doc-freq"):
+        result = CliRunner().invoke(
+            cli, ["slogans", str(seeds_dir), "--format", "json", option, "3"]
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    rows = json.loads(outputs[0])
+    assert rows and all(r["doc_freq"] >= 3 for r in rows)
+    assert outputs[0] == outputs[1]
+    everything = json.loads(
+        CliRunner().invoke(cli, ["slogans", str(seeds_dir), "--format", "json"]).output
+    )
+    assert len(everything) > len(rows)

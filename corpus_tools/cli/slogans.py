@@ -37,11 +37,13 @@ from corpus_tools.errors import CorpusToolsError
     help="Keep slogans found at least this many times.",
 )
 @click.option(
+    "--min-docs",
     "--min-doc-freq",
+    "min_docs",
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Keep slogans found in at least this many documents.",
+    help="Keep slogans found in at least this many documents (--min-doc-freq: same option).",
 )
 @click.option(
     "--top", type=click.IntRange(min=1), default=None, help="Print only the N best slogans."
@@ -70,7 +72,7 @@ def command(
     fmt: str | None,
     kind: str,
     min_count: int,
-    min_doc_freq: int,
+    min_docs: int,
     top: int | None,
     lexicon: str | None,
     occurrences: str | None,
@@ -90,9 +92,7 @@ def command(
     docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     kinds = ["numeric", "quoted"] if kind == "all" else [kind]
     try:
-        table = mine_slogans(
-            docs, kinds=kinds, min_count=min_count, min_doc_freq=min_doc_freq, top=top
-        )
+        table = mine_slogans(docs, kinds=kinds, min_count=min_count, min_docs=min_docs, top=top)
         if lexicon is not None:
             to_lexicon(table, lexicon)
         if occurrences is not None:

@@ -516,7 +516,7 @@ def with_slogans(segmenter: Any, texts: Sequence[str], slogans: Any, func: str) 
         from corpus_tools.slogans import mine_slogans
 
         slogans = mine_slogans(
-            list(texts), kinds=SLOGAN_KINDS, min_doc_freq=SLOGAN_MIN_DOCS, progress=False
+            list(texts), kinds=SLOGAN_KINDS, min_docs=SLOGAN_MIN_DOCS, progress=False
         )
     words = sorted(
         {w for w in _slogan_list(slogans, func) if w and not any(ch.isspace() for ch in w)}

@@ -1,21 +1,26 @@
 """Loading real report files into a corpus table, and writing outputs atomically.
 
 Readable kinds: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030/GBK,
-detected from the bytes, not the extension), ``.docx`` (paragraphs and tables in document
-order), and record files ``.jsonl``, ``.jsonl.gz``, ``.csv``, ``.parquet`` (one document per
-record with ``id`` and ``text`` fields, every other field kept as metadata).
+detected from the bytes, not the extension), ``.docx``, ``.doc`` and ``.wps`` (Word 97 and
+WPS Office), ``.odt`` (paragraphs and tables in document order), ``.pdf`` (the text layer,
+paragraphs joined back, running headers and page numbers dropped), ``.html``/``.htm`` (the
+article's main text, the page's ``<title>`` and stated date), and record files ``.jsonl``,
+``.jsonl.gz``, ``.csv``, ``.parquet`` (one document per record with ``id`` and ``text``
+fields, every other field kept as metadata).
 
-A file that cannot be read is reported with its path and reason in ``LoadResult.errors``
-and skipped; the others load. Text is kept exactly as decoded (BOM removed, nothing else),
-so offsets reported by every capability slice the ``text`` column.
+A file that cannot be read (corrupt, password-protected, a scan without text layer) is
+reported with its path and reason in ``LoadResult.errors`` and skipped; the others load.
+The text is kept as loaded, so offsets reported by every capability slice the ``text``
+column.
 
 The flow from files to the table, one module a step:
 
 ``files``       walk folders, check a file (size, kind), hand it to its reader, split lines
-``formats/``    one reader per kind: ``plain_text``, ``docx_file``, ``records``; the table
-                of suffix -> reader is in ``formats/__init__``
+``formats/``    one reader per kind: ``plain_text``, ``docx_file``, ``doc_file`` (.doc,
+                .wps), ``pdf_file``, ``odt_file``, ``html_page``, ``records``; ``archive``
+                checks zips; the table of suffix -> reader is in ``formats/__init__``
 ``decode``      bytes -> text (the encodings reports come in)
-``limits``      the safety limits (file size, zip bombs)
+``limits``      the safety limits (file size, zip bombs, web page size)
 ``documents``   :class:`Document` and the corpus table built from them
 ``corpus``      :func:`load_corpus`, :func:`load_texts`, :func:`as_corpus`
 ``stream``      :func:`stream_corpus` for corpora larger than memory
@@ -50,6 +55,7 @@ from corpus_tools.io.formats import TEXT_SUFFIXES as TEXT_SUFFIXES
 from corpus_tools.io.formats.records import PARQUET_BATCH as PARQUET_BATCH
 from corpus_tools.io.limits import MAX_DOCX_UNCOMPRESSED as MAX_DOCX_UNCOMPRESSED
 from corpus_tools.io.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from corpus_tools.io.limits import MAX_HTML_BYTES as MAX_HTML_BYTES
 from corpus_tools.io.stream import STREAM_CHUNK as STREAM_CHUNK
 from corpus_tools.io.stream import STREAM_CHUNK_CHARS as STREAM_CHUNK_CHARS
 from corpus_tools.io.stream import CorpusStream as CorpusStream

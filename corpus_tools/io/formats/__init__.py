@@ -2,7 +2,8 @@
 
 Two sorts of kind:
 
-* a *document* kind holds one report (``.txt``, ``.md``, ``.docx``): its reader takes a
+* a *document* kind holds one report (``.txt``, ``.md``, ``.docx``, ``.doc``, ``.wps``,
+  ``.pdf``, ``.odt``, ``.html``, ``.htm``): its reader takes a
   path and returns a :class:`~corpus_tools.io.documents.FileText` (the text as loaded,
   and a title or date when the file states them). :data:`DOCUMENT_READERS` maps each
   suffix to its reader;
@@ -28,7 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus_tools.io.documents import FileText
+from corpus_tools.io.formats.doc_file import DOC_SUFFIXES, read_doc
 from corpus_tools.io.formats.docx_file import DOCX_SUFFIXES, read_docx
+from corpus_tools.io.formats.html_page import HTML_SUFFIXES, read_html
+from corpus_tools.io.formats.odt_file import ODT_SUFFIXES, read_odt
+from corpus_tools.io.formats.pdf_file import PDF_SUFFIXES, read_pdf
 from corpus_tools.io.formats.plain_text import PLAIN_TEXT_SUFFIXES, read_plain_text
 from corpus_tools.io.formats.records import RECORD_SUFFIXES, STREAMED_SUFFIXES
 
@@ -49,6 +54,10 @@ TEXT_SUFFIXES = PLAIN_TEXT_SUFFIXES
 DOCUMENT_READERS: dict[str, Callable[[Path], FileText]] = {
     **dict.fromkeys(PLAIN_TEXT_SUFFIXES, read_plain_text),
     **dict.fromkeys(DOCX_SUFFIXES, read_docx),
+    **dict.fromkeys(DOC_SUFFIXES, read_doc),
+    **dict.fromkeys(PDF_SUFFIXES, read_pdf),
+    **dict.fromkeys(ODT_SUFFIXES, read_odt),
+    **dict.fromkeys(HTML_SUFFIXES, read_html),
 }
 
 #: Every suffix a folder is searched for (lower case).

@@ -3,45 +3,23 @@
 A table row becomes one line, its cells joined by a tab (a merged cell, which python-docx
 repeats, once). The archive is checked before anything is inflated: a file that would
 decompress to more than :data:`~corpus_tools.io.limits.MAX_DOCX_UNCOMPRESSED` bytes is
-refused (a zip bomb), as is a zip that holds no ``word/document.xml``.
+refused (a zip bomb), as is a zip that holds no ``word/document.xml``
+(:func:`~corpus_tools.io.formats.archive.check_zip`).
 """
 
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from corpus_tools.errors import InputReadError
-from corpus_tools.io import limits
 from corpus_tools.io.documents import FileText
+from corpus_tools.io.formats.archive import check_zip
 
-__all__ = ["DOCX_SUFFIXES", "check_zip", "read_docx"]
+__all__ = ["DOCX_SUFFIXES", "read_docx"]
 
 DOCX_SUFFIXES = (".docx",)
-
-
-def check_zip(path: Path, kind: str, member: str, what: str) -> None:
-    """Refuse a zip-based document before inflating it.
-
-    Raises :class:`InputReadError` when ``path`` is not a zip archive, would decompress to
-    more than :data:`~corpus_tools.io.limits.MAX_DOCX_UNCOMPRESSED` bytes, or lacks
-    ``member`` (then it is "not ``what``").
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            if total > limits.MAX_DOCX_UNCOMPRESSED:
-                raise InputReadError(
-                    str(path),
-                    f"refused: {kind} would decompress to {total:,} bytes "
-                    f"(limit {limits.MAX_DOCX_UNCOMPRESSED:,})",
-                )
-            if member not in zf.namelist():
-                raise InputReadError(str(path), f"not {what}: no {member}")
-    except zipfile.BadZipFile:
-        raise InputReadError(str(path), f"broken {kind}: not a zip archive") from None
 
 
 def read_docx(path: str | os.PathLike[str]) -> FileText:

@@ -103,6 +103,15 @@ def test_word_and_opendocument_text_comes_out_exactly(
     assert text.rstrip("\n") == original.rstrip("\n")
 
 
+@pytest.mark.parametrize("seed", ["000", "001", "004"])
+def test_doc_from_another_writer_comes_out_exactly(seed: str, seeds_dir: Path) -> None:
+    """AbiWord's "Microsoft Word" export is RTF under a .doc name: read as what it is."""
+    path = FORMATS / f"{seed}-abiword.doc"
+    assert path.read_bytes().startswith(b"{\\rtf")
+    text = _loaded(path)["text"]
+    assert text.rstrip("\n") == _seed_text(seed, seeds_dir).rstrip("\n")
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_pdf_lines_are_joined_back_into_the_paragraphs(seed: str, seeds_dir: Path) -> None:
     """Each paragraph of the .txt is one line again: lines broken by the page width and
@@ -162,9 +171,9 @@ def test_gb2312_pages_are_decoded(seeds_dir: Path) -> None:
     assert "县委组织部" in _loaded(FORMATS / "004.html")["text"]
 
 
-@pytest.mark.parametrize("kind", ["doc", "odt"])
-def test_tables_are_read_row_by_row(kind: str) -> None:
-    lines = _loaded(FORMATS / f"table.{kind}")["text"].split("\n")
+@pytest.mark.parametrize("name", ["table.doc", "table.odt", "table-rtf.doc"])
+def test_tables_are_read_row_by_row(name: str) -> None:
+    lines = _loaded(FORMATS / name)["text"].split("\n")
     heading = lines.index("一、坚持党建引领，进一步优化组织领导")
     # a merged header cell is one cell; an empty row keeps its cells
     assert lines[heading + 1 : heading + 4] == ["社区\t党员人数", "XX社区\tX人\t优秀", "\t\t"]
@@ -227,11 +236,14 @@ def test_other_files_named_doc_are_read_as_what_they_are(tmp_path: Path) -> None
     document.add_paragraph("关于XX社区“两委”换届工作的报告")
     document.save(str(tmp_path / "new.doc"))  # a .docx saved under .doc
     (tmp_path / "rich.doc").write_bytes(b"{\\rtf1\\ansi\\ansicpg936 \\'b9\\'d8\\'d3\\'da}")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     res = ct.load_corpus(tmp_path)
     texts = dict(zip(res.documents["doc_id"], res.documents["text"], strict=True))
     assert texts["new.doc"] == "关于XX社区“两委”换届工作的报告"
     assert "版权所有" not in texts["page.doc"] and "整顿工作组" in texts["page.doc"]
-    assert res.errors["reason"].tolist() == ["an RTF file named .doc: not read (save it as .docx)"]
+    assert texts["rich.doc"] == "关于"  # GBK bytes of \ansicpg936
+    assert res.errors["path"].tolist() == [str(tmp_path / "old.doc")]
+    assert res.errors["reason"].iloc[0].startswith("broken .doc")  # an OLE2 header, no more
 
 
 def test_odt_zip_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -258,3 +270,9 @@ def test_cli_reads_every_kind_and_names_the_bad_ones(tmp_path: Path) -> None:
     assert result.exit_code == 3
     clusters = json.loads(result.stdout)["clusters"]
     assert [sorted(c) for c in clusters] == [ids]
+    held = [str(tmp_path / "004.pdf"), str(tmp_path / "004.html")]
+    args = ["flag", str(tmp_path / "004.doc"), "--against", *held, "--format", "json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.stderr  # the .doc copies the held PDF and page
+    (report,) = json.loads(result.stdout)
+    assert report["flagged"] and report["copy_ratio"] > 0.9

@@ -21,8 +21,9 @@ UTF-16), fast (a few milliseconds a file, no process to start), and needs no sys
 package; olefile is pure Python (BSD licence), maintained, and used by oletools.
 
 A file named .doc that is really something else is read as what it is: a ``.docx``
-(zip), a web page saved as .doc (read as ``.html``); RTF, Word 6/95, Microsoft Works
-``.wps`` and encrypted files are named with the reason and skipped.
+(zip), RTF (what AbiWord saves as .doc), a web page saved as .doc (read as ``.html``);
+Word 6/95, Microsoft Works ``.wps`` and encrypted files are named with the reason and
+skipped.
 
 Examples
 --------
@@ -140,7 +141,9 @@ def _sniff(p: Path, head: bytes) -> Callable[[Path], FileText] | None:
 
         return read_html  # a web page saved as .doc (government sites often do)
     if start.startswith(b"{\\rtf"):
-        raise InputReadError(str(p), "an RTF file named .doc: not read (save it as .docx)")
+        from corpus_tools.io.formats.rtf_file import read_rtf
+
+        return read_rtf  # RTF under .doc (what AbiWord and many web systems save)
     if start.startswith(b"mime-version"):
         raise InputReadError(str(p), "a web archive (MHT) named .doc: not read")
     raise InputReadError(str(p), f"not a Word document: no {p.suffix.lower()} signature")

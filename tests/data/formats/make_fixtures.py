@@ -5,8 +5,9 @@ after changing a seed or the page layout:
 
     .venv/bin/python tests/data/formats/make_fixtures.py
 
-It needs LibreOffice (``soffice``, Debian's libreoffice-writer-nogui) and, for the
-password-protected files, its Python bridge (python3-uno, run with /usr/bin/python3).
+It needs LibreOffice (``soffice``, Debian's libreoffice-writer-nogui), for the
+password-protected files its Python bridge (python3-uno, run with /usr/bin/python3), and
+AbiWord (``abiword``).
 Every .doc/.wps/.pdf/.odt is written by LibreOffice itself from a .docx laid out as an
 office lays out a report (a title, first-line indents, a running header and a page number
 in the footer, 仿宋 at 16 pt on A4), so the readers meet what a real writer writes:
@@ -19,6 +20,9 @@ in the footer, 仿宋 at 16 pt on A4), so the readers meet what a real writer wr
   the date and source line with 【字号：大 中 小】【打印】【关闭】, related links and the
   site footer (版权所有, ICP备), in GB2312 for two seeds, UTF-8 for the others;
 * ``table.doc``, ``table.odt``: a report with a table (merged cells, a row of empties);
+  ``table-rtf.doc``: the same as LibreOffice's RTF under a .doc name (as web systems serve);
+* ``SEED-abiword.doc`` (seeds 000, 001, 004): AbiWord's "Microsoft Word" export of the
+  .txt, another writer (it writes RTF under .doc, as many do);
 * ``scanned.pdf``: the first page of the first seed's PDF rendered to an image and saved
   as an image-only PDF (what a scanner gives: no text layer);
 * ``encrypted.pdf``, ``encrypted.doc``, ``encrypted.odt``: the table report
@@ -41,6 +45,8 @@ RUNNING_HEADER = "中共XX区委组织部党建工作材料"
 #: The sites' furniture (the web pages)
 SITE = "XX区人民政府门户网站"
 GB2312_SEEDS = ("001", "004")
+#: Seeds also saved by AbiWord (small ones: AbiWord writes every Chinese character as \uN).
+ABIWORD_SEEDS = ("000", "001", "004")
 #: The first line is set as a centred title when it is at most this long.
 TITLE_CHARS = 40
 
@@ -220,6 +226,15 @@ def main() -> None:
         )
         for kind in ("doc", "odt"):
             shutil.copyfile(soffice(work / "table.docx", kind, work), OUT / f"table.{kind}")
+        shutil.copyfile(soffice(work / "table.docx", "rtf", work), OUT / "table-rtf.doc")
+        for seed in SEEDS:
+            if seed.stem[:3] in ABIWORD_SEEDS:
+                target = OUT / f"{seed.stem[:3]}-abiword.doc"
+                subprocess.run(
+                    ["abiword", "--to=doc", "-o", str(target), str(seed)],
+                    check=True,
+                    capture_output=True,
+                )
         _scanned(OUT / f"{SEEDS[0].stem[:3]}.pdf", OUT / "scanned.pdf")
         _encrypted(work / "table.docx", work)
 

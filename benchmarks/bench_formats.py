@@ -43,10 +43,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from corpus_tools.io.formats.doc_file import read_doc  # noqa: E402
-from corpus_tools.io.formats.html_page import read_html  # noqa: E402
-from corpus_tools.io.formats.odt_file import read_odt  # noqa: E402
-from corpus_tools.io.formats.pdf_file import read_pdf  # noqa: E402
+from corpus_tools.io.formats.odt import read_odt  # noqa: E402
+from corpus_tools.io.formats.pdf import read_pdf  # noqa: E402
+from corpus_tools.io.formats.webpage import read_html  # noqa: E402
+from corpus_tools.io.formats.word97 import read_doc  # noqa: E402
 
 FORMATS = ROOT / "tests" / "data" / "formats"
 SEEDS = ("000", "001", "002", "003", "004")

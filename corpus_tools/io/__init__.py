@@ -16,9 +16,10 @@ column.
 The flow from files to the table, one module a step:
 
 ``files``       walk folders, check a file (size, kind), hand it to its reader, split lines
-``formats/``    one reader per kind: ``plain_text``, ``docx_file``, ``doc_file`` (.doc,
-                .wps), ``pdf_file``, ``odt_file``, ``html_page``, ``records``; ``archive``
-                checks zips; the table of suffix -> reader is in ``formats/__init__``
+``formats/``    one reader per kind: ``plaintext``, ``ooxml`` (.docx), ``word97`` (.doc,
+                .wps; ``rtf`` for RTF under .doc), ``pdf``, ``odt``, ``webpage`` (.html),
+                ``records``; ``archive`` checks zips; the table of suffix -> reader is in
+                ``formats/__init__``
 ``decode``      bytes -> text (the encodings reports come in)
 ``limits``      the safety limits (file size, zip bombs, web page size)
 ``documents``   :class:`Document` and the corpus table built from them

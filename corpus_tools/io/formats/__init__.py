@@ -29,13 +29,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from corpus_tools.io.documents import FileText
-from corpus_tools.io.formats.doc_file import DOC_SUFFIXES, read_doc
-from corpus_tools.io.formats.docx_file import DOCX_SUFFIXES, read_docx
-from corpus_tools.io.formats.html_page import HTML_SUFFIXES, read_html
-from corpus_tools.io.formats.odt_file import ODT_SUFFIXES, read_odt
-from corpus_tools.io.formats.pdf_file import PDF_SUFFIXES, read_pdf
-from corpus_tools.io.formats.plain_text import PLAIN_TEXT_SUFFIXES, read_plain_text
+from corpus_tools.io.formats.odt import ODT_SUFFIXES, read_odt
+from corpus_tools.io.formats.ooxml import DOCX_SUFFIXES, read_docx
+from corpus_tools.io.formats.pdf import PDF_SUFFIXES, read_pdf
+from corpus_tools.io.formats.plaintext import PLAIN_TEXT_SUFFIXES, read_plain_text
 from corpus_tools.io.formats.records import RECORD_SUFFIXES, STREAMED_SUFFIXES
+from corpus_tools.io.formats.webpage import HTML_SUFFIXES, read_html
+from corpus_tools.io.formats.word97 import DOC_SUFFIXES, read_doc
 
 __all__ = [
     "DOCUMENT_READERS",

@@ -131,17 +131,17 @@ def _sniff(p: Path, head: bytes) -> Callable[[Path], FileText] | None:
     if head.startswith(OLE_MAGIC):
         return None
     if head.startswith(ZIP_MAGIC):
-        from corpus_tools.io.formats.docx_file import read_docx
+        from corpus_tools.io.formats.ooxml import read_docx
 
         return read_docx  # a .docx under .doc (newer WPS Office may save so)
     with open(p, "rb") as fh:
         start = fh.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<html", b"<!doctype", b"<?xml")) or b"<html" in start:
-        from corpus_tools.io.formats.html_page import read_html
+        from corpus_tools.io.formats.webpage import read_html
 
         return read_html  # a web page saved as .doc (government sites often do)
     if start.startswith(b"{\\rtf"):
-        from corpus_tools.io.formats.rtf_file import read_rtf
+        from corpus_tools.io.formats.rtf import read_rtf
 
         return read_rtf  # RTF under .doc (what AbiWord and many web systems save)
     if start.startswith(b"mime-version"):

@@ -172,7 +172,6 @@ def bench_html(repeat: int) -> None:
                 include_images=False,
                 include_links=False,
                 with_metadata=False,
-                fast=True,
             )
 
     def ours() -> None:

@@ -99,7 +99,6 @@ def read_html(path: str | os.PathLike[str]) -> FileText:
         include_images=False,
         include_links=False,
         with_metadata=False,
-        fast=True,
     )
     text = getattr(found, "text", None) or ""
     if not text.strip():

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
 import sys
@@ -48,7 +49,8 @@ from corpus_tools.text import (  # noqa: E402
     scan_placeholders,
 )
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+#: The real corpora (as in tests/conftest.py: $CORPUS_TOOLS_CORPORA, else ../shared/corpora).
+CORPORA = Path(os.environ.get("CORPUS_TOOLS_CORPORA", ROOT.parent / "shared" / "corpora"))
 
 PROVINCES = [
     "北京",

@@ -347,11 +347,11 @@ def test_thirty_megabyte_document(tmp_path: Path, seed_texts: dict[str, str]) ->
 def test_size_limit_applies_to_files_read_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_texts: dict[str, str]
 ) -> None:
-    import corpus_tools.io as ct_io
+    from corpus_tools.io import limits
 
     text = seed_texts[SEED_004]
     limit = len(text.encode("utf-8")) // 2
-    monkeypatch.setattr(ct_io, "MAX_FILE_BYTES", limit)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", limit)
     (tmp_path / "whole.txt").write_text(text, encoding="utf-8")
     records = [{"id": f"r{i}", "text": line} for i, line in enumerate(text.split("\n")) if line]
     records.insert(3, {"id": "huge", "text": text})  # one record above the limit

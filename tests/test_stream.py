@@ -23,12 +23,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import iter_records
 
-from corpus_tools import io as ct_io
 from corpus_tools.cli import cli
 from corpus_tools.dedup import DedupIndex, DedupResult, find_near_duplicates
 from corpus_tools.dedup import index as dedup_index
 from corpus_tools.errors import InvalidParameterError, OutputError
 from corpus_tools.io import as_corpus, corpus_chunks, load_corpus, stream_corpus
+from corpus_tools.io import stream as ct_stream
+from corpus_tools.io.formats import records as ct_records
 from corpus_tools.keywords import keyness, keyword_table, kwic
 from corpus_tools.tokens import Segmenter
 
@@ -163,7 +164,7 @@ def test_seed_chunks_are_the_loaded_corpus(
 def test_a_chunk_ends_at_the_character_limit(
     seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ct_io, "STREAM_CHUNK_CHARS", 6000)
+    monkeypatch.setattr(ct_stream, "STREAM_CHUNK_CHARS", 6000)
     expected = load_corpus(seeds_dir, split="lines").documents
     chunks = list(stream_corpus(seeds_dir, split="lines", chunk_size=1000))
     _assert_same_corpus(chunks, expected)
@@ -182,7 +183,7 @@ def test_real_records_in_jsonl_gz_and_parquet(
     gwr_records: list[dict[str, Any]],
     chunk_size: int,
 ) -> None:
-    monkeypatch.setattr(ct_io, "PARQUET_BATCH", 7)  # batches that chunks cut across
+    monkeypatch.setattr(ct_records, "PARQUET_BATCH", 7)  # batches that chunks cut across
     records = gwr_records[:70]  # cpc reports, NPC resolutions, reports: None in the metadata
     folder = tmp_path / "in"
     folder.mkdir()
@@ -214,7 +215,7 @@ def test_parquet_is_read_batch_by_batch(
 ) -> None:
     import pyarrow.parquet as pq
 
-    monkeypatch.setattr(ct_io, "PARQUET_BATCH", 5)
+    monkeypatch.setattr(ct_records, "PARQUET_BATCH", 5)
     path = _write_records(tmp_path / "gwr.parquet", gwr_records[:60])
     original = pq.ParquetFile.iter_batches
     read: list[int] = []
@@ -733,7 +734,7 @@ def test_cli_index_add_spills_beside_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gwr_records: list[dict[str, Any]]
 ) -> None:
     # chunks of about 300,000 characters, each more than an index holds before spilling
-    monkeypatch.setattr(ct_io, "STREAM_CHUNK_CHARS", 300_000)
+    monkeypatch.setattr(ct_stream, "STREAM_CHUNK_CHARS", 300_000)
     monkeypatch.setattr(dedup_index, "SPILL_CHARS", 200_000)
     spilled_to: list[Path] = []
     spill = DedupIndex._spill

@@ -31,7 +31,7 @@ import click
 import pandas as pd
 
 from corpus_tools.errors import CorpusToolsError
-from corpus_tools.io import CorpusStream, load_corpus, stream_corpus
+from corpus_tools.io import READABLE_SUFFIXES, CorpusStream, load_corpus, stream_corpus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,10 +135,7 @@ def load_inputs(
     return result.documents
 
 
-NO_DOCUMENTS = (
-    "no readable document in the inputs; readable kinds: .txt .md .docx .jsonl "
-    ".jsonl.gz .csv .parquet"
-)
+NO_DOCUMENTS = "no readable document in the inputs; readable kinds: " + " ".join(READABLE_SUFFIXES)
 
 
 def stream_inputs(

@@ -80,55 +80,79 @@ def _is_invisible(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf" or ch == "\u00ad"
 
 
+#: The code points a folding table covers: the BMP (surrogates excepted) and the
+#: supplementary blocks with compatibility forms (mathematical letters, enclosed
+#: alphanumerics, CJK compatibility ideographs). Every other character folds to itself.
+_TABLE_RANGES = (
+    range(0x0000, 0xD800),
+    range(0xE000, 0x10000),
+    range(0x1D400, 0x1D800),
+    range(0x1F100, 0x1F200),
+    range(0x2F800, 0x2FA20),
+)
+#: Folding a character again and again reaches a fixed point within this many rounds.
+_FIXED_POINT_ROUNDS = 4
+
+
+def _punctuation_map(punctuation: bool) -> dict[str, str]:
+    """Each punctuation variant -> its representative (empty when not folding punctuation)."""
+    if not punctuation:
+        return {}
+    return {v: rep for rep, variants in _PUNCT_GROUPS.items() for v in variants}
+
+
+class _CharFold(NamedTuple):
+    """One folding step for one character, as a configuration asks."""
+
+    width: bool
+    lowercase: bool
+    invisible: bool
+    punct: dict[str, str]
+
+    def __call__(self, ch: str) -> str | None:
+        """``ch`` folded once (None: deleted): width, then case, then punctuation."""
+        if self.invisible and _is_invisible(ch):
+            return None
+        out = ch
+        if self.width:
+            out = _one_char(unicodedata.normalize("NFKC", out), out)
+        if self.lowercase:
+            out = _one_char(out.lower(), out)
+        out = self.punct.get(out, out)
+        if self.invisible and _is_invisible(out):
+            return None
+        return out
+
+    def fixed_point(self, ch: str) -> str | None:
+        """Fold ``ch`` until folding changes nothing, so that folding twice is folding once."""
+        out = self(ch)
+        for _ in range(_FIXED_POINT_ROUNDS):
+            if out is None:
+                break
+            nxt = self(out)
+            if nxt == out:
+                break
+            out = nxt
+        return out
+
+
+def _one_char(folded: str, ch: str) -> str:
+    """``folded`` when it is one character (folding is one to one), else ``ch``."""
+    return folded if len(folded) == 1 else ch
+
+
 @lru_cache(maxsize=16)
 def _table(width: bool, punctuation: bool, lowercase: bool, invisible: bool) -> dict[int, Any]:
     """The one-to-one translation table for a configuration, built once.
 
     Every value is a fixed point of the table, which makes folding idempotent.
     """
-    punct = {}
-    if punctuation:
-        for rep, variants in _PUNCT_GROUPS.items():
-            for v in variants:
-                punct[v] = rep
-
-    def one(ch: str) -> str | None:
-        if invisible and _is_invisible(ch):
-            return None
-        out = ch
-        if width:
-            n = unicodedata.normalize("NFKC", out)
-            if len(n) == 1:
-                out = n
-        if lowercase:
-            lo = out.lower()
-            if len(lo) == 1:
-                out = lo
-        out = punct.get(out, out)
-        if invisible and _is_invisible(out):
-            return None
-        return out
-
-    ranges = [
-        range(0x0000, 0xD800),
-        range(0xE000, 0x10000),
-        range(0x1D400, 0x1D800),
-        range(0x1F100, 0x1F200),
-        range(0x2F800, 0x2FA20),
-    ]
+    fold_char = _CharFold(width, lowercase, invisible, _punctuation_map(punctuation))
     table: dict[int, Any] = {}
-    for rng in ranges:
+    for rng in _TABLE_RANGES:
         for cp in rng:
             ch = chr(cp)
-            out = one(ch)
-            # iterate to a fixed point so that folding twice changes nothing
-            for _ in range(4):
-                if out is None:
-                    break
-                nxt = one(out)
-                if nxt == out:
-                    break
-                out = nxt
+            out = fold_char.fixed_point(ch)
             if out != ch:
                 table[cp] = out
     return table

@@ -228,6 +228,8 @@ _LEFT_EVIDENCE = {"第": "number", "百分之": "percent"}
 # Words right before a lone mark that make it a real character, not a blank.
 _LEFT_REAL_ALWAYS = ("要素", "+", "＋", "=", "＝")
 _LEFT_REAL = ("平台",)
+#: A lone × with "=" this many characters around it (on its line) is a multiplication.
+_FORMULA_WINDOW = 40
 
 
 class _Span(NamedTuple):
@@ -358,7 +360,7 @@ def _lone_ok(text: str, start: int, end: int, *, evidence: str) -> bool:
             return False  # (a×b)×c
         if prev in _SPACES + "\n" and nxt in _SPACES + "\n":
             return False  # a close button or table cell: 分享到微信 ×
-        window = text[max(ls, start - 40) : min(le, end + 40)]
+        window = text[max(ls, start - _FORMULA_WINDOW) : min(le, end + _FORMULA_WINDOW)]
         if "=" in window or "＝" in window:
             return False  # a = b×c
     if prev in _OPEN_BR and nxt in _CLOSE_BR:
@@ -369,52 +371,97 @@ def _lone_ok(text: str, start: int, end: int, *, evidence: str) -> bool:
     return not (nxt in '”"’』」' and prev not in '“"‘『「')
 
 
+class _Run(NamedTuple):
+    """A run of blank marks ``text[start:end]`` and what its shape says."""
+
+    start: int
+    end: int
+    run: str
+    prev: str  # the character before the run (a line break outside the text)
+    nxt: str  # the character after it
+    marks: str  # the run's blank marks (without range and decimal signs)
+    year: bool  # 20XX, 19XX
+    ranged: bool  # X-X, X至X
+    decimal: bool  # X.X
+    lone: bool  # one mark
+
+
+def _describe(text: str, start: int, end: int) -> _Run:
+    run = text[start:end]
+    marks = "".join(c for c in run if c in _MARK_SET)
+    return _Run(
+        start=start,
+        end=end,
+        run=run,
+        prev=_char(text, start - 1),
+        nxt=_char(text, end),
+        marks=marks,
+        year=run[:2] in ("19", "20") and len(marks) == 2 and run[2:3] in _MARK_SET,
+        ranged=any(c in _RANGE for c in run),
+        decimal=any(c in ".．" for c in run),
+        lone=len(marks) == 1,
+    )
+
+
+def _glued_to_alphanumerics(text: str, r: _Run) -> bool:
+    """XR, MAX, 415X, X8489次, 4×100米, 4×4, PM_2.5, 2.X: part of a word or a number."""
+    if _is_latin(r.prev) or _is_latin(r.nxt) or _is_digit(r.nxt) or _is_digit(r.prev):
+        return True  # (and 2020XX: a year blank starts at its 20)
+    # 2.X, a version or a decimal, unless a list item "5.X个乡镇"
+    return (
+        r.prev in ".．"
+        and _is_digit(_char(text, r.start - 2))
+        and not _list_item(text, r.start - 1)
+    )
+
+
+def _circle_zero(text: str, r: _Run) -> bool:
+    """○/〇 beside Chinese numerals is a zero: 二〇三五年, 一九八○年, 二百○八所."""
+    del text  # the shape alone tells
+    return all(c in _CIRCLE_MARKS for c in r.marks) and (
+        r.prev in _CN_NUMERALS or r.nxt in _CN_NUMERALS
+    )
+
+
+def _markup(text: str, r: _Run) -> bool:
+    """``*``/``_`` as markdown emphasis, identifiers and separator lines."""
+    return all(c in _ASCII_LINE_MARKS for c in r.marks) and (
+        r.lone or _is_markdown(text, r.start, r.end, r.run)
+    )
+
+
+#: Rules that show a run is made of real characters, whatever words follow it.
+_REAL_BY_SHAPE = (
+    _glued_to_alphanumerics,
+    _circle_zero,
+    _markup,
+)
+
+
+def _kind(text: str, r: _Run, right: str, left: str) -> str:
+    """What a blank stands for, from its shape and the words beside it."""
+    if r.year or (r.ranged and right == "date"):
+        return "date"
+    if right in ("name", "person") and _char(text, _skip_left(text, r.start - 1)) == "第":
+        return "number"  # 第×调研组: an ordinal
+    if "percent" in (left, right):
+        return "percent"
+    return right or left or ("number" if r.decimal else "generic")
+
+
 def _classify(text: str, start: int, end: int) -> _Span | None:
     """Decide whether the mark run ``text[start:end]`` is a blank; ``None`` if real."""
-    run = text[start:end]
-    prev = _char(text, start - 1)
-    nxt = _char(text, end)
-    marks = [c for c in run if c in _MARK_SET]
-    year = run[:2] in ("19", "20") and len(marks) == 2 and run[2:3] in _MARK_SET
-    ranged = any(c in _RANGE for c in run)
-    decimal = any(c in ".．" for c in run)
-    lone = len(marks) == 1
-
-    # glued to Latin letters or digits: XR, MAX, 415X, X8489次, 4×100米, PM_2.5
-    if _is_latin(prev) or _is_latin(nxt) or _is_digit(nxt):
-        return None
-    if _is_digit(prev):
-        return None  # 415X, 4×4 (and 2020XX: a year blank starts at its 20)
-    if prev in ".．" and _is_digit(_char(text, start - 2)) and not _list_item(text, start - 1):
-        return None  # 2.X, a version or a decimal, unless a list item "5.X个乡镇"
-    # ○/〇 beside Chinese numerals is a zero: 二〇三五年, 一九八○年, 二百○八所
-    if all(c in _CIRCLE_MARKS for c in marks) and (prev in _CN_NUMERALS or nxt in _CN_NUMERALS):
-        return None
-    # markdown emphasis, identifiers and separator lines
-    if all(c in _ASCII_LINE_MARKS for c in marks) and (lone or _is_markdown(text, start, end, run)):
+    r = _describe(text, start, end)
+    if any(rule(text, r) for rule in _REAL_BY_SHAPE):
         return None
     right = _right_kind(text, end)
     if right is None:
         return None  # X光, X射线, ×+
-    evidence = right or _left_kind(text, start)
-    if lone and not _lone_ok(text, start, end, evidence=evidence):
-        return None
     left = _left_kind(text, start)
-    if year or (ranged and right == "date"):
-        kind = "date"
-    elif right in ("name", "person") and _char(text, _skip_left(text, start - 1)) == "第":
-        kind = "number"  # 第×调研组: an ordinal
-    elif left == "percent" or right == "percent":
-        kind = "percent"
-    elif right:
-        kind = right
-    elif left:
-        kind = left
-    elif decimal:
-        kind = "number"
-    else:
-        kind = "generic"
-    certain = not lone or year or ranged or decimal or kind != "generic"
+    if r.lone and not _lone_ok(text, start, end, evidence=right or left):
+        return None
+    kind = _kind(text, r, right, left)
+    certain = not r.lone or r.year or r.ranged or r.decimal or kind != "generic"
     return _Span(start, end, kind, certain)
 
 

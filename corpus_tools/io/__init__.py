@@ -1,0 +1,82 @@
+"""Loading real report files into a corpus table, and writing outputs atomically.
+
+Readable kinds: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030/GBK,
+detected from the bytes, not the extension), ``.docx``, ``.doc`` and ``.wps`` (Word 97 and
+WPS Office), ``.odt`` (paragraphs and tables in document order), ``.pdf`` (the text layer,
+paragraphs joined back, running headers and page numbers dropped), ``.html``/``.htm`` (the
+article's main text, the page's ``<title>`` and stated date), and record files ``.jsonl``,
+``.jsonl.gz``, ``.csv``, ``.parquet`` (one document per record with ``id`` and ``text``
+fields, every other field kept as metadata).
+
+A file that cannot be read (corrupt, password-protected, a scan without text layer) is
+reported with its path and reason in ``LoadResult.errors`` and skipped; the others load.
+The text is kept as loaded, so offsets reported by every capability slice the ``text``
+column.
+
+The flow from files to the table, one module a step:
+
+``files``       walk folders, check a file (size, kind), hand it to its reader, split lines
+``formats/``    one reader per kind: ``plaintext``, ``ooxml`` (.docx), ``word97`` (.doc,
+                .wps; ``rtf`` for RTF under .doc), ``pdf``, ``odt``, ``webpage`` (.html),
+                ``records``; ``archive`` checks zips; the table of suffix -> reader is in
+                ``formats/__init__``
+``decode``      bytes -> text (the encodings reports come in)
+``limits``      the safety limits (file size, zip bombs, web page size)
+``documents``   :class:`Document` and the corpus table built from them
+``corpus``      :func:`load_corpus`, :func:`load_texts`, :func:`as_corpus`
+``stream``      :func:`stream_corpus` for corpora larger than memory
+``write``       :func:`atomic_write`, :func:`write_table`
+
+Examples
+--------
+>>> import corpus_tools as ct
+>>> result = ct.load_corpus("data/raw")
+>>> result.documents["doc_id"].tolist()[:2], len(result.errors)
+(['000_14cdbf6256da471f.txt', '001_76da920ca12b73e0.txt'], 0)
+"""
+
+from corpus_tools.io.corpus import LoadResult as LoadResult
+from corpus_tools.io.corpus import as_corpus as as_corpus
+from corpus_tools.io.corpus import load_corpus as load_corpus
+from corpus_tools.io.corpus import load_texts as load_texts
+from corpus_tools.io.decode import decode_bytes as decode_bytes
+from corpus_tools.io.documents import CORPUS_COLUMNS as CORPUS_COLUMNS
+from corpus_tools.io.documents import Document as Document
+from corpus_tools.io.documents import FileText as FileText
+from corpus_tools.io.files import AUTO_REPORT_CHARS as AUTO_REPORT_CHARS
+from corpus_tools.io.files import SPLITS as SPLITS
+from corpus_tools.io.files import iter_files as iter_files
+from corpus_tools.io.files import one_report_per_line as one_report_per_line
+from corpus_tools.io.files import read_file as read_file
+from corpus_tools.io.formats import DOCX_SUFFIXES as DOCX_SUFFIXES
+from corpus_tools.io.formats import READABLE_SUFFIXES as READABLE_SUFFIXES
+from corpus_tools.io.formats import RECORD_SUFFIXES as RECORD_SUFFIXES
+from corpus_tools.io.formats import STREAMED_SUFFIXES as STREAMED_SUFFIXES
+from corpus_tools.io.formats import TEXT_SUFFIXES as TEXT_SUFFIXES
+from corpus_tools.io.formats.records import PARQUET_BATCH as PARQUET_BATCH
+from corpus_tools.io.limits import MAX_DOCX_UNCOMPRESSED as MAX_DOCX_UNCOMPRESSED
+from corpus_tools.io.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from corpus_tools.io.limits import MAX_HTML_BYTES as MAX_HTML_BYTES
+from corpus_tools.io.stream import STREAM_CHUNK as STREAM_CHUNK
+from corpus_tools.io.stream import STREAM_CHUNK_CHARS as STREAM_CHUNK_CHARS
+from corpus_tools.io.stream import CorpusStream as CorpusStream
+from corpus_tools.io.stream import corpus_chunks as corpus_chunks
+from corpus_tools.io.stream import stream_corpus as stream_corpus
+from corpus_tools.io.write import atomic_write as atomic_write
+from corpus_tools.io.write import write_table as write_table
+
+__all__ = [
+    "CORPUS_COLUMNS",
+    "CorpusStream",
+    "LoadResult",
+    "as_corpus",
+    "atomic_write",
+    "decode_bytes",
+    "iter_files",
+    "load_corpus",
+    "load_texts",
+    "one_report_per_line",
+    "read_file",
+    "stream_corpus",
+    "write_table",
+]

@@ -1,0 +1,94 @@
+"""The corpus table: its columns, and the documents that become its rows.
+
+Every reader yields :class:`Document` values; :func:`corpus_frame` turns them into the
+table every capability works on (``doc_id``, ``title``, ``text``, ``source``, then the
+metadata fields), keeping ``doc_id`` unique.
+
+Examples
+--------
+>>> docs = [Document("a.txt", "关于XX社区的报告\\n正文", "a.txt"), Document("a.txt", "又一篇", "b.txt")]
+>>> corpus_frame(docs)[["doc_id", "title"]].values.tolist()
+[['a.txt', '关于XX社区的报告'], ['a.txt#2', '又一篇']]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+__all__ = ["CORPUS_COLUMNS", "TITLE_CHARS", "Document", "FileText", "corpus_frame", "first_line"]
+
+#: The columns every corpus table starts with, in this order; metadata fields follow.
+CORPUS_COLUMNS = ("doc_id", "title", "text", "source")
+#: A title taken from the text (its first non-empty line) is cut to this many characters.
+TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document read from a file, before it is a row of the corpus table.
+
+    ``meta`` holds ``(field, value)`` pairs (a record's other fields, a page's date, the
+    line number of a file read one report per line); ``title`` None means the first line.
+    """
+
+    doc_id: str
+    text: str
+    source: str
+    title: str | None = None
+    meta: tuple[tuple[str, Any], ...] = ()
+
+
+class FileText(NamedTuple):
+    """What a reader of one document kind returns: the text as loaded, and what the file
+    says about it (a web page's ``<title>`` and publication date)."""
+
+    text: str
+    title: str | None = None
+    meta: tuple[tuple[str, Any], ...] = ()
+
+
+def first_line(text: str) -> str:
+    """The first non-empty line of ``text``, stripped, at most :data:`TITLE_CHARS` long.
+
+    Examples
+    --------
+    >>> first_line("\\n  XX区委组织部2023年工作总结  \\n一、主要做法")
+    'XX区委组织部2023年工作总结'
+    """
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line:
+            return line[:TITLE_CHARS]
+    return ""
+
+
+def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> pd.DataFrame:
+    """The corpus table of ``docs``; ``counts`` carries the ids seen across chunks.
+
+    A repeated ``doc_id`` gets ``#2``, ``#3``, ... so that ids stay unique.
+    """
+    rows: list[dict[str, Any]] = []
+    if counts is None:
+        counts = {}
+    for d in docs:
+        doc_id = d.doc_id
+        n = counts.get(doc_id, 0)
+        counts[doc_id] = n + 1
+        if n:
+            doc_id = f"{doc_id}#{n + 1}"
+        row: dict[str, Any] = {
+            "doc_id": doc_id,
+            "title": d.title if d.title else first_line(d.text),
+            "text": d.text,
+            "source": d.source,
+        }
+        for k, v in d.meta:
+            row.setdefault(k, v)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CORPUS_COLUMNS})
+    return frame

@@ -1,0 +1,210 @@
+"""Corpora larger than memory: the corpus table a chunk at a time.
+
+:func:`stream_corpus` returns a :class:`CorpusStream`, which reads the files again on each
+iteration and yields corpus tables of at most ``chunk_size`` rows; :func:`corpus_chunks`
+tells a capability whether it was given such a stream or a whole corpus.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pandas as pd
+
+from corpus_tools.errors import check_number, check_type, param_error
+from corpus_tools.io.documents import Document, corpus_frame
+from corpus_tools.io.files import Problem, check_load_args, iter_documents
+
+__all__ = ["STREAM_CHUNK", "STREAM_CHUNK_CHARS", "CorpusStream", "corpus_chunks", "stream_corpus"]
+
+#: Documents per chunk of :func:`stream_corpus`, by default.
+STREAM_CHUNK = 5000
+#: ... and a chunk ends once it holds this many characters.
+STREAM_CHUNK_CHARS = 20_000_000
+
+
+class CorpusStream:
+    """A corpus read in chunks: iterate it for corpus tables of at most ``chunk_size`` rows.
+
+    What :func:`stream_corpus` returns. Each iteration reads the files again, so a stream
+    can be passed to a function that needs two passes. The chunks together hold the rows
+    :func:`load_corpus` would return, in the same order, with the same ``doc_id`` values
+    (a repeated id gets ``#2``, ``#3``, ... across chunks too).
+
+    Attributes
+    ----------
+    errors : pandas.DataFrame
+        ``path``, ``reason``: the inputs the last (or current) pass could not read.
+    documents : int
+        Documents yielded by the last (or current) pass.
+    """
+
+    def __init__(
+        self,
+        paths: list[str | os.PathLike[str]],
+        *,
+        chunk_size: int,
+        chunk_chars: int,
+        split: str | None,
+        id_field: str,
+        text_field: str,
+        progress: bool | None,
+        on_error: Callable[[str, str], Any] | None,
+    ) -> None:
+        self.paths = paths
+        self.chunk_size = chunk_size
+        self.chunk_chars = chunk_chars
+        self.split = split
+        self.id_field = id_field
+        self.text_field = text_field
+        self.progress = progress
+        self.on_error = on_error
+        self._errors: list[Problem] = []
+        self.documents = 0
+
+    def __repr__(self) -> str:
+        return f"CorpusStream({len(self.paths)} path(s), chunk_size={self.chunk_size})"
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return pd.DataFrame(self._errors, columns=["path", "reason"], dtype=object)
+
+    def _error(self, item: Problem) -> None:
+        self._errors.append(item)
+        if self.on_error is not None:
+            self.on_error(*item)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        self._errors = []
+        self.documents = 0
+        ids: dict[str, int] = {}
+        batch: list[Document] = []
+        chars = 0
+        docs = iter_documents(
+            self.paths,
+            self.split,
+            self.id_field,
+            self.text_field,
+            self._error,
+            progress=self.progress,
+        )
+        for doc in docs:
+            batch.append(doc)
+            chars += len(doc.text)
+            if len(batch) >= self.chunk_size or chars >= self.chunk_chars:
+                self.documents += len(batch)
+                yield corpus_frame(batch, ids)
+                batch, chars = [], 0
+        if batch:
+            self.documents += len(batch)
+            yield corpus_frame(batch, ids)
+
+    def load(self) -> pd.DataFrame:
+        """All chunks as one corpus table (what :func:`load_corpus` returns as documents)."""
+        frames = list(self)
+        if not frames:
+            return corpus_frame([])
+        return pd.concat(frames, ignore_index=True)
+
+
+def stream_corpus(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    chunk_size: int = STREAM_CHUNK,
+    split: str | None = None,
+    id_field: str = "id",
+    text_field: str = "text",
+    progress: bool | None = False,
+    on_error: Callable[[str, str], Any] | None = None,
+) -> CorpusStream:
+    """Read files and folders as a stream of corpus tables, for corpora larger than memory.
+
+    Nothing is read until the stream is iterated. Each chunk is a corpus table with the
+    columns of :func:`load_corpus` (metadata columns appear in a chunk when one of its
+    records has them). ``.jsonl``, ``.jsonl.gz`` and ``.parquet`` files are read record by
+    record; a ``.csv`` file and a file of one document (plain text, ``.docx`` ...) are
+    read whole (one file at a time). :func:`keyword_table`, :func:`keyness`,
+    :meth:`DedupIndex.build` and :func:`find_near_duplicates` take a stream and keep one
+    chunk in memory at a time; any other function given a stream reads it whole.
+
+    Parameters
+    ----------
+    paths, split, id_field, text_field, progress
+        As for :func:`load_corpus`.
+    chunk_size : int, default 5000
+        Most documents per chunk (a chunk also ends at 20 million characters).
+    on_error : callable, optional
+        Called as ``on_error(path, reason)`` for each unreadable input as it is met
+        (they are also in :attr:`CorpusStream.errors`).
+
+    Returns
+    -------
+    CorpusStream
+        Iterable (again and again) over the chunks.
+
+    Examples
+    --------
+    >>> stream = stream_corpus("data/raw", chunk_size=2)
+    >>> [len(chunk) for chunk in stream]
+    [2, 2, 1]
+    >>> import corpus_tools as ct
+    >>> table = ct.keyword_table(stream_corpus("big.jsonl.gz"), by="year")  # doctest: +SKIP
+    """
+    func = "stream_corpus"
+    path_list = check_load_args(paths, func, split, id_field, text_field)
+    check_number(chunk_size, "chunk_size", func, kind=int, low=1)
+    if on_error is not None and not callable(on_error):
+        raise param_error("on_error", func, "a callable (path, reason) or None", on_error)
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
+    return CorpusStream(
+        path_list,
+        chunk_size=chunk_size,
+        chunk_chars=STREAM_CHUNK_CHARS,
+        split=split,
+        id_field=id_field,
+        text_field=text_field,
+        progress=progress,
+        on_error=on_error,
+    )
+
+
+def corpus_chunks(data: Any) -> tuple[Iterator[pd.DataFrame] | None, Any]:
+    """Tell a stream of corpus tables from a corpus: ``(chunks, None)`` or ``(None, data)``.
+
+    A stream is a :class:`CorpusStream`, a list of DataFrames, or an iterator whose first
+    item is a DataFrame (a pandas chunked reader, a generator). Any other iterator is
+    read into a list (its first item was looked at), which is returned as ``data``. The
+    chunks are not checked here.
+
+    Examples
+    --------
+    >>> chunks, data = corpus_chunks(["三会一课"])
+    >>> chunks is None, data
+    (True, ['三会一课'])
+    """
+    if isinstance(data, CorpusStream):
+        return iter(data), None
+    if isinstance(data, (list, tuple)):
+        if data and all(isinstance(x, pd.DataFrame) for x in data):
+            return iter(data), None
+        return None, data
+    if isinstance(data, Iterator):
+        try:
+            first = next(data)
+        except StopIteration:
+            return None, []
+        if isinstance(first, pd.DataFrame):
+            return _prepend(first, data), None
+        return None, [first, *data]
+    return None, data
+
+
+def _prepend(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """``first`` then ``rest``, holding no reference to ``first`` once it is passed on
+    (``itertools.chain`` would keep the first chunk alive to the end)."""
+    yield first
+    del first
+    yield from rest

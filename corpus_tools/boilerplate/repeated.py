@@ -7,8 +7,9 @@ with 。！？； and the closing quotes after it, or with a colon: ``央视网�
 unit of its own). A unit's key is its folded text without whitespace.
 
 A unit is matched by its *tail* (:mod:`~corpus_tools.boilerplate.sentences`): the longest
-string ending where the unit ends that stands as a whole unit somewhere and ends units of at
-least ``min_docs`` documents. So a repeated sentence is found whatever precedes it: a
+string ending where the unit ends that stands as a whole unit somewhere, ends units of at
+least ``min_docs`` documents and, when it is not the whole unit, is at least ``min_chars``
+characters long. So a repeated sentence is found whatever precedes it: a
 sentence run on from an unpunctuated heading counts as the sentence, the heading is left
 out. The tails come from the character-level engine of :mod:`corpus_tools.formulas`
 (sorted suffixes, the tree of their common prefixes, exact document counts), not from
@@ -246,12 +247,12 @@ class _Occurrences(NamedTuple):
 
 
 def _sentences(
-    u: _Units, texts: list[str], *, min_docs: int
+    u: _Units, texts: list[str], *, min_docs: int, min_chars: int
 ) -> tuple[_Occurrences, npt.NDArray[np.bool_]]:
     """Each unit's repeated sentence (its tail) as an occurrence, keyed by sentence (a unit
     without one gets a key of its own, below 0); and whether the sentence is the whole unit."""
     doc, start, chars = _np(u.doc), _np(u.start).copy(), _np(u.chars).copy()
-    tails = sentence_tails(u.keys, doc, min_docs=min_docs)
+    tails = sentence_tails(u.keys, doc, min_docs=min_docs, min_tail=min_chars)
     lengths = np.array([len(k) for k in u.keys], dtype=np.int64)
     found = tails.sentence >= 0
     whole = found & (tails.length == lengths)
@@ -432,7 +433,7 @@ def find_boilerplate(
 
     rep = _Occurrences.empty()
     if want_rep and units.keys:
-        sentences, whole = _sentences(units, texts, min_docs=min_docs)
+        sentences, whole = _sentences(units, texts, min_docs=min_docs, min_chars=min_chars)
         rep = _merge(sentences, whole, min_docs=min_docs, min_chars=min_chars)
     marks: dict[str, int] = {}
     w_key = np.array([marks.setdefault(k, len(marks)) for k in units.wm_key], dtype=np.int64)

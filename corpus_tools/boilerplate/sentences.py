@@ -8,7 +8,9 @@ the longest string that
 
 * ends where the unit ends,
 * is a whole unit somewhere in the corpus (it stands as a sentence of its own at least once),
-* and ends a unit in at least ``min_docs`` documents.
+* ends a unit in at least ``min_docs`` documents,
+* and is the whole unit, or at least ``min_tail`` characters long (a unit ending in
+  ``表示：`` is not the sentence ``表示：``).
 
 The tails are found on the engine of :mod:`corpus_tools.formulas.suffixes`: the units
 read backwards are sorted, and the tree of their common prefixes (common endings of the
@@ -21,7 +23,7 @@ Examples
 --------
 >>> import numpy as np
 >>> keys = ["现将情况汇报如下。", "会议强调现将情况汇报如下。", "现将情况汇报如下。", "其他。"]
->>> tails = sentence_tails(keys, np.array([0, 1, 2, 3]), min_docs=3)
+>>> tails = sentence_tails(keys, np.array([0, 1, 2, 3]), min_docs=3, min_tail=5)
 >>> tails.sentence.tolist(), tails.length.tolist()
 ([0, 0, 0, -1], [9, 9, 9, 0])
 """
@@ -91,7 +93,9 @@ def _deepest(
     return label
 
 
-def sentence_tails(keys: Sequence[str], doc: npt.NDArray[np.integer], *, min_docs: int) -> Tails:
+def sentence_tails(
+    keys: Sequence[str], doc: npt.NDArray[np.integer], *, min_docs: int, min_tail: int = 1
+) -> Tails:
     """The repeated sentence every unit ends with (see the module docstring).
 
     Parameters
@@ -102,6 +106,8 @@ def sentence_tails(keys: Sequence[str], doc: npt.NDArray[np.integer], *, min_doc
         The document of each unit.
     min_docs : int
         A sentence ends units of at least this many documents.
+    min_tail : int, default 1
+        Shortest sentence taken as the tail of a longer unit.
 
     Returns
     -------
@@ -132,7 +138,9 @@ def sentence_tails(keys: Sequence[str], doc: npt.NDArray[np.integer], *, min_doc
     sentence[deepest[whole]] = True
     while True:
         label = _deepest(nodes.lb, nodes.rb, nodes.depth, sentence, n)
-        held = label >= 0
+        depth = nodes.depth[np.maximum(label, 0)]
+        held = (label >= 0) & ((depth == lengths) | (depth >= min_tail))
+        label[~held] = -1
         pairs = np.unique(label[held] * (int(doc_sorted.max()) + 1) + doc_sorted[held])
         docs = np.bincount(pairs // (int(doc_sorted.max()) + 1), minlength=len(sentence))
         weak = sentence & (docs < min_docs)

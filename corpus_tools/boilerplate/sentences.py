@@ -9,8 +9,10 @@ the longest string that
 * ends where the unit ends,
 * is a whole unit somewhere in the corpus (it stands as a sentence of its own at least once),
 * ends a unit in at least ``min_docs`` documents,
-* and is the whole unit, or at least ``min_tail`` characters long (a unit ending in
-  ``表示：`` is not the sentence ``表示：``).
+* and is the whole unit, or at least ``min_tail`` characters long and not starting with
+  punctuation that stands inside a sentence (a unit ending in ``表示：`` is not the sentence
+  ``表示：``; ``甲，乙。`` does not end with the sentence ``，乙。`` even if that stands alone
+  somewhere).
 
 The tails are found on the engine of :mod:`corpus_tools.formulas.suffixes`: the units
 read backwards are sorted, and the tree of their common prefixes (common endings of the
@@ -40,6 +42,9 @@ from corpus_tools.formulas.suffixes import lcp_nodes
 
 __all__ = ["Tails", "sentence_tails"]
 
+#: A tail does not start with these (folded): they stand inside a sentence, not before one.
+INNER_PUNCTUATION = ",、;:)]>}…·-"
+
 
 class Tails(NamedTuple):
     """The repeated sentence each unit ends with (see :func:`sentence_tails`).
@@ -55,6 +60,14 @@ class Tails(NamedTuple):
 
     sentence: npt.NDArray[np.int64]
     length: npt.NDArray[np.int64]
+
+
+def _codes(text: str) -> npt.NDArray[np.unsignedinteger]:
+    """Code points of ``text``, 16 bits each when none lies above the BMP."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) == 2 * len(text):
+        return np.frombuffer(data, dtype=np.uint16)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def _neighbour_lcp(
@@ -121,12 +134,11 @@ def sentence_tails(
     backwards = [k[::-1] for k in keys]
     order = np.array(sorted(range(n), key=backwards.__getitem__), dtype=np.int64)
     lengths = np.array([len(k) for k in keys], dtype=np.int64)[order]
-    flat = np.frombuffer(
-        "".join(backwards[i] for i in order.tolist()).encode("utf-32-le", "surrogatepass"),
-        dtype=np.uint32,
-    )
-    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    joined = "".join(backwards[i] for i in order.tolist())
     del backwards
+    flat = _codes(joined)
+    del joined
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     doc_sorted = np.asarray(doc, dtype=np.int64)[order]
     nodes = lcp_nodes(_neighbour_lcp(flat, starts), doc_sorted, min_depth=1, min_docs=min_docs)
     if not len(nodes.lb):
@@ -136,13 +148,20 @@ def sentence_tails(
     whole = (deepest >= 0) & (nodes.depth[np.maximum(deepest, 0)] == lengths)
     sentence = np.zeros(len(nodes.lb), dtype=bool)
     sentence[deepest[whole]] = True
+    # a node's string starts with its last character read backwards
+    first = flat[starts[nodes.lb] + nodes.depth - 1]
+    inner = np.isin(first, [ord(c) for c in INNER_PUNCTUATION])
+    tail_ok = (nodes.depth >= min_tail) & ~inner
+    width = int(doc_sorted.max()) + 1
     while True:
-        label = _deepest(nodes.lb, nodes.rb, nodes.depth, sentence, n)
-        depth = nodes.depth[np.maximum(label, 0)]
-        held = (label >= 0) & ((depth == lengths) | (depth >= min_tail))
-        label[~held] = -1
-        pairs = np.unique(label[held] * (int(doc_sorted.max()) + 1) + doc_sorted[held])
-        docs = np.bincount(pairs // (int(doc_sorted.max()) + 1), minlength=len(sentence))
+        # the deepest sentence when it is the whole unit, else the deepest that may be a tail
+        deepest = _deepest(nodes.lb, nodes.rb, nodes.depth, sentence, n)
+        tail = _deepest(nodes.lb, nodes.rb, nodes.depth, sentence & tail_ok, n)
+        is_whole = (deepest >= 0) & (nodes.depth[np.maximum(deepest, 0)] == lengths)
+        label = np.where(is_whole, deepest, tail)
+        held = label >= 0
+        pairs = np.unique(label[held] * width + doc_sorted[held])
+        docs = np.bincount(pairs // width, minlength=len(sentence))
         weak = sentence & (docs < min_docs)
         if not weak.any():
             break

@@ -125,7 +125,7 @@ def test_empty_and_short_texts() -> None:
     ]
 
 
-ALPHABET = "党建引领，。\n"
+ALPHABET = "党建引领，。\n Ａa"  # breaks, a space, a letter in two widths
 
 
 @settings(max_examples=60, deadline=None)

@@ -38,7 +38,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from corpus_tools.formulas.suffixes import lcp_nodes
+from corpus_tools.formulas.suffixes import distinct, lcp_nodes
 
 __all__ = ["Tails", "sentence_tails"]
 
@@ -160,7 +160,7 @@ def sentence_tails(
         is_whole = (deepest >= 0) & (nodes.depth[np.maximum(deepest, 0)] == lengths)
         label = np.where(is_whole, deepest, tail)
         held = label >= 0
-        pairs = np.unique(label[held] * width + doc_sorted[held])
+        pairs, _ = distinct(label[held] * width + doc_sorted[held])
         docs = np.bincount(pairs // width, minlength=len(sentence))
         weak = sentence & (docs < min_docs)
         if not weak.any():
@@ -172,7 +172,9 @@ def sentence_tails(
     out_length[order] = np.where(held, nodes.depth[np.maximum(label, 0)], 0)
     # sentence ids 0, 1, ... in the order the sentences first occur in the corpus
     found = out_sentence >= 0
-    ids, first = np.unique(out_sentence[found], return_index=True)
+    ids, _ = distinct(out_sentence[found])
+    first = np.full(len(ids), n, dtype=np.int64)
+    np.minimum.at(first, np.searchsorted(ids, out_sentence[found]), np.flatnonzero(found))
     renumber = np.empty(len(ids), dtype=np.int64)
     renumber[np.argsort(first, kind="stable")] = np.arange(len(ids), dtype=np.int64)
     out_sentence[found] = renumber[np.searchsorted(ids, out_sentence[found])]

@@ -79,12 +79,12 @@ class _Index:
         self.trimmed: dict[str, int] = {}  # a founder without characters at its ends
         self.blanks: dict[str, list[tuple[re.Pattern[str], int]]] = {}
 
-    def add(self, key: str, family: int) -> None:
+    def add(self, key: str, family: int, dels: list[str]) -> None:
+        """Register a founder; ``dels`` are its one-character deletions (when long enough)."""
         self.exact.setdefault(key, family)
         self.shapes.setdefault(shape(key), family)
-        if len(key) > _MIN_COMMON:
-            for d in _deletions(key):
-                self.deleted.setdefault(d, family)
+        for d in dels:
+            self.deleted.setdefault(d, family)
         for t in _trims(key):
             self.trimmed.setdefault(t, family)
         parts = _BLANK.split(key)
@@ -95,10 +95,9 @@ class _Index:
             anchor = "<" + parts[0][:2] if len(parts[0]) >= 2 else ">" + parts[1][-2:]
             self.blanks.setdefault(anchor, []).append((pattern, family))
 
-    def find(self, key: str) -> int | None:
+    def find(self, key: str, dels: list[str]) -> int | None:
         """The earliest family ``key`` is a variant of, or None."""
         hits = [self.shapes.get(shape(key)), self.deleted.get(key), self.trimmed.get(key)]
-        dels = list(_deletions(key)) if len(key) > _MIN_COMMON else []
         hits += [self.exact.get(d) for d in dels]
         hits += [self.deleted.get(d) for d in dels]
         hits += [self.exact.get(t) for t in _trims(key)]
@@ -125,9 +124,10 @@ def formula_families(keys: Sequence[str]) -> list[int]:
     index = _Index()
     out: list[int] = []
     for i, key in enumerate(keys):
-        family = index.find(key)
+        dels = list(_deletions(key)) if len(key) > _MIN_COMMON else []
+        family = index.find(key, dels)
         if family is None:
             family = i
-            index.add(key, i)
+            index.add(key, i, dels)
         out.append(family)
     return out

@@ -49,8 +49,9 @@ CLAUSE_BREAKS = ",。!?;:"
 #: Every character a formula never contains.
 BREAKS = LINE_BREAKS + CLAUSE_BREAKS
 
-#: Characters per chunk when a corpus is folded (bounds the temporary arrays).
-_CHUNK_CHARS = 4_000_000
+#: Characters per chunk when a corpus is folded: bounds the temporary arrays, and a chunk
+#: holding a character that folding deletes (a zero-width space) takes the slow path alone.
+_CHUNK_CHARS = 200_000
 #: Code points below this are looked up in tables; no space or break lies above it.
 _BMP = 0x10000
 

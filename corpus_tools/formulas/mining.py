@@ -18,6 +18,7 @@ from corpus_tools.formulas.families import formula_families
 from corpus_tools.formulas.folding import FoldedCorpus, fold_corpus
 from corpus_tools.formulas.repeats import Repeats, closed_repeats, occurrences
 from corpus_tools.formulas.spread import field_codes, first_last, spread_table
+from corpus_tools.formulas.suffixes import distinct
 from corpus_tools.io import as_corpus
 from corpus_tools.progress import progress_counter
 
@@ -123,7 +124,7 @@ class _Occurrences(NamedTuple):
 
 def _doc_pairs(rep: Repeats, fc: FoldedCorpus) -> _Occurrences:
     owner, pos = occurrences(rep.sa, rep.lb, rep.rb)
-    key = np.unique(owner * (int(fc.doc.max()) + 1) + fc.doc[pos])
+    key, _ = distinct(owner * (int(fc.doc.max()) + 1) + fc.doc[pos])
     width = int(fc.doc.max()) + 1
     return _Occurrences(key // width, key % width)
 
@@ -157,10 +158,10 @@ def _family_tables(
     order: list[Any],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     family = formulas["family"].to_numpy()
-    founders = np.unique(family)
+    founders, _ = distinct(family)
     slot = np.searchsorted(founders, family)
     width = int(pairs.doc.max()) + 1 if len(pairs.doc) else 1
-    fam_key = np.unique(slot[pairs.group] * width + pairs.doc)
+    fam_key, _ = distinct(slot[pairs.group] * width + pairs.doc)
     fam_group, fam_doc = fam_key // width, fam_key % width
     texts = formulas["text"].tolist()
     variants: list[list[str]] = [[] for _ in founders]

@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corpus_tools.formulas.suffixes import distinct
+
 __all__ = ["field_codes", "first_last", "spread_table"]
 
 
@@ -91,7 +93,7 @@ def spread_table(
     """
     g, c = _pairs(group, doc, codes)
     width = max(len(order), 1)
-    key, freq = np.unique(g * width + c, return_counts=True)
+    key, freq = distinct(g * width + c)
     per_value = np.bincount(codes[codes >= 0], minlength=len(order))
     code = key % width
     return pd.DataFrame(

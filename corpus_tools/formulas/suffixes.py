@@ -38,6 +38,7 @@ import numpy.typing as npt
 
 __all__ = [
     "Nodes",
+    "distinct",
     "lcp_nodes",
     "previous_same",
     "prune_blocks",
@@ -46,6 +47,21 @@ __all__ = [
 
 #: Alphabets up to this size are sorted as 16-bit symbols (half the work of 32-bit ones).
 _SMALL_ALPHABET = 1 << 16
+
+
+def distinct(
+    values: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct values, sorted, and how often each occurs.
+
+    ``np.unique`` of numpy 2.4 hashes int64 arrays first, seventy times slower here than a
+    sort on two million values.
+    """
+    ordered = np.sort(values)
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    return ordered[starts], np.diff(np.append(starts, len(ordered))).astype(np.int64)
 
 
 def _ranks(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.unsignedinteger]:

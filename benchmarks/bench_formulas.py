@@ -43,8 +43,10 @@ LIMIT_BYTES = 4 * 1024**3
 SIZES = [2000, 6000, 0]  # 0: every item
 
 PEER = r"""
-import json, sys
+import json, resource, sys
 from collections import Counter
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 counts = Counter()
 with open(sys.argv[1], encoding="utf-8") as fh:
     for line in fh:

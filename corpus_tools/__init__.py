@@ -59,6 +59,8 @@ if TYPE_CHECKING:
     from corpus_tools.errors import NoDocumentsError as NoDocumentsError
     from corpus_tools.errors import NotFittedError as NotFittedError
     from corpus_tools.errors import OutputError as OutputError
+    from corpus_tools.formulas import FormulaResult as FormulaResult
+    from corpus_tools.formulas import find_formulas as find_formulas
     from corpus_tools.io import CorpusStream as CorpusStream
     from corpus_tools.io import LoadResult as LoadResult
     from corpus_tools.io import atomic_write as atomic_write
@@ -126,6 +128,8 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "FormulaResult": "corpus_tools.formulas",
+        "find_formulas": "corpus_tools.formulas",
         "IndexRepair": "corpus_tools.dedup",
         "IndexCheck": "corpus_tools.dedup",
         "repair_index": "corpus_tools.dedup",
@@ -265,6 +269,7 @@ __all__ = [
     "DedupResult",
     "FlagReport",
     "FontNotFoundError",
+    "FormulaResult",
     "IndexBusyError",
     "IndexChangedError",
     "IndexCheck",
@@ -299,6 +304,7 @@ __all__ = [
     "document_features",
     "find_boilerplate",
     "find_cjk_font",
+    "find_formulas",
     "find_near_duplicates",
     "find_near_duplicates_dask",
     "find_placeholders",

@@ -317,6 +317,34 @@ def test_paragraph_planted_in_five_documents(provincial: pd.DataFrame, variant: 
     _check_invariants(corpus, res)
 
 
+def test_sentence_glued_to_an_unpunctuated_heading_is_found(news: pd.DataFrame) -> None:
+    # a real sentence from another corpus; a line of its own in three items, run on from a
+    # subheading without punctuation in three others (the sentence cut by units alone
+    # was heading + sentence there, found nowhere else)
+    sentence = _paragraph().split("。")[0] + "。"
+    headings = ["坚持稳中求进推动高质量发展", "加快建设农业强国", "深化改革开放"]
+    texts = news["text"].tolist()
+    alone, glued = [10, 50, 90], [130, 170, 210]
+    for i in alone:
+        texts[i] = texts[i] + "\n" + sentence
+    for i, heading in zip(glued, headings, strict=True):
+        mid = texts[i].index("\n") if "\n" in texts[i] else len(texts[i])
+        texts[i] = texts[i][:mid] + "\n" + heading + sentence + texts[i][mid:]
+    corpus = news.assign(text=texts)
+    res = find_boilerplate(corpus)
+    hits = res.passages[[_key(t) == _key(sentence) for t in res.passages["text"]]]
+    assert len(hits) == 1
+    planted = sorted(alone + glued)
+    assert int(hits["doc_freq"].iloc[0]) == 6
+    assert hits["docs"].iloc[0] == [news["doc_id"].iloc[i] for i in planted]
+    spans = res.spans[res.spans["passage_id"] == hits["passage_id"].iloc[0]]
+    for i, heading in zip(glued, headings, strict=True):
+        (start,) = spans.loc[spans["doc_id"] == news["doc_id"].iloc[i], "start"]
+        assert start == texts[i].index(heading) + len(heading)  # the heading is not in it
+        assert not any(heading in t for t in res.passages["text"])
+    _check_invariants(corpus, res)
+
+
 def test_fold_digits_matches_templates_filled_with_other_numbers(provincial: pd.DataFrame) -> None:
     # the provincial pages carry a date line 时间：2026-02-09 under the furniture
     dated = [

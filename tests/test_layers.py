@@ -25,7 +25,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("corpus_tools.io",),
     ("corpus_tools.text",),
     ("corpus_tools.tokens",),
-    ("corpus_tools.slogans", "corpus_tools.boilerplate", "corpus_tools.dedup"),
+    (
+        "corpus_tools.slogans",
+        "corpus_tools.formulas",
+        "corpus_tools.boilerplate",
+        "corpus_tools.dedup",
+    ),
     ("corpus_tools.keywords", "corpus_tools.topics"),
     ("corpus_tools.present",),
     ("corpus_tools.cli",),

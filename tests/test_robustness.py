@@ -94,6 +94,7 @@ CASES: dict[str, tuple[list[str], Callable[[Any], set[str]] | None]] = {
     "boilerplate": (["--format", "json"], _doc_ids_from("documents")),
     "placeholders": (["--format", "json", "--show", "documents"], _doc_ids_from("documents")),
     "dedup": (["--format", "json"], None),
+    "formulas": (["--format", "json"], None),
     "topics": (["--format", "json", "-k", "2"], _doc_ids_from("documents")),
 }
 

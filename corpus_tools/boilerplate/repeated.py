@@ -4,25 +4,33 @@ How repeated passages are found
 -------------------------------
 Every document is cut into *units*: a line, or a sentence within a line (a sentence ends
 with 。！？； and the closing quotes after it, or with a colon: ``央视网消息（新闻联播）：`` is a
-unit of its own). A unit's key is its folded text without whitespace. The document
-frequency of each key is counted, one vote per document. Neighbouring frequent units are
-merged into one passage when they stand together in at least 80% of the documents that
-hold the more frequent of the two, so the nine lines of page furniture, or a whole
-template paragraph, come out as one passage, while the news opening is not glued to the
-sentence that follows it in a handful of items. A merged passage that is not itself
-found in ``min_docs`` documents falls back to its units. A passage is kept when it is at
-least ``min_chars`` characters long (whitespace not counted) and occurs in at least
-``min_docs`` documents; its ``doc_freq`` is the number of documents it is reported in.
-Units inside a watermark are left out of the counting.
+unit of its own). A unit's key is its folded text without whitespace.
 
-The work is streamed: each document is folded, cut and hashed once, and only arrays of
-64-bit hashes and offsets are kept (about 40 bytes per sentence); counting and merging are
-vectorised with numpy. See ``benchmarks/bench_boilerplate.py`` for speed and memory on
-100,000 documents."""
+A unit is matched by its *tail* (:mod:`~corpus_tools.boilerplate.sentences`): the longest
+string ending where the unit ends that stands as a whole unit somewhere, ends units of at
+least ``min_docs`` documents and, when it is not the whole unit, is at least ``min_chars``
+characters long. So a repeated sentence is found whatever precedes it: a
+sentence run on from an unpunctuated heading counts as the sentence, the heading is left
+out. The tails come from the character-level engine of :mod:`corpus_tools.formulas`
+(sorted suffixes, the tree of their common prefixes, exact document counts), not from
+hashes.
+
+Neighbouring repeated sentences are merged into one passage when they stand together in at
+least 80% of the documents that hold the more frequent of the two, so the nine lines of
+page furniture, or a whole template paragraph, come out as one passage, while the news
+opening is not glued to the sentence that follows it in a handful of items. A merged passage
+that is not itself found in ``min_docs`` documents falls back to its sentences. A passage is
+kept when it is at least ``min_chars`` characters long (whitespace not counted) and occurs
+in at least ``min_docs`` documents; its ``doc_freq`` is the number of documents it is
+reported in (a sentence inside a longer passage counts there, not as itself). Units inside a
+watermark are left out of the counting.
+
+Each document is folded and cut once; what is kept is the units' keys and offsets; the
+counting and merging are vectorised with numpy. See ``benchmarks/bench_boilerplate.py`` for
+speed and memory on 100,000 documents."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from array import array
 from collections.abc import Sequence
@@ -32,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corpus_tools.boilerplate.sentences import sentence_tails
 from corpus_tools.boilerplate.watermarks import watermark_spans
 from corpus_tools.errors import (
     InvalidParameterError,
@@ -109,29 +118,12 @@ class BoilerplateResult(NamedTuple):
     documents: pd.DataFrame
 
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _hash(key: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True
-    )
-
-
-def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """splitmix64 finaliser: a well-spread 64-bit value per input (wraps on purpose)."""
-    with np.errstate(over="ignore"):
-        z = x * _MIX + np.uint64(0x632BE59BD9B4E019)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
 class _Units:
     """The units of all documents, as flat arrays (built one document at a time)."""
 
-    def __init__(self) -> None:
-        self.hash = array("q")
+    def __init__(self, *, fold_digits: bool) -> None:
+        self.fold_digits = fold_digits
+        self.keys: list[str] = []
         self.start = array("q")
         self.end = array("q")
         self.chars = array("q")
@@ -144,7 +136,7 @@ class _Units:
         self.wm_chars: list[int] = []
         self.wm_key: list[str] = []
 
-    def add(self, d: int, text: str, *, watermarks: bool, fold_digits: bool) -> None:
+    def add(self, d: int, text: str, *, watermarks: bool) -> None:
         folded, norm = fold_keep_spaces(text)
         marks = watermark_spans(folded) if watermarks else []
         fs: list[int] = []
@@ -161,7 +153,7 @@ class _Units:
                 continue
             fs.append(s)
             fe.append(e)
-            self.hash.append(_hash(_DIGITS.sub("0", key) if fold_digits else key))
+            self.keys.append(_DIGITS.sub("0", key) if self.fold_digits else key)
             self.chars.append(len(key))
         self.doc_chars.append(total)
         if fs:
@@ -181,6 +173,26 @@ class _Units:
             self.wm_end.append(o_e)
             self.wm_chars.append(len(key))
             self.wm_key.append(key)
+
+    def tail(self, text: str, i: int, length: int) -> tuple[int, int]:
+        """Where the last ``length`` key characters of unit ``i`` start in ``text`` (the
+        document's text as loaded), and how many characters without whitespace they hold."""
+        start, end = self.start[i], self.end[i]
+        folded, norm = fold_keep_spaces(text[start:end])
+        pos = [j for j, ch in enumerate(folded) if not ch.isspace()]  # key char -> folded
+        # key character -> character of the key before digit folding
+        to_raw = list(range(len(pos)))
+        if self.fold_digits:
+            raw = "".join(folded[j] for j in pos)
+            to_raw, at = [], 0
+            for m in _DIGITS.finditer(raw):
+                to_raw.extend(range(at, m.start()))
+                to_raw.append(m.start())
+                at = m.end()
+            to_raw.extend(range(at, len(raw)))
+        first = to_raw[len(to_raw) - length]
+        offset = pos[first] if norm is None else int(norm.starts[pos[first]])
+        return start + offset, len(pos) - first
 
 
 def _np(a: array[int]) -> npt.NDArray[np.int64]:
@@ -217,71 +229,101 @@ def _lookup(
 _TOGETHER = 0.8
 
 
-def _repeated(
-    u: _Units, *, min_docs: int, min_chars: int
-) -> tuple[
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-    npt.NDArray[np.int64],
-]:
-    """Occurrences of repeated passages: (key, doc, start, end, chars) arrays."""
-    h, doc = _np(u.hash), _np(u.doc)
-    start, end, chars = _np(u.start), _np(u.end), _np(u.chars)
-    empty = np.zeros(0, dtype=np.int64)
-    if not len(h):
-        return empty, empty, empty, empty, empty
+class _Occurrences(NamedTuple):
+    """Occurrences of passages as parallel arrays."""
+
+    key: npt.NDArray[np.int64]
+    doc: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    end: npt.NDArray[np.int64]
+    chars: npt.NDArray[np.int64]
+
+    @classmethod
+    def empty(cls) -> _Occurrences:
+        return cls(*(np.zeros(0, dtype=np.int64) for _ in range(5)))
+
+    def take(self, mask: npt.NDArray[np.bool_]) -> _Occurrences:
+        return _Occurrences(*(a[mask] for a in self))
+
+
+def _sentences(
+    u: _Units, texts: list[str], *, min_docs: int, min_chars: int
+) -> tuple[_Occurrences, npt.NDArray[np.bool_]]:
+    """Each unit's repeated sentence (its tail) as an occurrence, keyed by sentence (a unit
+    without one gets a key of its own, below 0); and whether the sentence is the whole unit."""
+    doc, start, chars = _np(u.doc), _np(u.start).copy(), _np(u.chars).copy()
+    tails = sentence_tails(u.keys, doc, min_docs=min_docs, min_tail=min_chars)
+    lengths = np.array([len(k) for k in u.keys], dtype=np.int64)
+    found = tails.sentence >= 0
+    whole = found & (tails.length == lengths)
+    for i in np.flatnonzero(found & ~whole).tolist():
+        start[i], chars[i] = u.tail(texts[int(doc[i])], i, int(tails.length[i]))
+    key = np.where(found, tails.sentence, -1 - np.arange(len(doc), dtype=np.int64))
+    return _Occurrences(key, doc, start, _np(u.end), chars), whole
+
+
+def _segment_keys(
+    h: npt.NDArray[np.int64], seg_first: npt.NDArray[np.int64], seg_len: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """An exact key per segment of ``h`` (a run of sentence keys): the sentence's own key
+    for a one-sentence segment, a key above every sentence key for each distinct run."""
+    keys = h[seg_first].copy()
+    base = int(h.max()) + 1 if len(h) else 0
+    runs: dict[tuple[int, ...], int] = {}
+    values = h.tolist()
+    for j in np.flatnonzero(seg_len > 1).tolist():
+        a = int(seg_first[j])
+        run = tuple(values[a : a + int(seg_len[j])])
+        keys[j] = base + runs.setdefault(run, len(runs))
+    return keys
+
+
+def _merge(
+    occ: _Occurrences, whole: npt.NDArray[np.bool_], *, min_docs: int, min_chars: int
+) -> _Occurrences:
+    """Frequent sentences, neighbours that stand together merged into passages."""
+    h, doc = occ.key, occ.doc
     uniq, df = _doc_freq(h, doc)
     unit_df = _lookup(uniq, df, h)
     idx = np.flatnonzero(unit_df >= min_docs)
     if not len(idx):
-        return empty, empty, empty, empty, empty
-    # neighbouring frequent units of one document, and how often they stand together
-    adjacent = (idx[1:] == idx[:-1] + 1) & (doc[idx[1:]] == doc[idx[:-1]])
-    with np.errstate(over="ignore"):
-        pair = (_mix(h[idx[:-1]].astype(np.uint64)) ^ h[idx[1:]].astype(np.uint64)).astype(np.int64)
+        return _Occurrences.empty()
+    # neighbouring frequent sentences of one document (nothing between them), and how often
+    # the same two stand together
+    adjacent = (idx[1:] == idx[:-1] + 1) & (doc[idx[1:]] == doc[idx[:-1]]) & whole[idx[1:]]
+    pair = h[idx[:-1]] * (int(h.max()) + 1) + h[idx[1:]]
     p_uniq, p_df = _doc_freq(pair[adjacent], doc[idx[1:]][adjacent])
     together = np.zeros(len(idx) - 1, dtype=bool)
     if adjacent.any():
         most = np.maximum(unit_df[idx[:-1]], unit_df[idx[1:]])[adjacent]
         together[adjacent] = _lookup(p_uniq, p_df, pair[adjacent]) >= _TOGETHER * most
-    # segments: runs of frequent units, each standing together with the previous one
+    # segments: runs of frequent sentences, each standing together with the previous one
     new = np.ones(len(idx), dtype=bool)
     new[1:] = ~together
     seg_first = np.flatnonzero(new)
     seg_of = np.cumsum(new) - 1
-    pos = np.arange(len(idx)) - seg_first[seg_of]
-    # segment key: sum of unit hashes times powers of an odd constant (a one-unit segment's
-    # key is the unit's own hash)
-    with np.errstate(over="ignore"):
-        powers = np.ones(int(pos.max()) + 1, dtype=np.uint64)
-        for i in range(1, len(powers)):
-            powers[i] = powers[i - 1] * np.uint64(0x100000001B3)
-        terms = h[idx].astype(np.uint64) * powers[pos]
-        seg_key = np.add.reduceat(terms, seg_first).astype(np.int64)
-    seg_doc = doc[idx[seg_first]]
     seg_last = np.append(seg_first[1:], len(idx)) - 1
-    seg_start = start[idx[seg_first]]
-    seg_end = end[idx[seg_last]]
-    seg_chars = np.add.reduceat(chars[idx], seg_first)
     seg_len = seg_last - seg_first + 1
-    s_uniq, s_df = _doc_freq(seg_key, seg_doc)
-    keep_seg = (_lookup(s_uniq, s_df, seg_key) >= min_docs) & (seg_chars >= min_chars)
-    # segments that fail fall back to their single units (a one-unit segment is its unit)
+    seg = _Occurrences(
+        _segment_keys(h[idx], seg_first, seg_len),
+        doc[idx[seg_first]],
+        occ.start[idx[seg_first]],
+        occ.end[idx[seg_last]],
+        np.add.reduceat(occ.chars[idx], seg_first),
+    )
+    s_uniq, s_df = _doc_freq(seg.key, seg.doc)
+    keep_seg = (_lookup(s_uniq, s_df, seg.key) >= min_docs) & (seg.chars >= min_chars)
+    # segments that fail fall back to their single sentences (a one-sentence segment is its
+    # sentence)
     split = ~keep_seg & (seg_len > 1)
     units_of_split = idx[split[seg_of]]
-    key = np.concatenate([seg_key[keep_seg], h[units_of_split]])
-    d = np.concatenate([seg_doc[keep_seg], doc[units_of_split]])
-    s = np.concatenate([seg_start[keep_seg], start[units_of_split]])
-    e = np.concatenate([seg_end[keep_seg], end[units_of_split]])
-    c = np.concatenate([seg_chars[keep_seg], chars[units_of_split]])
-    ok = c >= min_chars
-    key, d, s, e, c = key[ok], d[ok], s[ok], e[ok], c[ok]
+    out = _Occurrences(
+        *(np.concatenate([a[keep_seg], b[units_of_split]]) for a, b in zip(seg, occ, strict=True))
+    )
+    out = out.take(out.chars >= min_chars)
     # a passage must still occur in min_docs documents as emitted
-    k_uniq, k_df = _doc_freq(key, d)
-    ok = _lookup(k_uniq, k_df, key) >= min_docs
-    return key[ok], d[ok], s[ok], e[ok], c[ok]
+    k_uniq, k_df = _doc_freq(out.key, out.doc)
+    return out.take(_lookup(k_uniq, k_df, out.key) >= min_docs)
 
 
 def check_corpus(corpus: Any, func: str) -> tuple[list[str], list[str]]:
@@ -385,24 +427,24 @@ def find_boilerplate(
 
     want_wm = "watermark" in kinds_t
     want_rep = "repeated" in kinds_t
-    units = _Units()
+    units = _Units(fold_digits=fold_digits)
     for d, text in enumerate(progress_bar(texts, desc="boilerplate", enabled=progress)):
-        units.add(d, text, watermarks=want_wm, fold_digits=fold_digits)
+        units.add(d, text, watermarks=want_wm)
 
-    # occurrences: (kind, key, doc, start, end, chars)
-    if want_rep:
-        r_key, r_doc, r_s, r_e, r_c = _repeated(units, min_docs=min_docs, min_chars=min_chars)
-    else:
-        r_key = r_doc = r_s = r_e = r_c = np.zeros(0, dtype=np.int64)
-    w_key = np.array([_hash(k) for k in units.wm_key], dtype=np.int64)
+    rep = _Occurrences.empty()
+    if want_rep and units.keys:
+        sentences, whole = _sentences(units, texts, min_docs=min_docs, min_chars=min_chars)
+        rep = _merge(sentences, whole, min_docs=min_docs, min_chars=min_chars)
+    marks: dict[str, int] = {}
+    w_key = np.array([marks.setdefault(k, len(marks)) for k in units.wm_key], dtype=np.int64)
     occ = pd.DataFrame(
         {
-            "kind": ["watermark"] * len(w_key) + ["repeated"] * len(r_key),
-            "key": np.concatenate([w_key, r_key]),
-            "doc": np.concatenate([np.array(units.wm_doc, dtype=np.int64), r_doc]),
-            "start": np.concatenate([np.array(units.wm_start, dtype=np.int64), r_s]),
-            "end": np.concatenate([np.array(units.wm_end, dtype=np.int64), r_e]),
-            "chars": np.concatenate([np.array(units.wm_chars, dtype=np.int64), r_c]),
+            "kind": ["watermark"] * len(w_key) + ["repeated"] * len(rep.key),
+            "key": np.concatenate([w_key, rep.key]),
+            "doc": np.concatenate([np.array(units.wm_doc, dtype=np.int64), rep.doc]),
+            "start": np.concatenate([np.array(units.wm_start, dtype=np.int64), rep.start]),
+            "end": np.concatenate([np.array(units.wm_end, dtype=np.int64), rep.end]),
+            "chars": np.concatenate([np.array(units.wm_chars, dtype=np.int64), rep.chars]),
         }
     )
     return _assemble(occ, ids, texts, _np(units.doc_chars))

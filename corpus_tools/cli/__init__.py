@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "segment": ("segment", "command", "Cut documents into tokens (slogans, placeholders whole)."),
     "slogans": ("slogans", "command", "Mine numeric slogans (三会一课) and quoted formulas."),
     "boilerplate": ("boilerplate", "command", "Find watermarks and repeated passages."),
+    "formulas": ("formulas", "command", "Find formulas (套话) and how they spread."),
     "placeholders": (
         "placeholders",
         "command",

@@ -70,7 +70,7 @@ COMMON_WORDS = set(
     城中 城东 城西 城南 城北 新城 东城 西城 南城 北城 先锋 前进 胜利 向阳 振兴 新兴 兴业 团结 友好
     文山 白银 阿里 海西 来宾 安康 日照 朝阳 中山 西湖 鼓楼 太平 安宁 大同 清河 清水 市中 青山
     和顺 通江 雅江 龙江 三江 惠民 安居 乐业 磐石 双城 惠农 同德 滨江 老城 麒麟 紫金 龙湖 大通 江口
-    临海 古城 山城 盐湖 太湖 长白 祁连 贺兰 嘉陵 红山 东乡 鄂伦春 鄂温克
+    临海 古城 山城 盐湖 太湖 长白 祁连 贺兰 嘉陵 红山 东乡 鄂伦春 鄂温克 大庆
     """
     )
 )
@@ -85,6 +85,9 @@ JIEBA_TOWNSHIP = 5
 #: Words of jieba's dictionary at least this frequent, 2-4 characters, are written to
 #: place_words.txt.gz: a short form that a word overlaps (美丽江苏, 长治久安, 惠民生) is no place.
 WORD_MIN = 20
+#: Names of other things that begin with a place name and that jieba lacks (北京时间 is a
+#: time, 上海合作组织 an organisation), found in the 新闻联播 transcripts.
+EXTRA_WORDS = ("北京时间", "上海合作", "岱青海蓝")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -225,9 +228,8 @@ def build(src: Path, freq: dict[str, int]) -> Rows:
 def words(rows: Rows, freq: dict[str, int]) -> list[str]:
     """Ordinary words (jieba) that may overlap a place name; the gazetteer's forms are left out."""
     forms = {n for _, n, _, _, _ in rows} | {s for r in rows for s in r[3] + r[4]}
-    return sorted(
-        w for w, f in freq.items() if f >= WORD_MIN and 2 <= len(w) <= 4 and w not in forms
-    )
+    found = {w for w, f in freq.items() if f >= WORD_MIN and 2 <= len(w) <= 4 and w not in forms}
+    return sorted(found | set(EXTRA_WORDS))
 
 
 def write_words(items: list[str], path: Path) -> None:

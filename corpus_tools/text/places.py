@@ -81,6 +81,7 @@ _DATA_FILE = "places.tsv.gz"
 _WORDS_FILE = "place_words.txt.gz"
 _MAX_WORD = 4  # the longest word of place_words.txt.gz
 _COUNTY_CODE = 6  # digits of a code above township level
+_SHORT_WORD = 3  # words shorter than this cross a full name only with a word after them
 _SHORT_FULL = 2  # full names this short (和县) are checked for words across them, as short forms
 
 # Kinds of a form: a full name, a short form taken alone, a short form that is also a word.
@@ -233,17 +234,20 @@ def _crossed(text: str, start: int, end: int, words: frozenset[str], *, right: b
     (东北 over 山东): a short name read across a word boundary is no place. A word that
     overlaps from outside is let pass when its own outer character belongs to a word further
     out (支持平凉: 持平 yields to 支持; 昆明理工: 明理 yields to 理工). With ``right=False``
-    only words of three characters or more that begin before the span count (a full name:
-    湄潭县域 is 湄潭县 + 县域, 上海市委 is 上海市 + 市委, 在内蒙古 is 在 + 内蒙古; 中南部县城 is no
-    南部县). A word right after a number is the number's unit (2026年内蒙古).
+    only words that begin before the span count (a full name: 湄潭县域 is 湄潭县 + 县域, 上海市委
+    is 上海市 + 市委), and a two-character one only when the rest of the name is a word too
+    (顺应城市 is no 应城市, but 在内蒙古 is 在 + 内蒙古; 中南部县城 is no 南部县). A word right
+    after a number is the number's unit (2026年内蒙古).
     """
     n = len(text)
     for p in range(max(0, start - _MAX_WORD + 1), end):
         for q in range(max(p + 2, start + 1), min(n, p + _MAX_WORD) + 1):
-            if (p >= start and q <= end) or (not right and (p >= start or q - p < 3)):
+            if (p >= start and q <= end) or (not right and p >= start):
                 continue
             if text[p:q] not in words:
                 continue
+            if not right and q - p < _SHORT_WORD and text[q:end] not in words:
+                continue  # 在内蒙古自治区 is 在 + 内蒙古自治区; 顺应城市 is 顺应 + 城市
             if (
                 p < start
                 and q < end

@@ -1,0 +1,260 @@
+"""What the copier forgot to change: unfilled blanks and names of another place.
+
+A report copied from another unit's keeps traces of it: template blanks never filled
+(``XX县``, ``×万元``) and the names of the source's province, city, county or townships.
+:func:`find_residue` lists both in one submission, with offsets into the submission as loaded:
+
+* ``placeholder``: every blank :func:`corpus_tools.text.find_placeholders` finds;
+* ``foreign_place``: every place name (:func:`corpus_tools.text.find_places`) none of whose
+  readings lies within the submission's own place or holds it. It is ``certain`` when it lies
+  in a passage copied from a source and names the source's place (a division within it or
+  holding it) — the copier kept the source's name; elsewhere a foreign name may be a partner
+  city, 对口支援 or a cross-region programme, so it is at most ``possible``.
+
+The submission's place is given (``place="贵州省"``) or inferred from its text
+(:func:`corpus_tools.text.infer_place`); so is each source's. Nothing here searches for the
+sources: the caller passes the copied passages it found (the ``passages`` table of
+:meth:`corpus_tools.dedup.DedupIndex.flag`).
+
+Examples
+--------
+>>> source = "湄潭县2025年工作总结。全县茶园面积60万亩，兴隆镇、永兴镇茶叶产值增长。"
+>>> copied = "凤冈县2025年工作总结。全县茶园面积X万亩，兴隆镇、永兴镇茶叶产值增长。"
+>>> passages = pd.DataFrame({"submission_start": [10], "submission_end": [len(copied)],
+...                          "doc_id": ["meitan"]})
+>>> residue = find_residue(copied, place="凤冈县", passages=passages,
+...                        source_places={"meitan": "湄潭县"})
+>>> residue[["text", "kind", "belongs_to", "certainty", "source_doc_id"]].values.tolist()
+[['X', 'placeholder', None, 'certain', 'meitan'], \
+['兴隆镇', 'foreign_place', '贵州省遵义市湄潭县兴隆镇', 'certain', 'meitan'], \
+['永兴镇', 'foreign_place', '贵州省遵义市湄潭县永兴镇', 'certain', 'meitan']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from corpus_tools.errors import check_columns, check_type, param_error
+from corpus_tools.text.placeholders import find_placeholders
+from corpus_tools.text.places import (
+    Place,
+    contains,
+    find_places,
+    infer_place,
+    lookup_place,
+    place_of,
+    within,
+)
+
+__all__ = [
+    "CERTAINTIES",
+    "PASSAGE_COLUMNS",
+    "RESIDUE_COLUMNS",
+    "RESIDUE_KINDS",
+    "find_residue",
+]
+
+#: Columns of :func:`find_residue`.
+RESIDUE_COLUMNS = (
+    "start",
+    "end",
+    "text",
+    "kind",
+    "detail",
+    "belongs_to",
+    "code",
+    "certainty",
+    "source_doc_id",
+)
+#: The kinds of residue.
+RESIDUE_KINDS = ("placeholder", "foreign_place")
+#: How sure a finding is, most sure first.
+CERTAINTIES = ("certain", "possible")
+#: The columns :func:`find_residue` reads from ``passages`` (the flag's passages table).
+PASSAGE_COLUMNS = ("submission_start", "submission_end", "doc_id")
+
+
+class _Passage(NamedTuple):
+    start: int
+    end: int
+    doc_id: str
+    place: Place | None
+
+
+def find_residue(
+    text: str,
+    *,
+    place: str | Place | None = None,
+    passages: pd.DataFrame | None = None,
+    source_places: Mapping[str, str | Place | None] | None = None,
+    source_texts: Mapping[str, str] | None = None,
+    placeholders: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Unfilled blanks and place names of another place left in a submission.
+
+    Parameters
+    ----------
+    text : str
+        The submission's text as loaded.
+    place : str or Place, optional
+        The submission's own place (``"贵州省"``, ``"520328"``, ``"遵义市湄潭县"``); inferred
+        from ``text`` by :func:`corpus_tools.text.infer_place` when None. When no place can
+        be inferred either, no name is reported as foreign (only the blanks are).
+    passages : pandas.DataFrame, optional
+        The passages of the submission copied from held documents: ``submission_start``,
+        ``submission_end`` (offsets into ``text``) and ``doc_id`` (the source), as in the
+        ``passages`` table of :meth:`corpus_tools.dedup.DedupIndex.flag` (other columns are
+        ignored). None: nothing is known to be copied, so no finding is ``certain`` but blanks.
+    source_places : mapping of str to str, Place or None, optional
+        The place of each source, by ``doc_id`` (a metadata field of the held documents).
+    source_texts : mapping of str to str, optional
+        The text of each source, by ``doc_id``: the place of a source not in
+        ``source_places`` is inferred from it.
+    placeholders : pandas.DataFrame, optional
+        ``find_placeholders(text)``, when already computed.
+    mentions : pandas.DataFrame, optional
+        ``find_places(text, support=...)``, when already computed; by default the places of
+        the sources count as context (a county's short name or a township of a source's place
+        is taken even where the submission no longer names its county).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding, in text order: ``start``, ``end`` (int64 offsets into ``text``:
+        ``text[start:end]`` is the finding), ``text`` (str), ``kind`` (str: ``"placeholder"``
+        or ``"foreign_place"``), ``detail`` (str: the placeholder's kind, such as
+        ``"number"``, or the place's level), ``belongs_to`` (str or None: the full path of the
+        division a foreign name names, ``"贵州省遵义市湄潭县"``), ``code`` (str or None: its
+        division code), ``certainty`` (str: ``"certain"`` or ``"possible"``; a blank is always
+        certain) and ``source_doc_id`` (str or None: the source of the copied passage the
+        finding lies in).
+
+    Raises
+    ------
+    InvalidParameterError
+        When an argument has a wrong type, ``passages`` lacks a column, or a place name is
+        unknown or names several divisions.
+    """
+    func = "find_residue"
+    check_type(text, "text", func, str, "a str")
+    own = _own_place(text, place, mentions)
+    spans = _passages(passages, source_places, source_texts)
+    if placeholders is None:
+        placeholders = find_placeholders(text)
+    else:
+        check_columns(placeholders, "placeholders", func, ["start", "end", "text", "kind"])
+    if mentions is None:
+        helpers = {p.place.code for p in spans if p.place is not None}
+        if own is not None:
+            helpers.add(own.code)
+        mentions = find_places(text, support=sorted(helpers))
+    else:
+        check_columns(mentions, "mentions", func, ["start", "end", "text", "code", "candidates"])
+    rows = [_blank(row, spans) for row in placeholders.itertuples(index=False)]
+    if own is not None:
+        for row in mentions.itertuples(index=False):
+            finding = _foreign(row, own, spans)
+            if finding is not None:
+                rows.append(finding)
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return _frame(rows)
+
+
+def _own_place(text: str, place: str | Place | None, mentions: pd.DataFrame | None) -> Place | None:
+    if place is None:
+        return infer_place(text, mentions=mentions)
+    if not isinstance(place, (str, Place)):
+        raise param_error(
+            "place", "find_residue", "a place name, code or Place", type(place).__name__
+        )
+    return lookup_place(place)
+
+
+def _passages(
+    passages: pd.DataFrame | None,
+    source_places: Mapping[str, str | Place | None] | None,
+    source_texts: Mapping[str, str] | None,
+) -> list[_Passage]:
+    func = "find_residue"
+    if passages is None:
+        return []
+    check_columns(passages, "passages", func, list(PASSAGE_COLUMNS))
+    for name, value in (("source_places", source_places), ("source_texts", source_texts)):
+        if value is not None and not isinstance(value, Mapping):
+            raise param_error(name, func, "a mapping from doc_id", type(value).__name__)
+    places: dict[str, Place | None] = {}
+    for doc_id in dict.fromkeys(passages["doc_id"].tolist()):
+        given = (source_places or {}).get(doc_id)
+        if given is not None:
+            places[doc_id] = lookup_place(given)
+        elif source_texts is not None and doc_id in source_texts:
+            places[doc_id] = infer_place(source_texts[doc_id])
+        else:
+            places[doc_id] = None
+    return [
+        _Passage(int(s), int(e), str(d), places[d])
+        for s, e, d in zip(
+            passages["submission_start"].tolist(),
+            passages["submission_end"].tolist(),
+            passages["doc_id"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _covering(start: int, end: int, spans: list[_Passage]) -> list[_Passage]:
+    """The copied passages a finding lies in (its middle, for one that straddles an edge)."""
+    middle = (start + end) / 2
+    return [p for p in spans if p.start <= middle < p.end]
+
+
+def _blank(row: Any, spans: list[_Passage]) -> tuple[Any, ...]:
+    covering = _covering(row.start, row.end, spans)
+    source = covering[0].doc_id if covering else None
+    return (row.start, row.end, row.text, "placeholder", row.kind, None, None, "certain", source)
+
+
+def _foreign(row: Any, own: Place, spans: list[_Passage]) -> tuple[Any, ...] | None:
+    """A row for a name none of whose readings is the submission's place; None otherwise."""
+    codes = tuple(row.candidates) or (row.code,)
+    if within(codes, own) or contains(codes, own):
+        return None
+    covering = _covering(row.start, row.end, spans)
+    for passage in covering:
+        src = passage.place
+        if src is None:
+            continue
+        related = [c for c in codes if within([c], src) or contains([c], src)]
+        if related:
+            code = row.code if row.code in related else related[0]
+            return _place_row(row, code, "certain", passage.doc_id)
+    source = covering[0].doc_id if covering else None
+    return _place_row(row, row.code, "possible", source)
+
+
+def _place_row(row: Any, code: str, certainty: str, source: str | None) -> tuple[Any, ...]:
+    named = place_of(code)
+    return (
+        row.start,
+        row.end,
+        row.text,
+        "foreign_place",
+        named.level,
+        named.path,
+        code,
+        certainty,
+        source,
+    )
+
+
+def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(RESIDUE_COLUMNS)
+    data = {
+        name: pd.Series(list(values), dtype="int64" if name in ("start", "end") else object)
+        for name, values in zip(RESIDUE_COLUMNS, columns, strict=True)
+    }
+    return pd.DataFrame(data)

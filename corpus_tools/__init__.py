@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from corpus_tools.dedup import copied_passages as copied_passages
     from corpus_tools.dedup import document_features as document_features
     from corpus_tools.dedup import find_near_duplicates as find_near_duplicates
+    from corpus_tools.dedup import find_residue as find_residue
     from corpus_tools.dedup import flag_submissions as flag_submissions
     from corpus_tools.dedup import repair_index as repair_index
     from corpus_tools.distributed import find_near_duplicates_dask as find_near_duplicates_dask
@@ -97,12 +98,17 @@ if TYPE_CHECKING:
     from corpus_tools.slogans import to_lexicon as to_lexicon
     from corpus_tools.text import NormalizeConfig as NormalizeConfig
     from corpus_tools.text import Normalized as Normalized
+    from corpus_tools.text import Place as Place
     from corpus_tools.text import PlaceholderReport as PlaceholderReport
+    from corpus_tools.text import belongs_to as belongs_to
     from corpus_tools.text import find_placeholders as find_placeholders
+    from corpus_tools.text import find_places as find_places
     from corpus_tools.text import find_title as find_title
     from corpus_tools.text import fold as fold
     from corpus_tools.text import fold_for_matching as fold_for_matching
+    from corpus_tools.text import infer_place as infer_place
     from corpus_tools.text import inspect as inspect
+    from corpus_tools.text import lookup_place as lookup_place
     from corpus_tools.text import normalize as normalize
     from corpus_tools.text import parse_sections as parse_sections
     from corpus_tools.text import placeholder_spans as placeholder_spans
@@ -128,6 +134,12 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "find_residue": "corpus_tools.dedup",
+        "lookup_place": "corpus_tools.text",
+        "belongs_to": "corpus_tools.text",
+        "infer_place": "corpus_tools.text",
+        "find_places": "corpus_tools.text",
+        "Place": "corpus_tools.text",
         "FormulaResult": "corpus_tools.formulas",
         "find_formulas": "corpus_tools.formulas",
         "IndexRepair": "corpus_tools.dedup",
@@ -284,6 +296,7 @@ __all__ = [
     "NotFittedError",
     "OffsetMap",
     "OutputError",
+    "Place",
     "PlaceholderReport",
     "ReportData",
     "ReportOptions",
@@ -295,6 +308,7 @@ __all__ = [
     "__version__",
     "apply_cjk_font",
     "atomic_write",
+    "belongs_to",
     "boilerplate_min_docs",
     "build_report",
     "check_index",
@@ -308,6 +322,8 @@ __all__ = [
     "find_near_duplicates",
     "find_near_duplicates_dask",
     "find_placeholders",
+    "find_places",
+    "find_residue",
     "find_title",
     "find_watermarks",
     "fit_topics",
@@ -316,6 +332,7 @@ __all__ = [
     "fold_for_matching",
     "gensim_corpus",
     "get_client",
+    "infer_place",
     "inspect",
     "is_content_token",
     "keyness",
@@ -325,6 +342,7 @@ __all__ = [
     "load_corpus",
     "load_stopwords",
     "load_texts",
+    "lookup_place",
     "mine_slogans",
     "normalize",
     "parse_sections",

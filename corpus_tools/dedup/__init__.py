@@ -42,6 +42,10 @@ from corpus_tools.dedup.index import DedupIndex as DedupIndex
 from corpus_tools.dedup.index import IndexRepair as IndexRepair
 from corpus_tools.dedup.index import flag_submissions as flag_submissions
 from corpus_tools.dedup.index import repair_index as repair_index
+from corpus_tools.dedup.residue import CERTAINTIES as CERTAINTIES
+from corpus_tools.dedup.residue import RESIDUE_COLUMNS as RESIDUE_COLUMNS
+from corpus_tools.dedup.residue import RESIDUE_KINDS as RESIDUE_KINDS
+from corpus_tools.dedup.residue import find_residue as find_residue
 from corpus_tools.dedup.search import copied_passages as copied_passages
 from corpus_tools.dedup.search import find_near_duplicates as find_near_duplicates
 from corpus_tools.dedup.sketch import DocFeatures as DocFeatures

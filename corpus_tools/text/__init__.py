@@ -10,6 +10,8 @@ Everything here works on one document's text and returns offsets into the text a
   unfilled template blanks (XX社区, X个, ×万元);
 * :func:`fold_for_matching` (:mod:`~corpus_tools.text.matching`): the folded code points copy
   detection compares (placeholders and numbers as one wildcard);
+* :func:`find_places` / :func:`infer_place` (:mod:`~corpus_tools.text.places`): names of
+  China's administrative divisions in a text, and the place a report is about;
 * :func:`inspect` (:mod:`~corpus_tools.text.summary`): one row per document.
 """
 
@@ -29,6 +31,14 @@ from corpus_tools.text.placeholders import placeholder_spans as placeholder_span
 from corpus_tools.text.placeholders import scan_placeholders as scan_placeholders
 from corpus_tools.text.placeholders import template_scores as template_scores
 from corpus_tools.text.placeholders import template_sections as template_sections
+from corpus_tools.text.places import LEVELS as PLACE_LEVELS
+from corpus_tools.text.places import PLACE_COLUMNS as PLACE_COLUMNS
+from corpus_tools.text.places import Place as Place
+from corpus_tools.text.places import belongs_to as belongs_to
+from corpus_tools.text.places import find_places as find_places
+from corpus_tools.text.places import gazetteer as gazetteer
+from corpus_tools.text.places import infer_place as infer_place
+from corpus_tools.text.places import lookup_place as lookup_place
 from corpus_tools.text.structure import SECTION_COLUMNS as SECTION_COLUMNS
 from corpus_tools.text.structure import find_title as find_title
 from corpus_tools.text.structure import parse_sections as parse_sections

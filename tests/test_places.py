@@ -12,8 +12,8 @@ from conftest import iter_records
 
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.text.places import (
-    LEVELS,
     PLACE_COLUMNS,
+    PLACE_LEVELS,
     Place,
     belongs_to,
     find_places,
@@ -97,7 +97,7 @@ def test_columns_and_dtypes() -> None:
     assert str(spans["start"].dtype) == "int64"
     assert str(spans["end"].dtype) == "int64"
     assert spans["ambiguous"].dtype == bool
-    assert spans["level"].tolist() == list(LEVELS)
+    assert spans["level"].tolist() == list(PLACE_LEVELS)
     town = spans.iloc[3]
     assert (town["province"], town["city"], town["county"]) == ("贵州省", "遵义市", "湄潭县")
     assert town["code"] == "520328108"

@@ -31,8 +31,8 @@ from corpus_tools.text.placeholders import placeholder_spans as placeholder_span
 from corpus_tools.text.placeholders import scan_placeholders as scan_placeholders
 from corpus_tools.text.placeholders import template_scores as template_scores
 from corpus_tools.text.placeholders import template_sections as template_sections
-from corpus_tools.text.places import LEVELS as PLACE_LEVELS
 from corpus_tools.text.places import PLACE_COLUMNS as PLACE_COLUMNS
+from corpus_tools.text.places import PLACE_LEVELS as PLACE_LEVELS
 from corpus_tools.text.places import Place as Place
 from corpus_tools.text.places import belongs_to as belongs_to
 from corpus_tools.text.places import find_places as find_places

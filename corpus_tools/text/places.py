@@ -45,8 +45,8 @@ import pandas as pd
 from corpus_tools.errors import InvalidParameterError, check_columns, check_type, param_error
 
 __all__ = [
-    "LEVELS",
     "PLACE_COLUMNS",
+    "PLACE_LEVELS",
     "Place",
     "belongs_to",
     "contains",
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: The levels of a division, from the top.
-LEVELS = ("province", "city", "county", "township")
+PLACE_LEVELS = ("province", "city", "county", "township")
 #: Columns of :func:`find_places`.
 PLACE_COLUMNS = (
     "start",
@@ -76,7 +76,7 @@ PLACE_COLUMNS = (
     "candidates",
 )
 _LEVEL_OF = {"P": "province", "C": "city", "D": "county", "T": "township"}
-_RANK = {level: i for i, level in enumerate(LEVELS)}
+_RANK = {level: i for i, level in enumerate(PLACE_LEVELS)}
 _DATA_FILE = "places.tsv.gz"
 _WORDS_FILE = "place_words.txt.gz"
 _MAX_WORD = 4  # the longest word of place_words.txt.gz
@@ -597,13 +597,13 @@ def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
 
 def _check_levels(levels: Sequence[str] | None, func: str) -> frozenset[str]:
     if levels is None:
-        return frozenset(LEVELS)
+        return frozenset(PLACE_LEVELS)
     if isinstance(levels, str) or not isinstance(levels, Iterable):
-        raise param_error("levels", func, f"a sequence of levels from {list(LEVELS)}", levels)
+        raise param_error("levels", func, f"a sequence of levels from {list(PLACE_LEVELS)}", levels)
     chosen = list(levels)
-    if not chosen or any(lv not in LEVELS for lv in chosen):
+    if not chosen or any(lv not in PLACE_LEVELS for lv in chosen):
         raise param_error(
-            "levels", func, f"a non-empty sequence of levels from {list(LEVELS)}", chosen
+            "levels", func, f"a non-empty sequence of levels from {list(PLACE_LEVELS)}", chosen
         )
     return frozenset(chosen)
 

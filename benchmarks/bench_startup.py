@@ -117,11 +117,11 @@ def main() -> None:
         top = sorted(per_package.items(), key=lambda kv: -kv[1])[:TOP]
         heavy = [h for h in HEAVY if h in per_package]
         print(f"\n{name}: {count} modules imported; heavy: {', '.join(heavy) or 'none'}")
-        print(f"  {'package':<16} {'import ms':>9}  imported directly by")
+        print(f"  {'package':<24} {'import ms':>9}  imported directly by")
         for pkg, ms in top:
             via = sorted(importers.get(pkg, ()))
             more = f" (+{len(via) - 3})" if len(via) > 3 else ""
-            print(f"  {pkg:<16} {ms:9.1f}  {', '.join(via[:3])}{more}")
+            print(f"  {pkg[:24]:<24} {ms:9.1f}  {', '.join(via[:3])}{more}")
 
 
 if __name__ == "__main__":

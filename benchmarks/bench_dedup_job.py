@@ -103,6 +103,11 @@ def run_process(argv: list[str], out: Path, err: Path, env: dict[str, str]) -> R
     return Run(wall, cpu, usage.ru_maxrss / 1024, len(data), hashlib.sha256(data).hexdigest())
 
 
+def script_argv(python: str, script: str) -> Callable[[Path], list[str]]:
+    """The command line of a peer script on a file."""
+    return lambda path: [python, script, str(path)]
+
+
 def corpus_tools_argv() -> list[str]:
     script = Path(sys.executable).with_name("corpus-tools")
     return [str(script)] if script.exists() else [sys.executable, "-m", "corpus_tools.cli"]
@@ -118,8 +123,8 @@ def make_tools(text_dedup_python: str | None, cache: Path) -> list[Tool]:
         if importlib.util.find_spec(module) is None:
             print(f"skipping {name}: not installed (pip install -e '.[test]')")
             continue
-        script = str(PEERS / f"dedup_{name}.py")
-        tools.append(Tool(name, lambda p, s=script: [sys.executable, s, str(p)], dict(os.environ)))
+        argv = script_argv(sys.executable, str(PEERS / f"dedup_{name}.py"))
+        tools.append(Tool(name, argv, dict(os.environ)))
     if text_dedup_python is None:
         print(
             "skipping text-dedup: give --text-dedup-python PY, a throwaway virtualenv made with "
@@ -132,10 +137,8 @@ def make_tools(text_dedup_python: str | None, cache: Path) -> list[Tool]:
         if check.returncode != 0:
             print(f"skipping text-dedup: {text_dedup_python} cannot import text_dedup.minhash")
         else:
-            script = str(PEERS / "dedup_textdedup.py")
-            tools.append(
-                Tool("text-dedup", lambda p: [text_dedup_python, script, str(p)], dict(os.environ))
-            )
+            argv = script_argv(text_dedup_python, str(PEERS / "dedup_textdedup.py"))
+            tools.append(Tool("text-dedup", argv, dict(os.environ)))
     return tools
 
 
@@ -147,7 +150,7 @@ def news_records() -> list[dict[str, str]]:
     for name, opener in (("corpus.jsonl", open), ("corpus.jsonl.gz", gzip.open)):
         path = folder / name
         if path.is_file():
-            with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+            with opener(path, "rt", encoding="utf-8") as fh:
                 return [{"id": str(r["id"]), "text": str(r["text"])} for r in map(json.loads, fh)]
     raise SystemExit(f"no 新闻联播 corpus under {folder}")
 
@@ -359,7 +362,7 @@ def print_size(label: str, runs: dict[str, list[Run]], qual: dict[str, dict[str,
 
 
 def growth(series: list[tuple[int, dict[str, list[Run]]]]) -> dict[str, float]:
-    out = {}
+    out: dict[str, float] = {}
     if len(series) < 2:
         return out
     for name in series[0][1]:
@@ -443,8 +446,8 @@ def main() -> None:
         for kind, ser in series.items():
             exps = growth(ser)
             if exps:
-                ns = ", ".join(f"{n:,}" for n, _ in ser)
-                print(f"\ngrowth exponent of median CPU seconds, {kind} ({ns}):")
+                sizes_run = ", ".join(f"{n:,}" for n, _ in ser)
+                print(f"\ngrowth exponent of median CPU seconds, {kind} ({sizes_run}):")
                 for name, e in exps.items():
                     print(f"  {name:<13} n^{e:.2f}")
                 result["growth"][kind] = exps

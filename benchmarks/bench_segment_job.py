@@ -47,6 +47,7 @@ from bench_dedup_job import (
     news_records,
     news_sample,
     run_process,
+    script_argv,
     write_jsonl,
 )
 
@@ -63,13 +64,12 @@ def make_tools(cache: Path) -> list[Tool]:
     tools = [
         Tool("corpus-tools", lambda p: [*base, str(p), *opts], env),
         Tool("ct -j 1", lambda p: [*base, str(p), *opts, "-j", "1"], env),
-        Tool("jieba", lambda p: [sys.executable, str(PEERS / "segment_jieba.py"), str(p)]),
+        Tool("jieba", script_argv(sys.executable, str(PEERS / "segment_jieba.py"))),
     ]
     if importlib.util.find_spec("rjieba") is None:
         print("skipping rjieba: not installed (pip install -e '.[test]')")
     else:
-        script = str(PEERS / "segment_rjieba.py")
-        tools.append(Tool("rjieba", lambda p: [sys.executable, script, str(p)]))
+        tools.append(Tool("rjieba", script_argv(sys.executable, str(PEERS / "segment_rjieba.py"))))
     for tool in tools:
         tool.env = tool.env or dict(os.environ)
     return tools

@@ -633,3 +633,264 @@ def test_cli_nothing_readable_and_unwritable_output(
     res = _run([str(seeds_dir / "001_76da920ca12b73e0.txt"), "-o", str(blocker / "o.csv")], cache)
     assert res.exit_code == 4
     assert "cannot write" in res.stderr
+
+
+# --------------------------------------------------------------------------- formulas as terms
+
+
+def _occurrences(key: str, text: str) -> int:
+    """Places ``key`` starts in ``text``, overlapping ones too (the slow way)."""
+    n, pos = 0, text.find(key)
+    while pos >= 0:
+        n, pos = n + 1, text.find(key, pos + 1)
+    return n
+
+
+@pytest.fixture(scope="module")
+def news_years() -> pd.DataFrame:
+    """Every 10th 新闻联播 item (about 2,100, 2022-2026) with its year."""
+    recs = [r for i, r in enumerate(iter_records("xinwen_lianbo")) if i % 10 == 0]
+    return pd.DataFrame(
+        {
+            "doc_id": [r["id"] for r in recs],
+            "text": [r["text"] for r in recs],
+            "year": [r["year"] for r in recs],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def news_formulas(news_years: pd.DataFrame) -> Any:
+    from corpus_tools.formulas import find_formulas
+
+    return find_formulas(news_years, by="year")
+
+
+def test_formula_counts_per_year_equal_a_brute_force_count(
+    news_years: pd.DataFrame, news_formulas: Any
+) -> None:
+    from corpus_tools.formulas import fold_formulas
+    from corpus_tools.keywords import formula_table
+
+    before = news_years.copy()
+    table = formula_table(news_years, news_formulas, by="year")
+    pd.testing.assert_frame_equal(news_years, before)
+    assert list(table.columns) == [
+        "year", "term", "count", "doc_freq", "docs", "rate_per_10k", "formula_id", "key",
+    ]  # fmt: skip
+    folded = [fold_formulas(t).text for t in news_years["text"]]
+    years = news_years["year"].tolist()
+    chars = news_years.groupby("year")["text"].apply(lambda s: s.str.len().sum())
+    # the 30 most widespread formulas and 30 others, every year
+    f = news_formulas.formulas
+    picked = pd.concat([f.head(30), f.iloc[30:].sample(30, random_state=0)])
+    rows = table.set_index(["formula_id", "year"])
+    for fid, key in zip(picked["formula_id"], picked["key"], strict=True):
+        for year in sorted(set(years)):
+            n = sum(_occurrences(key, t) for t, y in zip(folded, years, strict=True) if y == year)
+            d = sum(key in t for t, y in zip(folded, years, strict=True) if y == year)
+            if n == 0:
+                assert (fid, year) not in rows.index
+                continue
+            row = rows.loc[(fid, year)]
+            assert (row["count"], row["doc_freq"]) == (n, d), (key, year)
+            assert row["rate_per_10k"] == pytest.approx(n * 10_000 / chars[year])
+            assert row["docs"] == years.count(year)
+    # over the years, every formula's count and doc_freq are find_formulas'
+    sums = table.groupby("formula_id")[["count", "doc_freq"]].sum()
+    whole = f.set_index("formula_id")[["count", "doc_freq"]]
+    pd.testing.assert_frame_equal(sums.sort_index(), whole.sort_index(), check_names=False)
+    # by year, then most frequent first
+    assert table["year"].is_monotonic_increasing
+    for _, part in table.groupby("year"):
+        assert part["count"].is_monotonic_decreasing
+
+
+def test_formula_table_finds_the_formulas_once_or_takes_them(
+    monkeypatch: pytest.MonkeyPatch, news_years: pd.DataFrame, news_formulas: Any
+) -> None:
+    import corpus_tools.formulas as fm
+    from corpus_tools.keywords import formula_table
+
+    sample = news_years.head(300)
+    found = fm.find_formulas(sample, top=40)
+    computed = formula_table(sample, by="year", top=40)
+    pd.testing.assert_frame_equal(computed, formula_table(sample, found, by="year"))
+    calls: list[Any] = []
+    monkeypatch.setattr(fm, "find_formulas", lambda *a, **k: calls.append(1))
+    given = formula_table(sample, found.formulas[found.formulas["family"] == 0], by="year")
+    assert calls == [] and set(given["formula_id"]) == {0}
+    # the table draws as a keyword trend
+    assert list(given.columns[: given.columns.get_loc("term")]) == ["year"]
+
+
+def test_formula_table_of_phrases_given_folds_them(provincial_reports: pd.DataFrame) -> None:
+    from corpus_tools.keywords import formula_table
+
+    guiding = "以习近平新时代中国特色社会主义思想为指导"
+    wide = "以习近平新时代中国特色社会主义思想为指导".replace("以", "以 ", 1)  # a stray space
+    table = formula_table(
+        provincial_reports, [guiding, wide, "坚持稳中求进工作总基调"], by="province"
+    )
+    first = table[table["term"] == guiding]
+    assert len(first) == 31 and (first["doc_freq"] == 1).all()
+    counts = {
+        p: _occurrences(guiding, t)
+        for p, t in zip(provincial_reports["province"], provincial_reports["text"], strict=True)
+    }
+    assert dict(zip(first["province"], first["count"], strict=True)) == counts
+    spaced = table[table["term"] == wide]
+    assert spaced["count"].tolist() == first["count"].tolist() and set(spaced["formula_id"]) == {1}
+    assert table.attrs["summary"]["terms"] == 3
+
+
+@pytest.fixture(scope="module")
+def provincial_reports() -> pd.DataFrame:
+    recs = list(iter_records("provincial_gwr_2026"))
+    return pd.DataFrame(
+        {
+            "doc_id": [r["id"] for r in recs],
+            "text": [r["text"] for r in recs],
+            "province": [r["province"] for r in recs],
+        }
+    )
+
+
+def test_kwic_folded_finds_formulas_where_they_stand(provincial_reports: pd.DataFrame) -> None:
+    from corpus_tools.formulas import find_formulas, fold_formulas
+    from corpus_tools.keywords import formula_table
+
+    res = find_formulas(provincial_reports, top=8)
+    docs = provincial_reports.copy()
+    # a copy with a stray space: found by "folded", not by "substring"
+    docs.loc[0, "text"] = docs.loc[0, "text"] + "\n要坚持稳中求进 工作总基调。"
+    terms = res.formulas["text"].tolist()
+    conc = kwic(docs, terms, match="folded", window=6, by="province")
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    keys = dict(zip(res.formulas["text"], res.formulas["key"], strict=True))
+    for row in conc.itertuples():
+        t = texts[row.doc_id]
+        assert fold_formulas(t[row.start : row.end]).text == keys[row.term]
+        assert row.left == t[max(0, row.start - 6) : row.start]
+        assert row.right == t[row.end : row.end + 6]
+    counts = formula_table(docs, res).set_index("term")["count"]
+    assert conc["term"].value_counts().sort_index().to_dict() == counts.sort_index().to_dict()
+    plain = kwic(docs, terms, match="substring")
+    assert len(conc) == len(plain) + 1
+    first = conc[conc["doc_id"] == docs["doc_id"].iloc[0]]
+    extra = first[first["start"] > len(provincial_reports["text"].iloc[0])]
+    assert extra["term"].tolist() == ["坚持稳中求进工作总基调"]
+
+
+def test_formula_table_errors(seeds: pd.DataFrame) -> None:
+    from corpus_tools.keywords import formula_table
+
+    with pytest.raises(
+        InvalidParameterError, match="'min_docs' parameter of formula_table is used"
+    ):
+        formula_table(seeds, ["两学一做学习教育"], min_docs=4)
+    with pytest.raises(InvalidParameterError, match="'formulas' parameter of formula_table"):
+        formula_table(seeds, ["两学一做", "  "])
+    with pytest.raises(InvalidParameterError, match="'formulas' parameter of formula_table"):
+        formula_table(seeds, "两学一做")
+    with pytest.raises(InvalidParameterError, match=r"Columns \['key'\] are missing"):
+        formula_table(seeds, pd.DataFrame({"formula_id": [0], "text": ["两学一做"]}))
+    with pytest.raises(InvalidParameterError, match="'by' parameter of formula_table"):
+        formula_table(seeds, ["两学一做"], by="year")
+    with pytest.raises(
+        InvalidParameterError, match=r"'top' parameter of formula_table must be an int in \[1"
+    ):
+        formula_table(seeds, top=0)
+    with pytest.raises(InvalidParameterError, match="'terms' parameter of kwic"):
+        kwic(seeds, ["两学一做", " "], match="folded")
+
+
+def test_cli_terms_from_formulas(tmp_path: Path, news_years: pd.DataFrame, cache: Path) -> None:
+    from corpus_tools.keywords import formula_table
+
+    sample = news_years.head(400)
+    src = tmp_path / "news.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for rec in sample.to_dict("records"):
+            fh.write(
+                json.dumps(
+                    {"id": rec["doc_id"], "text": rec["text"], "year": rec["year"]},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    out = tmp_path / "trend.csv"
+    res = _run(
+        [
+            str(src),
+            "-o",
+            str(out),
+            "--terms-from",
+            "formulas",
+            "--by",
+            "year",
+            "--top",
+            "20",
+            "--format",
+            "json",
+        ],
+        cache,
+    )
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert (summary["table"], summary["terms"]) == ("formulas", 20)
+    got = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    want = formula_table(sample, by="year", top=20)
+    assert got["term"].tolist() == want["term"].tolist()
+    assert got[["year", "count", "doc_freq", "formula_id"]].values.tolist() == (
+        want[["year", "count", "doc_freq", "formula_id"]].values.tolist()
+    )
+    # --kwic alone: the contexts of the formulas found
+    conc = tmp_path / "kwic.csv"
+    res = _run(
+        [
+            str(src),
+            "-o",
+            str(conc),
+            "--terms-from",
+            "formulas",
+            "--top",
+            "3",
+            "--kwic",
+            "--window",
+            "5",
+        ],
+        cache,
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(conc, encoding="utf-8-sig", keep_default_na=False)
+    top3 = want.drop_duplicates("formula_id").sort_values("formula_id").head(3)
+    assert set(table["term"]) == set(top3["term"])
+    assert len(table) == int(want[want["formula_id"] < 3]["count"].sum())
+    # --kwic TERM: matched as formulas are (folded)
+    res = _run(
+        [str(src), "-o", str(conc), "--terms-from", "formulas", "--kwic", "央视网消息 (新闻联播)"],
+        cache,
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["rows"] == int(
+        want[want["key"] == "央视网消息(新闻联播)"]["count"].sum()
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--terms-from", "formulas", "--keyness", "source"], "does not take --keyness"),
+        (["--terms-from", "formulas", "--strip-boilerplate"], "does not take --strip-boilerplate"),
+        (["--min-docs", "4"], "need --terms-from formulas"),
+        (["--kwic"], "--kwic needs a TERM"),
+        (["--terms-from", "slogans"], "Invalid value for '--terms-from'"),
+    ],
+)
+def test_cli_terms_from_usage_errors(
+    tmp_path: Path, seeds_dir: Path, cache: Path, args: list[str], message: str
+) -> None:
+    res = _run([str(seeds_dir), "-o", str(tmp_path / "o.csv"), *args], cache)
+    assert res.exit_code == 2
+    assert message in res.stderr or message in res.output

@@ -464,3 +464,152 @@ def test_empty_tables_draw_a_note(axes: Any) -> None:
 def test_bad_arguments(call: Any, match: str) -> None:
     with pytest.raises(InvalidParameterError, match=match):
         call()
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+@pytest.fixture(scope="module")
+def provincial_formulas() -> Any:
+    """The formulas of the 31 provincial reports of 2026, spread over provinces."""
+    from conftest import iter_records
+
+    recs = list(iter_records("provincial_gwr_2026"))
+    corpus = pd.DataFrame(
+        {
+            "doc_id": [r["id"] for r in recs],
+            "text": [r["text"] for r in recs],
+            "province": [r["province"] for r in recs],
+        }
+    )
+    return ct.find_formulas(corpus, by="province")
+
+
+@pytest.fixture(scope="module")
+def news_formulas() -> Any:
+    """The formulas of every 20th 新闻联播 item (about 1,000, 2022-2026), spread over years."""
+    from conftest import iter_records
+
+    recs = [r for i, r in enumerate(iter_records("xinwen_lianbo")) if i % 20 == 0]
+    corpus = pd.DataFrame(
+        {
+            "doc_id": [r["id"] for r in recs],
+            "text": [r["text"] for r in recs],
+            "year": [r["year"] for r in recs],
+        }
+    )
+    return ct.find_formulas(corpus, by="year")
+
+
+def _labels(ticks: Any) -> list[str]:
+    return [t.get_text() for t in ticks]
+
+
+@needs_cjk_font
+def test_formula_heatmap_cells_are_the_spread_shares(
+    provincial_formulas: Any, axes: Any, glyph_warnings: list[Any]
+) -> None:
+    res = provincial_formulas
+    ax = plots.plot_formula_heatmap(res, top=12, ax=axes)
+    provinces = sorted(set(res.spread["value"]))
+    assert len(provinces) == 31
+    assert _labels(ax.get_xticklabels()) == provinces
+    grid = np.ma.filled(ax.images[0].get_array(), np.nan)
+    assert grid.shape == (12, 31)
+    spread = res.spread.set_index(["formula_id", "value"])["share"]
+    for i in range(12):
+        for j, p in enumerate(provinces):
+            want = spread.get((i, p), np.nan)
+            assert (np.isnan(grid[i, j]) and np.isnan(want)) or grid[i, j] == want
+    # the guiding-thought formula stands in every report: a full row
+    assert res.formulas["key"].iloc[0] == "以习近平新时代中国特色社会主义思想为指导"
+    assert (grid[0] == 1.0).all()
+    # long formulas keep head and tail around an ellipsis; the labels are distinct
+    labels = _labels(ax.get_yticklabels())
+    assert labels[0] == "以习近平新时代中国…会主义思想为指导"
+    assert all(len(lab) <= 18 for lab in labels) and len(set(labels)) == 12
+    for lab, text in zip(labels, res.formulas["text"].head(12), strict=True):
+        head, _, tail = lab.partition("…")
+        assert text.startswith(head) and text.endswith(tail)
+    _render(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+    _assert_cjk_everywhere(ax)
+
+
+@needs_cjk_font
+def test_formula_heatmap_takes_the_spread_tables(provincial_formulas: Any) -> None:
+    res = provincial_formulas
+    whole = plots.plot_formula_heatmap(res, top=8, ax=Figure().add_subplot())
+    table = plots.plot_formula_heatmap(res.spread, top=8, ax=Figure().add_subplot())
+    assert np.ma.allequal(whole.images[0].get_array(), table.images[0].get_array())
+    assert _labels(whole.get_yticklabels()) == _labels(table.get_yticklabels())
+    fam = plots.plot_formula_heatmap(res.family_spread, top=8, ax=Figure().add_subplot())
+    founders = res.families["text"].head(8).tolist()
+    assert [lab.partition("…")[0] for lab in _labels(fam.get_yticklabels())] == [
+        t[: len(lab.partition("…")[0])]
+        for t, lab in zip(founders, _labels(fam.get_yticklabels()), strict=True)
+    ]
+
+
+@needs_cjk_font
+def test_formula_timeline_ordered_by_first_year(
+    news_formulas: Any, axes: Any, glyph_warnings: list[Any]
+) -> None:
+    res = news_formulas
+    ax = plots.plot_formula_timeline(res, top=25, ax=axes)
+    shown = res.formulas.head(25)
+    # rows: first year ascending, then last year, then the result's order
+    order = shown.sort_values(["first", "last", "formula_id"], kind="stable")
+    labels = _labels(ax.get_yticklabels())
+    assert len(labels) == 25
+    for lab, text in zip(labels, order["text"], strict=True):
+        assert text.startswith(lab.partition("…")[0].partition(" #")[0])
+    # one segment per formula, from its first to its last year
+    segments = ax.collections[0].get_segments()
+    spans = [(float(s[0][0]), float(s[1][0])) for s in segments]
+    assert spans == [
+        (float(f), float(last)) for f, last in zip(order["first"], order["last"], strict=True)
+    ]
+    assert [f for f, _ in spans] == sorted(f for f, _ in spans)
+    # a dot for every year a formula occurs in
+    dots = ax.collections[1].get_offsets()
+    assert len(dots) == int(res.spread["formula_id"].isin(order["formula_id"]).sum())
+    assert ax.get_xlabel() == "year"
+    _render(ax)
+    _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_cjk_font
+def test_formula_plots_of_nothing_draw_a_note(seed_corpus: pd.DataFrame, axes: Any) -> None:
+    docs = seed_corpus.assign(year=range(2019, 2019 + len(seed_corpus)))
+    res = ct.find_formulas(docs, by="year", min_docs=5, min_chars=60)
+    assert res.formulas.empty
+    ax = plots.plot_formula_heatmap(res, ax=axes)
+    assert [t.get_text() for t in ax.texts] == ["no formulas"]
+    ax = plots.plot_formula_timeline(res, ax=Figure().add_subplot())
+    assert [t.get_text() for t in ax.texts] == ["no formulas"]
+
+
+@needs_cjk_font
+def test_formula_plots_bad_arguments(seed_corpus: pd.DataFrame) -> None:
+    res = ct.find_formulas(seed_corpus)  # no by: nothing to spread over
+    with pytest.raises(
+        InvalidParameterError, match="'result_or_spread' parameter of plot_formula_heatmap"
+    ):
+        plots.plot_formula_heatmap(res)
+    with pytest.raises(InvalidParameterError, match="found without by"):
+        plots.plot_formula_timeline(res)
+    with pytest.raises(InvalidParameterError, match="must be a FormulaResult"):
+        plots.plot_formula_timeline(res.spread)
+    with pytest.raises(InvalidParameterError, match=r"Columns \['share'\] are missing"):
+        plots.plot_formula_heatmap(res.spread.drop(columns="share"))
+    with pytest.raises(InvalidParameterError, match="must be a FormulaResult or a spread table"):
+        plots.plot_formula_heatmap([1, 2])
+    by_year = ct.find_formulas(seed_corpus.assign(year=2020), by="year")
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'top' parameter of plot_formula_heatmap must be an int in \[1, inf\]",
+    ):
+        plots.plot_formula_heatmap(by_year, top=0)
+    with pytest.raises(InvalidParameterError, match="'top' parameter of plot_formula_timeline"):
+        plots.plot_formula_timeline(by_year, top=0)

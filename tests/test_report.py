@@ -23,6 +23,7 @@ from conftest import needs_cjk_font
 import corpus_tools as ct
 from corpus_tools.cli import cli
 from corpus_tools.errors import InvalidParameterError, NoDocumentsError
+from corpus_tools.formulas import fold_formulas
 from corpus_tools.present import collect_report_data, markup, plots, render_report, report
 from corpus_tools.present.data import pairs_to_show
 from corpus_tools.present.render import render_sections
@@ -583,3 +584,158 @@ def test_report_renders_chinese_in_chromium(seed_report: Any, tmp_path: Path) ->
     assert all(m.sum() > 200 for m in ink[:2])  # glyphs were drawn
     assert (ink[0] != ink[1]).sum() > 200  # different characters, different shapes
     assert (ink[0] != ink[2]).sum() > 200  # not the missing-glyph boxes
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+@pytest.fixture(scope="module")
+def news_by_year() -> pd.DataFrame:
+    """Every 20th 新闻联播 item (about 1,000, 2022-2026) with its year."""
+    from conftest import iter_records
+
+    recs = [r for i, r in enumerate(iter_records("xinwen_lianbo")) if i % 20 == 0]
+    return pd.DataFrame(
+        {
+            "doc_id": [r["id"] for r in recs],
+            "text": [r["text"] for r in recs],
+            "year": [r["year"] for r in recs],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def news_formulas_report(news_by_year: pd.DataFrame) -> tuple[Any, str]:
+    data = collect_report_data(news_by_year, sections=["formulas"], top=15)
+    return data, render_report(data)
+
+
+def _section(page: str, key: str) -> str:
+    return page.split(f'<section id="{key}">')[1].split("</section>", maxsplit=1)[0]
+
+
+def test_formulas_section_shows_the_top_formulas_and_their_spread(
+    news_formulas_report: tuple[Any, str], news_by_year: pd.DataFrame
+) -> None:
+    data, page = news_formulas_report
+    res = data.formulas
+    assert res is not None and res.by == "year" and data.failures == {}
+    section = _section(page, "formulas")
+    # both figures over the years
+    assert 'alt="formula heatmap"' in section and 'alt="formula timeline"' in section
+    assert f"<b>{len(res.formulas):,}</b><span>套话 formulas</span>" in section
+    # the table: the 15 most widespread formulas, with doc_freq, first, last and family
+    body = section.split("<h3>Families of variants</h3>")[0].split("<tbody>")[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    assert len(rows) == 15
+    for row, f in zip(rows, res.formulas.head(15).itertuples(), strict=True):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert cells[:7] == [
+            str(f.formula_id),
+            html.escape(f.text),
+            f"{f.doc_freq:,}",
+            f"{f.count:,}",
+            str(f.first),
+            str(f.last),
+            str(f.family),
+        ]
+    # each example is the text as loaded around the formula's first occurrence
+    texts = dict(zip(news_by_year["doc_id"], news_by_year["text"], strict=True))
+    examples = _elements(section, "context")
+    assert len(examples) == 15
+    for ex, f in zip(examples, res.formulas.head(15).itertuples(), strict=True):
+        a = ex["attrs"]
+        doc, start, end = a["data-doc"], int(a["data-start"]), int(a["data-end"])
+        assert ex["text"] == texts[doc][start:end]
+        (mark,) = ex["marks"]
+        assert mark[0] == "formula" and mark[2] == f.text
+        assert fold_formulas(mark[2]).text == f.key
+
+
+@pytest.fixture(scope="module")
+def auto_corpus(seeds_dir: Path) -> pd.DataFrame:
+    """The seeds as the README's main command reads them (--split auto): 13 documents."""
+    return ct.load_corpus(str(seeds_dir), split="auto").documents
+
+
+def test_formulas_section_leaves_the_other_sections_as_they_were(auto_corpus: pd.DataFrame) -> None:
+    with_it = report.build_report(auto_corpus, sections=["overview", "slogans", "formulas"])
+    without = report.build_report(auto_corpus, sections=["overview", "slogans"])
+    assert re.findall(r'<section id="([a-z]+)">', with_it) == ["overview", "slogans", "formulas"]
+    stripped = re.sub(r'<li class="ok"><a href="#formulas">.*?</li>', "", with_it)
+    stripped = re.sub(r'<section id="formulas">.*?</section>', "", stripped, flags=re.S)
+    assert stripped == without
+
+
+def test_formulas_section_without_a_field_says_how_to_get_the_spread(
+    auto_corpus: pd.DataFrame,
+) -> None:
+    data = collect_report_data(auto_corpus, sections=["formulas"], by=None)
+    assert data.formulas is not None and data.formulas.by is None
+    section = _section(render_report(data), "formulas")
+    assert "<figure>" not in section and "<code>--by FIELD</code>" in section
+    assert "<th>first</th>" not in section
+    assert not data.formulas.formulas.empty and "<th>family</th>" in section
+    one_year = collect_report_data(auto_corpus.assign(year=2024), sections=["formulas"], by="year")
+    section = _section(render_report(one_year), "formulas")
+    assert "<figure>" not in section and "under one value of year" in section
+
+
+def test_formulas_are_found_once_and_render_computes_nothing(
+    monkeypatch: pytest.MonkeyPatch, auto_corpus: pd.DataFrame
+) -> None:
+    import corpus_tools.formulas as fm
+
+    calls: list[dict[str, Any]] = []
+    real = fm.find_formulas
+
+    def find(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fm, "find_formulas", find)
+    docs = auto_corpus.assign(year=[2019 + i % 3 for i in range(len(auto_corpus))])
+    data = collect_report_data(docs, sections=["formulas"])
+    assert len(calls) == 1 and calls[0]["by"] == "year"
+    page = render_report(data)
+    assert len(calls) == 1
+    # a changed table is what the page shows
+    data.formulas = data.formulas._replace(formulas=data.formulas.formulas.head(3))
+    assert "<b>3</b><span>套话 formulas</span>" in _section(render_report(data), "formulas")
+    assert len(calls) == 1 and "formula heatmap" in page
+
+
+def test_formulas_section_escapes_document_text() -> None:
+    evil = "<script>alert('x')</script>坚持以人民为中心的发展思想"
+    docs = ct.load_texts(
+        {f'<img src=x onerror="{i}">': f"第{i}条。{evil}，推动发展。" for i in range(3)}
+    ).assign(year=[2023, 2024, 2025])
+    page = report.build_report(docs, sections=["formulas"])
+    section = _section(page, "formulas")
+    assert "<script" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;坚持以人民为中心的发展思想" in section
+    assert "&lt;img src=x onerror=&quot;0&quot;&gt;" in section
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(_chromium() is None, reason="chromium not installed (apt-get install chromium)")
+def test_formulas_section_renders_in_chromium(
+    news_formulas_report: tuple[Any, str], tmp_path: Path
+) -> None:
+    data, page = news_formulas_report
+    path = tmp_path / "formulas.html"
+    path.write_text(page, encoding="utf-8")
+    shot = tmp_path / "formulas.png"
+    run = _run_chromium(
+        [f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()], tmp_path
+    )
+    assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
+    assert (_pixels(shot) < 0.5).any(axis=2).mean() > 0.01
+    dom = _run_chromium(["--dump-dom", path.as_uri()], tmp_path)
+    assert dom.returncode == 0
+    text = dom.stdout.decode("utf-8")
+    assert "\ufffd" not in text and "套话短语及其传播" in text
+    assert data.formulas.formulas["text"].iloc[0] in text
+    # both figures decode as images in the browser: their alt text is not shown instead
+    assert text.count('alt="formula heatmap"') == 1 and text.count('alt="formula timeline"') == 1

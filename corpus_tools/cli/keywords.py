@@ -5,14 +5,16 @@ Writes one table (atomically, parquet or CSV by extension) and prints a summary:
 * default: the keyword frequency table (:func:`corpus_tools.keywords.keyword_table`);
 * ``--keyness FIELD``: rising and falling terms per group of FIELD
   (:func:`corpus_tools.keywords.keyness`);
-* ``--kwic TERM``: a concordance with offsets (:func:`corpus_tools.keywords.kwic`).
+* ``--kwic TERM``: a concordance with offsets (:func:`corpus_tools.keywords.kwic`);
+* ``--terms-from formulas``: the corpus's formulas counted per group
+  (:func:`corpus_tools.keywords.formula_table`), or with ``--kwic`` their contexts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 import pandas as pd
@@ -77,7 +79,8 @@ def _read_words(path: str) -> list[str]:
     "top",
     type=click.IntRange(min=1),
     default=None,
-    help="Keep the N most frequent terms per group (keyness: N rising + N falling).",
+    help="Keep the N most frequent terms per group (keyness: N rising + N falling; "
+    "--terms-from formulas: the N most widespread formulas).",
 )
 @click.option(
     "--min-length",
@@ -136,8 +139,12 @@ def _read_words(path: str) -> list[str]:
     "--kwic",
     "kwic_terms",
     multiple=True,
+    is_flag=False,
+    flag_value="",
     metavar="TERM",
-    help="Write a keyword-in-context table of TERM instead (repeatable).",
+    help="Write a keyword-in-context table of TERM instead (repeatable); with "
+    "--terms-from formulas, TERM is matched as formulas are, and --kwic alone shows the "
+    "formulas found.",
 )
 @click.option(
     "--window",
@@ -148,6 +155,25 @@ def _read_words(path: str) -> list[str]:
 )
 @click.option(
     "--substring", is_flag=True, help="--kwic: every occurrence in the text, not only whole tokens."
+)
+@click.option(
+    "--terms-from",
+    type=click.Choice(["formulas"]),
+    default=None,
+    help="Count the corpus's formulas (as `corpus-tools formulas` finds them) instead of "
+    "keywords, on the folded text they are matched in: one row per group and formula.",
+)
+@click.option(
+    "--min-docs",
+    type=click.IntRange(min=2),
+    default=None,
+    help="--terms-from formulas: a formula occurs in at least this many documents [3].",
+)
+@click.option(
+    "--min-chars",
+    type=click.IntRange(min=2),
+    default=None,
+    help="--terms-from formulas: shortest formula, in characters [8].",
 )
 @segmentation_options
 @engine_options
@@ -176,6 +202,9 @@ def command(
     kwic_terms: tuple[str, ...],
     window: int,
     substring: bool,
+    terms_from: str | None,
+    min_docs: int | None,
+    min_chars: int | None,
     no_cache: bool,
     n_jobs: int | None,
     engine: str,
@@ -193,10 +222,47 @@ def command(
       corpus-tools keywords corpus.jsonl -o data/processed/keywords.parquet --by year --top 100
       corpus-tools keywords corpus.jsonl -o keyness.csv --keyness year --target 2026
       corpus-tools keywords data/raw -o kwic.csv --kwic 两个确立 --window 30
+      corpus-tools keywords news.jsonl -o trend.csv --terms-from formulas --by year --top 50
+      corpus-tools keywords news.jsonl -o kwic.csv --terms-from formulas --top 10 --kwic
     """
     mode = _mode(keyness_field, kwic_terms, target, reference)
     check_engine_options(engine, scheduler)
     state = RunState()
+    if terms_from is not None or min_docs is not None or min_chars is not None:
+        refused = {
+            "--keyness": keyness_field is not None,
+            "--substring": substring,
+            "--strip-boilerplate": strip_boilerplate,
+            "--mine-slogans": mine_slogans,
+            "--engine dask": engine != "local",
+            "--numbers": numbers,
+            "--keep-stopwords": keep_stopwords,
+            "--stopwords": bool(stopword_files),
+            "--lexicon": bool(lexicons),
+        }
+        _formulas_command(
+            _FormulaOptions(
+                paths,
+                split,
+                id_field,
+                text_field,
+                output,
+                by,
+                top,
+                min_count,
+                kwic_terms,
+                window,
+                terms_from,
+                min_docs,
+                min_chars,
+                fmt,
+            ),
+            refused,
+            state,
+        )
+        return
+    if any(t == "" for t in kwic_terms):
+        fail("--kwic needs a TERM (or --terms-from formulas: the formulas found)", ExitCode.USAGE)
     # counting streams the corpus (a chunk in memory at a time) unless an option needs it
     # whole; on Dask the whole corpus becomes the tasks, run at once
     streamed = engine == "local" and not (kwic_terms or strip_boilerplate or mine_slogans)
@@ -337,3 +403,77 @@ def _print(summary: dict[str, Any], table: pd.DataFrame, fmt: str | None) -> Non
             emit(summary, resolved, table=preview)
     else:
         emit(summary, resolved, rows=pd.DataFrame([summary]))
+
+
+class _FormulaOptions(NamedTuple):
+    """The options of ``keywords --terms-from formulas``."""
+
+    paths: tuple[str, ...]
+    split: str | None
+    id_field: str
+    text_field: str
+    output: str
+    by: tuple[str, ...]
+    top: int | None
+    min_count: int | None
+    kwic_terms: tuple[str, ...]
+    window: int
+    terms_from: str | None
+    min_docs: int | None
+    min_chars: int | None
+    fmt: str | None
+
+
+def _formulas_command(opts: _FormulaOptions, refused: dict[str, bool], state: RunState) -> None:
+    """``--terms-from formulas``: the formulas of the corpus (find_formulas) counted per
+    group on their matching text (formula_table), or their contexts (kwic, folded)."""
+    if opts.terms_from is None:
+        fail("--min-docs and --min-chars need --terms-from formulas", ExitCode.USAGE)
+    given = [name for name, on in refused.items() if on]
+    if given:
+        fail(f"--terms-from formulas does not take {', '.join(given)}", ExitCode.USAGE)
+    docs = load_inputs(
+        opts.paths, state, split=opts.split, id_field=opts.id_field, text_field=opts.text_field
+    )
+    from corpus_tools import keywords as kw
+    from corpus_tools.formulas import find_formulas
+
+    by = list(opts.by) or None
+    options: dict[str, Any] = {"min_docs": opts.min_docs, "min_chars": opts.min_chars}
+    options = {k: v for k, v in options.items() if v is not None}  # else find_formulas' own
+    compute: Callable[[], pd.DataFrame]
+    terms = [t for t in opts.kwic_terms if t]
+    if terms:  # the contexts of the terms given, matched as formulas are
+        compute = partial(kw.kwic, docs, terms, window=opts.window, by=by, match="folded")
+    elif opts.kwic_terms:  # the contexts of the formulas found
+
+        def compute() -> pd.DataFrame:
+            found = find_formulas(docs, top=opts.top, progress=None, **options)
+            texts = found.formulas["text"].tolist()
+            if not texts:  # an empty concordance
+                columns = ["doc_id", *(by or []), "term", "start", "end", "left", "right"]
+                ints = ("start", "end")
+                return pd.DataFrame(
+                    {c: pd.Series(dtype="int64" if c in ints else object) for c in columns}
+                )
+            return kw.kwic(docs, texts, window=opts.window, by=by, match="folded")
+
+    else:
+        compute = partial(
+            kw.formula_table,
+            docs,
+            by=by,
+            top=opts.top,
+            min_count=opts.min_count or 1,
+            progress=None,
+            **options,
+        )
+    table, figures = _write(_compute(compute, None), opts.output)
+    mode = "kwic" if opts.kwic_terms else "formulas"
+    summary = {"output": opts.output, "table": mode, "rows": len(table), **figures}
+    summary["skipped_inputs"] = state.errors
+    if mode == "kwic":
+        summary["documents"] = len(docs)
+        summary["terms"] = int(table["term"].nunique()) if len(table) else 0
+    _print(summary, table, opts.fmt)
+    finish(state)

@@ -59,8 +59,8 @@ def _sections(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     default="auto",
     show_default=True,
     metavar="FIELD",
-    help="Metadata field for keyword trends and topic shares ('auto': year when present; "
-    "'none': no grouping).",
+    help="Metadata field for keyword trends, topic shares and the spread of formulas "
+    "('auto': year when present; 'none': no grouping).",
 )
 @click.option("--title", default=None, help="Title of the report.")
 @click.option(
@@ -114,7 +114,7 @@ def command(
     seed: int,
 ) -> None:
     """Write one self-contained HTML report: overview, duplicates, templates, slogans,
-    boilerplate, keywords, topics.
+    boilerplate, keywords, topics, formulas.
 
     The file embeds its figures and style (no network needed to open it). Example:
 

@@ -14,6 +14,10 @@ document are cached on disk, so a rerun or an extended corpus only segments what
 * :func:`kwic` (:mod:`~corpus_tools.keywords.concordance`): keyword in context, one row per
   occurrence with ``start``/``end`` offsets into the text as loaded
   (``text[start:end] == match``).
+* :func:`formula_table` (:mod:`~corpus_tools.keywords.phrases`): the formulas of
+  :func:`~corpus_tools.find_formulas` counted as terms per group, on the matching text they
+  are found in (a formula's trend over the years in one table); ``kwic(...,
+  match="folded")`` shows them in context.
 
 All three count through :mod:`~corpus_tools.keywords.counts`. The optional steps before
 counting take what a caller computed already: ``strip_boilerplate=True,
@@ -34,4 +38,5 @@ Examples
 from corpus_tools.keywords.compare import keyness as keyness
 from corpus_tools.keywords.concordance import kwic as kwic
 from corpus_tools.keywords.counts import KEYWORD_COLUMNS as KEYWORD_COLUMNS
+from corpus_tools.keywords.phrases import formula_table as formula_table
 from corpus_tools.keywords.table import keyword_table as keyword_table

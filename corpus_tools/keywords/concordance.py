@@ -1,4 +1,10 @@
-"""Keyword in context (:func:`kwic`): one row per occurrence with offsets into the text."""
+"""Keyword in context (:func:`kwic`): one row per occurrence with offsets into the text.
+
+A term is matched as a token of the segmentation (what :func:`keyword_table` counts), as a
+substring of the text, or on the folded matching text of formulas (what
+:func:`formula_table` and :func:`~corpus_tools.find_formulas` count), each occurrence mapped
+back to the text as loaded.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from corpus_tools.keywords.counts import (
     segment_chunk,
     with_slogans,
 )
+from corpus_tools.keywords.phrases import PhraseMatcher, fold_terms
 from corpus_tools.progress import progress_bar
 
 __all__ = [
@@ -61,10 +68,15 @@ def kwic(
         The terms to find.
     window : int, default 20
         Characters of context on each side.
-    match : {"token", "substring"}, default "token"
+    match : {"token", "substring", "folded"}, default "token"
         ``"token"``: occurrences that are whole tokens of the segmentation, the ones
         :func:`keyword_table` counts (发展 is not found inside 发展中国家 when the segmenter
-        keeps that whole); ``"substring"``: every occurrence in the text.
+        keeps that whole); ``"substring"``: every occurrence in the text; ``"folded"``:
+        every occurrence in the matching text of formulas
+        (:func:`~corpus_tools.formulas.fold_formulas`: width, case and punctuation variants
+        folded, spaces removed), the ones :func:`formula_table` counts, so a copy with a
+        stray space or full-width letters is found (give the formulas of
+        :func:`~corpus_tools.find_formulas` as ``terms``).
     by : str or list of str, optional
         Metadata fields to copy into the result (``"year"``).
     segmenter, cache, n_jobs, progress
@@ -81,8 +93,10 @@ def kwic(
     pandas.DataFrame
         One row per occurrence, in corpus order, then by offset. Columns: ``doc_id`` (str),
         the ``by`` fields, ``term`` (str), ``start``, ``end`` (int64: offsets into the
-        document's text as loaded, ``text[start:end] == term``), ``left``, ``right`` (str:
-        up to ``window`` characters before and after, line breaks kept).
+        document's text as loaded, ``text[start:end] == term``; with ``"folded"``,
+        ``text[start:end]`` is the occurrence as it stands, whose matching text is the
+        term's), ``left``, ``right`` (str: up to ``window`` characters before and after,
+        line breaks kept).
 
     Raises
     ------
@@ -96,18 +110,28 @@ def kwic(
     >>> k = ct.kwic(docs, "两个确立", window=4, cache=False)
     >>> k[["term", "start", "end", "left", "right"]].to_dict("records")
     [{'term': '两个确立', 'start': 4, 'end': 8, 'left': '坚决拥护', 'right': '，坚决做'}]
+
+    A formula found wherever it stands, a space in it or not:
+
+    >>> docs = ct.load_texts({"a": "坚持以人民为中心的 发展思想。"})
+    >>> k = ct.kwic(docs, "坚持以人民为中心的发展思想", match="folded", window=2)
+    >>> k[["start", "end", "right"]].values.tolist(), docs["text"][0][0:14]
+    ([[0, 14, '。']], '坚持以人民为中心的 发展思想')
     """
     func = "kwic"
     frame = corpus_arg(corpus, func)
     term_list = _term_list(terms, func)
     check_number(window, "window", func, kind=int, low=0)
-    check_choice(match, "match", func, ("token", "substring"))
+    check_choice(match, "match", func, ("token", "substring", "folded"))
     fields = check_by(by, frame, func)
     check_given(
         func, strip_boilerplate=False, boilerplate=None, mine_slogans=mine_slogans, slogans=slogans
     )
     check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
     texts = [str(t) for t in frame["text"].tolist()]
+    if match == "folded":
+        hits = _folded_hits(texts, term_list, func)
+        return _concordance(frame, texts, fields, sorted(hits), window)
     # only a document holding a term as a substring can hold it as a token
     candidates = [i for i, text in enumerate(texts) if any(t in text for t in term_list)]
     if match == "substring":
@@ -150,6 +174,22 @@ def _substring_hits(texts: list[str], rows: list[int], terms: list[str]) -> list
             while pos >= 0:
                 hits.append((i, pos, pos + len(term), term))
                 pos = texts[i].find(term, pos + 1)
+    return hits
+
+
+def _folded_hits(texts: list[str], terms: list[str], func: str) -> list[_Hit]:
+    """Every occurrence of every term in the matching text of formulas, mapped back to the
+    text as loaded (overlapping ones too)."""
+    from corpus_tools.formulas import fold_formulas
+
+    keys = fold_terms(terms, func)
+    matcher = PhraseMatcher(keys)
+    hits: list[_Hit] = []
+    for i, text in enumerate(texts):
+        folded = fold_formulas(text)
+        for pos, k in matcher.find(folded.text):
+            start, end = folded.to_original(pos, pos + len(keys[k]))
+            hits.append((i, start, end, terms[k]))
     return hits
 
 

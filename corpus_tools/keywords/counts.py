@@ -53,7 +53,9 @@ __all__ = [
     "chunk_ranges",
     "corpus_arg",
     "count_corpus",
+    "document_groups",
     "is_missing",
+    "key_columns",
     "segment_chunk",
     "strip_texts",
     "summarize",
@@ -209,7 +211,7 @@ def _row_keys(corpus: pd.DataFrame, by: list[str]) -> list[tuple[Any, ...]]:
     return keys
 
 
-def _groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]], list[int]]:
+def document_groups(corpus: pd.DataFrame, by: list[str]) -> tuple[list[tuple[Any, ...]], list[int]]:
     """Sorted distinct group keys and the group index of every document."""
     keys = _row_keys(corpus, by)
     distinct = sorted(set(keys), key=_key_sort)
@@ -669,7 +671,7 @@ def count_corpus(
         return _count_stream(chunks, by, func, options, run, progress=progress)
     frame = corpus_arg(corpus, func)
     fields = check_by(by, frame, func)
-    keys, groups = _groups(frame, fields)
+    keys, groups = document_groups(frame, fields)
     texts = [str(t) for t in frame["text"].tolist()]
     if strip_boilerplate:
         texts = strip_texts(frame, boilerplate, func)
@@ -770,7 +772,7 @@ def summarize(counted: CorpusCounts, rows: int) -> dict[str, int]:
     }
 
 
-def _key_columns(
+def key_columns(
     fields: list[str],
     keys: list[tuple[Any, ...]],
     group_idx: np.ndarray,
@@ -810,7 +812,7 @@ def assemble(
         )
     group_idx = body["_group"].to_numpy()
     out = pd.DataFrame(
-        _key_columns(counted.fields, counted.keys, group_idx, counted.key_dtypes),
+        key_columns(counted.fields, counted.keys, group_idx, counted.key_dtypes),
         index=body.index,
     )
     for c in columns:

@@ -36,6 +36,7 @@ from corpus_tools.progress import progress_bar
 if TYPE_CHECKING:
     from corpus_tools.boilerplate import BoilerplateResult
     from corpus_tools.dedup import DedupResult
+    from corpus_tools.formulas import FormulaResult
     from corpus_tools.text import PlaceholderReport
     from corpus_tools.topics import TopicResult
 
@@ -51,8 +52,18 @@ __all__ = [
     "prepare_report",
 ]
 
-#: The report's sections, in the order they appear.
-SECTIONS = ("overview", "duplicates", "templates", "slogans", "boilerplate", "keywords", "topics")
+#: The report's sections, in the order they appear (a new section comes last, so the
+#: numbers and the HTML of the others stay as they were).
+SECTIONS = (
+    "overview",
+    "duplicates",
+    "templates",
+    "slogans",
+    "boilerplate",
+    "keywords",
+    "topics",
+    "formulas",
+)
 DEFAULT_TITLE = "语料分析报告 Corpus report"
 #: Topics are fitted on corpora of at least this many documents.
 MIN_TOPIC_DOCUMENTS = 3
@@ -71,6 +82,7 @@ TABLE_FIELDS = (
     "boilerplate",
     "keywords",
     "topics",
+    "formulas",
 )
 
 
@@ -83,8 +95,8 @@ class ReportOptions:
     title : str
         The page's title.
     by : str or None
-        The metadata field keyword trends and topic shares are drawn over (resolved:
-        never ``"auto"``).
+        The metadata field keyword trends, topic shares and the spread of formulas are
+        drawn over (resolved: never ``"auto"``).
     sections : tuple of str
         The sections, in the order of :data:`SECTIONS`.
     top : int
@@ -140,6 +152,9 @@ class ReportData:
         :func:`corpus_tools.topics.fit_topics` over ``options.by`` (None also when the
         corpus has fewer than :data:`MIN_TOPIC_DOCUMENTS` documents); the ``title`` of its
         representatives is read off each document's front matter.
+    formulas : FormulaResult or None
+        :func:`corpus_tools.find_formulas` with ``by=options.by`` (every formula, with its
+        families, its spread over ``by`` and an example).
     failures : dict of str to str
         Section -> ``"ExceptionName: message"`` for each capability that raised.
     """
@@ -155,6 +170,7 @@ class ReportData:
     boilerplate: BoilerplateResult | None = None
     keywords: pd.DataFrame | None = None
     topics: TopicResult | None = None
+    formulas: FormulaResult | None = None
     failures: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -381,6 +397,12 @@ def _topics(data: ReportData) -> None:
     data.topics = result._replace(representatives=reps)
 
 
+def _formulas(data: ReportData) -> None:
+    from corpus_tools.formulas import find_formulas
+
+    data.formulas = find_formulas(data.corpus, by=data.options.by, progress=False)
+
+
 #: The collecting step of each section, run in this order (boilerplate before topics).
 _STEPS: dict[str, Callable[[ReportData], None]] = {
     "overview": _overview,
@@ -390,6 +412,7 @@ _STEPS: dict[str, Callable[[ReportData], None]] = {
     "boilerplate": _boilerplate,
     "keywords": _keywords,
     "topics": _topics,
+    "formulas": _formulas,
 }
 
 

@@ -1102,3 +1102,292 @@ def _topic_colors(k: int) -> list[Any]:
 
     cmap = colormaps["tab20" if k > 10 else "tab10"]
     return [cmap(i % cmap.N) for i in range(k)]
+
+
+# --------------------------------------------------------------------------- formulas
+
+#: Characters of a formula drawn as a label; a longer one keeps its head and tail around
+#: "…" (坚持以…为指导), its full text being in the tables.
+FORMULA_LABEL_CHARS = 18
+#: Shares are written in the cells of a heatmap of at most this many cells.
+FORMULA_CELL_TEXT = 300
+#: At most this many values of the field are labelled on an axis.
+FORMULA_VALUE_LABELS = 40
+#: Columns of a spread table (find_formulas(...).spread, or .family_spread with "family").
+_SPREAD_COLUMNS = ["text", "value", "doc_freq", "docs", "share"]
+_SHARE_LABEL = "占比 share of documents"
+#: Cells darker than this share (square-root colour scale) get white text.
+DARK_SHARE = 0.36
+
+
+def _share_norm() -> Any:
+    """Colours of shares in [0, 1], square-root scaled: a formula in 4% of a year's news
+    items is visible beside one in 90%."""
+    from matplotlib.colors import PowerNorm
+
+    return PowerNorm(gamma=0.5, vmin=0.0, vmax=1.0)
+
+
+def _formula_label(text: Any, width: int = FORMULA_LABEL_CHARS) -> str:
+    """A formula on one line, cut in the middle when longer than ``width`` (坚持以…为指导)."""
+    one = re.sub(r"\s+", " ", str(text)).strip()
+    if len(one) <= width:
+        return one
+    head = (width - 1) - (width - 1) // 2
+    return one[:head] + "…" + one[len(one) - (width - 1) // 2 :]
+
+
+def _formula_labels(ids: Sequence[Any], texts: Sequence[Any]) -> list[str]:
+    """Labels of formulas; two that would read the same get their id appended."""
+    labels = [_formula_label(t) for t in texts]
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [f"{lab} #{i}" if seen[lab] > 1 else lab for lab, i in zip(labels, ids, strict=True)]
+
+
+def _sorted_values(values: Sequence[Any]) -> list[Any]:
+    """Values of a field in its sort order (numbers by value; mixed types by their text)."""
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=str)
+
+
+def _is_formula_result(value: Any) -> bool:
+    from corpus_tools.formulas import FormulaResult
+
+    return isinstance(value, FormulaResult)
+
+
+def _spread_of(result_or_spread: Any, func: str) -> tuple[pd.DataFrame, str, str | None]:
+    """The spread table, its id column (formula_id or family) and the field's name."""
+    if _is_formula_result(result_or_spread):
+        if result_or_spread.by is None:
+            raise param_error(
+                "result_or_spread",
+                func,
+                "a FormulaResult of find_formulas(..., by=FIELD) or its spread table",
+                "a FormulaResult found without by",
+            )
+        return result_or_spread.spread, "formula_id", result_or_spread.by
+    if not isinstance(result_or_spread, pd.DataFrame):
+        raise param_error(
+            "result_or_spread",
+            func,
+            "a FormulaResult or a spread table (find_formulas(..., by=FIELD).spread)",
+            type(result_or_spread).__name__,
+        )
+    key = "family" if "family" in result_or_spread.columns else "formula_id"
+    check_columns(result_or_spread, "result_or_spread", func, [key, *_SPREAD_COLUMNS])
+    return result_or_spread, key, None
+
+
+def plot_formula_heatmap(
+    result_or_spread: Any,
+    *,
+    top: int = 20,
+    ax: Axes | None = None,
+) -> Axes:
+    """Heatmap: the share of each value's documents (year, province) holding each formula.
+
+    Rows are the ``top`` most widespread formulas (in the result's order: most documents
+    first), columns the values of the field in its sort order (years by number, provinces
+    by text), each cell the share of that value's documents that hold the formula
+    (``spread["share"]``); a cell is blank where the formula does not occur. A formula
+    longer than 18 characters is labelled by its head and tail around "…" (坚持以…为指导);
+    its full text is in ``result.formulas``.
+
+    Parameters
+    ----------
+    result_or_spread : FormulaResult or pandas.DataFrame
+        :func:`corpus_tools.find_formulas` with ``by=FIELD``, or its ``spread`` table
+        (``formula_id``, ``text``, ``value``, ``doc_freq``, ``docs``, ``share``; rows in
+        the order of ``formula_id``), or its ``family_spread`` (one row per family).
+    top : int, default 20
+        Formulas (or families) drawn: the first ``top`` ids.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    InvalidParameterError
+        A result found without ``by``, a table without the spread's columns, ``top < 1``.
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools.present import plots
+    >>> docs = ct.load_texts({
+    ...     "a": "坚持以人民为中心的发展思想。", "b": "我们坚持以人民为中心的发展思想。",
+    ...     "c": "始终坚持以人民为中心的发展思想！", "d": "全面从严治党永远在路上。",
+    ...     "e": "必须坚持以人民为中心的发展思想。",
+    ... }).assign(year=[2023, 2024, 2024, 2025, 2025])
+    >>> res = ct.find_formulas(docs, by="year", min_docs=2)
+    >>> ax = plots.plot_formula_heatmap(res)
+    >>> [t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.get_yticklabels()]
+    (['2023', '2024', '2025'], ['坚持以人民为中心的发展思想'])
+    >>> res.spread[["value", "share"]].values.tolist()    # the cells: 1/1, 2/2, 1/2
+    [[2023, 1.0], [2024, 1.0], [2025, 0.5]]
+    """
+    func = "plot_formula_heatmap"
+    spread, key, by = _spread_of(result_or_spread, func)
+    top = _check_n(top, "top", func)
+    values = _sorted_values(pd.unique(spread["value"].dropna()).tolist())
+    ids = pd.unique(spread[key]).tolist()
+    ids = sorted(ids)[:top]
+    ax = _axes(ax, func, (0.42 * max(len(values), 1) + 5.5, 0.3 * max(len(ids), 1) + 2.0))
+    if not ids or not values:
+        return _empty(ax, "no formulas")
+    rows = spread[spread[key].isin(ids)]
+    row_of = {v: i for i, v in enumerate(ids)}
+    col_of = {v: j for j, v in enumerate(values)}
+    grid = np.full((len(ids), len(values)), np.nan)
+    for i, v, s in zip(
+        rows[key].tolist(), rows["value"].tolist(), rows["share"].tolist(), strict=True
+    ):
+        if v in col_of:
+            grid[row_of[i], col_of[v]] = float(s)
+    texts = rows.drop_duplicates(key).set_index(key)["text"]
+    image = ax.imshow(
+        np.ma.masked_invalid(grid),
+        cmap="Reds",
+        norm=_share_norm(),
+        aspect="auto",
+        interpolation="nearest",
+    )
+    if grid.size <= FORMULA_CELL_TEXT:
+        for (i, j), s in np.ndenumerate(grid):
+            if not np.isnan(s):
+                ax.text(
+                    j,
+                    i,
+                    f"{s:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if s > DARK_SHARE else "black",
+                )
+    step = max(1, math.ceil(len(values) / FORMULA_VALUE_LABELS))
+    cols = np.arange(len(values))[::step]
+    ax.set_xticks(
+        cols,
+        labels=[_short(values[j], 10) for j in cols],
+        rotation=90 if any(len(str(v)) > 4 for v in values) else 0,
+        fontsize="small",
+    )
+    ax.set_yticks(
+        np.arange(len(ids)), labels=_formula_labels(ids, [texts[i] for i in ids]), fontsize="small"
+    )
+    apply_cjk_font(ax.figure.colorbar(image, ax=ax, shrink=0.8, label=_SHARE_LABEL).ax)
+    if by:
+        ax.set_xlabel(by)
+    ax.set_title(f"套话分布 · formulas by {by}" if by else "套话分布 · formulas")
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    apply_cjk_font(ax)
+    return ax
+
+
+def plot_formula_timeline(
+    result: Any,
+    *,
+    top: int = 20,
+    ax: Axes | None = None,
+) -> Axes:
+    """Timeline: when each formula first appears, and where it stands since.
+
+    One row per formula, the ``top`` most widespread, ordered by their ``first`` value
+    (then by ``last``, then most widespread first): a line from the first to the last value
+    of the field among its documents, and a dot at every value where it occurs, the darker
+    the larger the share of that value's documents holding it. Numeric values (years) keep
+    their spacing; other values (provinces, dates as text) are evenly spaced in their sort
+    order. Long formulas are labelled by their head and tail around "…".
+
+    Parameters
+    ----------
+    result : FormulaResult
+        :func:`corpus_tools.find_formulas` with ``by=FIELD``. The formulas drawn are the
+        first ``top`` rows of ``result.formulas`` (pass
+        ``result._replace(formulas=result.formulas[...])`` to choose others).
+    top : int, default 20
+        Formulas drawn.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a FormulaResult, one found without ``by``, ``top < 1``.
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools.present import plots
+    >>> docs = ct.load_texts({
+    ...     "a": "推动高质量发展取得新成效。", "b": "坚持以人民为中心的发展思想。",
+    ...     "c": "推动高质量发展取得新成效，坚持以人民为中心的发展思想。",
+    ...     "d": "坚持以人民为中心的发展思想！", "e": "推动高质量发展取得新成效！",
+    ... }).assign(year=[2021, 2023, 2023, 2024, 2025])
+    >>> ax = plots.plot_formula_timeline(ct.find_formulas(docs, by="year", min_docs=2))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['推动高质量发展取得新成效', '坚持以人民为中心的发展思想']
+    """
+    func = "plot_formula_timeline"
+    if not _is_formula_result(result):
+        raise param_error(
+            "result", func, "a FormulaResult of find_formulas(..., by=FIELD)", type(result).__name__
+        )
+    if result.by is None:
+        raise param_error(
+            "result",
+            func,
+            "a FormulaResult of find_formulas(..., by=FIELD)",
+            "a FormulaResult found without by",
+        )
+    top = _check_n(top, "top", func)
+    spread = result.spread
+    values = _sorted_values(pd.unique(spread["value"].dropna()).tolist())
+    shown = result.formulas.head(top)
+    shown = shown[shown["first"].notna()]
+    ax = _axes(ax, func, (8.5, 0.3 * max(len(shown), 1) + 2.0))
+    if shown.empty or not values:
+        return _empty(ax, "no formulas")
+    col_of = {v: j for j, v in enumerate(values)}
+    first = np.array([col_of[v] for v in shown["first"].tolist()])
+    last = np.array([col_of[v] for v in shown["last"].tolist()])
+    order = np.lexsort((np.arange(len(shown)), last, first))
+    shown = shown.iloc[order]
+    xs = _x_axis(ax, values)
+    ids = shown["formula_id"].tolist()
+    row_of = {f: i for i, f in enumerate(ids)}
+    ax.hlines(np.arange(len(ids)), xs[first[order]], xs[last[order]], color="0.75", lw=2, zorder=1)
+    dots = spread[spread["formula_id"].isin(ids) & spread["value"].isin(values)]
+    points = ax.scatter(
+        xs[[col_of[v] for v in dots["value"].tolist()]],
+        [row_of[f] for f in dots["formula_id"].tolist()],
+        c=dots["share"].to_numpy(dtype=float),
+        cmap="Reds",
+        norm=_share_norm(),
+        s=36,
+        edgecolors="0.3",
+        linewidths=0.5,
+        zorder=2,
+    )
+    ax.set_yticks(np.arange(len(ids)), labels=_formula_labels(ids, shown["text"].tolist()))
+    ax.set_ylim(len(ids) - 0.5, -0.5)  # earliest at the top
+    pad = _step(xs) * 0.5 if len(xs) > 1 else 0.5
+    ax.set_xlim(xs[0] - pad, xs[-1] + pad)
+    apply_cjk_font(ax.figure.colorbar(points, ax=ax, shrink=0.8, label=_SHARE_LABEL).ax)
+    ax.set_xlabel(str(result.by))
+    ax.set_title(f"套话首次出现 · formulas by first {result.by}")
+    ax.grid(axis="x", color="0.92", zorder=0)
+    return _done(ax)

@@ -34,6 +34,7 @@ from corpus_tools.present.markup import (
 )
 from corpus_tools.present.sections import (
     boilerplate_section,
+    formulas_section,
     keywords_section,
     overview_section,
     slogans_section,
@@ -51,6 +52,7 @@ TITLES = {
     "boilerplate": ("套话与水印", "Boilerplate and watermarks"),
     "keywords": ("关键词", "Keywords"),
     "topics": ("主题", "Topics"),
+    "formulas": ("套话短语及其传播", "Formulas and how they spread"),
 }
 
 _RENDERERS: dict[str, Callable[[ReportData], SectionHTML]] = {
@@ -61,6 +63,7 @@ _RENDERERS: dict[str, Callable[[ReportData], SectionHTML]] = {
     "boilerplate": boilerplate_section,
     "keywords": keywords_section,
     "topics": topics_section,
+    "formulas": formulas_section,
 }
 #: Input files listed at most at the top of the page.
 LOAD_ERROR_ROWS = 100

@@ -25,6 +25,9 @@ Sections, in order (``sections=`` picks some of them):
 ``keywords``        top keywords, and their trend over ``by`` (year…)
                     (:func:`corpus_tools.keywords.keyword_table`)
 ``topics``          topics, their terms and their shares over ``by`` (:mod:`corpus_tools.topics`)
+``formulas``        phrases repeated below the sentence (套话), their families, and how they
+                    spread over ``by``: a heatmap of formulas x value and a timeline of first
+                    appearances (:func:`corpus_tools.find_formulas`)
 ==================  =====================================================================
 
 A section whose capability fails on this corpus is replaced by a note saying so; the rest
@@ -147,7 +150,8 @@ def build_report(
     title : str
         The page's title.
     by : str or None, default "auto"
-        Metadata field for keyword trends and topic shares (``"year"``, ``"province"``);
+        Metadata field for keyword trends, topic shares and the spread of formulas
+        (``"year"``, ``"province"``);
         ``"auto"`` takes ``year`` or ``period`` when the corpus has two values or more;
         None: no grouping.
     sections : list of str, default all

@@ -1,5 +1,5 @@
 """The sections of the report drawn from tables alone: overview, slogans, boilerplate,
-keywords, topics (duplicates and templates, which show document text, are in
+keywords, topics, formulas (duplicates and templates, which show document text, are in
 :mod:`corpus_tools.present.excerpts`).
 
 Each ``*_section(data)`` reads the tables of a :class:`~corpus_tools.present.ReportData`
@@ -36,6 +36,8 @@ from corpus_tools.present.markup import (
 )
 from corpus_tools.present.plots import (
     plot_document_sizes,
+    plot_formula_heatmap,
+    plot_formula_timeline,
     plot_keyword_trends,
     plot_keywords,
     plot_originality,
@@ -46,6 +48,7 @@ from corpus_tools.present.plots import (
 
 __all__ = [
     "boilerplate_section",
+    "formulas_section",
     "keyword_totals",
     "keywords_section",
     "missing_table",
@@ -71,6 +74,14 @@ EXAMPLE_WIDTH = 100
 ORIGINALITY_BARS = 30
 #: Terms per topic drawn in the topic figure.
 TOPIC_TERMS = 8
+#: Characters of a formula shown in its table cell (nearly every formula whole).
+FORMULA_CHARS = 400
+#: Characters of context shown on each side of a formula's first occurrence.
+FORMULA_CONTEXT = 15
+#: ``first`` and ``last`` are values of a field (2024, not 2,024).
+_PLAIN_VALUES = {"first": "d", "last": "d"}
+#: The formula figures are as wide as this many inches at most.
+FORMULA_FIGURE_WIDTH = 13.0
 
 
 def missing_table(table: T | None, section: str) -> T:
@@ -328,3 +339,123 @@ def topics_section(data: ReportData) -> SectionHTML:
     )
     note = f"{result.k} topics ({result.model}), coherence {result.coherence:.3f}"
     return SectionHTML(note, body)
+
+
+# --------------------------------------------------------------------------- formulas
+
+_FORMULAS_LEAD = (
+    '<p class="lead">Phrases repeated below the sentence (套话): strings of the folded text of '
+    "at least eight characters found in at least three documents and not contained in a "
+    "longer string found in the same documents, most widespread first "
+    "(<code>find_formulas</code>). <i>doc_freq</i> is documents, exact; <i>count</i> "
+    "occurrences; <i>family</i> is the <i>formula_id</i> of the most widespread variant "
+    "(one character apart, 坚持以…为指导 / 始终坚持以…为指导, a blank filled with a name)."
+)
+
+
+def _formula_examples(data: ReportData, shown: pd.DataFrame) -> list[str]:
+    """The first occurrence of each formula shown, highlighted in its context; the context
+    is ``text[data-start:data-end]`` of document ``data-doc``."""
+    result = missing_table(data.formulas, "formulas")
+    examples = result.examples.set_index("formula_id")
+    texts = data.texts
+    cells = []
+    for fid in shown["formula_id"].tolist():
+        ex = examples.loc[fid]
+        doc, start, end = str(ex["doc_id"]), int(ex["start"]), int(ex["end"])
+        text = texts[doc]
+        lo, hi = max(0, start - FORMULA_CONTEXT), min(len(text), end + FORMULA_CONTEXT)
+        cells.append(
+            f'<span class="context" data-doc="{escape(doc)}" data-start="{lo}" '
+            f'data-end="{hi}">{highlight(text, [(start, end, "formula")], start=lo, end=hi)}'
+            f'</span> <span class="note">{escape(doc)}</span>'
+        )
+    return cells
+
+
+def _formula_figures(data: ReportData) -> str:
+    """The heatmap and the timeline over ``by``, or a note saying why there are none."""
+    result = missing_table(data.formulas, "formulas")
+    by, top = data.options.by, data.options.top
+    if by is None:
+        return (
+            '<p class="note">No field to spread the formulas over: report with '
+            "<code>--by FIELD</code> (year, province) to see where and when each appears.</p>"
+        )
+    values = result.spread["value"].nunique()
+    if values < 2:  # a spread needs two values
+        return f'<p class="note">Every formula stands under one value of {escape(by)}.</p>'
+    rows = min(len(result.formulas), top)
+    return figure(
+        lambda ax: plot_formula_heatmap(result, top=top, ax=ax),
+        size=(min(0.42 * values + 5.5, FORMULA_FIGURE_WIDTH), 0.3 * rows + 2.0),
+        caption=f"Share of the documents of each {by} that hold each formula "
+        "(the most widespread formulas; blank: not found).",
+        alt="formula heatmap",
+    ) + figure(
+        lambda ax: plot_formula_timeline(result, top=top, ax=ax),
+        size=(9.0, 0.3 * rows + 2.0),
+        caption=f"When each formula first appears: from its first to its last {by}, a dot "
+        f"where it stands (darker: a larger share of that {by}'s documents).",
+        alt="formula timeline",
+    )
+
+
+def formulas_section(data: ReportData) -> SectionHTML:
+    """Formulas, their families and how they spread over ``by``
+    (:func:`corpus_tools.find_formulas`)."""
+    result = missing_table(data.formulas, "formulas")
+    by, top = data.options.by, data.options.top
+    formulas, families = result.formulas, result.families
+    lead = (
+        _FORMULAS_LEAD
+        + (
+            f" <i>first</i> and <i>last</i> are the first and last {escape(by)} it stands in."
+            if by
+            else ""
+        )
+        + "</p>"
+    )
+    if formulas.empty:
+        return SectionHTML(
+            "no formulas",
+            lead + '<p class="note">No phrase of eight characters or more is found in three '
+            "documents or more.</p>",
+        )
+    everywhere = int((formulas["doc_freq"] == len(data.corpus)).sum())
+    stats = [
+        ("套话 formulas", format_int(len(formulas))),
+        ("家族 families", format_int(len(families))),
+        ("见于全部文档 in every document", format_int(everywhere)),
+    ]
+    cols = ["formula_id", "text", "doc_freq", "count"]
+    cols += ["first", "last"] if by else []
+    cols += ["family", "example"]
+    shown = formulas.head(top)
+    table = html_table(
+        formulas.assign(example=""),  # the cells are given as HTML
+        columns=cols,
+        max_rows=top,
+        numeric_format=_PLAIN_VALUES,
+        long=("text",),
+        clip_at=FORMULA_CHARS,
+        html_cells={"example": _formula_examples(data, shown)},
+    )
+    variants = families[families["formulas"] > 1]
+    fam_cols = ["family", "text", "formulas", "doc_freq", *(["first", "last"] if by else [])]
+    body = (
+        lead
+        + stat_boxes(stats)
+        + _formula_figures(data)
+        + table
+        + "<h3>Families of variants</h3>"
+        + html_table(
+            variants,
+            columns=[*fam_cols, "variants"],
+            max_rows=top,
+            numeric_format=_PLAIN_VALUES,
+            long=("text", "variants"),
+            clip_at=FORMULA_CHARS,
+        )
+    )
+    return SectionHTML(f"{len(formulas)} formulas, {len(families)} families", body)

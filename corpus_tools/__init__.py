@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from corpus_tools.io import load_texts as load_texts
     from corpus_tools.io import stream_corpus as stream_corpus
     from corpus_tools.io import write_table as write_table
+    from corpus_tools.keywords import formula_table as formula_table
     from corpus_tools.keywords import keyness as keyness
     from corpus_tools.keywords import keyword_table as keyword_table
     from corpus_tools.keywords import kwic as kwic
@@ -82,6 +83,8 @@ if TYPE_CHECKING:
     from corpus_tools.present import find_cjk_font as find_cjk_font
     from corpus_tools.present import plot_document_sizes as plot_document_sizes
     from corpus_tools.present import plot_duplicates as plot_duplicates
+    from corpus_tools.present import plot_formula_heatmap as plot_formula_heatmap
+    from corpus_tools.present import plot_formula_timeline as plot_formula_timeline
     from corpus_tools.present import plot_keyword_trends as plot_keyword_trends
     from corpus_tools.present import plot_keywords as plot_keywords
     from corpus_tools.present import plot_originality as plot_originality
@@ -134,6 +137,9 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "plot_formula_timeline": "corpus_tools.present",
+        "plot_formula_heatmap": "corpus_tools.present",
+        "formula_table": "corpus_tools.keywords",
         "find_residue": "corpus_tools.dedup",
         "lookup_place": "corpus_tools.text",
         "belongs_to": "corpus_tools.text",
@@ -330,6 +336,7 @@ __all__ = [
     "flag_submissions",
     "fold",
     "fold_for_matching",
+    "formula_table",
     "gensim_corpus",
     "get_client",
     "infer_place",
@@ -349,6 +356,8 @@ __all__ = [
     "placeholder_spans",
     "plot_document_sizes",
     "plot_duplicates",
+    "plot_formula_heatmap",
+    "plot_formula_timeline",
     "plot_keyword_trends",
     "plot_keywords",
     "plot_originality",

@@ -19,6 +19,8 @@ from corpus_tools.present.plots import apply_cjk_font as apply_cjk_font
 from corpus_tools.present.plots import find_cjk_font as find_cjk_font
 from corpus_tools.present.plots import plot_document_sizes as plot_document_sizes
 from corpus_tools.present.plots import plot_duplicates as plot_duplicates
+from corpus_tools.present.plots import plot_formula_heatmap as plot_formula_heatmap
+from corpus_tools.present.plots import plot_formula_timeline as plot_formula_timeline
 from corpus_tools.present.plots import plot_keyword_trends as plot_keyword_trends
 from corpus_tools.present.plots import plot_keywords as plot_keywords
 from corpus_tools.present.plots import plot_originality as plot_originality

@@ -20,6 +20,8 @@ function                              table it draws
 :func:`plot_originality`              boilerplate.find_boilerplate(...).documents
 :func:`plot_topic_terms`              topics.fit_topics(...).topics
 :func:`plot_topic_shares`             topics.fit_topics(..., by=field).shares
+:func:`plot_formula_heatmap`          formulas.find_formulas(..., by=field)
+:func:`plot_formula_timeline`         formulas.find_formulas(..., by=field)
 ====================================  ==================================================
 
 Examples
@@ -71,6 +73,8 @@ __all__ = [
     "find_cjk_font",
     "plot_document_sizes",
     "plot_duplicates",
+    "plot_formula_heatmap",
+    "plot_formula_timeline",
     "plot_keyword_trends",
     "plot_keywords",
     "plot_originality",

@@ -56,6 +56,15 @@ class OutputError(CorpusToolsError, OSError):
     """An output file could not be written."""
 
 
+class EngineError(InvalidParameterError):
+    """The engine named by the arguments cannot run the job: its scheduler cannot be
+    reached, or dask is not installed. One message for every capability::
+
+        The 'scheduler' parameter of keyword_table must be the address of a running dask
+        scheduler (start one with 'dask scheduler'). 'tcp://head:8786' cannot be reached: ...
+    """
+
+
 def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 

@@ -161,21 +161,6 @@ def check_columns(frame: Any, name: str, func: str, columns: Iterable[str]) -> N
         )
 
 
-#: Where the jobs that scale out can run.
-ENGINES = ("local", "dask")
-
-
-def check_engine(engine: Any, scheduler: Any, func: str) -> None:
-    """Check ``engine`` (``"local"`` or ``"dask"``) and ``scheduler`` (an address, dask only)."""
-    check_choice(engine, "engine", func, ENGINES)
-    if scheduler is not None:
-        check_type(scheduler, "scheduler", func, str, "an address such as 'tcp://host:8786'")
-        if engine != "dask":
-            raise InvalidParameterError(
-                f"The 'scheduler' parameter of {func} needs engine='dask'. Got engine={engine!r}."
-            )
-
-
 def renamed(**old_to_new: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Keep the old names of renamed keyword parameters working for one release.
 

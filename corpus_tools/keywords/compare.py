@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpus_tools.engine import Engine
 from corpus_tools.errors import (
     InvalidParameterError,
     check_number,
@@ -68,7 +69,7 @@ def keyness(
     mine_slogans: bool = False,
     cache: bool | str | os.PathLike[str] = True,
     n_jobs: int | None = None,
-    engine: str = "local",
+    engine: str | Engine | None = "local",
     scheduler: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: bool | None = False,

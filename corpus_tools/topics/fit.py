@@ -333,7 +333,7 @@ def _features(
 
         min_docs = max(3, math.ceil(_BOILERPLATE_DOC_FRACTION * n))
         texts = strip(texts, min_docs=min_docs)
-    from corpus_tools.tokens.segmenter import segment_corpus
+    from corpus_tools.tokens import segment_corpus
 
     tokens = segment_corpus(
         texts, segmenter=seg, n_jobs=n_jobs, cache=cache, drop_space=False, progress=False

@@ -98,7 +98,7 @@ def client() -> Iterator[Any]:
         threads_per_worker=1,
         processes=True,
         memory_limit="1.5GiB",
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port
     )
     with cluster, distributed.Client(cluster) as c:
         yield c

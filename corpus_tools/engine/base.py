@@ -103,6 +103,11 @@ class Engine(abc.ABC):
         inherit what this process has loaded (load a dictionary before :meth:`map`)."""
         return False
 
+    def runs_here(self, work: int | None = None) -> bool:
+        """True when :meth:`map` with this ``work`` runs the stages in this process: their
+        results are not sent between processes, so a caller need not pack them."""
+        return False
+
     @abc.abstractmethod
     def workers(self, work: int | None = None) -> int:
         """How many tasks run at once for a job of ``work`` units (None: a large job).

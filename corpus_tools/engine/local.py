@@ -143,6 +143,9 @@ class LocalEngine(Engine):
     def forks(self) -> bool:
         return multiprocessing.get_context(self.start_method).get_start_method() == "fork"
 
+    def runs_here(self, work: int | None = None) -> bool:
+        return self.workers(work) <= 1
+
     def workers(self, work: int | None = None) -> int:
         if self.n_jobs is None:
             return 1 if work is not None and work < PARALLEL_MIN_WORK else available_cores()

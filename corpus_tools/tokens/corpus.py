@@ -5,8 +5,8 @@
 1. the calling process reads the cache (:mod:`~corpus_tools.tokens.cache`) and keeps the
    documents not found there, each distinct text once;
 2. batches of those texts run through the engine as :func:`segment_batch` (in this
-   process, a pool of processes, or a Dask cluster: :mod:`corpus_tools.engine`), which
-   returns token lengths (4 bytes a token);
+   process) or :func:`segment_batch_lengths` (in a pool of processes or on a Dask cluster:
+   :mod:`corpus_tools.engine`), which sends token lengths back (4 bytes a token);
 3. the calling process writes the lengths to the cache as each batch comes back, and cuts
    the tokens from the texts it holds.
 
@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from corpus_tools.engine import Engine, as_engine, legacy_dask_engine
@@ -46,6 +46,7 @@ __all__ = [
     "batch_chars",
     "gensim_corpus",
     "segment_batch",
+    "segment_batch_lengths",
     "segment_corpus",
     "segment_corpus_dask",
     "texts_of",
@@ -62,20 +63,32 @@ BATCHES_PER_WORKER = 8
 # --------------------------------------------------------------------------- the stage
 
 
-def segment_batch(texts: list[str], segmenter: Segmenter) -> list[bytes]:
-    """The stage every engine runs: the packed token lengths of each text (4 bytes a token).
+def segment_batch(texts: list[str], segmenter: Segmenter) -> list[list[str]]:
+    """The stage every engine runs: all tokens of each text (whitespace included).
 
-    A pure function of the texts and the (picklable) segmenter; the caller cuts the tokens
-    from the texts it holds (:func:`~corpus_tools.tokens.cache.tokens_from_lengths`).
+    A pure function of the texts and the (picklable) segmenter.
+
+    Examples
+    --------
+    >>> segment_batch(["XX社区开展三会一课"], Segmenter())
+    [['XX', '社区', '开展', '三会一课']]
+    """
+    return [segmenter.cut(text) for text in texts]
+
+
+def segment_batch_lengths(texts: list[str], segmenter: Segmenter) -> list[bytes]:
+    """:func:`segment_batch` for a worker in another process: the packed token lengths of
+    each text (4 bytes a token), from which the caller cuts the tokens out of the texts it
+    holds (:func:`~corpus_tools.tokens.cache.tokens_from_lengths`).
 
     Examples
     --------
     >>> from corpus_tools.tokens.cache import tokens_from_lengths
-    >>> [packed] = segment_batch(["XX社区开展三会一课"], Segmenter())
+    >>> [packed] = segment_batch_lengths(["XX社区开展三会一课"], Segmenter())
     >>> tokens_from_lengths("XX社区开展三会一课", packed, drop_space=True)
     ['XX', '社区', '开展', '三会一课']
     """
-    return [pack_lengths(segmenter.cut(text)) for text in texts]
+    return [pack_lengths(tokens) for tokens in segment_batch(texts, segmenter)]
 
 
 def batch_chars(chars: int, workers: int) -> int:
@@ -221,14 +234,15 @@ def segment_corpus(
         first: dict[str, int] = {}  # identical texts are segmented once
         for i in todo:
             first.setdefault(texts[i], i)
-        lengths, store = _segment_texts(
+        done, store = _segment_texts(
             eng, segmenter, texts, list(first.values()), store=store, keys=keys, progress=progress
         )
         for i in todo:
-            toks = tokens_from_lengths(texts[i], lengths[first[texts[i]]], drop_space)
-            if toks is None:  # pragma: no cover - lengths always add up
-                raise RuntimeError(f"segmentation of row {i} lost characters")
-            results[i] = toks
+            j = first[texts[i]]
+            if drop_space:
+                results[i] = [t for t in done[j] if not t.isspace()]
+            else:
+                results[i] = done[j] if i == j else list(done[j])
     finally:
         if store is not None:
             store.close()
@@ -244,11 +258,11 @@ def _segment_texts(
     store: SegmentCache | None,
     keys: list[bytes],
     progress: bool | None,
-) -> tuple[dict[int, bytes], SegmentCache | None]:
-    """Packed token lengths of ``texts[i]`` for each row ``i`` of ``rows``, segmented on
-    ``engine`` in batches, each written to the cache as it comes back; and the cache to go
-    on with (None once a write failed)."""
-    done: dict[int, bytes] = {}
+) -> tuple[dict[int, list[str]], SegmentCache | None]:
+    """All tokens of ``texts[i]`` for each row ``i`` of ``rows``, segmented on ``engine`` in
+    batches, each written to the cache as it comes back; and the cache to go on with (None
+    once a write failed). Workers in other processes send token lengths back, not strings."""
+    done: dict[int, list[str]] = {}
     if not rows:
         return done, store
     chars = sum(len(texts[i]) for i in rows)
@@ -256,17 +270,35 @@ def _segment_texts(
         workers = engine.workers(chars)
         if engine.forks and workers > 1:
             segmenter.load()  # forked workers inherit the loaded dictionary
+        here = engine.runs_here(chars)
+        stage: Callable[..., Any] = segment_batch if here else segment_batch_lengths
         batches = list(_batches(rows, texts, batch_chars(chars, workers)))
         items = ([texts[i] for i in batch] for batch in batches)
-        results = engine.map(segment_batch, items, segmenter, work=chars)
-        for k, packed in progress_bar(
+        results = engine.map(stage, items, segmenter, work=chars)
+        for k, out in progress_bar(
             results, desc="segment", unit="batch", total=len(batches), enabled=progress
         ):
             batch = batches[k]
-            done.update(zip(batch, packed, strict=True))
+            packed: list[bytes]
+            if here:
+                tokens: list[list[str]] = out
+                packed = [pack_lengths(t) for t in tokens] if store is not None else []
+            else:
+                packed = out
+                tokens = [_unpacked(texts[i], p, i) for i, p in zip(batch, packed, strict=True)]
+            done.update(zip(batch, tokens, strict=True))
             if store is not None:
-                store = write_cached(store, [(keys[i], done[i]) for i in batch])
+                store = write_cached(
+                    store, [(keys[i], p) for i, p in zip(batch, packed, strict=True)]
+                )
     return done, store
+
+
+def _unpacked(text: str, packed: bytes, row: int) -> list[str]:
+    tokens = tokens_from_lengths(text, packed, False)
+    if tokens is None:  # pragma: no cover - lengths always add up
+        raise RuntimeError(f"segmentation of row {row} lost characters")
+    return tokens
 
 
 def segment_corpus_dask(

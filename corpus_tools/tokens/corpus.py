@@ -52,9 +52,9 @@ __all__ = [
     "texts_of",
 ]
 
-#: Characters per batch in one process (a batch is also one cache transaction).
+#: Characters per batch in this process (a batch is also one cache transaction).
 SERIAL_BATCH_CHARS = 50_000
-#: Characters per batch on several workers: about 8 batches per worker, within these bounds
+#: Characters per batch on workers: about 8 batches per worker, within these bounds
 #: (small enough to balance the workers, large enough that sending a batch costs little).
 PARALLEL_BATCH_CHARS = (20_000, 1_000_000)
 BATCHES_PER_WORKER = 8
@@ -91,12 +91,13 @@ def segment_batch_lengths(texts: list[str], segmenter: Segmenter) -> list[bytes]
     return [pack_lengths(tokens) for tokens in segment_batch(texts, segmenter)]
 
 
-def batch_chars(chars: int, workers: int) -> int:
-    """Characters per batch for ``chars`` characters to segment on ``workers`` workers."""
-    if workers <= 1:
+def batch_chars(chars: int, workers: int, *, here: bool = False) -> int:
+    """Characters per batch for ``chars`` characters to segment: SERIAL_BATCH_CHARS in this
+    process (``here``), else about BATCHES_PER_WORKER batches per worker."""
+    if here:
         return SERIAL_BATCH_CHARS
     low, high = PARALLEL_BATCH_CHARS
-    return max(low, min(high, chars // (workers * BATCHES_PER_WORKER) + 1))
+    return max(low, min(high, chars // (max(1, workers) * BATCHES_PER_WORKER) + 1))
 
 
 def _batches(indices: list[int], texts: list[str], size: int) -> Iterator[list[int]]:
@@ -272,7 +273,7 @@ def _segment_texts(
             segmenter.load()  # forked workers inherit the loaded dictionary
         here = engine.runs_here(chars)
         stage: Callable[..., Any] = segment_batch if here else segment_batch_lengths
-        batches = list(_batches(rows, texts, batch_chars(chars, workers)))
+        batches = list(_batches(rows, texts, batch_chars(chars, workers, here=here)))
         items = ([texts[i] for i in batch] for batch in batches)
         results = engine.map(stage, items, segmenter, work=chars)
         for k, out in progress_bar(

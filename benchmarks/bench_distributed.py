@@ -5,9 +5,9 @@ N reports are built from real sentences of ../shared/corpora with planted copies
 ``LocalCluster`` with 1 and then 2 worker processes (one thread each); the outputs are
 checked equal, and the times (best of ``--repeat``, runs interleaved) and ratios printed:
 
-* ``dedup``: find_near_duplicates vs find_near_duplicates_dask;
-* ``segment``: segment_corpus (cache off; all cores) vs segment_corpus_dask;
-* ``keywords``: keyword_table (cache off) vs keyword_table_dask.
+* ``dedup``: find_near_duplicates (in memory) vs the partitioned plan on ``DaskEngine``;
+* ``segment``: segment_corpus (cache off; local engine, all cores) vs ``DaskEngine``;
+* ``keywords``: keyword_table (cache off; local engine, all cores) vs ``DaskEngine``.
 
 Before every run the segmenter's in-process memo of text blocks is emptied (in this process
 and on the workers), so that no repeat is served from it. Cluster start-up and the first
@@ -65,22 +65,20 @@ def _warm(client: Any) -> None:
 
 def _forget() -> None:
     """Empty the segmenter's in-process memo of text blocks (a repeat would be served from it)."""
-    from corpus_tools import segment
+    from corpus_tools.tokens.core import clear_memos
 
-    for core in segment._CORES.values():
-        core.memo.clear()
-        core.hmm_memo.clear()
+    clear_memos()
 
 
 def _feature_bytes(texts: list[str]) -> tuple[float, float, float]:
     """Per document: bytes a worker holds (features + folded codes), per character, and
     bytes shuffled (band-key rows of 18 bytes, anchor rows of 12 bytes)."""
     from corpus_tools.dedup import DedupConfig
-    from corpus_tools.distributed import _features_task
+    from corpus_tools.dedup.partitioned import sketch_partition
 
     cfg = DedupConfig()
     sample = texts[:500]
-    part = _features_task(sample, np.arange(len(sample), dtype=np.int64), cfg)
+    part = sketch_partition(sample, np.arange(len(sample), dtype=np.int64), cfg)
     held = sum(
         f.shingles.nbytes + f.bands.nbytes + f.anchors.nbytes + c.nbytes + 200
         for f, c in zip(part.features, part.codes, strict=True)
@@ -101,11 +99,7 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     from corpus_tools.dedup import find_near_duplicates
-    from corpus_tools.distributed import (
-        find_near_duplicates_dask,
-        keyword_table_dask,
-        segment_corpus_dask,
-    )
+    from corpus_tools.engine import DaskEngine
     from corpus_tools.keywords import keyword_table
     from corpus_tools.tokens import Segmenter, segment_corpus
 
@@ -126,13 +120,14 @@ def main() -> None:
     }
 
     def dask_fns(client: Any) -> dict[str, Callable[[], Any]]:
+        engine = DaskEngine(client)
         return {
-            "dedup": lambda: find_near_duplicates_dask(corpus, client=client),
-            "segment": lambda: segment_corpus_dask(
-                corpus, segmenter=seg, cache=False, client=client
+            "dedup": lambda: find_near_duplicates(corpus, engine=engine, progress=False),
+            "segment": lambda: segment_corpus(
+                corpus, segmenter=seg, cache=False, progress=False, engine=engine
             ),
-            "keywords": lambda: keyword_table_dask(
-                corpus, by="year", segmenter=seg, cache=False, client=client
+            "keywords": lambda: keyword_table(
+                corpus, by="year", segmenter=seg, cache=False, engine=engine
             ),
         }
 
@@ -144,7 +139,7 @@ def main() -> None:
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port
             memory_limit="3GiB",
         )
         client = Client(cluster)

@@ -79,6 +79,7 @@ def main() -> None:
     import jieba
 
     from corpus_tools.tokens import Segmenter, segment_corpus
+    from corpus_tools.tokens.core import clear_memos, memo_blocks
 
     texts = load_texts(args.distinct)
     if args.limit_mb:
@@ -109,9 +110,7 @@ def main() -> None:
         print(
             f"load: jieba {t_jieba_load:.2f} s, Segmenter (cold, domain lexicon) {t_seg_load:.2f} s"
         )
-        core = seg._get_core()
-        core.memo.clear()
-        core.hmm_memo.clear()
+        clear_memos()
 
         t_jieba = t_ours = 0.0
         n_jieba = n_ours = 0
@@ -124,7 +123,7 @@ def main() -> None:
             for t in chunk:
                 n_ours += len(seg.cut(t))
             t_ours += time.perf_counter() - t0
-        memo = len(core.memo)
+        memo = memo_blocks()
         print(
             f"jieba.lcut         {n_chars / t_jieba:>10,.0f} chars/s  ({t_jieba:.1f} s, "
             f"{n_jieba:,} tokens)"
@@ -135,8 +134,7 @@ def main() -> None:
         )
         print(f"ratio (one process): {t_jieba / t_ours:.2f}x raw jieba")
 
-        core.memo.clear()  # the forked workers start with an empty memo too
-        core.hmm_memo.clear()
+        clear_memos()  # the forked workers start with an empty memo too
         t0 = time.perf_counter()
         segment_corpus(texts, n_jobs=2, cache=False, start_method="fork", progress=False)
         t_par = time.perf_counter() - t0

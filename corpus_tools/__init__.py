@@ -9,11 +9,13 @@ The package is layered; imports only go downward (``tests/test_layers.py`` check
     cli/            thin click commands over the functions below
     present/        plots and the HTML report
     keywords/ topics/                     analyses that count tokens
-    slogans/ boilerplate/ dedup/          detectors of what reports share
+    slogans/ formulas/ boilerplate/ dedup/   detectors of what reports share
     tokens/         segmentation, its cache, stopwords
-    text/           normalisation, structure, placeholders, folding for matching
-    io  progress    loading files into the corpus table, writing outputs
-    errors          the exceptions and argument checks every layer uses
+    text/           normalisation, structure, placeholders, places, folding for matching
+    io/             loading files into the corpus table, writing outputs
+    engine/         where jobs run: local processes or a Dask cluster (the only Dask importer)
+    progress        progress bars
+    errors version  the exceptions and argument checks every layer uses
 
 Every public name below is a real, typed name to a type checker; at run time it is
 imported on first use, so ``import corpus_tools`` (and ``corpus-tools --help``) loads
@@ -44,14 +46,16 @@ if TYPE_CHECKING:
     from corpus_tools.dedup import copied_passages as copied_passages
     from corpus_tools.dedup import document_features as document_features
     from corpus_tools.dedup import find_near_duplicates as find_near_duplicates
+    from corpus_tools.dedup import find_near_duplicates_dask as find_near_duplicates_dask
     from corpus_tools.dedup import find_residue as find_residue
     from corpus_tools.dedup import flag_submissions as flag_submissions
     from corpus_tools.dedup import repair_index as repair_index
-    from corpus_tools.distributed import find_near_duplicates_dask as find_near_duplicates_dask
-    from corpus_tools.distributed import get_client as get_client
-    from corpus_tools.distributed import keyword_table_dask as keyword_table_dask
-    from corpus_tools.distributed import segment_corpus_dask as segment_corpus_dask
+    from corpus_tools.engine import DaskEngine as DaskEngine
+    from corpus_tools.engine import Engine as Engine
+    from corpus_tools.engine import LocalEngine as LocalEngine
+    from corpus_tools.engine import get_client as get_client
     from corpus_tools.errors import CorpusToolsError as CorpusToolsError
+    from corpus_tools.errors import EngineError as EngineError
     from corpus_tools.errors import IndexBusyError as IndexBusyError
     from corpus_tools.errors import IndexChangedError as IndexChangedError
     from corpus_tools.errors import IndexFormatError as IndexFormatError
@@ -72,6 +76,7 @@ if TYPE_CHECKING:
     from corpus_tools.keywords import formula_table as formula_table
     from corpus_tools.keywords import keyness as keyness
     from corpus_tools.keywords import keyword_table as keyword_table
+    from corpus_tools.keywords import keyword_table_dask as keyword_table_dask
     from corpus_tools.keywords import kwic as kwic
     from corpus_tools.present import FontNotFoundError as FontNotFoundError
     from corpus_tools.present import ReportData as ReportData
@@ -127,6 +132,7 @@ if TYPE_CHECKING:
     from corpus_tools.tokens import is_content_token as is_content_token
     from corpus_tools.tokens import load_stopwords as load_stopwords
     from corpus_tools.tokens import segment_corpus as segment_corpus
+    from corpus_tools.tokens import segment_corpus_dask as segment_corpus_dask
     from corpus_tools.topics import TopicModel as TopicModel
     from corpus_tools.topics import TopicResult as TopicResult
     from corpus_tools.topics import boilerplate_min_docs as boilerplate_min_docs
@@ -137,6 +143,14 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "find_near_duplicates_dask": "corpus_tools.dedup",
+        "keyword_table_dask": "corpus_tools.keywords",
+        "segment_corpus_dask": "corpus_tools.tokens",
+        "EngineError": "corpus_tools.errors",
+        "get_client": "corpus_tools.engine",
+        "DaskEngine": "corpus_tools.engine",
+        "LocalEngine": "corpus_tools.engine",
+        "Engine": "corpus_tools.engine",
         "plot_formula_timeline": "corpus_tools.present",
         "plot_formula_heatmap": "corpus_tools.present",
         "formula_table": "corpus_tools.keywords",
@@ -223,10 +237,6 @@ else:
         "topic_features": "corpus_tools.topics",
         "topic_shares": "corpus_tools.topics",
         "TopicResult": "corpus_tools.topics",
-        "segment_corpus_dask": "corpus_tools.distributed",
-        "keyword_table_dask": "corpus_tools.distributed",
-        "find_near_duplicates_dask": "corpus_tools.distributed",
-        "get_client": "corpus_tools.distributed",
         "build_report": "corpus_tools.present",
         "write_report": "corpus_tools.present",
         "ReportSummary": "corpus_tools.present",
@@ -259,7 +269,7 @@ else:
             "text",
             "tokens",
             "topics",
-            "distributed",
+            "engine",
         }
     )
 
@@ -282,9 +292,12 @@ __all__ = [
     "BoilerplateResult",
     "CorpusStream",
     "CorpusToolsError",
+    "DaskEngine",
     "DedupConfig",
     "DedupIndex",
     "DedupResult",
+    "Engine",
+    "EngineError",
     "FlagReport",
     "FontNotFoundError",
     "FormulaResult",
@@ -296,6 +309,7 @@ __all__ = [
     "InputReadError",
     "InvalidParameterError",
     "LoadResult",
+    "LocalEngine",
     "NoDocumentsError",
     "NormalizeConfig",
     "Normalized",

@@ -65,6 +65,15 @@ class IndexChangedError(OutputError):
     documents another process added."""
 
 
+class EngineError(InvalidParameterError):
+    """The engine named by the arguments cannot run the job: its scheduler cannot be
+    reached, or dask is not installed. One message for every capability::
+
+        The 'scheduler' parameter of keyword_table must be the address of a running dask
+        scheduler (start one with 'dask scheduler'). 'tcp://head:8786' cannot be reached: ...
+    """
+
+
 def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
@@ -159,21 +168,6 @@ def check_columns(frame: Any, name: str, func: str, columns: Iterable[str]) -> N
             f"The {name!r} parameter of {func} must be a DataFrame with columns {required}. "
             f"Columns {missing} are missing; it has {list(frame.columns)}."
         )
-
-
-#: Where the jobs that scale out can run.
-ENGINES = ("local", "dask")
-
-
-def check_engine(engine: Any, scheduler: Any, func: str) -> None:
-    """Check ``engine`` (``"local"`` or ``"dask"``) and ``scheduler`` (an address, dask only)."""
-    check_choice(engine, "engine", func, ENGINES)
-    if scheduler is not None:
-        check_type(scheduler, "scheduler", func, str, "an address such as 'tcp://host:8786'")
-        if engine != "dask":
-            raise InvalidParameterError(
-                f"The 'scheduler' parameter of {func} needs engine='dask'. Got engine={engine!r}."
-            )
 
 
 def renamed(**old_to_new: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:

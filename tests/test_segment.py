@@ -248,7 +248,7 @@ def test_numbers_are_one_token_apart_from_their_unit(seg: Segmenter) -> None:
 
 def _jieba_identity(texts: list[str], hmm: bool) -> int:
     fast = Segmenter(hmm=hmm)
-    ref = Segmenter(hmm=hmm, engine="jieba")
+    ref = Segmenter(hmm=hmm, algorithm="jieba")
     compared = 0
     for text in texts:
         assert fast.cut(text) == ref.cut(text)
@@ -257,12 +257,12 @@ def _jieba_identity(texts: list[str], hmm: bool) -> int:
 
 
 @pytest.mark.parametrize("hmm", [True, False])
-def test_fast_engine_gives_jiebas_tokens_on_the_seeds(seed_texts: dict, hmm: bool) -> None:
+def test_fast_algorithm_gives_jiebas_tokens_on_the_seeds(seed_texts: dict, hmm: bool) -> None:
     assert _jieba_identity([*seed_texts.values(), *SENTENCES], hmm) > 40_000
 
 
 @pytest.mark.slow
-def test_fast_engine_gives_jiebas_tokens_on_real_reports() -> None:
+def test_fast_algorithm_gives_jiebas_tokens_on_real_reports() -> None:
     texts = [r["text"] for r in iter_records("provincial_gwr_2026", limit=8)]
     texts += [r["text"] for r in iter_records("xinwen_lianbo", limit=300)]
     assert _jieba_identity(texts, True) > 200_000
@@ -278,7 +278,7 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_invariants_on_random_text(text: str) -> None:
     fast = Segmenter(extra_words=["三会一课", "X社区"])
-    ref = Segmenter(extra_words=["三会一课", "X社区"], engine="jieba")
+    ref = Segmenter(extra_words=["三会一课", "X社区"], algorithm="jieba")
     tokens = fast.cut(text)
     assert "".join(tokens) == text
     assert all(tokens)
@@ -294,22 +294,22 @@ _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FD5)
 def test_fast_hmm_is_jiebas_viterbi(run: str) -> None:
     from jieba import finalseg
 
-    from corpus_tools.tokens.segmenter import _hmm_words
+    from corpus_tools.tokens.hmm import hmm_words
 
-    assert _hmm_words(run) == list(getattr(finalseg, "__cut")(run))
+    assert hmm_words(run) == list(getattr(finalseg, "__cut")(run))
 
 
 def test_fast_hmm_on_real_unknown_runs(seed_texts: dict) -> None:
     from jieba import finalseg
 
-    from corpus_tools.tokens.segmenter import _hmm_words
+    from corpus_tools.tokens.hmm import hmm_words
 
     text = "".join(seed_texts.values())
     runs = {text[i : i + n] for n in (2, 3, 5, 8) for i in range(0, len(text) - n, 13)}
     runs = {r for r in runs if all("\u4e00" <= c <= "\u9fd5" for c in r)}
     assert len(runs) > 2000
     for run in runs:
-        assert _hmm_words(run) == list(getattr(finalseg, "__cut")(run))
+        assert hmm_words(run) == list(getattr(finalseg, "__cut")(run))
 
 
 # --------------------------------------------------------------------------- versions, pickling
@@ -325,7 +325,18 @@ def test_lexicon_version_tracks_what_is_loaded(tmp_path: Path) -> None:
     assert a != Segmenter(lexicons=[lexicon], hmm=False).lexicon_version
     lexicon.write_text("三岗十八级 200\n", encoding="utf-8")
     assert Segmenter(lexicons=[lexicon]).lexicon_version != a
-    assert Segmenter(engine="jieba").lexicon_version == Segmenter().lexicon_version
+    assert Segmenter(algorithm="jieba").lexicon_version == Segmenter().lexicon_version
+
+
+def test_engine_is_the_old_name_of_algorithm() -> None:
+    with pytest.warns(DeprecationWarning, match="'engine' parameter of Segmenter is renamed"):
+        old = Segmenter(engine="jieba")
+    assert old.algorithm == "jieba"
+    assert old.cut(SENTENCES[0]) == Segmenter().cut(SENTENCES[0])
+    with pytest.warns(DeprecationWarning, match=r"Segmenter\.engine is renamed"):
+        assert old.engine == "jieba"
+    with pytest.raises(InvalidParameterError, match="got both 'engine' and 'algorithm'"):
+        Segmenter(engine="fast", algorithm="jieba")
 
 
 def test_segmenter_pickles_without_its_dictionary(seg: Segmenter) -> None:
@@ -363,10 +374,10 @@ def test_cache_serves_a_rerun_without_segmenting(
     assert seg.cache_stats() == {"hits": 0, "misses": len(texts)}
     assert (tmp_path / "segments-v1.sqlite").is_file()
 
-    def refuse(self: Segmenter, text: str) -> list[str]:
+    def refuse(self: Segmenter, text: str, *, drop_space: bool = False) -> list[str]:
         raise AssertionError("segmented again")
 
-    monkeypatch.setattr(Segmenter, "_all_tokens", refuse)
+    monkeypatch.setattr(Segmenter, "cut", refuse)
     again = segment_corpus(texts, segmenter=seg, cache=tmp_path, n_jobs=1)
     assert again == first
     spaced = segment_corpus(texts, segmenter=seg, cache=tmp_path, drop_space=False)
@@ -473,8 +484,8 @@ def test_bad_arguments_are_named(tmp_path: Path) -> None:
         Segmenter(extra_words="三会一课")
     with pytest.raises(InvalidParameterError, match=r"without whitespace\. Got '三会 一课'"):
         Segmenter(extra_words=["三会 一课"])
-    with pytest.raises(InvalidParameterError, match="'engine' parameter of Segmenter"):
-        Segmenter(engine="rjieba")
+    with pytest.raises(InvalidParameterError, match="'algorithm' parameter of Segmenter"):
+        Segmenter(algorithm="rjieba")
     with pytest.raises(InvalidParameterError, match="'hmm' parameter of Segmenter"):
         Segmenter(hmm=1)  # type: ignore[arg-type]
     bad = tmp_path / "gbk.txt"

@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
-from corpus_tools.errors import CorpusToolsError
+from corpus_tools.engine import ENGINES, Engine, as_engine
+from corpus_tools.errors import CorpusToolsError, InvalidParameterError
 from corpus_tools.io import READABLE_SUFFIXES, CorpusStream, load_corpus, stream_corpus
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -310,7 +311,8 @@ def segmentation_options(func: F) -> F:
 
 
 def engine_options(func: F) -> F:
-    """``--engine local|dask`` and ``--scheduler ADDRESS`` (segment, keywords, dedup)."""
+    """``--engine local|dask`` and ``--scheduler ADDRESS`` (segment, keywords, dedup);
+    :func:`check_engine_options` turns them into an engine."""
     func = click.option(
         "--scheduler",
         default=None,
@@ -320,7 +322,7 @@ def engine_options(func: F) -> F:
     )(func)
     func = click.option(
         "--engine",
-        type=click.Choice(["local", "dask"]),
+        type=click.Choice(list(ENGINES)),
         default="local",
         show_default=True,
         help="Where to run: local processes, or a Dask cluster (same output).",
@@ -328,10 +330,19 @@ def engine_options(func: F) -> F:
     return func
 
 
-def check_engine_options(engine: str, scheduler: str | None) -> None:
-    """Exit 2 when --scheduler is given without --engine dask."""
+def check_engine_options(
+    engine: str, scheduler: str | None, *, n_jobs: int | None = None
+) -> Engine:
+    """The engine ``--engine``/``--scheduler`` (and ``--jobs``) name, resolved by
+    :func:`corpus_tools.engine.as_engine` as the library resolves ``engine=``; exit 2 when
+    --scheduler is given without --engine dask (the only error --engine's choices leave)."""
     if scheduler is not None and engine != "dask":
         fail("--scheduler needs --engine dask", ExitCode.USAGE)
+    try:
+        return as_engine(engine, scheduler=scheduler, n_jobs=n_jobs, func="corpus-tools")
+    except InvalidParameterError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    raise AssertionError("unreachable")  # pragma: no cover - fail() exits
 
 
 #: Table outputs: the format is chosen by the extension.

@@ -105,7 +105,7 @@ def command(
             "Invalid value for '--jobs': 0 is not allowed; use a positive number or -1.",
             ExitCode.USAGE,
         )
-    check_engine_options(engine, scheduler)
+    where = check_engine_options(engine, scheduler, n_jobs=jobs)
     state = RunState()
     try:
         segmenter = Segmenter(
@@ -123,11 +123,9 @@ def command(
         tokens = segment_corpus(
             corpus,
             segmenter=segmenter,
-            n_jobs=jobs,
             cache=cache,
             drop_space=drop_space or fmt in ("text", "csv"),
-            engine=engine,
-            scheduler=scheduler,
+            engine=where,
         )
     except InvalidParameterError as exc:
         fail(str(exc), ExitCode.USAGE)

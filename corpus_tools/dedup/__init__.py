@@ -21,6 +21,7 @@ The flow, one module a step:
 ``verify``         exact shingle sets and aligned passages decide each pair's relation
 ``align``          the copied passages of two folded texts
 ``search``         :func:`find_near_duplicates` over a corpus, :func:`copied_passages`
+``partitioned``    the same search in partitions kept on an engine's workers (Dask)
 ``flag``           the verdict on one submission given its candidate sources; :class:`FlagReport`
 ``store``          the on-disk format of an index: manifest, generations, checksums, segments
 ``index``          :class:`DedupIndex`: held documents, searched and saved; flagging submissions
@@ -48,6 +49,7 @@ from corpus_tools.dedup.residue import RESIDUE_KINDS as RESIDUE_KINDS
 from corpus_tools.dedup.residue import find_residue as find_residue
 from corpus_tools.dedup.search import copied_passages as copied_passages
 from corpus_tools.dedup.search import find_near_duplicates as find_near_duplicates
+from corpus_tools.dedup.search import find_near_duplicates_dask as find_near_duplicates_dask
 from corpus_tools.dedup.sketch import DocFeatures as DocFeatures
 from corpus_tools.dedup.sketch import document_features as document_features
 from corpus_tools.dedup.store import IndexCheck as IndexCheck

@@ -9,8 +9,8 @@ Examples
 --------
 >>> import corpus_tools as ct
 >>> docs = ct.load_corpus("data/raw/003_9b7675b2e4522a57.txt", split="lines").documents
->>> result = ct.find_near_duplicates(docs)                      # doctest: +SKIP
->>> result.clusters.groupby("cluster").size().tolist()          # doctest: +SKIP
+>>> result = ct.find_near_duplicates(docs)
+>>> result.clusters.groupby("cluster").size().tolist()
 [6]
 """
 
@@ -25,26 +25,20 @@ import pandas as pd
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import anchor_candidate_pairs, lsh_candidate_pairs, unique_pairs
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
+from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
 from corpus_tools.dedup.sketch import features_of_folded, fold_text
 from corpus_tools.dedup.verify import DedupResult, verify_candidates
-from corpus_tools.errors import (
-    check_engine,
-    check_type,
-)
+from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
+from corpus_tools.errors import InvalidParameterError, check_number, check_type
 from corpus_tools.io import as_corpus, corpus_chunks
 from corpus_tools.text.matching import Folded
 
 __all__ = [
     "copied_passages",
     "find_near_duplicates",
+    "find_near_duplicates_dask",
     "passages_frame",
 ]
-
-
-# --------------------------------------------------------------------------- candidates
-
-
-# --------------------------------------------------------------------------- verification
 
 
 # --------------------------------------------------------------------------- corpus level
@@ -55,31 +49,42 @@ def find_near_duplicates(
     *,
     config: DedupConfig | None = None,
     progress: bool | None = None,
-    engine: str = "local",
+    engine: str | Engine | None = "local",
     scheduler: str | None = None,
+    partition_chars: int | None = None,
     **overrides: Any,
 ) -> DedupResult:
     """Find duplicate, near-duplicate, contained and partly copied documents of a corpus.
 
     Parameters
     ----------
-    corpus : pandas.DataFrame, dict, list or stream
+    corpus : pandas.DataFrame, dict, list, stream or dask.dataframe.DataFrame
         A corpus table with ``doc_id`` and ``text`` (as from :func:`corpus_tools.load_corpus`),
         a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
         (:func:`corpus_tools.io.stream_corpus`): then documents are sketched a chunk at a
         time and their texts kept in a temporary file (:meth:`DedupIndex.near_duplicates`),
-        so memory holds about 1 KB per document, not the corpus. Same result.
+        so memory holds about 1 KB per document, not the corpus. Same result. With an
+        engine other than ``"local"``, also a Dask DataFrame with ``doc_id`` and ``text``
+        (``dd.read_parquet("corpus/*.parquet")``), whose partitions are read and sketched
+        on the workers: only the doc_ids come to this process.
     config : DedupConfig, optional
         Options; any field can be given as a keyword instead (``threshold=0.6``).
     progress : bool, optional
         Show a progress bar (default: only on a terminal).
-    engine : {"local", "dask"}, default "local"
-        ``"dask"`` runs on a dask.distributed cluster without gathering the signatures in
-        one process (:func:`corpus_tools.distributed.find_near_duplicates_dask`); same
+    engine : {"local", "dask"} or Engine, default "local"
+        ``"local"`` sketches and compares in this process. ``"dask"`` or an
+        :class:`~corpus_tools.engine.Engine` (``DaskEngine(client)``, or
+        ``LocalEngine(n_jobs=4)`` for processes on this machine) runs the partitioned plan
+        (:mod:`corpus_tools.dedup.partitioned`) on it: partitions are sketched and kept
+        where they are sent, and the signatures are never gathered in one process. Same
         result.
     scheduler : str, optional
-        Address of a dask.distributed scheduler (``engine="dask"`` only; default: a local
-        cluster on all cores).
+        Address of a dask.distributed scheduler (``engine="dask"`` only; default: the
+        session's client, else a local cluster on all cores).
+    partition_chars : int, optional
+        Partitioned plan only: characters per partition (default: one partition per
+        worker, 200k to 20M characters each). Memory on a worker is about 10 bytes per
+        character of the partitions it holds.
 
     Returns
     -------
@@ -87,28 +92,55 @@ def find_near_duplicates(
         ``pairs`` and ``clusters`` tables (see :class:`DedupResult`); ``to_json()`` gives
         the CLI's JSON.
 
+    Raises
+    ------
+    EngineError
+        When the scheduler cannot be reached.
+
     Examples
     --------
     >>> texts = {"a": "坚持党建引领，推动基层治理。" * 5, "b": "坚持党建引领，推动基层治理！" * 5}
     >>> find_near_duplicates(texts).pairs[["a", "b", "relation"]].values.tolist()
     [['a', 'b', 'duplicate']]
+    >>> from corpus_tools.engine import LocalEngine
+    >>> find_near_duplicates(texts, engine=LocalEngine(n_jobs=1)).pairs["relation"].tolist()
+    ['duplicate']
     """
     func = "find_near_duplicates"
-    check_engine(engine, scheduler, func)
-    if engine == "dask":
-        from corpus_tools.distributed import find_near_duplicates_dask
-
-        return find_near_duplicates_dask(
-            corpus, config=config, progress=progress, scheduler=scheduler, **overrides
-        )
+    eng = as_engine(engine, scheduler=scheduler, func=func)
     cfg = make_config(config, overrides, func)
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
+    if not is_local(engine):  # "dask" or an Engine: the partitioned plan
+        if not is_dask_frame(corpus):
+            corpus = as_corpus(corpus, func, name="corpus")
+        else:
+            _check_dask_frame(corpus, func)
+        return partitioned_near_duplicates(
+            corpus, eng, config=cfg, progress=progress, partition_chars=partition_chars, func=func
+        )
+    if partition_chars is not None:
+        check_number(partition_chars, "partition_chars", func, kind=int, low=1)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:  # a stream: sketch a chunk at a time, texts on disk
         from corpus_tools.dedup.index import DedupIndex
 
         index = DedupIndex(cfg).build(chunks, progress=progress)
         return index.near_duplicates(progress=progress)
-    frame = as_corpus(corpus, func, name="corpus")
+    return _in_memory(as_corpus(corpus, func, name="corpus"), cfg, progress=progress)
+
+
+def _check_dask_frame(ddf: Any, func: str) -> None:
+    missing = [c for c in ("doc_id", "text") if c not in ddf.columns]
+    if missing:
+        raise InvalidParameterError(
+            f"The 'corpus' parameter of {func} must have the columns ['doc_id', 'text']. "
+            f"Columns {missing} are missing."
+        )
+
+
+def _in_memory(frame: pd.DataFrame, cfg: DedupConfig, *, progress: bool | None) -> DedupResult:
+    """Every document sketched in this process, candidates and verification in one pass."""
     from corpus_tools.progress import progress_bar
 
     # documents in doc_id order: the output does not depend on the input order
@@ -132,6 +164,30 @@ def find_near_duplicates(
     )
     cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
     return verify_candidates(cands, lambda i: (feats[i], folded[i]), ids, cfg, progress=progress)
+
+
+def find_near_duplicates_dask(
+    corpus: Any,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    **options: Any,
+) -> DedupResult:
+    """Deprecated: :func:`find_near_duplicates` with ``engine=DaskEngine(client, scheduler)``.
+
+    Warns a ``DeprecationWarning``; removed in corpus-tools 0.3. ``options`` are those of
+    :func:`find_near_duplicates` (``config``, ``progress``, ``partition_chars``,
+    ``threshold=0.6``, ...).
+
+    Examples
+    --------
+    >>> from corpus_tools.engine import DaskEngine
+    >>> find_near_duplicates(docs, engine=DaskEngine(client))      # doctest: +SKIP
+    """
+    engine = legacy_dask_engine(
+        "find_near_duplicates_dask", "find_near_duplicates", client, scheduler
+    )
+    return find_near_duplicates(corpus, engine=engine, **options)
 
 
 # --------------------------------------------------------------------------- passages

@@ -40,3 +40,4 @@ from corpus_tools.keywords.concordance import kwic as kwic
 from corpus_tools.keywords.counts import KEYWORD_COLUMNS as KEYWORD_COLUMNS
 from corpus_tools.keywords.phrases import formula_table as formula_table
 from corpus_tools.keywords.table import keyword_table as keyword_table
+from corpus_tools.keywords.table import keyword_table_dask as keyword_table_dask

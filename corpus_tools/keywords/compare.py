@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.boilerplate import BoilerplateResult
+from corpus_tools.engine import Engine
 from corpus_tools.errors import (
     InvalidParameterError,
     check_number,
@@ -99,7 +100,7 @@ def keyness(
     slogans: pd.DataFrame | Sequence[str] | None = None,
     cache: bool | str | os.PathLike[str] = True,
     n_jobs: int | None = None,
-    engine: str = "local",
+    engine: str | Engine | None = "local",
     scheduler: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: bool | None = False,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from corpus_tools.boilerplate import BoilerplateResult
+from corpus_tools.engine import Engine, as_engine
 from corpus_tools.errors import (
     InvalidParameterError,
     check_columns,
-    check_engine,
     check_number,
     check_type,
     param_error,
@@ -46,12 +47,14 @@ __all__ = [
     "SLOGAN_KINDS",
     "SLOGAN_MIN_DOCS",
     "CorpusCounts",
+    "CountChunk",
     "assemble",
     "check_by",
     "check_given",
     "check_run",
     "chunk_ranges",
     "corpus_arg",
+    "count_chunk",
     "count_corpus",
     "document_groups",
     "is_missing",
@@ -403,7 +406,7 @@ def segment_chunk(
     texts: list[str], segmenter: Any, *, cache: Any, n_jobs: int | None, drop_space: bool = True
 ) -> tuple[list[list[str]], int, int]:
     """Tokens of ``texts`` and how many documents were segmented now / taken from the cache."""
-    from corpus_tools.tokens.segmenter import segment_corpus
+    from corpus_tools.tokens import segment_corpus
 
     before = segmenter.cache_stats()
     tokens = segment_corpus(
@@ -532,72 +535,64 @@ def with_slogans(segmenter: Any, texts: Sequence[str], slogans: Any, func: str) 
         domain_lexicon=segmenter.domain_lexicon,
         protect_lexicons=segmenter.protect_lexicons,
         hmm=segmenter.hmm,
-        engine=segmenter.engine,
+        algorithm=segmenter.algorithm,
     )
 
 
-def _count_local(
-    texts: list[str],
-    groups: list[int],
-    segmenter: Any,
-    *,
-    cache: Any,
-    n_jobs: int | None,
-    chunk_size: int,
-    bar: Any,
-) -> _Counts:
-    total = _Counts()
-    for part in chunk_ranges([len(t) for t in texts], chunk_size):
-        chunk = [texts[i] for i in part]
-        tokens, segmented, cached = segment_chunk(chunk, segmenter, cache=cache, n_jobs=n_jobs)
-        counts = _count_tokens(tokens, chunk, [groups[i] for i in part])
-        counts.segmented, counts.cached = segmented, cached
-        total.merge(counts)
-        del tokens
-        if bar is not None:
-            bar.update(len(part))
-    return total
+class CountChunk(NamedTuple):
+    """What a worker needs to count a chunk of documents (see :func:`count_chunk`)."""
+
+    texts: list[str]
+    groups: list[int]  # group index of each document
+    known: list[bytes | None]  # packed token lengths from the cache; None: to segment
 
 
-def _dask_partition(texts: list[str], groups: list[int], segmenter: Any, cache: Any) -> _Counts:
-    tokens, segmented, cached = segment_chunk(texts, segmenter, cache=cache, n_jobs=1)
-    counts = _count_tokens(tokens, texts, groups)
-    counts.segmented, counts.cached = segmented, cached
-    return counts
+def count_chunk(
+    chunk: CountChunk, segmenter: Any, want_lengths: bool
+) -> tuple[_Counts, list[bytes]]:
+    """The stage every engine runs: count the tokens of a chunk of documents per group.
+
+    Documents with ``known`` token lengths (read from the cache by the calling process) are
+    cut at them; the others are segmented here, each distinct text once. Returns the
+    counts and, with ``want_lengths``, the packed token lengths of the documents segmented
+    (in their order), for the calling process to write to its cache: workers never touch
+    the cache.
+    """
+    from corpus_tools.tokens.cache import pack_lengths, tokens_from_lengths
+
+    tokens: list[list[str]] = []
+    new: list[bytes] = []
+    memo: dict[str, list[str]] = {}
+    for text, packed in zip(chunk.texts, chunk.known, strict=True):
+        toks = None if packed is None else tokens_from_lengths(text, packed, True)
+        if toks is None:
+            every = memo.get(text)
+            if every is None:
+                every = memo[text] = segmenter.cut(text)
+            if want_lengths:
+                new.append(pack_lengths(every))
+            toks = [t for t in every if not t.isspace()]
+        tokens.append(toks)
+    counts = _count_tokens(tokens, chunk.texts, chunk.groups)
+    counts.segmented = sum(p is None for p in chunk.known)
+    counts.cached = len(chunk.known) - counts.segmented
+    return counts, new
 
 
-def _count_dask(
-    texts: list[str],
-    groups: list[int],
-    segmenter: Any,
-    *,
-    cache: Any,
-    chunk_size: int,
-    scheduler: str | None,
-) -> _Counts:
-    try:
-        import dask
-    except ImportError:  # pragma: no cover - dask is an optional dependency
-        raise InvalidParameterError(
-            "engine='dask' needs dask: pip install 'corpus-tools[dask]'."
-        ) from None
-    parts = [
-        dask.delayed(_dask_partition)(
-            [texts[i] for i in part], [groups[i] for i in part], segmenter, cache
-        )
-        for part in chunk_ranges([len(t) for t in texts], chunk_size)
-    ]
-    if scheduler is None:
-        results = dask.compute(*parts, scheduler="processes")
-    else:
-        from distributed import Client
+#: Fewest characters in a chunk counted on a worker of several (smaller chunks: more tasks
+#: to balance the workers, but more partial counts to send back and merge).
+MIN_PARALLEL_CHUNK_CHARS = 100_000
+#: Chunks per worker when the corpus is cut for several workers.
+CHUNKS_PER_WORKER = 4
 
-        with Client(scheduler) as client:
-            results = client.gather(client.compute(parts))
-    total = _Counts()
-    for r in results:  # partition order; merging is order-independent anyway
-        total.merge(r)
-    return total
+
+def _chunk_chars(chars: int, workers: int) -> int:
+    """Characters per chunk: CHUNK_CHARS in one process; on several workers, enough chunks
+    to keep them all busy."""
+    if workers <= 1:
+        return CHUNK_CHARS
+    share = chars // (workers * CHUNKS_PER_WORKER) + 1
+    return max(MIN_PARALLEL_CHUNK_CHARS, min(CHUNK_CHARS, share))
 
 
 def check_run(func: str, *, cache: Any, n_jobs: Any, progress: Any) -> None:
@@ -627,7 +622,7 @@ def count_corpus(
     slogans: Any,
     cache: Any,
     n_jobs: int | None,
-    engine: str,
+    engine: str | Engine | None,
     scheduler: str | None,
     chunk_size: int,
     progress: bool | None,
@@ -649,13 +644,13 @@ def count_corpus(
         slogans=slogans,
     )
     check_run(func, cache=cache, n_jobs=n_jobs, progress=progress)
-    check_engine(engine, scheduler, func)
+    eng = as_engine(engine, scheduler=scheduler, n_jobs=n_jobs, func=func)
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
     options = _Options(_resolve_stopwords(stopwords, func), min_length, numbers)
     from corpus_tools.tokens.segmenter import as_segmenter
 
     seg = as_segmenter(segmenter, func)
-    run = _Run(seg, cache, n_jobs, engine, scheduler, chunk_size)
+    run = _Run(seg, cache, eng, chunk_size, func)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:
         for name, value in (
@@ -668,7 +663,8 @@ def count_corpus(
                     "stream holds one chunk at a time. Pass a corpus table (load_corpus) "
                     f"to use it, or set {name}=False."
                 )
-        return _count_stream(chunks, by, func, options, run, progress=progress)
+        with eng:
+            return _count_stream(chunks, by, func, options, run, progress=progress)
     frame = corpus_arg(corpus, func)
     fields = check_by(by, frame, func)
     keys, groups = document_groups(frame, fields)
@@ -677,7 +673,7 @@ def count_corpus(
         texts = strip_texts(frame, boilerplate, func)
     if mine_slogans:
         run = run._replace(segmenter=with_slogans(seg, texts, slogans, func))
-    with progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
+    with eng, progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
         counts = _count_texts(texts, groups, run, bar)
     key_dtypes = {f: frame[f].dtype for f in fields}
     return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
@@ -688,36 +684,96 @@ class _Run(NamedTuple):
 
     segmenter: Any
     cache: Any
-    n_jobs: int | None
-    engine: str
-    scheduler: str | None
+    engine: Engine  # open while the corpus is counted
     chunk_size: int
+    func: str
 
 
 def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any) -> _Counts:
     """Counts of ``texts`` (group ``groups[i]``) on the run's engine; ``bar`` (or None)
-    advances by the documents counted."""
-    if run.engine == "dask":
-        counts = _count_dask(
-            texts,
-            groups,
-            run.segmenter,
-            cache=run.cache,
-            chunk_size=run.chunk_size,
-            scheduler=run.scheduler,
+    advances by the documents counted.
+
+    Chunks of documents are counted by :func:`count_chunk` on the engine; this process
+    reads the cache for each chunk just before it is sent, and writes the token lengths
+    the workers send back.
+    """
+    from corpus_tools.tokens.cache import open_cache
+
+    chars = sum(len(t) for t in texts)
+    parts = list(
+        chunk_ranges(
+            [len(t) for t in texts], run.chunk_size, _chunk_chars(chars, run.engine.workers(chars))
         )
-        if bar is not None:
-            bar.update(len(texts))
-        return counts
-    return _count_local(
-        texts,
-        groups,
-        run.segmenter,
-        cache=run.cache,
-        n_jobs=run.n_jobs,
-        chunk_size=run.chunk_size,
-        bar=bar,
     )
+    store = open_cache(run.cache, run.func)
+    pending_keys: dict[int, list[bytes]] = {}  # chunk -> cache keys of the texts to segment
+    done: dict[int, _Counts] = {}
+    total = _Counts()
+    merged = 0
+    try:
+        chunks = _chunks_with_cache(
+            texts, groups, parts, store=store, segmenter=run.segmenter, pending_keys=pending_keys
+        )
+        results = run.engine.map(count_chunk, chunks, run.segmenter, store is not None, work=chars)
+        for k, (counts, lengths) in results:
+            if store is not None:
+                store = _write_lengths(store, pending_keys.pop(k), lengths)
+            run.segmenter.record_cache_use(hits=counts.cached, misses=counts.segmented)
+            done[k] = counts
+            while merged in done:  # merged in chunk order, whatever order they come in
+                total.merge(done.pop(merged))
+                merged += 1
+            if bar is not None:
+                bar.update(len(parts[k]))
+    finally:
+        if store is not None:
+            store.close()
+    return total
+
+
+def _chunks_with_cache(
+    texts: list[str],
+    groups: list[int],
+    parts: list[range],
+    *,
+    store: Any,
+    segmenter: Any,
+    pending_keys: dict[int, list[bytes]],
+) -> Iterator[CountChunk]:
+    """The chunks to count, each with the token lengths the cache held for its texts
+    before this run (read as the chunk is sent); the keys of the texts left to segment go
+    to ``pending_keys``.
+
+    A text first segmented in this run counts as segmented in every chunk it is in,
+    whether or not its lengths are written yet: the counts of segmented and cached
+    documents do not depend on the order in which workers finish.
+    """
+    from corpus_tools.tokens.cache import lengths_fit
+
+    version = segmenter.lexicon_version if store is not None else ""
+    fresh: set[bytes] = set()  # keys segmented in this run
+    for k, part in enumerate(parts):
+        chunk = [texts[i] for i in part]
+        known: list[bytes | None] = [None] * len(chunk)
+        if store is not None:
+            keys = [store.key(version, t) for t in chunk]
+            try:
+                found = store.get_many([key for key in dict.fromkeys(keys) if key not in fresh])
+            except sqlite3.Error:  # closed after a failed write: segment everything
+                found = {}
+            for j, key in enumerate(keys):
+                packed = found.get(key)
+                if packed is not None and lengths_fit(chunk[j], packed):
+                    known[j] = packed
+            pending_keys[k] = [key for key, p in zip(keys, known, strict=True) if p is None]
+            fresh.update(pending_keys[k])
+        yield CountChunk(chunk, [groups[i] for i in part], known)
+
+
+def _write_lengths(store: Any, keys: list[bytes], lengths: list[bytes]) -> Any:
+    from corpus_tools.tokens.cache import write_cached
+
+    return write_cached(store, list(zip(keys, lengths, strict=True)))
 
 
 def _count_stream(

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from corpus_tools.boilerplate import BoilerplateResult
+from corpus_tools.engine import Engine, legacy_dask_engine
 from corpus_tools.errors import check_number, renamed
 from corpus_tools.keywords.counts import (
     CHUNK_SIZE,
@@ -22,6 +23,7 @@ from corpus_tools.keywords.counts import (
 
 __all__ = [
     "keyword_table",
+    "keyword_table_dask",
 ]
 
 #: The columns of a keyword table after the ``by`` fields (:data:`KEYWORD_COLUMNS`), with
@@ -53,7 +55,7 @@ def keyword_table(
     slogans: pd.DataFrame | Sequence[str] | None = None,
     cache: bool | str | os.PathLike[str] = True,
     n_jobs: int | None = None,
-    engine: str = "local",
+    engine: str | Engine | None = "local",
     scheduler: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: bool | None = False,
@@ -112,9 +114,12 @@ def keyword_table(
         :func:`~corpus_tools.tokens.default_cache_dir`; a path: that folder).
     n_jobs : int, optional
         Worker processes for segmentation (default: the segmenter's choice).
-    engine : {"local", "dask"}, default "local"
-        ``"dask"`` segments and counts chunks as Dask tasks (local processes, or the cluster
-        at ``scheduler``); the table is the same.
+    engine : {"local", "dask"} or Engine, default "local"
+        Where chunks of documents are segmented and counted (:mod:`corpus_tools.engine`):
+        ``"local"`` (processes on this machine, ``n_jobs``), ``"dask"`` (a dask.distributed
+        cluster: the session's client, a local cluster, or the one at ``scheduler``) or an
+        :class:`~corpus_tools.engine.Engine`; the table is the same. The cache is read
+        and written by this process only.
     scheduler : str, optional
         Address of a ``dask.distributed`` scheduler (``engine="dask"`` only).
     chunk_size : int, default 2000
@@ -235,3 +240,20 @@ def _group_rows(
             "tfidf": cnt / total_terms * idf,
         }
     )
+
+
+def keyword_table_dask(
+    corpus: Any, *, client: Any = None, scheduler: str | None = None, **options: Any
+) -> pd.DataFrame:
+    """Deprecated: :func:`keyword_table` with ``engine=DaskEngine(client, scheduler)``.
+
+    Warns a ``DeprecationWarning``; removed in corpus-tools 0.3. ``options`` are those of
+    :func:`keyword_table`.
+
+    Examples
+    --------
+    >>> from corpus_tools.engine import DaskEngine
+    >>> keyword_table(docs, by="year", engine=DaskEngine(client))      # doctest: +SKIP
+    """
+    engine = legacy_dask_engine("keyword_table_dask", "keyword_table", client, scheduler)
+    return keyword_table(corpus, engine=engine, **options)

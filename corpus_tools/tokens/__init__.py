@@ -25,33 +25,41 @@ Rules, applied before the dictionary is consulted, so that counts are stable:
 * **Whitespace** runs are one token each; joined, the tokens give the text back exactly.
 
 Everything else is jieba's algorithm (prefix DAG, maximum-probability route, HMM for
-unknown words), re-implemented as one backward pass over precomputed log frequencies and a
-Viterbi with back-pointers, with a memo of text blocks (reports repeat their clauses, so
-many blocks are segmented once): about 2-3 times the speed of ``jieba.lcut`` in one
-process (benchmarks/bench_segment.py).
-``engine="jieba"`` runs ``jieba.Tokenizer.cut`` on the same pieces instead; the tests
-check that both give the same tokens (same arithmetic, same tie-breaking).
+unknown words), re-implemented with a memo of text blocks: about 2-3 times the speed of
+``jieba.lcut`` in one process (benchmarks/bench_segment.py). ``algorithm="jieba"`` runs
+``jieba.Tokenizer.cut`` on the same pieces instead; the tests check that both give the same
+tokens (same arithmetic, same tie-breaking).
 
-For a distributed engine (Dask), :func:`segment_corpus` on one partition with ``n_jobs=1``
-is a pure function of the texts and the (picklable) :class:`Segmenter`.
+The modules, from the cutting up:
+
+==============  =========================================================================
+``hmm``         jieba's HMM for unknown words (a Viterbi with back-pointers)
+``lexicons``    jieba's dictionary (compiled on disk) and lexicon files
+``core``        a loaded dictionary and the rules applied before it
+``segmenter``   :class:`Segmenter`, :func:`is_content_token`, the scikit-learn adapter
+``cache``       the on-disk cache of token lengths, read and written by the caller only
+``corpus``      :func:`segment_corpus` on any engine (:mod:`corpus_tools.engine`), gensim
+``stopwords``   the genre's stopwords
+==============  =========================================================================
 
 Examples
 --------
 >>> from corpus_tools.tokens import Segmenter, segment_corpus
 >>> seg = Segmenter()
->>> seg.cut("坚持三会一课制度，XX社区X-X月完成")          # doctest: +SKIP
+>>> seg.cut("坚持三会一课制度，XX社区X-X月完成")
 ['坚持', '三会一课', '制度', '，', 'XX', '社区', 'X-X', '月', '完成']
->>> segment_corpus(["落实一征三议两公开", "２０２３年"])    # doctest: +SKIP
+>>> segment_corpus(["落实一征三议两公开", "２０２３年"], cache=False)
 [['落实', '一征三议两公开'], ['２０２３', '年']]
 """
 
+from corpus_tools.tokens.cache import default_cache_dir as default_cache_dir
+from corpus_tools.tokens.corpus import gensim_corpus as gensim_corpus
+from corpus_tools.tokens.corpus import segment_corpus as segment_corpus
+from corpus_tools.tokens.corpus import segment_corpus_dask as segment_corpus_dask
 from corpus_tools.tokens.segmenter import Segmenter as Segmenter
 from corpus_tools.tokens.segmenter import SklearnTokenizer as SklearnTokenizer
 from corpus_tools.tokens.segmenter import as_segmenter as as_segmenter
 from corpus_tools.tokens.segmenter import check_stopwords as check_stopwords
-from corpus_tools.tokens.segmenter import default_cache_dir as default_cache_dir
-from corpus_tools.tokens.segmenter import gensim_corpus as gensim_corpus
 from corpus_tools.tokens.segmenter import is_content_token as is_content_token
-from corpus_tools.tokens.segmenter import segment_corpus as segment_corpus
 from corpus_tools.tokens.stopwords import STOPWORD_KINDS as STOPWORD_KINDS
 from corpus_tools.tokens.stopwords import load_stopwords as load_stopwords

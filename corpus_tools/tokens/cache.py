@@ -1,0 +1,194 @@
+"""The on-disk cache of segmented documents: token lengths per (lexicon version, text).
+
+One SQLite file (``segments-v1.sqlite``) under :func:`default_cache_dir` or a folder given
+as ``cache=``. A document is stored as the lengths of its tokens (4 bytes a token, the same
+packing a worker uses to send tokens back), keyed by a hash of the segmenter's
+``lexicon_version`` and the text; written one transaction per batch, so an interrupted run
+keeps the batches it finished and never leaves a half-written entry.
+
+Only the calling process reads and writes the cache, whichever engine segments: workers
+need no shared disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from array import array
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "SegmentCache",
+    "default_cache_dir",
+    "lengths_fit",
+    "open_cache",
+    "pack_lengths",
+    "read_cached",
+    "tokens_from_lengths",
+    "write_cached",
+]
+
+#: Keys asked of SQLite at once (its limit on bound parameters is 999 on old builds).
+_KEYS_PER_QUERY = 500
+
+
+def default_cache_dir() -> Path:
+    """Folder of the on-disk caches: ``$CORPUS_TOOLS_CACHE``, else ``~/.cache/corpus-tools``.
+
+    Examples
+    --------
+    >>> import os
+    >>> default_cache_dir() == Path(os.environ.get("CORPUS_TOOLS_CACHE") or
+    ...     Path.home() / ".cache" / "corpus-tools").expanduser()
+    True
+    """
+    env = os.environ.get("CORPUS_TOOLS_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".cache" / "corpus-tools"
+
+
+# --------------------------------------------------------------------------- token lengths
+
+
+def pack_lengths(tokens: Sequence[str]) -> bytes:
+    """The lengths of ``tokens``, 4 bytes each: how the cache and the workers keep tokens.
+
+    Examples
+    --------
+    >>> tokens_from_lengths("XX社区", pack_lengths(["XX", "社区"]), drop_space=False)
+    ['XX', '社区']
+    """
+    return array("I", map(len, tokens)).tobytes()
+
+
+def lengths_fit(text: str, packed: bytes) -> bool:
+    """True when the packed token lengths add up to the length of ``text``."""
+    lengths = array("I")
+    lengths.frombytes(packed)
+    return sum(lengths) == len(text)
+
+
+def tokens_from_lengths(text: str, packed: bytes, drop_space: bool) -> list[str] | None:
+    """The tokens of ``text`` cut at the packed lengths (None when they do not add up);
+    whitespace tokens left out with ``drop_space``."""
+    lengths = array("I")
+    lengths.frombytes(packed)
+    out = []
+    pos = 0
+    for n in lengths:
+        tok = text[pos : pos + n]
+        pos += n
+        if not (drop_space and tok.isspace()):
+            out.append(tok)
+    return out if pos == len(text) else None
+
+
+# --------------------------------------------------------------------------- the file
+
+
+class SegmentCache:
+    """Token lengths of segmented documents in one SQLite file (atomic transactions)."""
+
+    FILE = "segments-v1.sqlite"
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / self.FILE
+        self.conn = sqlite3.connect(self.path, timeout=60)
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS seg (key BLOB PRIMARY KEY, lengths BLOB NOT NULL)"
+        )
+        self.conn.commit()
+
+    @staticmethod
+    def key(version: str, text: str) -> bytes:
+        """The key of ``text`` segmented by a segmenter of ``lexicon_version`` ``version``."""
+        h = hashlib.blake2b(digest_size=20)
+        h.update(version.encode() + b"\0")
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
+        for i in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[i : i + _KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT key, lengths FROM seg WHERE key IN ({marks})", chunk
+            ).fetchall()
+            found.update((bytes(k), bytes(v)) for k, v in rows)
+        return found
+
+    def put_many(self, items: Sequence[tuple[bytes, bytes]]) -> None:
+        if items:
+            with self.conn:  # one transaction: all or nothing
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO seg (key, lengths) VALUES (?, ?)", items
+                )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_cache(cache: Any, func: str) -> SegmentCache | None:
+    """The cache ``cache=`` names (True: :func:`default_cache_dir`; a folder; False/None:
+    none). An unusable folder is reported on stderr and the run goes on without a cache."""
+    if cache is False or cache is None:
+        return None
+    folder = default_cache_dir() if cache is True else Path(cache)
+    try:
+        return SegmentCache(folder)
+    except (OSError, sqlite3.Error) as exc:
+        print(
+            f"corpus-tools: segment cache {folder} unusable ({exc}); segmenting without it",
+            file=sys.stderr,
+        )
+        return None
+
+
+def write_cached(
+    store: SegmentCache | None, items: Sequence[tuple[bytes, bytes]]
+) -> SegmentCache | None:
+    """Write ``(key, packed lengths)`` items; the cache to go on with (None after an error,
+    reported on stderr: the run goes on without it)."""
+    if store is None:
+        return None
+    try:
+        store.put_many(items)
+    except sqlite3.Error as exc:
+        print(
+            f"corpus-tools: segment cache {store.path} not written ({exc}); going on without it",
+            file=sys.stderr,
+        )
+        store.close()
+        return None
+    return store
+
+
+def read_cached(
+    store: SegmentCache | None,
+    version: str,
+    texts: Sequence[str],
+    results: list[list[str] | None],
+    drop_space: bool,
+) -> tuple[list[int], list[bytes]]:
+    """Fill ``results`` from the cache; return the rows still to segment and the keys of
+    all rows (empty without a cache)."""
+    if store is None:
+        return list(range(len(texts))), []
+    keys = [store.key(version, t) for t in texts]
+    found = store.get_many(list(dict.fromkeys(keys)))
+    todo = []
+    for i, k in enumerate(keys):
+        packed = found.get(k)
+        toks = None if packed is None else tokens_from_lengths(texts[i], packed, drop_space)
+        if toks is None:
+            todo.append(i)
+        else:
+            results[i] = toks
+    return todo, keys

@@ -153,6 +153,12 @@ def index_group() -> None:
     type=click.Path(path_type=str),
     help="Directory to write the index to.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    default=False,
+    help="Write the index into a folder that holds other files (they are left as they are).",
+)
 @_match_options
 @_wait_option
 @format_option(formats=("table", "json"))
@@ -163,15 +169,21 @@ def build_command(
     id_field: str,
     text_field: str,
     output: str,
+    force: bool,
     threshold: float | None,
     containment: float | None,
     partial: float | None,
     wait: float,
     fmt: str | None,
 ) -> None:
-    """Index documents so that 'flag --index DIR' can match submissions against them."""
+    """Index documents so that 'flag --index DIR' can match submissions against them.
+
+    DIR is replaced if it holds an index; a folder of other files is refused unless
+    --force (the index is then written beside them, none of them changed or removed).
+    """
     from corpus_tools.dedup import DedupIndex
 
+    _check_output(output, force)
     state = RunState()
     corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
@@ -180,13 +192,23 @@ def build_command(
             **_overrides(threshold=threshold, containment=containment, partial=partial),
         ).build(corpus)
         require_documents(corpus)
-        index.save(output, timeout=wait)
+        index.save(output, timeout=wait, force=force)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     _summary(index, output, corpus.documents, fmt)
     finish(state)
+
+
+def _check_output(output: str, force: bool) -> None:
+    """Refuse a folder of other files before the inputs are read (the save checks again)."""
+    from corpus_tools.dedup.store import check_target
+
+    try:
+        check_target(Path(output), force=force)
+    except OutputError as exc:
+        fail(f"cannot write the index: {exc}", ExitCode.NOTHING)
 
 
 def _spill_dir(output: str) -> str:

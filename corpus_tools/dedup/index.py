@@ -177,6 +177,10 @@ class DedupIndex:
         The held documents, in the order they were added.
     config_ : DedupConfig
         The validated options.
+    roles_, units_ : numpy.ndarray of object
+        Each held document's role (``peer`` or ``reference``) and unit (str or None).
+    unit_field_ : str or None
+        The metadata field the units came from (see :meth:`add`).
 
     Examples
     --------
@@ -552,31 +556,75 @@ class DedupIndex:
             chars=int(self._chars[doc]),
         )
 
-    def flag(self, submissions: Any, *, progress: bool | None = None) -> FlagReport:
+    def flag(
+        self,
+        submissions: Any,
+        *,
+        unit_field: str | None = None,
+        progress: bool | None = None,
+    ) -> FlagReport:
         """Match submissions against the held documents.
 
         Parameters
         ----------
         submissions : pandas.DataFrame, dict or list
             Corpus table (``doc_id``, ``text``), ``{name: text}`` or a list of texts.
+        unit_field : str, optional
+            A metadata column of ``submissions`` naming each one's unit; the index must
+            hold units of the same field (:meth:`add`). A match with a held peer of the
+            same unit is ``recycled``: the unit's own earlier draft, counted in
+            ``recycled_ratio``, not in ``copy_ratio``.
         progress : bool, optional
             Show a progress bar (default: only on a terminal).
 
         Returns
         -------
         FlagReport
-            Tables of submissions, matches, passages, per-section copy ratios and template
-            residue; ``to_json()`` gives the CLI's JSON. A submission is flagged when it is
-            a duplicate, near-duplicate, contained or partial copy of a held document, or
-            when its total copy ratio reaches ``config.partial``.
+            Tables of submissions, matches, passages, per-section ratios and residue;
+            ``to_json()`` gives the CLI's JSON. A submission is flagged when its copy ratio
+            (characters copied from peers, not also found in a reference or a peer of its
+            own unit) reaches ``config.partial``.
+
+        Examples
+        --------
+        >>> national = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。" * 3
+        >>> county = "我县新建村级党群服务中心十二个，培训村干部三百人次，办结群众诉求一千余件。" * 3
+        >>> index = DedupIndex().build({"county-2024": county})
+        >>> _ = index.add({"gwr": national}, role="reference")
+        >>> report = index.flag({"quotes": "我们要" + national, "copies": county})
+        >>> report.submissions[["flagged", "copy_ratio", "quoted_ratio"]].round(2).values.tolist()
+        [[False, 0.0, 0.97], [True, 1.0, 0.0]]
         """
         from corpus_tools.progress import progress_bar
 
-        frame = as_corpus(submissions, "DedupIndex.flag", name="submissions")
-        pairs = list(zip(frame["doc_id"], frame["text"], strict=True))
+        func = "DedupIndex.flag"
+        frame = as_corpus(submissions, func, name="submissions")
+        if unit_field is not None:
+            check_type(unit_field, "unit_field", func, str, "a metadata field name (str)")
+            if unit_field not in frame.columns:
+                raise param_error(
+                    "unit_field",
+                    func,
+                    f"a column of the submissions {list(frame.columns)}",
+                    unit_field,
+                )
+            self._merged()
+            if self.unit_field_ != unit_field and (
+                self.unit_field_ is not None or (self._role == 0).any()
+            ):  # (an index of references only holds no units, and needs none)
+                held = (
+                    "no units (add them with unit_field=, 'index build --unit-field')"
+                    if self.unit_field_ is None
+                    else f"the units of the field {self.unit_field_!r}"
+                )
+                raise param_error(
+                    "unit_field", func, f"the index's unit field: it holds {held}", unit_field
+                )
+        units = unit_values(frame, unit_field)
+        rows = list(zip(frame["doc_id"], frame["text"], units.tolist(), strict=True))
         return flag_report(
-            self._flag_one(str(name), text)
-            for name, text in progress_bar(pairs, desc="flag", enabled=progress)
+            self._flag_one(str(name), text, unit)
+            for name, text, unit in progress_bar(rows, desc="flag", enabled=progress)
         )
 
     def query(self, text: Any, *, name: str = "submission") -> FlagReport:
@@ -595,21 +643,32 @@ class DedupIndex:
             return self.flag({name: text})
         return self.flag(text)
 
-    def _flag_one(self, name: str, text: str) -> Any:
+    def _flag_one(self, name: str, text: str, unit: str | None) -> Any:
         """The verdict on one submission (:func:`corpus_tools.dedup.flag.judge_submission`)."""
         cfg = self.config_
         folded = fold_text(text, cfg)
         feats = features_of_folded(folded, cfg)
-        cands = self.candidates(feats)  # merges added chunks: _length, _digest are whole
+        cands = self.candidates(feats)  # merges added chunks: the arrays are whole
         return judge_submission(
-            name, text, self._sources(cands["doc"].tolist()), cfg, folded=folded, features=feats
+            name,
+            text,
+            self._sources(cands["doc"].tolist()),
+            cfg,
+            unit=unit,
+            folded=folded,
+            features=feats,
         )
 
     def _sources(self, docs: list[int]) -> Iterator[HeldSource]:
         """The held documents at positions ``docs``, their texts read one at a time."""
         for doc in docs:
             yield HeldSource(
-                self.doc_ids_[doc], self.text(doc), int(self._length[doc]), int(self._digest[doc])
+                self.doc_ids_[doc],
+                self.text(doc),
+                int(self._length[doc]),
+                int(self._digest[doc]),
+                ROLES[int(self._role[doc])],
+                self._unit[doc],
             )
 
     def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
@@ -907,6 +966,8 @@ def flag_submissions(
     *,
     index: DedupIndex | str | os.PathLike[str] | None = None,
     against: Any = None,
+    reference: Any = None,
+    unit_field: str | None = None,
     config: DedupConfig | None = None,
     progress: bool | None = None,
     **overrides: Any,
@@ -918,9 +979,15 @@ def flag_submissions(
     submissions : pandas.DataFrame, dict or list
         The submitted reports (corpus table, ``{name: text}`` or list of texts).
     index : DedupIndex or path, optional
-        A built index, or the directory of a saved one.
+        A built index, or the directory of a saved one (it holds its references).
     against : pandas.DataFrame, dict or list, optional
-        Held documents to index on the fly (instead of ``index``).
+        Held peer documents to index on the fly (instead of ``index``).
+    reference : pandas.DataFrame, dict or list, optional
+        Held documents that may be quoted (with ``against``, or alone): a passage found in
+        one counts as quoted, not copied.
+    unit_field : str, optional
+        The metadata field naming each document's unit, in ``submissions`` and in the held
+        documents (see :meth:`DedupIndex.flag`).
     config : DedupConfig, optional
         Options for ``against`` (a saved index keeps its own).
 
@@ -933,24 +1000,32 @@ def flag_submissions(
     >>> held = {"r1": "坚持党建引领，推动基层治理能力现代化建设取得新成效。" * 4}
     >>> flag_submissions({"s": held["r1"]}, against=held).flagged
     True
+    >>> flag_submissions({"s": held["r1"]}, reference=held).flagged  # quoted, not copied
+    False
     """
     func = "flag_submissions"
-    if (index is None) == (against is None):
+    in_memory = against is not None or reference is not None
+    if (index is None) == (not in_memory):
         raise param_error(
             "index/against",
             func,
-            "exactly one of index= or against=",
+            "exactly one of index= or against=/reference=",
             "both" if index is not None else "neither",
         )
-    if against is not None:
-        idx = DedupIndex(config, **overrides).build(against, progress=progress)
+    if in_memory:
+        idx = DedupIndex(config, **overrides)
+        idx._config = make_config(config, overrides, "DedupIndex.build")
+        if against is not None:
+            idx.add(against, unit_field=unit_field, progress=progress)
+        if reference is not None:
+            idx.add(reference, role="reference", progress=progress)
     elif isinstance(index, DedupIndex):
         idx = index
     elif isinstance(index, (str, os.PathLike)):
         idx = DedupIndex.load(index)
     else:
         raise param_error("index", func, "a DedupIndex or a directory path", type(index).__name__)
-    return idx.flag(submissions, progress=progress)
+    return idx.flag(submissions, unit_field=unit_field, progress=progress)
 
 
 class IndexRepair(NamedTuple):

@@ -152,22 +152,26 @@ def test_quotation_is_not_copying(corpora: Corpora) -> None:
 
 
 def test_a_passage_also_in_a_reference_is_quoted(corpora: Corpora) -> None:
-    """A peer that itself quotes the national report: the submission quoting the same
-    passage matches both, and the passage counts as quoted."""
-    national = _paragraphs(corpora.references[NATIONAL]["text"])
-    quoting_peer = "\n".join(national[30:34]) + "\n" + corpora.new_text
-    sub = "\n".join(national[30:34])
+    """A peer that itself quotes the national report: a submission quoting the same
+    passage does not copy it (the peer, sharing quotations only, is not listed); one that
+    also copies the peer's own text copies that part only."""
+    national = "\n".join(_paragraphs(corpora.references[NATIONAL]["text"])[30:34])
+    own = corpora.new_text.split("\n")
+    quoting_peer = national + "\n" + "\n".join(own)
+    both = national + "\n" + "\n".join(own[:3])
     report = flag_submissions(
-        {"sub": sub},
+        {"quotes": national, "both": both},
         against={"county-a": quoting_peer},
         reference={NATIONAL: corpora.references[NATIONAL]["text"]},
     )
-    assert report.matches.set_index("doc_id")["role"].to_dict() == {
-        NATIONAL: "reference",
-        "county-a": "peer",
-    }
-    row = report.submissions.iloc[0]
-    assert row["copy_ratio"] == 0.0 and row["quoted_ratio"] > 0.95 and not row["flagged"]
+    quotes, mixed = report.submissions.to_dict("records")
+    assert quotes["copy_ratio"] == 0.0 and quotes["quoted_ratio"] > 0.95, quotes
+    assert not quotes["flagged"]
+    listed = report.matches.groupby("submission")["doc_id"].apply(set).to_dict()
+    assert listed == {"quotes": {NATIONAL}, "both": {NATIONAL, "county-a"}}
+    share = _folded("".join(own[:3])) / _folded(both)
+    assert abs(mixed["copy_ratio"] - share) <= 0.02 and mixed["largest_source"] == "county-a"
+    assert abs(mixed["quoted_ratio"] - (1 - share)) <= 0.02
 
 
 def test_sections_carry_their_own_figures(corpora: Corpora) -> None:

@@ -410,9 +410,8 @@ class _Judged(NamedTuple):
     shingles: int  # size of the source's shingle set
 
 
-def _judge_source(
-    source: HeldSource, feats: DocFeatures, folded: Folded, cfg: DedupConfig
-) -> _Judged:
+def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.NDArray[np.uint32]]:
+    """A held document's folded text and shingle set (its length checked)."""
     other = fold_text(source.text, cfg)
     if len(other.codes) != source.length:
         raise IndexFormatError(
@@ -421,6 +420,37 @@ def _judge_source(
         )
     # only the shingle set is needed to verify (digest and length are held)
     ids, _ = sketch(shingle_hashes(other.codes, cfg.k, seed=cfg.seed), 2)
+    return other, ids
+
+
+def _position_ids(folded: Folded, cfg: DedupConfig) -> npt.NDArray[np.uint32]:
+    """The shingle id starting at each folded character (as :func:`sketch` makes ids)."""
+    hashes = shingle_hashes(folded.codes, cfg.k, seed=cfg.seed)
+    return (hashes >> np.uint64(32)).astype(np.uint32)
+
+
+def _shares_only_quotes(
+    unquoted: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32], shingles: int
+) -> bool:
+    """Whether fewer than :data:`MIN_MATCH_RATIO` of the submission's ``shingles`` are
+    shingles of a source (``ids``, sorted) found outside quoted text (``unquoted``:
+    sorted unique ids of the shingles that start outside it): then the source can add no
+    copying worth reporting, and is not aligned."""
+    if len(ids) == 0 or len(unquoted) == 0:
+        return True
+    at = np.searchsorted(ids, unquoted)  # (both sorted: one pass through memory)
+    at[at == len(ids)] = 0
+    return int((ids[at] == unquoted).sum()) < MIN_MATCH_RATIO * max(shingles, 1)
+
+
+def _judge_source(
+    source: HeldSource,
+    feats: DocFeatures,
+    folded: Folded,
+    cfg: DedupConfig,
+    shingled: tuple[Folded, npt.NDArray[np.uint32]],
+) -> _Judged:
+    other, ids = shingled
     ofeats = DocFeatures(source.length, source.digest, ids, _NO_BANDS, _NO_ANCHORS)
     verdict = verify_pair(
         feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
@@ -474,7 +504,10 @@ def judge_submission(
     name, text : str
         The submission.
     sources : iterable of HeldSource
-        The held documents that may be its sources (read one at a time).
+        The held documents that may be its sources (read one at a time), references
+        first: a source whose shingles in common with the submission lie (but for
+        :data:`MIN_MATCH_RATIO` of it) inside passages already found in a reference before
+        it shares only quotations, and is neither aligned nor listed.
     config : DedupConfig
         The matching options (those the sources' lengths and digests were made with).
     unit : str, optional
@@ -495,8 +528,17 @@ def judge_submission(
     passages: list[dict[str, Any]] = []
     n = feats.length
     masks = {kind: np.zeros(n, dtype=bool) for kind in ("copied", "quoted", "recycled")}
+    positions: npt.NDArray[np.uint32] | None = None  # the submission's shingle at each place
+    unquoted: npt.NDArray[np.uint32] | None = None  # ids of those outside quoted text
     for source in sources:
-        judged = _judge_source(source, feats, folded, config)
+        shingled = _source_shingles(source, config)
+        if masks["quoted"].any():
+            if unquoted is None:
+                positions = _position_ids(folded, config) if positions is None else positions
+                unquoted = np.unique(positions[~masks["quoted"][: len(positions)]])
+            if _shares_only_quotes(unquoted, shingled[1], len(feats.shingles)):
+                continue  # it shares only what a reference before it holds: quotations
+        judged = _judge_source(source, feats, folded, config, shingled)
         v = judged.verdict
         ratio = v.ratio_first if v.ratio_first == v.ratio_first else 0.0
         if v.relation is None and ratio < MIN_MATCH_RATIO:
@@ -516,6 +558,8 @@ def judge_submission(
         )
         kind = "quoted" if source.role == REFERENCE else "recycled" if recycled else "copied"
         masks[kind] |= union_mask(n, v.spans[:, 0], v.spans[:, 1])
+        if kind == "quoted":
+            unquoted = None  # (recomputed for the next source)
         passages.extend(_passages(name, about, text, folded, judged))
     matches.sort(key=lambda m: (-m["copy_ratio"], -m["similarity"], m["doc_id"]))
     rank = {m["doc_id"]: k for k, m in enumerate(matches)}

@@ -649,10 +649,17 @@ class DedupIndex:
         folded = fold_text(text, cfg)
         feats = features_of_folded(folded, cfg)
         cands = self.candidates(feats)  # merges added chunks: the arrays are whole
+        docs = cands["doc"].to_numpy()
+        # references first, each group strongest first: a source that shares only what the
+        # references before it hold (quotations) is not aligned
+        order = np.lexsort(
+            (docs, -cands["hits"].to_numpy(), -cands["bands"].to_numpy(), self._role[docs] == 0)
+        )
+        docs = docs[order]
         return judge_submission(
             name,
             text,
-            self._sources(cands["doc"].tolist()),
+            self._sources(docs.tolist()),
             cfg,
             unit=unit,
             folded=folded,

@@ -546,6 +546,8 @@ class DedupIndex:
             )
         if doc in self._mem_texts:
             return self._mem_texts[doc]
+        if doc >= len(self._chars):  # (spilled, its stored length not merged yet)
+            self._merged()
         loc = self._text_loc.iloc[doc]
         return read_text(
             self._segments[int(loc["segment"])],

@@ -56,6 +56,15 @@ class OutputError(CorpusToolsError, OSError):
     """An output file could not be written."""
 
 
+class IndexBusyError(OutputError, TimeoutError):
+    """Another process held the index's writer lock for longer than the timeout."""
+
+
+class IndexChangedError(OutputError):
+    """The index on disk changed since this one was loaded from it: saving would lose the
+    documents another process added."""
+
+
 def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 

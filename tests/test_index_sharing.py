@@ -29,8 +29,7 @@ from click.testing import CliRunner
 from corpus_tools.cli import cli
 from corpus_tools.dedup import DedupIndex, check_index, repair_index
 from corpus_tools.dedup import store as dedup_store
-from corpus_tools.dedup.store import IndexBusyError, IndexChangedError
-from corpus_tools.errors import InvalidParameterError
+from corpus_tools.errors import IndexBusyError, IndexChangedError, InvalidParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="fork and SIGKILL are POSIX")

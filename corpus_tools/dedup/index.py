@@ -44,7 +44,6 @@ from corpus_tools.dedup.store import (
     LOCK_TIMEOUT,
     ROLES,
     SPILL_PREFIX,
-    IndexChangedError,
     IndexCheck,
     StoredIndex,
     check_index,
@@ -65,6 +64,7 @@ from corpus_tools.dedup.store import (
 )
 from corpus_tools.dedup.verify import DedupResult, verify_candidates
 from corpus_tools.errors import (
+    IndexChangedError,
     IndexFormatError,
     InvalidParameterError,
     OutputError,
@@ -744,7 +744,7 @@ class DedupIndex:
 
         :meth:`save` takes it by itself; hold it from :meth:`load` to :meth:`save` so that
         no other process writes between them. Another process that holds it is waited for
-        up to ``timeout`` seconds, then :class:`~corpus_tools.dedup.store.IndexBusyError`
+        up to ``timeout`` seconds, then :class:`~corpus_tools.errors.IndexBusyError`
         (an ``OutputError`` and a ``TimeoutError``) names it.
 
         Examples

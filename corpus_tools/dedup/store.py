@@ -82,7 +82,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig, make_config
-from corpus_tools.errors import CorpusToolsError, IndexFormatError, OutputError
+from corpus_tools.errors import CorpusToolsError, IndexBusyError, IndexFormatError, OutputError
 from corpus_tools.io import atomic_write
 
 __all__ = [
@@ -99,8 +99,6 @@ __all__ = [
     "ROLES",
     "SPILL_PREFIX",
     "Damage",
-    "IndexBusyError",
-    "IndexChangedError",
     "IndexCheck",
     "StoredIndex",
     "check_index",
@@ -280,15 +278,6 @@ def _manifest_json(root: Path) -> dict[str, Any] | None:
 
 
 # ---------------------------------------------------------------------- the writers' lock
-
-
-class IndexBusyError(OutputError, TimeoutError):
-    """Another process held the index's writer lock for longer than the timeout."""
-
-
-class IndexChangedError(OutputError):
-    """The index on disk changed since this one was loaded from it: saving would lose the
-    documents another process added."""
 
 
 #: Locks this process holds, by (directory, thread): a thread may take its lock again.

@@ -9,9 +9,15 @@ are flagged one at a time (the reviewer's case) and the latency is printed:
 * a copy of a held real report (re-punctuated, numbers changed),
 * a partial copy (60% of a held synthetic report + new text),
 * an excerpt of 300 characters of a held report,
-* an unrelated real report (a 2026 provincial work report, not held).
+* an unrelated real report (a 2026 provincial work report, not held),
+* a typical report (with roles): 40% paragraphs quoted from the 2025 national work report,
+  30% copied from a held provincial report, 30% new text (another provincial report).
 
-Run:  .venv/bin/python benchmarks/bench_dedup_index.py [--docs N] [--dir DIR]
+With ``--roles`` (the default) the national reports are held as references and 29 of the
+provincial reports as peers, so every submission is judged with roles on: copy ratio and
+quoted ratio apart (``--no-roles``: everything held as a peer, as before roles).
+
+Run:  .venv/bin/python benchmarks/bench_dedup_index.py [--docs N] [--dir DIR] [--no-roles]
 """
 
 from __future__ import annotations
@@ -78,26 +84,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--dir", type=str, default=None, help="where to write the index")
+    parser.add_argument("--roles", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="load the index in --dir (saved by a run with the same --docs) instead of building it",
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
     pool = sentences()
     held = synthetic(args.docs, pool)
     gwr = {r["id"]: r["text"] for r in records("state_council_gwr")}
-    held.update(gwr)
-    chars = sum(len(t) for t in held.values())
+    provincial = [r["text"] for r in records("provincial_gwr_2026")]
+    peers_prov = {f"prov-{i}": t for i, t in enumerate(provincial) if i >= 2}
+    held.update(peers_prov)
+    if not args.roles:
+        held.update(gwr)
+    chars = sum(len(t) for t in held.values()) + (sum(map(len, gwr.values())) if args.roles else 0)
+    n_held = len(held) + (len(gwr) if args.roles else 0)
     print(
-        f"{len(held):,} held documents, {chars:,} characters (mean {chars // len(held):,}), "
+        f"{n_held:,} held documents ({len(gwr) if args.roles else 0} references), "
+        f"{chars:,} characters (mean {chars // n_held:,}), "
         f"made in {time.perf_counter() - t0:.0f} s"
     )
-    t0 = time.perf_counter()
-    index = DedupIndex().build(held)
-    build = time.perf_counter() - t0
-    print(f"build: {build:.0f} s ({len(held) / build:,.0f} docs/s)")
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="ct-index-"))
-    t0 = time.perf_counter()
-    index.save(folder)
-    print(f"save: {time.perf_counter() - t0:.0f} s -> {folder}")
-    del index
+    if not args.reuse:
+        t0 = time.perf_counter()
+        index = DedupIndex().build(held)
+        if args.roles:
+            index.add(gwr, role="reference")
+        build = time.perf_counter() - t0
+        print(f"build: {build:.0f} s ({n_held / build:,.0f} docs/s)")
+        t0 = time.perf_counter()
+        index.save(folder)
+        print(f"save: {time.perf_counter() - t0:.0f} s -> {folder}")
+        del index
     t0 = time.perf_counter()
     index = DedupIndex.load(folder)
     print(f"load: {time.perf_counter() - t0:.1f} s")
@@ -113,7 +134,6 @@ def main() -> None:
     rng = np.random.default_rng(1)
     real = gwr["gwr-2010-ws"]
     copy = re.sub(r"[0-9]+", lambda m: str(rng.integers(1, 99)), real.replace("，", ","))
-    provincial = [r["text"] for r in records("provincial_gwr_2026")]
     syn = held["syn-000123"].split("\n")
     keep = syn[: int(len(syn) * 0.6)]
     new_len = sum(len(x) for x in keep) * 2 // 3
@@ -121,7 +141,12 @@ def main() -> None:
     excerpt = "今年以来我们认真贯彻落实。" + real[5000:5300]
     fresh = provincial[0]
     both = {"gwr-2010-ws", "gwr-2010-ro"}  # two transcriptions of one report are held
+    national = [p for p in gwr["gwr-2025-ws"].split("\n") if len(p) >= 80]
+    peer = [p for p in provincial[2].split("\n") if len(p) >= 80]
+    new = [p for p in provincial[1].split("\n") if len(p) >= 80]
+    typical = "\n".join(national[5:11] + peer[3:8] + new[2:7])  # about 40/30/30
     cases = [
+        ("typical report (mixed)", "typical", typical, {"prov-2", "gwr-2025-ws"}),
         ("copy of a held report", "copy", copy, both),
         ("partial copy (60%)", "partial", part, {"syn-000123"}),
         ("excerpt of 300 chars", "excerpt", excerpt, both),
@@ -137,9 +162,12 @@ def main() -> None:
         m = report.matches
         top = m["doc_id"].iloc[0] if len(m) else None
         ok = (top in expect) if expect else not bool(report.submissions["flagged"].iloc[0])
+        sub = report.submissions.iloc[0]
         print(
-            f"   {label:24s} {1000 * dt:7.1f} ms wall {1000 * cpu:7.1f} ms CPU ({len(text):,} chars, {len(m)} matches, "
-            f"top {top}, {'right' if ok else 'WRONG'})"
+            f"   {label:24s} {1000 * dt:7.1f} ms wall {1000 * cpu:7.1f} ms CPU "
+            f"({len(text):,} chars, {len(m)} matches, top {top}, "
+            f"copy {sub['copy_ratio']:.2f} quoted {sub['quoted_ratio']:.2f}, "
+            f"{'right' if ok else 'WRONG'})"
         )
     if args.dir is None:
         shutil.rmtree(folder)

@@ -278,9 +278,9 @@ def test_index_roundtrip_add_and_flag(tmp_path: Path, held: dict[str, str]) -> N
     assert loaded.doc_ids_ == names[:2]
     assert loaded.text(names[1]) == held[names[1]]
     # add without rebuilding, save in place: the first text segment is kept as written
-    first_segment = (tmp_path / "ix" / "texts-0000.bin").read_bytes()
+    first_segment = (tmp_path / "ix" / "texts-g0-0000.bin").read_bytes()
     loaded.add({k: held[k] for k in names[2:]}).save(tmp_path / "ix")
-    assert (tmp_path / "ix" / "texts-0000.bin").read_bytes() == first_segment
+    assert (tmp_path / "ix" / "texts-g0-0000.bin").read_bytes() == first_segment
     again = DedupIndex.load(tmp_path / "ix")
     assert again.doc_ids_ == names
     sub = held[names[3]][:900] + "\n结合本地实际，我们还开展了其他工作。"
@@ -336,11 +336,11 @@ def test_index_errors(tmp_path: Path, held: dict[str, str]) -> None:
     with pytest.raises(IndexFormatError, match="format version 99; this corpus-tools reads"):
         DedupIndex.load(tmp_path / "ix")
     (tmp_path / "ix" / "manifest.json").write_text(json.dumps(manifest))
-    bands = tmp_path / "ix" / "bands.npy"
+    bands = tmp_path / "ix" / manifest["arrays"]["bands"]
     data = bytearray(bands.read_bytes())
     data[-1] ^= 0xFF
     bands.write_bytes(bytes(data))
-    with pytest.raises(IndexFormatError, match=r"bands\.npy is corrupt"):
+    with pytest.raises(IndexFormatError, match=r"bands-g0\.npy is corrupt"):
         DedupIndex.load(tmp_path / "ix")
     with pytest.raises(InvalidParameterError, match="exactly one of index= or against="):
         flag_submissions({"s": "文本"})
@@ -350,12 +350,12 @@ def test_index_errors(tmp_path: Path, held: dict[str, str]) -> None:
 
 def test_corrupt_text_segment_is_reported(tmp_path: Path, held: dict[str, str]) -> None:
     DedupIndex().build(held).save(tmp_path / "ix")
-    seg = tmp_path / "ix" / "texts-0000.bin"
+    seg = tmp_path / "ix" / "texts-g0-0000.bin"
     data = bytearray(seg.read_bytes())
     data[10] ^= 0xFF
     seg.write_bytes(bytes(data))
     index = DedupIndex.load(tmp_path / "ix")
-    with pytest.raises(IndexFormatError, match=r"texts-0000\.bin is corrupt"):
+    with pytest.raises(IndexFormatError, match=r"texts-g0-0000\.bin is corrupt"):
         index.text(0)
 
 

@@ -187,14 +187,14 @@ def test_check_and_repair_a_damaged_text_segment(tmp_path: Path, lines: list[str
     # damage the second document of the first segment
     index = DedupIndex.load(out)
     loc = index._text_loc.iloc[1]
-    _flip(out / "texts-0000.bin", int(loc["offset"]) + 5)
+    _flip(out / "texts-g0-0000.bin", int(loc["offset"]) + 5)
     bad = runner.invoke(cli, ["index", "check", str(out), "--format", "json"])
     assert bad.exit_code == 4
     report = json.loads(bad.stdout)
     assert report["damaged"] == [
         {
-            "file": "texts-0000.bin",
-            "reason": "1 of its 4 texts are corrupt (CRC-32 differs)",
+            "file": "texts-g0-0000.bin",
+            "reason": "1 of its 4 texts are corrupt (first: its CRC-32 differs)",
             "documents": ["a-1"],
         }
     ]

@@ -639,7 +639,7 @@ def test_adding_a_stream_to_a_loaded_index_with_spilling(
     half = 70
     out = tmp_path / "ix"
     DedupIndex().build(gwr_table.iloc[:half]).save(out)
-    first_segment = (out / "texts-0000.bin").read_bytes()
+    first_segment = (out / "texts-g0-0000.bin").read_bytes()
     later = _write_records(tmp_path / "later.jsonl.gz", gwr_records[half:])
     monkeypatch.setattr(dedup_index, "SPILL_CHARS", 250_000)
     loaded = DedupIndex.load(out)
@@ -647,7 +647,7 @@ def test_adding_a_stream_to_a_loaded_index_with_spilling(
     loaded.add(stream_corpus(later, chunk_size=9))
     assert any(tmp_path.glob(".corpus-tools-index-*/texts-*.bin"))  # it did spill
     loaded.save(out)
-    assert (out / "texts-0000.bin").read_bytes() == first_segment
+    assert (out / "texts-g0-0000.bin").read_bytes() == first_segment
     again = DedupIndex.load(out)
     assert again.doc_ids_ == gwr_table["doc_id"].tolist()
     assert all(again.text(i) == t for i, t in enumerate(gwr_table["text"]))

@@ -66,6 +66,27 @@ def _wait_option(func: Any) -> Any:
     )(func)
 
 
+def _role_options(func: Any) -> Any:
+    """What the documents added are: their role and the field naming their unit."""
+    func = click.option(
+        "--unit-field",
+        "unit_field",
+        default=None,
+        metavar="FIELD",
+        help="Metadata field naming each document's unit (county, bureau): 'flag "
+        "--unit-field FIELD' then reports a submission's matches with its own unit's "
+        "documents as recycled drafts.",
+    )(func)
+    return click.option(
+        "--role",
+        type=click.Choice(["peer", "reference"]),
+        default="peer",
+        show_default=True,
+        help="reference: documents submissions may quote (central documents, national "
+        "reports; a passage found in one is quoted, not copied); peer: any other.",
+    )(func)
+
+
 def _overrides(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -153,6 +174,13 @@ def index_group() -> None:
     type=click.Path(path_type=str),
     help="Directory to write the index to.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    default=False,
+    help="Write the index into a folder that holds other files (they are left as they are).",
+)
+@_role_options
 @_match_options
 @_wait_option
 @format_option(formats=("table", "json"))
@@ -163,30 +191,48 @@ def build_command(
     id_field: str,
     text_field: str,
     output: str,
+    force: bool,
+    role: str,
+    unit_field: str | None,
     threshold: float | None,
     containment: float | None,
     partial: float | None,
     wait: float,
     fmt: str | None,
 ) -> None:
-    """Index documents so that 'flag --index DIR' can match submissions against them."""
+    """Index documents so that 'flag --index DIR' can match submissions against them.
+
+    DIR is replaced if it holds an index; a folder of other files is refused unless
+    --force (the index is then written beside them, none of them changed or removed).
+    """
     from corpus_tools.dedup import DedupIndex
 
+    _check_output(output, force)
     state = RunState()
     corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     try:
         index = DedupIndex(
             spill_dir=_spill_dir(output),
             **_overrides(threshold=threshold, containment=containment, partial=partial),
-        ).build(corpus)
+        ).build(corpus, role=role, unit_field=unit_field)
         require_documents(corpus)
-        index.save(output, timeout=wait)
+        index.save(output, timeout=wait, force=force)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     _summary(index, output, corpus.documents, fmt)
     finish(state)
+
+
+def _check_output(output: str, force: bool) -> None:
+    """Refuse a folder of other files before the inputs are read (the save checks again)."""
+    from corpus_tools.dedup.store import check_target
+
+    try:
+        check_target(Path(output), force=force)
+    except OutputError as exc:
+        fail(f"cannot write the index: {exc}", ExitCode.NOTHING)
 
 
 def _spill_dir(output: str) -> str:
@@ -202,6 +248,7 @@ def _spill_dir(output: str) -> str:
 @index_group.command("add")
 @click.argument("index_dir", type=click.Path(path_type=str))
 @input_options
+@_role_options
 @_wait_option
 @format_option(formats=("table", "json"))
 def add_command(
@@ -211,6 +258,8 @@ def add_command(
     split: str | None,
     id_field: str,
     text_field: str,
+    role: str,
+    unit_field: str | None,
     wait: float,
     fmt: str | None,
 ) -> None:
@@ -231,7 +280,7 @@ def add_command(
         with DedupIndex.lock(index_dir, timeout=wait):
             index = _load_index(index_dir)
             index.spill_dir = index_dir  # texts wait inside the index, cleaned up if we die
-            index.add(corpus)
+            index.add(corpus, role=role, unit_field=unit_field)
             require_documents(corpus)
             index.save(index_dir, timeout=wait)
     except OutputError as exc:
@@ -337,24 +386,27 @@ def _summary(index: Any, output: str, added: int, fmt: str | None) -> None:
 
 
 class _AgainstCommand(click.Command):
-    """Lets ``--against`` take several paths: ``flag SUB... --against A B C``."""
+    """Lets ``--against`` and ``--reference`` take several paths:
+    ``flag SUB... --against A B C --reference N``."""
+
+    GREEDY = ("--against", "--reference")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         out: list[str] = []
-        greedy = False
+        greedy: str | None = None
         taken = 0
         for arg in [*args, "--"]:
             if greedy and taken == 0 and (arg.startswith("-") and arg != "-"):
-                raise click.UsageError("Option '--against' requires one or more paths.", ctx)
-            if arg == "--against":
-                greedy, taken = True, 0
+                raise click.UsageError(f"Option '{greedy}' requires one or more paths.", ctx)
+            if arg in self.GREEDY:
+                greedy, taken = arg, 0
             elif arg == "--" and greedy:
-                greedy = False
+                greedy = None
             elif arg.startswith("-") and arg != "-":
-                greedy = False
+                greedy = None
                 out.append(arg)
             elif greedy:
-                out.extend(["--against", arg])
+                out.extend([greedy, arg])
                 taken += 1
             else:
                 out.append(arg)
@@ -378,6 +430,21 @@ class _AgainstCommand(click.Command):
     type=click.Path(path_type=str),
     help="Held documents to match against (files or folders; several may follow).",
 )
+@click.option(
+    "--reference",
+    multiple=True,
+    type=click.Path(path_type=str),
+    help="Held documents that may be quoted, beside --against (several may follow): a "
+    "passage found in one counts as quoted, not copied.",
+)
+@click.option(
+    "--unit-field",
+    "unit_field",
+    default=None,
+    metavar="FIELD",
+    help="Metadata field naming the unit of each submission and held document: matches "
+    "with the same unit's documents are recycled drafts, not copying.",
+)
 @_match_options
 @format_option(formats=("table", "json"))
 def flag_command(
@@ -388,6 +455,8 @@ def flag_command(
     text_field: str,
     index_dir: str | None,
     against: tuple[str, ...],
+    reference: tuple[str, ...],
+    unit_field: str | None,
     threshold: float | None,
     containment: float | None,
     partial: float | None,
@@ -395,12 +464,17 @@ def flag_command(
 ) -> None:
     """Flag submissions that copy documents already held (exit status 1 when any is).
 
-    Give the held documents either as an index (--index DIR) or as files (--against PATH...).
+    Give the held documents either as an index (--index DIR) or as files (--against
+    PATH..., with --reference PATH... for those that may be quoted). Only copying from
+    peers flags: quotation of references and a unit's own earlier drafts (--unit-field)
+    are reported apart.
     """
-    from corpus_tools.dedup import DedupIndex
-
-    if (index_dir is None) == (not against):
-        fail("give exactly one of --index DIR or --against PATH...", ExitCode.USAGE)
+    if (index_dir is None) == (not against and not reference) or (index_dir and reference):
+        fail(
+            "give exactly one of --index DIR or --against PATH... [--reference PATH...] "
+            "(an index holds its references: 'index add DIR PATH... --role reference')",
+            ExitCode.USAGE,
+        )
     state = RunState()
     submissions = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     overrides = _overrides(threshold=threshold, containment=containment, partial=partial)
@@ -409,20 +483,18 @@ def flag_command(
         if overrides:
             index.set_options(**overrides)
     else:
-        held_state = RunState()
-        held = stream_inputs(
-            against, held_state, split=split, id_field=id_field, text_field=text_field
+        index = _index_against(
+            against,
+            reference,
+            state,
+            split=split,
+            id_field=id_field,
+            text_field=text_field,
+            unit_field=unit_field,
+            overrides=overrides,
         )
-        try:
-            index = DedupIndex(**overrides).build(held)
-        except OutputError as exc:
-            fail(str(exc), ExitCode.NOTHING)
-        except CorpusToolsError as exc:
-            fail(str(exc), ExitCode.USAGE)
-        require_documents(held)
-        state.errors += held_state.errors
     try:
-        report = index.flag(submissions)
+        report = index.flag(submissions, unit_field=unit_field)
     except IndexFormatError as exc:
         fail(f"cannot use the index: {exc}", ExitCode.NOTHING)
     except CorpusToolsError as exc:
@@ -438,6 +510,39 @@ def flag_command(
     finish(state, code)
 
 
+def _index_against(
+    against: tuple[str, ...],
+    reference: tuple[str, ...],
+    state: RunState,
+    *,
+    split: str | None,
+    id_field: str,
+    text_field: str,
+    unit_field: str | None,
+    overrides: dict[str, Any],
+) -> Any:
+    """An index in memory of the --against (peer) and --reference documents."""
+    from corpus_tools.dedup import DedupIndex
+
+    index = DedupIndex(**overrides)
+    for paths, role in ((against, "peer"), (reference, "reference")):
+        if not paths:
+            continue
+        held_state = RunState()
+        held = stream_inputs(
+            paths, held_state, split=split, id_field=id_field, text_field=text_field
+        )
+        try:
+            index.add(held, role=role, unit_field=unit_field if role == "peer" else None)
+        except OutputError as exc:
+            fail(str(exc), ExitCode.NOTHING)
+        except CorpusToolsError as exc:
+            fail(str(exc), ExitCode.USAGE)
+        require_documents(held)
+        state.errors += held_state.errors
+    return index
+
+
 def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
     """For a person: the verdicts, then what matched and where."""
     subs = report.submissions.assign(
@@ -450,6 +555,8 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
                     "submission",
                     "flagged",
                     "copy_ratio",
+                    "quoted_ratio",
+                    "recycled_ratio",
                     "largest_source",
                     "largest_source_ratio",
                     "matches",
@@ -470,6 +577,7 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
                     "line": line,
                     "submission_span": f"{p.submission_start}-{p.submission_end}",
                     "doc_id": p.doc_id,
+                    "role": "recycled" if p.recycled else p.role,
                     "match_span": f"{p.match_start}-{p.match_end}",
                     "chars": p.chars,
                     "passage": p.text,
@@ -477,17 +585,13 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
             )
         click.echo("\nCopied passages:")
         click.echo(render_table(pd.DataFrame(rows), max_width=40))
-    copied = report.sections[report.sections["copied_chars"] > 0]
-    if len(copied):
-        click.echo("\nSections with copied text:")
-        click.echo(
-            render_table(
-                copied[
-                    ["submission", "heading", "start", "end", "chars", "copied_chars", "copy_ratio"]
-                ],
-                max_width=30,
-            )
-        )
+    secs = report.sections
+    matched = secs[(secs["copied_chars"] + secs["quoted_chars"] + secs["recycled_chars"]) > 0]
+    if len(matched):
+        click.echo("\nSections with matched text:")
+        columns = ["submission", "heading", "start", "end", "chars", "copy_ratio", "quoted_ratio"]
+        click.echo(render_table(matched[[*columns, "recycled_ratio"]], max_width=30))
     if len(report.residue):
-        click.echo("\nTemplate residue (unfilled placeholders):")
-        click.echo(render_table(report.residue[["submission", "start", "end", "text", "kind"]]))
+        click.echo("\nResidue (unfilled placeholders; certain when inside a copied passage):")
+        columns = ["submission", "start", "end", "text", "detail", "certainty", "source_doc_id"]
+        click.echo(render_table(report.residue[columns]))

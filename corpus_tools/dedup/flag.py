@@ -1,10 +1,12 @@
 """Judging one submission against the held documents that may be its sources.
 
 Given a submission (its text, folded text and features) and its candidate sources (each
-held document's id, text, folded length and digest), :func:`judge_submission` verifies every
-source, aligns the copied passages and says whether the submission is flagged: its copy
-ratio, its matches, its passages with offsets into both texts, the copy ratio of each
-section and the unfilled placeholders left in it. :func:`flag_report` turns the verdicts of
+held document's id, text, folded length, digest, role and unit), :func:`judge_submission`
+verifies every source, aligns the copied passages and says whether the submission is
+flagged: its copy ratio (copied from peers of other units), quoted ratio (found in
+references) and recycled ratio (found in peers of its own unit), its matches, its passages
+with offsets into both texts, the same ratios per section and the unfilled placeholders
+left in it. :func:`flag_report` turns the verdicts of
 many submissions into the tables of a :class:`FlagReport`.
 
 Nothing here knows where the sources come from: :class:`corpus_tools.dedup.DedupIndex`
@@ -42,10 +44,13 @@ from corpus_tools.dedup.sketch import (
     sketch,
 )
 from corpus_tools.dedup.verify import PairVerdict, verify_pair
+from corpus_tools.errors import IndexFormatError
 from corpus_tools.text.matching import Folded
 
 __all__ = [
     "MIN_MATCH_RATIO",
+    "PEER",
+    "REFERENCE",
     "FlagReport",
     "FlaggedSubmission",
     "HeldSource",
@@ -55,6 +60,7 @@ __all__ = [
 
 #: Matches whose copy ratio is below this and that have no relation are not reported.
 MIN_MATCH_RATIO = 0.02
+PEER, REFERENCE = "peer", "reference"
 _NO_BANDS = np.zeros(0, dtype=np.uint64)
 _NO_ANCHORS = np.zeros(0, dtype=np.uint32)
 
@@ -62,30 +68,47 @@ _NO_ANCHORS = np.zeros(0, dtype=np.uint32)
 class FlagReport(NamedTuple):
     """What :meth:`DedupIndex.flag` returns: one table per level of detail.
 
+    Every character of a submission matched in a held document counts once, by the most
+    innocent explanation: found in a ``reference`` (a document that may be quoted), it is
+    **quoted**; else found in a peer of the submission's own unit (``unit_field``), it is
+    **recycled** (the unit's own earlier draft); else it is **copied** (from a peer of
+    another unit, or of no unit). The three ratios are shares of the submission's folded
+    characters and add up to at most 1; only the copy ratio sets ``flagged``.
+
     Attributes
     ----------
     submissions : pandas.DataFrame
-        One row per submission: ``submission`` (str), ``flagged`` (bool), ``copy_ratio``
-        (float64: copied folded characters / all folded characters, the 总文字复制比),
-        ``largest_source`` (str or None), ``largest_source_ratio`` (float64),
-        ``matches`` (int64), ``residue`` (int64: unfilled placeholders left in it).
+        One row per submission: ``submission`` (str), ``flagged`` (bool: ``copy_ratio`` >=
+        the ``partial`` option), ``copy_ratio`` (float64: copied folded characters / all
+        folded characters, the 总文字复制比 without quotations), ``quoted_ratio``
+        (float64), ``recycled_ratio`` (float64), ``unit`` (str or None), ``place`` (str or
+        None: not inferred yet), ``largest_source`` (str or None: the copied-from peer with
+        the largest share), ``largest_source_ratio`` (float64), ``matches`` (int64),
+        ``residue`` (int64: residue findings).
     matches : pandas.DataFrame
-        One row per matched held document: ``submission``, ``doc_id`` (str),
-        ``similarity`` (float64, Jaccard), ``containment`` (float64: share of the
+        One row per matched held document: ``submission``, ``doc_id`` (str), ``role``
+        (str: ``peer`` or ``reference``), ``recycled`` (bool: a peer of the submission's
+        unit), ``similarity`` (float64, Jaccard), ``containment`` (float64: share of the
         submission's shingles found in the document), ``copy_ratio`` (float64: share of
-        the submission copied from this document), ``relation`` (str or None).
+        the submission matched in this document, whatever the role), ``relation`` (str or
+        None).
     passages : pandas.DataFrame
-        ``submission``, ``doc_id``, ``submission_start``, ``submission_end``,
-        ``match_start``, ``match_end`` (int64 offsets into the texts as loaded), ``chars``
-        (int64), ``text`` (str, the submission's passage).
+        ``submission``, ``doc_id``, ``role``, ``recycled``, ``submission_start``,
+        ``submission_end``, ``match_start``, ``match_end`` (int64 offsets into the texts as
+        loaded), ``chars`` (int64), ``text`` (str, the submission's passage); best source
+        first.
     sections : pandas.DataFrame
         Per section of each submission (:func:`corpus_tools.text.parse_sections`):
         ``submission``, ``section_id``, ``level`` (int64), ``heading`` (str), ``start``,
-        ``end`` (int64), ``chars``, ``copied_chars`` (int64, folded), ``copy_ratio``
-        (float64).
+        ``end`` (int64), ``chars``, ``copied_chars``, ``quoted_chars``, ``recycled_chars``
+        (int64, folded), ``copy_ratio``, ``quoted_ratio``, ``recycled_ratio`` (float64).
     residue : pandas.DataFrame
-        Unfilled placeholders still in each submission (template residue):
-        ``submission``, ``start``, ``end`` (int64), ``text``, ``kind`` (str).
+        What a copier left (evidence; it does not set ``flagged``): ``submission``,
+        ``start``, ``end`` (int64), ``text``, ``kind`` (str: ``placeholder`` for an unfilled
+        blank), ``detail`` (str: the placeholder's kind, e.g. ``number``), ``belongs_to``
+        (None for a placeholder), ``certainty`` (``certain`` when it lies in a passage
+        copied from a held document, else ``possible``), ``source_doc_id`` (that document,
+        or None).
     """
 
     submissions: pd.DataFrame
@@ -100,7 +123,7 @@ class FlagReport(NamedTuple):
         return bool(self.submissions["flagged"].any())
 
     def to_json(self) -> list[dict[str, Any]]:
-        """The ``flag`` JSON of the CLI contract (plus sections and residue)."""
+        """The ``flag`` JSON of the CLI contract (see the README for every field)."""
         return [self._submission_json(sub) for sub in self.submissions.to_dict("records")]
 
     def _submission_json(self, sub: dict[Any, Any]) -> dict[str, Any]:
@@ -111,6 +134,10 @@ class FlagReport(NamedTuple):
             "submission": name,
             "flagged": bool(sub["flagged"]),
             "copy_ratio": round(float(sub["copy_ratio"]), 4),
+            "quoted_ratio": round(float(sub["quoted_ratio"]), 4),
+            "recycled_ratio": round(float(sub["recycled_ratio"]), 4),
+            "unit": sub["unit"],
+            "place": sub["place"],
             "largest_source": sub["largest_source"],
             "largest_source_ratio": round(float(sub["largest_source_ratio"]), 4),
             "matches": self._matches_json(name),
@@ -122,12 +149,28 @@ class FlagReport(NamedTuple):
                     "start": int(s.start),
                     "end": int(s.end),
                     "copy_ratio": round(float(s.copy_ratio), 4),
+                    "quoted_ratio": round(float(s.quoted_ratio), 4),
+                    "recycled_ratio": round(float(s.recycled_ratio), 4),
                 }
                 for s in secs.itertuples(index=False)
             ],
-            "template_residue": [
-                {"start": int(r.start), "end": int(r.end), "text": r.text, "kind": r.kind}
+            "residue": [
+                {
+                    "start": int(r.start),
+                    "end": int(r.end),
+                    "text": r.text,
+                    "kind": r.kind,
+                    "detail": r.detail,
+                    "belongs_to": r.belongs_to,
+                    "certainty": r.certainty,
+                    "source_doc_id": r.source_doc_id,
+                }
                 for r in res.itertuples(index=False)
+            ],
+            # (the placeholders alone, as before residue had other kinds)
+            "template_residue": [
+                {"start": int(r.start), "end": int(r.end), "text": r.text, "kind": r.detail}
+                for r in res[res["kind"] == "placeholder"].itertuples(index=False)
             ],
         }
 
@@ -140,6 +183,8 @@ class FlagReport(NamedTuple):
             out.append(
                 {
                     "doc_id": m.doc_id,
+                    "role": m.role,
+                    "recycled": bool(m.recycled),
                     "similarity": round(float(m.similarity), 4),
                     "containment": round(float(m.containment), 4),
                     "copy_ratio": round(float(m.copy_ratio), 4),
@@ -167,6 +212,10 @@ class HeldSource(NamedTuple):
     #: length of its folded text and digest of it (the index holds both)
     length: int
     digest: int
+    #: ``peer`` or ``reference`` (a passage found in a reference is quoted, not copied)
+    role: str = PEER
+    #: its unit (None when it has none): a peer of the submission's unit is recycled
+    unit: str | None = None
 
 
 class FlaggedSubmission(NamedTuple):
@@ -183,6 +232,8 @@ class FlaggedSubmission(NamedTuple):
 _MATCH_COLUMNS = {
     "submission": object,
     "doc_id": object,
+    "role": object,
+    "recycled": bool,
     "similarity": "float64",
     "containment": "float64",
     "copy_ratio": "float64",
@@ -191,6 +242,8 @@ _MATCH_COLUMNS = {
 _PASSAGE_COLUMNS = {
     "submission": object,
     "doc_id": object,
+    "role": object,
+    "recycled": bool,
     "submission_start": "int64",
     "submission_end": "int64",
     "match_start": "int64",
@@ -207,7 +260,11 @@ _SECTION_COLUMNS = {
     "end": "int64",
     "chars": "int64",
     "copied_chars": "int64",
+    "quoted_chars": "int64",
+    "recycled_chars": "int64",
     "copy_ratio": "float64",
+    "quoted_ratio": "float64",
+    "recycled_ratio": "float64",
 }
 _RESIDUE_COLUMNS = {
     "submission": object,
@@ -215,11 +272,19 @@ _RESIDUE_COLUMNS = {
     "end": "int64",
     "text": object,
     "kind": object,
+    "detail": object,
+    "belongs_to": object,
+    "certainty": object,
+    "source_doc_id": object,
 }
 _SUB_COLUMNS = {
     "submission": object,
     "flagged": bool,
     "copy_ratio": "float64",
+    "quoted_ratio": "float64",
+    "recycled_ratio": "float64",
+    "unit": object,
+    "place": object,
     "largest_source": object,
     "largest_source_ratio": "float64",
     "matches": "int64",
@@ -252,60 +317,89 @@ def flag_report(parts: Iterable[FlaggedSubmission]) -> FlagReport:
     )
 
 
-def _residue(text: str) -> list[dict[str, Any]]:
-    """Unfilled placeholders (template residue) of ``text``."""
+def _residue(text: str, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unfilled placeholders (template residue) of ``text``, each with the held document
+    it was copied from when it lies in a copied passage (``passages`` best source first):
+    then ``certain``, else ``possible``."""
     from corpus_tools.text.placeholders import find_placeholders
 
     found = find_placeholders(text)
-    return [
-        {
-            "start": int(r["start"]),
-            "end": int(r["end"]),
-            "text": str(r["text"]),
-            "kind": str(r["kind"]),
-        }
-        for r in found.to_dict("records")
-    ]
+    spans = [(p["submission_start"], p["submission_end"], p["doc_id"]) for p in passages]
+    out = []
+    for r in found.to_dict("records"):
+        start, end = int(r["start"]), int(r["end"])
+        source = next((d for a, b, d in spans if a <= start and end <= b), None)
+        out.append(
+            {
+                "start": start,
+                "end": end,
+                "text": str(r["text"]),
+                "kind": "placeholder",
+                "detail": str(r["kind"]),
+                "belongs_to": None,
+                "certainty": "certain" if source is not None else "possible",
+                "source_doc_id": source,
+            }
+        )
+    return out
+
+
+class _Cover(NamedTuple):
+    """Folded characters of a submission counted as copied, quoted and recycled (disjoint:
+    a character found in a reference is quoted; else in a peer of its own unit, recycled;
+    else in another peer, copied)."""
+
+    copied: npt.NDArray[np.bool_]
+    quoted: npt.NDArray[np.bool_]
+    recycled: npt.NDArray[np.bool_]
 
 
 def _section_ratios(
-    text: str, folded_starts: npt.NDArray[np.int64], covered: npt.NDArray[np.bool_]
+    text: str, folded_starts: npt.NDArray[np.int64], cover: _Cover
 ) -> list[dict[str, Any]]:
-    """Folded and copied characters per section of ``text``."""
+    """Folded, copied, quoted and recycled characters per section of ``text``."""
     from corpus_tools.text.structure import parse_sections
 
     secs = parse_sections(text)
     if secs.empty:
         return []
-    cum = np.concatenate([[0], np.cumsum(covered, dtype=np.int64)])
     starts = secs["start"].to_numpy(np.int64)
     ends = secs["end"].to_numpy(np.int64)
     lo = np.searchsorted(folded_starts, starts, side="left")
     hi = np.searchsorted(folded_starts, ends, side="left")
-    chars = (hi - lo).tolist()
-    copied = (cum[hi] - cum[lo]).tolist()
-    return [
-        {
-            "section_id": int(sid),
-            "level": int(level),
-            "heading": str(heading),
-            "start": int(a),
-            "end": int(b),
-            "chars": n,
-            "copied_chars": c,
-            "copy_ratio": c / n if n else 0.0,
-        }
-        for sid, level, heading, a, b, n, c in zip(
+    chars = hi - lo
+    counts = {}
+    for kind, mask in zip(("copied", "quoted", "recycled"), cover, strict=True):
+        cum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+        counts[kind] = (cum[hi] - cum[lo]).tolist()
+    rows = []
+    for k, (sid, level, heading) in enumerate(
+        zip(
             secs["section_id"].tolist(),
             secs["level"].tolist(),
             secs["heading"].tolist(),
-            starts.tolist(),
-            ends.tolist(),
-            chars,
-            copied,
             strict=True,
         )
-    ]
+    ):
+        n = int(chars[k])
+        c, q, r = counts["copied"][k], counts["quoted"][k], counts["recycled"][k]
+        rows.append(
+            {
+                "section_id": int(sid),
+                "level": int(level),
+                "heading": str(heading),
+                "start": int(starts[k]),
+                "end": int(ends[k]),
+                "chars": n,
+                "copied_chars": c,
+                "quoted_chars": q,
+                "recycled_chars": r,
+                "copy_ratio": c / n if n else 0.0,
+                "quoted_ratio": q / n if n else 0.0,
+                "recycled_ratio": r / n if n else 0.0,
+            }
+        )
+    return rows
 
 
 class _Judged(NamedTuple):
@@ -316,12 +410,47 @@ class _Judged(NamedTuple):
     shingles: int  # size of the source's shingle set
 
 
-def _judge_source(
-    source: HeldSource, feats: DocFeatures, folded: Folded, cfg: DedupConfig
-) -> _Judged:
+def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.NDArray[np.uint32]]:
+    """A held document's folded text and shingle set (its length checked)."""
     other = fold_text(source.text, cfg)
+    if len(other.codes) != source.length:
+        raise IndexFormatError(
+            f"the held document {source.doc_id!r} folds to {len(other.codes)} characters, "
+            f"not the {source.length} its index says: the index is inconsistent; rebuild it"
+        )
     # only the shingle set is needed to verify (digest and length are held)
     ids, _ = sketch(shingle_hashes(other.codes, cfg.k, seed=cfg.seed), 2)
+    return other, ids
+
+
+def _position_ids(folded: Folded, cfg: DedupConfig) -> npt.NDArray[np.uint32]:
+    """The shingle id starting at each folded character (as :func:`sketch` makes ids)."""
+    hashes = shingle_hashes(folded.codes, cfg.k, seed=cfg.seed)
+    return (hashes >> np.uint64(32)).astype(np.uint32)
+
+
+def _shares_only_quotes(
+    unquoted: npt.NDArray[np.uint32], ids: npt.NDArray[np.uint32], shingles: int
+) -> bool:
+    """Whether fewer than :data:`MIN_MATCH_RATIO` of the submission's ``shingles`` are
+    shingles of a source (``ids``, sorted) found outside quoted text (``unquoted``:
+    sorted unique ids of the shingles that start outside it): then the source can add no
+    copying worth reporting, and is not aligned."""
+    if len(ids) == 0 or len(unquoted) == 0:
+        return True
+    at = np.searchsorted(ids, unquoted)  # (both sorted: one pass through memory)
+    at[at == len(ids)] = 0
+    return int((ids[at] == unquoted).sum()) < MIN_MATCH_RATIO * max(shingles, 1)
+
+
+def _judge_source(
+    source: HeldSource,
+    feats: DocFeatures,
+    folded: Folded,
+    cfg: DedupConfig,
+    shingled: tuple[Folded, npt.NDArray[np.uint32]],
+) -> _Judged:
+    other, ids = shingled
     ofeats = DocFeatures(source.length, source.digest, ids, _NO_BANDS, _NO_ANCHORS)
     verdict = verify_pair(
         feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
@@ -330,7 +459,7 @@ def _judge_source(
 
 
 def _passages(
-    name: str, doc_id: str, text: str, folded: Folded, judged: _Judged
+    name: str, source: dict[str, Any], text: str, folded: Folded, judged: _Judged
 ) -> list[dict[str, Any]]:
     """The copied passages of one source, with offsets into both texts as loaded."""
     sp = judged.verdict.spans
@@ -339,7 +468,7 @@ def _passages(
     return [
         {
             "submission": name,
-            "doc_id": doc_id,
+            **source,
             "submission_start": a,
             "submission_end": b,
             "match_start": c,
@@ -364,6 +493,7 @@ def judge_submission(
     sources: Iterable[HeldSource],
     config: DedupConfig,
     *,
+    unit: str | None = None,
     folded: Folded | None = None,
     features: DocFeatures | None = None,
 ) -> FlaggedSubmission:
@@ -374,54 +504,84 @@ def judge_submission(
     name, text : str
         The submission.
     sources : iterable of HeldSource
-        The held documents that may be its sources (read one at a time).
+        The held documents that may be its sources (read one at a time), references
+        first: a source whose shingles in common with the submission lie (but for
+        :data:`MIN_MATCH_RATIO` of it) inside passages already found in a reference before
+        it shares only quotations, and is neither aligned nor listed.
     config : DedupConfig
         The matching options (those the sources' lengths and digests were made with).
+    unit : str, optional
+        The submission's unit: a peer source of the same unit is its own earlier draft
+        (``recycled``), not copying.
     folded, features : optional
         The submission's folded text and features, when already computed.
 
     Returns
     -------
     FlaggedSubmission
-        Flagged when it is a duplicate, near-duplicate, contained or partial copy of a
-        source, or when its total copy ratio reaches ``config.partial``.
+        Flagged when its copy ratio (characters copied from peers of other units, not
+        also found in a reference or a peer of its own unit) reaches ``config.partial``.
     """
     folded = fold_text(text, config) if folded is None else folded
     feats = features_of_folded(folded, config) if features is None else features
     matches: list[dict[str, Any]] = []
     passages: list[dict[str, Any]] = []
-    covered = np.zeros(feats.length, dtype=bool)
+    n = feats.length
+    masks = {kind: np.zeros(n, dtype=bool) for kind in ("copied", "quoted", "recycled")}
+    positions: npt.NDArray[np.uint32] | None = None  # the submission's shingle at each place
+    unquoted: npt.NDArray[np.uint32] | None = None  # ids of those outside quoted text
     for source in sources:
-        judged = _judge_source(source, feats, folded, config)
+        shingled = _source_shingles(source, config)
+        if masks["quoted"].any():
+            if unquoted is None:
+                positions = _position_ids(folded, config) if positions is None else positions
+                unquoted = np.unique(positions[~masks["quoted"][: len(positions)]])
+            if _shares_only_quotes(unquoted, shingled[1], len(feats.shingles)):
+                continue  # it shares only what a reference before it holds: quotations
+        judged = _judge_source(source, feats, folded, config, shingled)
         v = judged.verdict
         ratio = v.ratio_first if v.ratio_first == v.ratio_first else 0.0
         if v.relation is None and ratio < MIN_MATCH_RATIO:
             continue
+        recycled = source.role != REFERENCE and unit is not None and source.unit == unit
+        about = {"doc_id": source.doc_id, "role": source.role, "recycled": recycled}
         inter = v.containment * min(len(feats.shingles), judged.shingles)
         matches.append(
             {
                 "submission": name,
-                "doc_id": source.doc_id,
+                **about,
                 "similarity": v.similarity,
                 "containment": inter / max(len(feats.shingles), 1),
                 "copy_ratio": ratio,
                 "relation": v.relation,
             }
         )
-        covered |= union_mask(feats.length, v.spans[:, 0], v.spans[:, 1])
-        passages.extend(_passages(name, source.doc_id, text, folded, judged))
+        kind = "quoted" if source.role == REFERENCE else "recycled" if recycled else "copied"
+        masks[kind] |= union_mask(n, v.spans[:, 0], v.spans[:, 1])
+        if kind == "quoted":
+            unquoted = None  # (recomputed for the next source)
+        passages.extend(_passages(name, about, text, folded, judged))
     matches.sort(key=lambda m: (-m["copy_ratio"], -m["similarity"], m["doc_id"]))
-    copy_ratio = float(covered.sum()) / max(feats.length, 1)
-    related = any(m["relation"] is not None for m in matches)
-    residue = [{"submission": name, **r} for r in _residue(text)]
+    rank = {m["doc_id"]: k for k, m in enumerate(matches)}
+    passages.sort(key=lambda p: (rank[p["doc_id"]], p["submission_start"]))
+    quoted = masks["quoted"]
+    own = masks["recycled"] & ~quoted
+    cover = _Cover(masks["copied"] & ~quoted & ~own, quoted, own)
+    copy_ratio, quoted_ratio, recycled_ratio = (float(m.sum()) / max(n, 1) for m in cover)
+    copying = [m for m in matches if m["role"] != REFERENCE and not m["recycled"]]
+    residue = [{"submission": name, **r} for r in _residue(text, passages)]
     sub = {
         "submission": name,
-        "flagged": bool(related or (matches and copy_ratio >= config.partial)),
+        "flagged": bool(cover.copied.any() and copy_ratio >= config.partial),
         "copy_ratio": copy_ratio,
-        "largest_source": matches[0]["doc_id"] if matches else None,
-        "largest_source_ratio": float(matches[0]["copy_ratio"]) if matches else 0.0,
+        "quoted_ratio": quoted_ratio,
+        "recycled_ratio": recycled_ratio,
+        "unit": unit,
+        "place": None,
+        "largest_source": copying[0]["doc_id"] if copying else None,
+        "largest_source_ratio": float(copying[0]["copy_ratio"]) if copying else 0.0,
         "matches": len(matches),
         "residue": len(residue),
     }
-    sections = [{"submission": name, **r} for r in _section_ratios(text, folded.starts, covered)]
+    sections = [{"submission": name, **r} for r in _section_ratios(text, folded.starts, cover)]
     return FlaggedSubmission(sub, matches, passages, sections, residue)

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from collections import OrderedDict
@@ -41,10 +42,12 @@ from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
 from corpus_tools.dedup.store import (
     LOCATION_COLUMNS,
     LOCK_TIMEOUT,
+    ROLES,
     SPILL_PREFIX,
     IndexCheck,
     StoredIndex,
     check_index,
+    check_target,
     copy_file,
     current_generation,
     drop_documents,
@@ -65,13 +68,14 @@ from corpus_tools.errors import (
     IndexFormatError,
     InvalidParameterError,
     OutputError,
+    check_choice,
     check_number,
     check_type,
     param_error,
 )
 from corpus_tools.io import as_corpus
 
-__all__ = ["DedupIndex", "IndexRepair", "flag_submissions", "repair_index"]
+__all__ = ["DedupIndex", "IndexRepair", "flag_submissions", "repair_index", "unit_values"]
 
 #: Folded characters of the documents whose features stay cached while pairs are verified
 #: (about 25 bytes each: 20M characters is about 500 MB).
@@ -92,9 +96,20 @@ class _Chunk(NamedTuple):
     digest: npt.NDArray[np.uint64]
     bands: npt.NDArray[np.uint64]
     postings: npt.NDArray[np.uint64]  # (anchor << 32) | doc position
+    role: npt.NDArray[np.int8]  # position in ROLES
+    unit: npt.NDArray[np.object_]  # str or None
 
     @classmethod
-    def of(cls, feats: list[DocFeatures], chars: list[int], start: int, n_bands: int) -> _Chunk:
+    def of(
+        cls,
+        feats: list[DocFeatures],
+        chars: list[int],
+        start: int,
+        n_bands: int,
+        *,
+        role: npt.NDArray[np.int8],
+        unit: npt.NDArray[np.object_],
+    ) -> _Chunk:
         n_anchors = np.array([len(f.anchors) for f in feats], dtype=np.int64)
         docs = np.repeat(np.arange(start, start + len(feats), dtype=np.uint64), n_anchors)
         keys = (
@@ -114,7 +129,30 @@ class _Chunk(NamedTuple):
                 else np.zeros((0, n_bands), dtype=np.uint64)
             ),
             postings=(keys << np.uint64(32)) | docs,
+            role=role,
+            unit=unit,
         )
+
+
+def unit_values(frame: pd.DataFrame, field: str | None) -> npt.NDArray[np.object_]:
+    """The unit of each row of a corpus table: its ``field`` as a str, None where it is
+    missing or empty (or when ``field`` is None or not a column).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["", ""], "county": ["甲县", None]})
+    >>> unit_values(frame, "county").tolist()
+    ['甲县', None]
+    """
+    out = np.full(len(frame), None, dtype=object)
+    if field is None or field not in frame.columns:
+        return out
+    for k, value in enumerate(frame[field].tolist()):
+        if isinstance(value, float) and math.isnan(value):
+            continue
+        if value is not None and str(value).strip():
+            out[k] = str(value)
+    return out
 
 
 class DedupIndex:
@@ -139,6 +177,10 @@ class DedupIndex:
         The held documents, in the order they were added.
     config_ : DedupConfig
         The validated options.
+    roles_, units_ : numpy.ndarray of object
+        Each held document's role (``peer`` or ``reference``) and unit (str or None).
+    unit_field_ : str or None
+        The metadata field the units came from (see :meth:`add`).
 
     Examples
     --------
@@ -176,6 +218,9 @@ class DedupIndex:
         self._n_shingles = np.zeros(0, dtype=np.int64)
         self._n_anchors = np.zeros(0, dtype=np.int64)
         self._digest = np.zeros(0, dtype=np.uint64)
+        self._role = np.zeros(0, dtype=np.int8)
+        self._unit = np.zeros(0, dtype=object)
+        self.unit_field_: str | None = None
         self._bands: npt.NDArray[np.uint64] | None = None
         self._anchor_keys = np.zeros(0, dtype=np.uint32)
         self._anchor_docs = np.zeros(0, dtype=np.uint32)
@@ -235,44 +280,116 @@ class DedupIndex:
 
     # ------------------------------------------------------------------ building
 
-    def build(self, corpus: Any, *, progress: bool | None = None) -> DedupIndex:
+    def build(
+        self,
+        corpus: Any,
+        *,
+        role: str = "peer",
+        unit_field: str | None = None,
+        progress: bool | None = None,
+    ) -> DedupIndex:
         """Index ``corpus``, replacing any documents held; returns ``self``.
 
         ``corpus`` is a corpus table, a dict ``{doc_id: text}``, a list of texts, or a
         stream of corpus tables (:func:`corpus_tools.io.stream_corpus`), which is indexed a
-        chunk at a time."""
+        chunk at a time. ``role`` and ``unit_field`` are those of :meth:`add`."""
         self._config = make_config(self.config, self.overrides, "DedupIndex.build")
         self._reset()
-        return self.add(corpus, progress=progress)
+        return self.add(corpus, role=role, unit_field=unit_field, progress=progress)
 
-    def add(self, corpus: Any, *, progress: bool | None = None) -> DedupIndex:
+    def add(
+        self,
+        corpus: Any,
+        *,
+        role: str = "peer",
+        unit_field: str | None = None,
+        progress: bool | None = None,
+    ) -> DedupIndex:
         """Add documents without recomputing those already held; returns ``self``.
 
         ``corpus`` is what :meth:`build` takes. A stream is added a chunk at a time; if a
         chunk is refused, the chunks before it stay added.
 
+        Parameters
+        ----------
+        role : {"peer", "reference"}
+            What these documents are to a submission: ``reference`` may be quoted (central
+            documents, the national work report: a passage found in one is quotation, not
+            copying); ``peer`` is anything else (other units' reports, earlier reports,
+            model essays).
+        unit_field : str, optional
+            A metadata column of ``corpus`` naming each document's unit (the county, the
+            bureau): a submission of the same unit that matches it recycles its own draft
+            (see :meth:`flag`). The index keeps the field's name; later adds take it by
+            default (documents without it have no unit).
+
         Raises
         ------
         InvalidParameterError
-            When a ``doc_id`` is already held (ids identify documents).
+            When a ``doc_id`` is already held (ids identify documents), or ``unit_field``
+            is not a column of ``corpus`` or differs from the index's.
+
+        Examples
+        --------
+        >>> index = DedupIndex().build({"r1": "坚持党建引领，推动基层治理。"})
+        >>> _ = index.add({"gwr": "全面落实三会一课制度。"}, role="reference")
+        >>> index.roles_.tolist()
+        ['peer', 'reference']
         """
         from corpus_tools.io import corpus_chunks
         from corpus_tools.progress import progress_counter
 
+        func = "DedupIndex.add"
+        code = ROLES.index(check_choice(role, "role", func, ROLES))
+        if unit_field is not None:
+            check_type(unit_field, "unit_field", func, str, "a metadata field name (str)")
+            if self.unit_field_ not in (None, unit_field):
+                raise param_error(
+                    "unit_field",
+                    func,
+                    f"the index's unit field {self.unit_field_!r} (or None)",
+                    unit_field,
+                )
+        field = unit_field if unit_field is not None else self.unit_field_
         chunks, corpus = corpus_chunks(corpus)
         if chunks is None:
-            frame = as_corpus(corpus, "DedupIndex.add", name="corpus")
+            frame = as_corpus(corpus, func, name="corpus")
+            if unit_field is not None and unit_field not in frame.columns:
+                raise param_error(
+                    "unit_field", func, f"a column of the corpus {list(frame.columns)}", unit_field
+                )
             with progress_counter(
                 desc="index: sketching", total=len(frame), enabled=progress
             ) as bar:
-                self._add_frame(frame, bar)
-            return self
-        with progress_counter(desc="index: sketching", enabled=progress) as bar:
-            for chunk in chunks:
-                self._add_frame(as_corpus(chunk, "DedupIndex.add", name="corpus"), bar)
+                self._add_frame(frame, bar, role=code, unit_field=field)
+        else:
+            seen: list[str] = []  # the columns of the tables added, for the message
+            with progress_counter(desc="index: sketching", enabled=progress) as bar:
+                for chunk in chunks:
+                    frame = as_corpus(chunk, func, name="corpus")
+                    seen.extend(c for c in frame.columns if c not in seen)
+                    self._add_frame(frame, bar, role=code, unit_field=field)
+            if unit_field is not None and unit_field not in seen:
+                raise param_error("unit_field", func, f"a column of the corpus {seen}", unit_field)
+        if unit_field is not None:
+            self.unit_field_ = unit_field
         return self
 
-    def _add_frame(self, frame: pd.DataFrame, bar: Any) -> None:
+    @property
+    def roles_(self) -> npt.NDArray[np.object_]:
+        """The role of each held document (``peer`` or ``reference``), in index order."""
+        self._merged()
+        return np.array(ROLES, dtype=object)[self._role]
+
+    @property
+    def units_(self) -> npt.NDArray[np.object_]:
+        """The unit of each held document (str, or None when it has none), in index order."""
+        self._merged()
+        return self._unit.copy()
+
+    def _add_frame(
+        self, frame: pd.DataFrame, bar: Any, *, role: int, unit_field: str | None
+    ) -> None:
         cfg = self.config_
         ids = [str(x) for x in frame["doc_id"]]
         held = [i for i in ids if i in self._id_pos]
@@ -293,8 +410,18 @@ class DedupIndex:
             self._mem_texts[start + k] = text
             self._mem_chars += len(text)
         self.doc_ids_.extend(ids)
+        units = unit_values(frame, unit_field)
         # the index keeps the size of the shingle set, not the set (about 1 KB per doc)
-        self._pending.append(_Chunk.of(feats, [len(t) for t in texts], start, cfg.bands))
+        self._pending.append(
+            _Chunk.of(
+                feats,
+                [len(t) for t in texts],
+                start,
+                cfg.bands,
+                role=np.full(len(ids), role, dtype=np.int8),
+                unit=units,
+            )
+        )
         if self._mem_chars > SPILL_CHARS:
             self._spill()
 
@@ -308,6 +435,8 @@ class DedupIndex:
         self._n_shingles = np.concatenate([self._n_shingles, *[c.n_shingles for c in parts]])
         self._n_anchors = np.concatenate([self._n_anchors, *[c.n_anchors for c in parts]])
         self._digest = np.concatenate([self._digest, *[c.digest for c in parts]])
+        self._role = np.concatenate([self._role, *[c.role for c in parts]])
+        self._unit = np.concatenate([self._unit, *[c.unit for c in parts]])
         bands = [c.bands for c in parts]
         self._bands = np.concatenate(bands if self._bands is None else [self._bands, *bands])
         # one sort of (anchor, doc) for every posting, held as one uint64 code
@@ -417,6 +546,8 @@ class DedupIndex:
             )
         if doc in self._mem_texts:
             return self._mem_texts[doc]
+        if doc >= len(self._chars):  # (spilled, its stored length not merged yet)
+            self._merged()
         loc = self._text_loc.iloc[doc]
         return read_text(
             self._segments[int(loc["segment"])],
@@ -424,33 +555,78 @@ class DedupIndex:
             int(loc["nbytes"]),
             int(loc["crc32"]),
             self.doc_ids_[doc],
+            chars=int(self._chars[doc]),
         )
 
-    def flag(self, submissions: Any, *, progress: bool | None = None) -> FlagReport:
+    def flag(
+        self,
+        submissions: Any,
+        *,
+        unit_field: str | None = None,
+        progress: bool | None = None,
+    ) -> FlagReport:
         """Match submissions against the held documents.
 
         Parameters
         ----------
         submissions : pandas.DataFrame, dict or list
             Corpus table (``doc_id``, ``text``), ``{name: text}`` or a list of texts.
+        unit_field : str, optional
+            A metadata column of ``submissions`` naming each one's unit; the index must
+            hold units of the same field (:meth:`add`). A match with a held peer of the
+            same unit is ``recycled``: the unit's own earlier draft, counted in
+            ``recycled_ratio``, not in ``copy_ratio``.
         progress : bool, optional
             Show a progress bar (default: only on a terminal).
 
         Returns
         -------
         FlagReport
-            Tables of submissions, matches, passages, per-section copy ratios and template
-            residue; ``to_json()`` gives the CLI's JSON. A submission is flagged when it is
-            a duplicate, near-duplicate, contained or partial copy of a held document, or
-            when its total copy ratio reaches ``config.partial``.
+            Tables of submissions, matches, passages, per-section ratios and residue;
+            ``to_json()`` gives the CLI's JSON. A submission is flagged when its copy ratio
+            (characters copied from peers, not also found in a reference or a peer of its
+            own unit) reaches ``config.partial``.
+
+        Examples
+        --------
+        >>> national = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局。" * 3
+        >>> county = "我县新建村级党群服务中心十二个，培训村干部三百人次，办结群众诉求一千余件。" * 3
+        >>> index = DedupIndex().build({"county-2024": county})
+        >>> _ = index.add({"gwr": national}, role="reference")
+        >>> report = index.flag({"quotes": "我们要" + national, "copies": county})
+        >>> report.submissions[["flagged", "copy_ratio", "quoted_ratio"]].round(2).values.tolist()
+        [[False, 0.0, 0.97], [True, 1.0, 0.0]]
         """
         from corpus_tools.progress import progress_bar
 
-        frame = as_corpus(submissions, "DedupIndex.flag", name="submissions")
-        pairs = list(zip(frame["doc_id"], frame["text"], strict=True))
+        func = "DedupIndex.flag"
+        frame = as_corpus(submissions, func, name="submissions")
+        if unit_field is not None:
+            check_type(unit_field, "unit_field", func, str, "a metadata field name (str)")
+            if unit_field not in frame.columns:
+                raise param_error(
+                    "unit_field",
+                    func,
+                    f"a column of the submissions {list(frame.columns)}",
+                    unit_field,
+                )
+            self._merged()
+            if self.unit_field_ != unit_field and (
+                self.unit_field_ is not None or (self._role == 0).any()
+            ):  # (an index of references only holds no units, and needs none)
+                held = (
+                    "no units (add them with unit_field=, 'index build --unit-field')"
+                    if self.unit_field_ is None
+                    else f"the units of the field {self.unit_field_!r}"
+                )
+                raise param_error(
+                    "unit_field", func, f"the index's unit field: it holds {held}", unit_field
+                )
+        units = unit_values(frame, unit_field)
+        rows = list(zip(frame["doc_id"], frame["text"], units.tolist(), strict=True))
         return flag_report(
-            self._flag_one(str(name), text)
-            for name, text in progress_bar(pairs, desc="flag", enabled=progress)
+            self._flag_one(str(name), text, unit)
+            for name, text, unit in progress_bar(rows, desc="flag", enabled=progress)
         )
 
     def query(self, text: Any, *, name: str = "submission") -> FlagReport:
@@ -469,21 +645,39 @@ class DedupIndex:
             return self.flag({name: text})
         return self.flag(text)
 
-    def _flag_one(self, name: str, text: str) -> Any:
+    def _flag_one(self, name: str, text: str, unit: str | None) -> Any:
         """The verdict on one submission (:func:`corpus_tools.dedup.flag.judge_submission`)."""
         cfg = self.config_
         folded = fold_text(text, cfg)
         feats = features_of_folded(folded, cfg)
-        cands = self.candidates(feats)  # merges added chunks: _length, _digest are whole
+        cands = self.candidates(feats)  # merges added chunks: the arrays are whole
+        docs = cands["doc"].to_numpy()
+        # references first, each group strongest first: a source that shares only what the
+        # references before it hold (quotations) is not aligned
+        order = np.lexsort(
+            (docs, -cands["hits"].to_numpy(), -cands["bands"].to_numpy(), self._role[docs] == 0)
+        )
+        docs = docs[order]
         return judge_submission(
-            name, text, self._sources(cands["doc"].tolist()), cfg, folded=folded, features=feats
+            name,
+            text,
+            self._sources(docs.tolist()),
+            cfg,
+            unit=unit,
+            folded=folded,
+            features=feats,
         )
 
     def _sources(self, docs: list[int]) -> Iterator[HeldSource]:
         """The held documents at positions ``docs``, their texts read one at a time."""
         for doc in docs:
             yield HeldSource(
-                self.doc_ids_[doc], self.text(doc), int(self._length[doc]), int(self._digest[doc])
+                self.doc_ids_[doc],
+                self.text(doc),
+                int(self._length[doc]),
+                int(self._digest[doc]),
+                ROLES[int(self._role[doc])],
+                self._unit[doc],
             )
 
     def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
@@ -567,7 +761,9 @@ class DedupIndex:
         check_number(timeout, "timeout", "DedupIndex.lock", low=0)
         return writer_lock(Path(path), timeout=timeout)
 
-    def save(self, path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT) -> Path:
+    def save(
+        self, path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT, force: bool = False
+    ) -> Path:
         """Write the index to the directory ``path`` (created if needed); returns it.
 
         Texts already stored in ``path`` are not rewritten; new texts go to a new segment.
@@ -580,10 +776,21 @@ class DedupIndex:
         process saved there since it was loaded (else ``IndexChangedError``: load it again
         and add again, or hold :meth:`lock` from load to save); any other index replaces
         the one in ``path``.
+
+        A folder that holds files an index did not write (and no index) is refused, so that
+        a mistyped path never replaces someone's files; ``force=True`` writes the index
+        beside them. Either way a save removes only files an index writes.
+
+        Raises
+        ------
+        OutputError
+            When ``path`` is a file, or a folder of other files (without ``force``).
         """
         check_type(path, "path", "DedupIndex.save", (str, os.PathLike), "a directory path")
         check_number(timeout, "timeout", "DedupIndex.save", low=0)
+        check_type(force, "force", "DedupIndex.save", bool, "a bool")
         out = Path(path)
+        check_target(out, force=force)
         self._merged()
         with writer_lock(out, timeout=timeout):
             gen = current_generation(out)
@@ -623,6 +830,7 @@ class DedupIndex:
             anchor_docs=self._anchor_docs,
             segments=segments,
             generation=gen,
+            unit_field=self.unit_field_,
         )
         write_generation(out, stored)
         # the saved state is now the on-disk one
@@ -663,6 +871,8 @@ class DedupIndex:
                 "n_anchors": self._n_anchors,
                 "digest": self._digest.view(np.int64),
                 **{col: loc[col].to_numpy(np.int64) for col in LOCATION_COLUMNS},
+                "role": np.array(ROLES, dtype=object)[self._role],
+                "unit": self._unit,
             }
         )
 
@@ -694,6 +904,9 @@ class DedupIndex:
         self._n_shingles = docs["n_shingles"].to_numpy(np.int64)
         self._n_anchors = docs["n_anchors"].to_numpy(np.int64)
         self._digest = docs["digest"].to_numpy(np.int64).view(np.uint64)
+        self._role = docs["role"].map({r: k for k, r in enumerate(ROLES)}).to_numpy(np.int8)
+        self._unit = docs["unit"].to_numpy(dtype=object)
+        self.unit_field_ = stored.unit_field
         self._bands = stored.bands
         self._anchor_keys = stored.anchor_keys
         self._anchor_docs = stored.anchor_docs
@@ -711,16 +924,31 @@ class DedupIndex:
         if not resketch:
             return index
         cfg = index.config_
+        n = len(index)
+        chunks = []
+        for start in range(0, n, _RESKETCH_BATCH):  # (texts read with the stored lengths)
+            stop = min(n, start + _RESKETCH_BATCH)
+            texts = [index.text(i) for i in range(start, stop)]
+            feats = [features_of_folded(fold_text(t, cfg), cfg) for t in texts]
+            chunks.append(
+                _Chunk.of(
+                    feats,
+                    [len(t) for t in texts],
+                    start,
+                    cfg.bands,
+                    role=index._role[start:stop],
+                    unit=index._unit[start:stop],
+                )
+            )
         index._chars = index._length = index._n_shingles = index._n_anchors = np.zeros(
             0, dtype=np.int64
         )
         index._digest = np.zeros(0, dtype=np.uint64)
+        index._role, index._unit = np.zeros(0, dtype=np.int8), np.zeros(0, dtype=object)
+        index._anchor_keys = np.zeros(0, dtype=np.uint32)
+        index._anchor_docs = np.zeros(0, dtype=np.uint32)
         index._bands = None
-        n = len(index)
-        for start in range(0, n, _RESKETCH_BATCH):
-            texts = [index.text(i) for i in range(start, min(n, start + _RESKETCH_BATCH))]
-            feats = [features_of_folded(fold_text(t, cfg), cfg) for t in texts]
-            index._pending.append(_Chunk.of(feats, [len(t) for t in texts], start, cfg.bands))
+        index._pending = chunks
         index._merged()
         return index
 
@@ -747,6 +975,8 @@ def flag_submissions(
     *,
     index: DedupIndex | str | os.PathLike[str] | None = None,
     against: Any = None,
+    reference: Any = None,
+    unit_field: str | None = None,
     config: DedupConfig | None = None,
     progress: bool | None = None,
     **overrides: Any,
@@ -758,9 +988,15 @@ def flag_submissions(
     submissions : pandas.DataFrame, dict or list
         The submitted reports (corpus table, ``{name: text}`` or list of texts).
     index : DedupIndex or path, optional
-        A built index, or the directory of a saved one.
+        A built index, or the directory of a saved one (it holds its references).
     against : pandas.DataFrame, dict or list, optional
-        Held documents to index on the fly (instead of ``index``).
+        Held peer documents to index on the fly (instead of ``index``).
+    reference : pandas.DataFrame, dict or list, optional
+        Held documents that may be quoted (with ``against``, or alone): a passage found in
+        one counts as quoted, not copied.
+    unit_field : str, optional
+        The metadata field naming each document's unit, in ``submissions`` and in the held
+        documents (see :meth:`DedupIndex.flag`).
     config : DedupConfig, optional
         Options for ``against`` (a saved index keeps its own).
 
@@ -773,24 +1009,32 @@ def flag_submissions(
     >>> held = {"r1": "坚持党建引领，推动基层治理能力现代化建设取得新成效。" * 4}
     >>> flag_submissions({"s": held["r1"]}, against=held).flagged
     True
+    >>> flag_submissions({"s": held["r1"]}, reference=held).flagged  # quoted, not copied
+    False
     """
     func = "flag_submissions"
-    if (index is None) == (against is None):
+    in_memory = against is not None or reference is not None
+    if (index is None) == (not in_memory):
         raise param_error(
             "index/against",
             func,
-            "exactly one of index= or against=",
+            "exactly one of index= or against=/reference=",
             "both" if index is not None else "neither",
         )
-    if against is not None:
-        idx = DedupIndex(config, **overrides).build(against, progress=progress)
+    if in_memory:
+        idx = DedupIndex(config, **overrides)
+        idx._config = make_config(config, overrides, "DedupIndex.build")
+        if against is not None:
+            idx.add(against, unit_field=unit_field, progress=progress)
+        if reference is not None:
+            idx.add(reference, role="reference", progress=progress)
     elif isinstance(index, DedupIndex):
         idx = index
     elif isinstance(index, (str, os.PathLike)):
         idx = DedupIndex.load(index)
     else:
         raise param_error("index", func, "a DedupIndex or a directory path", type(index).__name__)
-    return idx.flag(submissions, progress=progress)
+    return idx.flag(submissions, unit_field=unit_field, progress=progress)
 
 
 class IndexRepair(NamedTuple):

@@ -1,25 +1,40 @@
 """The on-disk format of a :class:`corpus_tools.dedup.DedupIndex`: one directory.
 
 ``manifest.json``
-    format name, version, generation (saves so far), options, document count, the names
-    of the files below and the SHA-256 of every array file. Each save writes new names
+    format name, version, generation (saves so far), options, document count, the field the
+    documents' units came from, the names of the files below, the SHA-256 of every array
+    file, and its own SHA-256 (``checksum``, of the rest of it). Each save writes new names
     (``docs-g2.parquet``, ``texts-g2-0003.bin``) and the manifest last, so a crash leaves
     the previous index whole.
-``docs.parquet``
+``docs-gN.parquet``
     one row per document: ``doc_id``, ``chars``, ``length`` (folded), ``n_shingles``,
-    ``n_anchors``, ``digest``, and where its text is (``segment``, ``offset``, ``nbytes``,
-    ``crc32``).
-``bands.npy`` (uint64, documents x bands), ``anchor_keys.npy`` (uint32, sorted),
-``anchor_docs.npy`` (uint32)
+    ``n_anchors``, ``digest``, where its text is (``segment``, ``offset``, ``nbytes``,
+    ``crc32``), its ``role`` (``peer`` or ``reference``) and its ``unit`` (or null).
+``bands-gN.npy`` (uint64, documents x bands), ``anchor_keys-gN.npy`` (uint32, sorted),
+``anchor_docs-gN.npy`` (uint32)
     the search structures.
-``texts-NNNN.bin``
+``texts-gN-NNNN.bin``
     zlib-compressed texts, one file per build or ``add``, never rewritten; each text's
     CRC-32 is checked when it is read.
 ``writer.lock``, ``writer.json``
     the writers' lock (:func:`writer_lock`) and who holds it (pid, host, since when).
 
+Format version 1 (read, never written) had no ``checksum``, no ``role`` or ``unit`` (every
+document a peer) and no generation tag in the names of the first save (``docs.parquet``,
+``texts-0000.bin``).
+
 This module reads and writes one generation of that directory as tables
 (:class:`StoredIndex`), checks it (:func:`check_index`), and knows nothing of matching.
+
+Reading trusts nothing: a damaged or crafted index is refused with the reason
+(:class:`~corpus_tools.errors.IndexFormatError`), in memory bounded by the size of its
+files. The manifest is read only up to :data:`MAX_MANIFEST_BYTES` and each of its fields is
+checked; every array's header (dtype, shape) is checked against its file's size before the
+array is read; the document table's row count, columns, types and compression are checked
+before it is read, and every value after (ranges, unique ids, roles, offsets inside their
+text files); anchors must point at held documents. A stored text is decompressed at most
+to the size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
+and its length.
 
 Sharing one index between processes:
 
@@ -36,6 +51,9 @@ Sharing one index between processes:
 * **A crash is no generation.** A writer killed between any two of its file writes leaves
   the previous manifest, and every file it names, as they were; what it wrote is removed by
   the next writer once that one has published its generation.
+* **Only its own files.** A writer removes only files an index writes (names with a
+  generation tag, its temporary files, and the files the manifest it replaces named): a
+  folder that is not an index keeps every file of its own (see :func:`foreign_entries`).
 
 Examples
 --------
@@ -63,8 +81,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.dedup.config import DedupConfig
-from corpus_tools.errors import IndexBusyError, IndexFormatError, OutputError
+from corpus_tools.dedup.config import DedupConfig, make_config
+from corpus_tools.errors import CorpusToolsError, IndexBusyError, IndexFormatError, OutputError
 from corpus_tools.io import atomic_write
 
 __all__ = [
@@ -75,17 +93,22 @@ __all__ = [
     "LOCK_FILE",
     "LOCK_TIMEOUT",
     "MANIFEST",
+    "MAX_MANIFEST_BYTES",
     "OWNER_FILE",
+    "READ_VERSIONS",
+    "ROLES",
     "SPILL_PREFIX",
     "Damage",
     "IndexCheck",
     "StoredIndex",
     "check_index",
+    "check_target",
     "copy_file",
     "current_generation",
     "drop_documents",
     "empty_locations",
     "file_names",
+    "foreign_entries",
     "move_file",
     "next_generation",
     "read_for_repair",
@@ -99,12 +122,23 @@ __all__ = [
 ]
 
 FORMAT_NAME = "corpus-tools-dedup-index"
-FORMAT_VERSION = 1
+#: The version written; 2 added the manifest's checksum, roles and units, and tags every
+#: generation's file names (so a writer can tell its own files from a user's).
+FORMAT_VERSION = 2
+#: The versions read (an index of version 1 holds peers only).
+READ_VERSIONS = (1, 2)
+#: The first version with a manifest checksum, roles and units.
+_V2 = 2
 MANIFEST = "manifest.json"
 #: The search arrays, by role (each an ``.npy`` file).
 ARRAYS = ("bands", "anchor_keys", "anchor_docs")
 #: Where a document's text is: segment number, byte offset, compressed size, CRC-32.
 LOCATION_COLUMNS = ("segment", "offset", "nbytes", "crc32")
+#: The integer columns of the document table, in order (after ``doc_id``).
+_INT_COLUMNS = ("chars", "length", "n_shingles", "n_anchors", "digest", *LOCATION_COLUMNS)
+#: What a held document is: ``reference`` (may be quoted: central documents, national
+#: reports) or ``peer`` (any other: other units' reports, earlier reports, model essays).
+ROLES = ("peer", "reference")
 LOCK_FILE = "writer.lock"
 OWNER_FILE = "writer.json"
 #: Seconds a writer waits for another process writing the same index before it gives up.
@@ -117,19 +151,46 @@ _SNAPSHOT_TRIES = 50
 SPILL_PREFIX = ".corpus-tools-index-"
 #: zlib level of stored texts (6: zlib's default balance of speed and size).
 _ZLIB_LEVEL = 6
-#: Every file an index writes (and the temporary files of atomic writes that crashed).
-_INDEX_FILE = re.compile(
-    r"\.?(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
-    r"|texts-(?:g\d+-)?\d{4}\.bin)(?:\..*\.tmp)?"
-    r"|\.(?:manifest|writer)\.json\..*\.tmp"
+#: Largest manifest read (a manifest names one text file per save: 16 MiB is ~400,000).
+MAX_MANIFEST_BYTES = 16 << 20
+#: Deflate never expands more than 1032 to 1 (258-byte matches in 2 bits): a stored text
+#: whose length claims more than this per compressed byte is a lie.
+_ZLIB_MAX_RATIO = 1032
+#: UTF-8 takes at most 4 bytes a character: the bound a text is decompressed to.
+_UTF8_MAX = 4
+#: Compression codecs read in a document table: snappy (what pandas writes) expands at
+#: most about 21 to 1 (a 64-byte copy in 3 bytes), so the table read stays within a known
+#: multiple of its file; zstd, gzip and brotli can expand a thousandfold and are refused.
+_TABLE_CODECS = ("UNCOMPRESSED", "SNAPPY")
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+#: File names an index writes: data files of a generation (tagged ``-gN``) and their
+#: temporary files; the untagged names of version 1 only as temporary files.
+_TAGGED = (
+    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs)-g\d+\.npy|texts-g\d+-\d{4,}\.bin)"
 )
+_UNTAGGED = r"(?:docs\.parquet|(?:bands|anchor_keys|anchor_docs)\.npy|texts-\d{4,}\.bin)"
+_OWN_FILE = re.compile(
+    rf"\.?{_TAGGED}(?:\..*\.tmp)?|\.{_UNTAGGED}\..*\.tmp|\.(?:manifest|writer)\.json\..*\.tmp"
+)
+#: Names a manifest may give its files (plain names inside the index's folder).
+_DATA_NAME = re.compile(
+    r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy)"
+)
+#: Digits of a segment number at most (a manifest naming more is garbled).
+_MAX_SEGMENT_DIGITS = 9
+_SEGMENT_NAME = re.compile(r"texts-(?:g\d+-)?\d{4,}\.bin")
+#: Names of a folder's own files shown when a save refuses the folder.
+_SHOWN_ENTRIES = 5
+#: The manifest fields of the lock holder file (for telling it from a user's file).
+_OWNER_FIELDS = {"pid", "host", "since"}
 
 
 class StoredIndex(NamedTuple):
     """One generation of an index as tables: what is written and read back.
 
     ``docs`` has the columns of the document table (see the module's docstring);
-    ``segments`` maps a segment number to its file.
+    ``segments`` maps a segment number to its file; ``unit_field`` names the metadata field
+    the documents' units came from (None when they have none).
     """
 
     config: DedupConfig
@@ -139,27 +200,32 @@ class StoredIndex(NamedTuple):
     anchor_docs: npt.NDArray[np.uint32]
     segments: dict[int, Path]
     generation: int
+    unit_field: str | None = None
 
 
 def file_names(gen: int) -> dict[str, str]:
-    """The data files of the ``gen``-th save into a directory (the first keeps the names of
-    format 1's first release)."""
-    tag = "" if gen == 0 else f"-g{gen}"
-    return {"docs": f"docs{tag}.parquet", **{role: f"{role}{tag}.npy" for role in ARRAYS}}
+    """The data files of the ``gen``-th save into a directory."""
+    return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in ARRAYS}}
+
+
+#: The data files of a version-1 index saved once (its manifest may not name them).
+_FIRST_RELEASE_NAMES = {"docs": "docs.parquet", **{role: f"{role}.npy" for role in ARRAYS}}
 
 
 def segment_name(gen: int, seg: int) -> str:
     """The name of text segment ``seg`` first written by the ``gen``-th save."""
-    return f"texts-{seg:04d}.bin" if gen == 0 else f"texts-g{gen}-{seg:04d}.bin"
+    return f"texts-g{gen}-{seg:04d}.bin"
 
 
 def current_generation(root: Path) -> int | None:
     """The generation of the index in ``root``, None when there is none (or no readable
     manifest)."""
+    manifest = _manifest_json(root)
+    if manifest is None:
+        return None
     try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
         return int(manifest.get("generation", 0))
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError):
         return None
 
 
@@ -187,6 +253,28 @@ def _sha256_of(fh: IO[bytes]) -> str:
         h.update(block)
     fh.seek(0)
     return h.hexdigest()
+
+
+def _manifest_checksum(manifest: dict[str, Any]) -> str:
+    """SHA-256 of a manifest's fields other than ``checksum`` (keys sorted, no spaces)."""
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _manifest_json(root: Path) -> dict[str, Any] | None:
+    """The manifest in ``root`` as JSON when it is one of this format (size bounded), else
+    None."""
+    path = root / MANIFEST
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        return None
+    return manifest
 
 
 # ---------------------------------------------------------------------- the writers' lock
@@ -273,20 +361,51 @@ def write_texts(path: Path, seg: int, texts: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(LOCATION_COLUMNS), dtype=np.int64)
 
 
-def read_text(path: Path, offset: int, nbytes: int, crc32: int, doc_id: str) -> str:
-    """Read one stored text, checking its CRC-32."""
+def _text_problem(blob: bytes, nbytes: int, crc32: int, chars: int) -> tuple[str, str | None]:
+    """``(reason, None)`` when a stored text is damaged, else ``("", text)``; memory
+    bounded by its stored length, whatever the blob decompresses to."""
+    if len(blob) != nbytes:
+        return "it ends before the text does (the file is truncated)", None
+    if zlib.crc32(blob) != crc32:
+        return "its CRC-32 differs", None
+    limit = _UTF8_MAX * chars
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(blob, limit + 1)  # (max_length 0 would mean no limit)
+    except zlib.error as exc:
+        return f"it does not decompress ({exc})", None
+    if len(raw) > limit or inflater.unconsumed_tail:
+        return f"it decompresses to more than its stored length of {chars} characters", None
+    if not inflater.eof:
+        return "it is cut short (its compressed stream does not end)", None
+    if inflater.unused_data:
+        return "it has bytes after the end of its compressed stream", None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not UTF-8 once decompressed", None
+    if len(text) != chars:
+        return f"it holds {len(text)} characters, not the {chars} stored", None
+    return "", text
+
+
+def read_text(path: Path, offset: int, nbytes: int, crc32: int, doc_id: str, *, chars: int) -> str:
+    """Read one stored text, checking its CRC-32 and its length ``chars``, and
+    decompressing it no further than that length allows."""
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
             blob = fh.read(nbytes)
     except OSError as exc:
         raise IndexFormatError(f"index text file {path} cannot be read: {exc}") from exc
-    if zlib.crc32(blob) != crc32:
+    reason, text = _text_problem(blob, nbytes, crc32, chars)
+    if text is None:
         raise IndexFormatError(
-            f"index text file {path} is corrupt (checksum of document "
-            f"{doc_id!r} differs); rebuild the index with 'corpus-tools index build'"
+            f"index text file {path} is corrupt (the text of document {doc_id!r}: {reason}); "
+            f"'corpus-tools index repair {path.parent}' drops the documents whose text is "
+            "damaged and names them to add again"
         )
-    return zlib.decompress(blob).decode("utf-8")
+    return text
 
 
 def move_file(src: Path, target: Path) -> None:
@@ -304,20 +423,113 @@ def copy_file(src: Path, target: Path) -> None:
         shutil.copyfileobj(source, fh)
 
 
+# ---------------------------------------------------------------------- whose files
+
+
+def _is_own_entry(entry: os.DirEntry[str]) -> bool:
+    """Whether an index writes a file or folder of this name (and, for the lock files,
+    of this content)."""
+    name = entry.name
+    if name.startswith(SPILL_PREFIX):
+        return entry.is_dir(follow_symlinks=False)
+    if _OWN_FILE.fullmatch(name):
+        return entry.is_file(follow_symlinks=False)
+    if name == LOCK_FILE:  # filelock's lock file: empty
+        return entry.is_file(follow_symlinks=False) and entry.stat().st_size == 0
+    if name == OWNER_FILE:
+        try:
+            owner = json.loads(Path(entry.path).read_bytes()[:4096].decode("utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(owner, dict) and set(owner) == _OWNER_FIELDS
+    return False
+
+
+def foreign_entries(root: Path) -> list[str]:
+    """The names in the folder ``root`` that no index wrote, sorted (empty when ``root``
+    does not exist, is empty, or holds an index of this format, whose folder may hold
+    other files too).
+
+    A save refuses such a folder unless forced, and a forced save writes beside them
+    without changing or removing any (it removes only files an index writes).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "docs.parquet").write_bytes(b"mine")
+    ...     foreign_entries(Path(folder))
+    ['docs.parquet']
+    """
+    if not root.exists():
+        return []
+    if not root.is_dir():
+        raise OutputError(f"{root} is a file, not a folder: give a folder for the index")
+    if _manifest_json(root) is not None:
+        return []
+    try:
+        entries = list(os.scandir(root))
+    except OSError as exc:
+        raise OutputError(f"cannot read the folder {root}: {exc.strerror or exc}") from exc
+    return sorted(e.name for e in entries if not _is_own_entry(e))
+
+
+def check_target(root: Path, *, force: bool = False) -> None:
+    """Refuse to save an index into ``root`` when it is a file, or a folder of files no
+    index wrote (unless ``force``: the index is then written beside them), or a folder
+    whose ``manifest.json`` is not an index's (always: the index must write its own).
+
+    Raises
+    ------
+    OutputError
+        Naming the folder, some of its files, and ``--force``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "notes.txt").write_text("mine")
+    ...     check_target(Path(folder))
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.OutputError: ... is not empty and is not a corpus-tools index ...
+    """
+    foreign = foreign_entries(root)
+    if not foreign:
+        return
+    if MANIFEST in foreign:
+        raise OutputError(
+            f"{root} holds a manifest.json that is not a corpus-tools index, and an index "
+            "must write its own there: give an empty or new folder for the index"
+        )
+    if not force:
+        more = ", ..." if len(foreign) > _SHOWN_ENTRIES else ""
+        raise OutputError(
+            f"{root} is not empty and is not a corpus-tools index (it holds "
+            f"{', '.join(foreign[:_SHOWN_ENTRIES])}{more}): give an empty or new folder for "
+            "the index, or --force (force=True) to write the index beside those files (none "
+            "of them is changed or removed)"
+        )
+
+
 # ---------------------------------------------------------------------- writing
 
 
-def remove_leftovers(root: Path, keep: set[str]) -> None:
-    """Remove the index files in ``root`` that ``keep`` (the manifest's) does not name: those
-    of earlier generations and those a writer that died left (temporary files, files of a
-    generation it never published, folders of texts it was adding). Call it holding the
-    writers' lock."""
+def remove_leftovers(root: Path, keep: set[str], previous: frozenset[str] = frozenset()) -> None:
+    """Remove the files in ``root`` an index wrote that ``keep`` (the new manifest's names)
+    does not name: those of earlier generations (``previous``: the names the manifest it
+    replaced gave; tagged names) and those a writer that died left (temporary files, files
+    of a generation it never published, folders of texts it was adding). Never a file an
+    index does not write. Call it holding the writers' lock."""
     for entry in os.scandir(root):
-        if entry.name in keep:
+        name = entry.name
+        if name in keep:
             continue
-        if entry.name.startswith(SPILL_PREFIX) and entry.is_dir(follow_symlinks=False):
+        if name.startswith(SPILL_PREFIX) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
-        elif _INDEX_FILE.fullmatch(entry.name) and entry.is_file():
+        elif (name in previous or _OWN_FILE.fullmatch(name)) and entry.is_file(
+            follow_symlinks=False
+        ):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
 
@@ -333,35 +545,56 @@ def _fsync_dir(root: Path) -> None:
         os.close(fd)
 
 
+def _named_by(manifest: dict[str, Any] | None) -> frozenset[str]:
+    """The plain file names a manifest (as JSON) gives its data files and text segments."""
+    if manifest is None:
+        return frozenset()
+    names: list[Any] = []
+    for key in ("arrays", "segments"):
+        value = manifest.get(key)
+        if isinstance(value, dict):
+            names.extend(value.values())
+    if "arrays" not in manifest:
+        names.extend(_FIRST_RELEASE_NAMES.values())
+    return frozenset(
+        n
+        for n in names
+        if isinstance(n, str) and (_DATA_NAME.fullmatch(n) or _SEGMENT_NAME.fullmatch(n))
+    )
+
+
 def write_generation(root: Path, stored: StoredIndex) -> None:
     """Write the tables of ``stored`` (whose segments are already in ``root``) as generation
     ``stored.generation``: the data files under new names, then the manifest (the commit),
     then remove the files of earlier generations and what dead writers left. Call it
     holding the writers' lock."""
+    previous = _named_by(_manifest_json(root))
     names = file_names(stored.generation)
     with atomic_write(root / names["docs"], "wb") as fh:
-        stored.docs.to_parquet(fh, index=False)
+        _write_docs(fh, stored.docs)
     arrays: list[npt.NDArray[Any]] = [stored.bands, stored.anchor_keys, stored.anchor_docs]
     for role, arr in zip(ARRAYS, arrays, strict=True):
         with atomic_write(root / names[role], "wb") as fh:
             np.save(fh, arr, allow_pickle=False)
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "generation": stored.generation,
         "documents": len(stored.docs),
         "config": stored.config._asdict(),
+        "unit_field": stored.unit_field,
         "arrays": names,
         "files": {name: _sha256(root / name) for name in names.values()},
         "segments": {str(k): v.name for k, v in sorted(stored.segments.items())},
     }
+    manifest["checksum"] = _manifest_checksum(manifest)
     _fsync_dir(root)  # the data files' names are durable before the manifest names them
     with atomic_write(root / MANIFEST, "w") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=2)
     _fsync_dir(root)
     # the new index is in place: files of earlier saves (and of crashed ones) can go
     named = {*names.values(), *(v.name for v in stored.segments.values())}
-    remove_leftovers(root, named)
+    remove_leftovers(root, named, previous)
 
 
 # ---------------------------------------------------------------------- reading
@@ -374,10 +607,11 @@ class _Manifest(NamedTuple):
     segments: dict[int, Path]
     documents: int
     generation: int
+    version: int
+    unit_field: str | None
 
 
-def _read_manifest(root: Path) -> _Manifest:
-    """The manifest of the index in ``root``, its format and fields checked."""
+def _load_manifest_json(root: Path) -> tuple[Path, dict[str, Any]]:
     path = root / MANIFEST
     if not path.is_file():
         raise IndexFormatError(
@@ -385,31 +619,100 @@ def _read_manifest(root: Path) -> _Manifest:
             "'corpus-tools index build PATH... -o DIR'"
         )
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        size = path.stat().st_size
+        if size > MAX_MANIFEST_BYTES:
+            raise IndexFormatError(
+                f"{path} is corrupt: {size:,} bytes, more than a manifest ever takes "
+                f"({MAX_MANIFEST_BYTES:,})"
+            )
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise IndexFormatError(f"{path} is corrupt: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise IndexFormatError(f"{root} is not a corpus-tools dedup index")
+    return path, manifest
+
+
+def _whole(value: Any, low: int = 0) -> int:
+    """``value`` when it is an int (not a bool) >= ``low``, else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"{value!r} is not a whole number >= {low}")
+    return value
+
+
+def _names(value: Any, pattern: re.Pattern[str], what: str) -> dict[str, str]:
+    """A JSON object whose values are plain file names of the index (no path)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is not an object")
+    for name in value.values():
+        if not isinstance(name, str) or not pattern.fullmatch(name):
+            raise ValueError(f"{what} names {name!r}, not a file of an index")
+    if len(set(value.values())) != len(value):
+        raise ValueError(f"{what} names one file twice")
+    return {str(k): v for k, v in value.items()}
+
+
+def _parse_manifest(root: Path, path: Path, manifest: dict[str, Any]) -> _Manifest:
+    """Every field of a manifest checked (types, ranges, file names, checksum)."""
     version = manifest.get("version")
-    if version != FORMAT_VERSION:
+    if version not in READ_VERSIONS:
         raise IndexFormatError(
             f"{root} is an index of format version {version}; this corpus-tools reads "
-            f"version {FORMAT_VERSION}. Rebuild it with 'corpus-tools index build'."
+            f"version {', '.join(map(str, READ_VERSIONS))}. Rebuild it with "
+            "'corpus-tools index build'."
+        )
+    checksum = manifest.get("checksum")
+    if checksum is None and version >= _V2:
+        raise IndexFormatError(f"{path} is corrupt: it has no checksum (version 2 has one)")
+    if checksum is not None and checksum != _manifest_checksum(manifest):
+        raise IndexFormatError(
+            f"{path} is corrupt (its checksum differs from its content); rebuild the index "
+            "with 'corpus-tools index build'"
         )
     try:
-        fields = _Manifest(
-            config=DedupConfig(**manifest["config"]),
-            names=manifest.get("arrays", file_names(0)),
-            files=dict(manifest["files"]),
-            segments={int(k): root / str(v) for k, v in manifest["segments"].items()},
-            documents=int(manifest["documents"]),
-            generation=int(manifest.get("generation", 0)),
+        names = _names(manifest.get("arrays", _FIRST_RELEASE_NAMES), _DATA_NAME, "'arrays'")
+        if set(names) != {"docs", *ARRAYS}:
+            raise ValueError(f"'arrays' names {sorted(names)}, not {['docs', *ARRAYS]}")
+        files = manifest["files"]
+        if not isinstance(files, dict) or not all(
+            isinstance(files.get(n), str) and _SHA256_HEX.fullmatch(files[n])
+            for n in names.values()
+        ):
+            raise ValueError("'files' lacks the SHA-256 of a data file")
+        segments = _names(manifest["segments"], _SEGMENT_NAME, "'segments'")
+        unit_field = manifest.get("unit_field")
+        if unit_field is not None and not isinstance(unit_field, str):
+            raise ValueError(f"'unit_field' is {unit_field!r}, not a field name")
+        config = manifest["config"]
+        if not isinstance(config, dict):
+            raise ValueError("'config' is not an object")
+        return _Manifest(
+            config=make_config(DedupConfig(**config), {}, "the index's manifest"),
+            names=names,
+            files={n: files[n] for n in names.values()},
+            segments=_segment_paths(root, segments),
+            documents=_whole(manifest["documents"]),
+            generation=_whole(manifest.get("generation", 0)),
+            version=version,
+            unit_field=unit_field,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, CorpusToolsError) as exc:
         raise IndexFormatError(f"{path} lacks or garbles a field: {exc}") from exc
-    if not isinstance(fields.names, dict) or set(fields.names) != {"docs", *ARRAYS}:
-        raise IndexFormatError(f"{path} garbles its 'arrays' field")
-    return fields
+
+
+def _segment_paths(root: Path, segments: dict[str, str]) -> dict[int, Path]:
+    out = {}
+    for key, name in segments.items():
+        if not (key.isascii() and key.isdigit()) or len(key) > _MAX_SEGMENT_DIGITS:
+            raise ValueError(f"'segments' has the key {key!r}, not a segment number")
+        out[int(key)] = root / name
+    return out
+
+
+def _read_manifest(root: Path) -> _Manifest:
+    """The manifest of the index in ``root``, its format, fields and checksum checked."""
+    path, manifest = _load_manifest_json(root)
+    return _parse_manifest(root, path, manifest)
 
 
 class _Snapshot(NamedTuple):
@@ -461,8 +764,270 @@ def _snapshot(root: Path, *, strict: bool = True) -> Iterator[_Snapshot]:
     )
 
 
+def _file_size(fh: IO[bytes]) -> int:
+    return os.fstat(fh.fileno()).st_size
+
+
+def _read_npy(
+    fh: IO[bytes], path: Path, dtype: type[np.generic], shape: tuple[int | None, ...]
+) -> npt.NDArray[Any]:
+    """An ``.npy`` array of unsigned ``dtype`` whose shape matches ``shape`` (None: any
+    length), its header checked against the file's size before anything is allocated."""
+    want = np.dtype(dtype)
+    fmt = np.lib.format
+    fh.seek(0)
+    try:
+        version = fmt.read_magic(fh)
+        if version == (1, 0):
+            got_shape, fortran, got = fmt.read_array_header_1_0(fh)
+        elif version == (2, 0):
+            got_shape, fortran, got = fmt.read_array_header_2_0(fh)
+        else:
+            raise ValueError(f"npy version {version}")
+    except (ValueError, OSError, SyntaxError, TypeError) as exc:
+        raise IndexFormatError(f"index file {path} is not an array file: {exc}") from exc
+    if got.kind != want.kind or got.itemsize != want.itemsize or got.hasobject or fortran:
+        raise IndexFormatError(f"index file {path} holds {got} values, not {want}")
+    if len(got_shape) != len(shape) or any(
+        s is not None and s != g for s, g in zip(shape, got_shape, strict=True)
+    ):
+        expect = tuple("any" if s is None else s for s in shape)
+        raise IndexFormatError(f"index file {path} has the shape {got_shape}, not {expect}")
+    count = int(np.prod(got_shape, dtype=object))
+    if fh.tell() + count * got.itemsize != _file_size(fh):
+        raise IndexFormatError(
+            f"index file {path} is {_file_size(fh):,} bytes, not what its shape {got_shape} needs"
+        )
+    arr = np.empty(count, dtype=got)
+    view = memoryview(arr.view(np.uint8))  # type: ignore[arg-type]
+    if fh.readinto(view) != arr.nbytes:  # type: ignore[attr-defined]
+        raise IndexFormatError(f"index file {path} is truncated")
+    return arr.reshape(got_shape).astype(want, copy=False)
+
+
+def _doc_columns(version: int) -> dict[str, str]:
+    """The document table's columns (name -> ``string`` or ``int64``) of a version."""
+    columns = {"doc_id": "string", **dict.fromkeys(_INT_COLUMNS, "int64")}
+    if version >= _V2:
+        columns.update(role="string", unit="string")
+    return columns
+
+
+def _doc_schema() -> Any:
+    """The arrow schema of the document table written."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int64": pa.int64()}
+    return pa.schema([(c, types[t]) for c, t in _doc_columns(FORMAT_VERSION).items()])
+
+
+def _write_docs(fh: IO[bytes], docs: pd.DataFrame) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(docs, schema=_doc_schema(), preserve_index=False)
+    pq.write_table(table, fh, compression="snappy")
+
+
+def _open_table(fh: IO[bytes], path: Path, n: int, version: int) -> Any:
+    """The document table's parquet file, its rows, columns, types and compression
+    checked before anything is read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = _doc_columns(version)
+    strings = [c for c, t in columns.items() if t == "string"]
+    fh.seek(0)
+    try:
+        pf = pq.ParquetFile(fh, read_dictionary=strings)
+        meta, schema = pf.metadata, pf.schema_arrow
+    except Exception as exc:
+        raise IndexFormatError(f"index file {path} is not a readable table: {exc}") from exc
+    if schema.names != list(columns):
+        raise IndexFormatError(
+            f"index file {path} has the columns {schema.names}, not {list(columns)}"
+        )
+    for name, kind in columns.items():
+        typ = schema.field(name).type
+        ok = (
+            pa.types.is_dictionary(typ)
+            and (pa.types.is_string(typ.value_type) or pa.types.is_large_string(typ.value_type))
+            if kind == "string"
+            else pa.types.is_int64(typ)
+        )
+        if not ok:
+            raise IndexFormatError(f"index file {path} has {typ} in column {name!r}")
+    if meta.num_rows != n:
+        raise IndexFormatError(
+            f"index file {path} holds {meta.num_rows} rows; the manifest says {n} documents"
+        )
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            codec = group.column(c).compression
+            if codec not in _TABLE_CODECS:
+                raise IndexFormatError(
+                    f"index file {path} is compressed with {codec}; an index writes "
+                    f"{' or '.join(_TABLE_CODECS)} only"
+                )
+    return pf
+
+
+def _strings(column: Any, path: Path, *, nulls: bool) -> npt.NDArray[np.object_]:
+    """A dictionary-encoded string column as an object array of shared ``str`` values
+    (memory: one pointer a row, whatever the values repeat)."""
+    if column.null_count and not nulls:
+        raise IndexFormatError(f"index file {path} has empty values in {column.type}")
+    parts = []
+    for chunk in column.chunks:
+        values = np.array([*chunk.dictionary.to_pylist(), None], dtype=object)
+        codes = chunk.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+        parts.append(values[codes.astype(np.int64)])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+
+
+def _read_docs(fh: IO[bytes], path: Path, n: int, version: int) -> pd.DataFrame:
+    """The document table, in memory bounded by its file (snappy expands at most ~21x;
+    repeated strings stay shared), every value checked (:func:`_check_docs`)."""
+    pf = _open_table(fh, path, n, version)
+    try:
+        table = pf.read(use_threads=False)
+    except Exception as exc:
+        raise IndexFormatError(f"index file {path} cannot be read: {exc}") from exc
+    data: dict[str, Any] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if name in ("doc_id", "role", "unit"):
+            data[name] = _strings(column, path, nulls=name == "unit")
+        else:
+            if column.null_count:
+                raise IndexFormatError(f"index file {path} has empty values in {name!r}")
+            data[name] = column.to_numpy().astype(np.int64, copy=False)
+    del table
+    if version < _V2:  # every document a peer, no units
+        data["role"] = np.full(n, ROLES[0], dtype=object)
+        data["unit"] = np.full(n, None, dtype=object)
+    docs = pd.DataFrame(data)
+    _check_docs(docs, path)
+    return docs
+
+
+def _check_docs(docs: pd.DataFrame, path: Path) -> None:
+    """Every value of the document table within what a writer writes."""
+    problems = []
+    ids = docs["doc_id"]
+    if not ids.is_unique:
+        problems.append(f"the doc_id {ids[ids.duplicated()].iloc[0]!r} is held twice")
+    ints = {c: docs[c].to_numpy(np.int64) for c in _INT_COLUMNS}
+    for name in ("chars", "length", "n_shingles", "n_anchors", *LOCATION_COLUMNS):
+        if len(ints[name]) and ints[name].min() < 0:
+            problems.append(f"{name!r} has negative values")
+    if (ints["length"] > ints["chars"]).any():
+        problems.append("a folded length is longer than its text")
+    if (ints["crc32"] >= 1 << 32).any():
+        problems.append("a CRC-32 has more than 32 bits")
+    if (ints["chars"] > _ZLIB_MAX_RATIO * ints["nbytes"]).any():
+        problems.append(f"a text claims more than {_ZLIB_MAX_RATIO} characters per compressed byte")
+    roles = docs["role"]
+    bad = ~roles.isin(ROLES)
+    if bad.any():
+        problems.append(f"the role {roles[bad].iloc[0]!r} is none of {list(ROLES)}")
+    if problems:
+        raise IndexFormatError(f"index file {path} is corrupt: {'; '.join(problems)}")
+
+
+def _location_problems(
+    docs: pd.DataFrame, segments: dict[int, Path]
+) -> list[tuple[str, str, npt.NDArray[np.bool_]]]:
+    """Texts that lie outside their text files: ``(file, reason, documents)`` per file."""
+    seg = docs["segment"].to_numpy(np.int64)
+    end = docs["offset"].to_numpy(np.int64) + docs["nbytes"].to_numpy(np.int64)
+    out = []
+    for s in np.unique(seg).tolist():
+        rows = seg == s
+        path = segments.get(int(s))
+        if path is None:
+            out.append((f"segment {s} (not in the manifest)", "missing", rows))
+            continue
+        try:
+            size = path.stat().st_size
+        except OSError:
+            out.append((path.name, "missing", rows))
+            continue
+        past = rows & (end > size)
+        if past.any():
+            out.append((path.name, f"truncated ({int(past.sum())} texts lie past its end)", past))
+    return out
+
+
+def _check_locations(docs: pd.DataFrame, segments: dict[int, Path], root: Path) -> None:
+    for name, reason, rows in _location_problems(docs, segments):
+        first = docs["doc_id"].iloc[int(np.flatnonzero(rows)[0])]
+        if name.startswith("segment"):
+            raise IndexFormatError(
+                f"index {root} is inconsistent: the text of document {first!r} lies in "
+                f"{name}; 'corpus-tools index repair {root}' drops such documents"
+            )
+        raise IndexFormatError(
+            f"index text file {root / name} is {reason}: the text of document {first!r} "
+            f"cannot be read; 'corpus-tools index repair {root}' drops such documents"
+        )
+
+
+def _read_arrays(
+    files: dict[str, IO[bytes]], root: Path, manifest: _Manifest
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    names = manifest.names
+    bands = _read_npy(
+        files["bands"],
+        root / names["bands"],
+        np.uint64,
+        (manifest.documents, manifest.config.bands),
+    )
+    keys = _read_npy(files["anchor_keys"], root / names["anchor_keys"], np.uint32, (None,))
+    adocs = _read_npy(files["anchor_docs"], root / names["anchor_docs"], np.uint32, (len(keys),))
+    return bands, keys, adocs
+
+
+def _check_postings(
+    keys: npt.NDArray[np.uint32], adocs: npt.NDArray[np.uint32], n_anchors: npt.NDArray[np.int64]
+) -> str:
+    """Why the anchor postings do not fit the document table ("" when they do)."""
+    n = len(n_anchors)
+    if len(adocs) and int(adocs.max()) >= n:
+        return f"an anchor points at document {int(adocs.max())} of {n}"
+    if len(keys) > 1 and bool((keys[1:] < keys[:-1]).any()):
+        return "the anchors are not sorted"
+    if not np.array_equal(np.bincount(adocs, minlength=n), n_anchors):
+        return "the anchors per document differ from the document table's"
+    return ""
+
+
+def _read_tables(root: Path, snap: _Snapshot) -> StoredIndex:
+    """Every table of a snapshot, each checked before and after it is read."""
+    manifest = snap.manifest
+    n = manifest.documents
+    bands, keys, adocs = _read_arrays(snap.files, root, manifest)  # bounds n by the disk
+    docs = _read_docs(snap.files["docs"], root / manifest.names["docs"], n, manifest.version)
+    _check_locations(docs, manifest.segments, root)
+    problem = _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
+    if problem:
+        raise IndexFormatError(f"index {root} is inconsistent: {problem}")
+    return StoredIndex(
+        config=manifest.config,
+        docs=docs,
+        bands=bands,
+        anchor_keys=keys,
+        anchor_docs=adocs,
+        segments=manifest.segments,
+        generation=manifest.generation,
+        unit_field=manifest.unit_field,
+    )
+
+
 def read_generation(root: Path) -> StoredIndex:
-    """Read the index in ``root``, checking its format, version and checksums.
+    """Read the index in ``root``, checking its format, version, checksums and every
+    field against its files (see the module's docstring).
 
     Readers take no lock: they read the newest complete generation, whatever writers do
     meanwhile.
@@ -471,7 +1036,7 @@ def read_generation(root: Path) -> StoredIndex:
     ------
     IndexFormatError
         When the directory is not an index, is of another format version, or a file
-        is missing or corrupt.
+        is missing, corrupt or inconsistent with the others.
     """
     with _snapshot(root) as snap:
         manifest = snap.manifest
@@ -482,28 +1047,7 @@ def read_generation(root: Path) -> StoredIndex:
                     f"index file {root / name} is corrupt (its SHA-256 differs from the "
                     "manifest's); rebuild the index with 'corpus-tools index build'"
                 )
-        try:
-            docs = pd.read_parquet(snap.files["docs"])
-            arrays = [np.load(snap.files[role], allow_pickle=False) for role in ARRAYS]
-        except Exception as exc:  # checksums matched, so this is a writer's bug
-            raise IndexFormatError(f"index {root} cannot be read: {exc}") from exc
-    bands, keys, adocs = arrays
-    n_docs = manifest.documents
-    if (
-        len(docs) != n_docs
-        or bands.shape != (n_docs, manifest.config.bands)
-        or len(keys) != len(adocs)
-    ):
-        raise IndexFormatError(f"index {root} is inconsistent (array sizes differ)")
-    return StoredIndex(
-        config=manifest.config,
-        docs=docs,
-        bands=bands.astype(np.uint64),
-        anchor_keys=keys.astype(np.uint32),
-        anchor_docs=adocs.astype(np.uint32),
-        segments=manifest.segments,
-        generation=manifest.generation,
-    )
+        return _read_tables(root, snap)
 
 
 # ---------------------------------------------------------------------- check and repair
@@ -527,7 +1071,7 @@ class IndexCheck(NamedTuple):
     generation, documents : int
         Of the generation checked.
     damaged : list of Damage
-        Empty when every checksum holds.
+        Empty when every checksum holds and every file fits the others.
     files : dict
         The data files of the generation, by role (``docs``, ``bands``, ...).
     named : frozenset of str
@@ -569,7 +1113,7 @@ class IndexCheck(NamedTuple):
         }
 
 
-def _damaged_data_files(snap: _Snapshot, root: Path) -> list[Damage]:
+def _damaged_data_files(snap: _Snapshot) -> list[Damage]:
     out = []
     for role, name in snap.manifest.names.items():
         fh = snap.files.get(role)
@@ -580,8 +1124,34 @@ def _damaged_data_files(snap: _Snapshot, root: Path) -> list[Damage]:
     return out
 
 
+def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Damage]:
+    """The search arrays (whose checksums hold) that do not fit the document table."""
+    manifest, names = snap.manifest, snap.manifest.names
+    shapes: dict[str, tuple[type[np.generic], tuple[int | None, ...]]] = {
+        "bands": (np.uint64, (manifest.documents, manifest.config.bands)),
+        "anchor_keys": (np.uint32, (None,)),
+        "anchor_docs": (np.uint32, (None,)),
+    }
+    arrays, out = {}, []
+    for role, (dtype, shape) in shapes.items():
+        try:
+            arrays[role] = _read_npy(snap.files[role], root / names[role], dtype, shape)
+        except IndexFormatError as exc:
+            out.append(Damage(names[role], f"unreadable: {exc}", ()))
+    if out:
+        return out
+    keys, adocs = arrays["anchor_keys"], arrays["anchor_docs"]
+    problem = (
+        f"{len(adocs)} anchor documents for {len(keys)} anchors"
+        if len(keys) != len(adocs)
+        else _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
+    )
+    return [Damage(names["anchor_docs"], f"inconsistent: {problem}", ())] if problem else []
+
+
 def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage]:
-    """Every stored text read back and its CRC-32 checked, by segment."""
+    """Every stored text read back and checked (CRC-32, bounded decompression, length),
+    by segment."""
     out = []
     ids = docs["doc_id"].astype(str).to_numpy()
     for seg, rows in docs.groupby("segment", sort=True).indices.items():
@@ -591,44 +1161,48 @@ def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage
             name = path.name if path is not None else f"segment {seg} (not in the manifest)"
             out.append(Damage(name, "missing", tuple(names.tolist())))
             continue
-        bad = _bad_texts(path, docs.iloc[rows])
+        reasons = _bad_texts(path, docs.iloc[rows])
+        bad = np.array([bool(r) for r in reasons], dtype=bool)
         if bad.any():
+            first = next(r for r in reasons if r)
             out.append(
                 Damage(
                     path.name,
-                    f"{int(bad.sum())} of its {len(rows)} texts are corrupt (CRC-32 differs)",
+                    f"{int(bad.sum())} of its {len(rows)} texts are corrupt (first: {first})",
                     tuple(names[bad].tolist()),
                 )
             )
     return out
 
 
-def _bad_texts(path: Path, rows: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    bad = np.zeros(len(rows), dtype=bool)
+def _bad_texts(path: Path, rows: pd.DataFrame) -> list[str]:
+    """Per text of ``rows`` (all in the file ``path``), why it is damaged ("" if not)."""
+    out = []
     with open(path, "rb") as fh:
-        for k, (offset, nbytes, crc) in enumerate(
-            zip(
-                rows["offset"].tolist(),
-                rows["nbytes"].tolist(),
-                rows["crc32"].tolist(),
-                strict=True,
-            )
+        for offset, nbytes, crc, chars in zip(
+            rows["offset"].tolist(),
+            rows["nbytes"].tolist(),
+            rows["crc32"].tolist(),
+            rows["chars"].tolist(),
+            strict=True,
         ):
             fh.seek(offset)
-            bad[k] = zlib.crc32(fh.read(nbytes)) != crc
-    return bad
+            out.append(_text_problem(fh.read(nbytes), nbytes, crc, chars)[0])
+    return out
 
 
 def check_index(path: str | os.PathLike[str]) -> IndexCheck:
-    """Verify every checksum of the index in ``path``: the SHA-256 of its data files and the
-    CRC-32 of every stored text, and say what is damaged.
+    """Verify every checksum of the index in ``path`` (the SHA-256 of its data files, the
+    CRC-32 of every stored text) and that its files fit each other (every field the loader
+    checks, and every text decompressed to its stored length), and say what is damaged.
 
     Takes no lock: it checks the newest complete generation, whatever writers do meanwhile.
 
     Raises
     ------
     IndexFormatError
-        When ``path`` holds no readable manifest of this format version (nothing to check).
+        When ``path`` holds no readable manifest of a format version read (nothing to
+        check).
 
     Examples
     --------
@@ -647,17 +1221,22 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
             root,
             manifest.generation,
             manifest.documents,
-            _damaged_data_files(snap, root),
+            _damaged_data_files(snap),
             dict(manifest.names),
             frozenset([*manifest.names.values(), *(p.name for p in manifest.segments.values())]),
         )
         if not found.repairable:
             return found
+        docs_name = manifest.names["docs"]
         try:
-            docs = pd.read_parquet(snap.files["docs"])
-        except Exception as exc:  # its checksum matched: written so by a faulty writer
-            found.damaged.append(Damage(manifest.names["docs"], f"unreadable: {exc}", ()))
+            docs = _read_docs(
+                snap.files["docs"], root / docs_name, manifest.documents, manifest.version
+            )
+        except IndexFormatError as exc:  # its checksum matched: a faulty or crafted writer
+            found.damaged.append(Damage(docs_name, f"unreadable: {exc}", ()))
             return found
+        if not any(d.file in {manifest.names[r] for r in ARRAYS} for d in found.damaged):
+            found.damaged.extend(_damaged_arrays(snap, root, docs))
     found.damaged.extend(_damaged_texts(docs, manifest.segments))
     return found
 
@@ -667,22 +1246,28 @@ def read_for_repair(root: Path, check: IndexCheck) -> tuple[StoredIndex, bool]:
     intact (when not, the arrays returned are empty: recompute them from the texts)."""
     manifest = _read_manifest(root)
     names = manifest.names
-    docs = pd.read_parquet(root / names["docs"])
     damaged = {d.file for d in check.damaged}
     intact = not damaged & {names[role] for role in ARRAYS}
-    if intact:
-        bands, keys, adocs = (np.load(root / names[r], allow_pickle=False) for r in ARRAYS)
-    else:
-        bands = np.zeros((0, manifest.config.bands), np.uint64)
-        keys, adocs = np.zeros(0, np.uint32), np.zeros(0, np.uint32)
+    with contextlib.ExitStack() as stack:
+        roles = ["docs", *ARRAYS] if intact else ["docs"]
+        files: dict[str, IO[bytes]] = {
+            r: stack.enter_context(open(root / names[r], "rb")) for r in roles
+        }
+        docs = _read_docs(files["docs"], root / names["docs"], manifest.documents, manifest.version)
+        if intact:
+            bands, keys, adocs = _read_arrays(files, root, manifest)
+        else:
+            bands = np.zeros((0, manifest.config.bands), np.uint64)
+            keys, adocs = np.zeros(0, np.uint32), np.zeros(0, np.uint32)
     stored = StoredIndex(
         config=manifest.config,
         docs=docs,
-        bands=bands.astype(np.uint64),
-        anchor_keys=keys.astype(np.uint32),
-        anchor_docs=adocs.astype(np.uint32),
+        bands=bands,
+        anchor_keys=keys,
+        anchor_docs=adocs,
         segments=manifest.segments,
         generation=manifest.generation,
+        unit_field=manifest.unit_field,
     )
     return stored, intact
 

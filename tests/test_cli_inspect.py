@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from corpus_tools.cli import cli
@@ -114,3 +115,46 @@ def test_unwritable_output_exits_4_and_closed_pipe_is_quiet(seeds_dir: Path) -> 
         check=False,
     )
     assert b"Traceback" not in pipe.stderr
+
+
+def test_national_reports_keep_their_given_titles() -> None:
+    from conftest import corpus_file, iter_records
+
+    import corpus_tools as ct
+
+    path = corpus_file("state_council_gwr")
+    if path is None:
+        pytest.skip("state_council_gwr absent")
+    given = {r["id"]: r["title"] for r in iter_records("state_council_gwr")}
+    # the folder: its SOURCE.md is not a report
+    code, out, err = _run("inspect", str(path.parent), "--format", "json")
+    assert code == 0, err
+    docs = json.loads(out)["documents"]
+    assert {d["doc_id"]: d["title"] for d in docs} == given  # 49 of 137 were replaced
+    by_id = {d["doc_id"]: d for d in docs}
+    for doc_id in ("cpc-9-ws", "cpc-10-ws", "cpc-11-ws"):
+        assert by_id[doc_id]["guessed_title"] == "同志们！"
+        assert by_id[doc_id]["title"].startswith("在中国共产党第")
+    # the library: the given title kept, the guess beside it, text columns as strings
+    corpus = ct.load_corpus(path).documents
+    table = ct.inspect(corpus)
+    assert table["title"].tolist() == corpus["title"].tolist()
+    assert table["guessed_title"].dtype == ct.io.STRING_DTYPE
+    assert table["title"].dtype == ct.io.STRING_DTYPE
+    # the corpus's own "chars" field is kept beside the computed one
+    assert table["corpus_chars"].tolist() == corpus["chars"].tolist()
+    assert str(table["congress"].dtype) == "Int64"
+
+
+def test_inspect_without_a_title_column_guesses_beside_it(seed_corpus: object) -> None:
+    import pandas as pd
+
+    import corpus_tools as ct
+
+    assert isinstance(seed_corpus, pd.DataFrame)
+    bare = seed_corpus[["doc_id", "text"]]
+    table = ct.inspect(bare)
+    assert table["title"].isna().all()
+    guessed = dict(zip(table["doc_id"], table["guessed_title"], strict=True))
+    assert guessed["004_4ba3fb77ef7e832c.txt"] == "县委组织部党建工作融入社区为民服务工作情况报告"
+    assert list(bare.columns) == ["doc_id", "text"]  # the caller's frame is not changed

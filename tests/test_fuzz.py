@@ -104,6 +104,7 @@ def _commands(path: Path, out: Path) -> dict[str, list[str]]:
         "slogans": ["slogans", str(path), "--format", "json"],
         "boilerplate": ["boilerplate", str(path), "--format", "json"],
         "placeholders": ["placeholders", str(path), "--format", "json"],
+        "formulas": ["formulas", str(path), "--format", "json"],
         "dedup": ["dedup", str(path), "--format", "json"],
         "topics": ["topics", str(path), "-k", "2", "--format", "json", "--no-cache"],
         "keywords": ["keywords", str(path), "-o", str(out / "k.xlsx"), "--no-cache"],
@@ -117,7 +118,7 @@ def _commands(path: Path, out: Path) -> dict[str, list[str]]:
 
 
 def test_the_fuzz_covers_every_command(tmp_path: Path) -> None:
-    assert set(_commands(tmp_path, tmp_path)) == set(COMMANDS)
+    assert set(COMMANDS) <= set(_commands(tmp_path, tmp_path))
 
 
 @pytest.mark.slow
@@ -129,9 +130,14 @@ def test_every_command_survives_generated_records(
     lines: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("fuzz")
-    path = _write(folder, lines)
+    # every example also holds a good report and one with a lone surrogate in its text
+    good = json.dumps({"id": "seed", "text": SEED_TEXT[:4000]})
+    lone = json.dumps({"id": "lone", "text": SEED_TEXT[4000:6000] + "\ud800"})
+    path = _write(folder, [*lines, good, lone])
     runner = CliRunner()
     for name, args in _commands(path, folder).items():
+        if name not in COMMANDS:  # a command of a later release
+            continue
         result = runner.invoke(cli, args)
         # 2: a command may find the generated corpus unfit for its options (topics: too few
         # terms to cluster) and say so; never 5 (a crash) nor 1 outside 'flag'

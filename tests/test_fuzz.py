@@ -75,6 +75,7 @@ def _write(folder: Path, lines: list[str]) -> Path:
     return path
 
 
+@pytest.mark.filterwarnings("ignore:No readable document:UserWarning")  # a stream says it so
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -465,7 +465,7 @@ def write_output_table(frame: pd.DataFrame, path: str) -> None:
     honouring ``--raw-cells``; exit 4 when it cannot be written."""
     try:
         write_table(frame, path, raw_cells=bool(meta(META_RAW_CELLS, False)))
-    except OutputError as exc:  # its message names the file
-        fail(str(exc), ExitCode.NOTHING)
+    except OutputError as exc:  # its message names the file: "Cannot write PATH: why."
+        fail(str(exc)[:1].lower() + str(exc)[1:], ExitCode.NOTHING)
     except (CorpusToolsError, OSError) as exc:
         fail(f"cannot write {path}: {exc}", ExitCode.NOTHING)

@@ -88,8 +88,10 @@ def command(
     from corpus_tools.slogans import mine_slogans, slogan_occurrences, to_lexicon
 
     if occurrences is not None and not occurrences.lower().endswith(TABLE_SUFFIXES):
-        allowed = "/".join(TABLE_SUFFIXES)
-        fail(f"--occurrences must end in {allowed}; got {occurrences!r}", ExitCode.USAGE)
+        fail(
+            f"--occurrences must end in .xlsx, .csv or .parquet; got {occurrences!r}",
+            ExitCode.USAGE,
+        )
     state = RunState()
     docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     kinds = ["numeric", "quoted"] if kind == "all" else [kind]

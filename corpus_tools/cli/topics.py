@@ -11,7 +11,7 @@ Calls :func:`corpus_tools.topics.fit_topics` and prints, with ``--format json``:
 
 ``--format jsonl``/``csv`` print the document-topic table; ``table`` prints the topics, their
 representative documents, the k scores and the shares for a person. ``-o FILE`` also writes
-the document-topic table (.parquet or .csv, atomically).
+the document-topic table (.parquet, .csv or .xlsx, atomically).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from corpus_tools.cli.common import (
     resolve_format,
     segmentation_options,
     table_output_path,
+    write_output_table,
 )
 from corpus_tools.errors import CorpusToolsError, NoDocumentsError
 
@@ -118,7 +119,7 @@ if TYPE_CHECKING:
     "--output",
     default=None,
     callback=table_output_path,
-    help="Also write the document-topic table to OUT.parquet or OUT.csv.",
+    help="Also write the document-topic table to OUT.parquet, OUT.csv or OUT.xlsx.",
 )
 @format_option()
 def command(
@@ -186,13 +187,8 @@ def command(
 
 
 def _write(result: TopicResult, output: str) -> None:
-    """Write the document-topic table (.parquet or .csv, atomically), or exit 4."""
-    from corpus_tools.io import write_table
-
-    try:
-        write_table(result.documents, output)
-    except (CorpusToolsError, OSError) as exc:
-        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+    """Write the document-topic table (.parquet, .csv or .xlsx, atomically). or exit 4."""
+    write_output_table(result.documents, output)
 
 
 def _json_data(result: TopicResult) -> dict[str, Any]:

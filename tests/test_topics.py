@@ -24,6 +24,9 @@ from corpus_tools.topics import (
     topic_shares,
 )
 from corpus_tools.topics import features as features_module
+from corpus_tools.topics.coherence import SLIDING_WINDOWS, CoherenceScorer
+from corpus_tools.topics.cooccurrence import WindowCounts
+from corpus_tools.topics.models import fit_model
 
 #: Rubrics of 新闻联播 that share their vocabulary (party discourse); the labels to recover.
 PARTY_RUBRICS = (
@@ -66,6 +69,15 @@ def party_news() -> tuple[pd.DataFrame, list[str]]:
             rows.append({"doc_id": rec["id"], "text": rec["text"], "year": rec["year"]})
             labels.append(rec["column"])
     return pd.DataFrame(rows), labels
+
+
+@pytest.fixture(scope="module")
+def national(segmenter: Segmenter) -> tuple[Any, list[str], list[list[str]]]:
+    """Features of 30 national reports (long documents: thousands of windows each)."""
+    rows = [
+        {"doc_id": r["id"], "text": r["text"]} for r in iter_records("state_council_gwr", limit=30)
+    ]
+    return topic_features(pd.DataFrame(rows), segmenter=segmenter, cache=False)
 
 
 # --------------------------------------------------------------------------- the tables
@@ -168,6 +180,21 @@ def test_k_chosen_by_coherence_with_the_scores(seeds: pd.DataFrame, segmenter: S
     pd.testing.assert_frame_equal(npmi.documents, res.documents)  # the measure only scores
 
 
+def test_progress_names_each_step_and_each_k(
+    seeds: pd.DataFrame, segmenter: Segmenter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = fit_topics(seeds, k_range=(3, 4), segmenter=segmenter, cache=False, progress=True)
+    err = capsys.readouterr().err
+    for label in ("boilerplate", "segmenting", "features", "k=3: nmf", "k=3: c_v", "k=4: nmf"):
+        assert f"topics: {label}" in err, label
+    assert "2/2" in err  # the k tried, counted
+    quiet = fit_topics(seeds, k_range=(3, 4), segmenter=segmenter, cache=False)
+    assert capsys.readouterr().err == ""  # not a terminal: nothing
+    pd.testing.assert_frame_equal(shown.documents, quiet.documents)
+    with pytest.raises(InvalidParameterError, match="'progress' parameter of fit_topics"):
+        fit_topics(seeds, progress="yes")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("model", ["lda", "kmeans"])
 def test_other_models_give_the_same_tables(
     model: str, seeds: pd.DataFrame, segmenter: Segmenter
@@ -179,6 +206,67 @@ def test_other_models_give_the_same_tables(
     assert res.topics["size"].sum() == (res.documents["topic"] >= 0).sum()
     again = fit_topics(seeds, k=3, model=model, segmenter=segmenter, cache=False)
     pd.testing.assert_frame_equal(res.documents, again.documents)
+
+
+# --------------------------------------------------------------------------- coherence
+
+
+def _gensim_coherence(words: list[list[str]], topics: list[list[str]], measure: str) -> list[float]:
+    """The reference: gensim's CoherenceModel, as topics scored it before (one per k)."""
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    texts = [w for w in words if w]
+    dictionary = Dictionary(texts)
+    kwargs: dict[str, Any] = {"topics": topics, "dictionary": dictionary, "coherence": measure}
+    if measure == "u_mass":
+        kwargs["corpus"] = [dictionary.doc2bow(t) for t in texts]
+    else:
+        kwargs["texts"] = texts
+    model = CoherenceModel(topn=10, processes=1, **kwargs)
+    return [float(v) for v in model.get_coherence_per_topic()]
+
+
+@pytest.mark.parametrize("window", [110, 10, 3])
+def test_window_counts_are_gensims(national: Any, window: int) -> None:
+    from gensim.corpora import Dictionary
+    from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+    _, _, words = national
+    texts = [w for w in words if w]
+    freq = pd.Series([w for t in texts for w in t]).value_counts()
+    # the most frequent words (many occurrences inside one window) and rarer ones
+    chosen = freq.index[:12].tolist() + freq.index[200:2000:150].tolist() + [freq.index[-1]]
+    dictionary = Dictionary(texts)
+    ref = WordOccurrenceAccumulator({dictionary.token2id[w] for w in chosen}, dictionary)
+    ref.accumulate(texts, window)
+    counts = WindowCounts(texts, window)
+    assert counts.n_windows == ref.num_docs > len(texts)
+    for i, a in enumerate(chosen):
+        assert counts.occurrences(a) == ref[a] > 0
+        for b in chosen[i + 1 :]:
+            assert counts.co_occurrences(a, b) == counts.co_occurrences(b, a) == ref[a, b], (a, b)
+
+
+@pytest.mark.parametrize("measure", ["c_v", "c_npmi", "u_mass"])
+def test_coherence_is_gensims_to_the_last_bit(
+    national: Any, seeds: pd.DataFrame, segmenter: Segmenter, measure: str
+) -> None:
+    x, terms, words = national
+    seed_x, seed_terms, seed_words = topic_features(seeds, segmenter=segmenter, cache=False)
+    for matrix, names, kept, ks in (
+        (x, terms, words, (4, 7)),
+        (seed_x, seed_terms, seed_words, (3,)),
+    ):
+        scorer = CoherenceScorer(kept, names, measure)
+        for k in ks:
+            term_scores = fit_model("nmf", matrix, k, 0).term_scores
+            topics = [scorer.topic_words(row) for row in term_scores]
+            assert all(len(t) >= 2 for t in topics)
+            assert scorer.score(term_scores) == _gensim_coherence(kept, topics, measure)
+    # computed once: the counts of the first k are those of the next
+    assert scorer.counts() is scorer.counts()
+    assert scorer.counts().window == SLIDING_WINDOWS[measure]
 
 
 # --------------------------------------------------------------------------- preprocessing

@@ -171,6 +171,7 @@ def command(
             strip_boilerplate=not keep_boilerplate,
             n_jobs=n_jobs,
             cache=not no_cache,
+            progress=None,  # a bar on a terminal, naming each step and each k tried
         )
     except NoDocumentsError as exc:
         fail(str(exc), ExitCode.NOTHING)

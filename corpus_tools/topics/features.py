@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -44,6 +44,7 @@ __all__ = [
     "PAIR",
     "FeatureOptions",
     "Features",
+    "Report",
     "boilerplate_min_docs",
     "build_features",
     "check_feature_options",
@@ -223,25 +224,44 @@ def _doc_features(
     return feats, words
 
 
+#: Says which step runs (a progress bar's label); see :func:`document_features`.
+Report = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    """A :data:`Report` that says nothing."""
+
+
 def document_features(
     frame: pd.DataFrame,
     options: FeatureOptions,
     *,
     boilerplate: BoilerplateResult | None,
     func: str,
+    report: Report = _quiet,
+    progress: bool | None = False,
 ) -> list[tuple[list[str], list[str]]]:
-    """(weighted features, kept words) of every document of ``frame``, in order."""
+    """(weighted features, kept words) of every document of ``frame``, in order.
+
+    ``report`` is told the name of each step as it starts ("boilerplate", "segmenting",
+    "features"); ``progress`` is the segmentation's own bar
+    (:func:`~corpus_tools.tokens.segment_corpus`).
+    """
     if len(frame) == 0:
         raise NoDocumentsError(f"{func} needs at least one document; the corpus is empty.")
+    if options.strip_boilerplate:
+        report("boilerplate")
     texts = strip_texts(frame, strip=options.strip_boilerplate, boilerplate=boilerplate, func=func)
+    report("segmenting")
     tokens = segment_corpus(
         texts,
         segmenter=options.segmenter,
         n_jobs=options.n_jobs,
         cache=options.cache,
         drop_space=False,
-        progress=False,
+        progress=progress,
     )
+    report("features")
     return [_doc_features(t, options.stopwords, options.lead_weight, options.pairs) for t in tokens]
 
 
@@ -255,11 +275,18 @@ def build_features(
     *,
     boilerplate: BoilerplateResult | None,
     func: str,
+    report: Report = _quiet,
+    progress: bool | None = False,
 ) -> Features:
-    """Fit the vocabulary on ``frame`` and count its documents' features."""
+    """Fit the vocabulary on ``frame`` and count its documents' features.
+
+    ``report`` and ``progress`` as in :func:`document_features`.
+    """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    built = document_features(frame, options, boilerplate=boilerplate, func=func)
+    built = document_features(
+        frame, options, boilerplate=boilerplate, func=func, report=report, progress=progress
+    )
     n = len(frame)
     low = options.min_df if options.min_df is not None else (1 if n < SMALL_CORPUS_DOCS else 2)
     vec = CountVectorizer(analyzer=_identity, min_df=low, max_df=options.max_df if n > 1 else 1.0)

@@ -26,6 +26,7 @@ from corpus_tools.errors import (
     renamed,
 )
 from corpus_tools.io import as_corpus
+from corpus_tools.progress import progress_counter
 from corpus_tools.topics.coherence import COHERENCE_MEASURES, CoherenceScorer, mean_coherence
 from corpus_tools.topics.features import (
     FeatureOptions,
@@ -34,7 +35,7 @@ from corpus_tools.topics.features import (
     count_features,
 )
 from corpus_tools.topics.models import MODELS, assign
-from corpus_tools.topics.selection import select_model
+from corpus_tools.topics.selection import k_candidates, select_model
 from corpus_tools.topics.shares import topic_shares
 from corpus_tools.topics.tables import (
     documents_table,
@@ -143,6 +144,8 @@ def check_model_options(params: dict[str, Any], n_docs: int, func: str) -> Model
     check_number(params["n_docs"], "n_docs", func, kind=int, low=0)
     check_number(params["seed"], "seed", func, kind=int, low=0, high=MAX_SEED)
     k_range = _check_k_range(params["k_range"], func)
+    if params["progress"] is not None:
+        check_type(params["progress"], "progress", func, bool, "a bool or None")
     k = params["k"]
     if k is not None:
         check_number(k, "k", func, kind=int, low=MIN_TOPICS, high=max(MIN_TOPICS, n_docs))
@@ -205,6 +208,7 @@ _PARAMS = (
     "max_df",
     "n_jobs",
     "cache",
+    "progress",
 )
 
 
@@ -251,6 +255,10 @@ class TopicModel:
         Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
+    progress : bool, optional
+        A progress bar on stderr naming each step (boilerplate, segmenting, features, then
+        the model and the coherence of each k tried); ``None``: on a terminal or in a
+        notebook, not when stderr is piped.
 
     Attributes
     ----------
@@ -306,6 +314,7 @@ class TopicModel:
         max_df: float = 0.5,
         n_jobs: int | None = None,
         cache: bool | str = True,
+        progress: bool | None = None,
     ) -> None:
         self.k = k
         self.model = model
@@ -323,6 +332,7 @@ class TopicModel:
         self.max_df = max_df
         self.n_jobs = n_jobs
         self.cache = cache
+        self.progress = progress
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's arguments by name (as scikit-learn's ``get_params``)."""
@@ -377,18 +387,36 @@ class TopicModel:
         func: str,
     ) -> TopicModel:
         """Fit on a checked corpus table with checked options (errors name ``func``)."""
-        features = build_features(frame, options.features, boilerplate=boilerplate, func=func)
-        if len(frame) < MIN_TOPICS:
-            raise NoDocumentsError(f"{func} needs at least 2 documents; got {len(frame)}.")
-        scorer = CoherenceScorer(features.words, features.terms, options.coherence)
-        selected = select_model(
-            options.model,
-            features.matrix,
-            k=options.k,
-            k_range=options.k_range,
-            seed=options.seed,
-            scorer=scorer,
-        )
+        total = len(k_candidates(options.k, options.k_range, len(frame)))
+        with progress_counter(desc="topics", unit="k", total=total, enabled=self.progress) as bar:
+
+            def stage(label: str, done: int | None = None) -> None:
+                if bar is not None:
+                    bar.set_description(f"topics: {label}", refresh=False)
+                    if done is not None:
+                        bar.n = done
+                    bar.refresh()
+
+            features = build_features(
+                frame,
+                options.features,
+                boilerplate=boilerplate,
+                func=func,
+                report=stage,
+                progress=self.progress,
+            )
+            if len(frame) < MIN_TOPICS:
+                raise NoDocumentsError(f"{func} needs at least 2 documents; got {len(frame)}.")
+            scorer = CoherenceScorer(features.words, features.terms, options.coherence)
+            selected = select_model(
+                options.model,
+                features.matrix,
+                k=options.k,
+                k_range=options.k_range,
+                seed=options.seed,
+                scorer=scorer,
+                report=stage,
+            )
         fitted = selected.fitted
         k = len(fitted.term_scores)
         new_of_old = topic_order(fitted.assignment.labels, k)
@@ -520,6 +548,7 @@ def fit_topics(
     max_df: float = 0.5,
     n_jobs: int | None = None,
     cache: bool | str = True,
+    progress: bool | None = None,
 ) -> TopicResult:
     """Cluster documents into topics and describe each topic by its terms and documents.
 
@@ -576,6 +605,9 @@ def fit_topics(
         Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
+    progress : bool, optional
+        A progress bar on stderr naming each step and each k tried; ``None``: on a terminal
+        or in a notebook, not when stderr is piped.
 
     Returns
     -------
@@ -626,6 +658,7 @@ def fit_topics(
         max_df=max_df,
         n_jobs=n_jobs,
         cache=cache,
+        progress=progress,
     )
     options = check_model_options(estimator.get_params(), len(frame), func)
     if by is not None:

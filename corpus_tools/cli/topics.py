@@ -2,20 +2,24 @@
 
 Calls :func:`corpus_tools.topics.fit_topics` and prints, with ``--format json``::
 
-    {"model", "k", "coherence", "coherence_measure",
+    {"model", "k", "coherence", "coherence_measure", "converged",
      "topics": [{"topic", "terms": [...], "size", "share", "coherence",
                  "representatives": [{"doc_id", "title", "weight"}]}],
-     "documents": [{"doc_id", "topic", "weight"}],
+     "documents": [{"doc_id", "title", FIELD, "topic", "weight"}],  # FIELD with --by
+     "unassigned": [{"doc_id", "title", "reason"}],   # documents without a topic, and why
      "k_scores": [{"k", "coherence", "chosen"}],      # when -k is not given
      "shares": [{FIELD, "topic", "n_docs", "share"}]}  # with --over/--by FIELD
 
 ``--format jsonl``/``csv`` print the document-topic table; ``table`` prints the topics, their
-representative documents, the k scores and the shares for a person. ``-o FILE`` also writes
-the document-topic table (.parquet or .csv, atomically).
+representative documents, the documents without a topic, the k scores and the shares for a
+person. ``-o FILE`` also writes the document-topic table (.parquet or .csv, atomically).
+The caveats of the fit (a corpus too small for its topics, documents without a topic, a
+model that did not converge) are lines on stderr, one sentence each.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -154,29 +158,33 @@ def command(
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     from corpus_tools.tokens import Segmenter
-    from corpus_tools.topics import fit_topics
+    from corpus_tools.topics import TopicWarning, fit_topics
 
     try:
-        result = fit_topics(
-            corpus,
-            k=k,
-            model=model,
-            k_range=(k_min, k_max),
-            n_terms=n_terms,
-            n_docs=n_docs,
-            by=by,
-            seed=seed,
-            coherence=coherence,
-            segmenter=Segmenter(lexicons=list(lexicons)),
-            strip_boilerplate=not keep_boilerplate,
-            n_jobs=n_jobs,
-            cache=not no_cache,
-            progress=None,  # a bar on a terminal, naming each step and each k tried
-        )
+        with warnings.catch_warnings():  # said below as lines, from the result's notes
+            warnings.simplefilter("ignore", TopicWarning)
+            result = fit_topics(
+                corpus,
+                k=k,
+                model=model,
+                k_range=(k_min, k_max),
+                n_terms=n_terms,
+                n_docs=n_docs,
+                by=by,
+                seed=seed,
+                coherence=coherence,
+                segmenter=Segmenter(lexicons=list(lexicons)),
+                strip_boilerplate=not keep_boilerplate,
+                n_jobs=n_jobs,
+                cache=not no_cache,
+                progress=None,  # a bar on a terminal, naming each step and each k tried
+            )
     except NoDocumentsError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
+    for note in result.notes:
+        click.echo(f"corpus-tools: topics: {note}", err=True)
     if output is not None:
         _write(result, output)
     if fmt == "table":
@@ -221,8 +229,10 @@ def _json_data(result: TopicResult) -> dict[str, Any]:
         "k": result.k,
         "coherence": result.coherence,
         "coherence_measure": result.coherence_measure,
+        "converged": result.converged,
         "topics": topics,
         "documents": result.documents,
+        "unassigned": result.unassigned,
     }
     if not result.k_scores.empty:
         data["k_scores"] = result.k_scores
@@ -237,6 +247,9 @@ def _print_tables(result: TopicResult, by: str | None) -> None:
     if not result.representatives.empty:
         click.echo("\nrepresentative documents")
         click.echo(render_table(result.representatives))
+    if not result.unassigned.empty:
+        click.echo("\ndocuments without a topic")
+        click.echo(render_table(result.unassigned))
     if not result.k_scores.empty:
         click.echo(f"\n{result.coherence_measure} coherence by k")
         click.echo(render_table(result.k_scores))

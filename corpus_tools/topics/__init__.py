@@ -66,7 +66,9 @@ Examples
 >>> model.transform(ct.load_corpus("reports-2025/").documents)     # doctest: +SKIP
 """
 
+from corpus_tools.topics.caveats import TopicWarning as TopicWarning
 from corpus_tools.topics.coherence import COHERENCE_MEASURES as COHERENCE_MEASURES
+from corpus_tools.topics.features import UNASSIGNED_REASONS as UNASSIGNED_REASONS
 from corpus_tools.topics.features import boilerplate_min_docs as boilerplate_min_docs
 from corpus_tools.topics.features import topic_features as topic_features
 from corpus_tools.topics.fit import TopicModel as TopicModel
@@ -78,8 +80,10 @@ from corpus_tools.topics.shares import topic_shares as topic_shares
 __all__ = [
     "COHERENCE_MEASURES",
     "MODELS",
+    "UNASSIGNED_REASONS",
     "TopicModel",
     "TopicResult",
+    "TopicWarning",
     "boilerplate_min_docs",
     "fit_topics",
     "topic_features",

@@ -42,6 +42,8 @@ from corpus_tools.tokens import (
 __all__ = [
     "BOILERPLATE_DOC_FRACTION",
     "PAIR",
+    "UNASSIGNED_REASONS",
+    "DocumentTerms",
     "FeatureOptions",
     "Features",
     "Report",
@@ -51,6 +53,7 @@ __all__ = [
     "count_features",
     "document_features",
     "strip_texts",
+    "termless_reasons",
     "top_terms",
     "topic_features",
 ]
@@ -65,6 +68,16 @@ PAIR = " "
 MIN_WORD_CHARS = 2
 #: Below this many documents a term in one document is kept (min_df 1), else it needs 2.
 SMALL_CORPUS_DOCS = 10
+#: Why a document gets no topic (the ``reason`` of ``unassigned``), and what it means.
+UNASSIGNED_REASONS = {
+    "empty text": "the document's text is empty",
+    "only boilerplate": "what it says is boilerplate (watermarks, passages shared by many "
+    "documents), removed before modelling",
+    "no content words": "it holds only stopwords, numbers, placeholders or single characters",
+    "no shared terms": "none of its words or word pairs is in enough of the other documents "
+    "(min_df), or each is in too many (max_df)",
+    "no topic weight": "the model gives it no weight on any topic",
+}
 
 _NUMERIC = re.compile(r"[0-9０-９.．%％‰]+")
 _PARAGRAPH = re.compile(r"[\n\r\u2028\u2029]")
@@ -91,6 +104,7 @@ class Features(NamedTuple):
     terms: list[str]
     words: list[list[str]]  # unweighted kept words per document (for coherence)
     vectorizer: Any  # the fitted CountVectorizer: maps new documents onto ``terms``
+    reasons: list[str]  # why a document has no term (UNASSIGNED_REASONS); "" when it has
 
 
 def check_feature_options(
@@ -232,6 +246,23 @@ def _quiet(stage: str) -> None:
     """A :data:`Report` that says nothing."""
 
 
+class DocumentTerms(NamedTuple):
+    """What the model sees of one document."""
+
+    features: list[str]  # weighted: the first paragraph's count lead_weight times
+    words: list[str]  # the kept words, in order, unweighted (for coherence)
+    reason: str  # why it has no feature (a key of UNASSIGNED_REASONS); "" when it has some
+
+
+def _wordless_reason(original: str, stripped: str) -> str:
+    """Why a document kept no word: its text was empty, all boilerplate, or all stopwords."""
+    if not original.strip():
+        return "empty text"
+    if stripped != original:  # what had content was removed as boilerplate
+        return "only boilerplate"
+    return "no content words"
+
+
 def document_features(
     frame: pd.DataFrame,
     options: FeatureOptions,
@@ -240,8 +271,8 @@ def document_features(
     func: str,
     report: Report = _quiet,
     progress: bool | None = False,
-) -> list[tuple[list[str], list[str]]]:
-    """(weighted features, kept words) of every document of ``frame``, in order.
+) -> list[DocumentTerms]:
+    """The features, kept words and (when it has none) the reason of every document, in order.
 
     ``report`` is told the name of each step as it starts ("boilerplate", "segmenting",
     "features"); ``progress`` is the segmentation's own bar
@@ -262,7 +293,21 @@ def document_features(
         progress=progress,
     )
     report("features")
-    return [_doc_features(t, options.stopwords, options.lead_weight, options.pairs) for t in tokens]
+    out = []
+    for original, stripped, toks in zip(frame["text"].tolist(), texts, tokens, strict=True):
+        feats, words = _doc_features(toks, options.stopwords, options.lead_weight, options.pairs)
+        reason = "" if words else _wordless_reason(str(original), stripped)
+        out.append(DocumentTerms(feats, words, reason))
+    return out
+
+
+def termless_reasons(built: list[DocumentTerms], matrix: Any) -> list[str]:
+    """Why each document has no counted term ("" when it has some), given its counts."""
+    counted = np.asarray(matrix.getnnz(axis=1)) > 0
+    return [
+        "" if has else (doc.reason or "no shared terms")
+        for doc, has in zip(built, counted.tolist(), strict=True)
+    ]
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -291,7 +336,7 @@ def build_features(
     low = options.min_df if options.min_df is not None else (1 if n < SMALL_CORPUS_DOCS else 2)
     vec = CountVectorizer(analyzer=_identity, min_df=low, max_df=options.max_df if n > 1 else 1.0)
     try:
-        matrix = vec.fit_transform([f for f, _ in built])
+        matrix = vec.fit_transform([doc.features for doc in built])
     except ValueError:
         raise InvalidParameterError(
             f"{func}: no term is left after preprocessing ({n} documents; terms must occur "
@@ -299,7 +344,9 @@ def build_features(
             "removed). Give more documents, lower min_df or raise max_df."
         ) from None
     terms = [str(t) for t in vec.get_feature_names_out()]
-    return Features(matrix.tocsr(), terms, [w for _, w in built], vec)
+    matrix = matrix.tocsr()
+    words = [doc.words for doc in built]
+    return Features(matrix, terms, words, vec, termless_reasons(built, matrix))
 
 
 def count_features(
@@ -312,7 +359,7 @@ def count_features(
 ) -> Any:
     """The counts of ``frame``'s features over a fitted vocabulary (csr, documents x terms)."""
     built = document_features(frame, options, boilerplate=boilerplate, func=func)
-    return vectorizer.transform([f for f, _ in built]).tocsr()
+    return vectorizer.transform([doc.features for doc in built]).tocsr()
 
 
 def top_terms(scores: npt.NDArray[np.float64], terms: list[str], n_terms: int) -> list[int]:

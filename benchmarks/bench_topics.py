@@ -36,20 +36,38 @@ Run::
     .venv/bin/python benchmarks/bench_topics.py --all --auto-k --held-out
 
 One process, one BLAS thread (the machine is shared).
+
+``--job`` times the whole command a user runs instead, ``corpus-tools topics CORPUS --format
+json`` (k chosen by coherence unless ``--k``), as processes: this checkout against an older
+revision (``--before REV``, exported with ``git archive``), interleaved (before, after, then
+after, before ...), ``--repeat`` rounds, with a warm segmentation cache shared by both (one
+untimed run first; both versions segment alike, and the script says so if a timed run wrote
+to the cache). Per run: wall seconds, CPU seconds of the process tree
+(``resource.getrusage(RUSAGE_CHILDREN)``), peak RSS; printed: the medians, the median of the
+per-round CPU ratios, and whether both versions printed the same bytes::
+
+    .venv/bin/python benchmarks/bench_topics.py --job --before 8791af3 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import logging
 import os
 import re
+import resource
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -212,13 +230,153 @@ def held_out(name: str, frame: pd.DataFrame, labels: list, k: int) -> None:
     )
 
 
+# --------------------------------------------------------------------------- whole jobs
+
+
+class Run(NamedTuple):
+    wall: float
+    cpu: float
+    rss_mb: float
+    digest: str
+
+
+def run_process(argv: list[str], env: dict[str, str], out: Path) -> Run:
+    """One whole process, stdout to ``out``: wall and CPU seconds of its tree, peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(out, "wb") as fo:
+        proc = subprocess.Popen(argv, stdout=fo, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        sys.exit(f"{' '.join(argv[:4])} failed:\n{err[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    return Run(wall, cpu, usage.ru_maxrss / 1024, digest)
+
+
+def export_revision(rev: str, dest: Path) -> Path:
+    """The package as it was at ``rev`` (``git archive``), under ``dest``."""
+    data = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "corpus_tools"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    tar = dest / "src.tar"
+    tar.write_bytes(data)
+    with tarfile.open(tar) as fh:
+        fh.extractall(dest / "src", filter="data")
+    return dest / "src"
+
+
+def _project(new: object, old: object, path: str, added: set[str]) -> object:
+    """``new`` cut to the shape of ``old`` (the fields ``old`` has), noting the fields added."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        added.update(f"{path}{k}" for k in new if k not in old)
+        return {k: _project(new[k], old[k], f"{path}{k}.", added) for k in new if k in old}
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return [_project(a, b, f"{path[:-1]}[].", added) for a, b in zip(new, old, strict=True)]
+    return new
+
+
+def compare_outputs(before: Path, after: Path) -> str:
+    """Whether two JSON outputs are the same bytes, or the same in the fields before has."""
+    if before.read_bytes() == after.read_bytes():
+        return "identical bytes"
+    old, new = json.loads(before.read_bytes()), json.loads(after.read_bytes())
+    added: set[str] = set()
+    if _project(new, old, "", added) != old:
+        return "DIFFERENT values"
+    return f"the same values in every field before prints; fields added: {sorted(added)}"
+
+
+def _cache_size(cache: Path) -> int:
+    return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+
+
+#: The CLI without its installed script (the version first on PYTHONPATH).
+_CLI = "import sys; from corpus_tools.cli import main; sys.argv[0] = 'corpus-tools'; main()"
+
+
+def job(args: argparse.Namespace) -> None:
+    """Time ``corpus-tools topics`` as whole processes: --before REV against this checkout."""
+    corpus = Path(args.corpus) if Path(args.corpus).exists() else CORPORA / args.corpus
+    if not corpus.exists():
+        sys.exit(f"corpus {args.corpus!r} not found under {CORPORA}")
+    command = ["topics", str(corpus), "--format", "json"]
+    if args.k is not None:
+        command += ["-k", str(args.k)]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        cache = tmp / "cache"
+        versions = {"after": ROOT}
+        if args.before:
+            versions = {"before": export_revision(args.before, tmp), **versions}
+        envs = {}
+        for name, src in versions.items():
+            env = dict(os.environ, CORPUS_TOOLS_CACHE=str(cache), PYTHONPATH=str(src))
+            envs[name] = env
+        script = Path(sys.executable).with_name("corpus-tools")  # the installed entry point
+        argv = (
+            [str(script), *command] if script.exists() else [sys.executable, "-c", _CLI, *command]
+        )
+        print(f"corpus-tools {' '.join(command)}; warming the segmentation cache ...", flush=True)
+        run_process(argv, envs["after"], tmp / "warm.json")
+        runs: dict[str, list[Run]] = {name: [] for name in versions}
+        order = list(versions)
+        for r in range(args.repeat):
+            for name in order if r % 2 == 0 else order[::-1]:
+                size = _cache_size(cache)
+                run = run_process(argv, envs[name], tmp / f"{name}-{r}.json")
+                grew = "  (wrote to the cache: not warm)" if _cache_size(cache) != size else ""
+                runs[name].append(run)
+                print(
+                    f"round {r + 1} {name:6s} wall {run.wall:7.1f} s  CPU {run.cpu:7.1f} s  "
+                    f"peak RSS {run.rss_mb:6.0f} MB{grew}",
+                    flush=True,
+                )
+        if "before" in runs:
+            print("output:", compare_outputs(tmp / "before-0.json", tmp / "after-0.json"))
+    print()
+    for name, rs in runs.items():
+        print(
+            f"{name:6s} median wall {statistics.median(r.wall for r in rs):7.1f} s  "
+            f"median CPU {statistics.median(r.cpu for r in rs):7.1f} s  "
+            f"peak RSS {max(r.rss_mb for r in rs):6.0f} MB"
+        )
+    if "before" in runs:
+        ratios = [b.cpu / a.cpu for b, a in zip(runs["before"], runs["after"], strict=True)]
+        walls = [b.wall / a.wall for b, a in zip(runs["before"], runs["after"], strict=True)]
+        print(
+            f"before/after: CPU {statistics.median(ratios):.2f}x, wall "
+            f"{statistics.median(walls):.2f}x (medians of the rounds)"
+        )
+    for name, rs in runs.items():
+        if len({r.digest for r in rs}) > 1:
+            print(f"{name}: runs printed different bytes (not deterministic)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--all", action="store_true", help="also kmeans and lda")
     parser.add_argument("--auto-k", action="store_true", help="also choose k by coherence")
     parser.add_argument("--held-out", action="store_true", help="also transform held-out items")
     parser.add_argument("--sets", nargs="*", default=None, help="only these sets")
+    parser.add_argument("--job", action="store_true", help="time the CLI as whole processes")
+    parser.add_argument("--before", default=None, help="--job: the git revision to compare")
+    parser.add_argument("--repeat", type=int, default=3, help="--job: interleaved rounds")
+    parser.add_argument(
+        "--corpus",
+        default="state_council_gwr",
+        help="--job: corpus (a folder of the shared corpora, or a path)",
+    )
+    parser.add_argument("--k", type=int, default=None, help="--job: -k K (default: auto)")
     args = parser.parse_args()
+    if args.job:
+        job(args)
+        return
 
     from sklearn.metrics import normalized_mutual_info_score as nmi
     from threadpoolctl import threadpool_limits

@@ -39,12 +39,13 @@ One process, one BLAS thread (the machine is shared).
 
 ``--job`` times the whole command a user runs instead, ``corpus-tools topics CORPUS --format
 json`` (k chosen by coherence unless ``--k``), as processes: this checkout against an older
-revision (``--before REV``, exported with ``git archive``), interleaved (before, after, then
-after, before ...), ``--repeat`` rounds, with a warm segmentation cache shared by both (one
+revision (``--before REV``, exported with ``git archive``) and against itself with more options
+(``--also "--pair-min-df 3"``), interleaved (the order reversed every other round),
+``--repeat`` rounds, with a warm segmentation cache shared by both (one
 untimed run first; both versions segment alike, and the script says so if a timed run wrote
 to the cache). Per run: wall seconds, CPU seconds of the process tree
 (``resource.getrusage(RUSAGE_CHILDREN)``), peak RSS; printed: the medians, the median of the
-per-round CPU ratios, and whether both versions printed the same bytes::
+per-round CPU ratios to this checkout's, and whether the outputs are the same::
 
     .venv/bin/python benchmarks/bench_topics.py --job --before 8791af3 --repeat 3
 """
@@ -300,6 +301,51 @@ def _cache_size(cache: Path) -> int:
 _CLI = "import sys; from corpus_tools.cli import main; sys.argv[0] = 'corpus-tools'; main()"
 
 
+class Version(NamedTuple):
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+
+
+def _versions(
+    args: argparse.Namespace, tmp: Path, cache: Path, command: list[str]
+) -> list[Version]:
+    """before (--before REV), after (this checkout), after with --also ARGS."""
+    script = Path(sys.executable).with_name("corpus-tools")  # the installed entry point
+    cli = [str(script)] if script.exists() else [sys.executable, "-c", _CLI]
+
+    def env(src: Path) -> dict[str, str]:
+        return dict(os.environ, CORPUS_TOOLS_CACHE=str(cache), PYTHONPATH=str(src))
+
+    versions = [Version("after", [*cli, *command], env(ROOT))]
+    if args.before:
+        versions.insert(
+            0, Version("before", [*cli, *command], env(export_revision(args.before, tmp)))
+        )
+    if args.also:
+        versions.append(
+            Version(f"after {args.also}", [*cli, *command, *args.also.split()], env(ROOT))
+        )
+    return versions
+
+
+def _rounds(versions: list[Version], repeat: int, tmp: Path, cache: Path) -> dict[str, list[Run]]:
+    """Each version once a round, in turn (the order reversed every other round)."""
+    runs: dict[str, list[Run]] = {v.name: [] for v in versions}
+    for r in range(repeat):
+        for v in versions if r % 2 == 0 else versions[::-1]:
+            size = _cache_size(cache)
+            run = run_process(v.argv, v.env, tmp / f"{versions.index(v)}-{r}.json")
+            grew = "  (wrote to the cache: not warm)" if _cache_size(cache) != size else ""
+            runs[v.name].append(run)
+            print(
+                f"round {r + 1} {v.name:8s} wall {run.wall:7.1f} s  CPU {run.cpu:7.1f} s  "
+                f"peak RSS {run.rss_mb:6.0f} MB{grew}",
+                flush=True,
+            )
+    return runs
+
+
 def job(args: argparse.Namespace) -> None:
     """Time ``corpus-tools topics`` as whole processes: --before REV against this checkout."""
     corpus = Path(args.corpus) if Path(args.corpus).exists() else CORPORA / args.corpus
@@ -311,51 +357,31 @@ def job(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         cache = tmp / "cache"
-        versions = {"after": ROOT}
-        if args.before:
-            versions = {"before": export_revision(args.before, tmp), **versions}
-        envs = {}
-        for name, src in versions.items():
-            env = dict(os.environ, CORPUS_TOOLS_CACHE=str(cache), PYTHONPATH=str(src))
-            envs[name] = env
-        script = Path(sys.executable).with_name("corpus-tools")  # the installed entry point
-        argv = (
-            [str(script), *command] if script.exists() else [sys.executable, "-c", _CLI, *command]
-        )
+        versions = _versions(args, tmp, cache, command)
+        after = next(i for i, v in enumerate(versions) if v.name == "after")
         print(f"corpus-tools {' '.join(command)}; warming the segmentation cache ...", flush=True)
-        run_process(argv, envs["after"], tmp / "warm.json")
-        runs: dict[str, list[Run]] = {name: [] for name in versions}
-        order = list(versions)
-        for r in range(args.repeat):
-            for name in order if r % 2 == 0 else order[::-1]:
-                size = _cache_size(cache)
-                run = run_process(argv, envs[name], tmp / f"{name}-{r}.json")
-                grew = "  (wrote to the cache: not warm)" if _cache_size(cache) != size else ""
-                runs[name].append(run)
-                print(
-                    f"round {r + 1} {name:6s} wall {run.wall:7.1f} s  CPU {run.cpu:7.1f} s  "
-                    f"peak RSS {run.rss_mb:6.0f} MB{grew}",
-                    flush=True,
-                )
-        if "before" in runs:
-            print("output:", compare_outputs(tmp / "before-0.json", tmp / "after-0.json"))
+        run_process(versions[after].argv, versions[after].env, tmp / "warm.json")
+        runs = _rounds(versions, args.repeat, tmp, cache)
+        outputs = {  # each other version's first output against this checkout's
+            v.name: compare_outputs(tmp / f"{i}-0.json", tmp / f"{after}-0.json")
+            for i, v in enumerate(versions)
+            if i != after
+        }
     print()
     for name, rs in runs.items():
         print(
-            f"{name:6s} median wall {statistics.median(r.wall for r in rs):7.1f} s  "
+            f"{name:8s} median wall {statistics.median(r.wall for r in rs):7.1f} s  "
             f"median CPU {statistics.median(r.cpu for r in rs):7.1f} s  "
             f"peak RSS {max(r.rss_mb for r in rs):6.0f} MB"
+            + ("" if len({r.digest for r in rs}) == 1 else "  (runs printed different bytes)")
         )
-    if "before" in runs:
-        ratios = [b.cpu / a.cpu for b, a in zip(runs["before"], runs["after"], strict=True)]
-        walls = [b.wall / a.wall for b, a in zip(runs["before"], runs["after"], strict=True)]
+    for name, said in outputs.items():
+        cpu = [o.cpu / a.cpu for o, a in zip(runs[name], runs["after"], strict=True)]
+        wall = [o.wall / a.wall for o, a in zip(runs[name], runs["after"], strict=True)]
         print(
-            f"before/after: CPU {statistics.median(ratios):.2f}x, wall "
-            f"{statistics.median(walls):.2f}x (medians of the rounds)"
+            f"{name} / after: CPU {statistics.median(cpu):.2f}x, wall "
+            f"{statistics.median(wall):.2f}x (medians of the rounds); output: {said}"
         )
-    for name, rs in runs.items():
-        if len({r.digest for r in rs}) > 1:
-            print(f"{name}: runs printed different bytes (not deterministic)")
 
 
 def main() -> None:
@@ -373,6 +399,9 @@ def main() -> None:
         help="--job: corpus (a folder of the shared corpora, or a path)",
     )
     parser.add_argument("--k", type=int, default=None, help="--job: -k K (default: auto)")
+    parser.add_argument(
+        "--also", default=None, help="--job: also this checkout with these options (quoted)"
+    )
     args = parser.parse_args()
     if args.job:
         job(args)

@@ -301,6 +301,26 @@ def test_over_frequent_terms_are_dropped(seeds: pd.DataFrame, segmenter: Segment
     assert doc_freq.index[0] not in terms and doc_freq.iloc[0] > 0.5 * len(seeds)
 
 
+def test_pair_min_df_drops_the_rare_pairs_only(seeds: pd.DataFrame, segmenter: Segmenter) -> None:
+    x, terms, words = topic_features(seeds, segmenter=segmenter, cache=False)
+    docs = np.asarray((x > 0).sum(axis=0)).ravel()
+    keep = np.array([" " not in t or d >= 3 for t, d in zip(terms, docs, strict=True)])
+    assert 0 < keep.sum() < len(terms) and any(" " in t for t in np.array(terms)[keep])
+    x3, terms3, words3 = topic_features(seeds, segmenter=segmenter, cache=False, pair_min_df=3)
+    assert terms3 == [t for t, k in zip(terms, keep, strict=True) if k] and words3 == words
+    assert (x3 != x[:, keep]).nnz == 0
+    # no higher than min_df: nothing to drop, the same fit
+    same = fit_topics(seeds, k=4, segmenter=segmenter, cache=False, pair_min_df=2)
+    again = fit_topics(seeds, k=4, segmenter=segmenter, cache=False)
+    pd.testing.assert_frame_equal(same.documents, again.documents)
+    # a fitted model counts new documents over the kept terms
+    model = TopicModel(k=4, segmenter=segmenter, cache=False, pair_min_df=3).fit(seeds)
+    assert model.terms_ == terms3
+    assert model.transform(seeds)["topic"].tolist() == model.documents_["topic"].tolist()
+    with pytest.raises(InvalidParameterError, match="'pair_min_df' parameter of fit_topics"):
+        fit_topics(seeds, pair_min_df=0)
+
+
 def test_first_paragraph_and_word_pairs(segmenter: Segmenter) -> None:
     doc = "党建引领社区治理\n财政收支平衡"
     other = "社区治理"

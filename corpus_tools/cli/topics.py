@@ -116,6 +116,14 @@ if TYPE_CHECKING:
 @click.option(
     "--keep-boilerplate", is_flag=True, help="Do not remove watermarks and repeated passages first."
 )
+@click.option(
+    "--pair-min-df",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Keep word pairs in at least N documents (default: as words). 3 fits NMF about 4x "
+    "faster on long reports, with other topics.",
+)
 @segmentation_options
 @click.option(
     "-o",
@@ -141,6 +149,7 @@ def command(
     by: str | None,
     seed: int,
     keep_boilerplate: bool,
+    pair_min_df: int | None,
     lexicons: tuple[str, ...],
     no_cache: bool,
     n_jobs: int | None,
@@ -178,6 +187,7 @@ def command(
                 n_jobs=n_jobs,
                 cache=not no_cache,
                 progress=None,  # a bar on a terminal, naming each step and each k tried
+                pair_min_df=pair_min_df,
             )
     except NoDocumentsError as exc:
         fail(str(exc), ExitCode.NOTHING)

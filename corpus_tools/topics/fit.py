@@ -54,13 +54,7 @@ from corpus_tools.topics.tables import (
     unassigned_table,
 )
 
-__all__ = [
-    "ModelOptions",
-    "TopicModel",
-    "TopicResult",
-    "check_model_options",
-    "fit_topics",
-]
+__all__ = ["ModelOptions", "TopicModel", "TopicResult", "check_model_options", "fit_topics"]
 
 #: Fewest topics a model has (and the smallest k of ``k_range``).
 MIN_TOPICS = 2
@@ -189,6 +183,7 @@ def check_model_options(params: dict[str, Any], n_docs: int, func: str) -> Model
         n_jobs=params["n_jobs"],
         cache=params["cache"],
         func=func,
+        pair_min_df=params["pair_min_df"],
     )
     return ModelOptions(
         k,
@@ -238,6 +233,7 @@ _PARAMS = (
     "n_jobs",
     "cache",
     "progress",
+    "pair_min_df",
 )
 
 
@@ -288,6 +284,10 @@ class TopicModel:
         A progress bar on stderr naming each step (boilerplate, segmenting, features, then
         the model and the coherence of each k tried); ``None``: on a terminal or in a
         notebook, not when stderr is piped.
+    pair_min_df : int, optional
+        Keep word pairs in at least this many documents (default: as words, ``min_df``).
+        3 fits NMF about 4x faster on long reports, with other topics: see
+        :mod:`corpus_tools.topics`.
 
     Attributes
     ----------
@@ -351,6 +351,7 @@ class TopicModel:
         n_jobs: int | None = None,
         cache: bool | str = True,
         progress: bool | None = None,
+        pair_min_df: int | None = None,
     ) -> None:
         self.k = k
         self.model = model
@@ -369,6 +370,7 @@ class TopicModel:
         self.n_jobs = n_jobs
         self.cache = cache
         self.progress = progress
+        self.pair_min_df = pair_min_df
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's arguments by name (as scikit-learn's ``get_params``)."""
@@ -623,6 +625,7 @@ def fit_topics(
     n_jobs: int | None = None,
     cache: bool | str = True,
     progress: bool | None = None,
+    pair_min_df: int | None = None,
 ) -> TopicResult:
     """Cluster documents into topics and describe each topic by its terms and documents.
 
@@ -682,6 +685,10 @@ def fit_topics(
     progress : bool, optional
         A progress bar on stderr naming each step and each k tried; ``None``: on a terminal
         or in a notebook, not when stderr is piped.
+    pair_min_df : int, optional
+        Keep word pairs in at least this many documents (default: as words, ``min_df``).
+        3 fits NMF about 4x faster on long reports, with other topics: see
+        :mod:`corpus_tools.topics`.
 
     Returns
     -------
@@ -744,6 +751,7 @@ def fit_topics(
         n_jobs=n_jobs,
         cache=cache,
         progress=progress,
+        pair_min_df=pair_min_df,
     )
     options = check_model_options(estimator.get_params(), len(frame), func)
     if by is not None:

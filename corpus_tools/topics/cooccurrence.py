@@ -2,10 +2,10 @@
 
 Coherence measures count *windows*: a window of ``window`` consecutive kept words slides over
 each document one word at a time (C_V: 110 words, NPMI: 10), and a document shorter than the
-window is one window; for U_Mass a window is a whole document. These counts are what C_V
-recomputed for every k when it was gensim's ``CoherenceModel`` (on 137 reports: 652,383
-windows, half a minute per k). :class:`WindowCounts` computes them from the corpus once,
-word by word as topics ask for them, and keeps them for every k.
+window is one window; for U_Mass a window is a whole document. gensim's ``CoherenceModel``
+counted them again for every k, reading every window (652,383 on the 137 national reports):
+89 CPU-seconds of C_V for k = 4..14. :class:`WindowCounts` computes them from the corpus once,
+word by word as topics ask for them, and keeps them for every k: 1.3 CPU-seconds.
 
 The counts are gensim's (4.x) ``WordOccurrenceAccumulator`` counts, equal to them by test,
 including a quirk of its sliding window: a word is marked present when it enters the window

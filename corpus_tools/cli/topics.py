@@ -2,20 +2,25 @@
 
 Calls :func:`corpus_tools.topics.fit_topics` and prints, with ``--format json``::
 
-    {"model", "k", "coherence", "coherence_measure",
+    {"model", "k", "coherence", "coherence_measure", "converged",
      "topics": [{"topic", "terms": [...], "size", "share", "coherence",
                  "representatives": [{"doc_id", "title", "weight"}]}],
-     "documents": [{"doc_id", "topic", "weight"}],
+     "documents": [{"doc_id", "title", FIELD, "topic", "weight"}],  # FIELD with --by
+     "unassigned": [{"doc_id", "title", "reason"}],   # documents without a topic, and why
      "k_scores": [{"k", "coherence", "chosen"}],      # when -k is not given
      "shares": [{FIELD, "topic", "n_docs", "share"}]}  # with --over/--by FIELD
 
 ``--format jsonl``/``csv`` print the document-topic table; ``table`` prints the topics, their
-representative documents, the k scores and the shares for a person. ``-o FILE`` also writes
-the document-topic table (.parquet, .csv or .xlsx, atomically).
+representative documents, the documents without a topic, the k scores and the shares for a
+person. ``-o FILE`` also writes the document-topic table (.parquet, .csv or .xlsx,
+atomically).
+The caveats of the fit (a corpus too small for its topics, documents without a topic, a
+model that did not converge) are lines on stderr, one sentence each.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -113,6 +118,14 @@ if TYPE_CHECKING:
 @click.option(
     "--keep-boilerplate", is_flag=True, help="Do not remove watermarks and repeated passages first."
 )
+@click.option(
+    "--pair-min-df",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Keep word pairs in at least N documents (default: as words). 3 fits NMF about 4x "
+    "faster on long reports, with other topics.",
+)
 @segmentation_options
 @click.option(
     "-o",
@@ -138,6 +151,7 @@ def command(
     by: str | None,
     seed: int,
     keep_boilerplate: bool,
+    pair_min_df: int | None,
     lexicons: tuple[str, ...],
     no_cache: bool,
     n_jobs: int | None,
@@ -155,28 +169,34 @@ def command(
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     from corpus_tools.tokens import Segmenter
-    from corpus_tools.topics import fit_topics
+    from corpus_tools.topics import TopicWarning, fit_topics
 
     try:
-        result = fit_topics(
-            corpus,
-            k=k,
-            model=model,
-            k_range=(k_min, k_max),
-            n_terms=n_terms,
-            n_docs=n_docs,
-            by=by,
-            seed=seed,
-            coherence=coherence,
-            segmenter=Segmenter(lexicons=list(lexicons)),
-            strip_boilerplate=not keep_boilerplate,
-            n_jobs=n_jobs,
-            cache=not no_cache,
-        )
+        with warnings.catch_warnings():  # said below as lines, from the result's notes
+            warnings.simplefilter("ignore", TopicWarning)
+            result = fit_topics(
+                corpus,
+                k=k,
+                model=model,
+                k_range=(k_min, k_max),
+                n_terms=n_terms,
+                n_docs=n_docs,
+                by=by,
+                seed=seed,
+                coherence=coherence,
+                segmenter=Segmenter(lexicons=list(lexicons)),
+                strip_boilerplate=not keep_boilerplate,
+                n_jobs=n_jobs,
+                cache=not no_cache,
+                progress=None,  # a bar on a terminal, naming each step and each k tried
+                pair_min_df=pair_min_df,
+            )
     except NoDocumentsError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
+    for note in result.notes:
+        click.echo(f"corpus-tools: topics: {note}", err=True)
     if output is not None:
         _write(result, output)
     if fmt == "table":
@@ -216,8 +236,10 @@ def _json_data(result: TopicResult) -> dict[str, Any]:
         "k": result.k,
         "coherence": result.coherence,
         "coherence_measure": result.coherence_measure,
+        "converged": result.converged,
         "topics": topics,
         "documents": result.documents,
+        "unassigned": result.unassigned,
     }
     if not result.k_scores.empty:
         data["k_scores"] = result.k_scores
@@ -232,6 +254,9 @@ def _print_tables(result: TopicResult, by: str | None) -> None:
     if not result.representatives.empty:
         click.echo("\nrepresentative documents")
         click.echo(render_table(result.representatives))
+    if not result.unassigned.empty:
+        click.echo("\ndocuments without a topic")
+        click.echo(render_table(result.unassigned))
     if not result.k_scores.empty:
         click.echo(f"\n{result.coherence_measure} coherence by k")
         click.echo(render_table(result.k_scores))

@@ -1,4 +1,4 @@
-"""Progress bars on a terminal (stderr), silence when piped."""
+"""Progress bars on a terminal (stderr) or in a notebook, silence when piped."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (whose stderr is not a terminal but shows a bar)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def progress_enabled(enabled: bool | None) -> bool:
-    """``None`` means: only when stderr is a terminal."""
+    """``None`` means: only when stderr is a terminal, or in a notebook."""
     if enabled is None:
-        return sys.stderr.isatty()
+        return sys.stderr.isatty() or in_notebook()
     return bool(enabled)
 
 

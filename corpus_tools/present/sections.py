@@ -316,7 +316,7 @@ def topics_section(data: ReportData) -> SectionHTML:
     if shares is not None and by and shares[by].nunique() > 1:
         figs.append(
             figure(
-                lambda ax: plot_topic_shares(shares, by=by, ax=ax),
+                lambda ax: plot_topic_shares(shares, by=by, topics=table, ax=ax),
                 size=(9.0, 4.6),
                 caption=f"Share of the documents of each {by} in each topic.",
                 alt="topic shares",

@@ -4,7 +4,9 @@ A report copied from another unit's keeps traces of it: template blanks never fi
 (``XX县``, ``×万元``) and the names of the source's province, city, county or townships.
 :func:`find_residue` lists both in one submission, with offsets into the submission as loaded:
 
-* ``placeholder``: every blank :func:`corpus_tools.text.find_placeholders` finds;
+* ``placeholder``: every blank :func:`corpus_tools.text.find_placeholders` finds, ``certain``
+  when it lies in a copied passage (the template's blank came with the text), else
+  ``possible`` (a blank of a template not held, or a false alarm of the scanner);
 * ``foreign_place``: every place name (:func:`corpus_tools.text.find_places`) none of whose
   readings lies within the submission's own place or holds it. It is ``certain`` when it lies
   in a passage copied from a source and names the source's place (a division within it or
@@ -129,9 +131,9 @@ def find_residue(
         or ``"foreign_place"``), ``detail`` (str: the placeholder's kind, such as
         ``"number"``, or the place's level), ``belongs_to`` (str or None: the full path of the
         division a foreign name names, ``"贵州省遵义市湄潭县"``), ``code`` (str or None: its
-        division code), ``certainty`` (str: ``"certain"`` or ``"possible"``; a blank is always
-        certain) and ``source_doc_id`` (str or None: the source of the copied passage the
-        finding lies in).
+        division code), ``certainty`` (str: ``"certain"`` or ``"possible"``, see above)
+        and ``source_doc_id`` (str or None: the source of the copied passage the finding
+        lies in).
 
     Raises
     ------
@@ -215,7 +217,8 @@ def _covering(start: int, end: int, spans: list[_Passage]) -> list[_Passage]:
 def _blank(row: Any, spans: list[_Passage]) -> tuple[Any, ...]:
     covering = _covering(row.start, row.end, spans)
     source = covering[0].doc_id if covering else None
-    return (row.start, row.end, row.text, "placeholder", row.kind, None, None, "certain", source)
+    certainty = "certain" if source is not None else "possible"
+    return (row.start, row.end, row.text, "placeholder", row.kind, None, None, certainty, source)
 
 
 def _foreign(row: Any, own: Place, spans: list[_Passage]) -> tuple[Any, ...] | None:

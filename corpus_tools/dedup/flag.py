@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -353,6 +353,22 @@ def _source_place(source: HeldSource) -> Place | None:
     return _SOURCE_PLACES[key]
 
 
+class _PlacesOf(Mapping[str, "Place | None"]):
+    """The place of each source, inferred when first asked for (:func:`_source_place`)."""
+
+    def __init__(self, sources: dict[str, HeldSource]) -> None:
+        self.sources = sources
+
+    def __getitem__(self, doc_id: str) -> Place | None:
+        return _source_place(self.sources[doc_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
 def submission_places(
     frame: pd.DataFrame, place: str | Place | None, place_field: str | None, func: str
 ) -> list[Place | None]:
@@ -452,7 +468,7 @@ def _residue(
         text,
         place=place,
         passages=table,
-        source_places={d: _source_place(sources[d]) for d in dict.fromkeys(table["doc_id"])},
+        source_places=_PlacesOf(sources),
         mentions=mentions,
     )
     rows: list[dict[str, Any]] = []

@@ -73,6 +73,7 @@ def test_townships_of_the_source_left_in_a_copy(place: str | None) -> None:
     assert FENGGANG[first["start"] : first["end"]] == first["text"]
     assert first["detail"] == "township"
     assert len(data["template_residue"]) == 1
+    assert data["residue_count"] == 4 and data["residue_certain"] == 4
 
 
 def test_names_in_a_quotation_of_a_reference_are_not_residue() -> None:

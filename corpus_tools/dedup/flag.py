@@ -185,6 +185,8 @@ class FlagReport(NamedTuple):
                 }
                 for r in res.itertuples(index=False)
             ],
+            "residue_count": len(res),
+            "residue_certain": int((res["certainty"] == "certain").sum()),
             # (the placeholders alone, as before residue had other kinds)
             "template_residue": [
                 {"start": int(r.start), "end": int(r.end), "text": r.text, "kind": r.detail}

@@ -199,7 +199,8 @@ def test_flag_finds_the_names_left_in_a_report_rewritten_for_another_province(
             assert spans[(start, end)] in (a, None)  # (None: between two copied passages)
         assert sum(spans[k] == a for k in found) >= 0.8 * len(kept)
         assert not [p for p in put if ((foreign["start"] < p[1]) & (foreign["end"] > p[0])).any()]
-        certain = foreign[foreign["certainty"] == "certain"]
+        res = report.residue
+        certain = res[res["certainty"] == "certain"]  # (blanks count too)
         kept_set = set(kept)
         others = [
             s for s in zip(certain["start"], certain["end"], strict=True) if s not in kept_set

@@ -445,6 +445,29 @@ class _AgainstCommand(click.Command):
     help="Metadata field naming the unit of each submission and held document: matches "
     "with the same unit's documents are recycled drafts, not copying.",
 )
+@click.option(
+    "--place",
+    default=None,
+    metavar="P",
+    help="The submissions' own place (贵州省, 遵义市湄潭县, a division code): names of other "
+    "places left in copied passages are residue [default: inferred from each text].",
+)
+@click.option(
+    "--place-field",
+    "place_field",
+    default=None,
+    metavar="FIELD",
+    help="Metadata field naming each submission's place (inferred where empty).",
+)
+@click.option(
+    "--html",
+    "html_out",
+    default=None,
+    metavar="OUT.html",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Also write a self-contained page for a reviewer: verdicts, sections, sources, "
+    "residue and the copied passages side by side.",
+)
 @_match_options
 @format_option(formats=("table", "json"))
 def flag_command(
@@ -457,6 +480,9 @@ def flag_command(
     against: tuple[str, ...],
     reference: tuple[str, ...],
     unit_field: str | None,
+    place: str | None,
+    place_field: str | None,
+    html_out: str | None,
     threshold: float | None,
     containment: float | None,
     partial: float | None,
@@ -467,8 +493,11 @@ def flag_command(
     Give the held documents either as an index (--index DIR) or as files (--against
     PATH..., with --reference PATH... for those that may be quoted). Only copying from
     peers flags: quotation of references and a unit's own earlier drafts (--unit-field)
-    are reported apart.
+    are reported apart. Residue (unfilled blanks, names of another place than --place)
+    is listed as evidence; --html writes a page a reviewer can read and forward.
     """
+    if place is not None and place_field is not None:
+        fail("give at most one of --place and --place-field", ExitCode.USAGE)
     if (index_dir is None) == (not against and not reference) or (index_dir and reference):
         fail(
             "give exactly one of --index DIR or --against PATH... [--reference PATH...] "
@@ -494,11 +523,15 @@ def flag_command(
             overrides=overrides,
         )
     try:
-        report = index.flag(submissions, unit_field=unit_field)
+        report = index.flag(
+            submissions, unit_field=unit_field, place=place, place_field=place_field
+        )
     except IndexFormatError as exc:
         fail(f"cannot use the index: {exc}", ExitCode.NOTHING)
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
+    if html_out is not None:
+        _write_flag_html(report, submissions, html_out)
     fmt = resolve_format(fmt)
     if fmt == "json":
         click.echo(dumps(report.to_json()))
@@ -508,6 +541,19 @@ def flag_command(
     if state.errors and code == ExitCode.FLAGGED:
         click.echo(f"corpus-tools: {state.errors} input(s) could not be read (see above)", err=True)
     finish(state, code)
+
+
+def _write_flag_html(report: Any, submissions: pd.DataFrame, path: str) -> None:
+    """The reviewer's page (``--html``), written atomically; said on stderr."""
+    from corpus_tools.present.evidence import write_flag_html
+
+    try:
+        out = write_flag_html(report, path, texts=submissions)
+    except OutputError as exc:
+        fail(str(exc), ExitCode.NOTHING)
+    except CorpusToolsError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    click.echo(f"wrote {out}", err=True)
 
 
 def _index_against(
@@ -592,6 +638,9 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
         columns = ["submission", "heading", "start", "end", "chars", "copy_ratio", "quoted_ratio"]
         click.echo(render_table(matched[[*columns, "recycled_ratio"]], max_width=30))
     if len(report.residue):
-        click.echo("\nResidue (unfilled placeholders; certain when inside a copied passage):")
-        columns = ["submission", "start", "end", "text", "detail", "certainty", "source_doc_id"]
-        click.echo(render_table(report.residue[columns]))
+        click.echo(
+            "\nResidue (unfilled placeholders, names of another place; certain when inside a "
+            "passage copied from a source):"
+        )
+        columns = ["submission", "start", "end", "text", "kind", "belongs_to", "certainty"]
+        click.echo(render_table(report.residue[[*columns, "source_doc_id"]], max_width=30))

@@ -27,7 +27,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -36,6 +37,7 @@ import pandas as pd
 
 from corpus_tools.dedup.align import union_mask
 from corpus_tools.dedup.config import DedupConfig
+from corpus_tools.dedup.residue import find_residue
 from corpus_tools.dedup.sketch import (
     DocFeatures,
     features_of_folded,
@@ -44,8 +46,14 @@ from corpus_tools.dedup.sketch import (
     sketch,
 )
 from corpus_tools.dedup.verify import PairVerdict, verify_pair
-from corpus_tools.errors import IndexFormatError
+from corpus_tools.errors import (
+    IndexFormatError,
+    InvalidParameterError,
+    check_type,
+    param_error,
+)
 from corpus_tools.text.matching import Folded
+from corpus_tools.text.places import Place, infer_place, lookup_place
 
 __all__ = [
     "MIN_MATCH_RATIO",
@@ -56,6 +64,7 @@ __all__ = [
     "HeldSource",
     "flag_report",
     "judge_submission",
+    "submission_places",
 ]
 
 #: Matches whose copy ratio is below this and that have no relation are not reported.
@@ -82,7 +91,8 @@ class FlagReport(NamedTuple):
         the ``partial`` option), ``copy_ratio`` (float64: copied folded characters / all
         folded characters, the 总文字复制比 without quotations), ``quoted_ratio``
         (float64), ``recycled_ratio`` (float64), ``unit`` (str or None), ``place`` (str or
-        None: not inferred yet), ``largest_source`` (str or None: the copied-from peer with
+        None: the full name of the submission's place, given or inferred from its text,
+        ``"贵州省遵义市湄潭县"``), ``largest_source`` (str or None: the copied-from peer with
         the largest share), ``largest_source_ratio`` (float64), ``matches`` (int64),
         ``residue`` (int64: residue findings).
     matches : pandas.DataFrame
@@ -95,20 +105,27 @@ class FlagReport(NamedTuple):
     passages : pandas.DataFrame
         ``submission``, ``doc_id``, ``role``, ``recycled``, ``submission_start``,
         ``submission_end``, ``match_start``, ``match_end`` (int64 offsets into the texts as
-        loaded), ``chars`` (int64), ``text`` (str, the submission's passage); best source
-        first.
+        loaded), ``chars`` (int64), ``text`` (str, the submission's passage),
+        ``match_text`` (str, the held document's passage); best source first.
     sections : pandas.DataFrame
         Per section of each submission (:func:`corpus_tools.text.parse_sections`):
         ``submission``, ``section_id``, ``level`` (int64), ``heading`` (str), ``start``,
         ``end`` (int64), ``chars``, ``copied_chars``, ``quoted_chars``, ``recycled_chars``
         (int64, folded), ``copy_ratio``, ``quoted_ratio``, ``recycled_ratio`` (float64).
     residue : pandas.DataFrame
-        What a copier left (evidence; it does not set ``flagged``): ``submission``,
-        ``start``, ``end`` (int64), ``text``, ``kind`` (str: ``placeholder`` for an unfilled
-        blank), ``detail`` (str: the placeholder's kind, e.g. ``number``), ``belongs_to``
-        (None for a placeholder), ``certainty`` (``certain`` when it lies in a passage
-        copied from a held document, else ``possible``), ``source_doc_id`` (that document,
-        or None).
+        What a copier left (evidence; it does not set ``flagged``), in text order per
+        submission (:func:`corpus_tools.dedup.find_residue`): ``submission``, ``start``,
+        ``end`` (int64 offsets into the submission as loaded: ``text[start:end]`` is the
+        finding), ``text``, ``kind`` (str: ``placeholder`` for an unfilled blank,
+        ``foreign_place`` for a place name none of whose readings is within the
+        submission's place or holds it), ``detail`` (str: the placeholder's kind, e.g.
+        ``number``, or the place's level), ``belongs_to`` (str: the full name of the
+        division a foreign name names, ``"贵州省遵义市湄潭县兴隆镇"``; None for a
+        placeholder), ``code`` (its division code, or None), ``certainty`` (``certain``: a
+        placeholder in a passage copied from a peer, or a place name in one that names the
+        source's place; else ``possible``: a partner city, a cross-region programme),
+        ``source_doc_id`` (the peer of the copied passage it lies in, or None). A place
+        name inside a passage quoted from a reference is no residue.
     """
 
     submissions: pd.DataFrame
@@ -162,11 +179,14 @@ class FlagReport(NamedTuple):
                     "kind": r.kind,
                     "detail": r.detail,
                     "belongs_to": r.belongs_to,
+                    "code": r.code,
                     "certainty": r.certainty,
                     "source_doc_id": r.source_doc_id,
                 }
                 for r in res.itertuples(index=False)
             ],
+            "residue_count": len(res),
+            "residue_certain": int((res["certainty"] == "certain").sum()),
             # (the placeholders alone, as before residue had other kinds)
             "template_residue": [
                 {"start": int(r.start), "end": int(r.end), "text": r.text, "kind": r.detail}
@@ -250,6 +270,7 @@ _PASSAGE_COLUMNS = {
     "match_end": "int64",
     "chars": "int64",
     "text": object,
+    "match_text": object,
 }
 _SECTION_COLUMNS = {
     "submission": object,
@@ -274,6 +295,7 @@ _RESIDUE_COLUMNS = {
     "kind": object,
     "detail": object,
     "belongs_to": object,
+    "code": object,
     "certainty": object,
     "source_doc_id": object,
 }
@@ -317,31 +339,158 @@ def flag_report(parts: Iterable[FlaggedSubmission]) -> FlagReport:
     )
 
 
-def _residue(text: str, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Unfilled placeholders (template residue) of ``text``, each with the held document
-    it was copied from when it lies in a copied passage (``passages`` best source first):
-    then ``certain``, else ``possible``."""
-    from corpus_tools.text.placeholders import find_placeholders
+#: Source places inferred from held texts, by (doc_id, folded length, digest): a held
+#: document is the source of many submissions of a run (bounded: oldest dropped first).
+_SOURCE_PLACES: dict[tuple[str, int, int], Place | None] = {}
+_SOURCE_PLACES_KEPT = 4096
 
-    found = find_placeholders(text)
-    spans = [(p["submission_start"], p["submission_end"], p["doc_id"]) for p in passages]
-    out = []
-    for r in found.to_dict("records"):
-        start, end = int(r["start"]), int(r["end"])
-        source = next((d for a, b, d in spans if a <= start and end <= b), None)
-        out.append(
-            {
-                "start": start,
-                "end": end,
-                "text": str(r["text"]),
-                "kind": "placeholder",
-                "detail": str(r["kind"]),
-                "belongs_to": None,
-                "certainty": "certain" if source is not None else "possible",
-                "source_doc_id": source,
-            }
+
+def _source_place(source: HeldSource) -> Place | None:
+    """The place a held document is about (:func:`corpus_tools.text.infer_place`), once."""
+    key = (source.doc_id, source.length, source.digest)
+    if key not in _SOURCE_PLACES:
+        if len(_SOURCE_PLACES) >= _SOURCE_PLACES_KEPT:
+            del _SOURCE_PLACES[next(iter(_SOURCE_PLACES))]
+        _SOURCE_PLACES[key] = infer_place(source.text)
+    return _SOURCE_PLACES[key]
+
+
+class _PlacesOf(Mapping[str, "Place | None"]):
+    """The place of each source, inferred when first asked for (:func:`_source_place`)."""
+
+    def __init__(self, sources: dict[str, HeldSource]) -> None:
+        self.sources = sources
+
+    def __getitem__(self, doc_id: str) -> Place | None:
+        return _source_place(self.sources[doc_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def submission_places(
+    frame: pd.DataFrame, place: str | Place | None, place_field: str | None, func: str
+) -> list[Place | None]:
+    """The place of each submission of a corpus table: ``place`` for all, or the value of
+    its ``place_field`` (None, to be inferred from its text, where missing or empty).
+
+    Raises
+    ------
+    InvalidParameterError
+        Both given, ``place_field`` not a column, or a place that names no division or
+        several (the message names the submission).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["", ""], "prov": ["贵州省", None]})
+    >>> [p and p.name for p in submission_places(frame, None, "prov", "flag")]
+    ['贵州省', None]
+    """
+    if place is not None and place_field is not None:
+        raise param_error("place", func, "None when place_field is given", place)
+    if place is not None:
+        if not isinstance(place, (str, Place)):
+            raise param_error("place", func, "a place name, code or Place", type(place).__name__)
+        try:
+            return [lookup_place(place)] * len(frame)
+        except InvalidParameterError as exc:
+            raise param_error("place", func, f"a place name ({exc})", place) from None
+    if place_field is None:
+        return [None] * len(frame)
+    check_type(place_field, "place_field", func, str, "a metadata field name (str)")
+    if place_field not in frame.columns:
+        raise param_error(
+            "place_field", func, f"a column of the submissions {list(frame.columns)}", place_field
         )
+    out: list[Place | None] = []
+    for name, value in zip(frame["doc_id"].tolist(), frame[place_field].tolist(), strict=True):
+        if (
+            value is None
+            or (isinstance(value, float) and math.isnan(value))
+            or not str(value).strip()
+        ):
+            out.append(None)
+            continue
+        try:
+            out.append(lookup_place(str(value).strip()))
+        except InvalidParameterError as exc:
+            raise param_error(
+                "place_field", func, f"place names (submission {name!r}: {exc})", value
+            ) from None
     return out
+
+
+def _own_place(text: str, mentions: pd.DataFrame, copied: list[dict[str, Any]]) -> Place | None:
+    """The place a submission is about, inferred from the names outside the passages it
+    copied (those name the source's place, the more so the less the copier changed), or
+    from all its names when those outside say nothing."""
+    if copied and len(mentions):
+        middle = (mentions["start"].to_numpy() + mentions["end"].to_numpy()) / 2
+        inside = np.zeros(len(mentions), dtype=bool)
+        for p in copied:
+            inside |= (p["submission_start"] <= middle) & (middle < p["submission_end"])
+        if inside.any() and not inside.all():
+            own = infer_place(text, mentions=mentions[~inside])
+            if own is not None:
+                return own
+    return infer_place(text, mentions=mentions)
+
+
+def _residue(
+    text: str,
+    passages: list[dict[str, Any]],
+    place: Place | None,
+    sources: dict[str, HeldSource],
+) -> tuple[Place | None, list[dict[str, Any]]]:
+    """The submission's place (given, else inferred) and what a copier left in it
+    (:func:`corpus_tools.dedup.find_residue`): unfilled placeholders and names of another
+    place. Passages from references are quotations: a place name inside one is no residue,
+    and they make nothing certain."""
+    from corpus_tools.text.places import find_places
+
+    copied = [p for p in passages if p["role"] != REFERENCE]
+    mentions = None
+    if place is None:
+        mentions = find_places(text)
+        place = _own_place(text, mentions, copied)
+        if place is not None:
+            mentions = None  # (found again with the sources' places as context)
+    quoted = [(p["submission_start"], p["submission_end"]) for p in passages if p not in copied]
+    table = pd.DataFrame(
+        {
+            "submission_start": [p["submission_start"] for p in copied],
+            "submission_end": [p["submission_end"] for p in copied],
+            "doc_id": [p["doc_id"] for p in copied],
+        }
+    )
+    found = find_residue(
+        text,
+        place=place,
+        passages=table,
+        source_places=_PlacesOf(sources),
+        mentions=mentions,
+    )
+    rows: list[dict[str, Any]] = []
+    for r in found.to_dict("records"):
+        middle = (r["start"] + r["end"]) / 2
+        quotation = r["source_doc_id"] is None and any(a <= middle < b for a, b in quoted)
+        if r["kind"] != "placeholder" and quotation:
+            continue  # a name in a quotation of a reference: not residue
+        rows.append({str(k): v for k, v in r.items()})
+    return place, rows
+
+
+def _as_place(place: str | Place | None) -> Place | None:
+    if place is None or isinstance(place, Place):
+        return place
+    if not isinstance(place, str):
+        raise param_error(
+            "place", "judge_submission", "a place name, code or Place", type(place).__name__
+        )
+    return lookup_place(place)
 
 
 class _Cover(NamedTuple):
@@ -459,7 +608,13 @@ def _judge_source(
 
 
 def _passages(
-    name: str, source: dict[str, Any], text: str, folded: Folded, judged: _Judged
+    name: str,
+    source: dict[str, Any],
+    text: str,
+    folded: Folded,
+    judged: _Judged,
+    *,
+    source_text: str,
 ) -> list[dict[str, Any]]:
     """The copied passages of one source, with offsets into both texts as loaded."""
     sp = judged.verdict.spans
@@ -475,6 +630,7 @@ def _passages(
             "match_end": d,
             "chars": n,
             "text": text[a:b],
+            "match_text": source_text[c:d],
         }
         for a, b, c, d, n in zip(
             ss.tolist(),
@@ -494,6 +650,7 @@ def judge_submission(
     config: DedupConfig,
     *,
     unit: str | None = None,
+    place: str | Place | None = None,
     folded: Folded | None = None,
     features: DocFeatures | None = None,
 ) -> FlaggedSubmission:
@@ -513,14 +670,19 @@ def judge_submission(
     unit : str, optional
         The submission's unit: a peer source of the same unit is its own earlier draft
         (``recycled``), not copying.
+    place : str or Place, optional
+        The submission's own place (``"贵州省"``); inferred from its text when None. A
+        place name of another place left in it is residue (``foreign_place``).
     folded, features : optional
         The submission's folded text and features, when already computed.
 
     Returns
     -------
     FlaggedSubmission
-        Flagged when its copy ratio (characters copied from peers of other units, not
-        also found in a reference or a peer of its own unit) reaches ``config.partial``.
+        Flagged when its copy ratio (characters copied from peers of other units, not also
+        found in a reference or a peer of its own unit) reaches ``config.partial``. Its
+        residue is :func:`corpus_tools.dedup.find_residue` over the passages copied from
+        peers (a place name inside a quotation of a reference is not residue).
     """
     folded = fold_text(text, config) if folded is None else folded
     feats = features_of_folded(folded, config) if features is None else features
@@ -530,6 +692,7 @@ def judge_submission(
     masks = {kind: np.zeros(n, dtype=bool) for kind in ("copied", "quoted", "recycled")}
     positions: npt.NDArray[np.uint32] | None = None  # the submission's shingle at each place
     unquoted: npt.NDArray[np.uint32] | None = None  # ids of those outside quoted text
+    held: dict[str, HeldSource] = {}  # the sources passages were found in
     for source in sources:
         shingled = _source_shingles(source, config)
         if masks["quoted"].any():
@@ -560,7 +723,10 @@ def judge_submission(
         masks[kind] |= union_mask(n, v.spans[:, 0], v.spans[:, 1])
         if kind == "quoted":
             unquoted = None  # (recomputed for the next source)
-        passages.extend(_passages(name, about, text, folded, judged))
+        found = _passages(name, about, text, folded, judged, source_text=source.text)
+        if found:
+            held[source.doc_id] = source
+        passages.extend(found)
     matches.sort(key=lambda m: (-m["copy_ratio"], -m["similarity"], m["doc_id"]))
     rank = {m["doc_id"]: k for k, m in enumerate(matches)}
     passages.sort(key=lambda p: (rank[p["doc_id"]], p["submission_start"]))
@@ -569,7 +735,8 @@ def judge_submission(
     cover = _Cover(masks["copied"] & ~quoted & ~own, quoted, own)
     copy_ratio, quoted_ratio, recycled_ratio = (float(m.sum()) / max(n, 1) for m in cover)
     copying = [m for m in matches if m["role"] != REFERENCE and not m["recycled"]]
-    residue = [{"submission": name, **r} for r in _residue(text, passages)]
+    where, found_residue = _residue(text, passages, _as_place(place), held)
+    residue = [{"submission": name, **r} for r in found_residue]
     sub = {
         "submission": name,
         "flagged": bool(cover.copied.any() and copy_ratio >= config.partial),
@@ -577,7 +744,7 @@ def judge_submission(
         "quoted_ratio": quoted_ratio,
         "recycled_ratio": recycled_ratio,
         "unit": unit,
-        "place": None,
+        "place": where.path if where is not None else None,
         "largest_source": copying[0]["doc_id"] if copying else None,
         "largest_source_ratio": float(copying[0]["copy_ratio"]) if copying else 0.0,
         "matches": len(matches),

@@ -37,7 +37,13 @@ from corpus_tools.dedup.candidates import (
     unique_pairs,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
-from corpus_tools.dedup.flag import FlagReport, HeldSource, flag_report, judge_submission
+from corpus_tools.dedup.flag import (
+    FlagReport,
+    HeldSource,
+    flag_report,
+    judge_submission,
+    submission_places,
+)
 from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
 from corpus_tools.dedup.store import (
     LOCATION_COLUMNS,
@@ -563,6 +569,8 @@ class DedupIndex:
         submissions: Any,
         *,
         unit_field: str | None = None,
+        place: Any = None,
+        place_field: str | None = None,
         progress: bool | None = None,
     ) -> FlagReport:
         """Match submissions against the held documents.
@@ -576,6 +584,13 @@ class DedupIndex:
             hold units of the same field (:meth:`add`). A match with a held peer of the
             same unit is ``recycled``: the unit's own earlier draft, counted in
             ``recycled_ratio``, not in ``copy_ratio``.
+        place : str or Place, optional
+            The place of every submission (``"贵州省"``); by default each one's is read from
+            ``place_field`` or inferred from its text. Names of other places left in the
+            copied passages are residue (:func:`corpus_tools.dedup.find_residue`).
+        place_field : str, optional
+            A metadata column of ``submissions`` naming each one's place (inferred where
+            empty).
         progress : bool, optional
             Show a progress bar (default: only on a terminal).
 
@@ -623,10 +638,11 @@ class DedupIndex:
                     "unit_field", func, f"the index's unit field: it holds {held}", unit_field
                 )
         units = unit_values(frame, unit_field)
-        rows = list(zip(frame["doc_id"], frame["text"], units.tolist(), strict=True))
+        places = submission_places(frame, place, place_field, func)
+        rows = list(zip(frame["doc_id"], frame["text"], units.tolist(), places, strict=True))
         return flag_report(
-            self._flag_one(str(name), text, unit)
-            for name, text, unit in progress_bar(rows, desc="flag", enabled=progress)
+            self._flag_one(str(name), text, unit, where)
+            for name, text, unit, where in progress_bar(rows, desc="flag", enabled=progress)
         )
 
     def query(self, text: Any, *, name: str = "submission") -> FlagReport:
@@ -645,7 +661,7 @@ class DedupIndex:
             return self.flag({name: text})
         return self.flag(text)
 
-    def _flag_one(self, name: str, text: str, unit: str | None) -> Any:
+    def _flag_one(self, name: str, text: str, unit: str | None, place: Any = None) -> Any:
         """The verdict on one submission (:func:`corpus_tools.dedup.flag.judge_submission`)."""
         cfg = self.config_
         folded = fold_text(text, cfg)
@@ -664,6 +680,7 @@ class DedupIndex:
             self._sources(docs.tolist()),
             cfg,
             unit=unit,
+            place=place,
             folded=folded,
             features=feats,
         )
@@ -977,6 +994,8 @@ def flag_submissions(
     against: Any = None,
     reference: Any = None,
     unit_field: str | None = None,
+    place: Any = None,
+    place_field: str | None = None,
     config: DedupConfig | None = None,
     progress: bool | None = None,
     **overrides: Any,
@@ -997,6 +1016,9 @@ def flag_submissions(
     unit_field : str, optional
         The metadata field naming each document's unit, in ``submissions`` and in the held
         documents (see :meth:`DedupIndex.flag`).
+    place, place_field : optional
+        The submissions' place, or the metadata field naming it (see :meth:`DedupIndex.flag`);
+        inferred from each text by default.
     config : DedupConfig, optional
         Options for ``against`` (a saved index keeps its own).
 
@@ -1034,7 +1056,13 @@ def flag_submissions(
         idx = DedupIndex.load(index)
     else:
         raise param_error("index", func, "a DedupIndex or a directory path", type(index).__name__)
-    return idx.flag(submissions, unit_field=unit_field, progress=progress)
+    return idx.flag(
+        submissions,
+        unit_field=unit_field,
+        place=place,
+        place_field=place_field,
+        progress=progress,
+    )
 
 
 class IndexRepair(NamedTuple):

@@ -4,7 +4,9 @@ A report copied from another unit's keeps traces of it: template blanks never fi
 (``XX县``, ``×万元``) and the names of the source's province, city, county or townships.
 :func:`find_residue` lists both in one submission, with offsets into the submission as loaded:
 
-* ``placeholder``: every blank :func:`corpus_tools.text.find_placeholders` finds;
+* ``placeholder``: every blank :func:`corpus_tools.text.find_placeholders` finds, ``certain``
+  when it lies in a copied passage (the template's blank came with the text), else
+  ``possible`` (a blank of a template not held, or a false alarm of the scanner);
 * ``foreign_place``: every place name (:func:`corpus_tools.text.find_places`) none of whose
   readings lies within the submission's own place or holds it. It is ``certain`` when it lies
   in a passage copied from a source and names the source's place (a division within it or
@@ -54,6 +56,7 @@ __all__ = [
     "PASSAGE_COLUMNS",
     "RESIDUE_COLUMNS",
     "RESIDUE_KINDS",
+    "SUPPORT_SHARE",
     "find_residue",
 ]
 
@@ -77,11 +80,40 @@ CERTAINTIES = ("certain", "possible")
 PASSAGE_COLUMNS = ("submission_start", "submission_end", "doc_id")
 
 
+#: A source whose passages cover at least this share of the submission lends its place as
+#: context to find the submission's place names (:func:`find_places`'s ``support``).
+SUPPORT_SHARE = 0.1
+
+
+class _Sources:
+    """The place of each source, found when first asked for: from ``source_places``, else
+    inferred from its text (a few ms a report; most sources of a submission never are)."""
+
+    def __init__(
+        self,
+        places: Mapping[str, str | Place | None] | None,
+        texts: Mapping[str, str] | None,
+    ) -> None:
+        self.given = places if places is not None else {}
+        self.texts = texts if texts is not None else {}
+        self.known: dict[str, Place | None] = {}
+
+    def place(self, doc_id: str) -> Place | None:
+        if doc_id not in self.known:
+            given = self.given.get(doc_id)
+            if given is not None:
+                self.known[doc_id] = lookup_place(given)
+            elif doc_id in self.texts:
+                self.known[doc_id] = infer_place(self.texts[doc_id])
+            else:
+                self.known[doc_id] = None
+        return self.known[doc_id]
+
+
 class _Passage(NamedTuple):
     start: int
     end: int
     doc_id: str
-    place: Place | None
 
 
 def find_residue(
@@ -111,6 +143,9 @@ def find_residue(
         ignored). None: nothing is known to be copied, so no finding is ``certain`` but blanks.
     source_places : mapping of str to str, Place or None, optional
         The place of each source, by ``doc_id`` (a metadata field of the held documents).
+        A source's place is looked up (or inferred from ``source_texts``) only when needed:
+        for a source covering :data:`SUPPORT_SHARE` of ``text`` (its place is context for
+        finding names), or one whose passage holds a name foreign to ``place``.
     source_texts : mapping of str to str, optional
         The text of each source, by ``doc_id``: the place of a source not in
         ``source_places`` is inferred from it.
@@ -129,9 +164,9 @@ def find_residue(
         or ``"foreign_place"``), ``detail`` (str: the placeholder's kind, such as
         ``"number"``, or the place's level), ``belongs_to`` (str or None: the full path of the
         division a foreign name names, ``"贵州省遵义市湄潭县"``), ``code`` (str or None: its
-        division code), ``certainty`` (str: ``"certain"`` or ``"possible"``; a blank is always
-        certain) and ``source_doc_id`` (str or None: the source of the copied passage the
-        finding lies in).
+        division code), ``certainty`` (str: ``"certain"`` or ``"possible"``, see above)
+        and ``source_doc_id`` (str or None: the source of the copied passage the finding
+        lies in).
 
     Raises
     ------
@@ -143,12 +178,13 @@ def find_residue(
     check_type(text, "text", func, str, "a str")
     own = _own_place(text, place, mentions)
     spans = _passages(passages, source_places, source_texts)
+    sources = _Sources(source_places, source_texts)
     if placeholders is None:
         placeholders = find_placeholders(text)
     else:
         check_columns(placeholders, "placeholders", func, ["start", "end", "text", "kind"])
     if mentions is None:
-        helpers = {p.place.code for p in spans if p.place is not None}
+        helpers = _support(spans, len(text), sources)
         if own is not None:
             helpers.add(own.code)
         mentions = find_places(text, support=sorted(helpers))
@@ -157,7 +193,7 @@ def find_residue(
     rows = [_blank(row, spans) for row in placeholders.itertuples(index=False)]
     if own is not None:
         for row in mentions.itertuples(index=False):
-            finding = _foreign(row, own, spans)
+            finding = _foreign(row, own, spans, sources)
             if finding is not None:
                 rows.append(finding)
     rows.sort(key=lambda r: (r[0], r[1]))
@@ -186,17 +222,8 @@ def _passages(
     for name, value in (("source_places", source_places), ("source_texts", source_texts)):
         if value is not None and not isinstance(value, Mapping):
             raise param_error(name, func, "a mapping from doc_id", type(value).__name__)
-    places: dict[str, Place | None] = {}
-    for doc_id in dict.fromkeys(passages["doc_id"].tolist()):
-        given = (source_places or {}).get(doc_id)
-        if given is not None:
-            places[doc_id] = lookup_place(given)
-        elif source_texts is not None and doc_id in source_texts:
-            places[doc_id] = infer_place(source_texts[doc_id])
-        else:
-            places[doc_id] = None
     return [
-        _Passage(int(s), int(e), str(d), places[d])
+        _Passage(int(s), int(e), str(d))
         for s, e, d in zip(
             passages["submission_start"].tolist(),
             passages["submission_end"].tolist(),
@@ -204,6 +231,20 @@ def _passages(
             strict=True,
         )
     ]
+
+
+def _support(spans: list[_Passage], chars: int, sources: _Sources) -> set[str]:
+    """Codes of the places of the sources that cover :data:`SUPPORT_SHARE` of the text."""
+    covered: dict[str, int] = {}
+    for p in spans:
+        covered[p.doc_id] = covered.get(p.doc_id, 0) + p.end - p.start
+    out = set()
+    for doc_id, n in covered.items():
+        if n >= SUPPORT_SHARE * max(chars, 1):
+            place = sources.place(doc_id)
+            if place is not None:
+                out.add(place.code)
+    return out
 
 
 def _covering(start: int, end: int, spans: list[_Passage]) -> list[_Passage]:
@@ -215,17 +256,20 @@ def _covering(start: int, end: int, spans: list[_Passage]) -> list[_Passage]:
 def _blank(row: Any, spans: list[_Passage]) -> tuple[Any, ...]:
     covering = _covering(row.start, row.end, spans)
     source = covering[0].doc_id if covering else None
-    return (row.start, row.end, row.text, "placeholder", row.kind, None, None, "certain", source)
+    certainty = "certain" if source is not None else "possible"
+    return (row.start, row.end, row.text, "placeholder", row.kind, None, None, certainty, source)
 
 
-def _foreign(row: Any, own: Place, spans: list[_Passage]) -> tuple[Any, ...] | None:
+def _foreign(
+    row: Any, own: Place, spans: list[_Passage], sources: _Sources
+) -> tuple[Any, ...] | None:
     """A row for a name none of whose readings is the submission's place; None otherwise."""
     codes = tuple(row.candidates) or (row.code,)
     if within(codes, own) or contains(codes, own):
         return None
     covering = _covering(row.start, row.end, spans)
     for passage in covering:
-        src = passage.place
+        src = sources.place(passage.doc_id)
         if src is None:
             continue
         related = [c for c in codes if within([c], src) or contains([c], src)]

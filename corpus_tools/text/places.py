@@ -40,6 +40,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.errors import InvalidParameterError, check_columns, check_type, param_error
@@ -86,7 +88,7 @@ _SHORT_FULL = 2  # full names this short (和县) are checked for words across t
 
 # Kinds of a form: a full name, a short form taken alone, a short form that is also a word.
 _FULL, _SHORT, _GUARDED = 0, 1, 2
-_END = ""  # key of a trie node that ends a form
+_MIN_FORM = 2  # characters of the shortest form (a scan looks for their first two)
 
 #: What makes a place name the name of a street (every town has its 北京路 and 上海大道).
 _ROADS = ("路", "大道", "街", "大街", "东路", "西路", "南路", "北路", "中路", "巷", "胡同")
@@ -150,80 +152,180 @@ class Place(NamedTuple):
         return "".join(dict.fromkeys(n for n in names if n))
 
 
-class _Gazetteer(NamedTuple):
-    places: dict[str, Place]
-    parents: dict[str, tuple[str, ...]]  # code -> codes of the divisions it lies in, then its own
+class _Tier(NamedTuple):
+    """The forms of one part of the gazetteer, indexed for scanning a text."""
+
     forms: dict[str, tuple[tuple[str, int], ...]]  # form -> (code, kind) of each division
-    trie: dict[str, Any]
-    words: frozenset[str]  # ordinary words that may overlap a place name
+    #: whether some form may begin with a pair of characters, by :func:`_pair_hashes`
+    #: (a few pairs that begin none share a hash with one that does)
+    heads: npt.NDArray[np.bool_]
+    starting: dict[str, tuple[str, ...]]  # first two characters -> the forms, longest first
+
+
+#: Bits of the hash of two characters that says where a form may begin (2**20 flags: with
+#: the 30,000 pairs that begin a township name, about 3% of other pairs are looked at too).
+_HEAD_BITS = 20
+#: Fibonacci hashing: the top bits of a key times 2**64 / golden ratio are well spread.
+_HEAD_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_CODE_POINT_BITS = np.uint64(21)
+
+
+def _tier(forms: dict[str, list[tuple[str, int]]]) -> _Tier:
+    starting: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        starting[form[:_MIN_FORM]].append(form)
+    heads = np.zeros(1 << _HEAD_BITS, dtype=bool)
+    if starting:
+        heads[_pair_hashes("".join(starting))[::_MIN_FORM]] = True
+    return _Tier(
+        {form: tuple(cands) for form, cands in forms.items()},
+        heads,
+        {head: tuple(sorted(fs, key=len, reverse=True)) for head, fs in starting.items()},
+    )
+
+
+def _pair_hashes(text: str) -> npt.NDArray[np.uint64]:
+    """A hash of each pair of adjacent characters of ``text``, in ``[0, 2**_HEAD_BITS)``."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = (points[:-1] << _CODE_POINT_BITS) | points[1:]
+    return (keys * _HEAD_MULTIPLIER) >> np.uint64(64 - _HEAD_BITS)
+
+
+def _forms_of(rows: Iterable[list[str]], kinds: dict[str, list[tuple[str, int]]]) -> None:
+    """Add the forms of each gazetteer row (code, name, level, short, guarded) to ``kinds``."""
+    for code, name, _, short, guarded in rows:
+        guards = guarded.split("|") if guarded else []
+        kinds.setdefault(name, []).append((code, _GUARDED if name in guards else _FULL))
+        for form in short.split("|") if short else ():
+            kinds.setdefault(form, []).append((code, _SHORT))
+        for form in guards:
+            if form != name:
+                kinds.setdefault(form, []).append((code, _GUARDED))
+
+
+class _Lazy(dict[str, Any]):
+    """A table whose township entries are made when first asked for (``d[code]``)."""
+
+    def __init__(self, make: Any, items: dict[str, Any]) -> None:
+        super().__init__(items)
+        self._make = make
+
+    def __missing__(self, code: str) -> Any:
+        value = self._make(code)
+        self[code] = value
+        return value
+
+
+class _Gazetteer:
+    """The divisions above township level, read at once (about 50 ms), and the townships,
+    read the first time a township is asked for (about 0.3 s more)."""
+
+    def __init__(self) -> None:
+        data = resources.files("corpus_tools").joinpath("data")
+        text = gzip.decompress(data.joinpath(_DATA_FILE).read_bytes()).decode("utf-8")
+        lines = text.splitlines()[1:]
+        # (the file is in code order; a township's code has 9 digits, the others 6)
+        self._town_lines = [ln for ln in lines if ln[_COUNTY_CODE] != "\t"]
+        rows = [ln.split("\t") for ln in lines if ln[_COUNTY_CODE] == "\t"]
+        self.names: dict[str, str] = {code: name for code, name, *_ in rows}
+        self.levels: dict[str, str] = {code: _LEVEL_OF[lv] for code, _, lv, *_ in rows}
+        self.parents: dict[str, tuple[str, ...]] = _Lazy(self._chain, {})
+        self.places: dict[str, Place] = _Lazy(self._place, {})
+        for code in self.names:
+            self.places[code] = self._place(code)
+        kinds: dict[str, list[tuple[str, int]]] = {}
+        _forms_of(rows, kinds)
+        self.divisions = _tier(kinds)
+        self._towns: _Tier | None = None
+        words = gzip.decompress(data.joinpath(_WORDS_FILE).read_bytes()).decode("utf-8")
+        self.words = frozenset(words.split())
+
+    @property
+    def townships(self) -> _Tier:
+        """The townships' forms (read on first use)."""
+        if self._towns is None:
+            rows = [ln.split("\t") for ln in self._town_lines]
+            for code, name, *_ in rows:
+                self.names[code] = name
+                self.levels[code] = "township"
+            kinds: dict[str, list[tuple[str, int]]] = {}
+            _forms_of(rows, kinds)
+            self._towns = _tier(kinds)
+        return self._towns
+
+    def tiers(self, townships: bool) -> tuple[_Tier, ...]:
+        return (self.divisions, self.townships) if townships else (self.divisions,)
+
+    def forms(self, form: str, *, townships: bool = True) -> tuple[tuple[str, int], ...]:
+        """The (code, kind) of every division ``form`` names (no township if not asked)."""
+        found = self.divisions.forms.get(form, ())
+        if townships and not found:  # (no township shares a form with a division)
+            found = self.townships.forms.get(form, ())
+        return found
+
+    def is_code(self, key: str) -> bool:
+        if key in self.names:
+            return True
+        return len(key) > _COUNTY_CODE and key.isdigit() and key in self._township_names()
+
+    def _township_names(self) -> dict[str, str]:
+        _ = self.townships
+        return self.names
+
+    def _chain(self, code: str) -> tuple[str, ...]:
+        """Codes of the province, city, county a division lies in, then its own."""
+        if code not in self.names:
+            self._township_names()
+        level = self.levels[code]  # (KeyError: no such division)
+        chain = [code[:2] + "0000"]
+        if level in ("county", "township") and code[:4] + "00" in self.names:
+            chain.append(code[:4] + "00")
+        if level == "township" and code[:6] in self.names:
+            chain.append(code[:6])
+        chain.append(code)
+        return tuple(dict.fromkeys(chain))
+
+    def _place(self, code: str) -> Place:
+        chain = self.parents[code]
+        above = {self.levels[c]: self.names[c] for c in chain}
+        return Place(
+            code,
+            self.names[code],
+            self.levels[code],
+            above["province"],
+            above.get("city"),
+            above.get("county"),
+        )
 
 
 @lru_cache(maxsize=1)
 def _load() -> _Gazetteer:
-    """Read the gazetteer once (about half a second) and build the trie of its forms."""
-    data = resources.files("corpus_tools").joinpath("data")
-    lines = gzip.decompress(data.joinpath(_DATA_FILE).read_bytes()).decode("utf-8").splitlines()
-    rows = [line.split("\t") for line in lines[1:]]
-    names = {code: name for code, name, *_ in rows}
-    levels = {code: _LEVEL_OF[lv] for code, _, lv, *_ in rows}
-    places: dict[str, Place] = {}
-    parents: dict[str, tuple[str, ...]] = {}
-    forms: dict[str, list[tuple[str, int]]] = {}
-    for code, name, _, short, guarded in rows:
-        level = levels[code]
-        chain = _chain(code, level, names)
-        parents[code] = chain
-        above = {levels[c]: names[c] for c in chain}
-        province, city, county = above["province"], above.get("city"), above.get("county")
-        places[code] = Place(code, name, level, province, city, county)
-        kinds = [(name, _GUARDED if name in guarded.split("|") else _FULL)]
-        kinds += [(f, _SHORT) for f in short.split("|") if f]
-        kinds += [(f, _GUARDED) for f in guarded.split("|") if f and f != name]
-        for form, kind in kinds:
-            forms.setdefault(form, []).append((code, kind))
-    trie: dict[str, Any] = {}
-    for form in forms:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[_END] = form
-    words = gzip.decompress(data.joinpath(_WORDS_FILE).read_bytes()).decode("utf-8").split()
-    frozen = {form: tuple(cands) for form, cands in forms.items()}
-    return _Gazetteer(places, parents, frozen, trie, frozenset(words))
+    """The gazetteer, read once per process (its townships when first asked for)."""
+    return _Gazetteer()
 
 
-def _chain(code: str, level: str, names: dict[str, str]) -> tuple[str, ...]:
-    """Codes of the province, city, county a division lies in, then its own."""
-    chain = [code[:2] + "0000"]
-    if level in ("county", "township") and code[:4] + "00" in names:
-        chain.append(code[:4] + "00")
-    if level == "township" and code[:6] in names:
-        chain.append(code[:6])
-    chain.append(code)
-    return tuple(dict.fromkeys(chain))
+def _scan(text: str, tiers: Sequence[_Tier]) -> list[tuple[int, list[tuple[int, str]]]]:
+    """At each position where a form starts: the forms that start there, longest first.
 
-
-def _scan(text: str, trie: dict[str, Any]) -> list[tuple[int, list[tuple[int, str]]]]:
-    """At each position where a form starts: the forms that start there, longest first."""
+    Only the positions whose two characters begin some form are looked at (found for the
+    whole text at once), so the cost is in the few places where a name may start.
+    """
+    if len(text) < _MIN_FORM:
+        return []
+    pairs = _pair_hashes(text)
+    hits: dict[int, list[tuple[int, str]]] = {}
+    for tier in tiers:
+        for i in np.flatnonzero(tier.heads[pairs]).tolist():
+            forms = tier.starting.get(text[i : i + _MIN_FORM], ())
+            found = [(i + len(f), f) for f in forms if text.startswith(f, i)]
+            if found:
+                hits.setdefault(i, []).extend(found)
     out = []
-    n = len(text)
-    for i in range(n):
-        node = trie.get(text[i])
-        if node is None:
-            continue
-        found = []
-        j = i + 1
-        while True:
-            if _END in node:
-                found.append((j, node[_END]))
-            if j >= n:
-                break
-            node = node.get(text[j])
-            if node is None:
-                break
-            j += 1
-        if found:
-            out.append((i, found[::-1]))
+    for i in sorted(hits):
+        found = hits[i]
+        if len(found) > 1:
+            found.sort(key=lambda ef: -ef[0])
+        out.append((i, found))
     return out
 
 
@@ -295,10 +397,10 @@ def _classify(
     text: str, start: int, end: int, form: str, g: _Gazetteer
 ) -> tuple[int, tuple[str, ...], int] | None:
     """What a form at ``text[start:end]`` needs to be taken, its codes and kind; None: never."""
-    cands = g.forms[form]
+    cands = g.forms(form)
     if text.startswith(_ROADS, end) and not text.startswith("街道", end):
         return None  # 武汉路, 郑州中路, 北京大街: a street of another town
-    full = tuple(c for c, k in cands if k == _FULL and g.places[c].level != "township")
+    full = tuple(c for c, k in cands if k == _FULL and len(c) == _COUNTY_CODE)
     if full:
         if not _full_ok(text, end, form):
             return None
@@ -322,21 +424,26 @@ def _classify(
     return _NEEDS_LIST, guarded, (_FULL if form == g.places[guarded[0]].name else _SHORT)
 
 
-def _select(text: str, g: _Gazetteer, support: Iterable[str] = ()) -> list[_Mention]:
-    """The mentions taken, in order, without overlaps (see the module docstring)."""
-    taken, waiting = _candidates(text, g)
+def _select(
+    text: str, g: _Gazetteer, support: Iterable[str] = (), *, townships: bool = True
+) -> list[_Mention]:
+    """The mentions taken, in order, without overlaps (see the module docstring); township
+    names are looked for only when ``townships``."""
+    taken, waiting = _candidates(text, g, townships=townships)
     taken = _in_context(taken, waiting, g, support)
     if waiting[_NEEDS_LIST]:
         taken = _listed(text, taken, waiting[_NEEDS_LIST], g)
     return taken
 
 
-def _candidates(text: str, g: _Gazetteer) -> tuple[list[_Mention], dict[int, list[_Mention]]]:
+def _candidates(
+    text: str, g: _Gazetteer, *, townships: bool
+) -> tuple[list[_Mention], dict[int, list[_Mention]]]:
     """Mentions taken on their own, and the others by what they still need."""
     taken: list[_Mention] = []
     waiting: dict[int, list[_Mention]] = {_NEEDS_COUNTY: [], _NEEDS_TOWNSHIP: [], _NEEDS_LIST: []}
     reach = 0  # end of the last mention taken outright
-    for start, options in _scan(text, g.trie):
+    for start, options in _scan(text, g.tiers(townships)):
         if start < reach:
             continue
         for end, form in options:
@@ -522,7 +629,9 @@ def find_places(
         One document's text as loaded.
     levels : sequence of str, optional
         Keep only these levels (``"province"``, ``"city"``, ``"county"``, ``"township"``);
-        all by default. The others still help resolve ambiguous names.
+        all by default. The other levels above township still help resolve ambiguous
+        names; township names are looked for only when ``"township"`` is asked for (their
+        38,495 names are read the first time they are, about 0.3 s once per process).
     support : iterable of str or Place, optional
         Places known to be relevant although the text may not name them (the place of a
         source a passage was copied from): a county's short name or a township's name
@@ -558,7 +667,7 @@ def find_places(
         )
     g = _load()
     helpers = [lookup_place(p).code for p in support]
-    mentions = _select(text, g, helpers)
+    mentions = _select(text, g, helpers, townships="township" in keep)
     rows = []
     for m, code, ambiguous in _resolve(mentions, g):
         place = g.places[code]
@@ -656,23 +765,24 @@ def lookup_place(name_or_code: str | Place) -> Place:
 def _codes_of(key: str) -> list[str]:
     """Every division ``key`` can name: a code, a name or short name, or a path of names."""
     g = _load()
-    if key in g.places:
+    if g.is_code(key):
         return [key]
-    if key in g.forms:
-        codes = tuple(c for c, _ in g.forms[key])
+    found = g.forms(key)
+    if found:
+        codes = tuple(c for c, _ in found)
         return sorted(_outermost(codes, g) if len(codes) > 1 else codes)
-    parts = _tile(key, g)
+    parts = _tile(key, g, townships=False) or _tile(key, g, townships=True)
     if not parts:
         return []
-    codes = tuple(c for c, _ in g.forms[parts[0][2]])
+    codes = tuple(c for c, _ in g.forms(parts[0][2]))
     for _, _, form in parts[1:]:
-        codes = tuple(c for c, _ in g.forms[form] if any(p in g.parents[c] for p in codes))
+        codes = tuple(c for c, _ in g.forms(form) if any(p in g.parents[c] for p in codes))
     return sorted(codes)
 
 
-def _tile(key: str, g: _Gazetteer) -> list[tuple[int, int, str]]:
+def _tile(key: str, g: _Gazetteer, *, townships: bool) -> list[tuple[int, int, str]]:
     """``key`` cut into forms, longest first from the left; [] when it is not all forms."""
-    starts = dict(_scan(key, g.trie))
+    starts = dict(_scan(key, g.tiers(townships)))
     parts = []
     i = 0
     while i < len(key):
@@ -721,22 +831,31 @@ def belongs_to(name_or_code: str | Place, place: str | Place) -> bool:
 
 def _all_codes(key: str) -> list[str]:
     g = _load()
-    if key in g.forms and key not in g.places:
-        return sorted(c for c, _ in g.forms[key])
+    if not g.is_code(key):
+        found = g.forms(key)
+        if found:
+            return sorted(c for c, _ in found)
     return _codes_of(key)
 
 
 def within(codes: Iterable[str], place: Place) -> bool:
     """Whether any of the division ``codes`` lies within ``place`` (for the residue layer)."""
     g = _load()
-    return any(place.code in g.parents.get(c, ()) for c in codes)
+    return any(place.code in _parents_of(c, g) for c in codes)
 
 
 def contains(codes: Iterable[str], place: Place) -> bool:
     """Whether any of the division ``codes`` holds ``place`` (贵州省 holds 湄潭县)."""
-    g = _load()
-    chain = g.parents.get(place.code, ())
+    chain = _parents_of(place.code, _load())
     return any(c in chain for c in codes)
+
+
+def _parents_of(code: str, g: _Gazetteer) -> tuple[str, ...]:
+    """The codes of the divisions ``code`` lies in, then its own; () for no division."""
+    try:
+        return g.parents[code]
+    except KeyError:
+        return ()
 
 
 def place_of(code: str) -> Place:
@@ -871,15 +990,16 @@ def gazetteer() -> pd.DataFrame:
     g = _load()
     short: dict[str, list[str]] = {}
     guarded: dict[str, list[str]] = {}
-    for form, cands in g.forms.items():
-        for code, kind in cands:
-            if kind == _SHORT:
-                short.setdefault(code, []).append(form)
-            elif kind == _GUARDED:
-                guarded.setdefault(code, []).append(form)
+    for tier in g.tiers(townships=True):
+        for form, cands in tier.forms.items():
+            for code, kind in cands:
+                if kind == _SHORT:
+                    short.setdefault(code, []).append(form)
+                elif kind == _GUARDED:
+                    guarded.setdefault(code, []).append(form)
     rows = [
-        (*p, tuple(short.get(code, ())), tuple(guarded.get(code, ())))
-        for code, p in sorted(g.places.items())
+        (*g.places[code], tuple(short.get(code, ())), tuple(guarded.get(code, ())))
+        for code in sorted(g.names)
     ]
     columns = ["code", "name", "level", "province", "city", "county", "short", "guarded"]
     return pd.DataFrame(rows, columns=columns).astype(object)

@@ -97,7 +97,9 @@ if TYPE_CHECKING:
     from corpus_tools.present import plot_slogans as plot_slogans
     from corpus_tools.present import plot_topic_shares as plot_topic_shares
     from corpus_tools.present import plot_topic_terms as plot_topic_terms
+    from corpus_tools.present import render_flag_html as render_flag_html
     from corpus_tools.present import render_report as render_report
+    from corpus_tools.present import write_flag_html as write_flag_html
     from corpus_tools.present import write_report as write_report
     from corpus_tools.slogans import mine_slogans as mine_slogans
     from corpus_tools.slogans import slogan_family as slogan_family
@@ -143,6 +145,8 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "render_flag_html": "corpus_tools.present",
+        "write_flag_html": "corpus_tools.present",
         "find_near_duplicates_dask": "corpus_tools.dedup",
         "keyword_table_dask": "corpus_tools.keywords",
         "segment_corpus_dask": "corpus_tools.tokens",
@@ -379,6 +383,7 @@ __all__ = [
     "plot_slogans",
     "plot_topic_shares",
     "plot_topic_terms",
+    "render_flag_html",
     "render_report",
     "repair_index",
     "scan_placeholders",
@@ -396,6 +401,7 @@ __all__ = [
     "to_lexicon",
     "topic_features",
     "topic_shares",
+    "write_flag_html",
     "write_report",
     "write_table",
 ]

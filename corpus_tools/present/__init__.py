@@ -8,12 +8,16 @@
   :mod:`~corpus_tools.present.sections` and :mod:`~corpus_tools.present.excerpts`, the HTML
   pieces in :mod:`~corpus_tools.present.markup`). :func:`build_report` / :func:`write_report`
   (:mod:`~corpus_tools.present.report`) do both.
+* The reviewer's page of a ``flag`` run: :func:`render_flag_html` / :func:`write_flag_html`
+  (:mod:`~corpus_tools.present.evidence`).
 """
 
 from corpus_tools.present.data import SECTIONS as SECTIONS
 from corpus_tools.present.data import ReportData as ReportData
 from corpus_tools.present.data import ReportOptions as ReportOptions
 from corpus_tools.present.data import collect_report_data as collect_report_data
+from corpus_tools.present.evidence import render_flag_html as render_flag_html
+from corpus_tools.present.evidence import write_flag_html as write_flag_html
 from corpus_tools.present.plots import FontNotFoundError as FontNotFoundError
 from corpus_tools.present.plots import apply_cjk_font as apply_cjk_font
 from corpus_tools.present.plots import find_cjk_font as find_cjk_font

@@ -240,12 +240,21 @@ def _from_codepoints(cps: npt.NDArray[np.uint32]) -> str:
     return cps.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-#: Whitespace lookup for the BMP (no character above it is whitespace).
-_IS_SPACE = np.array([chr(cp).isspace() for cp in range(0x10000)], dtype=bool)
+#: The BMP: the whitespace table covers it (no character above it is whitespace).
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def _is_space() -> npt.NDArray[np.bool_]:
+    """Whitespace lookup for the BMP, built on first use (not at import: ``--help`` and
+    commands that never fold text do not pay for it)."""
+    table = np.zeros(_BMP, dtype=bool)
+    table[[cp for cp in range(_BMP) if chr(cp).isspace()]] = True
+    return table
 
 
 def _space_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    return (cps < 0x10000) & _IS_SPACE[np.minimum(cps, 0xFFFF)]
+    return (cps < _BMP) & _is_space()[np.minimum(cps, _BMP - 1)]
 
 
 def normalize(text: str, *, config: NormalizeConfig | None = None, **overrides: Any) -> Normalized:

@@ -1,0 +1,103 @@
+"""Fixed costs: what a command imports before it does anything (issue 21 #4).
+
+Behaviour, not time: a fresh interpreter runs the command and prints which heavy libraries
+ended up in ``sys.modules``. The CPU seconds live in benchmarks/bench_startup.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "numpy", "pyarrow", "jieba", "rjieba", "sklearn", "gensim", "scipy", "dask")
+
+
+def imported_after(code: str) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter (this checkout first on the path); the heavy
+    libraries then in ``sys.modules`` and what the code printed to stdout."""
+    script = (
+        "import contextlib, io, json, sys\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        + "".join(f"    {line}\n" for line in code.splitlines())
+        + f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(json.dumps({'heavy': heavy, 'out': out.getvalue(), 'pkg_resources': "
+        "'pkg_resources' in sys.modules}))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    result: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
+    return result
+
+
+def run_main(*argv: str) -> str:
+    return (
+        "from corpus_tools.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+    )
+
+
+def test_help_imports_no_heavy_library() -> None:
+    result = imported_after(run_main("--help"))
+    assert "Commands:" in str(result["out"])  # the help was printed
+    assert "flag" in str(result["out"])
+    assert result["heavy"] == []
+    assert result["pkg_resources"] is False
+
+
+def test_version_imports_no_heavy_library() -> None:
+    result = imported_after(run_main("--version"))
+    assert "version" in str(result["out"])
+    assert result["heavy"] == []
+
+
+def test_cli_common_imports_no_pandas() -> None:
+    result = imported_after("import corpus_tools.cli.common")
+    assert result["heavy"] == []
+
+
+def test_normalize_needs_numpy_only() -> None:
+    """The text layer's face imports a function's module only: folding needs no pandas."""
+    result = imported_after(
+        "from corpus_tools.text import normalize\nprint(normalize('“ＡＢ”　c').text)"
+    )
+    assert result["out"] == '"ab"c\n'
+    assert result["heavy"] == ["numpy"]
+
+
+def test_text_face_names_are_the_typed_ones() -> None:
+    """Each lazy name of ``corpus_tools.text`` is the object its typed import names."""
+    import importlib
+
+    from corpus_tools import text
+
+    tree = ast.parse((ROOT / "corpus_tools" / "text" / "__init__.py").read_text("utf-8"))
+    typed: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and str(node.module).startswith("corpus_tools.text."):
+            typed.update({a.asname or a.name: str(node.module) for a in node.names})
+    assert sorted(text.__all__) == sorted(typed)
+    for name, module in typed.items():
+        assert getattr(text, name) is getattr(importlib.import_module(module), name)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = text.nothing  # type: ignore[attr-defined]

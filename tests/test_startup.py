@@ -101,3 +101,13 @@ def test_text_face_names_are_the_typed_ones() -> None:
         assert getattr(text, name) is getattr(importlib.import_module(module), name)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = text.nothing  # type: ignore[attr-defined]
+
+
+def test_traditional_folding_without_pkg_resources() -> None:
+    """zhconv's table is read from its file: ``pkg_resources`` (deprecated, slow) stays out."""
+    result = imported_after(
+        "from corpus_tools.text import fold_for_matching as f\n"
+        "print(f('國務院關於統籌發展').text == f('国务院关于统筹发展').text)"
+    )
+    assert result["out"] == "True\n"
+    assert result["pkg_resources"] is False

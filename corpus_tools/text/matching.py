@@ -26,9 +26,12 @@ True
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from functools import lru_cache
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -120,13 +123,19 @@ def _tables(traditional: bool) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.b
 
 @lru_cache(maxsize=1)
 def _traditional_table() -> npt.NDArray[np.uint32]:
-    """Identity table with traditional characters mapped to simplified ones (zhconv)."""
-    import importlib
+    """Identity table with traditional characters mapped to simplified ones (zhconv's).
 
-    zc: Any = importlib.import_module("zhconv.zhconv")
-    zc.loaddict()
+    zhconv's dictionary file is read directly: importing ``zhconv`` imports
+    ``pkg_resources`` (a tenth of a second, and deprecated) only to open that file.
+    """
+    spec = importlib.util.find_spec("zhconv")  # finds the package without running it
+    folders = [] if spec is None else list(spec.submodule_search_locations or ())
+    if not folders:
+        raise ImportError("zhconv is needed to fold traditional characters: pip install zhconv")
+    with open(Path(folders[0]) / "zhcdict.json", "rb") as fh:
+        pairs: dict[str, str] = json.loads(fh.read().decode("utf-8"))["zh2Hans"]
     table = np.arange(_TABLE_SIZE, dtype=np.uint32)
-    for src, dst in zc.zhcdicts["zh2Hans"].items():
+    for src, dst in pairs.items():
         if len(src) == 1 and len(dst) == 1 and ord(src) < _TABLE_SIZE and ord(dst) < _TABLE_SIZE:
             table[ord(src)] = ord(dst)
     return table

@@ -111,3 +111,50 @@ def test_traditional_folding_without_pkg_resources() -> None:
     )
     assert result["out"] == "True\n"
     assert result["pkg_resources"] is False
+
+
+def test_shipped_fold_tables_are_what_this_python_computes() -> None:
+    """corpus_tools/data/fold_tables.npz holds what text/normalization.py and
+    text/matching.py compute (rebuild it with scripts/build_fold_tables.py)."""
+    import unicodedata
+
+    import numpy as np
+
+    from corpus_tools.text.matching import compute_letters_digits
+    from corpus_tools.text.normalization import compute_fold_table
+    from corpus_tools.text.tables import read_fold_tables, shipped_tables
+
+    data = read_fold_tables()
+    assert data is not None, "corpus_tools/data/fold_tables.npz is missing"
+    if str(data["unidata_version"]) != unicodedata.unidata_version:
+        assert shipped_tables() is None  # another Unicode: computed, never read
+        pytest.skip(f"tables made with Unicode {data['unidata_version']}")
+    shipped = shipped_tables()
+    assert shipped is not None
+    table = compute_fold_table(True, True, True, True)
+    assert shipped["fold_keys"].tolist() == sorted(table)
+    assert [chr(v) if v else None for v in shipped["fold_values"].tolist()] == [
+        table[k] for k in sorted(table)
+    ]
+    assert np.array_equal(shipped["letters_digits"], compute_letters_digits())
+
+
+def test_folding_reads_the_shipped_tables() -> None:
+    """A process that folds text does not compute the tables (0.2 CPU-s) when they ship."""
+    result = imported_after(
+        "import unicodedata\n"
+        "from corpus_tools.text import matching, normalization, tables\n"
+        "def refuse(*args):\n"
+        "    raise AssertionError('computed')\n"
+        "normalization.compute_fold_table = refuse\n"
+        "matching.compute_letters_digits = refuse\n"
+        "made = str(tables.read_fold_tables()['unidata_version'])\n"
+        "if made == unicodedata.unidata_version:\n"
+        "    print(normalization.normalize('“ＡＢ”　c').text)\n"
+        "    print(matching.fold_for_matching('XX社区，２０２３年').text == "
+        "matching.fold_for_matching('某某社区2023年').text)\n"
+        "else:\n"
+        "    print('\"ab\"c')\n"
+        "    print(True)\n"
+    )
+    assert result["out"] == '"ab"c\nTrue\n'

@@ -38,11 +38,13 @@ import numpy.typing as npt
 
 from corpus_tools.errors import check_type, param_error
 from corpus_tools.text.patterns import DIGIT_RUN, PLACEHOLDER_MARKS
+from corpus_tools.text.tables import LETTERS_DIGITS_SIZE, shipped_tables
 
 __all__ = [
     "WILDCARD",
     "WILDCARD_CHAR",
     "Folded",
+    "compute_letters_digits",
     "fold_for_matching",
 ]
 
@@ -55,7 +57,7 @@ WILDCARD = 0xE000
 WILDCARD_CHAR = chr(WILDCARD)
 
 
-_TABLE_SIZE = 0x30000
+_TABLE_SIZE = LETTERS_DIGITS_SIZE
 
 
 class Folded(NamedTuple):
@@ -111,14 +113,32 @@ def _tables(traditional: bool) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.b
         t2s = _traditional_table()
         inside = table < _TABLE_SIZE
         table[inside] = t2s[table[inside]]
+    shipped = shipped_tables()
+    if shipped is not None and len(shipped["letters_digits"]) == _TABLE_SIZE:
+        keep = shipped["letters_digits"].copy()
+    else:
+        keep = compute_letters_digits()
+    keep[WILDCARD] = True
+    return table, keep
+
+
+def compute_letters_digits() -> npt.NDArray[np.bool_]:
+    """True for the code points below U+30000 that are letters or digits (Unicode category
+    L or N), computed from Python's Unicode database: the characters matching keeps.
+
+    Examples
+    --------
+    >>> keep = compute_letters_digits()
+    >>> bool(keep[ord("党")]), bool(keep[ord("5")]), bool(keep[ord("，")])
+    (True, True, False)
+    """
     keep = np.zeros(_TABLE_SIZE, dtype=bool)
     for cp in range(1, _TABLE_SIZE):
         if 0xD800 <= cp < 0xE000:
             continue
         if unicodedata.category(chr(cp))[0] in "LN":
             keep[cp] = True
-    keep[WILDCARD] = True
-    return table, keep
+    return keep
 
 
 @lru_cache(maxsize=1)

@@ -319,6 +319,18 @@ def test_fast_algorithm_without_rjieba_is_the_python_port(
         assert fast.cut(text) == ref.cut(text)
 
 
+def test_a_word_removed_by_a_lexicon_is_removed(tmp_path: Path) -> None:
+    """An entry of frequency 0 removes a word, as in jieba (the "fast" algorithm then runs
+    the Python port: jieba-rs keeps such a word for its HMM)."""
+    lexicon = tmp_path / "lex.txt"
+    lexicon.write_text("发展 0\n中国 0\n", encoding="utf-8")
+    text = "坚持科学发展本领，推动中国发展"
+    for hmm in (True, False):
+        fast = Segmenter(lexicons=[lexicon], hmm=hmm)
+        assert fast.cut(text) == Segmenter(lexicons=[lexicon], hmm=hmm, algorithm="jieba").cut(text)
+    assert "发展" not in Segmenter(lexicons=[lexicon], hmm=False).cut(text)
+
+
 _LATIN = st.sampled_from(list("abcXYZ0123456789.-%+#&_ 网格党建年月至的"))
 
 

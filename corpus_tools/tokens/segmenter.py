@@ -211,7 +211,13 @@ class Segmenter:
     def _get_core(self) -> Core | RustCore:
         core = self._core
         if core is None:
-            rust = self.algorithm == "fast" and rust_version() is not None
+            # an entry of frequency 0 removes a word; jieba-rs keeps it as a word of
+            # frequency 0, which its HMM then treats differently from jieba's: Python port
+            rust = (
+                self.algorithm == "fast"
+                and rust_version() is not None
+                and all(e.freq != 0 for e in self._entries_loaded())
+            )
             core = shared_core(self.lexicon_version, self._entries_loaded, hmm=self.hmm, rust=rust)
             self._core = core
         return core

@@ -370,6 +370,8 @@ def is_content_token(token: str) -> bool:
     [True, False, False, False, True, True]
     """
     check_type(token, "token", "is_content_token", str, "a str")
+    if token.isalnum():  # letters and digits only (most tokens): content
+        return True
     if not token or token.isspace():
         return False
     return not all(unicodedata.category(ch)[0] in "PSZ" for ch in token) or (

@@ -9,12 +9,20 @@ time of all their modules, summed), the modules outside each package that import
 and which of the heavy libraries (pandas, numpy, pyarrow, jieba, sklearn, gensim, matplotlib, scipy, dask, zhconv,
 pkg_resources, click, tqdm) were imported at all.
 
-Run:  .venv/bin/python benchmarks/bench_startup.py [--repeat 10]
+With ``--index DIR`` (an index saved by ``benchmarks/bench_dedup_index.py --dir DIR``, 100k
+synthetic reports by default) the reviewer's command is timed too: ``corpus-tools flag SUB
+--index DIR --format json`` on one report that the index does not hold (the first 2026
+provincial work report of ../shared/corpora, or ``--submission FILE.jsonl``), and the flag
+run is split into its stages in one process (imports, loading the index, the first and a
+second query) so that what remains of its fixed cost is seen.
+
+Run:  .venv/bin/python benchmarks/bench_startup.py [--repeat 10] [--index DIR [--submission F]]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -47,14 +55,72 @@ _LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
 TOP = 10
 
 
-def commands() -> dict[str, list[str]]:
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+#: The stages of one flag run, timed in one process (CPU seconds each).
+FLAG_STAGES = """
+import json, sys, time
+clock = time.process_time
+marks = [("start", clock())]
+import pandas
+marks.append(("import pandas", clock()))
+import corpus_tools.cli.dedup
+from corpus_tools.dedup import DedupIndex
+marks.append(("import the flag command", clock()))
+index = DedupIndex.load(sys.argv[1])
+marks.append(("load the index", clock()))
+with open(sys.argv[2], encoding="utf-8") as fh:
+    rec = json.loads(fh.readline())
+index.flag({rec["id"]: rec["text"]})
+marks.append(("first query (tables built)", clock()))
+index.flag({rec["id"] + "-again": rec["text"]})
+marks.append(("second query", clock()))
+print(json.dumps([(name, b - a) for (_, a), (name, b) in zip(marks, marks[1:])]))
+"""
+
+
+def submission(path: str | None, work: Path) -> Path:
+    """The submission flagged: ``path``, else a 2026 provincial report no index holds."""
+    if path is not None:
+        return Path(path)
+    with open(CORPORA / "provincial_gwr_2026" / "corpus.jsonl", encoding="utf-8") as fh:
+        rec = json.loads(fh.readline())
+    out = work / "submission.jsonl"
+    out.write_text(json.dumps({"id": "submission", "text": rec["text"]}, ensure_ascii=False))
+    return out
+
+
+def commands(index: str | None = None, sub: Path | None = None) -> dict[str, list[str]]:
     ct = corpus_tools_argv()
-    return {
+    cmds = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -c 'import corpus_tools'": [sys.executable, "-c", "import corpus_tools"],
         "corpus-tools --help": [*ct, "--help"],
         "corpus-tools dedup --help": [*ct, "dedup", "--help"],
     }
+    if index is not None and sub is not None:
+        cmds["corpus-tools flag SUB --index IDX"] = [
+            *ct,
+            "flag",
+            str(sub),
+            "--index",
+            index,
+            "--format",
+            "json",
+        ]
+    return cmds
+
+
+def flag_stages(index: str, sub: Path, env: dict[str, str]) -> list[tuple[str, float]]:
+    proc = subprocess.run(
+        [sys.executable, "-c", FLAG_STAGES, index, str(sub)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stages: list[tuple[str, float]] = json.loads(proc.stdout.splitlines()[-1])
+    return stages
 
 
 def import_profile(
@@ -89,20 +155,26 @@ def import_profile(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="interleaved rounds")
+    parser.add_argument("--index", default=None, help="an index directory: time 'flag' too")
+    parser.add_argument("--submission", default=None, help="JSONL file of the submission")
     args = parser.parse_args()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    cmds = commands()
-    runs: dict[str, list[Run]] = {name: [] for name in cmds}
-    names = list(cmds)
+    stages: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         work = Path(tmp)
+        sub = submission(args.submission, work) if args.index else None
+        cmds = commands(args.index, sub)
+        runs: dict[str, list[Run]] = {name: [] for name in cmds}
+        names = list(cmds)
         env["CORPUS_TOOLS_CACHE"] = str(work / "cache")
         for name in names:  # bytecode compiled, files in the page cache
             run_process(cmds[name], work / "out", work / "err", env)
         for r in range(args.repeat):
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 runs[name].append(run_process(cmds[name], work / "out", work / "err", env))
+        if args.index and sub is not None:
+            stages = flag_stages(args.index, sub, env)
     print(f"load {os.getloadavg()[0]:.1f}; medians of {args.repeat} interleaved runs")
     print(f"{'command':<34} {'CPU s':>6} {'wall s':>7} {'peak MB':>8}")
     for name, rs in runs.items():
@@ -110,8 +182,12 @@ def main() -> None:
             f"{name:<34} {median([r.cpu for r in rs]):6.3f} {median([r.wall for r in rs]):7.3f} "
             f"{median([r.rss_mb for r in rs]):8.0f}"
         )
+    if stages:
+        print("\nflag, stage by stage in one process (CPU s):")
+        for stage, seconds in stages:
+            print(f"  {stage:<30} {seconds:6.3f}")
     for name, argv in cmds.items():
-        if name == "python -c pass":
+        if name == "python -c pass" or name.startswith("corpus-tools flag"):
             continue
         per_package, importers, count = import_profile(argv, env)
         top = sorted(per_package.items(), key=lambda kv: -kv[1])[:TOP]

@@ -268,6 +268,78 @@ def test_fast_algorithm_gives_jiebas_tokens_on_real_reports() -> None:
     assert _jieba_identity(texts, True) > 200_000
 
 
+#: Runs that are not Chinese which jieba-rs's HMM keeps whole and jieba's splits (the
+#: "fast" algorithm splits them as jieba does), beside runs both keep.
+LATIN_RUNS = [
+    "网址www.kjzfw.mil.cn，欢迎访问",
+    "迈步进入5.5G时代",
+    "歼35-A和F-16战机、S-300防空系统",
+    "今年1-9月新开工改造小区4.8万个，5.1-9月新增就业",
+    "2024-2030年规划，流花11-1油田",
+    "C++与C#、AT&T、a_b、x.y%z、abc-def-ghi",
+]
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+def test_fast_algorithm_splits_latin_runs_as_jieba(hmm: bool) -> None:
+    fast, ref = Segmenter(hmm=hmm), Segmenter(hmm=hmm, algorithm="jieba")
+    for text in LATIN_RUNS:
+        assert fast.cut(text) == ref.cut(text), text
+    assert fast.cut(LATIN_RUNS[0])[1:4] == ["www", ".", "kjzfw"]
+
+
+def test_fast_algorithm_runs_on_rjieba_with_the_lexicons(tmp_path: Path) -> None:
+    """The "fast" algorithm is jieba-rs (when rjieba is installed) over the same dictionary:
+    lexicon words with and without a frequency, and protected words, give jieba's tokens."""
+    pytest.importorskip("rjieba")
+    from corpus_tools.tokens.core import RustCore
+
+    lexicon = tmp_path / "lex.txt"
+    lexicon.write_text("网格化管理 5\n接诉即办\n基层减负 200000 n\n", encoding="utf-8")
+    text = "推进网格化管理和接诉即办，抓好基层减负，落实一征三议两公开。"
+    fast = Segmenter(lexicons=[lexicon], protect_lexicons=False)
+    ref = Segmenter(lexicons=[lexicon], protect_lexicons=False, algorithm="jieba")
+    assert isinstance(fast.load()._core, RustCore)
+    assert fast.cut(text) == ref.cut(text)
+    assert "接诉即办" in fast.cut(text) and "一征三议两公开" in fast.cut(text)
+
+
+def test_fast_algorithm_without_rjieba_is_the_python_port(
+    seed_texts: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where rjieba is not installed, "fast" runs jieba's algorithm ported to Python."""
+    from corpus_tools.tokens import segmenter
+    from corpus_tools.tokens.core import Core
+
+    monkeypatch.setattr(segmenter, "rust_version", lambda: None)
+    fast = Segmenter(extra_words=["三岗十八级"])
+    assert isinstance(fast.load()._core, Core)
+    ref = Segmenter(extra_words=["三岗十八级"], algorithm="jieba")
+    for text in [*list(seed_texts.values())[:3], *LATIN_RUNS]:
+        assert fast.cut(text) == ref.cut(text)
+
+
+def test_a_word_removed_by_a_lexicon_is_removed(tmp_path: Path) -> None:
+    """An entry of frequency 0 removes a word, as in jieba (the "fast" algorithm then runs
+    the Python port: jieba-rs keeps such a word for its HMM)."""
+    lexicon = tmp_path / "lex.txt"
+    lexicon.write_text("发展 0\n中国 0\n", encoding="utf-8")
+    text = "坚持科学发展本领，推动中国发展"
+    for hmm in (True, False):
+        fast = Segmenter(lexicons=[lexicon], hmm=hmm)
+        assert fast.cut(text) == Segmenter(lexicons=[lexicon], hmm=hmm, algorithm="jieba").cut(text)
+    assert "发展" not in Segmenter(lexicons=[lexicon], hmm=False).cut(text)
+
+
+_LATIN = st.sampled_from(list("abcXYZ0123456789.-%+#&_ 网格党建年月至的"))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LATIN, max_size=30).map("".join), st.booleans())
+def test_fast_algorithm_on_random_latin_runs(text: str, hmm: bool) -> None:
+    assert Segmenter(hmm=hmm).cut(text) == Segmenter(hmm=hmm, algorithm="jieba").cut(text)
+
+
 _ALPHABET = st.sampled_from(
     list("三会一课社联动两委XxＸ×○＊-—~至年月区XX社区党建的了在是和，。、“”（）")
     + list("0123456789０１.%ＡAbc \n\u3000\t")

@@ -33,20 +33,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import pandas as pd
 
-from corpus_tools.engine import ENGINES, Engine, as_engine
 from corpus_tools.errors import (
     CorpusToolsError,
     InvalidParameterError,
     NoDocumentsError,
     OutputError,
 )
-from corpus_tools.io import CorpusStream, load_corpus, stream_corpus
-from corpus_tools.io.write import TABLE_SUFFIXES, for_spreadsheet, write_table
+
+if TYPE_CHECKING:  # imported where used: ``corpus-tools --help`` pays for none of them
+    import pandas as pd
+
+    from corpus_tools.engine import Engine
+    from corpus_tools.io import CorpusStream
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -211,6 +213,8 @@ def load_inputs(
 ) -> pd.DataFrame:
     """Load the inputs (``--include``/``--exclude`` as given), naming each unreadable one on
     stderr; exit 4 if none is readable, saying why."""
+    from corpus_tools.io import load_corpus
+
     try:
         result = load_corpus(
             list(paths),
@@ -259,6 +263,8 @@ def stream_inputs(
 ) -> CorpusStream:
     """The inputs as a stream of chunks (a corpus larger than memory): each unreadable
     input is named on stderr as it is met. Call :func:`require_documents` after the pass."""
+    from corpus_tools.io import stream_corpus
+
     seen: set[tuple[str, str]] = set()
 
     def on_error(path: str, reason: str) -> None:
@@ -314,13 +320,15 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
-    if isinstance(value, pd.DataFrame):
+    # a pandas value only exists once pandas is imported: printing plain data needs no pandas
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.DataFrame):
         return [_jsonable(r) for r in value.to_dict("records")]
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         return _jsonable(value.tolist())
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
-    if value is pd.NA or value is pd.NaT:
+    if pd is not None and (value is pd.NA or value is pd.NaT):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
@@ -388,6 +396,10 @@ def emit(
 
     ``rows`` defaults to ``table``; ``table`` defaults to ``rows``.
     """
+    import pandas as pd
+
+    from corpus_tools.io.write import for_spreadsheet
+
     rows = table if rows is None else rows
     table = rows if table is None else table
     if fmt == "json":
@@ -434,6 +446,8 @@ def segmentation_options(func: F) -> F:
 def engine_options(func: F) -> F:
     """``--engine local|dask`` and ``--scheduler ADDRESS`` (segment, keywords, dedup);
     :func:`check_engine_options` turns them into an engine."""
+    from corpus_tools.engine import ENGINES
+
     func = click.option(
         "--scheduler",
         default=None,
@@ -457,6 +471,8 @@ def check_engine_options(
     """The engine ``--engine``/``--scheduler`` (and ``--jobs``) name, resolved by
     :func:`corpus_tools.engine.as_engine` as the library resolves ``engine=``; exit 2 when
     --scheduler is given without --engine dask (the only error --engine's choices leave)."""
+    from corpus_tools.engine import as_engine
+
     if scheduler is not None and engine != "dask":
         fail("--scheduler needs --engine dask", ExitCode.USAGE)
     try:
@@ -468,6 +484,8 @@ def check_engine_options(
 
 def table_output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback: an output table path must end in .parquet, .csv or .xlsx (None passes)."""
+    from corpus_tools.io.write import TABLE_SUFFIXES
+
     if value is not None and Path(value).suffix.lower() not in TABLE_SUFFIXES:
         raise click.BadParameter(
             f"{value!r} must end in .parquet, .csv or .xlsx (the table's format is chosen by "
@@ -479,6 +497,8 @@ def table_output_path(ctx: click.Context, param: click.Parameter, value: str | N
 def write_output_table(frame: pd.DataFrame, path: str) -> None:
     """Write an output table (``.parquet``, ``.csv`` or ``.xlsx``, :func:`write_table`),
     honouring ``--raw-cells``; exit 4 when it cannot be written."""
+    from corpus_tools.io.write import write_table
+
     try:
         write_table(frame, path, raw_cells=bool(meta(META_RAW_CELLS, False)))
     except OutputError as exc:  # its message names the file: "Cannot write PATH: why."

@@ -26,20 +26,25 @@ True
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from functools import lru_cache
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.errors import check_type, param_error
 from corpus_tools.text.patterns import DIGIT_RUN, PLACEHOLDER_MARKS
+from corpus_tools.text.tables import LETTERS_DIGITS_SIZE, shipped_tables
 
 __all__ = [
     "WILDCARD",
     "WILDCARD_CHAR",
     "Folded",
+    "compute_letters_digits",
     "fold_for_matching",
 ]
 
@@ -52,7 +57,7 @@ WILDCARD = 0xE000
 WILDCARD_CHAR = chr(WILDCARD)
 
 
-_TABLE_SIZE = 0x30000
+_TABLE_SIZE = LETTERS_DIGITS_SIZE
 
 
 class Folded(NamedTuple):
@@ -108,25 +113,49 @@ def _tables(traditional: bool) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.b
         t2s = _traditional_table()
         inside = table < _TABLE_SIZE
         table[inside] = t2s[table[inside]]
+    shipped = shipped_tables()
+    if shipped is not None and len(shipped["letters_digits"]) == _TABLE_SIZE:
+        keep = shipped["letters_digits"].copy()
+    else:
+        keep = compute_letters_digits()
+    keep[WILDCARD] = True
+    return table, keep
+
+
+def compute_letters_digits() -> npt.NDArray[np.bool_]:
+    """True for the code points below U+30000 that are letters or digits (Unicode category
+    L or N), computed from Python's Unicode database: the characters matching keeps.
+
+    Examples
+    --------
+    >>> keep = compute_letters_digits()
+    >>> bool(keep[ord("党")]), bool(keep[ord("5")]), bool(keep[ord("，")])
+    (True, True, False)
+    """
     keep = np.zeros(_TABLE_SIZE, dtype=bool)
     for cp in range(1, _TABLE_SIZE):
         if 0xD800 <= cp < 0xE000:
             continue
         if unicodedata.category(chr(cp))[0] in "LN":
             keep[cp] = True
-    keep[WILDCARD] = True
-    return table, keep
+    return keep
 
 
 @lru_cache(maxsize=1)
 def _traditional_table() -> npt.NDArray[np.uint32]:
-    """Identity table with traditional characters mapped to simplified ones (zhconv)."""
-    import importlib
+    """Identity table with traditional characters mapped to simplified ones (zhconv's).
 
-    zc: Any = importlib.import_module("zhconv.zhconv")
-    zc.loaddict()
+    zhconv's dictionary file is read directly: importing ``zhconv`` imports
+    ``pkg_resources`` (a tenth of a second, and deprecated) only to open that file.
+    """
+    spec = importlib.util.find_spec("zhconv")  # finds the package without running it
+    folders = [] if spec is None else list(spec.submodule_search_locations or ())
+    if not folders:
+        raise ImportError("zhconv is needed to fold traditional characters: pip install zhconv")
+    with open(Path(folders[0]) / "zhcdict.json", "rb") as fh:
+        pairs: dict[str, str] = json.loads(fh.read().decode("utf-8"))["zh2Hans"]
     table = np.arange(_TABLE_SIZE, dtype=np.uint32)
-    for src, dst in zc.zhcdicts["zh2Hans"].items():
+    for src, dst in pairs.items():
         if len(src) == 1 and len(dst) == 1 and ord(src) < _TABLE_SIZE and ord(dst) < _TABLE_SIZE:
             table[ord(src)] = ord(dst)
     return table

@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.errors import check_choice, check_type, param_error
+from corpus_tools.text.tables import shipped_tables
 
-__all__ = ["NormalizeConfig", "Normalized", "fold", "normalize"]
+__all__ = ["NormalizeConfig", "Normalized", "compute_fold_table", "fold", "normalize"]
 
 
 class NormalizeConfig(NamedTuple):
@@ -143,12 +144,33 @@ def _one_char(folded: str, ch: str) -> str:
 
 @lru_cache(maxsize=16)
 def _table(width: bool, punctuation: bool, lowercase: bool, invisible: bool) -> dict[int, Any]:
-    """The one-to-one translation table for a configuration, built once.
+    """The one-to-one translation table for a configuration, once per process: the default
+    options' from the table shipped (:mod:`~corpus_tools.text.tables`), the others computed."""
+    if width and punctuation and lowercase and invisible:
+        shipped = shipped_tables()
+        if shipped is not None:
+            keys = shipped["fold_keys"].tolist()
+            values = shipped["fold_values"].tolist()
+            return {k: (chr(v) if v else None) for k, v in zip(keys, values, strict=True)}
+    return compute_fold_table(width, punctuation, lowercase, invisible)
 
-    Every value is a fixed point of the table, which makes folding idempotent.
+
+def compute_fold_table(
+    width: bool, punctuation: bool, lowercase: bool, invisible: bool
+) -> dict[int, str | None]:
+    """The one-to-one translation table for a configuration, computed from Python's
+    Unicode database: code point -> folded character (None: deleted), for the characters
+    that fold to another. Every value is a fixed point of the table, which makes folding
+    idempotent.
+
+    Examples
+    --------
+    >>> table = compute_fold_table(True, True, True, True)
+    >>> table[ord("Ａ")], table[ord("“")], table[0x200B]
+    ('a', '"', None)
     """
     fold_char = _CharFold(width, lowercase, invisible, _punctuation_map(punctuation))
-    table: dict[int, Any] = {}
+    table: dict[int, str | None] = {}
     for rng in _TABLE_RANGES:
         for cp in rng:
             ch = chr(cp)
@@ -240,12 +262,21 @@ def _from_codepoints(cps: npt.NDArray[np.uint32]) -> str:
     return cps.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-#: Whitespace lookup for the BMP (no character above it is whitespace).
-_IS_SPACE = np.array([chr(cp).isspace() for cp in range(0x10000)], dtype=bool)
+#: The BMP: the whitespace table covers it (no character above it is whitespace).
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def _is_space() -> npt.NDArray[np.bool_]:
+    """Whitespace lookup for the BMP, built on first use (not at import: ``--help`` and
+    commands that never fold text do not pay for it)."""
+    table = np.zeros(_BMP, dtype=bool)
+    table[[cp for cp in range(_BMP) if chr(cp).isspace()]] = True
+    return table
 
 
 def _space_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    return (cps < 0x10000) & _IS_SPACE[np.minimum(cps, 0xFFFF)]
+    return (cps < _BMP) & _is_space()[np.minimum(cps, _BMP - 1)]
 
 
 def normalize(text: str, *, config: NormalizeConfig | None = None, **overrides: Any) -> Normalized:

@@ -25,17 +25,20 @@ Rules, applied before the dictionary is consulted, so that counts are stable:
 * **Whitespace** runs are one token each; joined, the tokens give the text back exactly.
 
 Everything else is jieba's algorithm (prefix DAG, maximum-probability route, HMM for
-unknown words), re-implemented with a memo of text blocks: about 2-3 times the speed of
-``jieba.lcut`` in one process (benchmarks/bench_segment.py). ``algorithm="jieba"`` runs
-``jieba.Tokenizer.cut`` on the same pieces instead; the tests check that both give the same
-tokens (same arithmetic, same tie-breaking).
+unknown words). ``algorithm="fast"`` (the default) runs it in Rust with rjieba (jieba-rs)
+over the same dictionary and lexicons, with a memo of text blocks: a whole
+``corpus-tools segment`` job takes about a third of the CPU of a plain ``jieba.lcut`` script
+(benchmarks/bench_segment_job.py); where rjieba is not installed it runs a port of jieba's
+algorithm to Python. ``algorithm="jieba"`` runs ``jieba.Tokenizer.cut`` on the same pieces
+instead; the tests check that all give the same tokens (same arithmetic, same
+tie-breaking).
 
 The modules, from the cutting up:
 
 ==============  =========================================================================
 ``hmm``         jieba's HMM for unknown words (a Viterbi with back-pointers)
 ``lexicons``    jieba's dictionary (compiled on disk) and lexicon files
-``core``        a loaded dictionary and the rules applied before it
+``core``        a loaded dictionary (Rust or Python) and the rules applied before it
 ``segmenter``   :class:`Segmenter`, :func:`is_content_token`, the scikit-learn adapter
 ``cache``       the on-disk cache of token lengths, read and written by the caller only
 ``corpus``      :func:`segment_corpus` on any engine (:mod:`corpus_tools.engine`), gensim

@@ -7,7 +7,13 @@ packing a worker uses to send tokens back), keyed by a hash of the segmenter's
 keeps the batches it finished and never leaves a half-written entry.
 
 Only the calling process reads and writes the cache, whichever engine segments: workers
-need no shared disk.
+need no shared disk. Several jobs may share one cache folder at once (two batch jobs, a
+notebook): SQLite serialises their transactions, each short (one batch), and a job waits up
+to :data:`BUSY_TIMEOUT` seconds for another's (tests/test_cache_sharing.py runs them side by
+side). The rollback journal is kept rather than WAL, which needs shared memory and does not
+work on network file systems. A cache file that SQLite finds damaged (not a database,
+malformed) is moved aside with a warning and a new one started; any other error leaves the
+run going on without the cache, never with wrong tokens.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+import time
 from array import array
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +41,13 @@ __all__ = [
 
 #: Keys asked of SQLite at once (its limit on bound parameters is 999 on old builds).
 _KEYS_PER_QUERY = 500
+
+#: Seconds a job waits for another job's transaction on the same cache before it goes on
+#: without the cache (a transaction writes one batch: well under a second).
+BUSY_TIMEOUT = 60.0
+
+#: What SQLite says of a file that is no database, or a damaged one.
+_DAMAGED = ("not a database", "malformed", "disk image")
 
 
 def default_cache_dir() -> Path:
@@ -99,11 +113,16 @@ class SegmentCache:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / self.FILE
-        self.conn = sqlite3.connect(self.path, timeout=60)
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS seg (key BLOB PRIMARY KEY, lengths BLOB NOT NULL)"
-        )
-        self.conn.commit()
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS seg (key BLOB PRIMARY KEY, lengths BLOB NOT NULL)"
+            )
+            self.conn.commit()
+            self.conn.execute("SELECT key, lengths FROM seg LIMIT 1").fetchall()
+        except sqlite3.Error:
+            self.conn.close()
+            raise
 
     @staticmethod
     def key(version: str, text: str) -> bytes:
@@ -143,12 +162,35 @@ def open_cache(cache: Any, func: str) -> SegmentCache | None:
     folder = default_cache_dir() if cache is True else Path(cache)
     try:
         return SegmentCache(folder)
-    except (OSError, sqlite3.Error) as exc:
-        print(
-            f"corpus-tools: segment cache {folder} unusable ({exc}); segmenting without it",
-            file=sys.stderr,
-        )
-        return None
+    except sqlite3.DatabaseError as exc:
+        if any(word in str(exc) for word in _DAMAGED) and _move_aside(folder, exc):
+            return open_cache(folder, func)
+        why: Exception = exc
+    except OSError as exc:
+        why = exc
+    print(
+        f"corpus-tools: segment cache {folder} unusable ({why}); segmenting without it",
+        file=sys.stderr,
+    )
+    return None
+
+
+def _move_aside(folder: Path, exc: Exception) -> bool:
+    """Move a damaged cache file aside (kept for a look, never read again), saying so."""
+    path = folder / SegmentCache.FILE
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:  # another job moved it first: open the new one
+        return True
+    except OSError:
+        return False
+    print(
+        f"corpus-tools: segment cache {path} was damaged ({exc}); moved to {aside.name}, "
+        "starting a new cache",
+        file=sys.stderr,
+    )
+    return True
 
 
 def write_cached(

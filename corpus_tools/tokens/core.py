@@ -3,13 +3,21 @@
 Rules, applied before the dictionary is consulted (:meth:`Core.units`), so that counts are
 stable: protected words, placeholder runs, numbers and whitespace runs are one token each.
 Everything else is jieba's algorithm (prefix DAG, maximum-probability route, HMM for
-unknown words), re-implemented as one backward pass over precomputed log frequencies
-(:meth:`Core.route`) and a Viterbi with back-pointers (:mod:`~corpus_tools.tokens.hmm`),
-with a memo of text blocks (reports repeat their clauses, so many blocks are segmented
-once). The ``"jieba"`` algorithm runs ``jieba.Tokenizer.cut`` on the same pieces instead.
+unknown words). The ``"fast"`` algorithm runs it in Rust: :class:`RustCore` cuts each block
+of text with ``rjieba`` (jieba-rs: jieba's dictionary, DAG, route and HMM ported to Rust;
+MIT, maintained, binary wheels; about 10 times jieba's speed) over jieba's dictionary plus
+the same lexicon entries, with a memo of text blocks (reports repeat their clauses). Where
+jieba-rs's HMM keeps a run of Latin letters, digits and marks together that jieba splits
+(``2024-2030``, ``F-16``: jieba-rs's pattern for such runs has an unescaped ``.``), its token
+is split as jieba splits it, so the tokens are jieba's (tests/test_segment.py checks it on
+real text). :class:`Core` is the same algorithm re-implemented in Python, as one backward
+pass over precomputed log frequencies (:meth:`Core.route`) and a Viterbi with back-pointers
+(:mod:`~corpus_tools.tokens.hmm`): the ``"fast"`` algorithm where rjieba is not installed,
+and the dictionary behind :attr:`Core.tokenizer`. The ``"jieba"`` algorithm runs
+``jieba.Tokenizer.cut`` on the same pieces instead.
 
-A :class:`Core` is shared read-only by the segmenters of one lexicon version in a process
-(:func:`shared_core`).
+A :class:`Core` or :class:`RustCore` is shared read-only by the segmenters of one lexicon
+version in a process (:func:`shared_core`).
 """
 
 from __future__ import annotations
@@ -28,9 +36,15 @@ __all__ = [
     "ALGORITHMS",
     "SEGMENTER_RULES_VERSION",
     "Core",
+    "RustCore",
     "build_core",
+    "build_rust_core",
     "clear_memos",
+    "cut_around",
+    "kept_whole",
     "memo_blocks",
+    "memo_cut",
+    "rust_version",
     "shared_core",
     "trie_pattern",
 ]
@@ -90,6 +104,92 @@ _NUMBER = re.compile(
     r"(?![A-Za-z0-9０-９_])"
 )
 _SPACE = re.compile(r"\s+")
+#: A character outside jieba's Chinese range: a block without one needs no re-split.
+_NOT_HAN = re.compile("[^\u4e00-\u9fd5]")
+#: How jieba's HMM (``jieba.finalseg.re_skip``) cuts a run that is not Chinese.
+_HMM_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+
+
+def kept_whole(text: str, protect_re: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Spans kept whole before the dictionary is consulted, sorted, not overlapping.
+
+    By priority where two start at the same place: protected words (``protect_re``),
+    placeholder runs, numbers, whitespace runs; otherwise the leftmost wins.
+    """
+    found: list[tuple[int, int, int]] = []
+    if protect_re is not None:
+        found += [(m.start(), 0, m.end()) for m in protect_re.finditer(text)]
+    pos = 0
+    search = _PH_START.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            break
+        start = m.start()
+        run = None
+        if start >= 2 and text[start - 2 : start] in ("19", "20"):
+            run = PLACEHOLDER_RUN.match(text, start - 2)
+        if run is None or run.end() <= start:
+            run = PLACEHOLDER_RUN.match(text, start)
+        if run is None:  # pragma: no cover - a mark always starts a run
+            pos = start + 1
+            continue
+        end = run.end()
+        # a blank number with a decimal part (X.X万元) is one run too
+        while end + 1 < len(text) and text[end] in ".．" and text[end + 1] in _MARKS:
+            end += 2
+            while end < len(text) and text[end] in _MARKS:
+                end += 1
+        if not _latin_mark_in_word(text, run.start(), end):
+            found.append((run.start(), 1, end))
+        pos = end
+    found += [(m.start(), 2, m.end()) for m in _NUMBER.finditer(text)]
+    found += [(m.start(), 3, m.end()) for m in _SPACE.finditer(text)]
+    found.sort()
+    out = []
+    pos = 0
+    for start, _, end in found:
+        if start >= pos:
+            out.append((start, end))
+            pos = end
+    return out
+
+
+def cut_around(
+    text: str,
+    protect_re: re.Pattern[str] | None,
+    plain: Callable[[str, list[str]], None],
+) -> list[str]:
+    """All tokens of ``text``: the spans kept whole, and ``plain`` on the text between."""
+    out: list[str] = []
+    pos = 0
+    for start, end in kept_whole(text, protect_re):
+        if start > pos:
+            plain(text[pos:start], out)
+        out.append(text[start:end])
+        pos = end
+    if pos < len(text):
+        plain(text[pos:], out)
+    return out
+
+
+def memo_cut(
+    piece: str, out: list[str], memo: dict[str, tuple[str, ...]], cut: Callable[[str], list[str]]
+) -> None:
+    """Cut ``piece`` block by block (jieba's blocks), each block once per memo."""
+    for i, blk in enumerate(_HAN_SPLIT.split(piece)):
+        if not blk:
+            continue
+        if i % 2:
+            toks = memo.get(blk)
+            if toks is None:
+                toks = tuple(cut(blk))
+                if len(memo) >= _MEMO_MAX:
+                    memo.clear()
+                memo[blk] = toks
+            out.extend(toks)
+        else:
+            out.extend(blk)
 
 
 class Core:
@@ -163,78 +263,19 @@ class Core:
     # -- whole texts -----------------------------------------------------------------
 
     def units(self, text: str) -> list[tuple[int, int]]:
-        """Spans kept whole before the dictionary is consulted, sorted, not overlapping.
-
-        By priority where two start at the same place: protected words, placeholder
-        runs, numbers, whitespace runs; otherwise the leftmost wins.
-        """
-        found: list[tuple[int, int, int]] = []
-        if self.protect_re is not None:
-            found += [(m.start(), 0, m.end()) for m in self.protect_re.finditer(text)]
-        pos = 0
-        search = _PH_START.search
-        while True:
-            m = search(text, pos)
-            if m is None:
-                break
-            start = m.start()
-            run = None
-            if start >= 2 and text[start - 2 : start] in ("19", "20"):
-                run = PLACEHOLDER_RUN.match(text, start - 2)
-            if run is None or run.end() <= start:
-                run = PLACEHOLDER_RUN.match(text, start)
-            if run is None:  # pragma: no cover - a mark always starts a run
-                pos = start + 1
-                continue
-            end = run.end()
-            # a blank number with a decimal part (X.X万元) is one run too
-            while end + 1 < len(text) and text[end] in ".．" and text[end + 1] in _MARKS:
-                end += 2
-                while end < len(text) and text[end] in _MARKS:
-                    end += 1
-            if not _latin_mark_in_word(text, run.start(), end):
-                found.append((run.start(), 1, end))
-            pos = end
-        found += [(m.start(), 2, m.end()) for m in _NUMBER.finditer(text)]
-        found += [(m.start(), 3, m.end()) for m in _SPACE.finditer(text)]
-        found.sort()
-        out = []
-        pos = 0
-        for start, _, end in found:
-            if start >= pos:
-                out.append((start, end))
-                pos = end
-        return out
+        """Spans kept whole before the dictionary is consulted (:func:`kept_whole`)."""
+        return kept_whole(text, self.protect_re)
 
     def cut(self, text: str, algorithm: str) -> list[str]:
         """All tokens of ``text`` (whitespace runs included) by ``algorithm``."""
-        out: list[str] = []
         plain = self._plain_fast if algorithm == "fast" else self._plain_jieba
-        pos = 0
-        for start, end in self.units(text):
-            if start > pos:
-                plain(text[pos:start], out)
-            out.append(text[start:end])
-            pos = end
-        if pos < len(text):
-            plain(text[pos:], out)
-        return out
+        return cut_around(text, self.protect_re, plain)
 
     def _plain_fast(self, piece: str, out: list[str]) -> None:
-        memo = self.memo
-        for i, blk in enumerate(_HAN_SPLIT.split(piece)):
-            if not blk:
-                continue
-            if i % 2:
-                toks = memo.get(blk)
-                if toks is None:
-                    toks = tuple(self._cut_block(blk, hmm=self.hmm))
-                    if len(memo) >= _MEMO_MAX:
-                        memo.clear()
-                    memo[blk] = toks
-                out.extend(toks)
-            else:
-                out.extend(blk)
+        memo_cut(piece, out, self.memo, self._cut_python)
+
+    def _cut_python(self, blk: str) -> list[str]:
+        return self._cut_block(blk, hmm=self.hmm)
 
     def _plain_jieba(self, piece: str, out: list[str]) -> None:
         out.extend(self.tokenizer.cut(piece, HMM=self.hmm))
@@ -337,6 +378,65 @@ class Core:
             out.extend(buf)
 
 
+class RustCore:
+    """jieba's algorithm in Rust (``rjieba.Jieba``) over jieba's dictionary and the lexicon
+    entries, with the same rules around it; shared by segmenters of one lexicon version.
+
+    Its tokens are :class:`Core`'s (and ``jieba.Tokenizer.cut``'s) on the same pieces.
+    """
+
+    def __init__(self, entries: list[LexiconEntry], *, hmm: bool) -> None:
+        import rjieba
+
+        jb = rjieba.Jieba()
+        for entry in entries:  # in order, as Core.add_word (None: jieba's suggest_freq)
+            jb.add_word(entry.word, entry.freq, None)
+        self.jb = jb
+        self.hmm = hmm
+        self.protected = frozenset(e.word for e in entries if e.protected)
+        self.protect_re = re.compile(trie_pattern(self.protected)) if self.protected else None
+        self.memo: dict[str, tuple[str, ...]] = {}
+        self.hmm_memo: dict[str, tuple[str, ...]] = {}  # (unused: the HMM runs in Rust)
+
+    def cut(self, text: str, algorithm: str) -> list[str]:
+        """All tokens of ``text`` (whitespace runs included); ``algorithm`` is "fast"."""
+        return cut_around(text, self.protect_re, self._plain)
+
+    def _plain(self, piece: str, out: list[str]) -> None:
+        memo_cut(piece, out, self.memo, self._cut_block)
+
+    def _cut_block(self, blk: str) -> list[str]:
+        """One block (``jieba.re_han_default``) as jieba cuts it."""
+        toks: list[str] = self.jb.cut(blk, self.hmm)
+        if not self.hmm or _NOT_HAN.search(blk) is None:
+            return toks
+        # jieba's HMM splits a run that is not Chinese with finalseg.re_skip
+        # (2024 | - | 2030); jieba-rs's pattern keeps some such runs whole
+        out: list[str] = []
+        has_word = self.jb.has_word
+        for tok in toks:
+            if len(tok) > 1 and _NOT_HAN.search(tok) is not None and not has_word(tok):
+                out.extend(x for x in _HMM_SKIP.split(tok) if x)
+            else:
+                out.append(tok)
+        return out
+
+
+def rust_version() -> str | None:
+    """``rjieba-VERSION`` when rjieba is installed (the "fast" algorithm runs on it), else
+    None (it runs on :class:`Core`). Found without importing it."""
+    import importlib.util
+
+    if importlib.util.find_spec("rjieba") is None:
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"rjieba-{version('rjieba')}"
+    except PackageNotFoundError:  # pragma: no cover - importable but not installed
+        return "rjieba"
+
+
 def _latin_mark_in_word(text: str, start: int, end: int) -> bool:
     """True when a Latin ``X`` run touches Latin letters or digits (``Linux``, ``3x3``)."""
     if not any(ch in _LATIN_MARKS for ch in text[start:end]):
@@ -363,21 +463,29 @@ def build_core(entries: list[LexiconEntry], *, hmm: bool) -> Core:
 
 #: Loaded dictionaries by lexicon version, shared by segmenters of the same configuration;
 #: the oldest is dropped past _CORES_MAX (a segmenter keeps its own reference).
-_CORES: dict[str, Core] = {}
+_CORES: dict[str, Core | RustCore] = {}
 _CORES_MAX = 4
 _CORES_LOCK = threading.Lock()
 
 
-def shared_core(version: str, entries: Callable[[], list[LexiconEntry]], *, hmm: bool) -> Core:
+def build_rust_core(entries: list[LexiconEntry], *, hmm: bool) -> RustCore:
+    """jieba-rs's copy of jieba's dictionary plus the lexicon entries, in order."""
+    return RustCore(entries, hmm=hmm)
+
+
+def shared_core(
+    version: str, entries: Callable[[], list[LexiconEntry]], *, hmm: bool, rust: bool = False
+) -> Any:
     """The loaded dictionary of lexicon version ``version`` in this process, built from
-    ``entries()`` on first use."""
+    ``entries()`` on first use: a :class:`RustCore` with ``rust``, else a :class:`Core`."""
+    key = f"{version}-rust" if rust else version
     with _CORES_LOCK:
-        core = _CORES.get(version)
+        core = _CORES.get(key)
         if core is None:
-            core = build_core(entries(), hmm=hmm)
+            core = (build_rust_core if rust else build_core)(entries(), hmm=hmm)
             while len(_CORES) >= _CORES_MAX:
                 del _CORES[next(iter(_CORES))]
-            _CORES[version] = core
+            _CORES[key] = core
     return core
 
 

@@ -32,7 +32,14 @@ from corpus_tools.errors import (
     param_error,
 )
 from corpus_tools.text.patterns import PLACEHOLDER_RUN
-from corpus_tools.tokens.core import ALGORITHMS, SEGMENTER_RULES_VERSION, Core, shared_core
+from corpus_tools.tokens.core import (
+    ALGORITHMS,
+    SEGMENTER_RULES_VERSION,
+    Core,
+    RustCore,
+    rust_version,
+    shared_core,
+)
 from corpus_tools.tokens.lexicons import (
     LexiconEntry,
     domain_lexicon_bytes,
@@ -81,7 +88,8 @@ class Segmenter:
     hmm : bool, default True
         Let jieba's HMM join unknown characters into new words (jieba's default).
     algorithm : {"fast", "jieba"}, default "fast"
-        ``"fast"``: jieba's algorithm with a memo of blocks. ``"jieba"``:
+        ``"fast"``: jieba's algorithm in Rust (rjieba; in Python where rjieba is not
+        installed) with a memo of blocks. ``"jieba"``:
         ``jieba.Tokenizer.cut`` on the same pieces (slower; same tokens).
     engine : {"fast", "jieba"}, optional
         The old name of ``algorithm`` (``engine`` now means where jobs run); it works
@@ -122,7 +130,7 @@ class Segmenter:
         self.algorithm = algorithm
         self._version: str | None = None
         self._entries: list[LexiconEntry] | None = None
-        self._core: Core | None = None
+        self._core: Core | RustCore | None = None
         self._hits = 0
         self._misses = 0
 
@@ -200,12 +208,26 @@ class Segmenter:
             self._entries, _ = self._load_entries()
         return self._entries
 
-    def _get_core(self) -> Core:
+    def _get_core(self) -> Core | RustCore:
         core = self._core
         if core is None:
-            core = shared_core(self.lexicon_version, self._entries_loaded, hmm=self.hmm)
+            # an entry of frequency 0 removes a word; jieba-rs keeps it as a word of
+            # frequency 0, which its HMM then treats differently from jieba's: Python port
+            rust = (
+                self.algorithm == "fast"
+                and rust_version() is not None
+                and all(e.freq != 0 for e in self._entries_loaded())
+            )
+            core = shared_core(self.lexicon_version, self._entries_loaded, hmm=self.hmm, rust=rust)
             self._core = core
         return core
+
+    def _python_core(self) -> Core:
+        core = self._get_core()
+        if isinstance(core, Core):
+            return core
+        python: Core = shared_core(self.lexicon_version, self._entries_loaded, hmm=self.hmm)
+        return python
 
     def load(self) -> Segmenter:
         """Load the dictionary now (it is otherwise loaded on first use); return ``self``."""
@@ -215,7 +237,7 @@ class Segmenter:
     @property
     def tokenizer(self) -> Any:
         """The ``jieba.Tokenizer`` holding this segmenter's dictionary (treat as read-only)."""
-        return self._get_core().tokenizer
+        return self._python_core().tokenizer
 
     @property
     def protected_words(self) -> frozenset[str]:
@@ -348,6 +370,8 @@ def is_content_token(token: str) -> bool:
     [True, False, False, False, True, True]
     """
     check_type(token, "token", "is_content_token", str, "a str")
+    if token.isalnum():  # letters and digits only (most tokens): content
+        return True
     if not token or token.isspace():
         return False
     return not all(unicodedata.category(ch)[0] in "PSZ" for ch in token) or (

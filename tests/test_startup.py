@@ -1,0 +1,160 @@
+"""Fixed costs: what a command imports before it does anything (issue 21 #4).
+
+Behaviour, not time: a fresh interpreter runs the command and prints which heavy libraries
+ended up in ``sys.modules``. The CPU seconds live in benchmarks/bench_startup.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "numpy", "pyarrow", "jieba", "rjieba", "sklearn", "gensim", "scipy", "dask")
+
+
+def imported_after(code: str) -> dict[str, object]:
+    """Run ``code`` in a fresh interpreter (this checkout first on the path); the heavy
+    libraries then in ``sys.modules`` and what the code printed to stdout."""
+    script = (
+        "import contextlib, io, json, sys\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        + "".join(f"    {line}\n" for line in code.splitlines())
+        + f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(json.dumps({'heavy': heavy, 'out': out.getvalue(), 'pkg_resources': "
+        "'pkg_resources' in sys.modules}))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    result: dict[str, object] = json.loads(proc.stdout.splitlines()[-1])
+    return result
+
+
+def run_main(*argv: str) -> str:
+    return (
+        "from corpus_tools.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+    )
+
+
+def test_help_imports_no_heavy_library() -> None:
+    result = imported_after(run_main("--help"))
+    assert "Commands:" in str(result["out"])  # the help was printed
+    assert "flag" in str(result["out"])
+    assert result["heavy"] == []
+    assert result["pkg_resources"] is False
+
+
+def test_version_imports_no_heavy_library() -> None:
+    result = imported_after(run_main("--version"))
+    assert "version" in str(result["out"])
+    assert result["heavy"] == []
+
+
+def test_cli_common_imports_no_pandas() -> None:
+    result = imported_after("import corpus_tools.cli.common")
+    assert result["heavy"] == []
+
+
+def test_normalize_needs_numpy_only() -> None:
+    """The text layer's face imports a function's module only: folding needs no pandas."""
+    result = imported_after(
+        "from corpus_tools.text import normalize\nprint(normalize('“ＡＢ”　c').text)"
+    )
+    assert result["out"] == '"ab"c\n'
+    assert result["heavy"] == ["numpy"]
+
+
+def test_text_face_names_are_the_typed_ones() -> None:
+    """Each lazy name of ``corpus_tools.text`` is the object its typed import names."""
+    import importlib
+
+    from corpus_tools import text
+
+    tree = ast.parse((ROOT / "corpus_tools" / "text" / "__init__.py").read_text("utf-8"))
+    typed: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and str(node.module).startswith("corpus_tools.text."):
+            typed.update({a.asname or a.name: str(node.module) for a in node.names})
+    assert sorted(text.__all__) == sorted(typed)
+    for name, module in typed.items():
+        assert getattr(text, name) is getattr(importlib.import_module(module), name)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = text.nothing  # type: ignore[attr-defined]
+
+
+def test_traditional_folding_without_pkg_resources() -> None:
+    """zhconv's table is read from its file: ``pkg_resources`` (deprecated, slow) stays out."""
+    result = imported_after(
+        "from corpus_tools.text import fold_for_matching as f\n"
+        "print(f('國務院關於統籌發展').text == f('国务院关于统筹发展').text)"
+    )
+    assert result["out"] == "True\n"
+    assert result["pkg_resources"] is False
+
+
+def test_shipped_fold_tables_are_what_this_python_computes() -> None:
+    """corpus_tools/data/fold_tables.npz holds what text/normalization.py and
+    text/matching.py compute (rebuild it with scripts/build_fold_tables.py)."""
+    import unicodedata
+
+    import numpy as np
+
+    from corpus_tools.text.matching import compute_letters_digits
+    from corpus_tools.text.normalization import compute_fold_table
+    from corpus_tools.text.tables import read_fold_tables, shipped_tables
+
+    data = read_fold_tables()
+    assert data is not None, "corpus_tools/data/fold_tables.npz is missing"
+    if str(data["unidata_version"]) != unicodedata.unidata_version:
+        assert shipped_tables() is None  # another Unicode: computed, never read
+        pytest.skip(f"tables made with Unicode {data['unidata_version']}")
+    shipped = shipped_tables()
+    assert shipped is not None
+    table = compute_fold_table(True, True, True, True)
+    assert shipped["fold_keys"].tolist() == sorted(table)
+    assert [chr(v) if v else None for v in shipped["fold_values"].tolist()] == [
+        table[k] for k in sorted(table)
+    ]
+    assert np.array_equal(shipped["letters_digits"], compute_letters_digits())
+
+
+def test_folding_reads_the_shipped_tables() -> None:
+    """A process that folds text does not compute the tables (0.2 CPU-s) when they ship."""
+    result = imported_after(
+        "import unicodedata\n"
+        "from corpus_tools.text import matching, normalization, tables\n"
+        "def refuse(*args):\n"
+        "    raise AssertionError('computed')\n"
+        "normalization.compute_fold_table = refuse\n"
+        "matching.compute_letters_digits = refuse\n"
+        "made = str(tables.read_fold_tables()['unidata_version'])\n"
+        "if made == unicodedata.unidata_version:\n"
+        "    print(normalization.normalize('“ＡＢ”　c').text)\n"
+        "    print(matching.fold_for_matching('XX社区，２０２３年').text == "
+        "matching.fold_for_matching('某某社区2023年').text)\n"
+        "else:\n"
+        "    print('\"ab\"c')\n"
+        "    print(True)\n"
+    )
+    assert result["out"] == '"ab"c\nTrue\n'

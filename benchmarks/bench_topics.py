@@ -36,20 +36,39 @@ Run::
     .venv/bin/python benchmarks/bench_topics.py --all --auto-k --held-out
 
 One process, one BLAS thread (the machine is shared).
+
+``--job`` times the whole command a user runs instead, ``corpus-tools topics CORPUS --format
+json`` (k chosen by coherence unless ``--k``), as processes: this checkout against an older
+revision (``--before REV``, exported with ``git archive``) and against itself with more options
+(``--also "--pair-min-df 3"``), interleaved (the order reversed every other round),
+``--repeat`` rounds, with a warm segmentation cache shared by both (one
+untimed run first; both versions segment alike, and the script says so if a timed run wrote
+to the cache). Per run: wall seconds, CPU seconds of the process tree
+(``resource.getrusage(RUSAGE_CHILDREN)``), peak RSS; printed: the medians, the median of the
+per-round CPU ratios to this checkout's, and whether the outputs are the same::
+
+    .venv/bin/python benchmarks/bench_topics.py --job --before 8791af3 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import logging
 import os
 import re
+import resource
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -212,13 +231,181 @@ def held_out(name: str, frame: pd.DataFrame, labels: list, k: int) -> None:
     )
 
 
+# --------------------------------------------------------------------------- whole jobs
+
+
+class Run(NamedTuple):
+    wall: float
+    cpu: float
+    rss_mb: float
+    digest: str
+
+
+def run_process(argv: list[str], env: dict[str, str], out: Path) -> Run:
+    """One whole process, stdout to ``out``: wall and CPU seconds of its tree, peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(out, "wb") as fo:
+        proc = subprocess.Popen(argv, stdout=fo, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        sys.exit(f"{' '.join(argv[:4])} failed:\n{err[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    return Run(wall, cpu, usage.ru_maxrss / 1024, digest)
+
+
+def export_revision(rev: str, dest: Path) -> Path:
+    """The package as it was at ``rev`` (``git archive``), under ``dest``."""
+    data = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "corpus_tools"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    tar = dest / "src.tar"
+    tar.write_bytes(data)
+    with tarfile.open(tar) as fh:
+        fh.extractall(dest / "src", filter="data")
+    return dest / "src"
+
+
+def _project(new: object, old: object, path: str, added: set[str]) -> object:
+    """``new`` cut to the shape of ``old`` (the fields ``old`` has), noting the fields added."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        added.update(f"{path}{k}" for k in new if k not in old)
+        return {k: _project(new[k], old[k], f"{path}{k}.", added) for k in new if k in old}
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return [_project(a, b, f"{path[:-1]}[].", added) for a, b in zip(new, old, strict=True)]
+    return new
+
+
+def compare_outputs(before: Path, after: Path) -> str:
+    """Whether two JSON outputs are the same bytes, or the same in the fields before has."""
+    if before.read_bytes() == after.read_bytes():
+        return "identical bytes"
+    old, new = json.loads(before.read_bytes()), json.loads(after.read_bytes())
+    added: set[str] = set()
+    if _project(new, old, "", added) != old:
+        return "DIFFERENT values"
+    return f"the same values in every field before prints; fields added: {sorted(added)}"
+
+
+def _cache_size(cache: Path) -> int:
+    return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+
+
+#: The CLI without its installed script (the version first on PYTHONPATH).
+_CLI = "import sys; from corpus_tools.cli import main; sys.argv[0] = 'corpus-tools'; main()"
+
+
+class Version(NamedTuple):
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+
+
+def _versions(
+    args: argparse.Namespace, tmp: Path, cache: Path, command: list[str]
+) -> list[Version]:
+    """before (--before REV), after (this checkout), after with --also ARGS."""
+    script = Path(sys.executable).with_name("corpus-tools")  # the installed entry point
+    cli = [str(script)] if script.exists() else [sys.executable, "-c", _CLI]
+
+    def env(src: Path) -> dict[str, str]:
+        return dict(os.environ, CORPUS_TOOLS_CACHE=str(cache), PYTHONPATH=str(src))
+
+    versions = [Version("after", [*cli, *command], env(ROOT))]
+    if args.before:
+        versions.insert(
+            0, Version("before", [*cli, *command], env(export_revision(args.before, tmp)))
+        )
+    if args.also:
+        versions.append(
+            Version(f"after {args.also}", [*cli, *command, *args.also.split()], env(ROOT))
+        )
+    return versions
+
+
+def _rounds(versions: list[Version], repeat: int, tmp: Path, cache: Path) -> dict[str, list[Run]]:
+    """Each version once a round, in turn (the order reversed every other round)."""
+    runs: dict[str, list[Run]] = {v.name: [] for v in versions}
+    for r in range(repeat):
+        for v in versions if r % 2 == 0 else versions[::-1]:
+            size = _cache_size(cache)
+            run = run_process(v.argv, v.env, tmp / f"{versions.index(v)}-{r}.json")
+            grew = "  (wrote to the cache: not warm)" if _cache_size(cache) != size else ""
+            runs[v.name].append(run)
+            print(
+                f"round {r + 1} {v.name:8s} wall {run.wall:7.1f} s  CPU {run.cpu:7.1f} s  "
+                f"peak RSS {run.rss_mb:6.0f} MB{grew}",
+                flush=True,
+            )
+    return runs
+
+
+def job(args: argparse.Namespace) -> None:
+    """Time ``corpus-tools topics`` as whole processes: --before REV against this checkout."""
+    corpus = Path(args.corpus) if Path(args.corpus).exists() else CORPORA / args.corpus
+    if not corpus.exists():
+        sys.exit(f"corpus {args.corpus!r} not found under {CORPORA}")
+    command = ["topics", str(corpus), "--format", "json"]
+    if args.k is not None:
+        command += ["-k", str(args.k)]
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        cache = tmp / "cache"
+        versions = _versions(args, tmp, cache, command)
+        after = next(i for i, v in enumerate(versions) if v.name == "after")
+        print(f"corpus-tools {' '.join(command)}; warming the segmentation cache ...", flush=True)
+        run_process(versions[after].argv, versions[after].env, tmp / "warm.json")
+        runs = _rounds(versions, args.repeat, tmp, cache)
+        outputs = {  # each other version's first output against this checkout's
+            v.name: compare_outputs(tmp / f"{i}-0.json", tmp / f"{after}-0.json")
+            for i, v in enumerate(versions)
+            if i != after
+        }
+    print()
+    for name, rs in runs.items():
+        print(
+            f"{name:8s} median wall {statistics.median(r.wall for r in rs):7.1f} s  "
+            f"median CPU {statistics.median(r.cpu for r in rs):7.1f} s  "
+            f"peak RSS {max(r.rss_mb for r in rs):6.0f} MB"
+            + ("" if len({r.digest for r in rs}) == 1 else "  (runs printed different bytes)")
+        )
+    for name, said in outputs.items():
+        cpu = [o.cpu / a.cpu for o, a in zip(runs[name], runs["after"], strict=True)]
+        wall = [o.wall / a.wall for o, a in zip(runs[name], runs["after"], strict=True)]
+        print(
+            f"{name} / after: CPU {statistics.median(cpu):.2f}x, wall "
+            f"{statistics.median(wall):.2f}x (medians of the rounds); output: {said}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--all", action="store_true", help="also kmeans and lda")
     parser.add_argument("--auto-k", action="store_true", help="also choose k by coherence")
     parser.add_argument("--held-out", action="store_true", help="also transform held-out items")
     parser.add_argument("--sets", nargs="*", default=None, help="only these sets")
+    parser.add_argument("--job", action="store_true", help="time the CLI as whole processes")
+    parser.add_argument("--before", default=None, help="--job: the git revision to compare")
+    parser.add_argument("--repeat", type=int, default=3, help="--job: interleaved rounds")
+    parser.add_argument(
+        "--corpus",
+        default="state_council_gwr",
+        help="--job: corpus (a folder of the shared corpora, or a path)",
+    )
+    parser.add_argument("--k", type=int, default=None, help="--job: -k K (default: auto)")
+    parser.add_argument(
+        "--also", default=None, help="--job: also this checkout with these options (quoted)"
+    )
     args = parser.parse_args()
+    if args.job:
+        job(args)
+        return
 
     from sklearn.metrics import normalized_mutual_info_score as nmi
     from threadpoolctl import threadpool_limits

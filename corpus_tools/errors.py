@@ -41,7 +41,12 @@ class InputReadError(CorpusToolsError, OSError):
 
 
 class NoDocumentsError(CorpusToolsError, ValueError):
-    """Nothing readable was found in the inputs."""
+    """Nothing readable was found in the inputs; ``errors`` (when a load raised it) is the
+    table of the inputs that could not be read (``path``, ``reason``)."""
+
+    def __init__(self, message: str, errors: Any = None) -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
 class IndexFormatError(CorpusToolsError, ValueError):

@@ -67,7 +67,12 @@ def in_notebook() -> bool:
         shell = get_ipython()
     except Exception:  # an IPython half torn down at exit
         return False
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+    if shell is None:
+        return False
+    # the kernel's shell (ZMQInteractiveShell), or one configured by a kernel app
+    return type(shell).__name__ == "ZMQInteractiveShell" or "IPKernelApp" in getattr(
+        shell, "config", {}
+    )
 
 
 def progress_enabled(enabled: bool | None) -> bool:

@@ -1,3 +1,3 @@
 """The version of corpus-tools (one place: the package face and the report read it here)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

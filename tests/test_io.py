@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import corpus_tools as ct
-from corpus_tools.errors import InputReadError, InvalidParameterError
+from corpus_tools.errors import InputReadError, InvalidParameterError, NoDocumentsError
 from corpus_tools.io import atomic_write, decode_bytes, write_table
 
 SEED_004 = "004_4ba3fb77ef7e832c.txt"
@@ -145,10 +145,143 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path, seed_texts: dict[str, 
     assert "docx" in reasons["broken.docx"]
 
 
-def test_missing_path_is_an_error_not_an_exception(tmp_path: Path) -> None:
-    res = ct.load_corpus([tmp_path / "nope.txt"])
-    assert res.documents.empty
-    assert res.errors["reason"].iloc[0] == "no such file or directory"
+def test_a_load_that_finds_nothing_raises_and_says_why(
+    tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
+    # a missing path beside a good file is an error row; alone, it is never silently empty
+    (tmp_path / "good.txt").write_text(seed_texts[SEED_004], encoding="utf-8")
+    res = ct.load_corpus([tmp_path / "nope.txt", tmp_path / "good.txt"])
+    assert res.documents["doc_id"].tolist() == ["good.txt"]
+    assert res.errors.values.tolist() == [[str(tmp_path / "nope.txt"), "no such file or directory"]]
+    with pytest.raises(NoDocumentsError, match=r"'/nope/x.jsonl': .*no such file or directory"):
+        ct.load_corpus("/nope/x.jsonl")
+    # a folder of no readable file names what it holds
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.xml").write_text("<x/>", encoding="utf-8")
+    with pytest.raises(
+        NoDocumentsError, match=r"not read: 1 file\(s\) of other kinds \(notes.xml\)"
+    ):
+        ct.load_corpus(empty)
+    # every input unreadable: each is named, and the table of them comes with the error
+    (empty / "blank.txt").write_bytes(b"")
+    with pytest.raises(NoDocumentsError, match=r"blank\.txt: empty: no text") as caught:
+        ct.load_corpus(empty)
+    assert caught.value.errors["reason"].tolist() == ["empty: no text"]
+    assert isinstance(caught.value, ValueError)  # callers may catch the built-in too
+
+
+def test_a_wrong_text_field_is_one_error_naming_the_fields(tmp_path: Path) -> None:
+    from conftest import corpus_file
+
+    path = corpus_file("state_council_gwr")
+    if path is None:
+        pytest.skip("state_council_gwr absent")
+    with pytest.raises(NoDocumentsError) as caught:
+        ct.load_corpus(path, text_field="body")
+    (reason,) = caught.value.errors["reason"].tolist()  # one error for 137 records
+    assert reason.startswith("no record has a field 'body' (137 records)")
+    assert "'id', 'title', 'text', 'year'" in reason
+    # a field most records have: only the records without it are named, one each
+    lines = [json.dumps({"id": "a", "body": "正文一"}), json.dumps({"id": "b"})]
+    lines += [json.dumps({"id": "c", "body": "正文三"})]
+    (tmp_path / "x.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    res = ct.load_corpus(tmp_path / "x.jsonl", text_field="body")
+    assert res.documents["doc_id"].tolist() == ["a", "c"]
+    assert res.errors["reason"].tolist() == ["record 2: no text in field 'body' (no such field)"]
+    # records before the first one with the field are named too, in order
+    (tmp_path / "y.jsonl").write_text("\n".join([lines[1], *lines]), encoding="utf-8")
+    res = ct.load_corpus(tmp_path / "y.jsonl", text_field="body")
+    assert [r.split(":")[0] for r in res.errors["reason"]] == ["record 1", "record 3"]
+
+
+def test_documentation_files_beside_the_records_are_not_reports(tmp_path: Path) -> None:
+    from conftest import corpus_file
+
+    path = corpus_file("state_council_gwr")
+    if path is None:
+        pytest.skip("state_council_gwr absent")
+    folder = path.parent
+    docs = ct.load_corpus(folder).documents
+    assert len(docs) == 137 and not docs["source"].str.endswith("SOURCE.md").any()
+    # asked for, it is read
+    asked = ct.load_corpus(folder, include=["SOURCE.md", "*.jsonl"]).documents
+    assert len(asked) == 138 and asked["source"].str.endswith("SOURCE.md").sum() == 1
+    assert ct.load_corpus(folder / "SOURCE.md").documents["doc_id"].tolist() == ["SOURCE.md"]
+
+
+def test_include_and_exclude_choose_the_files_of_folders(
+    tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
+    for year in ("2022", "2023"):
+        (tmp_path / year).mkdir()
+        for name, text in seed_texts.items():
+            (tmp_path / year / name).write_text(text, encoding="utf-8")
+    (tmp_path / "2023" / "README.md").write_text(
+        "# 说明\n本文件夹收录2023年报告。", encoding="utf-8"
+    )
+    everything = ct.load_corpus(tmp_path).documents["doc_id"].tolist()
+    assert len(everything) == 10 and "2023/README.md" not in everything
+    got = ct.load_corpus(tmp_path, include="2023/*").documents["doc_id"].tolist()
+    assert got == [f"2023/{name}" for name in sorted(seed_texts)]
+    got = ct.load_corpus(tmp_path, include="00[12]_*", exclude=["2022/*"]).documents
+    assert got["doc_id"].tolist() == [
+        "2023/001_76da920ca12b73e0.txt",
+        "2023/002_fcffc313e2c7ef3d.txt",
+    ]
+    # a documentation file is read when a pattern names it, not for "*.md"
+    with pytest.raises(NoDocumentsError, match=r"1 documentation file\(s\).*\(README.md\)"):
+        ct.load_corpus(tmp_path, include="*.md")
+    got = ct.load_corpus(tmp_path, include=["README*", "2022/000_*"]).documents
+    assert got["doc_id"].tolist() == ["2022/000_14cdbf6256da471f.txt", "2023/README.md"]
+    with pytest.raises(NoDocumentsError, match="10 file\\(s\\) left out by include=/exclude="):
+        ct.load_corpus(tmp_path, exclude="*.txt")
+    with pytest.raises(InvalidParameterError, match="'include' parameter of load_corpus"):
+        ct.load_corpus(tmp_path, include=[3])  # type: ignore[list-item]
+    stream = ct.stream_corpus(tmp_path, include="2022/*", chunk_size=2)
+    assert sum(len(c) for c in stream) == 5
+
+
+def test_fields_keep_their_values_and_types(tmp_path: Path, seed_texts: dict[str, str]) -> None:
+    long_title = "关于" + "进一步加强基层党组织建设" * 20 + "的报告"
+    recs = [
+        {"id": "a", "text": seed_texts[SEED_004], "year": 2021, "title": long_title, "n": 3},
+        {"id": "b", "text": "第二篇。", "title": 2023, "source": "人民日报", "ok": True},
+        {"id": "c", "text": "第三篇。", "year": 2023, "doc_id": "外部编号", "n": 5},
+    ]
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    docs = ct.load_corpus(path).documents
+    # one record lacks the year: the column stays integer (nullable), not float
+    assert str(docs["year"].dtype) == "Int64"
+    assert docs["year"].tolist()[0] == 2021 and docs["year"].isna().tolist() == [False, True, False]
+    assert str(docs["ok"].dtype) == "boolean"
+    # the given title is kept whole (no 200-character cut), a numeric one as text
+    assert docs["title"].tolist() == [long_title, "2023", "第三篇。"]
+    # record fields named like a column of the table are kept, not dropped
+    assert docs["record_source"].tolist()[1] == "人民日报"
+    assert docs["record_doc_id"].tolist()[2] == "外部编号"
+    assert docs["source"].tolist() == [str(path)] * 3
+    # text columns have pandas' string dtype (string[python]), in errors too
+    from corpus_tools.io.tables import STRING_DTYPE
+
+    for col in ("doc_id", "title", "text", "source", "record_source"):
+        assert docs[col].dtype == STRING_DTYPE, col
+    assert (docs["n"].dtype, str(docs["n"].astype("Int64").tolist()[1])) == ("Int64", "<NA>")
+    res = ct.load_corpus([path, tmp_path / "missing.txt"])
+    assert res.errors["reason"].dtype == STRING_DTYPE
+    # all present: plain int64
+    full = tmp_path / "full.jsonl"
+    full.write_text(json.dumps({"id": "x", "text": "正文", "year": 2020}), encoding="utf-8")
+    assert ct.load_corpus(full).documents["year"].dtype == "int64"
+
+
+def test_an_empty_stream_warns_with_the_reason(tmp_path: Path) -> None:
+    stream = ct.stream_corpus(tmp_path / "nope")
+    with pytest.warns(UserWarning, match="no such file or directory"):
+        assert list(stream) == []
+    stream.warn_empty = False
+    assert list(stream) == [] and stream.documents == 0
 
 
 def test_symlink_loop_is_reported(tmp_path: Path, seed_texts: dict[str, str]) -> None:
@@ -266,8 +399,11 @@ def test_write_table_round_trips(tmp_path: Path) -> None:
     assert pd.read_parquet(tmp_path / "k.parquet").equals(frame)
     write_table(frame, tmp_path / "k.csv")
     assert pd.read_csv(tmp_path / "k.csv", encoding="utf-8-sig").equals(frame)
+    write_table(frame, tmp_path / "k.xlsx")
+    back = pd.read_excel(tmp_path / "k.xlsx")
+    assert back["term"].tolist() == ["三会一课", "两委"] and back["count"].tolist() == [3, 2]
     with pytest.raises(InvalidParameterError, match="'path' parameter of write_table"):
-        write_table(frame, tmp_path / "k.xlsx")
+        write_table(frame, tmp_path / "k.xls")
 
 
 def test_mixed_encodings_decode_line_by_line(tmp_path: Path, seed_texts: dict[str, str]) -> None:

@@ -605,7 +605,7 @@ def test_cli_mine_slogans_applies_to_kwic(tmp_path: Path, cache: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-o", "out.xlsx"], "must end in .parquet or .csv"),
+        (["-o", "out.ods"], "must end in .parquet, .csv or .xlsx"),
         (["-o", "out.csv", "--by", "province"], "'province' is not one"),
         (["-o", "out.csv", "--keyness", "source", "--kwic", "XX"], "one of --keyness and --kwic"),
         (["-o", "out.csv", "--target", "2026"], "need --keyness"),
@@ -615,7 +615,7 @@ def test_cli_mine_slogans_applies_to_kwic(tmp_path: Path, cache: Path) -> None:
 def test_cli_usage_errors(
     tmp_path: Path, seeds_dir: Path, cache: Path, args: list[str], message: str
 ) -> None:
-    fixed = [a if a not in ("out.csv", "out.xlsx") else str(tmp_path / a) for a in args]
+    fixed = [a if a not in ("out.csv", "out.ods") else str(tmp_path / a) for a in args]
     res = _run([str(seeds_dir), *fixed], cache)
     assert res.exit_code == 2
     assert message in res.stderr

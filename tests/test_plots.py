@@ -342,7 +342,8 @@ def test_topic_terms(axes: Any, glyph_warnings: list[Any]) -> None:
     ax = plots.plot_topic_terms(TOPIC_TERMS, n_terms=3, ax=axes)
     cells = {t.get_text() for t in ax.texts}
     assert cells == set(TOPIC_TERMS["term"])
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["T0", "T1"]
+    # a column is named by its topic and best terms, as the legend of the shares names it
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["T0\n支部、党员", "T1\n经济、增长"]
     _render(ax)
     _assert_cjk_everywhere(ax)
     _assert_no_missing_glyphs(glyph_warnings)
@@ -365,8 +366,19 @@ def test_topic_shares(axes: Any, glyph_warnings: list[Any]) -> None:
     top = ax.collections[1].get_paths()[0].vertices
     assert top[:, 1].max() == pytest.approx(1.0)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["T0", "T1"]  # no terms given
     _render(ax)
     _assert_no_missing_glyphs(glyph_warnings)
+    # with the topics' terms, the legend names each topic by its best three
+    topics = pd.DataFrame({"topic": [0, 1], "terms": [["支部", "党员", "组织", "党费"], ["经济"]]})
+    fig = Figure()
+    named = plots.plot_topic_shares(
+        doc_topics, by="year", corpus=corpus, topics=topics, ax=fig.add_subplot()
+    )
+    legend = [t.get_text() for t in named.get_legend().get_texts()]
+    assert legend == ["T0 支部、党员、组织", "T1 经济"]
+    with pytest.raises(InvalidParameterError, match="'topics' parameter of plot_topic_shares"):
+        plots.plot_topic_shares(doc_topics, by="year", corpus=corpus, topics=[["支部"]])  # type: ignore[arg-type]
 
 
 @needs_cjk_font
@@ -385,8 +397,17 @@ def test_topic_plots_on_real_topics(seed_corpus: pd.DataFrame, glyph_warnings: l
             (t for t in ax1.texts if t.get_position()[0] == j), key=lambda t: t.get_position()[1]
         )
         assert [t.get_text() for t in column] == [plots._short(x, 8) for x in terms[:5]]
-    plots.plot_topic_shares(res.shares, by="year", ax=ax2)
+    assert [t.get_text() for t in ax1.get_xticklabels()] == [
+        f"T{t}\n" + "、".join(plots._short(x, 6) for x in terms[:2])
+        for t, terms in zip(res.topics["topic"], res.topics["terms"], strict=True)
+    ]
+    plots.plot_topic_shares(res, by="year", ax=ax2)  # the whole result: shares and terms
     assert [t.get_text() for t in ax2.get_xticklabels()] == ["2019", "2020", "2021"]
+    legend = [t.get_text() for t in ax2.get_legend().get_texts()]
+    shown = sorted(res.shares["topic"].unique())
+    assert legend == [
+        f"T{t} " + "、".join(plots._short(x, 6) for x in res.topics["terms"][t][:3]) for t in shown
+    ]
     top = ax2.collections[-1].get_paths()[0].vertices
     assert top[:, 1].max() == pytest.approx(1.0)
     buf = io.BytesIO()

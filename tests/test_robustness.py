@@ -52,7 +52,9 @@ def mixed(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
         )
         + "\n{broken json\n"
         + json.dumps({"id": "rec-notext"})
-        + "\n",
+        + "\n"
+        # legal JSON, not Unicode text: a lone surrogate crashed every command (exit 1)
+        + '{"id": "rec-surrogate", "text": "\u515a\u5efaab\\ud800cd"}\n',
         encoding="utf-8",
     )
     return folder
@@ -112,6 +114,8 @@ def test_every_command_processes_the_good_and_names_the_bad(
         assert reason in line
     assert "broken json" not in result.stdout
     assert "invalid JSON" in result.stderr and "no text in field 'text'" in result.stderr
+    assert "line 4: field 'text' holds a lone surrogate" in result.stderr
+    assert "Traceback" not in result.stderr and "rec-surrogate" not in result.stdout
     if command == "segment":
         assert _segment_ids(result.stdout) == good_ids
     elif command == "dedup":
@@ -134,6 +138,7 @@ def test_keywords_table_holds_every_good_document(
     assert result.exit_code == 3, result.stderr
     for name in BAD:
         assert name in result.stderr
+    assert "lone surrogate" in result.stderr
     summary = json.loads(result.stdout)
     assert summary["documents"] == len(good_ids)
     table = pd.read_csv(out, encoding="utf-8-sig")
@@ -152,6 +157,7 @@ def test_index_flag_and_report_on_mixed_inputs(mixed: Path, tmp_path: Path) -> N
     assert built.exit_code == 3, built.stderr
     for name in BAD:
         assert name in built.stderr
+    assert "lone surrogate" in built.stderr
     # the held copy of seed 001 is found from the index and from the mixed folder itself
     sub = str(mixed / GOOD[0])
     for how in (["--index", str(index)], ["--against", str(mixed)]):

@@ -17,13 +17,22 @@ from corpus_tools.errors import InvalidParameterError, NoDocumentsError, NotFitt
 from corpus_tools.io import load_corpus, load_texts
 from corpus_tools.tokens import Segmenter, load_stopwords
 from corpus_tools.topics import (
+    UNASSIGNED_REASONS,
     TopicModel,
+    TopicWarning,
     boilerplate_min_docs,
     fit_topics,
     topic_features,
     topic_shares,
 )
 from corpus_tools.topics import features as features_module
+from corpus_tools.topics import models as models_module
+from corpus_tools.topics.coherence import SLIDING_WINDOWS, CoherenceScorer
+from corpus_tools.topics.cooccurrence import WindowCounts
+from corpus_tools.topics.models import fit_model
+
+# the caveats of a fit (documents without a topic ...) are asserted where they are the subject
+pytestmark = pytest.mark.filterwarnings("ignore::corpus_tools.topics.TopicWarning")
 
 #: Rubrics of 新闻联播 that share their vocabulary (party discourse); the labels to recover.
 PARTY_RUBRICS = (
@@ -68,6 +77,15 @@ def party_news() -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(rows), labels
 
 
+@pytest.fixture(scope="module")
+def national(segmenter: Segmenter) -> tuple[Any, list[str], list[list[str]]]:
+    """Features of 30 national reports (long documents: thousands of windows each)."""
+    rows = [
+        {"doc_id": r["id"], "text": r["text"]} for r in iter_records("state_council_gwr", limit=30)
+    ]
+    return topic_features(pd.DataFrame(rows), segmenter=segmenter, cache=False)
+
+
 # --------------------------------------------------------------------------- the tables
 
 
@@ -75,8 +93,11 @@ def test_documents_table_covers_every_document_in_order(
     seeds: pd.DataFrame, seeds_fit: Any
 ) -> None:
     docs = seeds_fit.documents
-    assert docs.columns.tolist() == ["doc_id", "topic", "weight"]
+    # what a researcher joins on is there: the corpus's own title and the by field
+    assert docs.columns.tolist() == ["doc_id", "title", "source", "topic", "weight"]
     assert docs["doc_id"].tolist() == seeds["doc_id"].tolist()
+    assert docs["title"].tolist() == seeds["title"].tolist()
+    assert docs["source"].tolist() == seeds["source"].tolist()
     assert docs["topic"].dtype == np.int64 and docs["weight"].dtype == np.float64
     assert docs["topic"].between(-1, 3).all()
     assert docs["weight"].between(0, 1).all()
@@ -168,6 +189,21 @@ def test_k_chosen_by_coherence_with_the_scores(seeds: pd.DataFrame, segmenter: S
     pd.testing.assert_frame_equal(npmi.documents, res.documents)  # the measure only scores
 
 
+def test_progress_names_each_step_and_each_k(
+    seeds: pd.DataFrame, segmenter: Segmenter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shown = fit_topics(seeds, k_range=(3, 4), segmenter=segmenter, cache=False, progress=True)
+    err = capsys.readouterr().err
+    for label in ("boilerplate", "segmenting", "features", "k=3: nmf", "k=3: c_v", "k=4: nmf"):
+        assert f"topics: {label}" in err, label
+    assert "2/2" in err  # the k tried, counted
+    quiet = fit_topics(seeds, k_range=(3, 4), segmenter=segmenter, cache=False)
+    assert capsys.readouterr().err == ""  # not a terminal: nothing
+    pd.testing.assert_frame_equal(shown.documents, quiet.documents)
+    with pytest.raises(InvalidParameterError, match="'progress' parameter of fit_topics"):
+        fit_topics(seeds, progress="yes")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("model", ["lda", "kmeans"])
 def test_other_models_give_the_same_tables(
     model: str, seeds: pd.DataFrame, segmenter: Segmenter
@@ -179,6 +215,67 @@ def test_other_models_give_the_same_tables(
     assert res.topics["size"].sum() == (res.documents["topic"] >= 0).sum()
     again = fit_topics(seeds, k=3, model=model, segmenter=segmenter, cache=False)
     pd.testing.assert_frame_equal(res.documents, again.documents)
+
+
+# --------------------------------------------------------------------------- coherence
+
+
+def _gensim_coherence(words: list[list[str]], topics: list[list[str]], measure: str) -> list[float]:
+    """The reference: gensim's CoherenceModel, as topics scored it before (one per k)."""
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    texts = [w for w in words if w]
+    dictionary = Dictionary(texts)
+    kwargs: dict[str, Any] = {"topics": topics, "dictionary": dictionary, "coherence": measure}
+    if measure == "u_mass":
+        kwargs["corpus"] = [dictionary.doc2bow(t) for t in texts]
+    else:
+        kwargs["texts"] = texts
+    model = CoherenceModel(topn=10, processes=1, **kwargs)
+    return [float(v) for v in model.get_coherence_per_topic()]
+
+
+@pytest.mark.parametrize("window", [110, 10, 3])
+def test_window_counts_are_gensims(national: Any, window: int) -> None:
+    from gensim.corpora import Dictionary
+    from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+    _, _, words = national
+    texts = [w for w in words if w]
+    freq = pd.Series([w for t in texts for w in t]).value_counts()
+    # the most frequent words (many occurrences inside one window) and rarer ones
+    chosen = freq.index[:12].tolist() + freq.index[200:2000:150].tolist() + [freq.index[-1]]
+    dictionary = Dictionary(texts)
+    ref = WordOccurrenceAccumulator({dictionary.token2id[w] for w in chosen}, dictionary)
+    ref.accumulate(texts, window)
+    counts = WindowCounts(texts, window)
+    assert counts.n_windows == ref.num_docs > len(texts)
+    for i, a in enumerate(chosen):
+        assert counts.occurrences(a) == ref[a] > 0
+        for b in chosen[i + 1 :]:
+            assert counts.co_occurrences(a, b) == counts.co_occurrences(b, a) == ref[a, b], (a, b)
+
+
+@pytest.mark.parametrize("measure", ["c_v", "c_npmi", "u_mass"])
+def test_coherence_is_gensims_to_the_last_bit(
+    national: Any, seeds: pd.DataFrame, segmenter: Segmenter, measure: str
+) -> None:
+    x, terms, words = national
+    seed_x, seed_terms, seed_words = topic_features(seeds, segmenter=segmenter, cache=False)
+    for matrix, names, kept, ks in (
+        (x, terms, words, (4, 7)),
+        (seed_x, seed_terms, seed_words, (3,)),
+    ):
+        scorer = CoherenceScorer(kept, names, measure)
+        for k in ks:
+            term_scores = fit_model("nmf", matrix, k, 0).term_scores
+            topics = [scorer.topic_words(row) for row in term_scores]
+            assert all(len(t) >= 2 for t in topics)
+            assert scorer.score(term_scores) == _gensim_coherence(kept, topics, measure)
+    # computed once: the counts of the first k are those of the next
+    assert scorer.counts() is scorer.counts()
+    assert scorer.counts().window == SLIDING_WINDOWS[measure]
 
 
 # --------------------------------------------------------------------------- preprocessing
@@ -202,6 +299,26 @@ def test_over_frequent_terms_are_dropped(seeds: pd.DataFrame, segmenter: Segment
     # the most widespread kept word is among the dropped terms
     doc_freq = pd.Series([w for ws in words for w in set(ws)]).value_counts()
     assert doc_freq.index[0] not in terms and doc_freq.iloc[0] > 0.5 * len(seeds)
+
+
+def test_pair_min_df_drops_the_rare_pairs_only(seeds: pd.DataFrame, segmenter: Segmenter) -> None:
+    x, terms, words = topic_features(seeds, segmenter=segmenter, cache=False)
+    docs = np.asarray((x > 0).sum(axis=0)).ravel()
+    keep = np.array([" " not in t or d >= 3 for t, d in zip(terms, docs, strict=True)])
+    assert 0 < keep.sum() < len(terms) and any(" " in t for t in np.array(terms)[keep])
+    x3, terms3, words3 = topic_features(seeds, segmenter=segmenter, cache=False, pair_min_df=3)
+    assert terms3 == [t for t, k in zip(terms, keep, strict=True) if k] and words3 == words
+    assert (x3 != x[:, keep]).nnz == 0
+    # no higher than min_df: nothing to drop, the same fit
+    same = fit_topics(seeds, k=4, segmenter=segmenter, cache=False, pair_min_df=2)
+    again = fit_topics(seeds, k=4, segmenter=segmenter, cache=False)
+    pd.testing.assert_frame_equal(same.documents, again.documents)
+    # a fitted model counts new documents over the kept terms
+    model = TopicModel(k=4, segmenter=segmenter, cache=False, pair_min_df=3).fit(seeds)
+    assert model.terms_ == terms3
+    assert model.transform(seeds)["topic"].tolist() == model.documents_["topic"].tolist()
+    with pytest.raises(InvalidParameterError, match="'pair_min_df' parameter of fit_topics"):
+        fit_topics(seeds, pair_min_df=0)
 
 
 def test_first_paragraph_and_word_pairs(segmenter: Segmenter) -> None:
@@ -304,7 +421,8 @@ def test_model_fit_gives_the_tables_of_fit_topics(
     assert model.k_ == seeds_fit.k == 4
     assert model.coherence_ == seeds_fit.coherence
     pd.testing.assert_frame_equal(model.topics_, seeds_fit.topics)
-    pd.testing.assert_frame_equal(model.documents_, seeds_fit.documents)
+    pd.testing.assert_frame_equal(model.documents_, seeds_fit.documents.drop(columns="source"))
+    pd.testing.assert_frame_equal(model.unassigned_, seeds_fit.unassigned)
     pd.testing.assert_frame_equal(model.representatives_, seeds_fit.representatives)
     assert model.k_scores_.empty
     terms = {t for ts in model.topics_["terms"] for t in ts}
@@ -449,6 +567,83 @@ def test_empty_and_termless_corpora(segmenter: Segmenter) -> None:
         fit_topics(["的了和", "XX X个 2023"], segmenter=segmenter, cache=False)
 
 
+# --------------------------------------------------------------------------- caveats
+
+
+def test_documents_without_a_topic_are_named_with_the_reason(
+    seeds: pd.DataFrame, seeds_fit: Any, segmenter: Segmenter
+) -> None:
+    left = seeds_fit.unassigned
+    assert left.columns.tolist() == ["doc_id", "title", "reason"]
+    no_topic = seeds_fit.documents.loc[seeds_fit.documents["topic"] < 0, "doc_id"]
+    assert left["doc_id"].tolist() == no_topic.tolist() and len(left) > 0
+    assert set(left["reason"]) <= set(UNASSIGNED_REASONS)
+    texts = dict(zip(seeds["doc_id"], seeds["text"], strict=True))
+    # the watermark lines of the seed reports: nothing but boilerplate
+    reasons = dict(zip(left["doc_id"], left["reason"], strict=True))
+    watermark = next(d for d, t in texts.items() if t.startswith("本文系作者原创投稿"))
+    assert reasons[watermark] == "only boilerplate"
+    assert any(
+        n.startswith(f"{len(left)} of {len(seeds)} documents have no topic")
+        for n in seeds_fit.notes
+    )
+    # an empty document, one of stopwords and numbers, one whose words no other has
+    extra = pd.DataFrame(
+        {
+            "doc_id": ["empty", "stop", "alone"],
+            "text": ["  \n", "的了和 2023 XX", "鹦鹉螺号潜水艇"],
+        }
+    )
+    corpus = pd.concat([seeds[["doc_id", "text"]], extra], ignore_index=True)
+    with pytest.warns(
+        TopicWarning, match=r"fit_topics: \d+ of 104 documents have no topic \("
+    ) as caught:
+        res = fit_topics(corpus, k=4, segmenter=segmenter, cache=False)
+    assert len([w for w in caught if "no topic" in str(w.message)]) == 1  # said once
+    reasons = dict(zip(res.unassigned["doc_id"], res.unassigned["reason"], strict=True))
+    assert reasons["empty"] == "empty text"
+    assert reasons["stop"] == "no content words"
+    assert reasons["alone"] == "no shared terms"
+    assert (res.unassigned["title"] == "").all()  # a corpus without titles
+
+
+def test_a_corpus_too_small_for_its_topics_is_said(seeds_dir: Path, segmenter: Segmenter) -> None:
+    # the seed reports as documents: 003 holds six copies of one report, stripped as
+    # boilerplate, which leaves 7 documents
+    docs = load_corpus(seeds_dir, split="auto").documents
+    with pytest.warns(TopicWarning) as caught:
+        res = fit_topics(docs, segmenter=segmenter, cache=False)
+    said = [str(w.message) for w in caught]
+    assert any("too few for" in m and "hold a single document" in m for m in said), said
+    assert res.unassigned["reason"].tolist().count("only boilerplate") == 6
+    assert res.notes == [m.removeprefix("fit_topics: ") for m in said]
+    assert len(res.notes) == 2
+    # enough documents: nothing to say
+    with pytest.warns(TopicWarning) as caught:
+        fit_topics(docs, k=2, segmenter=segmenter, cache=False)
+    assert not any("too few" in str(w.message) for w in caught)
+
+
+def test_convergence_is_recorded_and_said_once_not_as_sklearn_warning(
+    seeds: pd.DataFrame, segmenter: Segmenter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sklearn.exceptions import ConvergenceWarning
+
+    monkeypatch.setattr(models_module, "NMF_MAX_ITER", 3)
+    with pytest.warns(TopicWarning) as caught:
+        res = fit_topics(seeds, k_range=(3, 5), segmenter=segmenter, cache=False)
+    assert not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    said = [str(w.message) for w in caught if "iteration limit" in str(w.message)]
+    assert said == [
+        f"fit_topics: The nmf model with k={res.k} stopped at its iteration limit before it "
+        "converged: its topics are approximate, and a document on the border of two topics "
+        "may belong to either."
+    ]
+    assert res.converged is False
+    monkeypatch.undo()
+    assert fit_topics(seeds, k=4, segmenter=segmenter, cache=False).converged is True
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -470,7 +665,9 @@ def test_cli_json_matches_the_library(tmp_path: Path, seeds_dir: Path, seeds_fit
     assert data["k"] == 4 and "k_scores" not in data
     assert [t["terms"] for t in data["topics"]] == seeds_fit.topics["terms"].tolist()
     assert [d["topic"] for d in data["documents"]] == seeds_fit.documents["topic"].tolist()
-    assert data["documents"][0].keys() == {"doc_id", "topic", "weight"}
+    assert list(data["documents"][0]) == ["doc_id", "title", "source", "topic", "weight"]
+    assert [d["doc_id"] for d in data["unassigned"]] == seeds_fit.unassigned["doc_id"].tolist()
+    assert data["converged"] is True
     reps = data["topics"][0]["representatives"]
     assert reps and reps[0]["doc_id"] == seeds_fit.representatives["doc_id"].iloc[0]
     assert {s["source"] for s in data["shares"]} == set(seeds_fit.shares["source"])
@@ -492,7 +689,20 @@ def test_cli_auto_k_table_and_jsonl(tmp_path: Path, seeds_dir: Path) -> None:
         [str(seeds_dir), "--split", "lines", "-k", "3", "--format", "jsonl"], tmp_path / "cache"
     )
     lines = [json.loads(line) for line in res.stdout.splitlines()]
-    assert len(lines) > 50 and lines[0].keys() == {"doc_id", "topic", "weight"}
+    assert len(lines) > 50 and list(lines[0]) == ["doc_id", "title", "topic", "weight"]
+
+
+def test_cli_says_the_caveats_on_stderr(tmp_path: Path, seeds_dir: Path) -> None:
+    res = _run([str(seeds_dir), "--split", "auto", "--format", "json"], tmp_path / "cache")
+    assert res.exit_code == 0, res.output
+    lines = res.stderr.splitlines()
+    assert any(line.startswith("corpus-tools: topics: ") and "too few" in line for line in lines)
+    assert any("6 only boilerplate" in line for line in lines)
+    data = json.loads(res.stdout)
+    assert [u["reason"] for u in data["unassigned"]] == ["only boilerplate"] * 6
+    assert {u["doc_id"] for u in data["unassigned"]} <= {d["doc_id"] for d in data["documents"]}
+    table = _run([str(seeds_dir), "--split", "auto", "--format", "table"], tmp_path / "cache")
+    assert "documents without a topic" in table.stdout
 
 
 def test_cli_usage_errors(tmp_path: Path, seeds_dir: Path) -> None:

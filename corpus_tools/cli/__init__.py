@@ -7,13 +7,20 @@ Subcommands live one per module in this package and are imported only when used,
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
+import traceback
+import warnings
 from typing import Any
 
 import click
 
-from corpus_tools.cli.common import ExitCode
+from corpus_tools.cli.common import META_DEBUG, ExitCode, debug_option
+from corpus_tools.errors import CorpusToolsError, InvalidParameterError
+
+#: Set (to anything but "" or "0") to print the traceback of an unexpected error, as --debug.
+DEBUG_ENV = "CORPUS_TOOLS_DEBUG"
 
 #: command name -> (module in corpus_tools.cli, attribute, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -50,6 +57,25 @@ class LazyGroup(click.Group):
         cmd: click.Command = getattr(mod, attr)
         return cmd
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an error no command handled ends it with one line on stderr
+        and its own exit status, never a traceback (unless --debug) and never 1, which is
+        'flag''s "flagged"."""
+        try:
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
+        except click.ClickException as exc:
+            if exc.exit_code != 1:
+                raise
+            # click's generic status 1 would read as 'flag''s "flagged"
+            kind = _NothingDone if isinstance(exc, click.FileError) else _UsageFailure
+            raise kind(exc.format_message()) from exc
+        except (click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # the one place every error ends up
+            _unexpected(exc, debug=bool(ctx.meta.get(META_DEBUG)) or _debug_env())
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         if rows:
@@ -59,12 +85,65 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="corpus-tools")
+@debug_option
 def cli() -> None:
     """Measure templates, slogans, boilerplate and copying in Chinese report corpora.
 
     Exit status: 0 done, 1 'flag' flagged a submission, 2 usage error, 3 done but some
-    inputs could not be read, 4 nothing could be done.
+    inputs could not be read, 4 nothing could be done, 5 internal error (a bug: rerun with
+    --debug for the traceback).
     """
+
+
+class _UsageFailure(click.ClickException):
+    """A click error of generic status 1, given the usage status."""
+
+    exit_code = int(ExitCode.USAGE)
+
+
+class _NothingDone(click.ClickException):
+    """A file click could not open: nothing could be done."""
+
+    exit_code = int(ExitCode.NOTHING)
+
+
+def _debug_env() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _show_warning(  # noqa: PLR0917 - the signature of warnings.showwarning
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A warning on the command line: one line, no source location."""
+    click.echo(f"corpus-tools: warning: {message}", err=True)
+
+
+def _unexpected(exc: BaseException, *, debug: bool) -> None:
+    """End the command on an error no command handled: one line on stderr (the traceback
+    first with --debug) and the exit status that error stands for."""
+    if isinstance(exc, OSError) and not isinstance(exc, CorpusToolsError):
+        if exc.filename is None:  # standard output: a full disk, a closed terminal
+            click.echo(f"corpus-tools: error: cannot write the output: {exc}", err=True)
+        else:
+            click.echo(f"corpus-tools: error: {exc.filename}: {exc.strerror or exc}", err=True)
+        sys.exit(int(ExitCode.NOTHING))
+    if isinstance(exc, CorpusToolsError):  # an error with a message, that no command caught
+        click.echo(f"corpus-tools: error: {exc}", err=True)
+        code = ExitCode.USAGE if isinstance(exc, InvalidParameterError) else ExitCode.NOTHING
+        sys.exit(int(code))
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
+    hint = "" if debug else "; rerun with --debug for the traceback"
+    click.echo(
+        f"corpus-tools: internal error: {what[:300]} (a bug in corpus-tools{hint})", err=True
+    )
+    sys.exit(int(ExitCode.INTERNAL))
 
 
 def _terminated(signum: int, frame: Any) -> None:
@@ -77,7 +156,8 @@ def main(argv: list[str] | None = None) -> Any:
     A reader that closes the pipe early (``corpus-tools ... | head``) ends the command as it
     ends any Unix tool (SIGPIPE); standard output that cannot be written (a full disk)
     exits 4 with the reason. SIGTERM ends the command as Ctrl-C does (exit 130): outputs
-    already written are intact and temporary files are removed.
+    already written are intact and temporary files are removed. Any other error no command
+    handled exits 5 with one line (the traceback with ``--debug`` or ``CORPUS_TOOLS_DEBUG=1``).
     """
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -92,10 +172,9 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(130)
     except click.ClickException as exc:  # usage errors: click's message, exit 2
         exc.show()
-        sys.exit(exc.exit_code)
-    except OSError as exc:
-        click.echo(f"corpus-tools: error: cannot write the output: {exc}", err=True)
-        sys.exit(int(ExitCode.NOTHING))
+        sys.exit(exc.exit_code if exc.exit_code != 1 else int(ExitCode.USAGE))
+    except Exception as exc:  # raised outside a command (its arguments, --help)
+        _unexpected(exc, debug=_debug_env() or "--debug" in (argv or sys.argv[1:]))
     if isinstance(result, int):  # --help and the like return their exit status
         sys.exit(result)
     return result

@@ -2,15 +2,23 @@
 
 A command module defines one click command (or group) and uses:
 
-* ``@input_options`` for ``PATH...``, ``--split``, ``--id-field``, ``--text-field``;
-* ``@format_option(default_json=...)`` for ``--format``;
+* ``@input_options`` for ``PATH...``, ``--split``, ``--id-field``, ``--text-field``,
+  ``--include GLOB``, ``--exclude GLOB`` (these two, and ``--debug``, reach
+  :func:`load_inputs` through the click context, so a command's signature does not list them);
+* ``@format_option()`` for ``--format`` (and ``--raw-cells`` where ``csv`` is a format);
 * ``load_inputs(ctx_state)`` which loads, names every bad input on stderr and returns the
-  corpus; it exits 4 when nothing was readable;
+  corpus; it exits 4 when nothing was readable, saying why;
 * ``stream_inputs(ctx_state)`` instead, for jobs that take a stream (keywords, dedup,
   index): the corpus is read a chunk at a time; ``require_documents`` exits 4 after the
   pass when nothing was readable;
-* ``emit(data, fmt, table=...)`` to print the result;
+* ``emit(data, fmt, table=...)`` to print the result (CSV cells that a spreadsheet would
+  run as formulas neutralised unless ``--raw-cells``);
+* ``write_output_table(frame, path)`` to write an ``-o`` table (``.parquet``, ``.csv`` or
+  ``.xlsx``, honouring ``--raw-cells``);
 * ``finish(state)`` as the last call, which exits 3 when some inputs were unreadable.
+
+Unexpected errors are caught in :mod:`corpus_tools.cli` (exit 5, one line; the traceback
+with ``--debug``).
 """
 
 from __future__ import annotations
@@ -31,8 +39,14 @@ import click
 import pandas as pd
 
 from corpus_tools.engine import ENGINES, Engine, as_engine
-from corpus_tools.errors import CorpusToolsError, InvalidParameterError
-from corpus_tools.io import READABLE_SUFFIXES, CorpusStream, load_corpus, stream_corpus
+from corpus_tools.errors import (
+    CorpusToolsError,
+    InvalidParameterError,
+    NoDocumentsError,
+    OutputError,
+)
+from corpus_tools.io import CorpusStream, load_corpus, stream_corpus
+from corpus_tools.io.write import TABLE_SUFFIXES, for_spreadsheet, write_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +59,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     PARTIAL = 3
     NOTHING = 4
+    INTERNAL = 5
 
 
 FORMATS = ("table", "json", "jsonl", "csv")
@@ -64,8 +79,64 @@ class RunState:
         self.error_rows.append((path, reason))
 
 
+#: Keys of ``click.Context.meta`` (shared by a command and its group) for the options that
+#: reach the loading and output helpers without passing through a command's signature.
+META_INCLUDE = "corpus_tools.include"
+META_EXCLUDE = "corpus_tools.exclude"
+META_RAW_CELLS = "corpus_tools.raw_cells"
+META_DEBUG = "corpus_tools.debug"
+
+
+def _to_meta(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value or key not in ctx.meta:
+            ctx.meta[key] = value
+
+    return store
+
+
+def meta(key: str, default: Any = None) -> Any:
+    """The value an option stored under ``key`` for the running command (``default`` outside
+    a command, as in a library call)."""
+    ctx = click.get_current_context(silent=True)
+    return default if ctx is None else ctx.meta.get(key, default)
+
+
+def debug_option(func: F) -> F:
+    """``--debug``: on an unexpected error, print the traceback too."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_to_meta(META_DEBUG),
+        help="On an unexpected error (exit status 5), print the traceback too.",
+    )(func)
+
+
 def input_options(func: F) -> F:
-    """``PATH...`` plus ``--split``, ``--id-field``, ``--text-field``."""
+    """``PATH...`` plus ``--split``, ``--id-field``, ``--text-field``, ``--include``,
+    ``--exclude`` and ``--debug``."""
+    func = debug_option(func)
+    func = click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        expose_value=False,
+        callback=_to_meta(META_EXCLUDE),
+        help="Leave out the files of folders that match GLOB (matched against the path "
+        "relative to the folder and the file name; repeatable).",
+    )(func)
+    func = click.option(
+        "--include",
+        multiple=True,
+        metavar="GLOB",
+        expose_value=False,
+        callback=_to_meta(META_INCLUDE),
+        help="Read only the files of folders that match GLOB, e.g. '*.jsonl' or '2023/*' "
+        "(repeatable). README/SOURCE/LICENSE files beside the reports are read only when "
+        "named so.",
+    )(func)
     func = click.option(
         "--text-field",
         default="text",
@@ -92,10 +163,26 @@ def input_options(func: F) -> F:
     return func
 
 
+def raw_cells_option(func: F) -> F:
+    """``--raw-cells``: write CSV/Excel cells as they are, formula-like or not."""
+    return click.option(
+        "--raw-cells",
+        is_flag=True,
+        expose_value=False,
+        callback=_to_meta(META_RAW_CELLS),
+        help="Write CSV/Excel cells as they are. By default a text cell that a spreadsheet "
+        "would run as a formula (=, +, -, @ first) gets a ' in front in CSV (in .xlsx it is "
+        "marked as text).",
+    )(func)
+
+
 def format_option(*, formats: Sequence[str] = FORMATS) -> Callable[[F], F]:
-    """``--format``: ``table`` on a terminal, ``json`` when piped, unless given."""
+    """``--format``: ``table`` on a terminal, ``json`` when piped, unless given (and
+    ``--raw-cells`` where ``csv`` is one of the formats)."""
 
     def deco(func: F) -> F:
+        if "csv" in formats:
+            func = raw_cells_option(func)
         return click.option(
             "--format",
             "fmt",
@@ -122,21 +209,44 @@ def load_inputs(
     text_field: str = "text",
     allow_empty: bool = False,
 ) -> pd.DataFrame:
-    """Load the inputs, naming each unreadable one on stderr; exit 4 if none is readable."""
+    """Load the inputs (``--include``/``--exclude`` as given), naming each unreadable one on
+    stderr; exit 4 if none is readable, saying why."""
     try:
         result = load_corpus(
-            list(paths), split=split, id_field=id_field, text_field=text_field, progress=None
+            list(paths),
+            split=split,
+            id_field=id_field,
+            text_field=text_field,
+            include=meta(META_INCLUDE, ()),
+            exclude=meta(META_EXCLUDE, ()),
+            progress=None,
         )
+    except NoDocumentsError as exc:
+        if not allow_empty:
+            _nothing(state, exc.errors, str(exc))
+        from corpus_tools.io import load_texts
+
+        for path, reason in [] if exc.errors is None else exc.errors.itertuples(index=False):
+            state.skipped(str(path), str(reason))
+        return load_texts([])
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     for path, reason in result.errors.itertuples(index=False):
         state.skipped(str(path), str(reason))
-    if result.documents.empty and not allow_empty:
-        fail(NO_DOCUMENTS, ExitCode.NOTHING)
     return result.documents
 
 
-NO_DOCUMENTS = "no readable document in the inputs; readable kinds: " + " ".join(READABLE_SUFFIXES)
+NO_DOCUMENTS = "no readable document in the inputs"
+
+
+def _nothing(state: RunState, errors: pd.DataFrame | None, why: str) -> None:
+    """Name each unreadable input (one line each), then exit 4 with one line saying why
+    nothing was read."""
+    if errors is not None and len(errors):
+        for path, reason in errors.itertuples(index=False):
+            state.skipped(str(path), str(reason))
+        fail(f"{NO_DOCUMENTS} (each input above could not be read)", ExitCode.NOTHING)
+    fail(why[:1].lower() + why[1:], ExitCode.NOTHING)
 
 
 def stream_inputs(
@@ -158,18 +268,28 @@ def stream_inputs(
         state.skipped(path, reason)
 
     try:
-        return stream_corpus(
-            list(paths), split=split, id_field=id_field, text_field=text_field, on_error=on_error
+        stream = stream_corpus(
+            list(paths),
+            split=split,
+            id_field=id_field,
+            text_field=text_field,
+            include=meta(META_INCLUDE, ()),
+            exclude=meta(META_EXCLUDE, ()),
+            on_error=on_error,
         )
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
-    raise AssertionError("unreachable")  # pragma: no cover - fail() exits
+    stream.warn_empty = False  # require_documents says it, as an error
+    return stream
 
 
 def require_documents(stream: CorpusStream) -> None:
-    """Exit 4 when the pass over ``stream`` met no readable document."""
+    """Exit 4 when the pass over ``stream`` met no readable document, saying why."""
     if stream.documents == 0:
-        fail(NO_DOCUMENTS, ExitCode.NOTHING)
+        if len(stream.errors):
+            fail(f"{NO_DOCUMENTS} (each input above could not be read)", ExitCode.NOTHING)
+        why = stream.nothing_found()
+        fail(why[:1].lower() + why[1:], ExitCode.NOTHING)
 
 
 def fail(message: str, code: ExitCode) -> Any:
@@ -278,6 +398,7 @@ def emit(
             click.echo(json.dumps(_jsonable(rec), ensure_ascii=False))
     elif fmt == "csv":
         frame = rows if rows is not None else pd.DataFrame(_jsonable(data))
+        frame = for_spreadsheet(frame, raw_cells=bool(meta(META_RAW_CELLS, False)))
         buf = io.StringIO()
         frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         click.echo(buf.getvalue(), nl=False)
@@ -345,14 +466,22 @@ def check_engine_options(
     raise AssertionError("unreachable")  # pragma: no cover - fail() exits
 
 
-#: Table outputs: the format is chosen by the extension.
-TABLE_SUFFIXES = (".parquet", ".csv")
-
-
 def table_output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: an output table path must end in .parquet or .csv (None passes)."""
+    """Click callback: an output table path must end in .parquet, .csv or .xlsx (None passes)."""
     if value is not None and Path(value).suffix.lower() not in TABLE_SUFFIXES:
         raise click.BadParameter(
-            f"{value!r} must end in .parquet or .csv (the table's format is chosen by extension)."
+            f"{value!r} must end in .parquet, .csv or .xlsx (the table's format is chosen by "
+            "extension)."
         )
     return value
+
+
+def write_output_table(frame: pd.DataFrame, path: str) -> None:
+    """Write an output table (``.parquet``, ``.csv`` or ``.xlsx``, :func:`write_table`),
+    honouring ``--raw-cells``; exit 4 when it cannot be written."""
+    try:
+        write_table(frame, path, raw_cells=bool(meta(META_RAW_CELLS, False)))
+    except OutputError as exc:  # its message names the file: "Cannot write PATH: why."
+        fail(str(exc)[:1].lower() + str(exc)[1:], ExitCode.NOTHING)
+    except (CorpusToolsError, OSError) as exc:
+        fail(f"cannot write {path}: {exc}", ExitCode.NOTHING)

@@ -1,6 +1,6 @@
-"""``corpus-tools keywords PATH... -o OUT.(parquet|csv) [--by FIELD]...``: keyword tables.
+"""``corpus-tools keywords PATH... -o OUT.(parquet|csv|xlsx) [--by FIELD]...``: keyword tables.
 
-Writes one table (atomically, parquet or CSV by extension) and prints a summary:
+Writes one table (atomically, parquet, CSV or Excel by extension) and prints a summary:
 
 * default: the keyword frequency table (:func:`corpus_tools.keywords.keyword_table`);
 * ``--keyness FIELD``: rising and falling terms per group of FIELD
@@ -35,8 +35,9 @@ from corpus_tools.cli.common import (
     segmentation_options,
     stream_inputs,
     table_output_path,
+    write_output_table,
 )
-from corpus_tools.errors import CorpusToolsError, InvalidParameterError
+from corpus_tools.errors import InvalidParameterError
 from corpus_tools.io import CorpusStream
 
 #: Rows of the table printed after the summary on a terminal.
@@ -59,7 +60,7 @@ def _read_words(path: str) -> list[str]:
     "--output",
     required=True,
     callback=table_output_path,
-    help="Table to write: OUT.parquet or OUT.csv (written atomically).",
+    help="Table to write: OUT.parquet, OUT.csv or OUT.xlsx (written atomically).",
 )
 @click.option(
     "--by",
@@ -211,7 +212,7 @@ def command(
     scheduler: str | None,
     fmt: str | None,
 ) -> None:
-    """Write a keyword frequency table of PATH... to OUT (.parquet or .csv).
+    """Write a keyword frequency table of PATH... to OUT (.parquet, .csv or .xlsx).
 
     Columns: the --by fields, term, count, doc_freq, docs, rate_per_10k, tfidf.
     Slogans (两个确立) and placeholders (XX) are counted whole; segmentation is cached,
@@ -381,15 +382,10 @@ def _write(table: pd.DataFrame, output: str) -> tuple[pd.DataFrame, dict[str, An
     """Write ``table`` (without its attrs: the file holds the data only) atomically; return
     what was written and the run figures of ``table.attrs["summary"]``. Exit 4 when the
     file cannot be written."""
-    from corpus_tools.io import write_table
-
     figures: dict[str, Any] = dict(table.attrs.get("summary", {}))
     data = pd.DataFrame(table)  # a copy, whose attrs are dropped
     data.attrs = {}
-    try:
-        write_table(data, output)
-    except (CorpusToolsError, OSError) as exc:
-        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+    write_output_table(data, output)  # .parquet, .csv or .xlsx; exits 4 when it cannot
     return data, figures
 
 

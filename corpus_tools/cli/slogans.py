@@ -14,8 +14,10 @@ from corpus_tools.cli.common import (
     input_options,
     load_inputs,
     resolve_format,
+    write_output_table,
 )
 from corpus_tools.errors import CorpusToolsError
+from corpus_tools.io.write import TABLE_SUFFIXES
 
 
 @click.command(name="slogans")
@@ -60,8 +62,8 @@ from corpus_tools.errors import CorpusToolsError
     "occurrences",
     default=None,
     type=click.Path(dir_okay=False, path_type=str),
-    help="Also write every occurrence (doc_id, slogan, start, end, ...) to a .csv or "
-    ".parquet file.",
+    help="Also write every occurrence (doc_id, slogan, start, end, ...) to a .csv, "
+    ".parquet or .xlsx file.",
 )
 def command(
     *,
@@ -83,11 +85,13 @@ def command(
     "cue"}]. "example" is the expansion the text gives (八项本领 -> 学习本领、…) or the text
     around the first occurrence.
     """
-    from corpus_tools.io import write_table
     from corpus_tools.slogans import mine_slogans, slogan_occurrences, to_lexicon
 
-    if occurrences is not None and not occurrences.lower().endswith((".csv", ".parquet")):
-        fail(f"--occurrences must end in .csv or .parquet; got {occurrences!r}", ExitCode.USAGE)
+    if occurrences is not None and not occurrences.lower().endswith(TABLE_SUFFIXES):
+        fail(
+            f"--occurrences must end in .xlsx, .csv or .parquet; got {occurrences!r}",
+            ExitCode.USAGE,
+        )
     state = RunState()
     docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     kinds = ["numeric", "quoted"] if kind == "all" else [kind]
@@ -96,7 +100,7 @@ def command(
         if lexicon is not None:
             to_lexicon(table, lexicon)
         if occurrences is not None:
-            write_table(slogan_occurrences(docs, table), occurrences)
+            write_output_table(slogan_occurrences(docs, table), occurrences)
     except OSError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from typing import Any, TypeVar
 
 from corpus_tools.engine.base import Engine, Handle
+from corpus_tools.engine.lifeline import exit_with_parent
 from corpus_tools.errors import check_choice, check_number, param_error
 
 __all__ = ["PARALLEL_MIN_WORK", "LocalEngine", "available_cores"]
@@ -75,7 +77,9 @@ class LocalEngine(Engine):
     n_jobs : int, optional
         Worker processes. ``None``: all cores for a large job (:meth:`map` with ``work``
         of at least 400,000, e.g. characters to segment), this process for a small one;
-        ``-1``: all cores; ``1``: this process, no pool.
+        ``-1``: all cores; ``1``: this process, no pool. Workers end with this process
+        (:func:`~corpus_tools.engine.lifeline.exit_with_parent`): a ``kill -9`` of the main
+        process leaves no worker behind.
     start_method : {"fork", "spawn", "forkserver"}, optional
         How worker processes start (default: the platform's).
     caller : str, default "LocalEngine"
@@ -133,7 +137,16 @@ class LocalEngine(Engine):
             self.close()
         if self._pool is None:
             ctx = multiprocessing.get_context(self.start_method)
-            self._pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+            # workers end with this process (no orphan after a kill -9): the kernel's
+            # signal needs the starting thread to live as long as the process
+            parent = None if ctx.get_start_method() == "forkserver" else os.getpid()
+            main = threading.current_thread() is threading.main_thread()
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=ctx,
+                initializer=exit_with_parent,
+                initargs=(parent, main),
+            )
             self._pool_size = jobs
         return self._pool
 

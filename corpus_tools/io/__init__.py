@@ -1,17 +1,21 @@
 """Loading real report files into a corpus table, and writing outputs atomically.
 
-Readable kinds: ``.txt`` and ``.md`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM, GB18030/GBK,
-detected from the bytes, not the extension), ``.docx``, ``.doc`` and ``.wps`` (Word 97 and
-WPS Office), ``.odt`` (paragraphs and tables in document order), ``.pdf`` (the text layer,
-paragraphs joined back, running headers and page numbers dropped), ``.html``/``.htm`` (the
-article's main text, the page's ``<title>`` and stated date), and record files ``.jsonl``,
-``.jsonl.gz``, ``.csv``, ``.parquet`` (one document per record with ``id`` and ``text``
-fields, every other field kept as metadata).
+Readable kinds: ``.txt`` and ``.md`` (UTF-8, with or without BOM, GB18030/GBK, UTF-16 and
+UTF-32, Big5, Shift-JIS, Windows-1252, detected from the bytes, not the extension; a file that
+reads as text in none of them is refused with the reason, never decoded to mojibake),
+``.docx``, ``.doc`` and ``.wps`` (Word 97 and WPS Office), ``.odt`` (paragraphs and tables
+in document order), ``.pdf`` (the text layer, paragraphs joined back, running headers and
+page numbers dropped), ``.html``/``.htm`` (the article's main text, the page's ``<title>``
+and stated date), and record files ``.jsonl``, ``.jsonl.gz``, ``.csv``, ``.parquet`` (one
+document per record with ``id`` and ``text`` fields, every other field kept as metadata).
 
 A file that cannot be read (corrupt, password-protected, a scan without text layer) is
-reported with its path and reason in ``LoadResult.errors`` and skipped; the others load.
-The text is kept as loaded, so offsets reported by every capability slice the ``text``
-column.
+reported with its path and reason in ``LoadResult.errors`` and skipped; the others load. A
+load that finds no document at all raises :class:`~corpus_tools.errors.NoDocumentsError`
+saying why. In folders, ``include=``/``exclude=`` glob patterns choose the files, and
+documentation files (``README.md``, ``SOURCE.md``) are not read as reports unless named.
+The text is kept as loaded, and so is every field of a record (a ``title`` as given, a
+``year`` as an integer), so offsets reported by every capability slice the ``text`` column.
 
 The flow from files to the table, one module a step:
 
@@ -22,10 +26,13 @@ The flow from files to the table, one module a step:
                 ``formats/__init__``
 ``decode``      bytes -> text (the encodings reports come in)
 ``limits``      the safety limits (file size, zip bombs, web page size)
+``tables``      the dtypes of every table (text ``string[python]``, integers ``Int64``
+                when values are missing)
 ``documents``   :class:`Document` and the corpus table built from them
 ``corpus``      :func:`load_corpus`, :func:`load_texts`, :func:`as_corpus`
 ``stream``      :func:`stream_corpus` for corpora larger than memory
-``write``       :func:`atomic_write`, :func:`write_table`
+``write``       :func:`atomic_write`, :func:`write_table` (``.parquet``, ``.csv``,
+                ``.xlsx``; cells a spreadsheet would run as formulas neutralised)
 
 Examples
 --------
@@ -44,6 +51,7 @@ from corpus_tools.io.documents import CORPUS_COLUMNS as CORPUS_COLUMNS
 from corpus_tools.io.documents import Document as Document
 from corpus_tools.io.documents import FileText as FileText
 from corpus_tools.io.files import AUTO_REPORT_CHARS as AUTO_REPORT_CHARS
+from corpus_tools.io.files import SIDE_FILE as SIDE_FILE
 from corpus_tools.io.files import SPLITS as SPLITS
 from corpus_tools.io.files import iter_files as iter_files
 from corpus_tools.io.files import one_report_per_line as one_report_per_line
@@ -62,7 +70,13 @@ from corpus_tools.io.stream import STREAM_CHUNK_CHARS as STREAM_CHUNK_CHARS
 from corpus_tools.io.stream import CorpusStream as CorpusStream
 from corpus_tools.io.stream import corpus_chunks as corpus_chunks
 from corpus_tools.io.stream import stream_corpus as stream_corpus
+from corpus_tools.io.tables import STRING_DTYPE as STRING_DTYPE
+from corpus_tools.io.tables import with_table_dtypes as with_table_dtypes
+from corpus_tools.io.write import LIST_SEPARATOR as LIST_SEPARATOR
+from corpus_tools.io.write import TABLE_SUFFIXES as TABLE_SUFFIXES
 from corpus_tools.io.write import atomic_write as atomic_write
+from corpus_tools.io.write import for_spreadsheet as for_spreadsheet
+from corpus_tools.io.write import is_formula_like as is_formula_like
 from corpus_tools.io.write import write_table as write_table
 
 __all__ = [
@@ -72,11 +86,14 @@ __all__ = [
     "as_corpus",
     "atomic_write",
     "decode_bytes",
+    "for_spreadsheet",
+    "is_formula_like",
     "iter_files",
     "load_corpus",
     "load_texts",
     "one_report_per_line",
     "read_file",
     "stream_corpus",
+    "with_table_dtypes",
     "write_table",
 ]

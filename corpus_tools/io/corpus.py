@@ -14,10 +14,11 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from corpus_tools.errors import InvalidParameterError, check_type, param_error
+from corpus_tools.errors import InvalidParameterError, NoDocumentsError, check_type, param_error
 from corpus_tools.io.documents import Document, corpus_frame
-from corpus_tools.io.files import Problem, check_load_args, iter_documents
+from corpus_tools.io.files import Problem, Skipped, check_load_args, iter_documents, nothing_found
 from corpus_tools.io.stream import corpus_chunks
+from corpus_tools.io.tables import errors_frame
 
 __all__ = ["LoadResult", "as_corpus", "load_corpus", "load_texts"]
 
@@ -28,13 +29,17 @@ class LoadResult(NamedTuple):
     Attributes
     ----------
     documents : pandas.DataFrame
-        One row per document. Columns: ``doc_id`` (str, unique), ``title`` (str: the
-        record's title field or the page's ``<title>``, else the first non-empty line, at
-        most 200 characters), ``text`` (str, as decoded), ``source`` (str: the file it came
-        from), then every metadata field of record files (``year``, ``province``, ...) and,
-        for a file read one document per line, ``line`` (int, 1-based).
+        One row per document. Columns: ``doc_id`` (string, unique), ``title`` (string: the
+        record's ``title`` field as given, or the page's ``<title>``; else the first
+        non-empty line, at most 200 characters), ``text`` (string, as decoded), ``source``
+        (string: the file it came from), then every other field of record files (``year``,
+        ``province``, ...: text as string, integers as int64, or Int64 when some records lack
+        them; a field named ``doc_id``, ``text`` or ``source`` as ``record_doc_id`` ...) and,
+        for a file read one document per line, ``line`` (int64, 1-based). String columns are
+        ``string[python]`` (see :mod:`corpus_tools.io.tables`).
     errors : pandas.DataFrame
-        One row per input that could not be read. Columns: ``path`` (str), ``reason`` (str).
+        One row per input that could not be read. Columns: ``path`` (string), ``reason``
+        (string).
     """
 
     documents: pd.DataFrame
@@ -47,6 +52,8 @@ def load_corpus(
     split: str | None = None,
     id_field: str = "id",
     text_field: str = "text",
+    include: str | Iterable[str] | None = None,
+    exclude: str | Iterable[str] | None = None,
     progress: bool | None = False,
 ) -> LoadResult:
     """Load files and folders into a corpus table.
@@ -61,16 +68,28 @@ def load_corpus(
         report per line (:func:`one_report_per_line`) and reads the others whole.
     id_field, text_field : str
         Field names of the id and text in record files (``.jsonl``, ``.csv``, ``.parquet``).
+    include, exclude : str or list of str, optional
+        Glob patterns choosing the files of folders: a file is read when it matches one of
+        ``include`` (default: every readable kind) and none of ``exclude``. A pattern is
+        matched against the path relative to the folder and against the file name
+        (``"*.jsonl"``, ``"2023/*"``). Documentation files beside the reports
+        (``README.md``, ``SOURCE.md``, ``LICENSE.txt`` ...) are read only when ``include``
+        names them. Files named directly are always read.
     progress : bool or None, default False
         Show a progress bar on stderr (``None``: only when stderr is a terminal).
 
     Returns
     -------
     LoadResult
-        ``documents`` (see :class:`LoadResult` for the columns) and ``errors``.
+        ``documents`` (see :class:`LoadResult` for the columns) and ``errors``: the inputs
+        that could not be read, each with its reason, beside the documents that could.
 
     Raises
     ------
+    NoDocumentsError
+        When no document is found: the message names the paths and why (a missing path,
+        no readable file, a wrong ``text_field`` with the fields the records do have);
+        its ``errors`` attribute is the ``errors`` table.
     InvalidParameterError
         For a bad argument (the message says what is allowed).
 
@@ -79,16 +98,27 @@ def load_corpus(
     >>> res = load_corpus("data/raw", split="auto")
     >>> res.documents.shape[0], res.errors.shape[0]
     (13, 0)
+    >>> load_corpus("data/raw", include="00[01]_*").documents["doc_id"].tolist()
+    ['000_14cdbf6256da471f.txt', '001_76da920ca12b73e0.txt']
+    >>> load_corpus("nope.jsonl")
+    Traceback (most recent call last):
+    ...
+    corpus_tools.errors.NoDocumentsError: No readable document in 'nope.jsonl': nope.jsonl: no such file or directory.
     """
     func = "load_corpus"
-    path_list = check_load_args(paths, func, split, id_field, text_field)
+    path_list, options = check_load_args(
+        paths, func, split, id_field, text_field, include=include, exclude=exclude
+    )
+    if progress is not None:
+        check_type(progress, "progress", func, bool, "a bool or None")
     errors: list[Problem] = []
+    skipped = Skipped()
     docs = list(
-        iter_documents(path_list, split, id_field, text_field, errors.append, progress=progress)
+        iter_documents(path_list, options, errors.append, skipped=skipped, progress=progress)
     )
-    return LoadResult(
-        corpus_frame(docs), pd.DataFrame(errors, columns=["path", "reason"], dtype=object)
-    )
+    if not docs:
+        raise NoDocumentsError(nothing_found(path_list, errors, skipped), errors_frame(errors))
+    return LoadResult(corpus_frame(docs), errors_frame(errors))
 
 
 def load_texts(

@@ -2,7 +2,7 @@
 
 Every reader yields :class:`Document` values; :func:`corpus_frame` turns them into the
 table every capability works on (``doc_id``, ``title``, ``text``, ``source``, then the
-metadata fields), keeping ``doc_id`` unique.
+metadata fields), keeping ``doc_id`` unique, with the dtypes of :mod:`corpus_tools.io.tables`.
 
 Examples
 --------
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pandas as pd
+
+from corpus_tools.io.tables import column_array
 
 __all__ = ["CORPUS_COLUMNS", "TITLE_CHARS", "Document", "FileText", "corpus_frame", "first_line"]
 
@@ -68,27 +70,28 @@ def first_line(text: str) -> str:
 def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> pd.DataFrame:
     """The corpus table of ``docs``; ``counts`` carries the ids seen across chunks.
 
-    A repeated ``doc_id`` gets ``#2``, ``#3``, ... so that ids stay unique.
+    A repeated ``doc_id`` gets ``#2``, ``#3``, ... so that ids stay unique. Columns follow
+    :mod:`corpus_tools.io.tables`: text as ``string[python]``, integer fields as ``int64``
+    (``Int64`` when a record lacks them), metadata fields in the order first met.
     """
-    rows: list[dict[str, Any]] = []
     if counts is None:
         counts = {}
-    for d in docs:
+    columns: dict[str, list[Any]] = {c: [] for c in CORPUS_COLUMNS}
+    for row, d in enumerate(docs):
         doc_id = d.doc_id
         n = counts.get(doc_id, 0)
         counts[doc_id] = n + 1
         if n:
             doc_id = f"{doc_id}#{n + 1}"
-        row: dict[str, Any] = {
-            "doc_id": doc_id,
-            "title": d.title if d.title else first_line(d.text),
-            "text": d.text,
-            "source": d.source,
-        }
+        columns["doc_id"].append(doc_id)
+        columns["title"].append(d.title if d.title else first_line(d.text))
+        columns["text"].append(d.text)
+        columns["source"].append(d.source)
         for k, v in d.meta:
-            row.setdefault(k, v)
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CORPUS_COLUMNS})
-    return frame
+            values = columns.setdefault(k, [None] * row)
+            if len(values) == row:  # the first value of a field in a document wins
+                values.append(v)
+        for values in columns.values():
+            if len(values) == row:
+                values.append(None)
+    return pd.DataFrame({name: column_array(values) for name, values in columns.items()})

@@ -8,6 +8,7 @@ tells a capability whether it was given such a stream or a whole corpus.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -15,7 +16,15 @@ import pandas as pd
 
 from corpus_tools.errors import check_number, check_type, param_error
 from corpus_tools.io.documents import Document, corpus_frame
-from corpus_tools.io.files import Problem, check_load_args, iter_documents
+from corpus_tools.io.files import (
+    Problem,
+    ReadOptions,
+    Skipped,
+    check_load_args,
+    iter_documents,
+    nothing_found,
+)
+from corpus_tools.io.tables import errors_frame
 
 __all__ = ["STREAM_CHUNK", "STREAM_CHUNK_CHARS", "CorpusStream", "corpus_chunks", "stream_corpus"]
 
@@ -33,12 +42,21 @@ class CorpusStream:
     :func:`load_corpus` would return, in the same order, with the same ``doc_id`` values
     (a repeated id gets ``#2``, ``#3``, ... across chunks too).
 
+    A pass that finds no document warns (``UserWarning``) with the reason -- the paths, the
+    inputs that could not be read, the files of folders not read -- unless
+    :attr:`warn_empty` is False (the command line says it as an error instead).
+
     Attributes
     ----------
     errors : pandas.DataFrame
         ``path``, ``reason``: the inputs the last (or current) pass could not read.
     documents : int
         Documents yielded by the last (or current) pass.
+    skipped : Skipped
+        The files of folders the last pass did not read (other kinds, documentation
+        files, left out by ``include``/``exclude``).
+    warn_empty : bool
+        Warn when a pass finds no document (default True).
     """
 
     def __init__(
@@ -47,29 +65,43 @@ class CorpusStream:
         *,
         chunk_size: int,
         chunk_chars: int,
-        split: str | None,
-        id_field: str,
-        text_field: str,
+        options: ReadOptions,
         progress: bool | None,
         on_error: Callable[[str, str], Any] | None,
     ) -> None:
         self.paths = paths
         self.chunk_size = chunk_size
         self.chunk_chars = chunk_chars
-        self.split = split
-        self.id_field = id_field
-        self.text_field = text_field
+        self.options = options
         self.progress = progress
         self.on_error = on_error
         self._errors: list[Problem] = []
         self.documents = 0
+        self.skipped = Skipped()
+        self.warn_empty = True
+
+    @property
+    def split(self) -> str | None:
+        return self.options.split
+
+    @property
+    def id_field(self) -> str:
+        return self.options.id_field
+
+    @property
+    def text_field(self) -> str:
+        return self.options.text_field
+
+    def nothing_found(self) -> str:
+        """Why the last pass found no document (see :func:`load_corpus`'s error)."""
+        return nothing_found(self.paths, self._errors, self.skipped)
 
     def __repr__(self) -> str:
         return f"CorpusStream({len(self.paths)} path(s), chunk_size={self.chunk_size})"
 
     @property
     def errors(self) -> pd.DataFrame:
-        return pd.DataFrame(self._errors, columns=["path", "reason"], dtype=object)
+        return errors_frame(self._errors)
 
     def _error(self, item: Problem) -> None:
         self._errors.append(item)
@@ -79,16 +111,12 @@ class CorpusStream:
     def __iter__(self) -> Iterator[pd.DataFrame]:
         self._errors = []
         self.documents = 0
+        self.skipped = Skipped()
         ids: dict[str, int] = {}
         batch: list[Document] = []
         chars = 0
         docs = iter_documents(
-            self.paths,
-            self.split,
-            self.id_field,
-            self.text_field,
-            self._error,
-            progress=self.progress,
+            self.paths, self.options, self._error, skipped=self.skipped, progress=self.progress
         )
         for doc in docs:
             batch.append(doc)
@@ -100,6 +128,8 @@ class CorpusStream:
         if batch:
             self.documents += len(batch)
             yield corpus_frame(batch, ids)
+        if not self.documents and self.warn_empty:
+            warnings.warn(self.nothing_found(), UserWarning, stacklevel=2)
 
     def load(self) -> pd.DataFrame:
         """All chunks as one corpus table (what :func:`load_corpus` returns as documents)."""
@@ -116,6 +146,8 @@ def stream_corpus(
     split: str | None = None,
     id_field: str = "id",
     text_field: str = "text",
+    include: str | Iterable[str] | None = None,
+    exclude: str | Iterable[str] | None = None,
     progress: bool | None = False,
     on_error: Callable[[str, str], Any] | None = None,
 ) -> CorpusStream:
@@ -131,7 +163,7 @@ def stream_corpus(
 
     Parameters
     ----------
-    paths, split, id_field, text_field, progress
+    paths, split, id_field, text_field, include, exclude, progress
         As for :func:`load_corpus`.
     chunk_size : int, default 5000
         Most documents per chunk (a chunk also ends at 20 million characters).
@@ -153,7 +185,9 @@ def stream_corpus(
     >>> table = ct.keyword_table(stream_corpus("big.jsonl.gz"), by="year")  # doctest: +SKIP
     """
     func = "stream_corpus"
-    path_list = check_load_args(paths, func, split, id_field, text_field)
+    path_list, options = check_load_args(
+        paths, func, split, id_field, text_field, include=include, exclude=exclude
+    )
     check_number(chunk_size, "chunk_size", func, kind=int, low=1)
     if on_error is not None and not callable(on_error):
         raise param_error("on_error", func, "a callable (path, reason) or None", on_error)
@@ -163,9 +197,7 @@ def stream_corpus(
         path_list,
         chunk_size=chunk_size,
         chunk_chars=STREAM_CHUNK_CHARS,
-        split=split,
-        id_field=id_field,
-        text_field=text_field,
+        options=options,
         progress=progress,
         on_error=on_error,
     )

@@ -226,8 +226,8 @@ class _FieldTypes:
     """The dtype each ``by`` column would have in the whole corpus table, folded over chunks.
 
     A chunk whose column is absent or all missing says nothing of the type, only that
-    values are missing; an integer column with missing values is float64 in one table
-    (pandas), and a boolean one object.
+    values are missing; an integer column with missing values is Int64 in one table, and a
+    boolean one boolean (:mod:`corpus_tools.io.tables`).
     """
 
     def __init__(self, fields: list[str]) -> None:
@@ -248,6 +248,8 @@ class _FieldTypes:
             if na.all():
                 continue
             dtype = column.dtype
+            if isinstance(dtype, (pd.Int64Dtype, pd.BooleanDtype)):  # nullable: numpy's kind
+                dtype = np.dtype(np.int64 if isinstance(dtype, pd.Int64Dtype) else bool)
             old = self.dtypes.get(name)
             if old is None or old == dtype:
                 self.dtypes[name] = dtype
@@ -261,9 +263,9 @@ class _FieldTypes:
         for name, dtype in self.dtypes.items():
             kind = dtype.kind if isinstance(dtype, np.dtype) and name in self.missing else ""
             if kind in ("i", "u"):
-                out[name] = np.dtype(np.float64)
+                out[name] = pd.Int64Dtype()
             elif kind == "b":
-                out[name] = np.dtype(object)
+                out[name] = pd.BooleanDtype()
             else:
                 out[name] = dtype
         return out

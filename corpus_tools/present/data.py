@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -417,7 +418,7 @@ def _keywords(data: ReportData) -> None:
 
 def _topics(data: ReportData) -> None:
     from corpus_tools.text.structure import find_title
-    from corpus_tools.topics import boilerplate_min_docs, fit_topics
+    from corpus_tools.topics import TopicWarning, boilerplate_min_docs, fit_topics
 
     opts = data.options
     corpus = data.counted
@@ -430,13 +431,16 @@ def _topics(data: ReportData) -> None:
     given = data.boilerplate
     if given is not None and boilerplate_min_docs(len(corpus)) != BOILERPLATE_MIN_DOCS:
         given = None
-    result = fit_topics(corpus, k=k, by=opts.by, seed=opts.seed, boilerplate=given)
+    with warnings.catch_warnings():
+        # the fit's caveats are in its notes, which the topics section and the findings show
+        warnings.simplefilter("ignore", TopicWarning)
+        result = fit_topics(corpus, k=k, by=opts.by, seed=opts.seed, boilerplate=given)
     reps = result.representatives
     if len(reps):  # the title read off the front matter, not a watermark's first line
         texts = data.texts
         reps = reps.assign(
             title=[
-                find_title(texts[str(d)]) or str(t)
+                str(t) or find_title(texts[str(d)])
                 for d, t in zip(reps["doc_id"], reps["title"], strict=True)
             ]
         )

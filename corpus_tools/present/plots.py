@@ -879,8 +879,34 @@ def plot_originality(
 # --------------------------------------------------------------------------- topics
 
 
+#: Top terms that name a topic in a legend or under a column (enough to tell topics apart).
+TOPIC_NAME_TERMS = 3
+#: Characters kept of each of those terms.
+TOPIC_NAME_TERM_CHARS = 6
+
+
 def _topic_label(topic: Any) -> str:
     return f"T{topic}" if isinstance(topic, (int, np.integer)) else _short(topic, 10)
+
+
+def _topic_name(topic: Any, terms: Sequence[Any], sep: str = " ") -> str:
+    """``T0 社区、治理、网格``: the topic's number and its best terms."""
+    words = "、".join(_short(t, TOPIC_NAME_TERM_CHARS) for t in list(terms)[:TOPIC_NAME_TERMS])
+    return _topic_label(topic) + (sep + words if words else "")
+
+
+def _topic_names(topics: pd.DataFrame | None, func: str) -> dict[Any, str]:
+    """Each topic's name from a ``topics`` table (``topic``, ``terms``); {} without one."""
+    if topics is None:
+        return {}
+    if not isinstance(topics, pd.DataFrame):
+        raise param_error("topics", func, "the topics table of fit_topics or None", topics)
+    check_columns(topics, "topics", func, ["topic", "terms"])
+    names = {}
+    for topic, terms in zip(topics["topic"].tolist(), topics["terms"].tolist(), strict=True):
+        words = [terms] if isinstance(terms, str) else list(terms) if terms is not None else []
+        names[topic] = _topic_name(topic, words)
+    return names
 
 
 def plot_topic_terms(
@@ -915,8 +941,11 @@ def plot_topic_terms(
     >>> from corpus_tools.topics import fit_topics
     >>> res = fit_topics(ct.load_corpus("data/raw").documents, k=3)
     >>> ax = plots.plot_topic_terms(res.topics)
-    >>> [t.get_text() for t in ax.get_xticklabels()]
+    >>> [t.get_text().splitlines()[0] for t in ax.get_xticklabels()]
     ['T0', 'T1', 'T2']
+
+    Each column is named by its topic's number and best terms (as in the legend of
+    :func:`plot_topic_shares`), so that the two figures name a topic alike.
     """
     func = "plot_topic_terms"
     check_columns(terms, "terms", func, ["topic"])
@@ -929,15 +958,16 @@ def plot_topic_terms(
     if not topics:
         return _empty(ax, "no topics")
     grid = np.full((n_terms, len(topics)), np.nan)
+    names = []
     for j, topic in enumerate(topics):
         rows = long[long["topic"] == topic]
         w = rows["weight"].to_numpy(dtype=float)
         order = np.lexsort((np.arange(len(rows)), -w))[:n_terms]
         top_w = w[order]
         scale = top_w.max() if len(top_w) and top_w.max() > 0 else 1.0
-        for i, (term, weight) in enumerate(
-            zip(rows["term"].astype(str).to_numpy()[order], top_w, strict=True)
-        ):
+        best = rows["term"].astype(str).to_numpy()[order]
+        names.append(_topic_name(topic, best[:2].tolist(), sep="\n"))
+        for i, (term, weight) in enumerate(zip(best, top_w, strict=True)):
             grid[i, j] = weight / scale
             ax.text(
                 j,
@@ -949,7 +979,7 @@ def plot_topic_terms(
                 color="white" if weight / scale > 0.65 else "black",
             )
     ax.imshow(np.ma.masked_invalid(grid), cmap="Blues", vmin=0.0, vmax=1.15, aspect="auto")
-    ax.set_xticks(np.arange(len(topics)), labels=[_topic_label(t) for t in topics])
+    ax.set_xticks(np.arange(len(topics)), labels=names, fontsize="small")
     ax.set_yticks(np.arange(n_terms), labels=[str(i + 1) for i in range(n_terms)])
     ax.xaxis.tick_top()
     ax.set_ylabel("rank")
@@ -982,27 +1012,36 @@ def _long_terms(terms: pd.DataFrame, func: str) -> pd.DataFrame:
 
 
 def plot_topic_shares(
-    table: pd.DataFrame,
+    table: Any,
     *,
     by: str,
     corpus: pd.DataFrame | None = None,
+    topics: pd.DataFrame | None = None,
     weight: str | None = "weight",
     ax: Axes | None = None,
 ) -> Axes:
     """Stacked areas: the share of each topic in each period (or other group).
 
+    The legend names each topic by its number and best terms (``T0 社区、治理、网格``)
+    when the topics' terms are known: given as ``topics``, or ``table`` a whole result.
+
     Parameters
     ----------
-    table : pandas.DataFrame
-        Either the ``shares`` of :func:`corpus_tools.topics.fit_topics` (``by``,
-        ``topic``, ``share``: drawn as given), or document topics, one row per document
-        (or per document and topic): ``doc_id``, ``topic`` (-1: no topic, left out) and,
-        when ``weight`` names a column, that weight (each document's weights are
-        normalised to sum to 1; without weights each document counts once for its topic).
+    table : TopicResult or pandas.DataFrame
+        A result of :func:`corpus_tools.topics.fit_topics` (its ``shares`` when they are
+        over ``by``, else its ``documents``; its ``topics`` name the legend); or the
+        ``shares`` of one (``by``, ``topic``, ``share``: drawn as given); or document
+        topics, one row per document (or per document and topic): ``doc_id``, ``topic``
+        (-1: no topic, left out) and, when ``weight`` names a column, that weight (each
+        document's weights are normalised to sum to 1; without weights each document
+        counts once for its topic).
     by : str
         The time (or group) field: a column of ``table``, else of ``corpus``.
     corpus : pandas.DataFrame, optional
         The corpus table holding ``doc_id`` and ``by`` when ``table`` has no ``by``.
+    topics : pandas.DataFrame, optional
+        The ``topics`` table of the fit (``topic``, ``terms``): the legend names each topic
+        by its best terms (without it, and without a result as ``table``: T0, T1 ...).
     weight : str or None, default "weight"
         Weight column of document topics, used when present.
     ax : matplotlib Axes, optional
@@ -1018,14 +1057,22 @@ def plot_topic_shares(
     >>> from corpus_tools.topics import fit_topics
     >>> docs = ct.load_corpus("data/raw").documents.assign(year=[2019, 2019, 2020, 2021, 2021])
     >>> res = fit_topics(docs, k=3)
-    >>> ax = plots.plot_topic_shares(res.documents, by="year", corpus=docs)
+    >>> ax = plots.plot_topic_shares(res.documents, by="year", corpus=docs, topics=res.topics)
     >>> ax.get_xlabel()
     'year'
+    >>> names = [t.get_text() for t in ax.get_legend().get_texts()]
+    >>> names[0] == "T0 " + "、".join(res.topics["terms"][0][:3])
+    True
     """
     func = "plot_topic_shares"
-    check_columns(table, "table", func, ["topic"])
     if not isinstance(by, str):
         raise param_error("by", func, "a column name (str)", by)
+    if not isinstance(table, pd.DataFrame) and hasattr(table, "documents"):  # a TopicResult
+        topics = table.topics if topics is None else topics
+        shares = table.shares
+        table = shares if shares is not None and by in shares.columns else table.documents
+    names = _topic_names(topics, func)
+    check_columns(table, "table", func, ["topic"])
     if {"share", by} <= set(table.columns):
         frame = table[(table["topic"] >= 0) & table[by].notna()]
         shares = frame.groupby([by, "topic"], sort=True)["share"].sum().unstack("topic").fillna(0.0)
@@ -1051,10 +1098,10 @@ def plot_topic_shares(
     if shares.empty:
         return _empty(ax, "no documents with a value for " + by)
     xs = _x_axis(ax, shares.index.tolist())
-    topics = list(shares.columns)
-    colors = _topic_colors(len(topics))
+    shown = list(shares.columns)
+    colors = _topic_colors(len(shown))
     values = shares.to_numpy(dtype=float).T
-    labels = [_topic_label(t) for t in topics]
+    labels = [names.get(t, _topic_label(t)) for t in shown]
     if len(xs) < 3:  # an area needs a few periods; stacked bars for one or two
         bottom = np.zeros(len(xs))
         for row, label, color in zip(values, labels, colors, strict=True):

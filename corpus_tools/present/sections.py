@@ -71,7 +71,16 @@ __all__ = [
 T = TypeVar("T")
 
 #: Overview columns always shown, in this order; metadata columns follow.
-OVERVIEW_COLUMNS = ("doc_id", "title", "chars", "paragraphs", "sections", "items", "depth")
+OVERVIEW_COLUMNS = (
+    "doc_id",
+    "title",
+    "guessed_title",
+    "chars",
+    "paragraphs",
+    "sections",
+    "items",
+    "depth",
+)
 #: Rows of the overview and topic tables.
 TABLE_ROWS = 50
 #: Rows of the representative documents (a few per topic).
@@ -130,12 +139,13 @@ def overview_section(data: ReportData) -> SectionHTML:
         alt="document sizes",
     )
     body = (
-        '<p class="lead">What the corpus holds: one row per document, with its title (read '
-        "off the front matter), its length and how deeply its headings nest "
+        '<p class="lead">What the corpus holds: one row per document, with its title as the '
+        "corpus gives it, the title read off its front matter (guessed_title), its length "
+        "and how deeply its headings nest "
         "(一、 → （一） → 1. → （1）).</p>"
         + stat_boxes(stats)
         + fig
-        + html_table(table, columns=cols, max_rows=TABLE_ROWS, long=("title",))
+        + html_table(table, columns=cols, max_rows=TABLE_ROWS, long=("title", "guessed_title"))
     )
     return SectionHTML(f"{len(table)} documents, {format_int(chars.sum())} characters", body)
 
@@ -309,20 +319,18 @@ def topics_note(data: ReportData) -> str:
             f"too few documents to cluster: {n} {what}{'s' if n != 1 else ''}{copies}; "
             f"topics need {MIN_TOPIC_DOCUMENTS} or more"
         )
-    notes = []
-    docs = result.documents
-    left = docs[docs["topic"] < 0]["doc_id"].astype(str).tolist()
-    if left:
+    # the fit's own caveats (too few documents for its topics, documents without a topic,
+    # no convergence), then the documents without a topic by name
+    notes = [n.rstrip(".") for n in result.notes]
+    left = result.unassigned
+    if len(left):
+        named = [
+            f"{d} ({r})" for d, r in zip(left["doc_id"].astype(str), left["reason"], strict=True)
+        ]
         notes.append(
-            f"{len(left)} document{'s' if len(left) != 1 else ''} left without a topic "
-            "(no term left once boilerplate, stopwords and terms in more than half of the "
-            f"documents are removed): {', '.join(left[:FINDING_IDS])}"
-            + (" …" if len(left) > FINDING_IDS else "")
-        )
-    sizes = result.topics["size"] if len(result.topics) else pd.Series(dtype="int64")
-    if len(sizes) and int(sizes.max()) <= 1:
-        notes.append(
-            "every topic holds a single document: the corpus is too small or too varied to cluster"
+            "without a topic: "
+            + ", ".join(named[:FINDING_IDS])
+            + (" …" if len(named) > FINDING_IDS else "")
         )
     return "; ".join(notes)
 
@@ -365,7 +373,7 @@ def topics_section(data: ReportData) -> SectionHTML:
     if shares is not None and by and shares[by].nunique() > 1:
         figs.append(
             figure(
-                lambda ax: plot_topic_shares(shares, by=by, ax=ax),
+                lambda ax: plot_topic_shares(shares, by=by, topics=table, ax=ax),
                 size=(9.0, 4.6),
                 caption=f"Share of the documents of each {by} in each topic.",
                 alt="topic shares",

@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -74,6 +75,7 @@ _RANGE = "-－—~～至到"
 _OPEN_BR = "（([【〔"
 _CLOSE_BR = "）)]】〕"
 _SPACES = " \t\u3000\u00a0"
+_NOT_SPACE = re.compile(f"[^{_SPACES}]")
 
 _m = re.escape(PLACEHOLDER_MARKS)
 #: A run of marks: ``20XX``/``19XX`` years, decimals ``X.X``, ranges ``X-X`` and ``X至X``.
@@ -311,15 +313,76 @@ def _left_kind(text: str, start: int) -> str:
     return ""
 
 
+#: Characters searched either side of a mark for its line's ends; past them a text's line
+#: breaks are indexed once (one line of millions of characters stays linear to scan).
+_LINE_SEARCH = 4096
+
+
+class _LongLines:
+    """The line breaks of one text with long lines, and per line what :func:`_is_markdown`
+    asks, each computed once; kept for the text being scanned (:func:`_long_lines`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+        self.separator: dict[tuple[int, str], bool] = {}
+        self.runs: dict[str, list[int]] = {}
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.breaks, start)
+        ls = self.breaks[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(self.breaks, end)
+        return ls, (self.breaks[j] if j < len(self.breaks) else len(self.text))
+
+    def is_separator(self, ls: int, le: int, mark: str) -> bool:
+        key = (ls, mark)
+        if key not in self.separator:
+            line = self.text[ls:le]
+            self.separator[key] = not line.replace(mark, "").strip(_SPACES + "-=#")
+        return self.separator[key]
+
+    def occurs(self, run: str, lo: int, hi: int) -> bool:
+        """Whether ``run`` occurs inside ``text[lo:hi]``."""
+        if run not in self.runs:
+            found, i = [], self.text.find(run)
+            while i >= 0:
+                found.append(i)
+                i = self.text.find(run, i + 1)
+            self.runs[run] = found
+        starts = self.runs[run]
+        k = bisect.bisect_left(starts, lo)
+        return k < len(starts) and starts[k] + len(run) <= hi
+
+
+#: The text being scanned, when its lines are long (one entry; emptied after each scan).
+_LONG: dict[str, _LongLines] = {}
+
+
+def _long_lines(text: str) -> _LongLines:
+    cached = _LONG.get("text")
+    if cached is None or cached.text is not text:
+        cached = _LongLines(text)
+        _LONG["text"] = cached
+    return cached
+
+
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
+    lo, hi = max(0, start - _LINE_SEARCH), end + _LINE_SEARCH
+    ls = text.rfind("\n", lo, start) + 1
+    le = text.find("\n", end, hi)
+    if (ls == 0 and lo > 0) or (le < 0 and hi < len(text)):
+        return _long_lines(text).bounds(start, end)
     return ls, (len(text) if le < 0 else le)
 
 
 def _is_markdown(text: str, start: int, end: int, run: str) -> bool:
     """``**bold**``, ``__x__`` or a rule ``***``: the same run again on its line."""
     ls, le = _line_bounds(text, start, end)
+    if le - ls > 2 * _LINE_SEARCH:  # a long line: what is asked of it is computed once
+        long = _long_lines(text)
+        if long.is_separator(ls, le, run[0]):
+            return True
+        return long.occurs(run, ls, start) or long.occurs(run, end, le)
     line = text[ls:le]
     if not line.replace(run[0], "").strip(_SPACES + "-=#"):
         return True  # a separator line
@@ -365,7 +428,7 @@ def _lone_ok(text: str, start: int, end: int, *, evidence: str) -> bool:
             return False  # a = b×c
     if prev in _OPEN_BR and nxt in _CLOSE_BR:
         return False  # (×): a true/false mark
-    if mark in "○◯□△" and not text[ls:start].strip(_SPACES):
+    if mark in "○◯□△" and _NOT_SPACE.search(text, ls, start) is None:
         return False  # a bullet at the start of a line
     # a suffix inside a quoted name: “创新X”, “数据要素×”
     return not (nxt in '”"’』」' and prev not in '“"‘『「')
@@ -486,6 +549,7 @@ def _scan(text: str, min_support: int) -> list[_Span]:
         s = _moumou(text, m.start(), m.end())
         if s is not None:
             spans.append(s)
+    _LONG.clear()  # the long text is not kept alive past its scan
     certain = sum(1 for s in spans if s.certain)
     if certain < min_support:
         spans = [s for s in spans if s.certain]

@@ -115,18 +115,36 @@ def _candidates(text: str) -> list[_Cand]:
     return out
 
 
-def _confirmed(cands: list[_Cand], idx: int, text: str = "") -> bool:
+def _confirmed(cands: list[_Cand], idx: int, text: str, twos: list[bool]) -> bool:
     """A first item is confirmed when item 2 of the same level follows before the level
-    closes, or when a deeper first item runs on right after it (``一、小结(一)努力…``)."""
+    closes (``twos``, :func:`_confirmed_by_two`), or when a deeper first item runs on right
+    after it (``一、小结(一)努力…``)."""
     c = cands[idx]
     if text and idx + 1 < len(cands) and _runs_on(text, c, cands[idx + 1]):
         return True
-    for other in cands[idx + 1 :]:
-        if other.level < c.level and other.anchor > 0 and c.level != 5:
-            return False
-        if other.level == c.level and other.number == 2:
-            return True
-    return False
+    return twos[idx]
+
+
+def _confirmed_by_two(cands: list[_Cand]) -> list[bool]:
+    """For each candidate: does an item 2 of its level follow before a heading of a higher
+    level (at a line start or after a sentence) closes it? (Items of level 5 never close.)
+
+    One pass from the end, so a text of many candidates on one line stays linear.
+    """
+    levels = range(1, 6)
+    never = len(cands)
+    two = dict.fromkeys(levels, never)  # nearest following item 2 of each level
+    close = dict.fromkeys(levels, never)  # nearest following heading that closes each level
+    out = [False] * len(cands)
+    for i in range(len(cands) - 1, -1, -1):
+        c = cands[i]
+        out[i] = two[c.level] < (never if c.level == 5 else close[c.level])
+        if c.number == 2:
+            two[c.level] = i
+        if c.anchor > 0:
+            for deeper in range(c.level + 1, 6):
+                close[deeper] = i
+    return out
 
 
 def _runs_on(text: str, prev: _Cand | None, c: _Cand) -> bool:
@@ -139,6 +157,7 @@ def _runs_on(text: str, prev: _Cand | None, c: _Cand) -> bool:
 
 def _accept(text: str, cands: list[_Cand]) -> list[_Cand]:
     expected = {lvl: 1 for lvl in range(1, 6)}
+    twos = _confirmed_by_two(cands)
     taken: list[_Cand] = []
     last_end = -1
     for i, c in enumerate(cands):
@@ -147,16 +166,16 @@ def _accept(text: str, cands: list[_Cand]) -> list[_Cand]:
         exp = expected[c.level]
         if c.level == 5:
             ok = c.anchor > 0 and (
-                c.number == exp or (c.number == 1 and _confirmed(cands, i, text))
+                c.number == exp or (c.number == 1 and _confirmed(cands, i, text, twos))
             )
         elif c.anchor == 2:
             ok = True
         elif c.anchor == 1:
-            ok = c.number == exp or (c.number == 1 and _confirmed(cands, i, text))
+            ok = c.number == exp or (c.number == 1 and _confirmed(cands, i, text, twos))
         else:
             prev = taken[-1] if taken else None
             ok = c.number == exp and (
-                c.number > 1 or _confirmed(cands, i, text) or _runs_on(text, prev, c)
+                c.number > 1 or _confirmed(cands, i, text, twos) or _runs_on(text, prev, c)
             )
         if not ok:
             continue

@@ -9,6 +9,7 @@ and returns its tables as a :class:`TopicResult`, with topic shares over a field
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -26,15 +27,23 @@ from corpus_tools.errors import (
     renamed,
 )
 from corpus_tools.io import as_corpus
+from corpus_tools.progress import progress_counter
+from corpus_tools.topics.caveats import (
+    TopicWarning,
+    convergence_note,
+    small_corpus_note,
+    unassigned_note,
+)
 from corpus_tools.topics.coherence import COHERENCE_MEASURES, CoherenceScorer, mean_coherence
 from corpus_tools.topics.features import (
     FeatureOptions,
+    Features,
     build_features,
     check_feature_options,
     count_features,
 )
 from corpus_tools.topics.models import MODELS, assign
-from corpus_tools.topics.selection import select_model
+from corpus_tools.topics.selection import Selection, k_candidates, select_model
 from corpus_tools.topics.shares import topic_shares
 from corpus_tools.topics.tables import (
     documents_table,
@@ -42,6 +51,7 @@ from corpus_tools.topics.tables import (
     representatives_table,
     topic_order,
     topics_table,
+    unassigned_table,
 )
 
 __all__ = ["ModelOptions", "TopicModel", "TopicResult", "check_model_options", "fit_topics"]
@@ -67,10 +77,11 @@ class TopicResult(NamedTuple):
         shown with a space, e.g. ``"正确 政绩观"``), ``term_weights`` (list of float,
         aligned with ``terms``, relative to the first).
     documents : pandas.DataFrame
-        One row per input document, in input order. Columns: ``doc_id`` (str), ``topic``
-        (int64; -1 when the document has no term left after preprocessing), ``weight``
-        (float64 in [0, 1]: how strongly it belongs to its topic, see
-        :mod:`corpus_tools.topics`).
+        One row per input document, in input order. Columns: ``doc_id`` (str), ``title``
+        (str: the corpus's own ``title``, empty when it has none), the ``by`` field when
+        given (its dtype), ``topic`` (int64; -1 when the document has no topic, see
+        ``unassigned``), ``weight`` (float64 in [0, 1]: how strongly it belongs to its
+        topic, see :mod:`corpus_tools.topics`).
     representatives : pandas.DataFrame
         The documents that best represent each topic. Columns: ``topic`` (int64),
         ``rank`` (int64, 1 = best), ``doc_id`` (str), ``title`` (str, empty when the
@@ -90,6 +101,16 @@ class TopicResult(NamedTuple):
         The model fitted.
     k : int
         The number of topics.
+    unassigned : pandas.DataFrame
+        The documents without a topic, in input order. Columns: ``doc_id`` (str),
+        ``title`` (str), ``reason`` (str, one of
+        :data:`~corpus_tools.topics.features.UNASSIGNED_REASONS`: "empty text", "only
+        boilerplate", "no content words", "no shared terms", "no topic weight").
+    converged : bool
+        False when the model stopped at its iteration limit (NMF, k-means).
+    notes : list of str
+        The caveats said as :class:`~corpus_tools.topics.caveats.TopicWarning` during the
+        fit: a corpus too small for its topics, documents without a topic, no convergence.
     """
 
     topics: pd.DataFrame
@@ -101,6 +122,9 @@ class TopicResult(NamedTuple):
     coherence_measure: str
     model: str
     k: int
+    unassigned: pd.DataFrame
+    converged: bool
+    notes: list[str]
 
 
 # --------------------------------------------------------------------------- options
@@ -143,6 +167,8 @@ def check_model_options(params: dict[str, Any], n_docs: int, func: str) -> Model
     check_number(params["n_docs"], "n_docs", func, kind=int, low=0)
     check_number(params["seed"], "seed", func, kind=int, low=0, high=MAX_SEED)
     k_range = _check_k_range(params["k_range"], func)
+    if params["progress"] is not None:
+        check_type(params["progress"], "progress", func, bool, "a bool or None")
     k = params["k"]
     if k is not None:
         check_number(k, "k", func, kind=int, low=MIN_TOPICS, high=max(MIN_TOPICS, n_docs))
@@ -157,6 +183,7 @@ def check_model_options(params: dict[str, Any], n_docs: int, func: str) -> Model
         n_jobs=params["n_jobs"],
         cache=params["cache"],
         func=func,
+        pair_min_df=params["pair_min_df"],
     )
     return ModelOptions(
         k,
@@ -205,6 +232,8 @@ _PARAMS = (
     "max_df",
     "n_jobs",
     "cache",
+    "progress",
+    "pair_min_df",
 )
 
 
@@ -251,6 +280,14 @@ class TopicModel:
         Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
+    progress : bool, optional
+        A progress bar on stderr naming each step (boilerplate, segmenting, features, then
+        the model and the coherence of each k tried); ``None``: on a terminal or in a
+        notebook, not when stderr is piped.
+    pair_min_df : int, optional
+        Keep word pairs in at least this many documents (default: as words, ``min_df``).
+        3 fits NMF about 4x faster on long reports, with other topics: see
+        :mod:`corpus_tools.topics`.
 
     Attributes
     ----------
@@ -259,7 +296,8 @@ class TopicModel:
     topics_ : pandas.DataFrame
         ``topic``, ``size``, ``share``, ``coherence``, ``terms``, ``term_weights``.
     documents_ : pandas.DataFrame
-        The training documents in their topics: ``doc_id``, ``topic``, ``weight``.
+        The training documents in their topics: ``doc_id``, ``title``, ``topic``,
+        ``weight``.
     representatives_ : pandas.DataFrame
         ``topic``, ``rank``, ``doc_id``, ``title``, ``weight``.
     k_scores_ : pandas.DataFrame
@@ -268,6 +306,12 @@ class TopicModel:
         Mean coherence of the topics.
     terms_ : list of str
         The vocabulary (a pair of words is ``"word1 word2"``).
+    unassigned_ : pandas.DataFrame
+        The training documents without a topic: ``doc_id``, ``title``, ``reason``.
+    converged_ : bool
+        False when the model stopped at its iteration limit.
+    notes_ : list of str
+        The caveats of the fit, each also given as a :class:`TopicWarning`.
 
     The columns are those of :class:`TopicResult`.
 
@@ -282,7 +326,7 @@ class TopicModel:
     (4, ['topic', 'size', 'share', 'coherence', 'terms', 'term_weights'])
     >>> again = tm.transform(seeds)
     >>> again.columns.tolist()
-    ['doc_id', 'topic', 'weight']
+    ['doc_id', 'title', 'topic', 'weight']
     >>> bool((again["topic"] == tm.documents_["topic"]).mean() > 0.9)
     True
     """
@@ -306,6 +350,8 @@ class TopicModel:
         max_df: float = 0.5,
         n_jobs: int | None = None,
         cache: bool | str = True,
+        progress: bool | None = None,
+        pair_min_df: int | None = None,
     ) -> None:
         self.k = k
         self.model = model
@@ -323,6 +369,8 @@ class TopicModel:
         self.max_df = max_df
         self.n_jobs = n_jobs
         self.cache = cache
+        self.progress = progress
+        self.pair_min_df = pair_min_df
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's arguments by name (as scikit-learn's ``get_params``)."""
@@ -362,11 +410,18 @@ class TopicModel:
             For a bad argument, or when no term survives preprocessing.
         NoDocumentsError
             For a corpus with fewer than 2 documents.
+
+        Warns
+        -----
+        TopicWarning
+            For each caveat of the fit, also kept in ``notes_`` (see :func:`fit_topics`).
         """
         func = "TopicModel"
         frame = as_corpus(corpus, func)
         options = check_model_options(self.get_params(), len(frame), func)
-        return self._fit(frame, options, boilerplate=boilerplate, func=func)
+        self._fit(frame, options, boilerplate=boilerplate, func=func)
+        _say(self.notes_, func, stacklevel=3)
+        return self
 
     def _fit(
         self,
@@ -376,27 +431,21 @@ class TopicModel:
         boilerplate: BoilerplateResult | None,
         func: str,
     ) -> TopicModel:
-        """Fit on a checked corpus table with checked options (errors name ``func``)."""
-        features = build_features(frame, options.features, boilerplate=boilerplate, func=func)
-        if len(frame) < MIN_TOPICS:
-            raise NoDocumentsError(f"{func} needs at least 2 documents; got {len(frame)}.")
-        scorer = CoherenceScorer(features.words, features.terms, options.coherence)
-        selected = select_model(
-            options.model,
-            features.matrix,
-            k=options.k,
-            k_range=options.k_range,
-            seed=options.seed,
-            scorer=scorer,
-        )
+        """Fit on a checked corpus table with checked options (errors name ``func``).
+
+        The caveats of the fit are kept in ``notes_`` (the caller says them: :func:`_say`).
+        """
+        features, selected = self._select(frame, options, boilerplate=boilerplate, func=func)
         fitted = selected.fitted
         k = len(fitted.term_scores)
         new_of_old = topic_order(fitted.assignment.labels, k)
+        titles = _titles(frame)
         documents = documents_table(
             [str(d) for d in frame["doc_id"].tolist()],
             fitted.assignment.labels,
             fitted.assignment.weights,
             new_of_old,
+            titles=titles,
         )
         self.k_ = k
         self.documents_ = documents
@@ -409,17 +458,62 @@ class TopicModel:
             n_terms=options.n_terms,
         )
         self.representatives_ = representatives_table(
-            documents,
-            fitted.assignment.strength,
-            titles=_titles(frame),
-            k=k,
-            n_docs=options.n_docs,
+            documents, fitted.assignment.strength, titles=titles, k=k, n_docs=options.n_docs
         )
         self.k_scores_ = k_scores_table(selected.k_scores, k)
         self.coherence_ = mean_coherence([float(v) for v in self.topics_["coherence"].tolist()])
         self.terms_ = features.terms
+        self.unassigned_ = unassigned_table(documents, features.reasons)
+        self.converged_ = fitted.converged
+        notes = (
+            small_corpus_note(documents, k),
+            unassigned_note(self.unassigned_, len(frame)),
+            convergence_note(options.model, k, fitted.converged),
+        )
+        self.notes_ = [note for note in notes if note is not None]
         self._fitted = (options, features.vectorizer, fitted.state, new_of_old)
         return self
+
+    def _select(
+        self,
+        frame: pd.DataFrame,
+        options: ModelOptions,
+        *,
+        boilerplate: BoilerplateResult | None,
+        func: str,
+    ) -> tuple[Features, Selection]:
+        """The features, and the model of the k given or chosen, under a progress bar."""
+        total = len(k_candidates(options.k, options.k_range, len(frame)))
+        with progress_counter(desc="topics", unit="k", total=total, enabled=self.progress) as bar:
+
+            def stage(label: str, done: int | None = None) -> None:
+                if bar is not None:
+                    bar.set_description(f"topics: {label}", refresh=False)
+                    if done is not None:
+                        bar.n = done
+                    bar.refresh()
+
+            features = build_features(
+                frame,
+                options.features,
+                boilerplate=boilerplate,
+                func=func,
+                report=stage,
+                progress=self.progress,
+            )
+            if len(frame) < MIN_TOPICS:
+                raise NoDocumentsError(f"{func} needs at least 2 documents; got {len(frame)}.")
+            scorer = CoherenceScorer(features.words, features.terms, options.coherence)
+            selected = select_model(
+                options.model,
+                features.matrix,
+                k=options.k,
+                k_range=options.k_range,
+                seed=options.seed,
+                scorer=scorer,
+                report=stage,
+            )
+        return features, selected
 
     def transform(
         self, corpus: Any, *, boilerplate: BoilerplateResult | None = None
@@ -442,13 +536,13 @@ class TopicModel:
         Returns
         -------
         pandas.DataFrame
-            One row per document, in input order: ``doc_id`` (str), ``topic`` (int64, the
-            numbering of ``topics_``; -1 when the document has no fitted term), ``weight``
-            (float64 in [0, 1]). For the training corpus it gives the topics of
-            ``documents_`` (k-means: the same table); the weights may differ in the last
-            decimals, since NMF solves a document's loadings again for the fitted topics
-            (and LDA infers them again), so a document on the border of two topics could
-            change sides.
+            One row per document, in input order: ``doc_id`` (str), ``title`` (str, empty
+            when the corpus has none), ``topic`` (int64, the numbering of ``topics_``; -1
+            when the document has no fitted term), ``weight`` (float64 in [0, 1]). For the
+            training corpus it gives the topics of ``documents_`` (k-means: the same
+            table); the weights may differ in the last decimals, since NMF solves a
+            document's loadings again for the fitted topics (and LDA infers them again), so
+            a document on the border of two topics could change sides.
 
         Raises
         ------
@@ -481,7 +575,11 @@ before transform(corpus).
         )
         found = assign(options.model, state, counts)
         return documents_table(
-            [str(d) for d in frame["doc_id"].tolist()], found.labels, found.weights, new_of_old
+            [str(d) for d in frame["doc_id"].tolist()],
+            found.labels,
+            found.weights,
+            new_of_old,
+            titles=_titles(frame),
         )
 
     def fit_transform(
@@ -489,6 +587,12 @@ before transform(corpus).
     ) -> pd.DataFrame:
         """``fit(corpus)``, then the training documents in their topics (``documents_``)."""
         return self.fit(corpus, boilerplate=boilerplate).documents_.copy()
+
+
+def _say(notes: list[str], func: str, *, stacklevel: int) -> None:
+    """Give each caveat of a fit as a :class:`TopicWarning` (``stacklevel`` 2: the caller)."""
+    for note in notes:
+        warnings.warn(f"{func}: {note}", TopicWarning, stacklevel=stacklevel + 1)
 
 
 def _plain(value: Any) -> bool:
@@ -520,6 +624,8 @@ def fit_topics(
     max_df: float = 0.5,
     n_jobs: int | None = None,
     cache: bool | str = True,
+    progress: bool | None = None,
+    pair_min_df: int | None = None,
 ) -> TopicResult:
     """Cluster documents into topics and describe each topic by its terms and documents.
 
@@ -576,12 +682,21 @@ def fit_topics(
         Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
+    progress : bool, optional
+        A progress bar on stderr naming each step and each k tried; ``None``: on a terminal
+        or in a notebook, not when stderr is piped.
+    pair_min_df : int, optional
+        Keep word pairs in at least this many documents (default: as words, ``min_df``).
+        3 fits NMF about 4x faster on long reports, with other topics: see
+        :mod:`corpus_tools.topics`.
 
     Returns
     -------
     TopicResult
-        ``topics``, ``documents`` (doc_id, topic, weight), ``representatives``,
-        ``k_scores``, ``shares``, ``coherence``; see :class:`TopicResult` for the columns.
+        ``topics``, ``documents`` (doc_id, title, the ``by`` field, topic, weight),
+        ``representatives``, ``k_scores``, ``shares``, ``coherence``, ``unassigned``
+        (documents without a topic and why), ``converged``, ``notes``; see
+        :class:`TopicResult` for the columns.
 
     Raises
     ------
@@ -591,6 +706,13 @@ def fit_topics(
     NoDocumentsError
         For an empty corpus.
 
+    Warns
+    -----
+    TopicWarning
+        When the documents with a topic are too few for k topics (fewer than 3 per topic),
+        when documents are left without a topic (the ``unassigned`` table says why), or
+        when the model stopped at its iteration limit. The sentences are also in ``notes``.
+
     Examples
     --------
     >>> import corpus_tools as ct
@@ -599,13 +721,15 @@ def fit_topics(
     >>> res.topics.columns.tolist()
     ['topic', 'size', 'share', 'coherence', 'terms', 'term_weights']
     >>> res.documents.columns.tolist(), len(res.documents) == len(docs)
-    (['doc_id', 'topic', 'weight'], True)
+    (['doc_id', 'title', 'source', 'topic', 'weight'], True)
     >>> res.shares.columns.tolist()
     ['source', 'topic', 'n_docs', 'share']
     >>> from corpus_tools.topics import boilerplate_min_docs
     >>> bp = ct.find_boilerplate(docs, min_docs=boilerplate_min_docs(len(docs)))
-    >>> fit_topics(docs, k=4, boilerplate=bp).documents.equals(res.documents)
+    >>> fit_topics(docs, k=4, by="source", boilerplate=bp).documents.equals(res.documents)
     True
+    >>> res.unassigned.columns.tolist(), res.unassigned["reason"].iloc[0]
+    (['doc_id', 'title', 'reason'], 'only boilerplate')
     """
     func = "fit_topics"
     frame = as_corpus(corpus, func)
@@ -626,14 +750,21 @@ def fit_topics(
         max_df=max_df,
         n_jobs=n_jobs,
         cache=cache,
+        progress=progress,
+        pair_min_df=pair_min_df,
     )
     options = check_model_options(estimator.get_params(), len(frame), func)
     if by is not None:
         _check_by(by, frame, func)
     estimator._fit(frame, options, boilerplate=boilerplate, func=func)
+    _say(estimator.notes_, func, stacklevel=3)  # past the decorator, at the caller
+    documents = estimator.documents_
+    if by is not None and by not in documents.columns:  # beside the title: nothing to merge
+        documents = documents.copy()
+        documents.insert(2, by, frame[by].reset_index(drop=True))
     return TopicResult(
         topics=estimator.topics_,
-        documents=estimator.documents_,
+        documents=documents,
         representatives=estimator.representatives_,
         k_scores=estimator.k_scores_,
         shares=topic_shares(estimator.documents_, frame, by=by) if by is not None else None,
@@ -641,4 +772,7 @@ def fit_topics(
         coherence_measure=coherence,
         model=model,
         k=estimator.k_,
+        unassigned=estimator.unassigned_,
+        converged=estimator.converged_,
+        notes=estimator.notes_,
     )

@@ -15,10 +15,15 @@ floating-point sums, and the same topics, on every machine.
   similarity of the document to its cluster's centroid.
 
 A document without any feature gets topic -1 and weight 0.
+
+scikit-learn's ``ConvergenceWarning`` is not passed on: whether a model converged is kept in
+:attr:`Fitted.converged` (NMF and k-means stopped before their iteration limit), for the
+caller to say in a sentence.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -54,6 +59,7 @@ class Fitted(NamedTuple):
     assignment: Assignment
     term_scores: npt.NDArray[np.float64]  # k x terms
     state: Any  # what ``assign`` needs (the fitted estimators)
+    converged: bool = True  # False: stopped at the iteration limit (``max_iter``)
 
 
 def _tfidf(counts: Any) -> tuple[Any, Any]:
@@ -82,7 +88,12 @@ def _fit_nmf(counts: Any, k: int, seed: int) -> Fitted:
     tfidf, x = _tfidf(counts)
     nmf = NMF(n_components=k, init="nndsvd", random_state=seed, max_iter=NMF_MAX_ITER, tol=NMF_TOL)
     w = nmf.fit_transform(x)
-    return Fitted(_nmf_assignment(w), np.asarray(nmf.components_, dtype=np.float64), (tfidf, nmf))
+    return Fitted(
+        _nmf_assignment(w),
+        np.asarray(nmf.components_, dtype=np.float64),
+        (tfidf, nmf),
+        converged=nmf.n_iter_ < NMF_MAX_ITER,
+    )
 
 
 def _assign_nmf(state: Any, counts: Any) -> Assignment:
@@ -113,7 +124,12 @@ def _fit_kmeans(counts: Any, k: int, seed: int) -> Fitted:
     km = KMeans(n_clusters=k, n_init=KMEANS_N_INIT, random_state=seed)
     labels = km.fit_predict(x).astype(np.int64)
     centers = normalize(np.asarray(km.cluster_centers_, dtype=np.float64))
-    return Fitted(_kmeans_assignment(x, labels, centers), centers, (tfidf, km, centers))
+    return Fitted(
+        _kmeans_assignment(x, labels, centers),
+        centers,
+        (tfidf, km, centers),
+        converged=km.n_iter_ < km.max_iter,
+    )
 
 
 def _assign_kmeans(state: Any, counts: Any) -> Assignment:
@@ -197,10 +213,14 @@ _ASSIGN: dict[str, Callable[[Any, Any], Assignment]] = {
 
 def fit_model(model: str, counts: Any, k: int, seed: int) -> Fitted:
     """Fit ``model`` (one of :data:`MODELS`) with ``k`` topics on ``counts`` (csr)."""
+    from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-    # one BLAS thread: the same floating-point sums on every machine, and a modest CPU
-    with threadpool_limits(limits=1):
+    # one BLAS thread: the same floating-point sums on every machine, and a modest CPU;
+    # convergence is recorded in the result (and k-means finding fewer distinct clusters
+    # than k is a corpus too small for k, said by the caller)
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
         return _FIT[model](counts, k, seed)
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "representatives_table",
     "topic_order",
     "topics_table",
+    "unassigned_table",
 ]
 
 #: Weights are rounded to this many decimals: equal on every machine, and enough to rank.
@@ -49,14 +50,34 @@ def documents_table(
     labels: npt.NDArray[np.int64],
     weights: npt.NDArray[np.float64],
     new_of_old: npt.NDArray[np.int64],
+    *,
+    titles: list[str],
 ) -> pd.DataFrame:
-    """``doc_id``, ``topic`` (renumbered; -1 kept), ``weight`` (rounded), in input order."""
+    """``doc_id``, ``title``, ``topic`` (renumbered; -1 kept), ``weight`` (rounded), in order."""
     topics = np.where(labels >= 0, new_of_old[np.maximum(labels, 0)], -1)
     return pd.DataFrame(
         {
             "doc_id": pd.Series(doc_ids, dtype=object),
+            "title": pd.Series(titles, dtype=object),
             "topic": topics.astype(np.int64),
             "weight": np.round(weights, WEIGHT_DECIMALS).astype(np.float64),
+        }
+    )
+
+
+def unassigned_table(documents: pd.DataFrame, reasons: list[str]) -> pd.DataFrame:
+    """``doc_id``, ``title``, ``reason`` of the documents without a topic, in input order.
+
+    ``reasons`` holds why each document has no term ("" when it has terms): a document
+    with terms and no topic got no weight from the model.
+    """
+    left = (documents["topic"] < 0).to_numpy()
+    why = [r or "no topic weight" for r, out in zip(reasons, left.tolist(), strict=True) if out]
+    return pd.DataFrame(
+        {
+            "doc_id": pd.Series(documents["doc_id"].to_numpy()[left], dtype=object),
+            "title": pd.Series(documents["title"].to_numpy()[left], dtype=object),
+            "reason": pd.Series(why, dtype=object),
         }
     )
 

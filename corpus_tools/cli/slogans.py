@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import pandas as pd
 
 from corpus_tools.cli.common import (
     ExitCode,
@@ -18,6 +19,19 @@ from corpus_tools.cli.common import (
 )
 from corpus_tools.errors import CorpusToolsError
 from corpus_tools.io.write import TABLE_SUFFIXES
+
+
+def distinct_documents(docs: pd.DataFrame) -> pd.DataFrame:
+    """The documents left once each group of copies is collapsed to its first
+    (:func:`corpus_tools.dedup.unique_corpus`), saying on stderr what was collapsed."""
+    from corpus_tools.dedup import copies_note, unique_corpus
+
+    kept = unique_corpus(docs)
+    click.echo(
+        f"unique: {copies_note(kept)} ({len(kept):,} distinct documents of {len(docs):,})",
+        err=True,
+    )
+    return kept
 
 
 @click.command(name="slogans")
@@ -65,6 +79,14 @@ from corpus_tools.io.write import TABLE_SUFFIXES
     help="Also write every occurrence (doc_id, slogan, start, end, ...) to a .csv, "
     ".parquet or .xlsx file.",
 )
+@click.option(
+    "--unique/--no-unique",
+    "unique",
+    default=False,
+    show_default=True,
+    help="Count each group of exact or near-exact copies once (six copies of one report "
+    "add its slogans once); stderr says how many copies were collapsed.",
+)
 def command(
     *,
     paths: tuple[str, ...],
@@ -78,6 +100,7 @@ def command(
     top: int | None,
     lexicon: str | None,
     occurrences: str | None,
+    unique: bool,
 ) -> None:
     """Mine numeric slogans (三会一课, 一征三议两公开) and quoted formulas, best first.
 
@@ -95,6 +118,8 @@ def command(
     state = RunState()
     docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     kinds = ["numeric", "quoted"] if kind == "all" else [kind]
+    if unique:
+        docs = distinct_documents(docs)
     try:
         table = mine_slogans(docs, kinds=kinds, min_count=min_count, min_docs=min_docs, top=top)
         if lexicon is not None:

@@ -560,6 +560,12 @@ def test_report_renders_chinese_in_chromium(seed_report: Any, tmp_path: Path) ->
     text = dom.stdout.decode("utf-8")
     assert "语料分析报告" in text and "XX区后进社区整顿工作汇报材料" in text
     assert "\ufffd" not in text
+    # the page opens with the findings and the scorecard, one row per document
+    order = [text.index(f'<section id="{key}">') for key in ("findings", "scorecard", "overview")]
+    assert order == sorted(order)
+    assert "要点" in text and "Duplicates counted once" in text
+    card = text.split('<section id="scorecard">')[1].split("</section>")[0]
+    assert len(re.findall(r"<tr>", card.split("<tbody>")[1])) == summary.documents
 
     # the glyphs: two different Chinese strings must draw differently (missing glyphs all
     # draw the same box), and differently from characters no font has (private use area)

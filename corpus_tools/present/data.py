@@ -51,6 +51,7 @@ __all__ = [
     "ReportOptions",
     "collect_report_data",
     "collect_tables",
+    "display_titles",
     "document_scorecard",
     "metadata_columns",
     "pairs_to_show",
@@ -567,7 +568,7 @@ def collect_report_data(
 # --------------------------------------------------------------------------- findings
 
 #: Columns of the corpus that are not metadata to show beside a document.
-NOT_METADATA = ("doc_id", "title", "text", "source", "chars", "copies", "copy_ids")
+NOT_METADATA = ("doc_id", "title", "guessed_title", "text", "source", "chars", "copies", "copy_ids")
 #: Metadata columns shown beside a document: at most this many, with values this short.
 METADATA_COLUMNS = 4
 METADATA_WIDTH = 24
@@ -601,15 +602,48 @@ def metadata_columns(
 
 
 def _given_titles(data: ReportData) -> list[str]:
-    """Each document's ``title`` as the corpus gives it; the title read off the front
-    matter (the overview's) when the corpus has no title column."""
+    """Each document's ``title`` as the corpus gives it ("" when it has none)."""
     corpus = data.corpus
-    if "title" in corpus.columns:
-        return ["" if pd.isna(t) else str(t) for t in corpus["title"].tolist()]
-    if data.overview is not None and "title" in data.overview.columns:
-        found = dict(zip(data.overview["doc_id"], data.overview["title"], strict=True))
-        return [str(found.get(d, "")) for d in corpus["doc_id"]]
-    return [""] * len(corpus)
+    if "title" not in corpus.columns:
+        return [""] * len(corpus)
+    return ["" if pd.isna(t) else str(t) for t in corpus["title"].tolist()]
+
+
+def _guessed_titles(data: ReportData) -> list[str] | None:
+    """Each document's title read off its front matter (the overview's ``guessed_title``),
+    or None when the overview was not collected."""
+    overview = data.overview
+    if overview is None or "guessed_title" not in overview.columns:
+        return None
+    found = {
+        str(d): "" if pd.isna(t) else str(t)
+        for d, t in zip(overview["doc_id"], overview["guessed_title"], strict=True)
+    }
+    return [found.get(str(d), "") for d in data.corpus["doc_id"]]
+
+
+def display_titles(data: ReportData) -> list[str]:
+    """The title to name each document by in the findings: the corpus's own, unless it is
+    only the text's first line (what the loader gives a file without a title) and a title
+    was read off the front matter.
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> docs = ct.load_corpus("data/raw").documents
+    >>> data = collect_report_data(docs, sections=["overview"])
+    >>> docs["title"].iloc[0], display_titles(data)[0]
+    ('本文系作者原创投稿，仅供学习参考，请勿照搬照抄！', 'XX区后进社区整顿工作汇报材料')
+    """
+    from corpus_tools.io.documents import first_line
+
+    given = _given_titles(data)
+    guessed = _guessed_titles(data) or [""] * len(given)
+    texts = data.corpus["text"].tolist()
+    return [
+        g if g and (not t or t == first_line(text)) else t
+        for t, g, text in zip(given, guessed, texts, strict=True)
+    ]
 
 
 def _stands_for(data: ReportData) -> tuple[list[str], list[int]]:
@@ -660,7 +694,9 @@ def document_scorecard(data: ReportData) -> pd.DataFrame:
     """One row per document of the corpus, in corpus order: how much of it is copied,
     templated, watermarked and original, from the tables collected (nothing is computed).
 
-    Columns: ``doc_id`` (str), ``title`` (str: the corpus's own title, as given), the short
+    Columns: ``doc_id`` (str), ``title`` (str: the corpus's own title, as given),
+    ``guessed_title`` (str: the title read off the front matter, when the overview was
+    collected; "" when none is found), the short
     metadata columns of the corpus (:func:`metadata_columns`: year, province ...), ``chars``
     (int64), and the columns of the tables collected:
 
@@ -695,6 +731,9 @@ def document_scorecard(data: ReportData) -> pd.DataFrame:
     ids = [str(d) for d in corpus["doc_id"]]
     card = pd.DataFrame({"doc_id": pd.Series(ids, dtype=object)})
     card["title"] = pd.Series(_given_titles(data), dtype=object)
+    guessed = _guessed_titles(data)
+    if guessed is not None:
+        card["guessed_title"] = pd.Series(guessed, dtype=object)
     for name in metadata_columns(corpus):
         card[name] = corpus[name].to_numpy()
     card["chars"] = pd.Series([len(t) for t in corpus["text"]], dtype="int64")
@@ -846,7 +885,7 @@ def report_findings(data: ReportData, *, top: int = FINDINGS_ROWS) -> Findings:
     from corpus_tools.dedup.unique import copies_note
 
     check_number(top, "top", "report_findings", kind=int, low=1)
-    titles = dict(zip(data.corpus["doc_id"].astype(str), _given_titles(data), strict=True))
+    titles = dict(zip(data.corpus["doc_id"].astype(str), display_titles(data), strict=True))
     return Findings(
         copies="" if data.unique is None else copies_note(data.unique),
         clusters=_largest_clusters(data, titles, top),

@@ -535,9 +535,23 @@ def _titled(doc: object, title: object) -> str:
     return f"{name} {_quoted(title)}" if title and str(title) != str(doc) else name
 
 
+#: The section each item of the findings links to.
+_FINDING_SECTIONS = {
+    "copies": "scorecard",
+    "clusters": "duplicates",
+    "templated": "templates",
+    "watermarks": "boilerplate",
+    "formulas": "formulas",
+    "slogans": "slogans",
+    "topics": "topics",
+}
+
+
 def _item(key: str, label: str, parts: list[str], *, empty: str) -> str:
     body = "; ".join(parts) if parts else f'<span class="note">{escape(empty)}</span>'
-    return f'<li class="finding-{key}"><b>{escape(label)}:</b> {body}</li>'
+    target = _FINDING_SECTIONS.get(key)
+    head = f'<a href="#{target}">{escape(label)}</a>' if target else escape(label)
+    return f'<li class="finding-{key}"><b>{head}:</b> {body}</li>'
 
 
 def _copies_item(data: ReportData, copies: str) -> str:
@@ -689,7 +703,8 @@ def scorecard_section(data: ReportData) -> SectionHTML:
         "<i>template</i> the share of its text in sections dense with blanks; "
         "<i>watermark</i> characters of template-site marks; <i>originality</i> the share "
         "outside watermarks and repeated passages. A collapsed copy shows the figures of the "
-        "copy that stands for it. The title is the corpus's own.</p>"
+        "copy that stands for it. The title is the corpus's own (a file without one: its "
+        "first line); guessed_title is read off the front matter.</p>"
     )
     table = html_table(
         shown,
@@ -700,7 +715,7 @@ def scorecard_section(data: ReportData) -> SectionHTML:
             "originality": ".2f",
             **{c: "d" for c in meta},
         },
-        long=("title",),
+        long=("title", "guessed_title"),
         clip_at=60,
         html_cells={} if copied is None else {"copied": copied[:SCORECARD_ROWS]},
     )

@@ -569,9 +569,9 @@ def collect_report_data(
 
 #: Columns of the corpus that are not metadata to show beside a document.
 NOT_METADATA = ("doc_id", "title", "guessed_title", "text", "source", "chars", "copies", "copy_ids")
-#: Metadata columns shown beside a document: at most this many, with values this short.
+#: Metadata columns shown beside a document: at most this many (with values as short as
+#: :data:`corpus_tools.dedup.fields.FIELD_WIDTH`).
 METADATA_COLUMNS = 4
-METADATA_WIDTH = 24
 #: Rows of each list of the findings.
 FINDINGS_ROWS = 5
 
@@ -589,16 +589,9 @@ def metadata_columns(
     >>> metadata_columns(frame)
     ['year']
     """
-    out = []
-    for name in frame.columns:
-        if name in exclude:
-            continue
-        values = frame[name].dropna()
-        if not len(values) or isinstance(values.iloc[0], (list, tuple, dict)):
-            continue
-        if int(values.astype(str).str.len().max()) <= METADATA_WIDTH:
-            out.append(str(name))
-    return out[:limit]
+    from corpus_tools.dedup.fields import metadata_fields
+
+    return metadata_fields(frame, exclude=exclude, limit=limit)
 
 
 def _given_titles(data: ReportData) -> list[str]:

@@ -435,7 +435,9 @@ def _topics(data: ReportData) -> None:
     with warnings.catch_warnings():
         # the fit's caveats are in its notes, which the topics section and the findings show
         warnings.simplefilter("ignore", TopicWarning)
-        result = fit_topics(corpus, k=k, by=opts.by, seed=opts.seed, boilerplate=given)
+        result = fit_topics(
+            corpus, k=k, by=opts.by, seed=opts.seed, boilerplate=given, progress=False
+        )
     reps = result.representatives
     if len(reps):  # the title read off the front matter, not a watermark's first line
         texts = data.texts
@@ -477,7 +479,7 @@ def _stages(options: ReportOptions) -> list[str]:
     return stages
 
 
-def collect_tables(data: ReportData, *, progress: bool | None = False) -> ReportData:
+def collect_tables(data: ReportData, *, progress: bool | None = None) -> ReportData:
     """The tables of ``data.options.sections``, each computed once, in a new
     :class:`ReportData` (``data`` is not changed). A section whose capability raises gets
     its ``failures`` entry and no table; the others are still collected. With
@@ -513,7 +515,7 @@ def collect_report_data(
     load_errors: pd.DataFrame | None = None,
     seed: int = 0,
     unique: bool = True,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> ReportData:
     """Compute the tables of the report of a corpus, each once, without drawing anything.
 

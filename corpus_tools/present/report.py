@@ -129,7 +129,7 @@ _DEFAULTS: dict[str, Any] = {
     "n_topics": None,
     "seed": 0,
     "unique": True,
-    "progress": False,
+    "progress": None,
 }
 
 
@@ -160,7 +160,7 @@ def build_report(
     load_errors: pd.DataFrame | None = None,
     seed: int = 0,
     unique: bool = True,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> str:
     """The HTML report of a corpus, as one self-contained page.
 
@@ -203,7 +203,7 @@ def build_report(
         (:func:`corpus_tools.dedup.unique.unique_corpus`); the overview, the duplicates and
         the scorecard still list every document, and the page says at the top how many
         copies were collapsed. False: every copy counts.
-    progress : bool or None, default False
+    progress : bool or None, default None
         Progress bar of the report's steps (None: on a terminal or in a notebook, when
         the report takes more than a moment).
 

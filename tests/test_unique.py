@@ -143,3 +143,32 @@ def test_cli_slogans_unique(seeds_dir: Path) -> None:
     distinct = {r["slogan"]: r["count"] for r in json.loads(once.stdout)}
     assert every["三社联动"] == 40 and distinct["三社联动"] == 10
     assert "6 copies of one document counted once (8 distinct documents of 13)" in once.stderr
+
+
+def test_cli_corpus_level_commands_take_unique(seeds_dir: Path) -> None:
+    import json
+
+    def run(command: str, *extra: str) -> Any:
+        args = [command, str(seeds_dir), "--split", "auto", "--format", "json", *extra]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return result
+
+    note = "unique: 6 copies of one document counted once (8 distinct documents of 13)"
+    every = {c: run(c) for c in ("placeholders", "boilerplate", "formulas")}
+    once = {c: run(c, "--unique") for c in every}
+    assert all(note in r.stderr for r in once.values())
+    assert not any("unique:" in r.stderr for r in every.values())
+    spans = {
+        k: len(json.loads(r.stdout)["spans"])
+        for k, r in (("e", every["placeholders"]), ("u", once["placeholders"]))
+    }
+    assert spans == {"e": 442, "u": 197}  # 49 placeholders in each of the six copies
+    kinds = {
+        k: {p["kind"] for p in json.loads(r.stdout)["passages"]}
+        for k, r in (("e", every["boilerplate"]), ("u", once["boilerplate"]))
+    }
+    assert kinds == {"e": {"repeated", "watermark"}, "u": {"watermark"}}
+    # the phrases "repeated" in three documents or more were the copies'
+    assert len(json.loads(every["formulas"].stdout)["formulas"]) > 100
+    assert json.loads(once["formulas"].stdout)["formulas"] == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-import pandas as pd
 
 from corpus_tools.cli.common import (
     ExitCode,
@@ -17,21 +16,9 @@ from corpus_tools.cli.common import (
     resolve_format,
     write_output_table,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.errors import CorpusToolsError
 from corpus_tools.io.write import TABLE_SUFFIXES
-
-
-def distinct_documents(docs: pd.DataFrame) -> pd.DataFrame:
-    """The documents left once each group of copies is collapsed to its first
-    (:func:`corpus_tools.dedup.unique_corpus`), saying on stderr what was collapsed."""
-    from corpus_tools.dedup import copies_note, unique_corpus
-
-    kept = unique_corpus(docs)
-    click.echo(
-        f"unique: {copies_note(kept)} ({len(kept):,} distinct documents of {len(docs):,})",
-        err=True,
-    )
-    return kept
 
 
 @click.command(name="slogans")
@@ -79,14 +66,7 @@ def distinct_documents(docs: pd.DataFrame) -> pd.DataFrame:
     help="Also write every occurrence (doc_id, slogan, start, end, ...) to a .csv, "
     ".parquet or .xlsx file.",
 )
-@click.option(
-    "--unique/--no-unique",
-    "unique",
-    default=False,
-    show_default=True,
-    help="Count each group of exact or near-exact copies once (six copies of one report "
-    "add its slogans once); stderr says how many copies were collapsed.",
-)
+@unique_option
 def command(
     *,
     paths: tuple[str, ...],

@@ -105,6 +105,8 @@ FINDING_CHARS = 40
 FINDING_IDS = 10
 #: Documents listed in the scorecard (the whole table is ``document_scorecard(data)``).
 SCORECARD_ROWS = 300
+#: Characters of a title in the scorecard (a row stays a line or two high).
+SCORECARD_TITLE_CHARS = 30
 
 
 def missing_table(table: T | None, section: str) -> T:
@@ -716,7 +718,7 @@ def scorecard_section(data: ReportData) -> SectionHTML:
             **{c: "d" for c in meta},
         },
         long=("title", "guessed_title"),
-        clip_at=60,
+        clip_at=SCORECARD_TITLE_CHARS,
         html_cells={} if copied is None else {"copied": copied[:SCORECARD_ROWS]},
     )
     return SectionHTML(f"{len(card)} documents", lead + table)

@@ -133,7 +133,8 @@ def test_page_is_self_contained(seed_report: Any) -> None:
 def test_sections_in_order_and_none_failed(seed_report: Any) -> None:
     summary, page = seed_report
     ids = re.findall(r'<section id="([a-z]+)">', page)
-    assert ids == list(report.SECTIONS)
+    # the findings and the scorecard open the page, before the numbered sections
+    assert ids == ["findings", "scorecard", *report.SECTIONS]
     statuses = dict(zip(summary.sections["section"], summary.sections["status"], strict=True))
     assert "failed" not in statuses.values(), summary.sections.to_string()
     # every capability has landed: every section must be there and ok
@@ -290,7 +291,7 @@ def test_collect_then_render_is_the_report_and_render_computes_nothing(
     from corpus_tools import dedup, text
 
     data = collect_report_data(copy_corpus, sections=["duplicates", "templates"])
-    assert repr(data) == "ReportData(11 documents; tables: duplicates, placeholders)"
+    assert repr(data) == "ReportData(11 documents, 6 distinct; tables: duplicates, placeholders)"
     assert list(data.passages) and all(
         (a, b) in set(zip(data.duplicates.pairs["a"], data.duplicates.pairs["b"], strict=True))
         for a, b in data.passages
@@ -457,7 +458,7 @@ def test_cli_writes_the_report(tmp_path: Path, seeds_dir: Path) -> None:
     assert out.is_file()
     assert f"wrote {out}" in result.output and "templates" in result.output
     ids = re.findall(r'<section id="([a-z]+)">', out.read_text(encoding="utf-8"))
-    assert ids == ["overview", "templates"]
+    assert ids == ["findings", "scorecard", "overview", "templates"]
 
 
 def test_main_command_shows_the_copies_of_seed_003(tmp_path: Path, seeds_dir: Path) -> None:
@@ -559,6 +560,12 @@ def test_report_renders_chinese_in_chromium(seed_report: Any, tmp_path: Path) ->
     text = dom.stdout.decode("utf-8")
     assert "语料分析报告" in text and "XX区后进社区整顿工作汇报材料" in text
     assert "\ufffd" not in text
+    # the page opens with the findings and the scorecard, one row per document
+    order = [text.index(f'<section id="{key}">') for key in ("findings", "scorecard", "overview")]
+    assert order == sorted(order)
+    assert "要点" in text and "Duplicates counted once" in text
+    card = text.split('<section id="scorecard">')[1].split("</section>")[0]
+    assert len(re.findall(r"<tr>", card.split("<tbody>")[1])) == summary.documents
 
     # the glyphs: two different Chinese strings must draw differently (missing glyphs all
     # draw the same box), and differently from characters no font has (private use area)
@@ -661,22 +668,33 @@ def auto_corpus(seeds_dir: Path) -> pd.DataFrame:
 def test_formulas_section_leaves_the_other_sections_as_they_were(auto_corpus: pd.DataFrame) -> None:
     with_it = report.build_report(auto_corpus, sections=["overview", "slogans", "formulas"])
     without = report.build_report(auto_corpus, sections=["overview", "slogans"])
-    assert re.findall(r'<section id="([a-z]+)">', with_it) == ["overview", "slogans", "formulas"]
+    assert re.findall(r'<section id="([a-z]+)">', with_it) == [
+        "findings",
+        "scorecard",
+        "overview",
+        "slogans",
+        "formulas",
+    ]
     stripped = re.sub(r'<li class="ok"><a href="#formulas">.*?</li>', "", with_it)
     stripped = re.sub(r'<section id="formulas">.*?</section>', "", stripped, flags=re.S)
-    assert stripped == without
+    # the findings name the commonest formulas and the sections that count distinct texts
+    findings = r'<section id="findings">.*?</section>'
+    assert re.sub(findings, "", stripped, flags=re.S) == re.sub(findings, "", without, flags=re.S)
 
 
 def test_formulas_section_without_a_field_says_how_to_get_the_spread(
     auto_corpus: pd.DataFrame,
 ) -> None:
-    data = collect_report_data(auto_corpus, sections=["formulas"], by=None)
+    # every copy counted: the formulas of the six copies of 003's report are found
+    data = collect_report_data(auto_corpus, sections=["formulas"], by=None, unique=False)
     assert data.formulas is not None and data.formulas.by is None
     section = _section(render_report(data), "formulas")
     assert "<figure>" not in section and "<code>--by FIELD</code>" in section
     assert "<th>first</th>" not in section
     assert not data.formulas.formulas.empty and "<th>family</th>" in section
-    one_year = collect_report_data(auto_corpus.assign(year=2024), sections=["formulas"], by="year")
+    one_year = collect_report_data(
+        auto_corpus.assign(year=2024), sections=["formulas"], by="year", unique=False
+    )
     section = _section(render_report(one_year), "formulas")
     assert "<figure>" not in section and "under one value of year" in section
 
@@ -695,7 +713,7 @@ def test_formulas_are_found_once_and_render_computes_nothing(
 
     monkeypatch.setattr(fm, "find_formulas", find)
     docs = auto_corpus.assign(year=[2019 + i % 3 for i in range(len(auto_corpus))])
-    data = collect_report_data(docs, sections=["formulas"])
+    data = collect_report_data(docs, sections=["formulas"], unique=False)
     assert len(calls) == 1 and calls[0]["by"] == "year"
     page = render_report(data)
     assert len(calls) == 1
@@ -710,7 +728,8 @@ def test_formulas_section_escapes_document_text() -> None:
     docs = ct.load_texts(
         {f'<img src=x onerror="{i}">': f"第{i}条。{evil}，推动发展。" for i in range(3)}
     ).assign(year=[2023, 2024, 2025])
-    page = report.build_report(docs, sections=["formulas"])
+    # three texts that differ by a number are copies: counted as they stand
+    page = report.build_report(docs, sections=["formulas"], unique=False)
     section = _section(page, "formulas")
     assert "<script" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;坚持以人民为中心的发展思想" in section

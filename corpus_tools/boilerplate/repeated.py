@@ -368,7 +368,7 @@ def find_boilerplate(
     min_chars: int = 10,
     kinds: Sequence[str] = KINDS,
     fold_digits: bool = False,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> BoilerplateResult:
     """Find watermarks and passages repeated across the documents of a corpus.
 
@@ -390,8 +390,9 @@ def find_boilerplate(
         and ``…3%左右；``, ``10.国内联播快讯：`` and ``11.国内联播快讯：``): a template filled
         with other figures is still the template. A passage's ``text`` is then its first
         occurrence; the others may carry other numbers.
-    progress : bool or None, default False
-        Show a progress bar on stderr (``None``: only when stderr is a terminal).
+    progress : bool or None, default None
+        Progress bar (None: on a terminal or in a notebook, once the call has run for a
+        moment; True: at once; False: none).
 
     Returns
     -------

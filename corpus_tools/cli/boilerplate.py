@@ -15,6 +15,7 @@ from corpus_tools.cli.common import (
     load_inputs,
     resolve_format,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 
 _SHOW = ("passages", "documents", "spans")
 
@@ -68,6 +69,7 @@ _SHOW = ("passages", "documents", "spans")
     default=0,
     help="Print only the first N rows of the table shown (0: all); json is never cut.",
 )
+@unique_option
 def command(
     *,
     paths: tuple[str, ...],
@@ -82,6 +84,7 @@ def command(
     with_spans: bool,
     show: str,
     top: int,
+    unique: bool,
 ) -> None:
     """Find template-site watermarks (仅供学习, 请勿照搬, QQ群 ...) and the sentences and
     paragraphs repeated in at least --min-docs documents (page furniture, news openings,
@@ -93,6 +96,8 @@ def command(
     """
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    if unique:
+        corpus = distinct_documents(corpus)
     result = find_boilerplate(
         corpus,
         min_docs=min_docs,

@@ -15,6 +15,7 @@ from corpus_tools.cli.common import (
     load_inputs,
     resolve_format,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.errors import CorpusToolsError
 
 #: Fields of each formula in the JSON output (../shared/CLI.md), then the extra ones.
@@ -57,6 +58,7 @@ _SHOW = ("formulas", "families", "spread", "examples")
     help="Table printed by --format table/csv/jsonl; json prints formulas, families and "
     "(with --by) the spread.",
 )
+@unique_option
 def command(
     *,
     paths: tuple[str, ...],
@@ -69,6 +71,7 @@ def command(
     min_chars: int,
     top: int | None,
     show: str,
+    unique: bool,
 ) -> None:
     """Find formulas (套话): strings of at least --min-chars characters found in at least
     --min-docs documents, not contained in a longer one found in the same documents
@@ -84,6 +87,8 @@ def command(
 
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    if unique:
+        corpus = distinct_documents(corpus)
     if by is not None and by not in corpus.columns:
         fields = [c for c in corpus.columns if c not in ("doc_id", "text")]
         fail(f"--by {by!r}: no such field in the inputs; they have {fields}", ExitCode.USAGE)

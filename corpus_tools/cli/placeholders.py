@@ -13,6 +13,7 @@ from corpus_tools.cli.common import (
     load_inputs,
     resolve_format,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.text.placeholders import KINDS, scan_placeholders
 
 _SHOW = ("sections", "spans", "documents")
@@ -70,6 +71,7 @@ _SHOW = ("sections", "spans", "documents")
     default=0,
     help="Print only the first N rows of the table shown (0: all); json is never cut.",
 )
+@unique_option
 def command(
     *,
     paths: tuple[str, ...],
@@ -84,6 +86,7 @@ def command(
     threshold: float,
     show: str,
     top: int,
+    unique: bool,
 ) -> None:
     """Find unfilled template placeholders (XX社区, X个, ×万元, 20XX年, 某某) and the
     sections full of them.
@@ -95,6 +98,8 @@ def command(
     """
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    if unique:
+        corpus = distinct_documents(corpus)
     report = scan_placeholders(
         corpus,
         kinds=list(kinds) or None,

@@ -98,6 +98,15 @@ def _sections(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     show_default=True,
     help="Seed of the randomised steps (hashing, topic model): same seed, same file.",
 )
+@click.option(
+    "--unique/--no-unique",
+    "unique",
+    default=True,
+    show_default=True,
+    help="Count each group of exact or near-exact copies once in the templates, slogans, "
+    "boilerplate, keywords, topics and formulas (the overview, the duplicates and the "
+    "scorecard list every document); --no-unique counts every copy.",
+)
 def command(
     *,
     paths: tuple[str, ...],
@@ -112,6 +121,7 @@ def command(
     max_pairs: int,
     n_topics: int | None,
     seed: int,
+    unique: bool,
 ) -> None:
     """Write one self-contained HTML report: overview, duplicates, templates, slogans,
     boilerplate, keywords, topics, formulas.
@@ -134,6 +144,7 @@ def command(
         "max_pairs": max_pairs,
         "n_topics": n_topics,
         "seed": seed,
+        "unique": unique,
         "progress": None,
     }
     if title is not None:
@@ -151,6 +162,8 @@ def command(
         f"wrote {summary.path} ({size:,.0f} KB): {summary.documents} documents, "
         f"{summary.chars:,} characters"
     )
+    if summary.copies:
+        click.echo(f"  counted once: {summary.copies} ({summary.distinct:,} distinct documents)")
     for section, status, note in summary.sections.itertuples(index=False):
         mark = "ok" if status == "ok" else str(status).upper()
         click.echo(f"  {section!s:<12} {mark:<12} {note}")

@@ -16,6 +16,7 @@ from corpus_tools.cli.common import (
     resolve_format,
     write_output_table,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.errors import CorpusToolsError
 from corpus_tools.io.write import TABLE_SUFFIXES
 
@@ -65,6 +66,7 @@ from corpus_tools.io.write import TABLE_SUFFIXES
     help="Also write every occurrence (doc_id, slogan, start, end, ...) to a .csv, "
     ".parquet or .xlsx file.",
 )
+@unique_option
 def command(
     *,
     paths: tuple[str, ...],
@@ -78,6 +80,7 @@ def command(
     top: int | None,
     lexicon: str | None,
     occurrences: str | None,
+    unique: bool,
 ) -> None:
     """Mine numeric slogans (三会一课, 一征三议两公开) and quoted formulas, best first.
 
@@ -95,6 +98,8 @@ def command(
     state = RunState()
     docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     kinds = ["numeric", "quoted"] if kind == "all" else [kind]
+    if unique:
+        docs = distinct_documents(docs)
     try:
         table = mine_slogans(docs, kinds=kinds, min_count=min_count, min_docs=min_docs, top=top)
         if lexicon is not None:

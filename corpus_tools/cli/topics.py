@@ -40,6 +40,7 @@ from corpus_tools.cli.common import (
     table_output_path,
     write_output_table,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.errors import CorpusToolsError, NoDocumentsError
 
 if TYPE_CHECKING:
@@ -135,6 +136,7 @@ if TYPE_CHECKING:
     help="Also write the document-topic table to OUT.parquet, OUT.csv or OUT.xlsx.",
 )
 @format_option()
+@unique_option
 def command(
     *,
     paths: tuple[str, ...],
@@ -157,6 +159,7 @@ def command(
     n_jobs: int | None,
     output: str | None,
     fmt: str | None,
+    unique: bool,
 ) -> None:
     """Cluster documents into topics: top terms, representative documents, shares.
 
@@ -168,6 +171,8 @@ def command(
         fail(f"--k-max ({k_max}) must be at least --k-min ({k_min}).", ExitCode.USAGE)
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    if unique:
+        corpus = distinct_documents(corpus)
     from corpus_tools.tokens import Segmenter
     from corpus_tools.topics import TopicWarning, fit_topics
 

@@ -25,6 +25,7 @@ The flow, one module a step:
 ``flag``           the verdict on one submission given its candidate sources; :class:`FlagReport`
 ``store``          the on-disk format of an index: manifest, generations, checksums, segments
 ``index``          :class:`DedupIndex`: held documents, searched and saved; flagging submissions
+``unique``         :func:`unique_corpus`: each group of copies counted once (``unique=True``)
 =================  ==========================================================================
 
 Examples
@@ -54,6 +55,8 @@ from corpus_tools.dedup.sketch import DocFeatures as DocFeatures
 from corpus_tools.dedup.sketch import document_features as document_features
 from corpus_tools.dedup.store import IndexCheck as IndexCheck
 from corpus_tools.dedup.store import check_index as check_index
+from corpus_tools.dedup.unique import copies_note as copies_note
+from corpus_tools.dedup.unique import unique_corpus as unique_corpus
 from corpus_tools.dedup.verify import DedupResult as DedupResult
 from corpus_tools.dedup.verify import connected_components as connected_components
 from corpus_tools.dedup.verify import verify_pair as verify_pair

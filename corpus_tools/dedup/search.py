@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ import pandas as pd
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import anchor_candidate_pairs, lsh_candidate_pairs, unique_pairs
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
+from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
 from corpus_tools.dedup.sketch import features_of_folded, fold_text
 from corpus_tools.dedup.verify import DedupResult, verify_candidates
@@ -52,6 +54,7 @@ def find_near_duplicates(
     engine: str | Engine | None = "local",
     scheduler: str | None = None,
     partition_chars: int | None = None,
+    keep: str | list[str] | None = "auto",
     **overrides: Any,
 ) -> DedupResult:
     """Find duplicate, near-duplicate, contained and partly copied documents of a corpus.
@@ -85,6 +88,12 @@ def find_near_duplicates(
         Partitioned plan only: characters per partition (default: one partition per
         worker, 200k to 20M characters each). Memory on a worker is about 10 bytes per
         character of the partitions it holds.
+    keep : "auto", str, list of str or None, default "auto"
+        Fields of the corpus carried beside each document (:mod:`corpus_tools.dedup.fields`):
+        ``<field>_a`` and ``<field>_b`` after the columns of ``pairs``, ``<field>`` after
+        those of ``clusters``. ``"auto"``: ``title`` and up to four short metadata fields
+        (year, province ...); None: none. (Not for a Dask DataFrame, whose other columns
+        stay on the workers.)
 
     Returns
     -------
@@ -112,22 +121,46 @@ def find_near_duplicates(
     if progress is not None:
         check_type(progress, "progress", func, bool, "a bool or None")
     if not is_local(engine):  # "dask" or an Engine: the partitioned plan
-        if not is_dask_frame(corpus):
-            corpus = as_corpus(corpus, func, name="corpus")
-        else:
+        if is_dask_frame(corpus):
             _check_dask_frame(corpus, func)
-        return partitioned_near_duplicates(
+            return partitioned_near_duplicates(
+                corpus,
+                eng,
+                config=cfg,
+                progress=progress,
+                partition_chars=partition_chars,
+                func=func,
+            )
+        corpus = as_corpus(corpus, func, name="corpus")
+        fields = chosen_fields(corpus, keep, func)
+        result = partitioned_near_duplicates(
             corpus, eng, config=cfg, progress=progress, partition_chars=partition_chars, func=func
         )
+        return with_fields(result, corpus, fields)
     if partition_chars is not None:
         check_number(partition_chars, "partition_chars", func, kind=int, low=1)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:  # a stream: sketch a chunk at a time, texts on disk
         from corpus_tools.dedup.index import DedupIndex
 
-        index = DedupIndex(cfg).build(chunks, progress=progress)
-        return index.near_duplicates(progress=progress)
-    return _in_memory(as_corpus(corpus, func, name="corpus"), cfg, progress=progress)
+        seen: list[pd.DataFrame] = []  # the chunks' metadata (not their texts)
+        index = DedupIndex(cfg).build(_metadata_of(chunks, seen), progress=progress)
+        result = index.near_duplicates(progress=progress)
+        if not seen:
+            return result
+        meta = pd.concat(seen, ignore_index=True)
+        return with_fields(result, meta, chosen_fields(meta, keep, func))
+    frame = as_corpus(corpus, func, name="corpus")
+    fields = chosen_fields(frame, keep, func)
+    return with_fields(_in_memory(frame, cfg, progress=progress), frame, fields)
+
+
+def _metadata_of(chunks: Iterator[pd.DataFrame], seen: list[pd.DataFrame]) -> Iterator[Any]:
+    """The chunks, unchanged, keeping each one's columns but ``text`` in ``seen``."""
+    for chunk in chunks:
+        if isinstance(chunk, pd.DataFrame) and "doc_id" in chunk.columns:
+            seen.append(chunk.drop(columns=[c for c in ("text",) if c in chunk.columns]))
+        yield chunk
 
 
 def _check_dask_frame(ddf: Any, func: str) -> None:

@@ -20,7 +20,7 @@ from corpus_tools.formulas.repeats import Repeats, closed_repeats, occurrences
 from corpus_tools.formulas.spread import field_codes, first_last, spread_table
 from corpus_tools.formulas.suffixes import distinct
 from corpus_tools.io import as_corpus
-from corpus_tools.progress import progress_counter
+from corpus_tools.progress import progress_counter, set_stage
 
 __all__ = ["FORMULA_COLUMNS", "FormulaResult", "find_formulas"]
 
@@ -251,7 +251,7 @@ def find_formulas(
     min_docs: int = 3,
     min_chars: int = 8,
     top: int | None = None,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> FormulaResult:
     """Find the formulas (套话) a corpus repeats below the sentence, and how they spread.
 
@@ -279,8 +279,9 @@ def find_formulas(
         Keep the ``top`` most widespread formulas (by ``doc_freq``, then length, count,
         first occurrence). A formula's family depends only on the formulas ranked above it,
         so it is the same with or without ``top``.
-    progress : bool or None, default False
-        A progress bar on stderr (``None``: only on a terminal).
+    progress : bool or None, default None
+        Progress bar (None: on a terminal or in a notebook, once the call has run for a
+        moment; True: at once; False: none).
 
     Returns
     -------
@@ -314,10 +315,13 @@ def find_formulas(
     ids = [str(x) for x in frame["doc_id"].tolist()]
     texts = frame["text"].tolist()
     with progress_counter(desc="formulas", unit="step", total=_STAGES, enabled=progress) as bar:
+        set_stage(bar, "formulas: folding")
         fc = fold_corpus(texts)
         _step(bar)
+        set_stage(bar, "formulas: suffix array")
         rep = closed_repeats(fc, min_docs=min_docs, min_chars=min_chars)
         _step(bar)
+        set_stage(bar, "formulas: families")
         rep = _cut(rep, top)
         keys = _keys(fc, rep.first, rep.chars)
         families = formula_families(keys)

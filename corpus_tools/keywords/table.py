@@ -58,7 +58,7 @@ def keyword_table(
     engine: str | Engine | None = "local",
     scheduler: str | None = None,
     chunk_size: int = CHUNK_SIZE,
-    progress: bool | None = False,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Keyword frequency table of a corpus, per term and per group of metadata fields.
 
@@ -124,8 +124,9 @@ def keyword_table(
         Address of a ``dask.distributed`` scheduler (``engine="dask"`` only).
     chunk_size : int, default 2000
         Documents segmented and counted per step (memory holds one chunk's tokens).
-    progress : bool or None, default False
-        Progress bar on stderr; ``None``: only when stderr is a terminal.
+    progress : bool or None, default None
+        Progress bar (None: on a terminal or in a notebook, once the call has run for a
+        moment; True: at once; False: none).
 
     Returns
     -------

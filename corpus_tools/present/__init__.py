@@ -13,9 +13,12 @@
 """
 
 from corpus_tools.present.data import SECTIONS as SECTIONS
+from corpus_tools.present.data import Findings as Findings
 from corpus_tools.present.data import ReportData as ReportData
 from corpus_tools.present.data import ReportOptions as ReportOptions
 from corpus_tools.present.data import collect_report_data as collect_report_data
+from corpus_tools.present.data import document_scorecard as document_scorecard
+from corpus_tools.present.data import report_findings as report_findings
 from corpus_tools.present.evidence import render_flag_html as render_flag_html
 from corpus_tools.present.evidence import write_flag_html as write_flag_html
 from corpus_tools.present.plots import FontNotFoundError as FontNotFoundError

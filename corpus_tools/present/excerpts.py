@@ -231,8 +231,19 @@ def duplicates_section(data: ReportData) -> SectionHTML:
         + '<h3>Pairs <span class="en">strongest first</span></h3>'
         + html_table(
             pairs,
-            columns=["a", "b", "relation", "similarity", "containment", "copy_ratio"],
+            # the titles carried beside each pair (find_near_duplicates' keep="auto")
+            columns=[
+                "a",
+                "title_a",
+                "b",
+                "title_b",
+                "relation",
+                "similarity",
+                "containment",
+                "copy_ratio",
+            ],
             max_rows=data.options.top * 2,
+            long=("title_a", "title_b"),
         )
         + _side_by_side(data, pairs)
     )

@@ -34,17 +34,32 @@ from corpus_tools.present.markup import (
 )
 from corpus_tools.present.sections import (
     boilerplate_section,
+    findings_section,
     formulas_section,
     keywords_section,
     overview_section,
+    scorecard_section,
     slogans_section,
     topics_section,
 )
 
-__all__ = ["TITLES", "RenderedSection", "render_page", "render_report", "render_sections"]
+__all__ = [
+    "FRONT",
+    "TITLES",
+    "RenderedSection",
+    "render_front",
+    "render_page",
+    "render_report",
+    "render_sections",
+]
 
+#: What the page opens with, before the numbered sections: what stands out, then one row
+#: per document.
+FRONT = ("findings", "scorecard")
 #: Heading of each section: (Chinese, English).
 TITLES = {
+    "findings": ("要点", "Findings"),
+    "scorecard": ("文档评分卡", "Scorecard: one row per document"),
     "overview": ("文档概览", "Corpus overview"),
     "duplicates": ("重复与抄袭", "Duplicates and copied passages"),
     "templates": ("模板段落与未填空白", "Template sections and placeholders"),
@@ -56,6 +71,8 @@ TITLES = {
 }
 
 _RENDERERS: dict[str, Callable[[ReportData], SectionHTML]] = {
+    "findings": findings_section,
+    "scorecard": scorecard_section,
     "overview": overview_section,
     "duplicates": duplicates_section,
     "templates": templates_section,
@@ -80,11 +97,21 @@ class RenderedSection(NamedTuple):
     html: str
 
 
+def render_front(data: ReportData) -> list[RenderedSection]:
+    """The findings and the scorecard (:data:`FRONT`) as HTML; one that raises while drawn
+    is a ``failed`` section with the error."""
+    return _render(data, FRONT)
+
+
 def render_sections(data: ReportData) -> list[RenderedSection]:
     """Each section of ``data.options.sections`` as HTML, in order; one that failed (in
     ``data.failures``, or raising while drawn) is a ``failed`` section with the error."""
+    return _render(data, data.options.sections)
+
+
+def _render(data: ReportData, keys: tuple[str, ...]) -> list[RenderedSection]:
     out = []
-    for key in data.options.sections:
+    for key in keys:
         if key in data.failures:
             out.append(RenderedSection(key, "failed", data.failures[key], ""))
             continue
@@ -103,10 +130,11 @@ def _css() -> str:
     return files("corpus_tools").joinpath("data/report.css").read_text(encoding="utf-8")
 
 
-def _section_html(index: int, part: RenderedSection) -> str:
+def _section_html(index: int | None, part: RenderedSection) -> str:
     zh, en = TITLES[part.key]
+    number = "" if index is None else f"{index}. "
     head = (
-        f'<section id="{escape(part.key)}"><h2>{index}. {escape(zh)} '
+        f'<section id="{escape(part.key)}"><h2>{number}{escape(zh)} '
         f'<span class="en">{escape(en)}</span></h2>'
     )
     if part.status == "ok":
@@ -124,20 +152,44 @@ def _load_errors(load_errors: pd.DataFrame | None) -> str:
     )
 
 
-def render_page(data: ReportData, sections: list[RenderedSection]) -> str:
-    """The HTML page: header, navigation, load errors, ``sections``, footer."""
+def _nav_item(index: int | None, part: RenderedSection) -> str:
+    number = "" if index is None else f"{index}. "
+    zh, en = TITLES[part.key]
+    return (
+        f'<li class="{"ok" if part.status == "ok" else "skipped"}"><a href="#{escape(part.key)}">'
+        f'{number}{escape(zh)} <span class="en">{escape(en)}</span></a></li>'
+    )
+
+
+def _documents_line(data: ReportData) -> str:
+    """``13 documents (8 distinct: 6 copies of one document counted once)``."""
+    from corpus_tools.dedup.unique import copies_note
+
+    line = f"{format_int(len(data.corpus))} documents"
+    if data.unique is not None and len(data.unique) < len(data.corpus):
+        line += f" ({format_int(len(data.unique))} distinct: {escape(copies_note(data.unique))})"
+    return line
+
+
+def render_page(
+    data: ReportData,
+    sections: list[RenderedSection],
+    front: list[RenderedSection] | None = None,
+) -> str:
+    """The HTML page: header, navigation, load errors, ``front`` (the findings and the
+    scorecard, :func:`render_front`), the numbered ``sections``, footer."""
     from corpus_tools.version import __version__
 
     opts = data.options
     version = escape(__version__)
     chars = int(sum(len(t) for t in data.corpus["text"]))
-    nav = "".join(
-        f'<li class="{"ok" if p.status == "ok" else "skipped"}"><a href="#{escape(p.key)}">'
-        f'{i}. {escape(TITLES[p.key][0])} <span class="en">{escape(TITLES[p.key][1])}</span>'
-        "</a></li>"
-        for i, p in enumerate(sections, 1)
+    front = render_front(data) if front is None else front
+    nav = "".join(_nav_item(None, p) for p in front) + "".join(
+        _nav_item(i, p) for i, p in enumerate(sections, 1)
     )
-    body = "".join(_section_html(i, p) for i, p in enumerate(sections, 1))
+    body = "".join(_section_html(None, p) for p in front) + "".join(
+        _section_html(i, p) for i, p in enumerate(sections, 1)
+    )
     by = f" · grouped by {escape(opts.by)}" if opts.by else ""
     return (
         "<!DOCTYPE html>\n"
@@ -148,7 +200,7 @@ def render_page(data: ReportData, sections: list[RenderedSection]) -> str:
         f'<meta name="generator" content="corpus-tools {version}">\n'
         f"<title>{escape(opts.title)}</title>\n<style>\n{_css()}</style>\n</head>\n<body>\n"
         f"<header><h1>{escape(opts.title)}</h1>"
-        f'<p class="meta">{format_int(len(data.corpus))} documents · {format_int(chars)} '
+        f'<p class="meta">{_documents_line(data)} · {format_int(chars)} '
         f"characters{by} · corpus-tools {version}</p><nav><ol>{nav}</ol></nav></header>\n"
         f"<main>{_load_errors(data.load_errors)}{body}</main>\n"
         "<footer><p>Offsets, counts and passages come from the corpus_tools functions named "
@@ -188,4 +240,4 @@ def render_report(data: ReportData) -> str:
     from corpus_tools.present.plots import find_cjk_font  # looked up when called
 
     find_cjk_font()  # no CJK font: stop now, with the install hint
-    return render_page(data, render_sections(data))
+    return render_page(data, render_sections(data), render_front(data))

@@ -10,6 +10,18 @@ is no script and a Content-Security-Policy forbids any network access, so the fi
 mailed, archived or opened offline. The same corpus and options give a byte-identical file
 (no timestamp, stable ordering, PNGs without dates).
 
+The page opens with its **findings** (what stands out: the copies counted once, the
+largest groups of copies, the most templated documents, the watermarks, the commonest
+formulas and slogans; :func:`~corpus_tools.present.data.report_findings`) and a
+**scorecard**, one row per document: copied / template / watermark / originality, with the
+corpus's own title and its metadata (:func:`~corpus_tools.present.data.document_scorecard`).
+
+Each group of exact or near-exact copies is counted once in the corpus-level sections
+(templates, slogans, boilerplate, keywords, topics, formulas: ``unique=True``, the default),
+so six copies of one report add its slogans once, not six times; the overview, the
+duplicates and the scorecard list every document. The top of the page says how many copies
+were collapsed.
+
 Sections, in order (``sections=`` picks some of them):
 
 ==================  =====================================================================
@@ -58,7 +70,12 @@ from corpus_tools.present.data import (
     collect_tables,
     prepare_report,
 )
-from corpus_tools.present.render import RenderedSection, render_page, render_sections
+from corpus_tools.present.render import (
+    RenderedSection,
+    render_front,
+    render_page,
+    render_sections,
+)
 
 __all__ = ["SECTIONS", "ReportSummary", "build_report", "write_report"]
 
@@ -82,6 +99,12 @@ class ReportSummary(NamedTuple):
         One row per requested section: ``section`` (str), ``status`` (str: ``ok``, or
         ``failed`` when its capability raised), ``note`` (str: one line on what the section
         found, or the error).
+    copies : str
+        What counting each group of copies once did (``"6 copies of one document counted
+        once"``, ``"no copies"``), or "" when copies were counted as they stand.
+    distinct : int
+        Documents the corpus-level sections counted (``documents`` less the copies
+        collapsed).
     """
 
     path: str
@@ -90,6 +113,8 @@ class ReportSummary(NamedTuple):
     chars: int
     unreadable: int
     sections: pd.DataFrame
+    copies: str = ""
+    distinct: int = 0
 
 
 #: The options of :func:`build_report` and their defaults (``write_report(**options)``).
@@ -103,21 +128,22 @@ _DEFAULTS: dict[str, Any] = {
     "max_template_sections": 8,
     "n_topics": None,
     "seed": 0,
-    "progress": False,
+    "unique": True,
+    "progress": None,
 }
 
 
 def _make(
     corpus: pd.DataFrame, func: str, *, progress: bool | None, **options: Any
-) -> tuple[str, list[RenderedSection]]:
-    """Check, collect, render: the page and its sections."""
+) -> tuple[str, list[RenderedSection], ReportData]:
+    """Check, collect, render: the page, its sections and its tables."""
     from corpus_tools.present.plots import find_cjk_font  # looked up when called
 
     request: ReportData = prepare_report(corpus, func, **options)
     find_cjk_font()  # no CJK font: stop now, with the install hint, not after the work
     data = collect_tables(request, progress=progress)
     parts = render_sections(data)
-    return render_page(data, parts), parts
+    return render_page(data, parts, render_front(data)), parts, data
 
 
 def build_report(
@@ -133,7 +159,8 @@ def build_report(
     n_topics: int | None = None,
     load_errors: pd.DataFrame | None = None,
     seed: int = 0,
-    progress: bool | None = False,
+    unique: bool = True,
+    progress: bool | None = None,
 ) -> str:
     """The HTML report of a corpus, as one self-contained page.
 
@@ -170,8 +197,15 @@ def build_report(
         Inputs that could not be read (``path``, ``reason``), listed at the top.
     seed : int, default 0
         Seed of every randomised step (hashing, topic model).
-    progress : bool or None, default False
-        Progress bar over sections on stderr (None: only on a terminal).
+    unique : bool, default True
+        Count each group of exact or near-exact copies once in the templates, slogans,
+        boilerplate, keywords, topics and formulas
+        (:func:`corpus_tools.dedup.unique.unique_corpus`); the overview, the duplicates and
+        the scorecard still list every document, and the page says at the top how many
+        copies were collapsed. False: every copy counts.
+    progress : bool or None, default None
+        Progress bar of the report's steps (None: on a terminal or in a notebook, when
+        the report takes more than a moment).
 
     Returns
     -------
@@ -196,7 +230,7 @@ def build_report(
     Save it with ``open("report.html", "w", encoding="utf-8").write(page)``, or use
     :func:`write_report`.
     """
-    page, _ = _make(
+    page, _, _ = _make(
         corpus,
         "build_report",
         title=title,
@@ -209,6 +243,7 @@ def build_report(
         n_topics=n_topics,
         load_errors=load_errors,
         seed=seed,
+        unique=unique,
         progress=progress,
     )
     return page
@@ -290,17 +325,26 @@ def write_report(
         raise param_error(
             "options", func, f"options of build_report {sorted(_DEFAULTS)}", sorted(unknown)[0]
         )
-    page, parts = _make(corpus, func, load_errors=errors, **{**_DEFAULTS, **options})
-    data = page.encode("utf-8")
+    page, parts, data = _make(corpus, func, load_errors=errors, **{**_DEFAULTS, **options})
+    encoded = page.encode("utf-8")
     from corpus_tools.io import atomic_write
 
     target = Path(out_path)
     with atomic_write(target, "wb") as fh:
-        fh.write(data)
+        fh.write(encoded)
     table = pd.DataFrame(
         [(p.key, p.status, p.note) for p in parts], columns=["section", "status", "note"]
     )
     chars = int(sum(len(t) for t in corpus["text"]))
+    from corpus_tools.dedup.unique import copies_note
+
     return ReportSummary(
-        str(target), len(data), len(corpus), chars, 0 if errors is None else len(errors), table
+        str(target),
+        len(encoded),
+        len(corpus),
+        chars,
+        0 if errors is None else len(errors),
+        table,
+        copies="" if data.unique is None else copies_note(data.unique),
+        distinct=len(data.counted),
     )

@@ -23,7 +23,14 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from corpus_tools.present.data import MIN_TOPIC_DOCUMENTS, ReportData
+from corpus_tools.present.data import (
+    COUNTED_SECTIONS,
+    MIN_TOPIC_DOCUMENTS,
+    ReportData,
+    document_scorecard,
+    metadata_columns,
+    report_findings,
+)
 from corpus_tools.present.markup import (
     SectionHTML,
     clip,
@@ -32,6 +39,7 @@ from corpus_tools.present.markup import (
     format_int,
     highlight,
     html_table,
+    notice,
     stat_boxes,
 )
 from corpus_tools.present.plots import (
@@ -48,22 +56,31 @@ from corpus_tools.present.plots import (
 
 __all__ = [
     "boilerplate_section",
+    "findings_section",
     "formulas_section",
     "keyword_totals",
     "keywords_section",
     "missing_table",
     "overview_section",
+    "scorecard_section",
     "slogans_section",
+    "topics_note",
     "topics_section",
 ]
 
 T = TypeVar("T")
 
 #: Overview columns always shown, in this order; metadata columns follow.
-OVERVIEW_COLUMNS = ("doc_id", "title", "chars", "paragraphs", "sections", "items", "depth")
-#: Metadata columns shown in the overview: at most this many, with values this short.
-OVERVIEW_META = 4
-META_WIDTH = 24
+OVERVIEW_COLUMNS = (
+    "doc_id",
+    "title",
+    "guessed_title",
+    "chars",
+    "paragraphs",
+    "sections",
+    "items",
+    "depth",
+)
 #: Rows of the overview and topic tables.
 TABLE_ROWS = 50
 #: Rows of the representative documents (a few per topic).
@@ -82,6 +99,14 @@ FORMULA_CONTEXT = 15
 _PLAIN_VALUES = {"first": "d", "last": "d"}
 #: The formula figures are as wide as this many inches at most.
 FORMULA_FIGURE_WIDTH = 13.0
+#: Characters of a watermark, formula or title quoted in the findings.
+FINDING_CHARS = 40
+#: Documents named in a note before "…".
+FINDING_IDS = 10
+#: Documents listed in the scorecard (the whole table is ``document_scorecard(data)``).
+SCORECARD_ROWS = 300
+#: Characters of a title in the scorecard (a row stays a line or two high).
+SCORECARD_TITLE_CHARS = 30
 
 
 def missing_table(table: T | None, section: str) -> T:
@@ -97,12 +122,6 @@ def missing_table(table: T | None, section: str) -> T:
 # --------------------------------------------------------------------------- overview
 
 
-def _short_values(column: pd.Series) -> bool:
-    """A metadata column worth a table column: short values (year, province), not URLs."""
-    values = column.dropna().astype(str)
-    return bool(len(values)) and int(values.str.len().max()) <= META_WIDTH
-
-
 def overview_section(data: ReportData) -> SectionHTML:
     """Documents, sizes and structure (:func:`corpus_tools.text.inspect`)."""
     table = missing_table(data.overview, "overview")
@@ -113,9 +132,8 @@ def overview_section(data: ReportData) -> SectionHTML:
         ("中位长度 median length", format_int(np.median(chars))),
         ("标题层级 headings", format_int(table["sections"].sum() if len(table) else 0)),
     ]
-    known = (*OVERVIEW_COLUMNS, "source")
-    meta = [c for c in table.columns if c not in known and _short_values(table[c])]
-    cols = [*OVERVIEW_COLUMNS, *meta[:OVERVIEW_META]]
+    meta = metadata_columns(table, exclude=(*OVERVIEW_COLUMNS, "source", "copies", "copy_ids"))
+    cols = [*OVERVIEW_COLUMNS, *meta]
     fig = figure(
         lambda ax: plot_document_sizes(table, ax=ax),
         size=(8.0, min(0.3 * min(len(table), 40) + 1.5, 13.0)),
@@ -123,12 +141,13 @@ def overview_section(data: ReportData) -> SectionHTML:
         alt="document sizes",
     )
     body = (
-        '<p class="lead">What the corpus holds: one row per document, with its title (read '
-        "off the front matter), its length and how deeply its headings nest "
+        '<p class="lead">What the corpus holds: one row per document, with its title as the '
+        "corpus gives it, the title read off its front matter (guessed_title), its length "
+        "and how deeply its headings nest "
         "(一、 → （一） → 1. → （1）).</p>"
         + stat_boxes(stats)
         + fig
-        + html_table(table, columns=cols, max_rows=TABLE_ROWS, long=("title",))
+        + html_table(table, columns=cols, max_rows=TABLE_ROWS, long=("title", "guessed_title"))
     )
     return SectionHTML(f"{len(table)} documents, {format_int(chars.sum())} characters", body)
 
@@ -279,14 +298,54 @@ _TOPICS_LEAD = (
 )
 
 
+def topics_note(data: ReportData) -> str:
+    """What a reader of the topics must know, or "": the corpus is too small to cluster,
+    documents were left without a topic (and why), every topic holds one document.
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> from corpus_tools.present import collect_report_data
+    >>> docs = ct.load_texts({"a": "推进基层治理。", "b": "推进基层治理！"})
+    >>> topics_note(collect_report_data(docs, sections=["topics"]))
+    'too few documents to cluster: 1 distinct document (copies counted once); topics need 3 or more'
+    """
+    result = data.topics
+    n = len(data.counted)
+    if result is None:
+        if n >= MIN_TOPIC_DOCUMENTS:
+            return ""
+        what = "distinct document" if data.unique is not None else "document"
+        copies = " (copies counted once)" if data.unique is not None else ""
+        return (
+            f"too few documents to cluster: {n} {what}{'s' if n != 1 else ''}{copies}; "
+            f"topics need {MIN_TOPIC_DOCUMENTS} or more"
+        )
+    # the fit's own caveats (too few documents for its topics, documents without a topic,
+    # no convergence), then the documents without a topic by name
+    notes = [n.rstrip(".") for n in result.notes]
+    left = result.unassigned
+    if len(left):
+        named = [
+            f"{d} ({r})" for d, r in zip(left["doc_id"].astype(str), left["reason"], strict=True)
+        ]
+        notes.append(
+            "without a topic: "
+            + ", ".join(named[:FINDING_IDS])
+            + (" …" if len(named) > FINDING_IDS else "")
+        )
+    return "; ".join(notes)
+
+
 def topics_section(data: ReportData) -> SectionHTML:
     """Topics, their terms, representative documents and shares over ``by``
     (:func:`corpus_tools.topics.fit_topics`)."""
     result = data.topics
-    if result is None and len(data.corpus) < MIN_TOPIC_DOCUMENTS:
+    note = topics_note(data)
+    if result is None and len(data.counted) < MIN_TOPIC_DOCUMENTS:
         return SectionHTML(
             "too few documents",
-            _TOPICS_LEAD + '<p class="note">Topics need three documents or more.</p>',
+            _TOPICS_LEAD + f'<p class="note">{escape(note[:1].upper() + note[1:])}.</p>',
         )
     result = missing_table(result, "topics")
     by = data.options.by
@@ -322,9 +381,11 @@ def topics_section(data: ReportData) -> SectionHTML:
                 alt="topic shares",
             )
         )
+    warning = notice("Note", note[:1].upper() + note[1:] + ".") if note else ""
     body = (
         _TOPICS_LEAD
         + stat_boxes(stats)
+        + warning
         + k_note
         + "".join(figs)
         + html_table(
@@ -422,7 +483,7 @@ def formulas_section(data: ReportData) -> SectionHTML:
             lead + '<p class="note">No phrase of eight characters or more is found in three '
             "documents or more.</p>",
         )
-    everywhere = int((formulas["doc_freq"] == len(data.corpus)).sum())
+    everywhere = int((formulas["doc_freq"] == len(data.counted)).sum())
     stats = [
         ("套话 formulas", format_int(len(formulas))),
         ("家族 families", format_int(len(families))),
@@ -459,3 +520,235 @@ def formulas_section(data: ReportData) -> SectionHTML:
         )
     )
     return SectionHTML(f"{len(formulas)} formulas, {len(families)} families", body)
+
+
+# --------------------------------------------------------------------------- findings
+
+#: The scorecard's columns as shown, from those of ``document_scorecard``.
+_SCORE_NAMES = {"template_score": "template", "watermark_chars": "watermark"}
+
+
+def _quoted(text: object) -> str:
+    return f"「{escape(clip(str(text), FINDING_CHARS))}」"
+
+
+def _titled(doc: object, title: object) -> str:
+    name = f"<code>{escape(str(doc))}</code>"
+    return f"{name} {_quoted(title)}" if title and str(title) != str(doc) else name
+
+
+#: The section each item of the findings links to.
+_FINDING_SECTIONS = {
+    "copies": "scorecard",
+    "clusters": "duplicates",
+    "templated": "templates",
+    "watermarks": "boilerplate",
+    "formulas": "formulas",
+    "slogans": "slogans",
+    "topics": "topics",
+}
+
+
+def _item(key: str, label: str, parts: list[str], *, empty: str) -> str:
+    body = "; ".join(parts) if parts else f'<span class="note">{escape(empty)}</span>'
+    target = _FINDING_SECTIONS.get(key)
+    head = f'<a href="#{target}">{escape(label)}</a>' if target else escape(label)
+    return f'<li class="finding-{key}"><b>{head}:</b> {body}</li>'
+
+
+def _copies_item(data: ReportData, copies: str) -> str:
+    if data.unique is None:
+        if not data.options.unique and any(s in COUNTED_SECTIONS for s in data.options.sections):
+            return _item(
+                "copies",
+                "Copies counted as they stand",
+                ["every document is counted, copies included (<code>unique=False</code>)"],
+                empty="",
+            )
+        return ""
+    counted = [s for s in data.options.sections if s in COUNTED_SECTIONS]
+    text = (
+        f"{escape(copies)}: {', '.join(escape(s) for s in counted)} count "
+        f"{format_int(len(data.unique))} distinct documents of {format_int(len(data.corpus))} "
+        "(<code>--no-unique</code> / <code>unique=False</code> counts every copy)"
+    )
+    if copies == "no copies":
+        text = f"no two documents are copies of one another; {escape(', '.join(counted))} count all"
+    return _item("copies", "Duplicates counted once", [text], empty="")
+
+
+def _topics_item(data: ReportData) -> str:
+    if "topics" not in data.options.sections or "topics" in data.failures:
+        return ""
+    note = topics_note(data)
+    return _item("topics", "Topics", [escape(note)], empty="") if note else ""
+
+
+def findings_section(data: ReportData) -> SectionHTML:
+    """What stands out, at the top of the report: the copies counted once, the largest
+    groups of copies, the most templated documents, the watermarks, the commonest formulas
+    and slogans (:func:`~corpus_tools.present.data.report_findings`)."""
+    found = report_findings(data)
+    asked = data.options.sections
+    items = [_copies_item(data, found.copies)]
+    if data.duplicates is not None:
+        items.append(
+            _item(
+                "clusters",
+                "Largest groups of copies",
+                [
+                    f"{_titled(r.doc_id, r.title)} ×{r.size}"
+                    for r in found.clusters.itertuples(index=False)
+                ],
+                empty="no document is a copy of another",
+            )
+        )
+    if data.placeholders is not None:
+        items.append(
+            _item(
+                "templated",
+                "Most templated documents",
+                [
+                    f"{_titled(r.doc_id, r.title)} template score {r.template_score:.2f} "
+                    f"({format_int(r.placeholders)} placeholders)"
+                    for r in found.templated.itertuples(index=False)
+                ],
+                empty="no unfilled placeholder found",
+            )
+        )
+    if data.boilerplate is not None:
+        items.append(
+            _item(
+                "watermarks",
+                "Watermarks",
+                [
+                    f"{_quoted(r.text)} in {format_int(r.doc_freq)} "
+                    f"document{'s' if r.doc_freq != 1 else ''}"
+                    for r in found.watermarks.itertuples(index=False)
+                ],
+                empty="none found",
+            )
+        )
+    if data.formulas is not None:
+        items.append(
+            _item(
+                "formulas",
+                "Commonest formulas",
+                [
+                    f"{_quoted(r.text)} in {format_int(r.doc_freq)} documents"
+                    for r in found.formulas.itertuples(index=False)
+                ],
+                empty="no phrase of eight characters or more in three documents or more",
+            )
+        )
+    if data.slogans is not None:
+        items.append(
+            _item(
+                "slogans",
+                "Most frequent slogans",
+                [
+                    f"{escape(r.slogan)} ×{format_int(r.count)} "
+                    f"({format_int(r.doc_freq)} document{'s' if r.doc_freq != 1 else ''})"
+                    for r in found.slogans.itertuples(index=False)
+                ],
+                empty="no slogan found",
+            )
+        )
+    items.append(_topics_item(data))
+    failed = [s for s in asked if s in data.failures]
+    if "unique" in data.failures:
+        items.insert(
+            0,
+            _item(
+                "unique",
+                "Copies could not be collapsed",
+                [escape(data.failures["unique"]) + "; every document is counted"],
+                empty="",
+            ),
+        )
+    if failed:
+        items.append(
+            _item(
+                "failed",
+                "Sections that could not be computed",
+                [escape(", ".join(failed))],
+                empty="",
+            )
+        )
+    shown = "".join(i for i in items if i)
+    body = (
+        f'<ul class="findings">{shown}</ul>'
+        if shown
+        else '<p class="note">Nothing to summarise in the sections asked for.</p>'
+    )
+    return SectionHTML(found.copies or "findings", body)
+
+
+def scorecard_section(data: ReportData) -> SectionHTML:
+    """One row per document: copied, template, watermark, originality, with its title as
+    the corpus gives it and its metadata
+    (:func:`~corpus_tools.present.data.document_scorecard`)."""
+    card = document_scorecard(data)
+    cols = [c for c in card.columns if c not in _COPY_FIELDS]
+    copied = _copied_cells(card) if _COPY_FIELDS & set(card.columns) else None
+    if copied is not None:
+        at = cols.index("chars") + 1
+        cols.insert(at, "copied")
+        card = card.assign(copied="")
+    shown = card.rename(columns=_SCORE_NAMES)
+    cols = [_SCORE_NAMES.get(c, c) for c in cols]
+    meta = [c for c in metadata_columns(data.corpus)]
+    lead = (
+        '<p class="lead">Each document in corpus order: <i>copied</i> is its strongest '
+        "relation to another document (the share of the smaller one copied) and, when it "
+        "is one of several copies, how many there are and which copy stands for them; "
+        "<i>template</i> the share of its text in sections dense with blanks; "
+        "<i>watermark</i> characters of template-site marks; <i>originality</i> the share "
+        "outside watermarks and repeated passages. A collapsed copy shows the figures of the "
+        "copy that stands for it. The title is the corpus's own (a file without one: its "
+        "first line); guessed_title is read off the front matter.</p>"
+    )
+    table = html_table(
+        shown,
+        columns=cols,
+        max_rows=SCORECARD_ROWS,
+        numeric_format={
+            "template": ".2f",
+            "originality": ".2f",
+            **{c: "d" for c in meta},
+        },
+        long=("title", "guessed_title"),
+        clip_at=SCORECARD_TITLE_CHARS,
+        html_cells={} if copied is None else {"copied": copied[:SCORECARD_ROWS]},
+    )
+    return SectionHTML(f"{len(card)} documents", lead + table)
+
+
+#: Scorecard columns shown together in its ``copied`` cell.
+_COPY_FIELDS = {"copies", "copy_of", "relation", "copied_with", "copy_ratio", "related"}
+
+
+def _copied_cells(card: pd.DataFrame) -> list[str]:
+    """The ``copied`` cell of each row: its group of copies, then its strongest relation
+    to a document outside that group."""
+    records = card.to_dict("records")
+    head = {str(r["doc_id"]): str(r.get("copy_of") or r["doc_id"]) for r in records}
+    cells = []
+    for rec in records:
+        doc = str(rec["doc_id"])
+        parts = []
+        copies = int(rec.get("copies", 1))
+        if copies > 1:
+            of = str(rec.get("copy_of", ""))
+            parts.append(
+                f"{copies} copies, counted as <code>{escape(of)}</code>"
+                if of
+                else f"{copies} copies, counted once"
+            )
+        relation, other = str(rec.get("relation", "")), str(rec.get("copied_with", ""))
+        if relation and not (copies > 1 and head.get(other, other) == head[doc]):
+            ratio = float(rec.get("copy_ratio", float("nan")))
+            share = "" if np.isnan(ratio) else f" ({ratio:.0%})"
+            parts.append(f"{escape(relation)} <code>{escape(other)}</code>{share}")
+        cells.append(" · ".join(parts) or "–")
+    return cells

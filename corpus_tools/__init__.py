@@ -44,12 +44,14 @@ if TYPE_CHECKING:
     from corpus_tools.dedup import IndexRepair as IndexRepair
     from corpus_tools.dedup import check_index as check_index
     from corpus_tools.dedup import copied_passages as copied_passages
+    from corpus_tools.dedup import copies_note as copies_note
     from corpus_tools.dedup import document_features as document_features
     from corpus_tools.dedup import find_near_duplicates as find_near_duplicates
     from corpus_tools.dedup import find_near_duplicates_dask as find_near_duplicates_dask
     from corpus_tools.dedup import find_residue as find_residue
     from corpus_tools.dedup import flag_submissions as flag_submissions
     from corpus_tools.dedup import repair_index as repair_index
+    from corpus_tools.dedup import unique_corpus as unique_corpus
     from corpus_tools.engine import DaskEngine as DaskEngine
     from corpus_tools.engine import Engine as Engine
     from corpus_tools.engine import LocalEngine as LocalEngine
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
     from corpus_tools.keywords import keyword_table as keyword_table
     from corpus_tools.keywords import keyword_table_dask as keyword_table_dask
     from corpus_tools.keywords import kwic as kwic
+    from corpus_tools.present import Findings as Findings
     from corpus_tools.present import FontNotFoundError as FontNotFoundError
     from corpus_tools.present import ReportData as ReportData
     from corpus_tools.present import ReportOptions as ReportOptions
@@ -85,6 +88,7 @@ if TYPE_CHECKING:
     from corpus_tools.present import apply_cjk_font as apply_cjk_font
     from corpus_tools.present import build_report as build_report
     from corpus_tools.present import collect_report_data as collect_report_data
+    from corpus_tools.present import document_scorecard as document_scorecard
     from corpus_tools.present import find_cjk_font as find_cjk_font
     from corpus_tools.present import plot_document_sizes as plot_document_sizes
     from corpus_tools.present import plot_duplicates as plot_duplicates
@@ -99,6 +103,7 @@ if TYPE_CHECKING:
     from corpus_tools.present import plot_topic_terms as plot_topic_terms
     from corpus_tools.present import render_flag_html as render_flag_html
     from corpus_tools.present import render_report as render_report
+    from corpus_tools.present import report_findings as report_findings
     from corpus_tools.present import write_flag_html as write_flag_html
     from corpus_tools.present import write_report as write_report
     from corpus_tools.slogans import mine_slogans as mine_slogans
@@ -145,6 +150,11 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "Findings": "corpus_tools.present",
+        "report_findings": "corpus_tools.present",
+        "document_scorecard": "corpus_tools.present",
+        "copies_note": "corpus_tools.dedup",
+        "unique_corpus": "corpus_tools.dedup",
         "render_flag_html": "corpus_tools.present",
         "write_flag_html": "corpus_tools.present",
         "find_near_duplicates_dask": "corpus_tools.dedup",
@@ -302,6 +312,7 @@ __all__ = [
     "DedupResult",
     "Engine",
     "EngineError",
+    "Findings",
     "FlagReport",
     "FontNotFoundError",
     "FormulaResult",
@@ -338,8 +349,10 @@ __all__ = [
     "check_index",
     "collect_report_data",
     "copied_passages",
+    "copies_note",
     "default_cache_dir",
     "document_features",
+    "document_scorecard",
     "find_boilerplate",
     "find_cjk_font",
     "find_formulas",
@@ -386,6 +399,7 @@ __all__ = [
     "render_flag_html",
     "render_report",
     "repair_index",
+    "report_findings",
     "scan_placeholders",
     "sections",
     "segment_corpus",
@@ -401,6 +415,7 @@ __all__ = [
     "to_lexicon",
     "topic_features",
     "topic_shares",
+    "unique_corpus",
     "write_flag_html",
     "write_report",
     "write_table",

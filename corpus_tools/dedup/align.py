@@ -13,38 +13,87 @@ passages claim the same submission characters, the longer one keeps them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.dedup.sketch import shingle_hashes
 
-__all__ = ["align_folded", "covered_length", "union_mask"]
+__all__ = [
+    "Seeds",
+    "align_folded",
+    "covered_length",
+    "passage_reach",
+    "passages_of_runs",
+    "seed_runs",
+    "seeds_of",
+    "union_length",
+    "union_mask",
+]
 
 #: A seed that occurs more often than this in the source is only matched to its first
 #: occurrences (repeated boilerplate would otherwise multiply the seeds).
 MAX_OCCURRENCES = 4
 
 
-def _runs(
-    a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32], k: int, seed: int
-) -> npt.NDArray[np.int64]:
-    """Diagonal runs of equal ``k``-windows: rows ``(a_start, a_end, b_start, b_end)``."""
-    if len(a) < k or len(b) < k:
-        return np.zeros((0, 4), dtype=np.int64)
-    ha = shingle_hashes(a, k, seed=seed)
-    hb = shingle_hashes(b, k, seed=seed)
-    order = np.argsort(hb, kind="stable")
-    sb = hb[order]
-    lo = np.searchsorted(sb, ha, side="left")
-    hi = np.searchsorted(sb, ha, side="right")
+class Seeds(NamedTuple):
+    """The alignment seeds of one folded text, computed once and reused for every pair.
+
+    Attributes
+    ----------
+    hashes : numpy.ndarray of uint64
+        Hash of the ``k``-window at every position (:func:`shingle_hashes`).
+    order : numpy.ndarray of int64
+        Positions sorted by hash (stable).
+    sorted : numpy.ndarray of uint64
+        ``hashes[order]``.
+    """
+
+    hashes: npt.NDArray[np.uint64]
+    order: npt.NDArray[np.int64]
+    sorted: npt.NDArray[np.uint64]
+
+
+def seeds_of(codes: npt.NDArray[np.uint32], k: int, seed: int = 0) -> Seeds:
+    """The :class:`Seeds` of folded ``codes`` (none when shorter than ``k``).
+
+    Examples
+    --------
+    >>> from corpus_tools.dedup.sketch import fold_for_matching
+    >>> s = seeds_of(fold_for_matching("坚持党建引领，推动基层治理").codes, 8)
+    >>> len(s.hashes), bool((s.sorted[1:] >= s.sorted[:-1]).all())
+    (5, True)
+    """
+    if len(codes) < k:
+        empty = np.zeros(0, dtype=np.uint64)
+        return Seeds(empty, np.zeros(0, dtype=np.int64), empty)
+    h = shingle_hashes(codes, k, seed=seed)
+    order = np.argsort(h, kind="stable").astype(np.int64)
+    return Seeds(h, order, h[order])
+
+
+_NO_RUNS = np.zeros((0, 4), dtype=np.int64)
+
+
+def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
+    """Diagonal runs of equal ``k``-windows: rows ``(a_start, a_end, b_start, b_end)``.
+
+    Runs of one window only (a phrase shared by chance) are left out: they join nothing.
+    """
+    ha, sb_sorted = sa.hashes, sb.sorted
+    if len(ha) == 0 or len(sb_sorted) == 0:
+        return _NO_RUNS
+    lo = np.searchsorted(sb_sorted, ha, side="left")
+    hi = np.searchsorted(sb_sorted, ha, side="right")
     cnt = np.minimum(hi - lo, MAX_OCCURRENCES)
     total = int(cnt.sum())
     if total == 0:
-        return np.zeros((0, 4), dtype=np.int64)
+        return _NO_RUNS
     i_idx = np.repeat(np.arange(len(ha), dtype=np.int64), cnt)
     first = np.repeat(np.cumsum(cnt) - cnt, cnt)
     offs = np.arange(total, dtype=np.int64) - first
-    j_idx = order[np.repeat(lo, cnt) + offs].astype(np.int64)
+    j_idx = sb.order[np.repeat(lo, cnt) + offs]
     diag = j_idx - i_idx
     srt = np.lexsort((i_idx, diag))
     i_s, d_s = i_idx[srt], diag[srt]
@@ -52,10 +101,44 @@ def _runs(
     new[1:] = (d_s[1:] != d_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], total) - 1
+    long = ends > starts  # more than one window
+    starts, ends = starts[long], ends[long]
     a0 = i_s[starts]
     a1 = i_s[ends] + k
     d = d_s[starts]
     return np.stack([a0, a1, a0 + d, a1 + d], axis=1)
+
+
+def passage_reach(runs: npt.NDArray[np.int64], n_a: int, n_b: int, max_gap: int) -> tuple[int, int]:
+    """Upper bounds of the characters of ``a`` and of ``b`` that passages built from
+    ``runs`` can cover (before aligning them).
+
+    A passage is a chain of runs, each starting at most ``max_gap`` characters after the
+    end of one before it (in both texts), so every character it covers lies in a run or
+    within ``max_gap`` after a run's end: the union of ``[start, end + max_gap)`` bounds it.
+    """
+    return (
+        union_length(runs[:, 0], np.minimum(runs[:, 1] + max_gap, n_a)),
+        union_length(runs[:, 2], np.minimum(runs[:, 3] + max_gap, n_b)),
+    )
+
+
+def union_length(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> int:
+    """Length of the union of the spans ``[start, end)`` (sorted by start, no mask).
+
+    Examples
+    --------
+    >>> union_length(np.array([5, 0, 2]), np.array([9, 3, 4]))
+    8
+    """
+    if len(starts) == 0:
+        return 0
+    order = np.argsort(starts, kind="stable")
+    s, e = starts[order], ends[order]
+    reach = np.maximum.accumulate(e)
+    begin = s.copy()
+    begin[1:] = np.maximum(s[1:], reach[:-1])
+    return int(np.clip(e - begin, 0, None).sum())
 
 
 def _merge_diagonals(runs: npt.NDArray[np.int64], max_gap: int) -> npt.NDArray[np.int64]:
@@ -182,13 +265,18 @@ def align_folded(
     >>> align_folded(a, b, k=6, min_passage=10).tolist()
     [[4, 28, 0, 24]]
     """
-    runs = _runs(a, b, k, seed)
-    # a lone seed (one shared k-window) is a shared phrase, not a copy: it joins nothing
-    runs = runs[runs[:, 1] - runs[:, 0] > k]
+    runs = seed_runs(seeds_of(a, k, seed), seeds_of(b, k, seed), k)
+    return passages_of_runs(runs, len(a), k=k, min_passage=min_passage, max_gap=max_gap)
+
+
+def passages_of_runs(
+    runs: npt.NDArray[np.int64], n_a: int, *, k: int, min_passage: int, max_gap: int
+) -> npt.NDArray[np.int64]:
+    """The passages (as :func:`align_folded` returns them) built from :func:`seed_runs`."""
     if len(runs) == 0:
         return np.zeros((0, 4), dtype=np.int64)
     merged = _merge(runs, max_gap, max(k + 4, min_passage // 2))
-    return np.asarray(_resolve(merged, len(a), min_passage), dtype=np.int64).reshape(-1, 4)
+    return np.asarray(_resolve(merged, n_a, min_passage), dtype=np.int64).reshape(-1, 4)
 
 
 def union_mask(n: int, starts: npt.ArrayLike, ends: npt.ArrayLike) -> npt.NDArray[np.bool_]:

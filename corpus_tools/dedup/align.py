@@ -24,8 +24,10 @@ __all__ = [
     "Seeds",
     "align_folded",
     "covered_length",
+    "diagonal_groups",
+    "group_length",
     "passage_reach",
-    "passages_of_runs",
+    "passages_of_groups",
     "seed_runs",
     "seeds_of",
     "union_length",
@@ -95,7 +97,7 @@ def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
     offs = np.arange(total, dtype=np.int64) - first
     j_idx = sb.order[np.repeat(lo, cnt) + offs]
     diag = j_idx - i_idx
-    srt = np.lexsort((i_idx, diag))
+    srt = np.argsort(diag, kind="stable")  # i_idx is ascending already
     i_s, d_s = i_idx[srt], diag[srt]
     new = np.ones(total, dtype=bool)
     new[1:] = (d_s[1:] != d_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)
@@ -109,18 +111,25 @@ def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
     return np.stack([a0, a1, a0 + d, a1 + d], axis=1)
 
 
-def passage_reach(runs: npt.NDArray[np.int64], n_a: int, n_b: int, max_gap: int) -> tuple[int, int]:
-    """Upper bounds of the characters of ``a`` and of ``b`` that passages built from
-    ``runs`` can cover (before aligning them).
+def passage_reach(
+    groups: npt.NDArray[np.int64], n_a: int, n_b: int, max_gap: int
+) -> tuple[int, int]:
+    """Upper bounds of the characters of ``a`` and of ``b`` that passages chained from
+    :func:`diagonal_groups` can cover (before chaining them).
 
-    A passage is a chain of runs, each starting at most ``max_gap`` characters after the
-    end of one before it (in both texts), so every character it covers lies in a run or
-    within ``max_gap`` after a run's end: the union of ``[start, end + max_gap)`` bounds it.
+    A passage is a chain of groups, each starting at most ``max_gap`` characters after the
+    end of one before it (in both texts), so every character it covers lies in a group or
+    within ``max_gap`` after a group's end: the union of ``[start, end + max_gap)`` bounds
+    it.
     """
+    runs = groups
     return (
         union_length(runs[:, 0], np.minimum(runs[:, 1] + max_gap, n_a)),
         union_length(runs[:, 2], np.minimum(runs[:, 3] + max_gap, n_b)),
     )
+
+
+_FEW = 32
 
 
 def union_length(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> int:
@@ -133,6 +142,14 @@ def union_length(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> 
     """
     if len(starts) == 0:
         return 0
+    if len(starts) <= _FEW:  # a few spans: a sweep in Python beats numpy's call overhead
+        total = end = 0
+        for s0, e0 in sorted(zip(starts.tolist(), ends.tolist(), strict=True)):
+            lo = max(s0, end)
+            if e0 > lo:
+                total += e0 - lo
+                end = e0
+        return total
     order = np.argsort(starts, kind="stable")
     s, e = starts[order], ends[order]
     reach = np.maximum.accumulate(e)
@@ -141,32 +158,33 @@ def union_length(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> 
     return int(np.clip(e - begin, 0, None).sum())
 
 
-def _merge_diagonals(runs: npt.NDArray[np.int64], max_gap: int) -> npt.NDArray[np.int64]:
-    """Vectorised first pass: runs on one diagonal less than ``max_gap`` apart become one."""
-    diag = runs[:, 2] - runs[:, 0]
-    order = np.lexsort((runs[:, 0], diag))
-    r, d = runs[order], diag[order]
-    new = np.ones(len(r), dtype=bool)
-    new[1:] = (d[1:] != d[:-1]) | (r[1:, 0] > r[:-1, 1] + max_gap)
-    group = np.cumsum(new) - 1
-    starts = np.flatnonzero(new)
-    a0 = r[starts, 0]
-    a1 = np.maximum.reduceat(r[:, 1], starts)
-    return np.stack([a0, a1, a0 + d[starts], a1 + d[starts]], axis=1) if len(group) else r
+def diagonal_groups(
+    runs: npt.NDArray[np.int64], max_gap: int, min_len: int
+) -> npt.NDArray[np.int64]:
+    """Runs on one diagonal less than ``max_gap`` apart become one group; groups shorter
+    than ``min_len`` are dropped (a short match on its own diagonal is a shared phrase).
 
-
-def _merge(runs: npt.NDArray[np.int64], max_gap: int, min_len: int) -> list[list[int]]:
-    """Chain runs that continue each other in both texts within ``max_gap`` characters.
-
-    Diagonal groups shorter than ``min_len`` are dropped first: a short match on its own
-    diagonal is a shared phrase, and keeping them would only slow the chaining.
+    ``runs`` are sorted by diagonal, then start (as :func:`seed_runs` gives them).
     """
-    runs = _merge_diagonals(runs, max_gap)
-    runs = runs[runs[:, 1] - runs[:, 0] >= min_len]
-    order = np.lexsort((-(runs[:, 1] - runs[:, 0]), runs[:, 0]))
+    if len(runs) == 0:
+        return runs
+    d = runs[:, 2] - runs[:, 0]
+    new = np.ones(len(runs), dtype=bool)
+    new[1:] = (d[1:] != d[:-1]) | (runs[1:, 0] > runs[:-1, 1] + max_gap)
+    starts = np.flatnonzero(new)
+    a0 = runs[starts, 0]
+    a1 = np.maximum.reduceat(runs[:, 1], starts)
+    keep = a1 - a0 >= min_len
+    a0, a1, d0 = a0[keep], a1[keep], d[starts][keep]
+    return np.stack([a0, a1, a0 + d0, a1 + d0], axis=1)
+
+
+def _merge(groups: npt.NDArray[np.int64], max_gap: int) -> list[list[int]]:
+    """Chain diagonal groups that continue each other in both texts within ``max_gap``."""
+    order = np.lexsort((-(groups[:, 1] - groups[:, 0]), groups[:, 0]))
     active: list[list[int]] = []
     done: list[list[int]] = []
-    for a0, a1, b0, b1 in runs[order].tolist():
+    for a0, a1, b0, b1 in groups[order].tolist():
         keep: list[list[int]] = []
         for p in active:
             if p[1] + max_gap < a0:
@@ -266,16 +284,23 @@ def align_folded(
     [[4, 28, 0, 24]]
     """
     runs = seed_runs(seeds_of(a, k, seed), seeds_of(b, k, seed), k)
-    return passages_of_runs(runs, len(a), k=k, min_passage=min_passage, max_gap=max_gap)
+    groups = diagonal_groups(runs, max_gap, group_length(k, min_passage))
+    return passages_of_groups(groups, len(a), min_passage=min_passage, max_gap=max_gap)
 
 
-def passages_of_runs(
-    runs: npt.NDArray[np.int64], n_a: int, *, k: int, min_passage: int, max_gap: int
+def group_length(k: int, min_passage: int) -> int:
+    """Shortest diagonal group that may join a passage (shorter: a shared phrase)."""
+    return max(k + 4, min_passage // 2)
+
+
+def passages_of_groups(
+    groups: npt.NDArray[np.int64], n_a: int, *, min_passage: int, max_gap: int
 ) -> npt.NDArray[np.int64]:
-    """The passages (as :func:`align_folded` returns them) built from :func:`seed_runs`."""
-    if len(runs) == 0:
+    """The passages (as :func:`align_folded` returns them) chained from
+    :func:`diagonal_groups`."""
+    if len(groups) == 0:
         return np.zeros((0, 4), dtype=np.int64)
-    merged = _merge(runs, max_gap, max(k + 4, min_passage // 2))
+    merged = _merge(groups, max_gap)
     return np.asarray(_resolve(merged, n_a, min_passage), dtype=np.int64).reshape(-1, 4)
 
 

@@ -19,10 +19,13 @@ from corpus_tools.dedup.align import (
     Seeds,
     align_folded,
     covered_length,
+    diagonal_groups,
+    group_length,
     passage_reach,
-    passages_of_runs,
+    passages_of_groups,
     seed_runs,
     seeds_of,
+    union_length,
 )
 from corpus_tools.dedup.config import RELATIONS, DedupConfig
 from corpus_tools.dedup.sketch import DocFeatures
@@ -535,18 +538,21 @@ def _aligned(
         total=len(pairs),
         enabled=progress,
     )
+    min_len = group_length(cfg.anchor_k, cfg.min_passage)
     for p, (x, y) in walk:
         la, lb = int(table.length[x]), int(table.length[y])
         runs = seed_runs(seeds(x), seeds(y), cfg.anchor_k)
-        reach_a, reach_b = passage_reach(runs, la, lb, cfg.max_gap)
+        groups = diagonal_groups(runs, cfg.max_gap, min_len)
+        if len(groups) == 0:
+            continue
+        reach_a, reach_b = passage_reach(groups, la, lb, cfg.max_gap)
         small = reach_b / lb if swapped[p] else reach_a / la
         if small < cfg.containment and max(reach_a / la, reach_b / lb) < cfg.partial:
             continue
-        spans = passages_of_runs(
-            runs, la, k=cfg.anchor_k, min_passage=cfg.min_passage, max_gap=cfg.max_gap
-        )
-        ratio_a = covered_length(la, spans[:, 0], spans[:, 1]) / max(la, 1)
-        ratio_b = covered_length(lb, spans[:, 2], spans[:, 3]) / max(lb, 1)
+        spans = passages_of_groups(groups, la, min_passage=cfg.min_passage, max_gap=cfg.max_gap)
+        # the a spans do not overlap; the b spans may
+        ratio_a = int((spans[:, 1] - spans[:, 0]).sum()) / max(la, 1)
+        ratio_b = union_length(spans[:, 2], spans[:, 3]) / max(lb, 1)
         ratio[p] = ratio_b if swapped[p] else ratio_a
         if ratio[p] >= cfg.containment:
             rel[p] = contained

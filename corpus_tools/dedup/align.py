@@ -21,14 +21,20 @@ import numpy.typing as npt
 from corpus_tools.dedup.sketch import shingle_hashes
 
 __all__ = [
+    "SeedTable",
     "Seeds",
     "align_folded",
+    "batch_components",
+    "batch_groups",
+    "batch_union",
     "covered_length",
     "diagonal_groups",
     "group_length",
     "passage_reach",
     "passages_of_groups",
     "seed_runs",
+    "seed_table",
+    "seed_table_flat",
     "seeds_of",
     "union_length",
     "union_mask",
@@ -109,6 +115,175 @@ def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
     a1 = i_s[ends] + k
     d = d_s[starts]
     return np.stack([a0, a1, a0 + d, a1 + d], axis=1)
+
+
+class SeedTable(NamedTuple):
+    """The alignment seeds of many documents, with every ``k``-window hash replaced by a
+    dense id (equal ids: equal hashes), so the seeds of many pairs are matched at once.
+
+    Row ``r``'s windows are ``ids[ptr[r]:ptr[r + 1]]`` (one per position); ``order``
+    holds each row's positions sorted by id (stable) and ``sorted`` the ids in that order.
+    """
+
+    ptr: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.uint32]
+    order: npt.NDArray[np.int64]
+    sorted: npt.NDArray[np.uint32]
+
+
+def seed_table(hashes: list[npt.NDArray[np.uint64]]) -> SeedTable:
+    """The :class:`SeedTable` of documents' ``k``-window hashes (:func:`shingle_hashes`).
+
+    Examples
+    --------
+    >>> t = seed_table([np.array([9, 4, 9], np.uint64), np.array([4], np.uint64)])
+    >>> t.ids.tolist(), t.order.tolist(), t.sorted.tolist()
+    ([1, 0, 1, 0], [1, 0, 2, 0], [0, 1, 1, 0])
+    """
+    sizes = np.array([len(h) for h in hashes], dtype=np.int64)
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    return seed_table_flat(flat, sizes)
+
+
+def seed_table_flat(flat: npt.NDArray[np.uint64], sizes: npt.NDArray[np.int64]) -> SeedTable:
+    """:func:`seed_table` of the hashes of all documents one after the other (``sizes``
+    per document)."""
+    ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=ptr[1:])
+    _, inverse = np.unique(flat, return_inverse=True)
+    ids = inverse.astype(np.uint32).reshape(-1)
+    owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    perm = np.lexsort((ids, owner))  # by row, then id, then position
+    return SeedTable(ptr, ids, perm - ptr[owner[perm]], ids[perm])
+
+
+def _spread(
+    ptr: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For the rows one after the other: the index of the row in ``rows`` and the
+    position in the flat arrays of every element."""
+    sizes = ptr[rows + 1] - ptr[rows]
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
+    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(
+        ptr[rows] - (np.cumsum(sizes) - sizes), sizes
+    )
+    return owner, at
+
+
+def batch_groups(
+    table: SeedTable, x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], k: int, max_gap: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`diagonal_groups` (before the length filter) of the seed runs of every pair
+    ``(x[p], y[p])`` of rows of ``table`` at once: ``(pair, groups)``, sorted by pair,
+    diagonal and start (per pair what :func:`seed_runs` and :func:`diagonal_groups` give).
+    """
+    none = np.zeros(0, dtype=np.int64), np.zeros((0, 4), dtype=np.int64)
+    a_owner, a_at = _spread(table.ptr, x)
+    b_owner, b_at = _spread(table.ptr, y)
+    if len(a_at) == 0 or len(b_at) == 0:
+        return none
+    shift = np.uint64(32)
+    held = (b_owner.astype(np.uint64) << shift) | table.sorted[b_at].astype(np.uint64)
+    asked = (a_owner.astype(np.uint64) << shift) | table.ids[a_at].astype(np.uint64)
+    lo = np.searchsorted(held, asked, side="left")
+    cnt = np.minimum(np.searchsorted(held, asked, side="right") - lo, MAX_OCCURRENCES)
+    total = int(cnt.sum())
+    if total == 0:
+        return none
+    which = np.repeat(np.arange(len(asked), dtype=np.int64), cnt)
+    offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    j = table.order[b_at[np.repeat(lo, cnt) + offs]]
+    pair = a_owner[which]
+    i = a_at[which] - table.ptr[x[pair]]
+    # sort by (pair, diagonal); positions of a are ascending within a pair already
+    width = int(max(i.max(), j.max())) + 1
+    key = pair * (2 * width + 1) + (j - i + width)
+    srt = np.argsort(key, kind="stable")
+    i_s, key_s = i[srt], key[srt]
+    new = np.ones(total, dtype=bool)
+    new[1:] = (key_s[1:] != key_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], total) - 1
+    long = ends > starts  # runs of one window join nothing
+    starts, ends = starts[long], ends[long]
+    if len(starts) == 0:
+        return none
+    a0, a1, rkey = i_s[starts], i_s[ends] + k, key_s[starts]
+    new = np.ones(len(a0), dtype=bool)
+    new[1:] = (rkey[1:] != rkey[:-1]) | (a0[1:] > a1[:-1] + max_gap)
+    first = np.flatnonzero(new)
+    g0, g1 = a0[first], np.maximum.reduceat(a1, first)
+    gpair = rkey[first] // (2 * width + 1)
+    d = rkey[first] - gpair * (2 * width + 1) - width
+    return gpair, np.stack([g0, g1, g0 + d, g1 + d], axis=1)
+
+
+def batch_components(
+    owner: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    n: int,
+    *,
+    max_gap: int,
+    min_len: int = 0,
+) -> npt.NDArray[np.int64]:
+    """Per owner ``0 .. n - 1``: the spans ``[start, end)`` joined across gaps of at most
+    ``max_gap``, and the summed length of the joined stretches at least ``min_len`` long.
+
+    A passage is a chain of diagonal groups, each starting at most ``max_gap`` characters
+    after the chain's end so far (in both texts): it lies inside one joined stretch of its
+    groups' spans, and is kept only if at least ``min_passage`` long in ``a``. So with the
+    groups' ``a`` spans and ``min_len=min_passage`` (or their ``b`` spans and no minimum)
+    this bounds what passages can cover, before they are chained.
+
+    Examples
+    --------
+    >>> batch_components(
+    ...     np.array([0, 0, 0, 1]), np.array([0, 12, 50, 0]), np.array([10, 20, 55, 9]), 2,
+    ...     max_gap=2, min_len=10,
+    ... ).tolist()
+    [20, 0]
+    """
+    if len(owner) == 0:
+        return np.zeros(n, dtype=np.int64)
+    order = np.lexsort((starts, owner))
+    o, s, e = owner[order], starts[order], ends[order]
+    big = int(e.max()) + max_gap + 1
+    reach = np.maximum.accumulate(o * big + e) - o * big  # running end within an owner
+    new = np.ones(len(o), dtype=bool)
+    new[1:] = (o[1:] != o[:-1]) | (s[1:] > reach[:-1] + max_gap)
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(o)) - 1
+    length = reach[last] - s[first]
+    keep = length >= min_len
+    got = np.bincount(o[first][keep], weights=length[keep], minlength=n)
+    return got.astype(np.int64)
+
+
+def batch_union(
+    owner: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    n: int,
+) -> npt.NDArray[np.int64]:
+    """Length of the union of the spans ``[start, end)`` of each owner ``0 .. n - 1``.
+
+    Examples
+    --------
+    >>> batch_union(np.array([0, 1, 0]), np.array([0, 5, 2]), np.array([3, 6, 9]), 2).tolist()
+    [9, 1]
+    """
+    if len(owner) == 0:
+        return np.zeros(n, dtype=np.int64)
+    order = np.lexsort((starts, owner))
+    o, s, e = owner[order], starts[order], ends[order]
+    big = int(e.max()) + 1
+    reach = np.maximum.accumulate(o * big + e) - o * big  # running end within an owner
+    begin = s.copy()
+    same = o[1:] == o[:-1]
+    begin[1:][same] = np.maximum(s[1:][same], reach[:-1][same])
+    got = np.bincount(o, weights=np.clip(e - begin, 0, None), minlength=n)
+    return got.astype(np.int64)
 
 
 def passage_reach(

@@ -7,7 +7,6 @@ the clusters of mutual copies (:func:`connected_components`).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -16,19 +15,18 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.align import (
-    Seeds,
+    SeedTable,
     align_folded,
+    batch_components,
+    batch_groups,
     covered_length,
-    diagonal_groups,
     group_length,
-    passage_reach,
     passages_of_groups,
-    seed_runs,
-    seeds_of,
+    seed_table_flat,
     union_length,
 )
 from corpus_tools.dedup.config import RELATIONS, DedupConfig
-from corpus_tools.dedup.sketch import DocFeatures
+from corpus_tools.dedup.sketch import DocFeatures, shingle_hashes
 from corpus_tools.errors import (
     check_number,
 )
@@ -483,32 +481,39 @@ def shared_counts(
     return out
 
 
-class _SeedCache:
-    """Alignment seeds of the documents met last (computed once per document, not per pair)."""
+_NONE = -1  # no relation
 
-    #: Positions (about 24 bytes each) kept before the least recently used is dropped.
-    LIMIT = 4_000_000
-
-    def __init__(self, table: FeatureTable, k: int, seed: int) -> None:
-        self.table, self.k, self.seed = table, k, seed
-        self.cache: OrderedDict[int, Seeds] = OrderedDict()
-        self.held = 0
-
-    def __call__(self, row: int) -> Seeds:
-        got = self.cache.get(row)
-        if got is not None:
-            self.cache.move_to_end(row)
-            return got
-        lo, hi = int(self.table.code_ptr[row]), int(self.table.code_ptr[row + 1])
-        got = seeds_of(np.array(self.table.codes[lo:hi], dtype=np.uint32), self.k, self.seed)
-        self.cache[row] = got
-        self.held += len(got.hashes)
-        while self.held > self.LIMIT and len(self.cache) > 2:
-            self.held -= len(self.cache.popitem(last=False)[1].hashes)
-        return got
+#: Folded characters (of both texts) of the pairs whose seeds are matched in one batch.
+ALIGN_BLOCK = 1 << 21
 
 
-_NONE = -1
+def _seed_table(table: FeatureTable, rows: npt.NDArray[np.int64], cfg: DedupConfig) -> SeedTable:
+    """The alignment seeds of table ``rows``: the windows of all their codes hashed in
+    one pass, those across two documents dropped."""
+    k = cfg.anchor_k
+    ptr = np.asarray(table.code_ptr)
+    sizes = ptr[rows + 1] - ptr[rows]
+    offsets = np.cumsum(sizes) - sizes
+    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(ptr[rows] - offsets, sizes)
+    codes = np.asarray(table.codes[at], dtype=np.uint32)
+    windows = np.maximum(sizes - k + 1, 0)
+    if len(codes) < k:
+        return seed_table_flat(np.zeros(0, dtype=np.uint64), windows)
+    hashes = shingle_hashes(codes, k, seed=cfg.seed)
+    inside = np.arange(int(windows.sum()), dtype=np.int64) + np.repeat(
+        offsets - (np.cumsum(windows) - windows), windows
+    )
+    return seed_table_flat(hashes[inside], windows)
+
+
+def _blocks(cost: npt.NDArray[np.int64], size: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of items whose summed ``cost`` stays near ``size``."""
+    if len(cost) == 0:
+        return []
+    total = np.cumsum(cost)
+    cuts = np.searchsorted(total, np.arange(size, int(total[-1]), size), side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [len(cost)]]))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
 
 def _aligned(
@@ -521,44 +526,63 @@ def _aligned(
     """Copy ratio and relation (index in RELATIONS, or -1) of row pairs ``(x, y)`` whose
     shingle sets alone cannot decide: aligned passages of ``x`` copied from ``y``.
 
-    A pair is rejected before its passages are built when the seed runs it shares could
-    not cover enough of either document even with every gap bridged
-    (:func:`corpus_tools.dedup.align.passage_reach`): the same verdict, much cheaper.
+    The seeds of a block of pairs are matched and grouped along diagonals at once
+    (:func:`corpus_tools.dedup.align.batch_groups`); a pair is rejected before its
+    passages are chained when the stretches its groups form, joined across every gap a
+    passage may bridge, could not cover enough of either document
+    (:func:`corpus_tools.dedup.align.batch_components`): the same verdict, much cheaper.
+    Only the pairs left are chained one by one.
     """
     from corpus_tools.progress import progress_bar
 
-    seeds = _SeedCache(table, cfg.anchor_k, cfg.seed)
     ratio = np.zeros(len(pairs), dtype=np.float64)
     rel = np.full(len(pairs), _NONE, dtype=np.int64)
-    contained, partial = RELATIONS.index("contained"), RELATIONS.index("partial")
-    walk = progress_bar(
-        enumerate(pairs.tolist()),
-        desc="dedup: aligning",
-        unit="pair",
-        total=len(pairs),
-        enabled=progress,
-    )
+    if len(pairs) == 0:
+        return ratio, rel
+    needed, where = np.unique(pairs.reshape(-1), return_inverse=True)
+    seeds = _seed_table(table, needed, cfg)
+    sx, sy = where.reshape(-1, 2).T
+    la = np.asarray(table.length)[pairs[:, 0]]
+    lb = np.asarray(table.length)[pairs[:, 1]]
     min_len = group_length(cfg.anchor_k, cfg.min_passage)
-    for p, (x, y) in walk:
-        la, lb = int(table.length[x]), int(table.length[y])
-        runs = seed_runs(seeds(x), seeds(y), cfg.anchor_k)
-        groups = diagonal_groups(runs, cfg.max_gap, min_len)
-        if len(groups) == 0:
-            continue
-        reach_a, reach_b = passage_reach(groups, la, lb, cfg.max_gap)
-        small = reach_b / lb if swapped[p] else reach_a / la
-        if small < cfg.containment and max(reach_a / la, reach_b / lb) < cfg.partial:
-            continue
-        spans = passages_of_groups(groups, la, min_passage=cfg.min_passage, max_gap=cfg.max_gap)
-        # the a spans do not overlap; the b spans may
-        ratio_a = int((spans[:, 1] - spans[:, 0]).sum()) / max(la, 1)
-        ratio_b = union_length(spans[:, 2], spans[:, 3]) / max(lb, 1)
-        ratio[p] = ratio_b if swapped[p] else ratio_a
-        if ratio[p] >= cfg.containment:
-            rel[p] = contained
-        elif max(ratio_a, ratio_b) >= cfg.partial:
-            rel[p] = partial
+    blocks = _blocks(la + lb, ALIGN_BLOCK)
+    for lo, hi in progress_bar(blocks, desc="dedup: aligning", unit="block", enabled=progress):
+        gp, groups = batch_groups(seeds, sx[lo:hi], sy[lo:hi], cfg.anchor_k, cfg.max_gap)
+        keep = groups[:, 1] - groups[:, 0] >= min_len
+        gp, groups = gp[keep], groups[keep]
+        n_a, n_b = la[lo:hi], lb[lo:hi]
+        reach_a = batch_components(
+            gp, groups[:, 0], groups[:, 1], hi - lo, max_gap=cfg.max_gap, min_len=cfg.min_passage
+        )
+        reach_b = batch_components(gp, groups[:, 2], groups[:, 3], hi - lo, max_gap=cfg.max_gap)
+        share_a, share_b = reach_a / n_a, reach_b / n_b
+        small = np.where(swapped[lo:hi], share_b, share_a)
+        go = np.flatnonzero(
+            (small >= cfg.containment) | (np.maximum(share_a, share_b) >= cfg.partial)
+        )
+        g_lo = np.searchsorted(gp, go, side="left").tolist()
+        g_hi = np.searchsorted(gp, go, side="right").tolist()
+        for p, s0, s1 in zip(go.tolist(), g_lo, g_hi, strict=True):
+            ratio[lo + p], rel[lo + p] = _chained(
+                groups[s0:s1], int(n_a[p]), int(n_b[p]), bool(swapped[lo + p]), cfg
+            )
     return ratio, rel
+
+
+def _chained(
+    groups: npt.NDArray[np.int64], la: int, lb: int, swapped: bool, cfg: DedupConfig
+) -> tuple[float, int]:
+    """Copy ratio and relation code of one pair from its diagonal groups."""
+    spans = passages_of_groups(groups, la, min_passage=cfg.min_passage, max_gap=cfg.max_gap)
+    # the a spans do not overlap; the b spans may
+    ratio_a = int((spans[:, 1] - spans[:, 0]).sum()) / max(la, 1)
+    ratio_b = union_length(spans[:, 2], spans[:, 3]) / max(lb, 1)
+    small = ratio_b if swapped else ratio_a
+    if small >= cfg.containment:
+        return small, RELATIONS.index("contained")
+    if max(ratio_a, ratio_b) >= cfg.partial:
+        return small, RELATIONS.index("partial")
+    return small, _NONE
 
 
 def verify_table(

@@ -28,6 +28,7 @@ __all__ = [
     "batch_groups",
     "batch_union",
     "covered_length",
+    "dense_ids",
     "diagonal_groups",
     "group_length",
     "passage_reach",
@@ -127,7 +128,7 @@ class SeedTable(NamedTuple):
 
     ptr: npt.NDArray[np.int64]
     ids: npt.NDArray[np.uint32]
-    order: npt.NDArray[np.int64]
+    order: npt.NDArray[np.int32]
     sorted: npt.NDArray[np.uint32]
 
 
@@ -150,11 +151,36 @@ def seed_table_flat(flat: npt.NDArray[np.uint64], sizes: npt.NDArray[np.int64]) 
     per document)."""
     ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=ptr[1:])
-    _, inverse = np.unique(flat, return_inverse=True)
-    ids = inverse.astype(np.uint32).reshape(-1)
+    ids, distinct = dense_ids(flat)
     owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-    perm = np.lexsort((ids, owner))  # by row, then id, then position
-    return SeedTable(ptr, ids, perm - ptr[owner[perm]], ids[perm])
+    # by row, then id, then position (a stable sort of one int64 key)
+    perm = np.argsort(owner * distinct + ids, kind="stable")
+    order = (perm - ptr[owner[perm]]).astype(np.int32)
+    return SeedTable(ptr, ids, order, ids[perm])
+
+
+def dense_ids(values: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint32], int]:
+    """Each value's rank among the distinct values (uint32), and how many there are:
+    ``np.unique(values, return_inverse=True)`` in about half its memory.
+
+    Examples
+    --------
+    >>> ids, n = dense_ids(np.array([30, 10, 30, 20], np.uint64))
+    >>> ids.tolist(), n
+    ([2, 0, 2, 1], 3)
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.uint32), 0
+    perm = np.argsort(values)
+    ordered = values[perm]
+    new = np.empty(len(values), dtype=np.uint32)
+    new[0] = 0
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:], casting="unsafe")
+    del ordered
+    rank = np.cumsum(new, dtype=np.uint32)
+    ids = np.empty(len(values), dtype=np.uint32)
+    ids[perm] = rank
+    return ids, int(rank[-1]) + 1
 
 
 def _spread(
@@ -192,7 +218,7 @@ def batch_groups(
         return none
     which = np.repeat(np.arange(len(asked), dtype=np.int64), cnt)
     offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    j = table.order[b_at[np.repeat(lo, cnt) + offs]]
+    j = table.order[b_at[np.repeat(lo, cnt) + offs]].astype(np.int64)
     pair = a_owner[which]
     i = a_at[which] - table.ptr[x[pair]]
     # sort by (pair, diagonal); positions of a are ascending within a pair already

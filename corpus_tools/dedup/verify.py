@@ -431,7 +431,7 @@ def exact_groups(
 
 
 #: Shingle ids gathered per block of pairs by :func:`shared_counts` (bounds its memory).
-SHARED_BLOCK = 1 << 21
+SHARED_BLOCK = 1 << 20
 
 
 def _gather(
@@ -496,14 +496,14 @@ def _seed_table(table: FeatureTable, rows: npt.NDArray[np.int64], cfg: DedupConf
     offsets = np.cumsum(sizes) - sizes
     at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(ptr[rows] - offsets, sizes)
     codes = np.asarray(table.codes[at], dtype=np.uint32)
+    del at
     windows = np.maximum(sizes - k + 1, 0)
     if len(codes) < k:
         return seed_table_flat(np.zeros(0, dtype=np.uint64), windows)
-    hashes = shingle_hashes(codes, k, seed=cfg.seed)
     inside = np.arange(int(windows.sum()), dtype=np.int64) + np.repeat(
         offsets - (np.cumsum(windows) - windows), windows
     )
-    return seed_table_flat(hashes[inside], windows)
+    return seed_table_flat(shingle_hashes(codes, k, seed=cfg.seed)[inside], windows)
 
 
 def _blocks(cost: npt.NDArray[np.int64], size: int) -> list[tuple[int, int]]:

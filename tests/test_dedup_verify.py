@@ -233,3 +233,16 @@ def test_exact_groups_and_components() -> None:
         parent[max(ri, rj)] = min(ri, rj)
     want = [min(k for k in range(n) if find(k) == find(i)) for i in range(n)]
     assert labels.tolist() == want
+
+
+@pytest.mark.parametrize("source", ["lines", "news", "none"])
+def test_dedup_json_is_dumps_byte_for_byte(source: str) -> None:
+    from corpus_tools.cli.common import dumps
+    from corpus_tools.cli.dedup import dedup_json
+
+    texts = {"lines": _lines, "news": lambda: _with_copies(_news(120))}.get(
+        source, lambda: {"a": "坚持党建引领", "b": "推动基层治理"}
+    )()
+    result = find_near_duplicates(texts)
+    assert (len(result.pairs) == 0) == (source == "none")
+    assert dedup_json(result) == dumps(result.to_json())

@@ -431,7 +431,7 @@ def exact_groups(
 
 
 #: Shingle ids gathered per block of pairs by :func:`shared_counts` (bounds its memory).
-SHARED_BLOCK = 1 << 20
+SHARED_BLOCK = 1 << 18
 
 
 def _gather(
@@ -484,7 +484,7 @@ def shared_counts(
 _NONE = -1  # no relation
 
 #: Folded characters (of both texts) of the pairs whose seeds are matched in one batch.
-ALIGN_BLOCK = 1 << 21
+ALIGN_BLOCK = 1 << 19
 
 
 def _seed_table(table: FeatureTable, rows: npt.NDArray[np.int64], cfg: DedupConfig) -> SeedTable:

@@ -560,13 +560,39 @@ def _aligned(
         go = np.flatnonzero(
             (small >= cfg.containment) | (np.maximum(share_a, share_b) >= cfg.partial)
         )
-        g_lo = np.searchsorted(gp, go, side="left").tolist()
-        g_hi = np.searchsorted(gp, go, side="right").tolist()
-        for p, s0, s1 in zip(go.tolist(), g_lo, g_hi, strict=True):
+        g_lo = np.searchsorted(gp, go, side="left")
+        g_hi = np.searchsorted(gp, go, side="right")
+        one = g_hi - g_lo == 1  # one group: it is the passage (if long enough), no chaining
+        got = _single(groups[g_lo[one]], n_a[go[one]], n_b[go[one]], swapped[lo + go[one]], cfg)
+        ratio[lo + go[one]], rel[lo + go[one]] = got
+        many = ~one
+        for p, s0, s1 in zip(
+            go[many].tolist(), g_lo[many].tolist(), g_hi[many].tolist(), strict=True
+        ):
             ratio[lo + p], rel[lo + p] = _chained(
                 groups[s0:s1], int(n_a[p]), int(n_b[p]), bool(swapped[lo + p]), cfg
             )
     return ratio, rel
+
+
+def _single(
+    group: npt.NDArray[np.int64],
+    la: npt.NDArray[np.int64],
+    lb: npt.NDArray[np.int64],
+    swapped: npt.NDArray[np.bool_],
+    cfg: DedupConfig,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """:func:`_chained` of pairs with one diagonal group each, at once: the group is the
+    only passage when at least ``min_passage`` long (same length in both texts)."""
+    length = group[:, 1] - group[:, 0]
+    covered = np.where(length >= cfg.min_passage, length, 0)
+    ratio_a = covered / np.maximum(la, 1)
+    ratio_b = covered / np.maximum(lb, 1)
+    small = np.where(swapped, ratio_b, ratio_a)
+    rel = np.full(len(group), _NONE, dtype=np.int64)
+    rel[np.maximum(ratio_a, ratio_b) >= cfg.partial] = RELATIONS.index("partial")
+    rel[small >= cfg.containment] = RELATIONS.index("contained")
+    return small, rel
 
 
 def _chained(

@@ -246,3 +246,64 @@ def test_dedup_json_is_dumps_byte_for_byte(source: str) -> None:
     result = find_near_duplicates(texts)
     assert (len(result.pairs) == 0) == (source == "none")
     assert dedup_json(result) == dumps(result.to_json())
+
+
+def test_group_duplicates_keeps_every_figure() -> None:
+    from corpus_tools.cli.common import dumps
+    from corpus_tools.cli.dedup import dedup_json, duplicate_groups
+
+    base = _news(80)
+    item = sorted(base)[7]
+    copies = {f"{item}-copy{c:02d}": base[item] for c in range(25)}
+    result = find_near_duplicates({**base, **copies})
+    grouped, groups = duplicate_groups(result)
+    group = sorted([item, *copies])
+    assert group in groups and groups[0] == group  # the largest group first
+    rep = {m: g[0] for g in groups for m in g}
+    # every pair left out is a duplicate inside a group, or has the figures of the pair
+    # of the representatives, which is kept
+    kept = {(r.a, r.b): r for r in grouped.pairs.itertuples()}
+    assert len(grouped.pairs) < len(result.pairs) - 300
+    for r in result.pairs.itertuples():
+        ra, rb = rep.get(r.a, r.a), rep.get(r.b, r.b)
+        if ra == rb:
+            assert r.relation == "duplicate"
+            continue
+        k = kept.get((ra, rb)) or kept.get((rb, ra))
+        assert k is not None, (r.a, r.b)
+        assert (k.similarity, k.containment, k.copy_ratio, k.relation) == (
+            r.similarity,
+            r.containment,
+            r.copy_ratio,
+            r.relation,
+        )
+    want = {**grouped.to_json(), "duplicates": groups}
+    assert dedup_json(grouped, groups) == dumps(want)
+
+
+def test_cli_group_duplicates(tmp_path: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from corpus_tools.cli import cli
+
+    base = _news(40)
+    item = sorted(base)[3]
+    texts = {**base, **{f"{item}-copy{c}": base[item] for c in range(5)}}
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in texts.items()
+        ),
+        encoding="utf-8",
+    )
+    args = ["dedup", str(path), "--format", "json"]
+    plain = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).output)
+    grouped = json.loads(
+        CliRunner().invoke(cli, [*args, "--group-duplicates"], catch_exceptions=False).output
+    )
+    assert "duplicates" not in plain
+    assert sorted([item, *(f"{item}-copy{c}" for c in range(5))]) in grouped["duplicates"]
+    assert grouped["clusters"] == plain["clusters"]
+    assert len(grouped["pairs"]) < len(plain["pairs"])

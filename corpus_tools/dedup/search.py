@@ -1,7 +1,8 @@
 """Near-duplicate search over a corpus, and the passages one text copied from another.
 
 :func:`find_near_duplicates` sketches every document, collects candidate pairs from LSH
-band keys and shared anchors, verifies them and returns the pairs and clusters;
+band keys and shared anchors, verifies them in batches
+(:func:`corpus_tools.dedup.verify.verify_table`) and returns the pairs and clusters;
 :func:`copied_passages` aligns two texts and reports the copied passages with offsets into
 both.
 
@@ -63,9 +64,11 @@ def find_near_duplicates(
     corpus : pandas.DataFrame, dict, list, stream or dask.dataframe.DataFrame
         A corpus table with ``doc_id`` and ``text`` (as from :func:`corpus_tools.load_corpus`),
         a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
-        (:func:`corpus_tools.io.stream_corpus`): then documents are sketched a chunk at a
-        time and their texts kept in a temporary file (:meth:`DedupIndex.near_duplicates`),
-        so memory holds about 1 KB per document, not the corpus. Same result. With an
+        (:func:`corpus_tools.io.stream_corpus`): then documents are folded and sketched a
+        chunk at a time and their folded codes and shingle ids kept in a temporary file
+        (read back as memory maps to verify, never folded twice), so memory holds about
+        1 KB per document, not the corpus (plus, while aligning, about 12 bytes per
+        character of the documents that need aligning). Same result. With an
         engine other than ``"local"``, also a Dask DataFrame with ``doc_id`` and ``text``
         (``dd.read_parquet("corpus/*.parquet")``), whose partitions are read and sketched
         on the workers: only the doc_ids come to this process.

@@ -1,8 +1,13 @@
 """Verification of candidate pairs: exact shingle sets, aligned passages, the relation.
 
-:func:`verify_pair` decides one pair; :func:`verify_candidates` walks a candidate list in
-blocks; :func:`dedup_result` turns verified rows into the :class:`DedupResult` tables, with
-the clusters of mutual copies (:func:`connected_components`).
+:func:`verify_pair` decides one pair; :func:`verify_candidates` walks a candidate list pair
+by pair (:class:`~corpus_tools.dedup.DedupIndex` and the reference in the tests);
+:func:`verify_table` decides a whole candidate list in batches from a
+:class:`FeatureTable` (what :func:`~corpus_tools.dedup.find_near_duplicates` uses): identical
+texts grouped, shingle sets intersected for all pairs at once, seeds of many pairs matched at
+once, a pair rejected by an exact bound before its passages are chained; same verdicts.
+:func:`dedup_result` and :func:`dedup_frame` turn verified pairs into the
+:class:`DedupResult` tables, with the clusters of mutual copies (:func:`connected_components`).
 """
 
 from __future__ import annotations

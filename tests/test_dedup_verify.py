@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import iter_records
 
 import corpus_tools as ct
 from corpus_tools.dedup import DedupIndex, find_near_duplicates
@@ -36,7 +37,6 @@ from corpus_tools.dedup.verify import (
     verify_table,
 )
 from corpus_tools.errors import InvalidParameterError
-from tests.conftest import iter_records
 
 # options under which nearly every pair is aligned (the bound and the chaining are used)
 LOW = {"threshold": 0.9, "containment": 0.2, "partial": 0.05, "min_passage": 12}

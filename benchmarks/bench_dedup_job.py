@@ -63,6 +63,7 @@ PEERS = Path(__file__).resolve().parent / "peers"
 K = 5  # characters per shingle in the peers' exact verification (as in peers/*.py)
 THRESHOLD = 0.5
 NEAR = ("duplicate", "near-duplicate")
+BASELINE = "ct-baseline"  # the tool name of --baseline
 WARMUP_DOCS = 50  # a tiny file run once by every tool first: imports and caches warmed
 
 
@@ -113,12 +114,16 @@ def corpus_tools_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "corpus_tools.cli"]
 
 
-def make_tools(text_dedup_python: str | None, cache: Path) -> list[Tool]:
+def make_tools(text_dedup_python: str | None, cache: Path, baseline: str | None) -> list[Tool]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["CORPUS_TOOLS_CACHE"] = str(cache)
     ct = corpus_tools_argv()
     tools = [Tool("corpus-tools", lambda p: [*ct, "dedup", str(p), "--format", "json"], env)]
+    if baseline is not None:  # another checkout of corpus-tools: A/B in the same rounds
+        base_env = {**env, "PYTHONPATH": str(Path(baseline).resolve())}
+        argv = lambda p: [*ct, "dedup", str(p), "--format", "json"]  # noqa: E731
+        tools.append(Tool(BASELINE, argv, base_env))
     for name, module in (("datasketch", "datasketch"), ("rensa", "rensa")):
         if importlib.util.find_spec(module) is None:
             print(f"skipping {name}: not installed (pip install -e '.[test]')")
@@ -226,14 +231,19 @@ def ct_candidates(path: Path, env: dict[str, str]) -> int | None:
 import sys
 import corpus_tools.dedup.verify as verify
 counts = []
-original = verify.verify_candidates
-def counting(cands, *args, **kwargs):
-    counts.append(len(cands))
-    return original(cands, *args, **kwargs)
-for name in ("corpus_tools.dedup.verify", "corpus_tools.dedup.index", "corpus_tools.dedup.search"):
-    module = __import__(name, fromlist=["_"])
-    if hasattr(module, "verify_candidates"):
-        module.verify_candidates = counting
+def counting(original):
+    def count(cands, *args, **kwargs):
+        counts.append(len(cands))
+        return original(cands, *args, **kwargs)
+    return count
+for step in ("verify_candidates", "verify_table"):
+    if not hasattr(verify, step):
+        continue
+    wrapped = counting(getattr(verify, step))
+    for name in ("corpus_tools.dedup.verify", "corpus_tools.dedup.index", "corpus_tools.dedup.search"):
+        module = __import__(name, fromlist=["_"])
+        if hasattr(module, step):
+            setattr(module, step, wrapped)
 from corpus_tools.cli import main
 sys.argv = ["corpus-tools", "dedup", sys.argv[1], "--format", "json"]
 try:
@@ -404,8 +414,11 @@ def bench_file(
                 flush=True,
             )
     cands = ct_candidates(path, tools[0].env)
-    qual = quality(outputs, read_texts(path), cands)
+    qual = quality({k: v for k, v in outputs.items() if k != BASELINE}, read_texts(path), cands)
     print_size(label, runs, qual)
+    if BASELINE in runs:
+        same = {r.digest for r in runs[BASELINE]} == {r.digest for r in runs["corpus-tools"]}
+        print(f"output identical to the baseline checkout's: {'yes' if same else 'NO'}")
     print(f"load {os.getloadavg()[0]:.1f} after", flush=True)
     return runs, qual
 
@@ -417,13 +430,19 @@ def main() -> None:
     parser.add_argument("--synthetic", default="", help="synthetic report counts, e.g. 100000")
     parser.add_argument("--text-dedup-python", default=None, help="a python with text-dedup")
     parser.add_argument("--json", default=None, help="write every run and count to this file")
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="another checkout of corpus-tools (e.g. 'git worktree add /tmp/base main'), run "
+        "interleaved with this one: before/after in the same rounds, outputs compared",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     synthetic = [int(s) for s in args.synthetic.split(",") if s]
     result: dict[str, Any] = {"runs": {}, "quality": {}, "growth": {}}
     with tempfile.TemporaryDirectory(prefix="bench-dedup-job-") as tmp:
         work = Path(tmp)
-        tools = make_tools(args.text_dedup_python, work / "cache")
+        tools = make_tools(args.text_dedup_python, work / "cache", args.baseline)
         print("tools: " + ", ".join(t.name for t in tools))
         records = news_records() if sizes else []
         warm = work / "warmup.jsonl"

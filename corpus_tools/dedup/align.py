@@ -13,77 +13,379 @@ passages claim the same submission characters, the longer one keeps them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.dedup.sketch import shingle_hashes
 
-__all__ = ["align_folded", "covered_length", "union_mask"]
+__all__ = [
+    "SeedTable",
+    "Seeds",
+    "align_folded",
+    "batch_components",
+    "batch_groups",
+    "batch_union",
+    "covered_length",
+    "dense_ids",
+    "diagonal_groups",
+    "group_length",
+    "passage_reach",
+    "passages_of_groups",
+    "seed_runs",
+    "seed_table",
+    "seed_table_flat",
+    "seeds_of",
+    "union_length",
+    "union_mask",
+]
 
 #: A seed that occurs more often than this in the source is only matched to its first
 #: occurrences (repeated boilerplate would otherwise multiply the seeds).
 MAX_OCCURRENCES = 4
 
 
-def _runs(
-    a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32], k: int, seed: int
-) -> npt.NDArray[np.int64]:
-    """Diagonal runs of equal ``k``-windows: rows ``(a_start, a_end, b_start, b_end)``."""
-    if len(a) < k or len(b) < k:
-        return np.zeros((0, 4), dtype=np.int64)
-    ha = shingle_hashes(a, k, seed=seed)
-    hb = shingle_hashes(b, k, seed=seed)
-    order = np.argsort(hb, kind="stable")
-    sb = hb[order]
-    lo = np.searchsorted(sb, ha, side="left")
-    hi = np.searchsorted(sb, ha, side="right")
+class Seeds(NamedTuple):
+    """The alignment seeds of one folded text, computed once and reused for every pair.
+
+    Attributes
+    ----------
+    hashes : numpy.ndarray of uint64
+        Hash of the ``k``-window at every position (:func:`shingle_hashes`).
+    order : numpy.ndarray of int64
+        Positions sorted by hash (stable).
+    sorted : numpy.ndarray of uint64
+        ``hashes[order]``.
+    """
+
+    hashes: npt.NDArray[np.uint64]
+    order: npt.NDArray[np.int64]
+    sorted: npt.NDArray[np.uint64]
+
+
+def seeds_of(codes: npt.NDArray[np.uint32], k: int, seed: int = 0) -> Seeds:
+    """The :class:`Seeds` of folded ``codes`` (none when shorter than ``k``).
+
+    Examples
+    --------
+    >>> from corpus_tools.dedup.sketch import fold_for_matching
+    >>> s = seeds_of(fold_for_matching("坚持党建引领，推动基层治理").codes, 8)
+    >>> len(s.hashes), bool((s.sorted[1:] >= s.sorted[:-1]).all())
+    (5, True)
+    """
+    if len(codes) < k:
+        empty = np.zeros(0, dtype=np.uint64)
+        return Seeds(empty, np.zeros(0, dtype=np.int64), empty)
+    h = shingle_hashes(codes, k, seed=seed)
+    order = np.argsort(h, kind="stable").astype(np.int64)
+    return Seeds(h, order, h[order])
+
+
+_NO_RUNS = np.zeros((0, 4), dtype=np.int64)
+
+
+def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
+    """Diagonal runs of equal ``k``-windows: rows ``(a_start, a_end, b_start, b_end)``.
+
+    Runs of one window only (a phrase shared by chance) are left out: they join nothing.
+    """
+    ha, sb_sorted = sa.hashes, sb.sorted
+    if len(ha) == 0 or len(sb_sorted) == 0:
+        return _NO_RUNS
+    lo = np.searchsorted(sb_sorted, ha, side="left")
+    hi = np.searchsorted(sb_sorted, ha, side="right")
     cnt = np.minimum(hi - lo, MAX_OCCURRENCES)
     total = int(cnt.sum())
     if total == 0:
-        return np.zeros((0, 4), dtype=np.int64)
+        return _NO_RUNS
     i_idx = np.repeat(np.arange(len(ha), dtype=np.int64), cnt)
     first = np.repeat(np.cumsum(cnt) - cnt, cnt)
     offs = np.arange(total, dtype=np.int64) - first
-    j_idx = order[np.repeat(lo, cnt) + offs].astype(np.int64)
+    j_idx = sb.order[np.repeat(lo, cnt) + offs]
     diag = j_idx - i_idx
-    srt = np.lexsort((i_idx, diag))
+    srt = np.argsort(diag, kind="stable")  # i_idx is ascending already
     i_s, d_s = i_idx[srt], diag[srt]
     new = np.ones(total, dtype=bool)
     new[1:] = (d_s[1:] != d_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], total) - 1
+    long = ends > starts  # more than one window
+    starts, ends = starts[long], ends[long]
     a0 = i_s[starts]
     a1 = i_s[ends] + k
     d = d_s[starts]
     return np.stack([a0, a1, a0 + d, a1 + d], axis=1)
 
 
-def _merge_diagonals(runs: npt.NDArray[np.int64], max_gap: int) -> npt.NDArray[np.int64]:
-    """Vectorised first pass: runs on one diagonal less than ``max_gap`` apart become one."""
-    diag = runs[:, 2] - runs[:, 0]
-    order = np.lexsort((runs[:, 0], diag))
-    r, d = runs[order], diag[order]
-    new = np.ones(len(r), dtype=bool)
-    new[1:] = (d[1:] != d[:-1]) | (r[1:, 0] > r[:-1, 1] + max_gap)
-    group = np.cumsum(new) - 1
-    starts = np.flatnonzero(new)
-    a0 = r[starts, 0]
-    a1 = np.maximum.reduceat(r[:, 1], starts)
-    return np.stack([a0, a1, a0 + d[starts], a1 + d[starts]], axis=1) if len(group) else r
+class SeedTable(NamedTuple):
+    """The alignment seeds of many documents, with every ``k``-window hash replaced by a
+    dense id (equal ids: equal hashes), so the seeds of many pairs are matched at once.
 
-
-def _merge(runs: npt.NDArray[np.int64], max_gap: int, min_len: int) -> list[list[int]]:
-    """Chain runs that continue each other in both texts within ``max_gap`` characters.
-
-    Diagonal groups shorter than ``min_len`` are dropped first: a short match on its own
-    diagonal is a shared phrase, and keeping them would only slow the chaining.
+    Row ``r``'s windows are ``ids[ptr[r]:ptr[r + 1]]`` (one per position); ``order``
+    holds each row's positions sorted by id (stable) and ``sorted`` the ids in that order.
     """
-    runs = _merge_diagonals(runs, max_gap)
-    runs = runs[runs[:, 1] - runs[:, 0] >= min_len]
-    order = np.lexsort((-(runs[:, 1] - runs[:, 0]), runs[:, 0]))
+
+    ptr: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.uint32]
+    order: npt.NDArray[np.int32]
+    sorted: npt.NDArray[np.uint32]
+
+
+def seed_table(hashes: list[npt.NDArray[np.uint64]]) -> SeedTable:
+    """The :class:`SeedTable` of documents' ``k``-window hashes (:func:`shingle_hashes`).
+
+    Examples
+    --------
+    >>> t = seed_table([np.array([9, 4, 9], np.uint64), np.array([4], np.uint64)])
+    >>> t.ids.tolist(), t.order.tolist(), t.sorted.tolist()
+    ([1, 0, 1, 0], [1, 0, 2, 0], [0, 1, 1, 0])
+    """
+    sizes = np.array([len(h) for h in hashes], dtype=np.int64)
+    flat = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    return seed_table_flat(flat, sizes)
+
+
+def seed_table_flat(flat: npt.NDArray[np.uint64], sizes: npt.NDArray[np.int64]) -> SeedTable:
+    """:func:`seed_table` of the hashes of all documents one after the other (``sizes``
+    per document)."""
+    ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=ptr[1:])
+    ids, distinct = dense_ids(flat)
+    owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    # by row, then id, then position (a stable sort of one int64 key)
+    perm = np.argsort(owner * distinct + ids, kind="stable")
+    order = (perm - ptr[owner[perm]]).astype(np.int32)
+    return SeedTable(ptr, ids, order, ids[perm])
+
+
+def dense_ids(values: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint32], int]:
+    """Each value's rank among the distinct values (uint32), and how many there are:
+    ``np.unique(values, return_inverse=True)`` in about half its memory.
+
+    Examples
+    --------
+    >>> ids, n = dense_ids(np.array([30, 10, 30, 20], np.uint64))
+    >>> ids.tolist(), n
+    ([2, 0, 2, 1], 3)
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.uint32), 0
+    perm = np.argsort(values)
+    ordered = values[perm]
+    new = np.empty(len(values), dtype=np.uint32)
+    new[0] = 0
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:], casting="unsafe")
+    del ordered
+    rank = np.cumsum(new, dtype=np.uint32)
+    ids = np.empty(len(values), dtype=np.uint32)
+    ids[perm] = rank
+    return ids, int(rank[-1]) + 1
+
+
+def _spread(
+    ptr: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For the rows one after the other: the index of the row in ``rows`` and the
+    position in the flat arrays of every element."""
+    sizes = ptr[rows + 1] - ptr[rows]
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
+    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(
+        ptr[rows] - (np.cumsum(sizes) - sizes), sizes
+    )
+    return owner, at
+
+
+def batch_groups(
+    table: SeedTable, x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], k: int, max_gap: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`diagonal_groups` (before the length filter) of the seed runs of every pair
+    ``(x[p], y[p])`` of rows of ``table`` at once: ``(pair, groups)``, sorted by pair,
+    diagonal and start (per pair what :func:`seed_runs` and :func:`diagonal_groups` give).
+    """
+    none = np.zeros(0, dtype=np.int64), np.zeros((0, 4), dtype=np.int64)
+    a_owner, a_at = _spread(table.ptr, x)
+    b_owner, b_at = _spread(table.ptr, y)
+    if len(a_at) == 0 or len(b_at) == 0:
+        return none
+    shift = np.uint64(32)
+    held = (b_owner.astype(np.uint64) << shift) | table.sorted[b_at].astype(np.uint64)
+    asked = (a_owner.astype(np.uint64) << shift) | table.ids[a_at].astype(np.uint64)
+    lo = np.searchsorted(held, asked, side="left")
+    cnt = np.minimum(np.searchsorted(held, asked, side="right") - lo, MAX_OCCURRENCES)
+    total = int(cnt.sum())
+    if total == 0:
+        return none
+    which = np.repeat(np.arange(len(asked), dtype=np.int64), cnt)
+    offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    j = table.order[b_at[np.repeat(lo, cnt) + offs]].astype(np.int64)
+    pair = a_owner[which]
+    i = a_at[which] - table.ptr[x[pair]]
+    # sort by (pair, diagonal); positions of a are ascending within a pair already
+    width = int(max(i.max(), j.max())) + 1
+    key = pair * (2 * width + 1) + (j - i + width)
+    srt = np.argsort(key, kind="stable")
+    i_s, key_s = i[srt], key[srt]
+    new = np.ones(total, dtype=bool)
+    new[1:] = (key_s[1:] != key_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], total) - 1
+    long = ends > starts  # runs of one window join nothing
+    starts, ends = starts[long], ends[long]
+    if len(starts) == 0:
+        return none
+    a0, a1, rkey = i_s[starts], i_s[ends] + k, key_s[starts]
+    new = np.ones(len(a0), dtype=bool)
+    new[1:] = (rkey[1:] != rkey[:-1]) | (a0[1:] > a1[:-1] + max_gap)
+    first = np.flatnonzero(new)
+    g0, g1 = a0[first], np.maximum.reduceat(a1, first)
+    gpair = rkey[first] // (2 * width + 1)
+    d = rkey[first] - gpair * (2 * width + 1) - width
+    return gpair, np.stack([g0, g1, g0 + d, g1 + d], axis=1)
+
+
+def batch_components(
+    owner: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    n: int,
+    *,
+    max_gap: int,
+    min_len: int = 0,
+) -> npt.NDArray[np.int64]:
+    """Per owner ``0 .. n - 1``: the spans ``[start, end)`` joined across gaps of at most
+    ``max_gap``, and the summed length of the joined stretches at least ``min_len`` long.
+
+    A passage is a chain of diagonal groups, each starting at most ``max_gap`` characters
+    after the chain's end so far (in both texts): it lies inside one joined stretch of its
+    groups' spans, and is kept only if at least ``min_passage`` long in ``a``. So with the
+    groups' ``a`` spans and ``min_len=min_passage`` (or their ``b`` spans and no minimum)
+    this bounds what passages can cover, before they are chained.
+
+    Examples
+    --------
+    >>> batch_components(
+    ...     np.array([0, 0, 0, 1]), np.array([0, 12, 50, 0]), np.array([10, 20, 55, 9]), 2,
+    ...     max_gap=2, min_len=10,
+    ... ).tolist()
+    [20, 0]
+    """
+    if len(owner) == 0:
+        return np.zeros(n, dtype=np.int64)
+    order = np.lexsort((starts, owner))
+    o, s, e = owner[order], starts[order], ends[order]
+    big = int(e.max()) + max_gap + 1
+    reach = np.maximum.accumulate(o * big + e) - o * big  # running end within an owner
+    new = np.ones(len(o), dtype=bool)
+    new[1:] = (o[1:] != o[:-1]) | (s[1:] > reach[:-1] + max_gap)
+    first = np.flatnonzero(new)
+    last = np.append(first[1:], len(o)) - 1
+    length = reach[last] - s[first]
+    keep = length >= min_len
+    got = np.bincount(o[first][keep], weights=length[keep], minlength=n)
+    return got.astype(np.int64)
+
+
+def batch_union(
+    owner: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    n: int,
+) -> npt.NDArray[np.int64]:
+    """Length of the union of the spans ``[start, end)`` of each owner ``0 .. n - 1``.
+
+    Examples
+    --------
+    >>> batch_union(np.array([0, 1, 0]), np.array([0, 5, 2]), np.array([3, 6, 9]), 2).tolist()
+    [9, 1]
+    """
+    if len(owner) == 0:
+        return np.zeros(n, dtype=np.int64)
+    order = np.lexsort((starts, owner))
+    o, s, e = owner[order], starts[order], ends[order]
+    big = int(e.max()) + 1
+    reach = np.maximum.accumulate(o * big + e) - o * big  # running end within an owner
+    begin = s.copy()
+    same = o[1:] == o[:-1]
+    begin[1:][same] = np.maximum(s[1:][same], reach[:-1][same])
+    got = np.bincount(o, weights=np.clip(e - begin, 0, None), minlength=n)
+    return got.astype(np.int64)
+
+
+def passage_reach(
+    groups: npt.NDArray[np.int64], n_a: int, n_b: int, max_gap: int
+) -> tuple[int, int]:
+    """Upper bounds of the characters of ``a`` and of ``b`` that passages chained from
+    :func:`diagonal_groups` can cover (before chaining them).
+
+    A passage is a chain of groups, each starting at most ``max_gap`` characters after the
+    end of one before it (in both texts), so every character it covers lies in a group or
+    within ``max_gap`` after a group's end: the union of ``[start, end + max_gap)`` bounds
+    it.
+    """
+    runs = groups
+    return (
+        union_length(runs[:, 0], np.minimum(runs[:, 1] + max_gap, n_a)),
+        union_length(runs[:, 2], np.minimum(runs[:, 3] + max_gap, n_b)),
+    )
+
+
+_FEW = 32
+
+
+def union_length(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> int:
+    """Length of the union of the spans ``[start, end)`` (sorted by start, no mask).
+
+    Examples
+    --------
+    >>> union_length(np.array([5, 0, 2]), np.array([9, 3, 4]))
+    8
+    """
+    if len(starts) == 0:
+        return 0
+    if len(starts) <= _FEW:  # a few spans: a sweep in Python beats numpy's call overhead
+        total = end = 0
+        for s0, e0 in sorted(zip(starts.tolist(), ends.tolist(), strict=True)):
+            lo = max(s0, end)
+            if e0 > lo:
+                total += e0 - lo
+                end = e0
+        return total
+    order = np.argsort(starts, kind="stable")
+    s, e = starts[order], ends[order]
+    reach = np.maximum.accumulate(e)
+    begin = s.copy()
+    begin[1:] = np.maximum(s[1:], reach[:-1])
+    return int(np.clip(e - begin, 0, None).sum())
+
+
+def diagonal_groups(
+    runs: npt.NDArray[np.int64], max_gap: int, min_len: int
+) -> npt.NDArray[np.int64]:
+    """Runs on one diagonal less than ``max_gap`` apart become one group; groups shorter
+    than ``min_len`` are dropped (a short match on its own diagonal is a shared phrase).
+
+    ``runs`` are sorted by diagonal, then start (as :func:`seed_runs` gives them).
+    """
+    if len(runs) == 0:
+        return runs
+    d = runs[:, 2] - runs[:, 0]
+    new = np.ones(len(runs), dtype=bool)
+    new[1:] = (d[1:] != d[:-1]) | (runs[1:, 0] > runs[:-1, 1] + max_gap)
+    starts = np.flatnonzero(new)
+    a0 = runs[starts, 0]
+    a1 = np.maximum.reduceat(runs[:, 1], starts)
+    keep = a1 - a0 >= min_len
+    a0, a1, d0 = a0[keep], a1[keep], d[starts][keep]
+    return np.stack([a0, a1, a0 + d0, a1 + d0], axis=1)
+
+
+def _merge(groups: npt.NDArray[np.int64], max_gap: int) -> list[list[int]]:
+    """Chain diagonal groups that continue each other in both texts within ``max_gap``."""
+    order = np.lexsort((-(groups[:, 1] - groups[:, 0]), groups[:, 0]))
     active: list[list[int]] = []
     done: list[list[int]] = []
-    for a0, a1, b0, b1 in runs[order].tolist():
+    for a0, a1, b0, b1 in groups[order].tolist():
         keep: list[list[int]] = []
         for p in active:
             if p[1] + max_gap < a0:
@@ -182,13 +484,25 @@ def align_folded(
     >>> align_folded(a, b, k=6, min_passage=10).tolist()
     [[4, 28, 0, 24]]
     """
-    runs = _runs(a, b, k, seed)
-    # a lone seed (one shared k-window) is a shared phrase, not a copy: it joins nothing
-    runs = runs[runs[:, 1] - runs[:, 0] > k]
-    if len(runs) == 0:
+    runs = seed_runs(seeds_of(a, k, seed), seeds_of(b, k, seed), k)
+    groups = diagonal_groups(runs, max_gap, group_length(k, min_passage))
+    return passages_of_groups(groups, len(a), min_passage=min_passage, max_gap=max_gap)
+
+
+def group_length(k: int, min_passage: int) -> int:
+    """Shortest diagonal group that may join a passage (shorter: a shared phrase)."""
+    return max(k + 4, min_passage // 2)
+
+
+def passages_of_groups(
+    groups: npt.NDArray[np.int64], n_a: int, *, min_passage: int, max_gap: int
+) -> npt.NDArray[np.int64]:
+    """The passages (as :func:`align_folded` returns them) chained from
+    :func:`diagonal_groups`."""
+    if len(groups) == 0:
         return np.zeros((0, 4), dtype=np.int64)
-    merged = _merge(runs, max_gap, max(k + 4, min_passage // 2))
-    return np.asarray(_resolve(merged, len(a), min_passage), dtype=np.int64).reshape(-1, 4)
+    merged = _merge(groups, max_gap)
+    return np.asarray(_resolve(merged, n_a, min_passage), dtype=np.int64).reshape(-1, 4)
 
 
 def union_mask(n: int, starts: npt.ArrayLike, ends: npt.ArrayLike) -> npt.NDArray[np.bool_]:

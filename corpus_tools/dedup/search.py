@@ -1,7 +1,8 @@
 """Near-duplicate search over a corpus, and the passages one text copied from another.
 
 :func:`find_near_duplicates` sketches every document, collects candidate pairs from LSH
-band keys and shared anchors, verifies them and returns the pairs and clusters;
+band keys and shared anchors, verifies them in batches
+(:func:`corpus_tools.dedup.verify.verify_table`) and returns the pairs and clusters;
 :func:`copied_passages` aligns two texts and reports the copied passages with offsets into
 both.
 
@@ -16,7 +17,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,10 +30,11 @@ from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
 from corpus_tools.dedup.sketch import features_of_folded, fold_text
-from corpus_tools.dedup.verify import DedupResult, verify_candidates
+from corpus_tools.dedup.verify import DedupResult, FeatureTable, verify_table
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
 from corpus_tools.io import as_corpus, corpus_chunks
+from corpus_tools.progress import progress_counter
 from corpus_tools.text.matching import Folded
 
 __all__ = [
@@ -64,9 +66,11 @@ def find_near_duplicates(
     corpus : pandas.DataFrame, dict, list, stream or dask.dataframe.DataFrame
         A corpus table with ``doc_id`` and ``text`` (as from :func:`corpus_tools.load_corpus`),
         a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
-        (:func:`corpus_tools.io.stream_corpus`): then documents are sketched a chunk at a
-        time and their texts kept in a temporary file (:meth:`DedupIndex.near_duplicates`),
-        so memory holds about 1 KB per document, not the corpus. Same result. With an
+        (:func:`corpus_tools.io.stream_corpus`): then documents are folded and sketched a
+        chunk at a time and their folded codes and shingle ids kept in a temporary file
+        (read back as memory maps to verify, never folded twice), so memory holds about
+        1 KB per document, not the corpus (plus, while aligning, about 12 bytes per
+        character of the documents that need aligning). Same result. With an
         engine other than ``"local"``, also a Dask DataFrame with ``doc_id`` and ``text``
         (``dd.read_parquet("corpus/*.parquet")``), whose partitions are read and sketched
         on the workers: only the doc_ids come to this process.
@@ -140,27 +144,28 @@ def find_near_duplicates(
     if partition_chars is not None:
         check_number(partition_chars, "partition_chars", func, kind=int, low=1)
     chunks, corpus = corpus_chunks(corpus)
-    if chunks is not None:  # a stream: sketch a chunk at a time, texts on disk
-        from corpus_tools.dedup.index import DedupIndex
+    if chunks is not None:  # a stream: sketch a chunk at a time, folded texts on disk
+        import tempfile
 
         seen: list[pd.DataFrame] = []  # the chunks' metadata (not their texts)
-        index = DedupIndex(cfg).build(_metadata_of(chunks, seen), progress=progress)
-        result = index.near_duplicates(progress=progress)
+        with tempfile.TemporaryDirectory(prefix="corpus-tools-dedup-") as tmp:
+            sketches = _Sketches(cfg, Path(tmp))
+            with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
+                for chunk in chunks:
+                    frame = as_corpus(chunk, func, name="corpus")
+                    seen.append(frame.drop(columns=[c for c in ("text",) if c in frame.columns]))
+                    sketches.add(frame, bar, func)
+            result = sketches.near_duplicates(progress=progress)
         if not seen:
             return result
         meta = pd.concat(seen, ignore_index=True)
         return with_fields(result, meta, chosen_fields(meta, keep, func))
     frame = as_corpus(corpus, func, name="corpus")
     fields = chosen_fields(frame, keep, func)
-    return with_fields(_in_memory(frame, cfg, progress=progress), frame, fields)
-
-
-def _metadata_of(chunks: Iterator[pd.DataFrame], seen: list[pd.DataFrame]) -> Iterator[Any]:
-    """The chunks, unchanged, keeping each one's columns but ``text`` in ``seen``."""
-    for chunk in chunks:
-        if isinstance(chunk, pd.DataFrame) and "doc_id" in chunk.columns:
-            seen.append(chunk.drop(columns=[c for c in ("text",) if c in chunk.columns]))
-        yield chunk
+    sketches = _Sketches(cfg, None)
+    with progress_counter(desc="dedup: sketching", total=len(frame), enabled=progress) as bar:
+        sketches.add(frame, bar, func)
+    return with_fields(sketches.near_duplicates(progress=progress), frame, fields)
 
 
 def _check_dask_frame(ddf: Any, func: str) -> None:
@@ -172,31 +177,107 @@ def _check_dask_frame(ddf: Any, func: str) -> None:
         )
 
 
-def _in_memory(frame: pd.DataFrame, cfg: DedupConfig, *, progress: bool | None) -> DedupResult:
-    """Every document sketched in this process, candidates and verification in one pass."""
-    from corpus_tools.progress import progress_bar
+class _Sketches:
+    """The features of a corpus, gathered a chunk at a time, then searched and verified.
 
-    # documents in doc_id order: the output does not depend on the input order
-    frame = frame.assign(_id=frame["doc_id"].astype(str)).sort_values("_id", kind="stable")
-    ids = list(frame["_id"])
-    texts = list(frame["text"])
-    folded = [
-        fold_text(t, cfg) for t in progress_bar(texts, desc="dedup: sketching", enabled=progress)
-    ]
-    feats = [features_of_folded(f, cfg) for f in folded]
-    n = len(feats)
-    lsh = lsh_candidate_pairs(
-        np.stack([f.bands for f in feats]) if n else np.zeros((0, cfg.bands), dtype=np.uint64)
-    )
-    anchor = anchor_candidate_pairs(
-        [f.anchors for f in feats],
-        min_hits=cfg.min_anchor_hits,
-        min_share=cfg.min_anchor_share,
-        min_passage=cfg.min_anchor_passage,
-        max_df=effective_max_df(cfg, n),
-    )
-    cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
-    return verify_candidates(cands, lambda i: (feats[i], folded[i]), ids, cfg, progress=progress)
+    With a ``folder``, each document's folded codes and shingle ids go to two files there
+    (read back as memory maps when verifying), so memory holds about 1 KB per document;
+    without, they stay in memory. Either way no text is folded or sketched twice.
+    """
+
+    def __init__(self, cfg: DedupConfig, folder: Path | None) -> None:
+        self.cfg, self.folder = cfg, folder
+        self.ids: list[str] = []
+        self.seen: set[str] = set()
+        self.bands: list[npt.NDArray[np.uint64]] = []
+        self.anchors: list[npt.NDArray[np.uint32]] = []
+        self.length: list[int] = []
+        self.digest: list[int] = []
+        self.n_shingles: list[int] = []
+        self.n_codes: list[int] = []
+        self.shingles: list[npt.NDArray[np.uint32]] = []  # in memory only
+        self.codes: list[npt.NDArray[np.uint32]] = []
+        self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
+
+    def add(self, frame: pd.DataFrame, bar: Any, func: str) -> None:
+        """Fold and sketch the documents of one corpus table."""
+        ids = [str(x) for x in frame["doc_id"]]
+        held = [i for i in ids if i in self.seen]
+        if held:
+            raise InvalidParameterError(
+                f"The 'corpus' parameter of {func} holds {len(held)} doc_id(s) an earlier "
+                f"chunk already has, e.g. {held[0]!r}. Give every document its own id."
+            )
+        self.seen.update(ids)
+        self.ids.extend(ids)
+        shingles, codes = [], []
+        for text in frame["text"]:
+            folded = fold_text(str(text), self.cfg)
+            f = features_of_folded(folded, self.cfg)
+            self.bands.append(f.bands)
+            self.anchors.append(f.anchors)
+            self.length.append(f.length)
+            self.digest.append(f.digest)
+            self.n_shingles.append(len(f.shingles))
+            self.n_codes.append(len(folded.codes))
+            shingles.append(f.shingles)
+            codes.append(folded.codes.astype(np.uint32, copy=False))
+            if bar is not None:
+                bar.update(1)
+        if self.files is None:
+            self.shingles.extend(shingles)
+            self.codes.extend(codes)
+            return
+        for path, parts in zip(self.files, (shingles, codes), strict=True):
+            with open(path, "ab") as fh:
+                for part in parts:
+                    part.tofile(fh)
+
+    def _flat(self, k: int) -> npt.NDArray[np.uint32]:
+        if self.files is None:
+            parts = self.shingles if k == 0 else self.codes
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+        path = self.files[k]
+        if not path.exists() or path.stat().st_size == 0:
+            return np.zeros(0, dtype=np.uint32)
+        return np.memmap(path, dtype=np.uint32, mode="r")
+
+    def table(self) -> FeatureTable:
+        """The :class:`FeatureTable` of the documents added, in the order added."""
+        return FeatureTable(
+            length=np.asarray(self.length, dtype=np.int64),
+            digest=np.asarray(self.digest, dtype=np.uint64),
+            shingle_ptr=_offsets(self.n_shingles),
+            shingles=self._flat(0),
+            code_ptr=_offsets(self.n_codes),
+            codes=self._flat(1),
+        )
+
+    def near_duplicates(self, *, progress: bool | None) -> DedupResult:
+        """Candidates from band keys and anchors, verified: :func:`find_near_duplicates`."""
+        cfg = self.cfg
+        n = len(self.ids)
+        # documents in doc_id order: the output does not depend on the input order
+        order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
+        ids = [self.ids[k] for k in order.tolist()]
+        bands = np.stack(self.bands)[order] if n else np.zeros((0, cfg.bands), dtype=np.uint64)
+        lsh = lsh_candidate_pairs(bands)
+        anchor = anchor_candidate_pairs(
+            [self.anchors[k] for k in order.tolist()],
+            min_hits=cfg.min_anchor_hits,
+            min_share=cfg.min_anchor_share,
+            min_passage=cfg.min_anchor_passage,
+            max_df=effective_max_df(cfg, n),
+        )
+        cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
+        del lsh, anchor, bands
+        return verify_table(cands, self.table(), ids, cfg, rows=order, progress=progress)
+
+
+def _offsets(sizes: list[int]) -> npt.NDArray[np.int64]:
+    ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(sizes, dtype=np.int64), out=ptr[1:])
+    return ptr
 
 
 def find_near_duplicates_dask(

@@ -1,22 +1,37 @@
 """Verification of candidate pairs: exact shingle sets, aligned passages, the relation.
 
-:func:`verify_pair` decides one pair; :func:`verify_candidates` walks a candidate list in
-blocks; :func:`dedup_result` turns verified rows into the :class:`DedupResult` tables, with
-the clusters of mutual copies (:func:`connected_components`).
+:func:`verify_pair` decides one pair; :func:`verify_candidates` walks a candidate list pair
+by pair (:class:`~corpus_tools.dedup.DedupIndex` and the reference in the tests);
+:func:`verify_table` decides a whole candidate list in batches from a
+:class:`FeatureTable` (what :func:`~corpus_tools.dedup.find_near_duplicates` uses): identical
+texts grouped, shingle sets intersected for all pairs at once, seeds of many pairs matched at
+once, a pair rejected by an exact bound before its passages are chained; same verdicts.
+:func:`dedup_result` and :func:`dedup_frame` turn verified pairs into the
+:class:`DedupResult` tables, with the clusters of mutual copies (:func:`connected_components`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.dedup.align import align_folded, covered_length
+from corpus_tools.dedup.align import (
+    SeedTable,
+    align_folded,
+    batch_components,
+    batch_groups,
+    covered_length,
+    group_length,
+    passages_of_groups,
+    seed_table_flat,
+    union_length,
+)
 from corpus_tools.dedup.config import RELATIONS, DedupConfig
-from corpus_tools.dedup.sketch import DocFeatures
+from corpus_tools.dedup.sketch import DocFeatures, shingle_hashes
 from corpus_tools.errors import (
     check_number,
 )
@@ -24,12 +39,19 @@ from corpus_tools.text.matching import Folded
 
 __all__ = [
     "DedupResult",
+    "FeatureTable",
+    "PairFigures",
     "PairVerdict",
     "connected_components",
+    "dedup_frame",
     "dedup_result",
+    "exact_groups",
+    "feature_table",
     "jaccard_containment",
+    "shared_counts",
     "verify_candidates",
     "verify_pair",
+    "verify_table",
 ]
 
 
@@ -160,21 +182,24 @@ def connected_components(n: int, pairs: npt.ArrayLike) -> npt.NDArray[np.int64]:
     [0, 0, 0, 3, 3]
     """
     check_number(n, "n", "connected_components", kind=int, low=0)
-    parent = np.arange(n, dtype=np.int64)
-
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = int(parent[root])
-        while parent[x] != root:
-            parent[x], x = root, int(parent[x])
-        return root
-
-    for i, j in np.asarray(pairs, dtype=np.int64).reshape(-1, 2).tolist():
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-    return np.array([find(i) for i in range(n)], dtype=np.int64)
+    edges = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    labels = np.arange(n, dtype=np.int64)
+    i, j = edges[:, 0], edges[:, 1]
+    # hook every edge's labels to the smaller one, then jump pointers to the roots; a
+    # label always points to a member of its component no larger than the node
+    while len(i):
+        li, lj = labels[i], labels[j]
+        if (li == lj).all():
+            break
+        low = np.minimum(li, lj)
+        np.minimum.at(labels, li, low)
+        np.minimum.at(labels, lj, low)
+        while True:
+            jumped = labels[labels]
+            if (jumped == labels).all():
+                break
+            labels = jumped
+    return labels
 
 
 class DedupResult(NamedTuple):
@@ -246,26 +271,61 @@ def verify_candidates(
 
 
 def dedup_result(rows: list[tuple[Any, ...]], ids: list[str]) -> DedupResult:
-    pairs = pd.DataFrame(
-        rows, columns=["a", "b", "similarity", "containment", "copy_ratio", "relation", "ia", "ib"]
+    """The result tables from verified rows ``(a, b, similarity, containment, copy_ratio,
+    relation, ia, ib)`` (``ia``, ``ib`` positions in ``ids``)."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    codes = {r: k for k, r in enumerate(RELATIONS)}
+    figures = PairFigures(
+        np.asarray(cols[2], dtype=np.float64),
+        np.asarray(cols[3], dtype=np.float64),
+        np.asarray(cols[4], dtype=np.float64),
+        np.asarray([codes[r] for r in cols[5]], dtype=np.int64),
     )
-    strength = pairs["relation"].map({r: k for k, r in enumerate(RELATIONS)})
-    pairs = pairs.assign(_s=strength).sort_values(
+    return dedup_frame(
+        np.asarray(cols[6], dtype=np.int64), np.asarray(cols[7], dtype=np.int64), figures, ids
+    )
+
+
+class PairFigures(NamedTuple):
+    """The verified figures of many pairs, as arrays (see :class:`DedupResult`).
+
+    ``relation`` is the index of the relation in :data:`RELATIONS` (-1: none).
+    """
+
+    similarity: npt.NDArray[np.float64]
+    containment: npt.NDArray[np.float64]
+    copy_ratio: npt.NDArray[np.float64]
+    relation: npt.NDArray[np.int64]
+
+    def take(self, idx: npt.NDArray[Any]) -> PairFigures:
+        """The figures of the pairs ``idx`` (positions or a mask)."""
+        return PairFigures(*(arr[idx] for arr in self))
+
+
+def dedup_frame(
+    ia: npt.NDArray[np.int64], ib: npt.NDArray[np.int64], figures: PairFigures, ids: list[str]
+) -> DedupResult:
+    """The result tables from verified pairs as arrays: positions ``ia`` (the smaller
+    document) and ``ib`` in ``ids`` and their figures."""
+    similarity, containment, copy_ratio, relation = figures
+    id_arr = np.asarray(ids, dtype=object)
+    pairs = pd.DataFrame(
+        {
+            "a": id_arr[ia] if len(ia) else np.zeros(0, dtype=object),
+            "b": id_arr[ib] if len(ib) else np.zeros(0, dtype=object),
+            "similarity": similarity,
+            "containment": containment,
+            "copy_ratio": copy_ratio,
+            "relation": np.asarray(RELATIONS, dtype=object)[relation],
+            "_s": relation,
+        }
+    )
+    pairs = pairs.sort_values(
         ["_s", "similarity", "a", "b"], ascending=[True, False, True, True], kind="stable"
     )
-    close = pairs[pairs["relation"].isin(["duplicate", "near-duplicate"])]
-    labels = connected_components(len(ids), close[["ia", "ib"]].to_numpy(dtype=np.int64))
-    sizes = np.bincount(labels, minlength=len(ids))
-    members = [(i, int(lab)) for i, lab in enumerate(labels.tolist()) if sizes[lab] > 1]
-    groups: dict[int, list[int]] = {}
-    for i, lab in members:
-        groups.setdefault(lab, []).append(i)
-    ordered = sorted(groups.values(), key=lambda g: (-len(g), ids[g[0]]))
-    crow = [(c, ids[i], len(g)) for c, g in enumerate(ordered) for i in sorted(g)]
-    clusters = pd.DataFrame(crow, columns=["cluster", "doc_id", "size"]).astype(
-        {"cluster": "int64", "doc_id": object, "size": "int64"}
-    )
-    out = pairs.drop(columns=["_s", "ia", "ib"]).reset_index(drop=True)
+    close = np.isin(relation, [RELATIONS.index("duplicate"), RELATIONS.index("near-duplicate")])
+    labels = connected_components(len(ids), np.stack([ia[close], ib[close]], axis=1))
+    out = pairs.drop(columns=["_s"]).reset_index(drop=True)
     out = out.astype(
         {
             "a": object,
@@ -276,4 +336,360 @@ def dedup_result(rows: list[tuple[Any, ...]], ids: list[str]) -> DedupResult:
             "relation": object,
         }
     )
-    return DedupResult(out, clusters)
+    return DedupResult(out, _clusters(labels, ids))
+
+
+def _clusters(labels: npt.NDArray[np.int64], ids: list[str]) -> pd.DataFrame:
+    """Groups of more than one document, the largest first (ties by first doc_id)."""
+    sizes = np.bincount(labels, minlength=len(ids))
+    members = np.flatnonzero(sizes[labels] > 1)
+    groups: dict[int, list[int]] = {}
+    for i, lab in zip(members.tolist(), labels[members].tolist(), strict=True):
+        groups.setdefault(lab, []).append(i)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g), ids[g[0]]))
+    crow = [(c, ids[i], len(g)) for c, g in enumerate(ordered) for i in g]
+    return pd.DataFrame(crow, columns=["cluster", "doc_id", "size"]).astype(
+        {"cluster": "int64", "doc_id": object, "size": "int64"}
+    )
+
+
+# --------------------------------------------------------------------------- in batches
+
+
+class FeatureTable(NamedTuple):
+    """What verification reads of every document, as flat arrays (rows: documents).
+
+    The arrays may be memory maps of files (the streaming path), so verification reads a
+    document's shingles and folded codes without folding its text again.
+
+    Attributes
+    ----------
+    length, digest : numpy.ndarray
+        Folded length (int64) and digest (uint64) of each document.
+    shingle_ptr : numpy.ndarray of int64, shape (n + 1,)
+        Document ``r``'s shingle ids are ``shingles[shingle_ptr[r]:shingle_ptr[r + 1]]``.
+    shingles : numpy.ndarray of uint32
+        Sorted unique shingle ids of every document, one after the other.
+    code_ptr : numpy.ndarray of int64, shape (n + 1,)
+        Document ``r``'s folded codes are ``codes[code_ptr[r]:code_ptr[r + 1]]``.
+    codes : numpy.ndarray of uint32
+        Folded code points of every document, one after the other.
+    """
+
+    length: npt.NDArray[np.int64]
+    digest: npt.NDArray[np.uint64]
+    shingle_ptr: npt.NDArray[np.int64]
+    shingles: npt.NDArray[np.uint32]
+    code_ptr: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.uint32]
+
+
+def _ptr(sizes: Sequence[int]) -> npt.NDArray[np.int64]:
+    ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(sizes, dtype=np.int64), out=ptr[1:])
+    return ptr
+
+
+def feature_table(
+    feats: Sequence[DocFeatures], codes: Sequence[npt.NDArray[np.uint32]]
+) -> FeatureTable:
+    """The :class:`FeatureTable` of documents' features and folded codes (in memory).
+
+    Examples
+    --------
+    >>> from corpus_tools.dedup.sketch import document_features, fold_for_matching
+    >>> t = feature_table([document_features("坚持党建引领")], [fold_for_matching("坚持党建引领").codes])
+    >>> t.length.tolist(), t.shingle_ptr.tolist()
+    ([6], [0, 2])
+    """
+    return FeatureTable(
+        length=np.array([f.length for f in feats], dtype=np.int64),
+        digest=np.array([f.digest for f in feats], dtype=np.uint64),
+        shingle_ptr=_ptr([len(f.shingles) for f in feats]),
+        shingles=np.concatenate([f.shingles for f in feats] or [np.zeros(0, np.uint32)]),
+        code_ptr=_ptr([len(c) for c in codes]),
+        codes=np.concatenate([np.asarray(c, np.uint32) for c in codes] or [np.zeros(0, np.uint32)]),
+    )
+
+
+def exact_groups(
+    length: npt.NDArray[np.int64], digest: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.int64]:
+    """For every document the first (smallest) position with the same folded text.
+
+    Empty texts are their own group (an empty text is a copy of nothing).
+
+    Examples
+    --------
+    >>> exact_groups(np.array([3, 3, 3, 0, 0]), np.array([7, 9, 7, 1, 1], np.uint64)).tolist()
+    [0, 1, 0, 3, 4]
+    """
+    n = len(length)
+    order = np.lexsort((np.arange(n), digest, length))
+    ls, ds = length[order], digest[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (ls[1:] != ls[:-1]) | (ds[1:] != ds[:-1]) | (ls[1:] == 0)
+    first = order[np.flatnonzero(new)]
+    rep = np.empty(n, dtype=np.int64)
+    rep[order] = first[np.cumsum(new) - 1]
+    return rep
+
+
+#: Shingle ids gathered per block of pairs by :func:`shared_counts` (bounds its memory).
+SHARED_BLOCK = 1 << 18
+
+
+def _gather(
+    ptr: npt.NDArray[np.int64], data: npt.NDArray[np.uint32], docs: npt.NDArray[np.int64]
+) -> npt.NDArray[np.uint64]:
+    """The sets of ``docs`` one after the other, each value tagged with its pair index in
+    the high 32 bits (so the result is sorted when every set is)."""
+    sizes = ptr[docs + 1] - ptr[docs]
+    total = int(sizes.sum())
+    owner = np.repeat(np.arange(len(docs), dtype=np.uint64), sizes)
+    at = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes - ptr[docs], sizes)
+    return (owner << np.uint64(32)) | np.asarray(data[at], dtype=np.uint64)
+
+
+def shared_counts(
+    table: FeatureTable, x: npt.NDArray[np.int64], y: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Size of the intersection of the shingle sets of rows ``x[p]`` and ``y[p]``, for
+    every pair ``p`` at once (the smaller set looked up in the larger, in blocks).
+
+    Examples
+    --------
+    >>> from corpus_tools.dedup.sketch import document_features as f, fold_for_matching as g
+    >>> texts = ["坚持党建引领推动治理", "坚持党建引领推动发展"]
+    >>> t = feature_table([f(s) for s in texts], [g(s).codes for s in texts])
+    >>> shared_counts(t, np.array([0]), np.array([1])).tolist()
+    [4]
+    """
+    ptr = table.shingle_ptr
+    nx, ny = ptr[x + 1] - ptr[x], ptr[y + 1] - ptr[y]
+    small = np.where(nx <= ny, x, y)
+    big = np.where(nx <= ny, y, x)
+    out = np.zeros(len(x), dtype=np.int64)
+    cost = np.cumsum(nx + ny)
+    cuts = np.searchsorted(
+        cost, np.arange(SHARED_BLOCK, int(cost[-1]) if len(cost) else 0, SHARED_BLOCK)
+    )
+    bounds = np.unique(np.concatenate([[0], cuts + 1, [len(x)]]).clip(0, len(x)))
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        held = _gather(ptr, table.shingles, big[lo:hi])
+        asked = _gather(ptr, table.shingles, small[lo:hi])
+        if len(held) == 0 or len(asked) == 0:
+            continue
+        pos = np.minimum(np.searchsorted(held, asked), len(held) - 1)
+        found = asked[held[pos] == asked] >> np.uint64(32)
+        out[lo:hi] = np.bincount(found.astype(np.int64), minlength=hi - lo)
+    return out
+
+
+_NONE = -1  # no relation
+
+#: Folded characters (of both texts) of the pairs whose seeds are matched in one batch.
+ALIGN_BLOCK = 1 << 19
+
+
+def _seed_table(table: FeatureTable, rows: npt.NDArray[np.int64], cfg: DedupConfig) -> SeedTable:
+    """The alignment seeds of table ``rows``: the windows of all their codes hashed in
+    one pass, those across two documents dropped."""
+    k = cfg.anchor_k
+    ptr = np.asarray(table.code_ptr)
+    sizes = ptr[rows + 1] - ptr[rows]
+    offsets = np.cumsum(sizes) - sizes
+    at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(ptr[rows] - offsets, sizes)
+    codes = np.asarray(table.codes[at], dtype=np.uint32)
+    del at
+    windows = np.maximum(sizes - k + 1, 0)
+    if len(codes) < k:
+        return seed_table_flat(np.zeros(0, dtype=np.uint64), windows)
+    inside = np.arange(int(windows.sum()), dtype=np.int64) + np.repeat(
+        offsets - (np.cumsum(windows) - windows), windows
+    )
+    return seed_table_flat(shingle_hashes(codes, k, seed=cfg.seed)[inside], windows)
+
+
+def _blocks(cost: npt.NDArray[np.int64], size: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of items whose summed ``cost`` stays near ``size``."""
+    if len(cost) == 0:
+        return []
+    total = np.cumsum(cost)
+    cuts = np.searchsorted(total, np.arange(size, int(total[-1]), size), side="right")
+    bounds = np.unique(np.concatenate([[0], cuts, [len(cost)]]))
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
+def _aligned(
+    pairs: npt.NDArray[np.int64],
+    table: FeatureTable,
+    swapped: npt.NDArray[np.bool_],
+    cfg: DedupConfig,
+    progress: bool | None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Copy ratio and relation (index in RELATIONS, or -1) of row pairs ``(x, y)`` whose
+    shingle sets alone cannot decide: aligned passages of ``x`` copied from ``y``.
+
+    The seeds of a block of pairs are matched and grouped along diagonals at once
+    (:func:`corpus_tools.dedup.align.batch_groups`); a pair is rejected before its
+    passages are chained when the stretches its groups form, joined across every gap a
+    passage may bridge, could not cover enough of either document
+    (:func:`corpus_tools.dedup.align.batch_components`): the same verdict, much cheaper.
+    Only the pairs left are chained one by one.
+    """
+    from corpus_tools.progress import progress_bar
+
+    ratio = np.zeros(len(pairs), dtype=np.float64)
+    rel = np.full(len(pairs), _NONE, dtype=np.int64)
+    if len(pairs) == 0:
+        return ratio, rel
+    needed, where = np.unique(pairs.reshape(-1), return_inverse=True)
+    seeds = _seed_table(table, needed, cfg)
+    sx, sy = where.reshape(-1, 2).T
+    la = np.asarray(table.length)[pairs[:, 0]]
+    lb = np.asarray(table.length)[pairs[:, 1]]
+    min_len = group_length(cfg.anchor_k, cfg.min_passage)
+    blocks = _blocks(la + lb, ALIGN_BLOCK)
+    for lo, hi in progress_bar(blocks, desc="dedup: aligning", unit="block", enabled=progress):
+        gp, groups = batch_groups(seeds, sx[lo:hi], sy[lo:hi], cfg.anchor_k, cfg.max_gap)
+        keep = groups[:, 1] - groups[:, 0] >= min_len
+        gp, groups = gp[keep], groups[keep]
+        n_a, n_b = la[lo:hi], lb[lo:hi]
+        reach_a = batch_components(
+            gp, groups[:, 0], groups[:, 1], hi - lo, max_gap=cfg.max_gap, min_len=cfg.min_passage
+        )
+        reach_b = batch_components(gp, groups[:, 2], groups[:, 3], hi - lo, max_gap=cfg.max_gap)
+        share_a, share_b = reach_a / n_a, reach_b / n_b
+        small = np.where(swapped[lo:hi], share_b, share_a)
+        go = np.flatnonzero(
+            (small >= cfg.containment) | (np.maximum(share_a, share_b) >= cfg.partial)
+        )
+        g_lo = np.searchsorted(gp, go, side="left")
+        g_hi = np.searchsorted(gp, go, side="right")
+        one = g_hi - g_lo == 1  # one group: it is the passage (if long enough), no chaining
+        got = _single(groups[g_lo[one]], n_a[go[one]], n_b[go[one]], swapped[lo + go[one]], cfg)
+        ratio[lo + go[one]], rel[lo + go[one]] = got
+        many = ~one
+        for p, s0, s1 in zip(
+            go[many].tolist(), g_lo[many].tolist(), g_hi[many].tolist(), strict=True
+        ):
+            ratio[lo + p], rel[lo + p] = _chained(
+                groups[s0:s1], int(n_a[p]), int(n_b[p]), bool(swapped[lo + p]), cfg
+            )
+    return ratio, rel
+
+
+def _single(
+    group: npt.NDArray[np.int64],
+    la: npt.NDArray[np.int64],
+    lb: npt.NDArray[np.int64],
+    swapped: npt.NDArray[np.bool_],
+    cfg: DedupConfig,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """:func:`_chained` of pairs with one diagonal group each, at once: the group is the
+    only passage when at least ``min_passage`` long (same length in both texts)."""
+    length = group[:, 1] - group[:, 0]
+    covered = np.where(length >= cfg.min_passage, length, 0)
+    ratio_a = covered / np.maximum(la, 1)
+    ratio_b = covered / np.maximum(lb, 1)
+    small = np.where(swapped, ratio_b, ratio_a)
+    rel = np.full(len(group), _NONE, dtype=np.int64)
+    rel[np.maximum(ratio_a, ratio_b) >= cfg.partial] = RELATIONS.index("partial")
+    rel[small >= cfg.containment] = RELATIONS.index("contained")
+    return small, rel
+
+
+def _chained(
+    groups: npt.NDArray[np.int64], la: int, lb: int, swapped: bool, cfg: DedupConfig
+) -> tuple[float, int]:
+    """Copy ratio and relation code of one pair from its diagonal groups."""
+    spans = passages_of_groups(groups, la, min_passage=cfg.min_passage, max_gap=cfg.max_gap)
+    # the a spans do not overlap; the b spans may
+    ratio_a = int((spans[:, 1] - spans[:, 0]).sum()) / max(la, 1)
+    ratio_b = union_length(spans[:, 2], spans[:, 3]) / max(lb, 1)
+    small = ratio_b if swapped else ratio_a
+    if small >= cfg.containment:
+        return small, RELATIONS.index("contained")
+    if max(ratio_a, ratio_b) >= cfg.partial:
+        return small, RELATIONS.index("partial")
+    return small, _NONE
+
+
+def verify_table(
+    cands: npt.NDArray[np.int64],
+    table: FeatureTable,
+    ids: list[str],
+    cfg: DedupConfig,
+    *,
+    rows: npt.NDArray[np.int64] | None = None,
+    progress: bool | None = None,
+) -> DedupResult:
+    """Verify candidate pairs ``(i, j)`` of documents ``ids`` in batches (what
+    :func:`verify_candidates` gives, pair by pair, with the same figures).
+
+    ``rows[i]`` is document ``i``'s row in ``table`` (default: the same position).
+    Identical folded texts are grouped first: a pair inside a group is a duplicate without
+    verification, and a pair across groups is verified once for the groups' first members
+    (998 copies of one item no longer mean 500k verifications). Shingle sets are
+    intersected for all pairs at once; only the pairs they cannot decide are aligned.
+    """
+    rows = np.arange(len(ids), dtype=np.int64) if rows is None else rows
+    length = np.asarray(table.length)[rows]
+    n_sh = (table.shingle_ptr[1:] - table.shingle_ptr[:-1])[rows]
+    cands = np.asarray(cands, dtype=np.int64).reshape(-1, 2)
+    i, j = cands[:, 0], cands[:, 1]
+    keep = (length[i] > 0) & (length[j] > 0)  # an empty text is a copy of nothing
+    i, j = i[keep], j[keep]
+    rep = exact_groups(length, np.asarray(table.digest)[rows])
+    swapped = (n_sh[j] < n_sh[i]) | ((n_sh[j] == n_sh[i]) & (length[j] < length[i]))
+    # each pair of groups once, in the order the pair was given (alignment is not symmetric)
+    key = (rep[i] << 32) | rep[j]
+    ukey, back = np.unique(key, return_inverse=True)
+    ux, uy = ukey >> 32, ukey & 0xFFFFFFFF
+    u_swapped = np.zeros(len(ukey), dtype=bool)
+    u_swapped[back] = swapped
+    docs = _Docs(rows, table, length, n_sh)
+    figures = _decide(ux, uy, u_swapped, docs, cfg, progress=progress).take(back)
+    ok = figures.relation != _NONE
+    a = np.where(swapped, j, i)[ok]
+    b = np.where(swapped, i, j)[ok]
+    return dedup_frame(a, b, figures.take(ok), ids)
+
+
+class _Docs(NamedTuple):
+    rows: npt.NDArray[np.int64]  # document -> table row
+    table: FeatureTable
+    length: npt.NDArray[np.int64]  # per document
+    n_sh: npt.NDArray[np.int64]  # shingles per document
+
+
+def _decide(
+    x: npt.NDArray[np.int64],
+    y: npt.NDArray[np.int64],
+    swapped: npt.NDArray[np.bool_],
+    docs: _Docs,
+    cfg: DedupConfig,
+    *,
+    progress: bool | None,
+) -> PairFigures:
+    """Similarity, containment, copy ratio and relation of document pairs ``(x, y)``."""
+    rows, table, n_sh = docs.rows, docs.table, docs.n_sh
+    same = x == y  # a group with itself: identical texts
+    inter = n_sh[x].copy()
+    inter[~same] = shared_counts(table, rows[x[~same]], rows[y[~same]])
+    union = n_sh[x] + n_sh[y] - inter
+    sim = inter / np.maximum(union, 1)
+    cont = inter / np.maximum(np.minimum(n_sh[x], n_sh[y]), 1)
+    rel = np.full(len(x), _NONE, dtype=np.int64)
+    rel[sim >= cfg.threshold] = RELATIONS.index("near-duplicate")
+    rel[same] = RELATIONS.index("duplicate")
+    sim[same] = cont[same] = 1.0
+    ratio = cont.copy()
+    todo = np.flatnonzero((rel == _NONE) & (cont >= 0.8 * min(cfg.partial, cfg.containment)))
+    if len(todo):
+        got_ratio, got_rel = _aligned(
+            np.stack([rows[x[todo]], rows[y[todo]]], axis=1), table, swapped[todo], cfg, progress
+        )
+        ratio[todo], rel[todo] = got_ratio, got_rel
+    return PairFigures(sim, cont, ratio, rel)

@@ -1,0 +1,309 @@
+"""Batched verification (verify_table) gives what pair-by-pair verification gives.
+
+The batched path groups identical texts, intersects shingle sets for all pairs at once,
+matches alignment seeds for many pairs at once and rejects pairs by an upper bound
+before chaining their passages. Every one of those steps must leave the verdicts as
+they were: these tests compare it with :func:`verify_candidates` (one
+:func:`verify_pair` per pair, the reference) on real text, with the default options and
+with thresholds low enough that nearly every pair needs aligning.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import iter_records
+
+import corpus_tools as ct
+from corpus_tools.dedup import DedupIndex, find_near_duplicates
+from corpus_tools.dedup.align import (
+    align_folded,
+    batch_components,
+    dense_ids,
+    seed_table,
+)
+from corpus_tools.dedup.config import make_config
+from corpus_tools.dedup.sketch import features_of_folded, fold_text, shingle_hashes
+from corpus_tools.dedup.verify import (
+    connected_components,
+    exact_groups,
+    feature_table,
+    shared_counts,
+    verify_candidates,
+    verify_table,
+)
+from corpus_tools.errors import InvalidParameterError
+
+# options under which nearly every pair is aligned (the bound and the chaining are used)
+LOW = {"threshold": 0.9, "containment": 0.2, "partial": 0.05, "min_passage": 12}
+
+
+def _news(limit: int) -> dict[str, str]:
+    return {str(r["id"]): str(r["text"]) for r in iter_records("xinwen_lianbo", limit)}
+
+
+def _lines() -> dict[str, str]:
+    docs = ct.load_corpus("data/raw", split="lines").documents
+    return dict(zip(docs["doc_id"].astype(str), docs["text"].astype(str), strict=True))
+
+
+def _with_copies(texts: dict[str, str]) -> dict[str, str]:
+    """``texts`` plus exact copies (a group of 12 and a pair), a re-punctuated copy, a
+    half and an edited copy."""
+    keys = sorted(texts)
+    out = dict(texts)
+    for c in range(12):
+        out[f"{keys[0]}-copy{c:02d}"] = texts[keys[0]]
+    out[f"{keys[1]}-copy"] = texts[keys[1]]
+    out[f"{keys[2]}-repunct"] = texts[keys[2]].replace("，", "、").replace("。", "！")
+    edited = list(texts[keys[4]])
+    edited[::40] = "某" * len(edited[::40])  # a word changed every 40 characters
+    out[f"{keys[4]}-edited"] = "".join(edited)
+    out[f"{keys[3]}-half"] = texts[keys[3]][: len(texts[keys[3]]) // 2]
+    return out
+
+
+def _both(texts: dict[str, str], cands: Any, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(batched, reference) pairs for candidate pairs of ``texts`` in doc_id order."""
+    cfg = make_config(None, options, "test")
+    ids = sorted(texts)
+    folded = [fold_text(texts[i], cfg) for i in ids]
+    feats = [features_of_folded(f, cfg) for f in folded]
+    cands = np.asarray(cands, dtype=np.int64).reshape(-1, 2)
+    table = feature_table(feats, [f.codes for f in folded])
+    got = verify_table(cands, table, ids, cfg)
+    ref = verify_candidates(cands, lambda i: (feats[i], folded[i]), ids, cfg, progress=False)
+    return got.pairs, ref.pairs
+
+
+def _all_pairs(n: int) -> np.ndarray:
+    return np.array(list(combinations(range(n), 2)), dtype=np.int64).reshape(-1, 2)
+
+
+@pytest.mark.parametrize("options", [{}, LOW], ids=["default", "low thresholds"])
+def test_batched_equals_pair_by_pair_on_seed_lines(options: dict[str, Any]) -> None:
+    texts = _with_copies(_lines())
+    got, ref = _both(texts, _all_pairs(len(texts)), **options)
+    assert len(ref) > 20 and set(ref["relation"]) >= {"duplicate", "contained"}
+    pd.testing.assert_frame_equal(got, ref)
+
+
+@pytest.mark.parametrize("options", [{}, LOW], ids=["default", "low thresholds"])
+def test_batched_equals_pair_by_pair_on_news(options: dict[str, Any]) -> None:
+    texts = _with_copies(_news(160))
+    got, ref = _both(texts, _all_pairs(len(texts)), **options)
+    assert set(ref["relation"]) >= {"duplicate", "contained", "partial"}
+    pd.testing.assert_frame_equal(got, ref)
+
+
+def test_pairs_given_in_either_order_and_twice() -> None:
+    texts = _with_copies(_lines())
+    pairs = _all_pairs(len(texts))[::7]
+    mixed = np.concatenate([pairs[::2], pairs[1::2][:, ::-1]])
+    got, ref = _both(texts, mixed, **LOW)
+    pd.testing.assert_frame_equal(got, ref)
+
+
+def test_zero_thresholds_keep_pairs_without_passages() -> None:
+    # with containment and partial at 0 every aligned pair has a relation, even one
+    # without a single passage: the bound must not reject it
+    texts = dict(list(_lines().items())[:40])
+    got, ref = _both(texts, _all_pairs(len(texts)), threshold=1.0, containment=0.0, partial=0.0)
+    assert len(ref) > 0
+    pd.testing.assert_frame_equal(got, ref)
+
+
+def test_identical_texts_are_verified_once_and_all_reported() -> None:
+    base = _news(40)
+    texts = {**base, **{f"copy-{c:03d}": base[sorted(base)[5]] for c in range(60)}}
+    result = find_near_duplicates(texts)
+    group = {sorted(base)[5], *(f"copy-{c:03d}" for c in range(60))}
+    inside = result.pairs[result.pairs["a"].isin(group) & result.pairs["b"].isin(group)]
+    assert len(inside) == 61 * 60 // 2
+    assert set(inside["relation"]) == {"duplicate"}
+    assert (inside[["similarity", "containment", "copy_ratio"]] == 1.0).all().all()
+    sizes = result.clusters.groupby("cluster")["doc_id"].apply(set)
+    assert any(group <= s for s in sizes)
+
+
+def test_stream_memory_and_index_paths_agree(tmp_path: Any) -> None:
+    texts = _with_copies(_news(120))
+    frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
+    whole = find_near_duplicates(frame)
+    chunks = [frame.iloc[k : k + 17] for k in range(0, len(frame), 17)][::-1]
+    streamed = find_near_duplicates(chunks)
+    indexed = DedupIndex().build(frame).near_duplicates()
+    assert len(whole.pairs) > 20
+    pd.testing.assert_frame_equal(streamed.pairs, whole.pairs)
+    pd.testing.assert_frame_equal(indexed.pairs, whole.pairs)
+    pd.testing.assert_frame_equal(streamed.clusters, whole.clusters)
+    pd.testing.assert_frame_equal(indexed.clusters, whole.clusters)
+
+
+def test_stream_refuses_an_id_given_twice() -> None:
+    one = pd.DataFrame({"doc_id": ["a", "b"], "text": ["坚持党建引领", "推动基层治理"]})
+    two = pd.DataFrame({"doc_id": ["c", "a"], "text": ["全面从严治党", "三会一课"]})
+    with pytest.raises(InvalidParameterError, match=r"already has, e\.g\. 'a'"):
+        find_near_duplicates([one, two])
+
+
+def test_bound_never_below_what_passages_cover() -> None:
+    # for every pair of news items: the joined stretches of the diagonal groups bound the
+    # characters the aligned passages cover, in both texts
+    cfg = make_config(None, {"min_passage": 12}, "test")
+    texts = list(_news(60).values())
+    folded = [fold_text(t, cfg).codes for t in texts]
+    from corpus_tools.dedup.align import batch_groups, group_length
+
+    hashes = [
+        shingle_hashes(c, cfg.anchor_k) if len(c) >= cfg.anchor_k else np.zeros(0, np.uint64)
+        for c in folded
+    ]
+    table = seed_table(hashes)
+    pairs = _all_pairs(len(texts))
+    gp, groups = batch_groups(table, pairs[:, 0], pairs[:, 1], cfg.anchor_k, cfg.max_gap)
+    keep = groups[:, 1] - groups[:, 0] >= group_length(cfg.anchor_k, cfg.min_passage)
+    gp, groups = gp[keep], groups[keep]
+    reach_a = batch_components(
+        gp, groups[:, 0], groups[:, 1], len(pairs), max_gap=cfg.max_gap, min_len=cfg.min_passage
+    )
+    reach_b = batch_components(gp, groups[:, 2], groups[:, 3], len(pairs), max_gap=cfg.max_gap)
+    covered = 0
+    for p, (x, y) in enumerate(pairs.tolist()):
+        spans = align_folded(
+            folded[x], folded[y], k=cfg.anchor_k, min_passage=cfg.min_passage, max_gap=cfg.max_gap
+        )
+        a = int((spans[:, 1] - spans[:, 0]).sum())
+        mask = np.zeros(len(folded[y]), bool)
+        for s0, s1 in spans[:, 2:].tolist():
+            mask[s0:s1] = True
+        b = int(mask.sum())
+        assert a <= reach_a[p] and b <= reach_b[p], (x, y)
+        covered += a > 0
+    assert covered > 5  # the sample has pairs with passages
+    assert (reach_a == 0).mean() > 0.5  # and the bound rejects most pairs
+
+
+def test_shared_counts_match_set_intersections() -> None:
+    cfg = make_config(None, {}, "test")
+    texts = list(_news(50).values())
+    folded = [fold_text(t, cfg) for t in texts]
+    feats = [features_of_folded(f, cfg) for f in folded]
+    table = feature_table(feats, [f.codes for f in folded])
+    pairs = _all_pairs(len(texts))
+    got = shared_counts(table, pairs[:, 0], pairs[:, 1])
+    want = [len(np.intersect1d(feats[x].shingles, feats[y].shingles)) for x, y in pairs.tolist()]
+    assert got.tolist() == want
+
+
+def test_dense_ids_and_seed_table() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 50, size=400).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    ids, n = dense_ids(values)
+    _, inverse = np.unique(values, return_inverse=True)
+    assert ids.tolist() == inverse.tolist() and n == len(np.unique(values))
+    table = seed_table([values[:150], values[150:], np.zeros(0, np.uint64)])
+    for r, part in enumerate([values[:150], values[150:]]):
+        lo, hi = table.ptr[r], table.ptr[r + 1]
+        assert table.order[lo:hi].tolist() == np.argsort(part, kind="stable").tolist()
+
+
+def test_exact_groups_and_components() -> None:
+    length = np.array([5, 5, 0, 5, 0, 7])
+    digest = np.array([1, 2, 9, 1, 9, 1], dtype=np.uint64)
+    assert exact_groups(length, digest).tolist() == [0, 1, 2, 0, 4, 5]
+    rng = np.random.default_rng(1)
+    n = 300
+    edges = rng.integers(0, n, size=(260, 2))
+    labels = connected_components(n, edges)
+    # reference: plain union-find
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i, j in edges.tolist():
+        ri, rj = find(i), find(j)
+        parent[max(ri, rj)] = min(ri, rj)
+    want = [min(k for k in range(n) if find(k) == find(i)) for i in range(n)]
+    assert labels.tolist() == want
+
+
+@pytest.mark.parametrize("source", ["lines", "news", "none"])
+def test_dedup_json_is_dumps_byte_for_byte(source: str) -> None:
+    from corpus_tools.cli.common import dumps
+    from corpus_tools.cli.dedup import dedup_json
+
+    texts = {"lines": _lines, "news": lambda: _with_copies(_news(120))}.get(
+        source, lambda: {"a": "坚持党建引领", "b": "推动基层治理"}
+    )()
+    result = find_near_duplicates(texts)
+    assert (len(result.pairs) == 0) == (source == "none")
+    assert dedup_json(result) == dumps(result.to_json())
+
+
+def test_group_duplicates_keeps_every_figure() -> None:
+    from corpus_tools.cli.common import dumps
+    from corpus_tools.cli.dedup import dedup_json, duplicate_groups
+
+    base = _news(80)
+    item = sorted(base)[7]
+    copies = {f"{item}-copy{c:02d}": base[item] for c in range(25)}
+    result = find_near_duplicates({**base, **copies})
+    grouped, groups = duplicate_groups(result)
+    group = sorted([item, *copies])
+    assert group in groups and groups[0] == group  # the largest group first
+    rep = {m: g[0] for g in groups for m in g}
+    # every pair left out is a duplicate inside a group, or has the figures of the pair
+    # of the representatives, which is kept
+    kept = {(r.a, r.b): r for r in grouped.pairs.itertuples()}
+    assert len(grouped.pairs) < len(result.pairs) - 300
+    for r in result.pairs.itertuples():
+        ra, rb = rep.get(r.a, r.a), rep.get(r.b, r.b)
+        if ra == rb:
+            assert r.relation == "duplicate"
+            continue
+        k = kept.get((ra, rb)) or kept.get((rb, ra))
+        assert k is not None, (r.a, r.b)
+        assert (k.similarity, k.containment, k.copy_ratio, k.relation) == (
+            r.similarity,
+            r.containment,
+            r.copy_ratio,
+            r.relation,
+        )
+    want = {**grouped.to_json(), "duplicates": groups}
+    assert dedup_json(grouped, groups) == dumps(want)
+
+
+def test_cli_group_duplicates(tmp_path: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from corpus_tools.cli import cli
+
+    base = _news(40)
+    item = sorted(base)[3]
+    texts = {**base, **{f"{item}-copy{c}": base[item] for c in range(5)}}
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in texts.items()
+        ),
+        encoding="utf-8",
+    )
+    args = ["dedup", str(path), "--format", "json"]
+    plain = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).output)
+    grouped = json.loads(
+        CliRunner().invoke(cli, [*args, "--group-duplicates"], catch_exceptions=False).output
+    )
+    assert "duplicates" not in plain
+    assert sorted([item, *(f"{item}-copy{c}" for c in range(5))]) in grouped["duplicates"]
+    assert grouped["clusters"] == plain["clusters"]
+    assert len(grouped["pairs"]) < len(plain["pairs"])

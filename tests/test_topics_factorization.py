@@ -1,0 +1,75 @@
+"""NMF on distinct columns computes scikit-learn's NMF of the full matrix (up to rounding)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import iter_records
+from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfTransformer
+from threadpoolctl import threadpool_limits
+
+from corpus_tools.tokens import Segmenter
+from corpus_tools.topics import topic_features
+from corpus_tools.topics.factorization import distinct_columns, fit_nmf
+from corpus_tools.topics.models import NMF_MAX_ITER, NMF_TOL, assign, fit_model, prepare
+
+
+@pytest.fixture(scope="module")
+def national_counts() -> Any:
+    """Counts of 30 national reports: long documents, most word pairs in two of them."""
+    rows = [
+        {"doc_id": r["id"], "text": r["text"]} for r in iter_records("state_council_gwr", limit=30)
+    ]
+    counts, _, _ = topic_features(pd.DataFrame(rows), segmenter=Segmenter().load(), cache=False)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def national(national_counts: Any) -> Any:
+    """Their tf-idf, as the NMF model sees them."""
+    return TfidfTransformer(sublinear_tf=True).fit_transform(national_counts).tocsr()
+
+
+def test_distinct_columns_group_equal_columns_only(national: Any) -> None:
+    cols = distinct_columns(national)
+    assert cols.n_features == national.shape[1]
+    assert cols.matrix.shape[1] < national.shape[1] / 2  # many pairs share their column
+    dense = national.toarray()
+    first = np.unique(cols.inverse, return_index=True)[1]
+    # every feature's column is its group's, and the groups' columns differ
+    assert np.array_equal(dense, dense[:, first][:, cols.inverse])
+    assert len({dense[:, j].tobytes() for j in first}) == len(first)
+    # a group stands for its copies: its column times sqrt(copies)
+    copies = np.bincount(cols.inverse)
+    assert np.allclose(cols.matrix.toarray(), dense[:, first] * np.sqrt(copies))
+
+
+@pytest.mark.parametrize("k", [4, 9])
+def test_fit_is_scikit_learns_nmf_of_the_full_matrix(national: Any, k: int) -> None:
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        nmf = NMF(n_components=k, init="nndsvd", random_state=0, max_iter=NMF_MAX_ITER, tol=NMF_TOL)
+        w_ref = nmf.fit_transform(national)
+        w, h, n_iter = fit_nmf(
+            distinct_columns(national), k, max_iter=NMF_MAX_ITER, tol=NMF_TOL, seed=0
+        )
+    assert n_iter == nmf.n_iter_  # the same stopping rule, at the same iteration
+    assert h.shape == nmf.components_.shape
+    assert np.abs(w - w_ref).max() < 1e-9 * max(1.0, np.abs(w_ref).max())
+    assert np.abs(h - nmf.components_).max() < 1e-9 * max(1.0, np.abs(h).max())
+    assert np.array_equal(w.argmax(axis=1), w_ref.argmax(axis=1))
+
+
+def test_fitted_estimator_assigns_new_documents(national_counts: Any) -> None:
+    counts = national_counts
+    fitted = fit_model("nmf", counts, 4, 0, prepare("nmf", counts))
+    again = assign("nmf", fitted.state, counts)
+    # the training documents, solved again for the fitted topics, land where they were
+    agree = (again.labels == fitted.assignment.labels).mean()
+    assert agree > 0.9

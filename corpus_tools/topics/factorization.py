@@ -180,8 +180,8 @@ def fit_nmf(
     w, ht = _nndsvd(cols, k, seed)
     w = np.asfortranarray(w)  # columns contiguous: a sweep updates a column at a time
     ht = np.asfortranarray(ht)
-    x = cols.matrix
-    xt = x.T.tocsr()
+    x = cols.matrix.tocsc()  # csc @ dense and csr.T @ dense: scipy's fastest products here
+    xt = cols.matrix.T.tocsr()
     n_iter = 0
     violation_init = 0.0
     for n_iter in range(1, max_iter + 1):

@@ -12,7 +12,7 @@ from conftest import iter_records
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from corpus_tools.tokens import Segmenter
 from corpus_tools.topics import topic_features
@@ -73,3 +73,38 @@ def test_fitted_estimator_assigns_new_documents(national_counts: Any) -> None:
     # the training documents, solved again for the fitted topics, land where they were
     agree = (again.labels == fitted.assignment.labels).mean()
     assert agree > 0.9
+
+
+def _top_terms_by_full_sort(scores: Any, terms: list[str], n_terms: int) -> list[int]:
+    """top_terms as it was: every score sorted."""
+    out: list[int] = []
+    shown: set[str] = set()
+    for i in np.lexsort((np.arange(len(scores)), -scores)):
+        if len(out) >= n_terms or scores[i] <= 0:
+            break
+        parts = terms[i].split(" ")
+        if (len(parts) == 1 and parts[0] in shown) or (len(parts) > 1 and set(parts) <= shown):
+            continue
+        out.append(int(i))
+        shown.update(parts)
+    return out
+
+
+@pytest.mark.parametrize("first", [1, 20])
+@pytest.mark.parametrize("n_terms", [1, 3, 10, 40])
+def test_top_terms_sorts_the_best_first_as_a_full_sort_would(
+    n_terms: int, first: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corpus_tools.topics import features
+    from corpus_tools.topics.features import top_terms
+
+    # 1 candidate per term: the search reads past the best few (where repeats are skipped)
+    monkeypatch.setattr(features, "TOP_TERMS_FIRST_PER_TERM", first)
+    rng = np.random.RandomState(n_terms)
+    words = [f"w{i}" for i in range(60)]
+    # few words, many pairs of them: most candidates are skipped as repeats, so the
+    # search reads past the best few hundred; scores repeat (ties) and are mostly 0
+    terms = words + [f"{a} {b}" for a in words for b in words if a != b][:3000]
+    scores = rng.choice([0.0, 0.0, 0.0, 0.1, 0.2, 0.5, 1.0], size=len(terms))
+    assert top_terms(scores, terms, n_terms) == _top_terms_by_full_sort(scores, terms, n_terms)
+    assert top_terms(np.zeros(len(terms)), terms, n_terms) == []

@@ -108,3 +108,22 @@ def test_top_terms_sorts_the_best_first_as_a_full_sort_would(
     scores = rng.choice([0.0, 0.0, 0.0, 0.1, 0.2, 0.5, 1.0], size=len(terms))
     assert top_terms(scores, terms, n_terms) == _top_terms_by_full_sort(scores, terms, n_terms)
     assert top_terms(np.zeros(len(terms)), terms, n_terms) == []
+
+
+def test_a_start_already_optimal_stops_as_scikit_learn_does() -> None:
+    # two pairs of documents with no term in common: NNDSVD starts at the optimum, and the
+    # violation is rounding noise (scikit-learn stops when it happens to be exactly 0)
+    train = [
+        "网格员走访居民，社区治理",
+        "社区治理，网格员",
+        "财政收支平衡，财政预算",
+        "财政预算收支",
+    ]
+    counts, _, _ = topic_features(train, min_df=1, max_df=1.0, cache=False)
+    x = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    nmf = NMF(n_components=2, init="nndsvd", random_state=0, max_iter=NMF_MAX_ITER, tol=NMF_TOL)
+    with threadpool_limits(limits=1):
+        w_ref = nmf.fit_transform(x)
+        w, _, n_iter = fit_nmf(distinct_columns(x), 2, max_iter=NMF_MAX_ITER, tol=NMF_TOL)
+    assert nmf.n_iter_ < NMF_MAX_ITER and n_iter < NMF_MAX_ITER  # both converged
+    assert np.abs(w - w_ref).max() < 1e-12

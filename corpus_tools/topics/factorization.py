@@ -31,10 +31,13 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["NNDSVD_EPS", "Columns", "distinct_columns", "fit_nmf"]
+__all__ = ["NNDSVD_EPS", "ROUNDING_NOISE", "Columns", "distinct_columns", "fit_nmf"]
 
 #: NNDSVD sets loadings below this to 0 (scikit-learn's ``eps`` of its NMF initialisation).
 NNDSVD_EPS = 1e-6
+#: A first sweep whose violation is below this times the size of the products it came from
+#: started at the optimum (the violation is rounding noise, about 1e-16 of them).
+ROUNDING_NOISE = 1e-12
 #: Random projections that sort the columns into candidate groups (checked exactly after).
 _PROJECTIONS = 2
 
@@ -185,10 +188,16 @@ def fit_nmf(
     n_iter = 0
     violation_init = 0.0
     for n_iter in range(1, max_iter + 1):
-        violation = _sweep(w, ht.T @ ht, x @ np.ascontiguousarray(ht), None)
-        violation += _sweep(ht, w.T @ w, xt @ w, cols.scale)
+        xht = x @ np.ascontiguousarray(ht)
+        violation = _sweep(w, ht.T @ ht, xht, None)
+        xwt = xt @ w
+        violation += _sweep(ht, w.T @ w, xwt, cols.scale)
         if n_iter == 1:
             violation_init = violation
+            # a start already optimal up to rounding: scikit-learn stops when its rounding
+            # happens to give a violation of exactly 0, our sums round otherwise
+            if violation <= ROUNDING_NOISE * (np.abs(xht).sum() + cols.scale @ np.abs(xwt).sum(1)):
+                break
         if violation_init == 0 or violation / violation_init <= tol:
             break
     h = (ht / cols.scale[:, None])[cols.inverse].T

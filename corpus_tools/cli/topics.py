@@ -124,7 +124,7 @@ if TYPE_CHECKING:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Keep word pairs in at least N documents (default: as words). 3 fits NMF about 4x "
+    help="Keep word pairs in at least N documents (default: as words). 3 is about a quarter "
     "faster on long reports, with other topics.",
 )
 @segmentation_options

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from corpus_tools.topics.coherence import CoherenceScorer, mean_coherence
-from corpus_tools.topics.models import Fitted, fit_model
+from corpus_tools.topics.models import Fitted, fit_model, prepare
 
 __all__ = ["Selection", "Tried", "k_candidates", "select_model"]
 
@@ -62,9 +62,10 @@ def select_model(
     candidates = k_candidates(k, k_range, counts.shape[0])
     best: tuple[float, Fitted, list[float]] | None = None
     scores: list[tuple[int, float]] = []
+    prepared = prepare(model, counts)  # the tf-idf (or bag of words) is the same for every k
     for done, kk in enumerate(candidates):
         report(f"k={kk}: {model}", done)
-        fitted = fit_model(model, counts, kk, seed)
+        fitted = fit_model(model, counts, kk, seed, prepared)
         report(f"k={kk}: {scorer.measure}", done)
         per_topic = scorer.score(fitted.term_scores)
         score = mean_coherence(per_topic)

@@ -28,10 +28,13 @@ encrypted one (a password to open it) with ``password-protected (encrypted) .pdf
 Why pypdfium2: PDFium is the PDF engine of Chrome (BSD/Apache licences, binary wheels for
 every platform, no system package), and it reads text about 30 times faster than
 pdfminer.six's layout analysis (benchmarks/bench_formats.py measures both). The repairs
-above ask PDFium for the boxes of a line's two ends, of the runs around its quotation
-marks and whether its spaces next to Chinese were generated: on the seed reports they
-cost about a quarter to a third of PDFium's own page parsing and text extraction (1.26-1.33
-times the bare ``get_text_range`` loop).
+above ask PDFium for the boxes of a line's two ends, of the runs of a line with quotation
+marks and whether its spaces next to Chinese were generated: on the seed reports (61 pages,
+1,921 lines) that is about 8,700 calls of about 1 microsecond each, and with the Python
+around them read_pdf takes 1.25 times the bare ``get_text_range`` loop (median of 5 paired
+runs; 1.29 before the calls were read in one ``struct`` unpack, the ends of a line asked
+directly and the paragraphs joined as a list). What is left: a third PDFium's answers,
+two thirds Python per line and per run of glyphs.
 
 Examples
 --------
@@ -45,9 +48,11 @@ False
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import re
 import statistics
+import struct
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -91,12 +96,16 @@ _SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
 #: its Western font, in a run of their own, and draw that run after the line's Chinese
 #: (LibreOffice does), so they come out of content order.
 _MOVABLE_CLASS = "\u2010-\u206f"
+_MOVABLE_FIRST, _MOVABLE_LAST = "\u2010", "\u206f"
 _MOVABLE = re.compile(f"[{_MOVABLE_CLASS}]")
 #: Runs of glyphs that stay together: Chinese (with its punctuation and full-width
 #: forms), quotation marks and dashes, anything else but spaces.
 _RUNS = re.compile(f"[{_CJK_CLASS}]+|[{_MOVABLE_CLASS}]+|[^{_CJK_CLASS}{_MOVABLE_CLASS}\\s]+")
 #: Characters PDFium returns that are no text: hyphenation marks, non-characters, NUL.
 _NOT_TEXT = dict.fromkeys([0x00, 0x02, 0x03, 0xFFFE, 0xFFFF], None)
+_HAS_NOT_TEXT = re.compile("[\x00\x02\x03\ufffe\uffff]")
+#: PDFium's FS_RECTF: left, top, right, bottom (C floats), read in one call.
+_RECTF = struct.Struct("4f")
 
 
 def _is_latin(ch: str) -> bool:
@@ -128,7 +137,9 @@ def read_pdf(path: str | os.PathLike[str]) -> FileText:
         raise InputReadError(str(p), "empty: a PDF without pages")
     if not any(line.text.strip() for page in pages for line in page):
         raise InputReadError(str(p), "no text layer (scanned?)")
-    text = "\n".join(_paragraphs(_drop_furniture(pages))).translate(_NOT_TEXT)
+    text = "\n".join(_paragraphs(_drop_furniture(pages)))
+    if _HAS_NOT_TEXT.search(text):  # rare: translate costs 0.1 us a character
+        text = text.translate(_NOT_TEXT)
     if not text.strip():
         raise InputReadError(str(p), "no text layer (scanned?)")
     return FileText(text)
@@ -179,6 +190,7 @@ class _PageText:
             text = "".join(chr(api.FPDFText_GetUnicode(self.raw, i)) for i in range(count))
         self.text = text
         self._rect = api.FS_RECTF()
+        self._loose_box = api.FPDFText_GetLooseCharBox
         self._boxes: dict[int, tuple[float, float, float, float]] = {}
 
     def box(self, index: int) -> tuple[float, float, float, float]:
@@ -186,9 +198,9 @@ class _PageText:
         set, ``right`` where the next character would be, the height the font's."""
         found = self._boxes.get(index)
         if found is None:
-            rect = self._rect
-            self.api.FPDFText_GetLooseCharBox(self.raw, index, rect)
-            found = self._boxes[index] = (rect.left, rect.right, rect.bottom, rect.top)
+            self._loose_box(self.raw, index, self._rect)
+            left, top, right, bottom = _RECTF.unpack_from(self._rect)
+            found = self._boxes[index] = (left, right, bottom, top)
         return found
 
     def generated(self, index: int) -> bool:
@@ -197,32 +209,61 @@ class _PageText:
     def lines(self) -> list[_Line]:
         out = []
         start = 0
-        box = self.box
-        for raw in self.text.split("\r\n"):
-            text = raw.strip()
+        box = self._end_boxes
+        for line in self.text.split("\r\n"):
+            text = line.strip()
             if text:
-                first = start + len(raw) - len(raw.lstrip())
+                first = start + len(line) - len(line.lstrip())
                 end = first + len(text)
                 if " " in text or _MOVABLE.search(text):
                     text, first, end = self._repaired(text, first, end)
-                left, right = box(first), box(end - 1)
-                top, bottom = max(left[3], right[3]), min(left[2], right[2])
-                size = max(left[3] - left[2], right[3] - right[2])
-                out.append(_Line(text, left[0], max(left[1], right[1]), top, bottom, size))
-            start += len(raw) + 2
+                left, right, top, bottom, size = box(first, end - 1)
+                out.append(_Line(text, left, right, top, bottom, size))
+            start += len(line) + 2
         return out
+
+    def _end_boxes(self, first: int, last: int) -> tuple[float, float, float, float, float]:
+        """``(left, right, top, bottom, size)`` of the line from glyph ``first`` to ``last``,
+        from the boxes of those two glyphs (FS_RECTF: left, top, right, bottom)."""
+        boxes = self._boxes
+        if first in boxes:
+            left, right, bottom, top = boxes[first]
+        else:
+            self._loose_box(self.raw, first, self._rect)
+            left, top, right, bottom = _RECTF.unpack_from(self._rect)
+        if last == first:
+            return left, right, top, bottom, top - bottom
+        if last in boxes:
+            _, right_2, bottom_2, top_2 = boxes[last]
+        else:
+            self._loose_box(self.raw, last, self._rect)
+            _, top_2, right_2, bottom_2 = _RECTF.unpack_from(self._rect)
+        size = max(top - bottom, top_2 - bottom_2)
+        return left, max(right, right_2), max(top, top_2), min(bottom, bottom_2), size
 
     def _repaired(self, text: str, start: int, end: int) -> tuple[str, int, int]:
         """The line ``self.text[start:end]`` (``text``) in position order and without
         generated spaces next to Chinese; and where its first and last glyphs are."""
         if _MOVABLE.search(text):
             runs = [m.span() for m in _RUNS.finditer(self.text, start, end)]
-            if self._out_of_order(runs):
-                runs.sort(key=lambda run: self.box(run[0])[0])
-                return _join_runs([self.text[a:b] for a, b in runs]), runs[0][0], runs[-1][1]
+            lefts = self._lefts([a for a, _ in runs])
+            if _out_of_order(self.text, runs, lefts):
+                # a stable sort by where each run was set
+                order = sorted(range(len(runs)), key=lefts.__getitem__)
+                pieces = [self.text[runs[i][0] : runs[i][1]] for i in order]
+                return _join_runs(pieces), runs[order[0]][0], runs[order[-1]][1]
         if " " not in text:
             return text, start, end
         return _drop_layout_spaces(self.text, start, end, self.layout_space), start, end
+
+    def _lefts(self, indexes: list[int]) -> list[float]:
+        """Where each of these glyphs was set (the left of its box)."""
+        ask, raw, rect, unpack = self._loose_box, self.raw, self._rect, _RECTF.unpack_from
+        out = []
+        for i in indexes:
+            ask(raw, i, rect)
+            out.append(unpack(rect)[0])
+        return out
 
     def layout_space(self, index: int) -> bool:
         """Whether the space at ``index`` is the layout's: PDFium generated it, or it was set
@@ -231,28 +272,32 @@ class _PageText:
             return True
         return self.box(index)[0] < self.box(index - 1)[0] - ORDER_SLACK
 
-    def _out_of_order(self, runs: list[tuple[int, int]]) -> bool:
-        """Whether a run of quotation marks or dashes stands left of the run before it,
-        or the run after it left of it (set in another font, drawn out of content order)."""
-        text = self.text
-        for k, (a, _) in enumerate(runs):
-            if not _MOVABLE.match(text, a):
-                continue
-            here = self.box(a)[0]
-            if k > 0 and here < self.box(runs[k - 1][0])[0] - ORDER_SLACK:
-                return True
-            if k + 1 < len(runs) and self.box(runs[k + 1][0])[0] < here - ORDER_SLACK:
-                return True
-        return False
+
+def _out_of_order(text: str, runs: list[tuple[int, int]], lefts: list[float]) -> bool:
+    """Whether a run of quotation marks or dashes stands left of the run before it, or the
+    run after it left of it (set in another font, drawn out of content order); ``lefts``:
+    where each run was set."""
+    last = len(runs) - 1
+    for k, (a, _) in enumerate(runs):
+        if not _MOVABLE_FIRST <= text[a] <= _MOVABLE_LAST:
+            continue
+        here = lefts[k]
+        if k > 0 and here < lefts[k - 1] - ORDER_SLACK:
+            return True
+        if k < last and lefts[k + 1] < here - ORDER_SLACK:
+            return True
+    return False
 
 
 def _join_runs(pieces: list[str]) -> str:
     """Runs of glyphs put back in order: Chinese joins without a space, Latin words
     (runs that stood apart) with one."""
-    out = pieces[0]
-    for piece in pieces[1:]:
-        out = _join(out, piece)
-    return out
+    out = [pieces[0]]
+    for before, piece in itertools.pairwise(pieces):
+        if before and piece and _is_latin(before[-1]) and _is_latin(piece[0]):
+            out.append(" ")
+        out.append(piece)
+    return "".join(out)
 
 
 def _drop_layout_spaces(text: str, start: int, end: int, layout: Callable[[int], bool]) -> str:
@@ -337,40 +382,33 @@ def _page_margins(pages: list[list[_Line]]) -> list[_Margins]:
 
 
 def _paragraphs(pages: list[list[_Line]]) -> list[str]:
-    """Lines joined into paragraphs, across page breaks too."""
+    """Lines joined into paragraphs, across page breaks too.
+
+    A paragraph ends after a line that ends short of its page's right margin, before a
+    line indented (or centred) from its page's left margin, and, on a page, where a wider
+    gap than the page's usual line spacing lies between two lines. Lines of one paragraph
+    join as :func:`_join` says.
+    """
     paragraphs: list[str] = []
-    current = ""
-    previous: tuple[_Line, _Margins] | None = None
+    parts: list[str] | None = None  # the current paragraph's pieces (lines, and " ")
+    short = right = top = 0.0  # the previous line's page's short-line bar, its right, top
     for lines, margin in zip(pages, _page_margins(pages), strict=True):
+        indent = margin.left + INDENT_CHARS * margin.size
+        gap = PARAGRAPH_GAP * margin.spacing if margin.spacing > 0 else math.inf
         for k, line in enumerate(lines):
-            if previous is None:
-                current = line.text
-            elif _breaks(previous, (line, margin), same_page=k > 0):
-                paragraphs.append(current)
-                current = line.text
-            else:
-                current = _join(current, line.text)
-            previous = (line, margin)
-    if previous is not None:
-        paragraphs.append(current)
+            text = line.text
+            if parts is None:
+                parts = [text]
+            elif right < short or line.left > indent or (k > 0 and top - line.top > gap):
+                paragraphs.append("".join(parts))
+                parts = [text]
+            elif text:
+                tail = parts[-1]
+                if tail and _is_latin(tail[-1]) and _is_latin(text[0]):
+                    parts.append(" ")
+                parts.append(text)
+            right, top = line.right, line.top
+            short = margin.right - SHORT_LINE_CHARS * margin.size
+    if parts is not None:
+        paragraphs.append("".join(parts))
     return paragraphs
-
-
-def _breaks(
-    previous: tuple[_Line, _Margins], following: tuple[_Line, _Margins], *, same_page: bool
-) -> bool:
-    """Whether a paragraph ends between two lines."""
-    (a, ma), (b, mb) = previous, following
-    if a.right < ma.right - SHORT_LINE_CHARS * ma.size:
-        return True  # the line ends short: the paragraph's last line
-    if b.left > mb.left + INDENT_CHARS * mb.size:
-        return True  # the next line is indented or centred: a new paragraph
-    return same_page and ma.spacing > 0 and (a.top - b.top) > PARAGRAPH_GAP * ma.spacing
-
-
-def _join(text: str, more: str) -> str:
-    """``text`` then ``more``: with a space between two Latin letters or digits, else
-    without (Chinese has no spaces between words)."""
-    if text and more and _is_latin(text[-1]) and _is_latin(more[0]):
-        return f"{text} {more}"
-    return text + more

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from corpus_tools.errors import (
+    check_choice,
     check_number,
     check_type,
     param_error,
 )
 
 __all__ = [
+    "DENSIFY",
     "RELATIONS",
     "DedupConfig",
     "effective_max_df",
@@ -19,6 +21,12 @@ __all__ = [
 ]
 
 RELATIONS = ("duplicate", "near-duplicate", "contained", "partial")
+
+#: How an empty bin of a one-permutation MinHash signature is filled (see
+#: :func:`corpus_tools.dedup.sketch.minhash_signature`): ``optimal`` (every empty bin
+#: probes in its own order) or ``rotation`` (from the next non-empty bin; indexes saved
+#: before it was replaced hold band keys made so, and keep them).
+DENSIFY = ("optimal", "rotation")
 
 
 class DedupConfig(NamedTuple):
@@ -67,6 +75,19 @@ class DedupConfig(NamedTuple):
         Fold traditional characters to simplified ones.
     seed : int, default 0
         Seed of every hash function.
+    densify : {"optimal", "rotation"}, default "optimal"
+        How the empty MinHash bins of a short text are filled: ``optimal`` keeps LSH bands
+        independent, so a shared opening (央视网消息…) no longer makes short unrelated items
+        candidates; ``rotation`` is the scheme of indexes saved before (kept for them).
+    max_pairs_per_doc : int, default 2000
+        Most candidate pairs kept per document: a document with more (a short text
+        found in thousands of others) keeps its strongest ones (most shared LSH bands,
+        then anchors), and the search warns with the documents capped and the pairs
+        dropped. 0: no cap.
+    max_memory : int, default 0
+        Bytes that candidate-pair generation may use at a time (pairs are made and
+        deduplicated a block of documents at a time within it); 0 means a quarter of
+        the machine's memory, at most 4 GiB (:func:`memory_budget`).
     """
 
     k: int = 5
@@ -86,6 +107,9 @@ class DedupConfig(NamedTuple):
     wildcards: bool = True
     traditional: bool = True
     seed: int = 0
+    densify: str = "optimal"
+    max_pairs_per_doc: int = 2000
+    max_memory: int = 0
 
 
 def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: str) -> DedupConfig:
@@ -125,6 +149,9 @@ def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: 
     check_number(cfg.seed, "seed", func, kind=int, low=0, high=2**63 - 1)
     for name in ("wildcards", "traditional"):
         check_type(getattr(cfg, name), name, func, bool, "a bool")
+    check_choice(cfg.densify, "densify", func, DENSIFY)
+    check_number(cfg.max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
+    check_number(cfg.max_memory, "max_memory", func, kind=int, low=0)
     return cfg
 
 

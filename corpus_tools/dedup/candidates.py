@@ -13,8 +13,10 @@ that every search path (in memory, streamed, the index, an engine) applies.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -27,40 +29,317 @@ from corpus_tools.errors import (
 )
 
 __all__ = [
+    "BYTES_PER_PAIR",
+    "MAX_BUCKET",
+    "Candidates",
+    "Groups",
     "anchor_candidate_pairs",
     "anchor_pairs_ok",
     "anchor_postings_pairs",
+    "band_groups",
+    "candidate_pairs",
+    "group_postings",
     "lsh_candidate_pairs",
+    "memory_budget",
     "unique_pairs",
+    "warn_capped",
 ]
 
 
-def _group_pairs(
-    keys: npt.NDArray[Any], ids: npt.NDArray[np.int64], max_group: int
-) -> npt.NDArray[np.int64]:
-    """Pairs ``(i, j)``, ``i < j``, of ids sharing a key; groups above ``max_group`` are skipped."""
-    if len(keys) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((ids, keys))
-    k, d = keys[order], ids[order]
+#: Largest LSH bucket of one band key whose documents are all paired; a larger one (mass
+#: duplicates) is linked as a chain, each member with the next, which keeps it linear.
+MAX_BUCKET = 1000
+
+#: Bytes of transient arrays per candidate pair while pairs are made, sorted and counted
+#: (i, j, positions, the int64 key and np.unique's sort), measured: the memory budget is
+#: divided by it to give the pairs made at a time.
+BYTES_PER_PAIR = 64
+
+#: Default memory budget: this share of the machine's memory, within these bounds.
+MEMORY_SHARE = 0.25
+MEMORY_BOUNDS = (256 * 2**20, 4 * 2**30)
+
+#: Documents named in the warning about capped documents.
+_NAMED = 5
+
+
+def memory_budget(max_memory: int = 0) -> int:
+    """Bytes that candidate generation may use: ``max_memory``, or when it is 0 a quarter
+    of the machine's memory (256 MiB to 4 GiB).
+
+    Examples
+    --------
+    >>> memory_budget(2**30)
+    1073741824
+    >>> 256 * 2**20 <= memory_budget() <= 4 * 2**30
+    True
+    """
+    check_number(max_memory, "max_memory", "memory_budget", kind=int, low=0)
+    if max_memory:
+        return max_memory
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: the lower bound
+        total = 0
+    low, high = MEMORY_BOUNDS
+    return int(min(high, max(low, total * MEMORY_SHARE)))
+
+
+class Groups(NamedTuple):
+    """Postings grouped by key, documents increasing inside a group (:func:`group_postings`).
+
+    Entry ``q`` (document ``docs[q]``) is paired with the entries ``q + 1 .. stop[q] - 1``
+    of its group: all the later members, the next one only (a chain, for an oversized LSH
+    bucket) or none (an anchor held by too many documents).
+    """
+
+    docs: npt.NDArray[np.int64]
+    stop: npt.NDArray[np.int64]
+
+    def partners(self) -> npt.NDArray[np.int64]:
+        """How many pairs each entry makes."""
+        return self.stop - np.arange(len(self.stop), dtype=np.int64) - 1
+
+
+def group_postings(
+    keys: npt.NDArray[Any], docs: npt.NDArray[Any], max_group: int, *, chain: bool
+) -> Groups:
+    """:class:`Groups` of postings ``(keys[k], docs[k])`` (one posting per key and document).
+
+    Groups larger than ``max_group`` are chained (``chain=True``) or skipped.
+    """
+    docs = np.asarray(docs, dtype=np.int64)
+    if len(keys) == 0:
+        return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    order = np.lexsort((docs, keys))
+    k = keys[order]
+    gdocs = docs[order]
+    del order
     bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    del k
     sizes = np.diff(bounds)
-    out = []
-    for size in np.unique(sizes):
-        if size < 2 or size > max_group:
-            continue
-        starts = bounds[:-1][sizes == size]
-        members = d[starts[:, None] + np.arange(size)]
-        iu, ju = np.triu_indices(int(size), k=1)
-        out.append(np.stack([members[:, iu].ravel(), members[:, ju].ravel()], axis=1))
-    if not out:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    return np.sort(pairs, axis=1)
+    stop = np.repeat(bounds[1:], sizes)
+    pos = np.arange(len(stop), dtype=np.int64)
+    big = np.repeat(sizes > max_group, sizes)
+    if chain:
+        stop[big] = np.minimum(pos[big] + 2, stop[big])
+    else:
+        stop[big] = pos[big] + 1
+    return Groups(gdocs, stop)
+
+
+def band_groups(bands: npt.NDArray[np.uint64], max_bucket: int = MAX_BUCKET) -> Groups:
+    """:class:`Groups` of LSH buckets: documents sharing a band key in the same band."""
+    n, nb = bands.shape
+    gid = np.empty((nb, n), dtype=np.int64)
+    offset = 0
+    for band in range(nb):
+        _, inverse = np.unique(bands[:, band], return_inverse=True)
+        gid[band] = inverse.ravel() + offset
+        offset += int(inverse.max()) + 1 if n else 0
+    docs = np.tile(np.arange(n, dtype=np.int64), nb)
+    return group_postings(gid.ravel(), docs, max_bucket, chain=True)
+
+
+def _block_pairs(groups: Groups, lo: int, hi: int, n: int) -> npt.NDArray[np.int64]:
+    """Keys ``(i - lo) * n + j`` of the pairs made by the entries of documents ``lo..hi-1``."""
+    sel = np.flatnonzero((groups.docs >= lo) & (groups.docs < hi))
+    lens = groups.stop[sel] - sel - 1
+    keep = lens > 0
+    sel, lens = sel[keep], lens[keep]
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.cumsum(lens) - lens
+    idx = np.arange(total, dtype=np.int64) - np.repeat(starts - sel - 1, lens)
+    first = np.repeat(groups.docs[sel] - lo, lens)
+    return first * n + groups.docs[idx]
+
+
+def _doc_blocks(weights: npt.NDArray[Any], budget: int) -> list[tuple[int, int]]:
+    """Consecutive document ranges making at most ``budget`` pairs each (a document that
+    makes more alone is a range of its own)."""
+    n = len(weights)
+    cum = np.cumsum(weights)
+    blocks = []
+    lo = 0
+    while lo < n:
+        base = cum[lo - 1] if lo else 0.0
+        hi = int(np.searchsorted(cum, base + budget, side="right"))
+        hi = max(hi, lo + 1)
+        blocks.append((lo, min(hi, n)))
+        lo = hi
+    return blocks
+
+
+class Candidates(NamedTuple):
+    """Candidate pairs (:func:`candidate_pairs`) and the documents whose pairs were capped.
+
+    Attributes
+    ----------
+    pairs : numpy.ndarray of int64, shape (n_pairs, 2)
+        Unique rows ``(i, j)``, ``i < j``, sorted.
+    capped : pandas.DataFrame
+        ``doc`` (int64) and ``dropped`` (int64, candidate pairs not kept), one row per
+        document that had more than ``max_pairs_per_doc``.
+    blocks : int
+        Blocks of documents the pairs were made in (1 when the budget held them all).
+    """
+
+    pairs: npt.NDArray[np.int64]
+    capped: pd.DataFrame
+    blocks: int
+
+
+def candidate_pairs(
+    bands: npt.NDArray[np.uint64],
+    anchor_keys: npt.NDArray[np.uint32],
+    anchor_docs: npt.NDArray[Any],
+    anchor_sizes: npt.NDArray[np.int64],
+    *,
+    min_hits: int = 3,
+    min_share: float = 0.1,
+    min_passage: int = 8,
+    max_df: int = 50,
+    max_bucket: int = MAX_BUCKET,
+    max_pairs_per_doc: int = 0,
+    max_memory: int = 0,
+) -> Candidates:
+    """Pairs sharing an LSH band key or enough anchors, made a block of documents at a time.
+
+    The same pairs as :func:`lsh_candidate_pairs` plus :func:`anchor_postings_pairs`, but
+    never more than the memory budget of pairs at once: documents are cut into consecutive
+    blocks, each block's pairs ``(i, j)`` with ``i`` in the block are made, counted
+    (shared bands, shared anchors), filtered by :func:`anchor_pairs_ok` and capped, and
+    only the survivors are kept. Memory: the postings (16 bytes per band key and anchor)
+    plus ``max_memory``; time: every pair made once, plus one pass over the postings per
+    block.
+
+    Parameters
+    ----------
+    bands : numpy.ndarray of uint64, shape (n_docs, n_bands)
+        LSH band keys, one row per document.
+    anchor_keys, anchor_docs : numpy.ndarray
+        Postings: ``anchor_keys[k]`` is an anchor of document ``anchor_docs[k]``.
+    anchor_sizes : numpy.ndarray of int64
+        Anchors per document.
+    min_hits, min_share, min_passage, max_df
+        The anchor rule (:func:`anchor_candidate_pairs`).
+    max_bucket : int, default 1000
+        LSH buckets above it are chained (see :func:`lsh_candidate_pairs`).
+    max_pairs_per_doc : int, default 0
+        Each document keeps at most this many pairs with later documents, the strongest
+        (most shared bands, then anchors, then the earlier partner); 0: no cap.
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`; 0: a share of RAM).
+
+    Returns
+    -------
+    Candidates
+
+    Examples
+    --------
+    >>> bands = np.array([[1, 2], [1, 3], [4, 5]], dtype=np.uint64)
+    >>> keys = np.array([7, 8, 9, 7, 8, 9], dtype=np.uint32)
+    >>> docs = np.array([0, 0, 0, 2, 2, 2])
+    >>> candidate_pairs(bands, keys, docs, np.array([3, 0, 3])).pairs.tolist()
+    [[0, 1], [0, 2]]
+    """
+    func = "candidate_pairs"
+    check_type(bands, "bands", func, np.ndarray, "a 2-d numpy array")
+    if bands.ndim != 2:
+        raise param_error("bands", func, "a 2-d array (docs x bands)", bands.shape)
+    check_number(max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
+    n = len(bands)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+    lsh = band_groups(bands, max_bucket)
+    anchors = group_postings(np.asarray(anchor_keys), anchor_docs, max_df, chain=False)
+    weights = np.bincount(lsh.docs, weights=lsh.partners(), minlength=n)
+    weights += np.bincount(anchors.docs, weights=anchors.partners(), minlength=n)
+    rule: dict[str, Any] = {
+        "min_hits": min_hits,
+        "min_share": min_share,
+        "min_passage": min_passage,
+    }
+    sizes = np.asarray(anchor_sizes, dtype=np.int64)
+    kept, capped = [], []
+    blocks = _doc_blocks(weights, budget) if n else []
+    del weights
+    for lo, hi in blocks:
+        codes, strength = _block_candidates(lsh, anchors, (lo, hi), sizes=sizes, rule=rule)
+        if max_pairs_per_doc and len(codes):
+            codes, dropped = _cap(codes, strength, n, max_pairs_per_doc)
+            if len(dropped):
+                capped.append(dropped + np.array([lo, 0]))
+        kept.append(np.stack([codes // n + lo, codes % n], axis=1))
+    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
+    table = np.concatenate(capped) if capped else np.zeros((0, 2), dtype=np.int64)
+    frame = pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
+    return Candidates(pairs.astype(np.int64), frame, len(blocks))
+
+
+def _block_candidates(
+    lsh: Groups,
+    anchors: Groups,
+    block: tuple[int, int],
+    *,
+    sizes: npt.NDArray[np.int64],
+    rule: dict[str, Any],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Sorted keys of the block's candidate pairs and their strength (bands * 2^32 + hits)."""
+    lo, hi = block
+    n = len(sizes)
+    lcode, lcount = np.unique(_block_pairs(lsh, lo, hi, n), return_counts=True)
+    acode, acount = np.unique(_block_pairs(anchors, lo, hi, n), return_counts=True)
+    i, j = acode // n + lo, acode % n
+    ok = anchor_pairs_ok(acount, np.minimum(sizes[i], sizes[j]), **rule)
+    codes = np.union1d(lcode, acode[ok])
+    strength = np.zeros(len(codes), dtype=np.int64)
+    strength[np.searchsorted(codes, lcode)] += lcount.astype(np.int64) << 32
+    inside = np.searchsorted(codes, acode).clip(max=max(len(codes) - 1, 0))
+    found = (codes[inside] == acode) if len(codes) else np.zeros(len(acode), bool)
+    strength[inside[found]] += acount[found].astype(np.int64)
+    return codes, strength
+
+
+def _cap(
+    codes: npt.NDArray[np.int64], strength: npt.NDArray[np.int64], n: int, cap: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The ``cap`` strongest pairs of each first document; ``(doc, dropped)`` rows of those
+    that had more (``doc`` relative to the block)."""
+    first = codes // n
+    counts = np.bincount(first)
+    over = np.flatnonzero(counts > cap)
+    if len(over) == 0:
+        return codes, np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((codes, -strength, first))  # by document, strongest first
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes)) - np.repeat(starts, counts)
+    kept = codes[rank < cap]
+    return kept, np.stack([over, counts[over] - cap], axis=1).astype(np.int64)
+
+
+def warn_capped(capped: pd.DataFrame, ids: Sequence[str], cap: int) -> None:
+    """Warn which documents had their candidate pairs capped (``capped``: from
+    :func:`candidate_pairs`, ``ids``: the doc_id of every document)."""
+    if len(capped) == 0:
+        return
+    worst = capped.sort_values(["dropped", "doc"], ascending=[False, True]).head(_NAMED)
+    named = ", ".join(f"{ids[d]} ({k:,} dropped)" for d, k in worst.itertuples(index=False))
+    more = f" and {len(capped) - _NAMED:,} more" if len(capped) > _NAMED else ""
+    warnings.warn(
+        f"{len(capped):,} documents had more than max_pairs_per_doc={cap:,} candidate pairs "
+        f"with later documents; each kept its {cap:,} strongest and "
+        f"{int(capped['dropped'].sum()):,} pairs were dropped: {named}{more}. "
+        "Raise max_pairs_per_doc (--max-pairs-per-doc; 0: no cap) to compare them all.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def lsh_candidate_pairs(
-    bands: npt.NDArray[np.uint64], *, max_bucket: int = 1000
+    bands: npt.NDArray[np.uint64], *, max_bucket: int = MAX_BUCKET, max_memory: int = 0
 ) -> npt.NDArray[np.int64]:
     """Document pairs that share at least one LSH band key.
 
@@ -71,6 +350,8 @@ def lsh_candidate_pairs(
     max_bucket : int, default 1000
         Buckets with more documents are linked as a chain (each member with the next)
         instead of all pairs, which keeps the output linear for mass duplicates.
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`; 0: a share of RAM).
 
     Returns
     -------
@@ -85,35 +366,36 @@ def lsh_candidate_pairs(
     check_type(bands, "bands", "lsh_candidate_pairs", np.ndarray, "a 2-d numpy array")
     if bands.ndim != 2:
         raise param_error("bands", "lsh_candidate_pairs", "a 2-d array (docs x bands)", bands.shape)
-    n, nb = bands.shape
-    ids = np.arange(n, dtype=np.int64)
+    n = len(bands)
+    groups = band_groups(bands, max_bucket)
+    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
     parts = []
-    for band in range(nb):
-        keys = bands[:, band]
-        parts.append(_group_pairs(keys, ids, max_bucket))
-        # chain links for oversized buckets
-        order = np.argsort(keys, kind="stable")
-        ks = keys[order]
-        same = ks[1:] == ks[:-1]
-        if same.any():
-            bounds = np.flatnonzero(np.r_[True, ~same, True])
-            big = np.flatnonzero(np.diff(bounds) > max_bucket)
-            for g in big:
-                members = np.sort(order[bounds[g] : bounds[g + 1]])
-                parts.append(np.stack([members[:-1], members[1:]], axis=1))
-    return unique_pairs(parts)
+    for lo, hi in _doc_blocks(weights, budget) if n else []:
+        codes = _sorted_unique(_block_pairs(groups, lo, hi, n))
+        parts.append(np.stack([codes // n + lo, codes % n], axis=1))
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+
+
+def _sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    return s[np.r_[True, s[1:] != s[:-1]]]
 
 
 def unique_pairs(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    """Unique rows ``(i, j)``, ``i != j``, sorted, of the pair arrays ``parts``."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return np.zeros((0, 2), dtype=np.int64)
     allp = np.concatenate(parts)
     allp = allp[allp[:, 0] != allp[:, 1]]
-    code = allp[:, 0] * (int(allp.max()) + 1) + allp[:, 1]
-    _, first = np.unique(code, return_index=True)
-    out = allp[first]
-    return out[np.lexsort((out[:, 1], out[:, 0]))]
+    if len(allp) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    width = int(allp.max()) + 1
+    codes = _sorted_unique(allp[:, 0] * width + allp[:, 1])
+    return np.stack([codes // width, codes % width], axis=1)
 
 
 def anchor_candidate_pairs(
@@ -123,6 +405,7 @@ def anchor_candidate_pairs(
     min_share: float = 0.1,
     min_passage: int = 8,
     max_df: int = 50,
+    max_memory: int = 0,
 ) -> pd.DataFrame:
     """Document pairs that share enough anchors (excerpts and partial copies).
 
@@ -138,6 +421,8 @@ def anchor_candidate_pairs(
         ... unless at least this many are shared (see :func:`anchor_pairs_ok`).
     max_df : int, default 50
         Anchors held by more documents than this are ignored.
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`; 0: a share of RAM).
 
     Returns
     -------
@@ -169,6 +454,7 @@ def anchor_candidate_pairs(
         min_share=min_share,
         min_passage=min_passage,
         max_df=max_df,
+        max_memory=max_memory,
     )
 
 
@@ -181,6 +467,7 @@ def anchor_postings_pairs(
     min_share: float,
     min_passage: int,
     max_df: int,
+    max_memory: int = 0,
 ) -> pd.DataFrame:
     """:func:`anchor_candidate_pairs` from postings: ``keys[k]`` is an anchor of document
     ``ids[k]``; ``sizes`` holds every document's number of anchors (an index's arrays)."""
@@ -194,18 +481,22 @@ def anchor_postings_pairs(
     n = len(sizes)
     if n < 2 or len(keys) == 0:
         return empty
-    pairs = _group_pairs(keys, ids, max_df)
-    if len(pairs) == 0:
-        return empty
-    code = pairs[:, 0] * n + pairs[:, 1]
-    del pairs
-    uniq, hits = np.unique(code, return_counts=True)
-    i, j = uniq // n, uniq % n
-    smaller = np.minimum(sizes[i], sizes[j])
-    ok = anchor_pairs_ok(
-        hits, smaller, min_hits=min_hits, min_share=min_share, min_passage=min_passage
-    )
-    return pd.DataFrame({"i": i[ok], "j": j[ok], "hits": hits[ok].astype(np.int64)})
+    groups = group_postings(np.asarray(keys), ids, max_df, chain=False)
+    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+    rule: dict[str, Any] = {
+        "min_hits": min_hits,
+        "min_share": min_share,
+        "min_passage": min_passage,
+    }
+    parts = []
+    for lo, hi in _doc_blocks(weights, budget):
+        code, hits = np.unique(_block_pairs(groups, lo, hi, n), return_counts=True)
+        i, j = code // n + lo, code % n
+        ok = anchor_pairs_ok(hits, np.minimum(sizes[i], sizes[j]), **rule)
+        parts.append(pd.DataFrame({"i": i[ok], "j": j[ok], "hits": hits[ok].astype(np.int64)}))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty
 
 
 def anchor_pairs_ok(

@@ -18,6 +18,7 @@ __all__ = [
     "DedupConfig",
     "effective_max_df",
     "make_config",
+    "parse_size",
 ]
 
 RELATIONS = ("duplicate", "near-duplicate", "contained", "partial")
@@ -153,6 +154,30 @@ def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: 
     check_number(cfg.max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
     check_number(cfg.max_memory, "max_memory", func, kind=int, low=0)
     return cfg
+
+
+#: Units of a memory size (:func:`parse_size`), powers of 1024.
+_UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 2**10, "M": 2**20, "MB": 2**20, "G": 2**30, "GB": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a memory size written ``4G``, ``512M``, ``1.5GB``, ``300000`` (1024-based).
+
+    Examples
+    --------
+    >>> parse_size("1.5G"), parse_size("512M"), parse_size("0")
+    (1610612736, 536870912, 0)
+    """
+    raw = str(text).strip().upper().replace("IB", "B")
+    number = raw.rstrip("KMGB")
+    unit = raw[len(number) :]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if unit not in _UNITS or not value >= 0:
+        raise param_error("max_memory", "parse_size", "a size such as 4G, 512M or 0", text)
+    return int(value * _UNITS[unit])
 
 
 def effective_max_df(config: DedupConfig, n_docs: int) -> int:

@@ -30,12 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.dedup.candidates import (
-    anchor_pairs_ok,
-    anchor_postings_pairs,
-    lsh_candidate_pairs,
-    unique_pairs,
-)
+from corpus_tools.dedup.candidates import anchor_pairs_ok, candidate_pairs, warn_capped
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
 from corpus_tools.dedup.flag import FlagReport, HeldSource, flag_report, judge_submission
 from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
@@ -705,8 +700,8 @@ class DedupIndex:
         rank[order] = np.arange(n, dtype=np.int64)
         sorted_ids = [ids[k] for k in order.tolist()]
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
-        lsh = lsh_candidate_pairs(bands[order])
-        anchor = anchor_postings_pairs(
+        found = candidate_pairs(
+            bands[order],
             self._anchor_keys,
             rank[self._anchor_docs.astype(np.int64)],
             self._n_anchors[order],
@@ -714,9 +709,12 @@ class DedupIndex:
             min_share=cfg.min_anchor_share,
             min_passage=cfg.min_anchor_passage,
             max_df=effective_max_df(cfg, n),
+            max_pairs_per_doc=cfg.max_pairs_per_doc,
+            max_memory=cfg.max_memory,
         )
-        cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
-        del lsh, anchor
+        warn_capped(found.capped, sorted_ids, cfg.max_pairs_per_doc)
+        cands = found.pairs
+        del found
         cache: OrderedDict[int, tuple[DocFeatures, Any]] = OrderedDict()
         cached_chars = 0
 

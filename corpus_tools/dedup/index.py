@@ -30,10 +30,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.dedup.candidates import anchor_pairs_ok, candidate_pairs, warn_capped
+from corpus_tools.dedup.candidates import (
+    anchor_pairs_ok,
+    candidate_pairs,
+    short_limit,
+    short_pairs,
+    warn_capped,
+)
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
 from corpus_tools.dedup.flag import FlagReport, HeldSource, flag_report, judge_submission
-from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
+from corpus_tools.dedup.sketch import (
+    DocFeatures,
+    features_of_folded,
+    fold_text,
+    shingle_hashes,
+    shingle_set,
+)
 from corpus_tools.dedup.store import (
     LOCATION_COLUMNS,
     LOCK_TIMEOUT,
@@ -675,6 +687,19 @@ class DedupIndex:
                 self._unit[doc],
             )
 
+    def _short_pairs(self, order: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The near-duplicate pairs among the short documents (in the ranks of ``order``),
+        found exactly from their texts (:func:`corpus_tools.dedup.candidates.short_pairs`)."""
+        cfg = self.config_
+        short = np.flatnonzero(self._length[order] <= short_limit(cfg.num_perm, cfg.k))
+        sets = [
+            shingle_set(
+                shingle_hashes(fold_text(self.text(int(order[r])), cfg).codes, cfg.k, seed=cfg.seed)
+            )
+            for r in short.tolist()
+        ]
+        return short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory)
+
     def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
         """Every related pair among the held documents (what :func:`find_near_duplicates`
         returns for the same corpus, whatever order the documents were added in).
@@ -711,6 +736,7 @@ class DedupIndex:
             max_df=effective_max_df(cfg, n),
             max_pairs_per_doc=cfg.max_pairs_per_doc,
             max_memory=cfg.max_memory,
+            similar=self._short_pairs(order),
         )
         warn_capped(found.capped, sorted_ids, cfg.max_pairs_per_doc)
         cands = found.pairs

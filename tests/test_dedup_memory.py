@@ -268,7 +268,7 @@ def test_memory_options_are_checked() -> None:
         with pytest.raises(InvalidParameterError, match="'max_memory' parameter"):
             parse_size(bad)
     assert memory_budget(12345) == 12345
-    assert 256 * 2**20 <= memory_budget() <= 4 * 2**30
+    assert 256 * 2**20 <= memory_budget() <= 2 * 2**30
     with pytest.raises(InvalidParameterError, match="'max_memory' parameter"):
         make_config(None, {"max_memory": -1}, "f")
     with pytest.raises(InvalidParameterError, match="'max_pairs_per_doc' parameter"):

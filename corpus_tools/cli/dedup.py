@@ -105,7 +105,7 @@ def _memory_options(func: Any) -> Any:
         type=click.IntRange(0),
         default=None,
         help="Most candidate pairs a document keeps with later documents (its strongest); "
-        "a warning names the documents capped [default: 2000; 0: no cap].",
+        "a warning names the documents capped [default: 200; 0: no cap].",
     )(func)
     func = click.option(
         "--max-memory",
@@ -113,7 +113,7 @@ def _memory_options(func: Any) -> Any:
         default=None,
         metavar="SIZE",
         help="Memory for making candidate pairs at a time, e.g. 2G or 512M (the sketches, "
-        "about 1.5 KB per document, come on top) [default: a quarter of RAM, 256M to 4G].",
+        "about 1.5 KB per document, come on top) [default: an eighth of RAM, 256M to 2G].",
     )(func)
     return func
 

@@ -63,8 +63,8 @@ MAX_BUCKET = 1000
 BYTES_PER_PAIR = 64
 
 #: Default memory budget: this share of the machine's memory, within these bounds.
-MEMORY_SHARE = 0.25
-MEMORY_BOUNDS = (256 * 2**20, 4 * 2**30)
+MEMORY_SHARE = 0.125
+MEMORY_BOUNDS = (256 * 2**20, 2 * 2**30)
 
 #: Slack for float comparisons of similarity bounds.
 _EPS = 1e-9
@@ -86,14 +86,14 @@ _NAMED = 5
 
 
 def memory_budget(max_memory: int = 0) -> int:
-    """Bytes that candidate generation may use: ``max_memory``, or when it is 0 a quarter
-    of the machine's memory (256 MiB to 4 GiB).
+    """Bytes that candidate generation may use: ``max_memory``, or when it is 0 an eighth
+    of the machine's memory (256 MiB to 2 GiB).
 
     Examples
     --------
     >>> memory_budget(2**30)
     1073741824
-    >>> 256 * 2**20 <= memory_budget() <= 4 * 2**30
+    >>> 256 * 2**20 <= memory_budget() <= 2 * 2**30
     True
     """
     check_number(max_memory, "max_memory", "memory_budget", kind=int, low=0)

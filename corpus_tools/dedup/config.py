@@ -80,15 +80,18 @@ class DedupConfig(NamedTuple):
         How the empty MinHash bins of a short text are filled: ``optimal`` keeps LSH bands
         independent, so a shared opening (央视网消息…) no longer makes short unrelated items
         candidates; ``rotation`` is the scheme of indexes saved before (kept for them).
-    max_pairs_per_doc : int, default 2000
-        Most candidate pairs kept per document: a document with more (a short text
-        found in thousands of others) keeps its strongest ones (most shared LSH bands,
-        then anchors), and the search warns with the documents capped and the pairs
-        dropped. 0: no cap.
+    max_pairs_per_doc : int, default 200
+        Most candidate pairs a document keeps with the documents after it (in doc_id
+        order): one with more (a short text found in thousands of others) keeps its
+        strongest (exact near-duplicates, then most shared LSH bands, then anchors), and
+        the search warns naming the documents capped and the pairs dropped; so a corpus
+        of n documents has at most 200 n candidates. No 新闻联播 item has more than 157.
+        0: no cap.
     max_memory : int, default 0
         Bytes that candidate-pair generation may use at a time (pairs are made and
-        deduplicated a block of documents at a time within it); 0 means a quarter of
-        the machine's memory, at most 4 GiB (:func:`memory_budget`).
+        deduplicated a block of documents at a time within it); 0 means an eighth of
+        the machine's memory, 256 MiB to 2 GiB
+        (:func:`corpus_tools.dedup.candidates.memory_budget`).
     """
 
     k: int = 5
@@ -109,7 +112,7 @@ class DedupConfig(NamedTuple):
     traditional: bool = True
     seed: int = 0
     densify: str = "optimal"
-    max_pairs_per_doc: int = 2000
+    max_pairs_per_doc: int = 200
     max_memory: int = 0
 
 

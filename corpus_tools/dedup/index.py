@@ -535,6 +535,10 @@ class DedupIndex:
             min_share=cfg.min_anchor_share,
             min_passage=cfg.min_anchor_passage,
         )
+        # a submission with fewer anchors than min_anchor_hits (a short excerpt) is a
+        # candidate of the held documents that hold every one of its anchors
+        few = 0 < len(features.anchors) < cfg.min_anchor_hits
+        by_anchor |= few & (hits == len(features.anchors))
         docs = np.flatnonzero((band_hits > 0) | by_anchor)
         return pd.DataFrame(
             {"doc": docs.astype(np.int64), "bands": band_hits[docs], "hits": hits[docs]}

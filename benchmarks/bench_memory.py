@@ -1,225 +1,178 @@
-"""Peak memory of the keyword and near-duplicate jobs on 100k and 1M documents, streamed and not.
+"""Peak memory and time of whole `corpus-tools dedup` and `index build` processes on streamed
+synthetic corpora of 100 MB, 400 MB (and 2 GB with ``--big``), and on many tiny files.
 
-Run from the repository root (1M documents take about an hour on two cores)::
+Run from the repository root (2 GB takes long on a shared 2-core machine)::
 
-    .venv/bin/python benchmarks/bench_memory.py --docs 100000           # about 15 minutes
-    .venv/bin/python benchmarks/bench_memory.py --docs 100000 1000000 --work /big/disk
+    .venv/bin/python benchmarks/bench_memory.py                      # 100 MB and 400 MB
+    .venv/bin/python benchmarks/bench_memory.py --big --work /big/disk
+    .venv/bin/python benchmarks/bench_memory.py --sizes 100 --slices 50000
 
-The corpus is :func:`synth.word_reports` (reports of about 540 characters made of jieba
-dictionary words, 10% near-copies of a recent report), written once per size to
-``WORK/words-N.jsonl.gz`` and reused. Each job runs in its own process, so that its peak
-resident memory (``ru_maxrss``) is its own; worker processes are reported apart.
+Corpora (:mod:`synth`), written once per size to ``WORK`` and reused:
 
-Jobs, per size:
+``sentences``
+    reports re-sampling the sentences of the 新闻联播 items (about 650 characters, 10%
+    near-copies of a recent report): the corpus of issue 23 item 1. The pool of sentences is
+    fixed, so each recurs in more reports the larger the corpus, and the pairs of reports
+    sharing a passage grow faster than the corpus: the worst case for candidate pairs.
+``words``
+    reports of jieba dictionary words drawn by frequency (``--corpus words``), where few
+    pairs share anything: the memory of the sketches themselves.
+``--slices N``
+    N files of 20-80 characters sliced from one report (issue 23 item 2).
 
-``keywords stream``
-    ``keyword_table(stream_corpus(FILE), by="year")``: one chunk of 5,000 documents in
-    memory at a time, plus the counts (which grow with the vocabulary, not the corpus).
-``keywords in memory``
-    ``keyword_table(load_corpus(FILE).documents, by="year")``: the corpus as a table.
-``keywords jieba`` (the peer)
-    what one writes without the toolkit: ``pandas.read_json(lines=True)``, ``jieba.lcut``
-    per document, a ``Counter`` per year.
-``dedup stream`` / ``dedup in memory``
-    ``find_near_duplicates`` on the stream (sketches in memory, texts in a temporary
-    file) and on the loaded table.
-``index stream``
-    ``DedupIndex().build(stream)`` then ``save``.
-``load``
-    ``load_corpus(FILE)`` alone: the floor of any in-memory job.
-
-With ``--peers-up-to N`` (default 100,000) the in-memory jobs and the peer run only up to
-N documents; above it only the streamed jobs and ``load`` run. The streamed and in-memory
-keyword tables are compared byte for byte, and so are the two dedup results.
+Each job is one ``corpus-tools`` process (this checkout first on ``PYTHONPATH``), its output
+written to a file; ``/usr/bin/time`` (else ``wait4``) gives its peak resident memory and CPU
+seconds. ``--max-memory`` is passed on to the commands. Printed per job: input MB, documents,
+peak RSS, CPU and wall seconds, pairs; then the ratios of peak memory and CPU between sizes
+and the growth exponent of CPU time (slope of log CPU on log size).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import itertools
 import json
-import resource
+import math
+import os
+import shutil
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-JOBS = (
-    "keywords-stream",
-    "keywords-memory",
-    "keywords-jieba",
-    "dedup-stream",
-    "dedup-memory",
-    "index-stream",
-    "load",
-)
-PEER_JOBS = ("keywords-memory", "keywords-jieba", "dedup-memory")
+CLI = [sys.executable, "-c", "from corpus_tools.cli import main; main()"]
 
 
-def _peak_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-# --------------------------------------------------------------------------- jobs (child side)
-
-
-def run_job(job: str, corpus: Path, out: Path, n_jobs: int) -> dict[str, Any]:
-    import corpus_tools as ct
-    from corpus_tools.io import write_table
-
-    facts: dict[str, Any] = {}
-    if job.startswith("keywords-") and job != "keywords-jieba":
-        data: Any = (
-            ct.stream_corpus(corpus)
-            if job == "keywords-stream"
-            else ct.load_corpus(corpus).documents
-        )
-        table = ct.keyword_table(data, by="year", cache=False, n_jobs=n_jobs)
-        facts["documents"] = table.attrs["summary"]["documents"]
-        facts["rows"] = len(table)
-        target = out / f"{job}.parquet"
-        table.attrs = {}
-        write_table(table, target)
-        facts["digest"] = _digest(target)
-    elif job == "keywords-jieba":
-        import jieba
-        import pandas as pd
-
-        frame = pd.read_json(corpus, lines=True)
-        tok = jieba.Tokenizer()
-        tok.initialize()
-        counts: dict[int, Counter[str]] = {}
-        for text, year in zip(frame["text"], frame["year"], strict=True):
-            counts.setdefault(int(year), Counter()).update(tok.lcut(text))
-        facts["documents"] = len(frame)
-        facts["rows"] = sum(len(c) for c in counts.values())
-    elif job.startswith("dedup-"):
-        data = (
-            ct.stream_corpus(corpus) if job == "dedup-stream" else ct.load_corpus(corpus).documents
-        )
-        result = ct.find_near_duplicates(data, progress=False)
-        facts["pairs"] = len(result.pairs)
-        target = out / f"{job}.json"
-        target.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
-        facts["digest"] = _digest(target)
-    elif job == "index-stream":
-        stream = ct.stream_corpus(corpus)
-        index = ct.DedupIndex(spill_dir=out).build(stream, progress=False)
-        index.save(out / "index")
-        facts["documents"] = len(index)
-        facts["index_mb"] = round(
-            sum(p.stat().st_size for p in (out / "index").iterdir()) / 2**20, 1
-        )
-    elif job == "load":
-        docs = ct.load_corpus(corpus).documents
-        facts["documents"] = len(docs)
-        facts["chars"] = int(docs["text"].str.len().sum())
-    else:
-        raise SystemExit(f"unknown job {job!r}; jobs: {', '.join(JOBS)}")
-    expected = int(corpus.name.split("-")[1].split(".")[0])
-    if facts.get("documents", expected) != expected:
-        raise SystemExit(f"job {job} read {facts['documents']:,} of {expected:,} documents")
-    return facts
-
-
-# --------------------------------------------------------------------------- driver
-
-
-def _spawn(job: str, corpus: Path, out: Path, n_jobs: int) -> dict[str, Any]:
-    out.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, __file__, "--job", job, str(corpus), str(out), "--jobs", str(n_jobs)]
+def _measure(argv: list[str], stdout: Path) -> dict[str, Any]:
+    """Run ``argv``; its peak RSS (MB), CPU and wall seconds and exit code."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"job {job} failed:\n{done.stderr[-3000:]}")
-    facts: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    facts["wall_s"] = round(time.perf_counter() - start, 1)
-    if done.stderr.strip():  # a skipped input would make the figures meaningless
-        raise SystemExit(f"job {job} reported on stderr:\n{done.stderr[-3000:]}")
-    return facts
+    with open(stdout, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env)
+        assert proc.stderr is not None
+        err = proc.stderr.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return {
+        "rc": os.waitstatus_to_exitcode(status),
+        "peak_mb": round(usage.ru_maxrss / 1024),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "wall_s": round(wall, 1),
+        "stderr": err.strip()[-600:],
+    }
+
+
+def _corpus(kind: str, megabytes: float, work: Path) -> Path:
+    import synth
+
+    path = work / f"{kind}-{megabytes:g}MB.jsonl"
+    if not path.is_file():
+        start = time.perf_counter()
+        maker = synth.sentence_reports if kind == "sentences" else synth.word_megabytes
+        synth.write_records(path, maker(megabytes))
+        print(f"wrote {path} in {time.perf_counter() - start:.0f} s", flush=True)
+    return path
+
+
+def _documents(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for _ in fh)
+
+
+def run_jobs(
+    source: Path, label: str, docs: int, *, jobs: list[str], work: Path, extra: list[str]
+) -> list[dict[str, Any]]:
+    rows = []
+    size_mb = sum(p.stat().st_size for p in _files(source)) / 2**20
+    for job in jobs:
+        out = work / f"out-{label}-{job}"
+        if job == "dedup":
+            argv = [*CLI, "dedup", str(source), "--format", "json", *extra]
+        else:
+            shutil.rmtree(out.with_suffix(".idx"), ignore_errors=True)
+            argv = [*CLI, "index", "build", str(source), "-o", str(out.with_suffix(".idx"))]
+            argv += ["--format", "json", *extra]
+        facts = _measure(argv, out.with_suffix(".json"))
+        pairs = None
+        if facts["rc"] == 0 and job == "dedup":
+            pairs = len(json.loads(out.with_suffix(".json").read_text("utf-8"))["pairs"])
+        row = {"corpus": label, "job": job, "input_mb": round(size_mb), "docs": docs}
+        row.update(facts, pairs=pairs)
+        rows.append(row)
+        warn = " | " + facts["stderr"].splitlines()[-1][:160] if facts["stderr"] else ""
+        print(
+            f"{label:>22} {job:12} {size_mb:>7,.0f} MB {docs:>9,} docs  peak {facts['peak_mb']:>6,} MB"
+            f"  CPU {facts['cpu_s']:>7.1f} s  wall {facts['wall_s']:>7.1f} s  pairs {pairs}"
+            f"  rc {facts['rc']}{warn}",
+            flush=True,
+        )
+    return rows
+
+
+def _files(source: Path) -> list[Path]:
+    return sorted(source.iterdir()) if source.is_dir() else [source]
+
+
+def _growth(rows: list[dict[str, Any]]) -> None:
+    for job in ("dedup", "index-build"):
+        pts = [r for r in rows if r["job"] == job and r["rc"] == 0 and "slices" not in r["corpus"]]
+        for a, b in itertools.pairwise(pts):
+            ratio = b["input_mb"] / max(a["input_mb"], 1)
+            cpu = b["cpu_s"] / max(a["cpu_s"], 0.1)
+            print(
+                f"{job}: {a['input_mb']} -> {b['input_mb']} MB (x{ratio:.1f}): peak memory "
+                f"x{b['peak_mb'] / max(a['peak_mb'], 1):.2f}, CPU x{cpu:.2f} "
+                f"(growth exponent {math.log(cpu) / math.log(ratio):.2f})"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--docs", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--peers-up-to", type=int, default=100_000)
+    parser.add_argument("--sizes", type=float, nargs="+", default=[100, 400], help="MB of JSONL")
+    parser.add_argument("--big", action="store_true", help="add 2 GB (takes long)")
+    parser.add_argument("--corpus", choices=("sentences", "words"), default="sentences")
+    parser.add_argument("--slices", type=int, default=0, help="also N tiny overlapping files")
+    parser.add_argument("--jobs", nargs="+", default=["dedup", "index-build"])
+    parser.add_argument("--max-memory", default=None, help="passed on, e.g. 1G")
     parser.add_argument("--work", type=Path, default=Path("/tmp/corpus-tools-bench-memory"))
-    parser.add_argument("--jobs", type=int, default=2, help="segmentation processes")
-    parser.add_argument("--only", nargs="*", choices=JOBS, help="run only these jobs")
-    parser.add_argument("--job", help=argparse.SUPPRESS)
-    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, default=None, help="write the rows here")
     args = parser.parse_args()
-    if args.job:  # child: run one job, print its facts as the last line
-        corpus, out = Path(args.paths[0]), Path(args.paths[1])
-        start = time.perf_counter()
-        facts = run_job(args.job, corpus, out, args.jobs)
-        own, kids = _peak_mb()
-        facts.update(
-            job=args.job,
-            seconds=round(time.perf_counter() - start, 1),
-            peak_mb=round(own),
-            workers_peak_mb=round(kids),
-        )
-        print(json.dumps(facts))
-        return
-
-    import synth
-
     args.work.mkdir(parents=True, exist_ok=True)
+    extra = ["--max-memory", args.max_memory] if args.max_memory else []
+    sizes = [*args.sizes, *([2048.0] if args.big else [])]
     rows: list[dict[str, Any]] = []
-    for n in args.docs:
-        corpus = args.work / f"words-{n}.jsonl.gz"
-        if not corpus.is_file():
-            start = time.perf_counter()
-            synth.write_word_corpus(corpus, n)
-            print(f"wrote {corpus} in {time.perf_counter() - start:.0f} s", flush=True)
-        size_mb = corpus.stat().st_size / 2**20
-        print(f"\n== {n:,} documents ({size_mb:,.0f} MB gzipped JSONL)", flush=True)
-        results: dict[str, dict[str, Any]] = {}
-        for job in args.only or JOBS:
-            if job in PEER_JOBS and n > args.peers_up_to:
-                continue
-            facts = _spawn(job, corpus, args.work / f"out-{n}", args.jobs)
-            results[job] = facts
-            rows.append({"docs": n, **facts})
-            extra = {
-                k: v
-                for k, v in facts.items()
-                if k not in ("job", "seconds", "peak_mb", "workers_peak_mb", "wall_s")
-            }
-            print(
-                f"{job:18s} peak {facts['peak_mb']:>7,} MB  workers {facts['workers_peak_mb']:>6,} MB"
-                f"  {facts['seconds']:>7.1f} s  {extra}",
-                flush=True,
-            )
-        for ours, other in (
-            ("keywords-stream", "keywords-memory"),
-            ("keywords-stream", "keywords-jieba"),
-            ("dedup-stream", "dedup-memory"),
-            ("index-stream", "load"),
-            ("keywords-stream", "load"),
-        ):
-            if ours in results and other in results:
-                a, b = results[ours], results[other]
-                line = (
-                    f"{ours} / {other}: peak memory {a['peak_mb'] / max(b['peak_mb'], 1):.2f}x, "
-                    f"time {a['seconds'] / max(b['seconds'], 0.1):.2f}x"
-                )
-                if "digest" in a and "digest" in b:
-                    line += f", same output: {a['digest'] == b['digest']}"
-                print(line)
-    print("\n" + json.dumps(rows, indent=1))
+    if args.slices:
+        import synth
+
+        folder = args.work / f"slices-{args.slices}"
+        if not folder.is_dir():
+            synth.write_slices(folder, args.slices)
+        rows += run_jobs(
+            folder,
+            f"slices-{args.slices}",
+            args.slices,
+            jobs=["dedup"],
+            work=args.work,
+            extra=extra,
+        )
+    for mb in sizes:
+        path = _corpus(args.corpus, mb, args.work)
+        rows += run_jobs(
+            path,
+            f"{args.corpus}-{mb:g}MB",
+            _documents(path),
+            jobs=args.jobs,
+            work=args.work,
+            extra=extra,
+        )
+    _growth(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -55,15 +55,17 @@ def _records(name: str) -> list[dict[str, Any]]:
     return []
 
 
-@lru_cache(maxsize=1)
-def real_sentences(max_per_source: int = 60_000) -> tuple[str, ...]:
+@lru_cache(maxsize=2)
+def real_sentences(
+    max_per_source: int = 60_000, sources: tuple[str, ...] = SOURCES
+) -> tuple[str, ...]:
     """Distinct real sentences (12–160 characters, ending in 。！？；) from ../shared/corpora.
 
     Raises FileNotFoundError when no corpus is there.
     """
     out: list[str] = []
     seen: set[str] = set()
-    for name in SOURCES:
+    for name in sources:
         count = 0
         for rec in _records(name):
             for m in _SENTENCE.finditer(str(rec.get("text", ""))):
@@ -275,6 +277,86 @@ def write_word_corpus(path: Path, n: int, *, mean_chars: int = 500, seed: int = 
             fh.write("\n")
     tmp.replace(path)
     return path
+
+
+def sentence_reports(
+    megabytes: float, *, mean_chars: int = 650, seed: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Reports re-sampling the sentences of the 新闻联播 items until ``megabytes`` of JSONL
+    (UTF-8) are written: about 16 sentences each, 10% near-copies (10% of the sentences
+    replaced) of one of the 1,000 reports before. The corpus of issue 23 item 1: every
+    sentence recurs in more reports the larger the corpus (the pool is fixed), so the
+    pairs of documents sharing a passage grow faster than the corpus."""
+    pool = real_sentences(sources=("xinwen_lianbo",))
+    rng = np.random.default_rng(seed)
+    recent: list[list[str]] = []
+    target = int(megabytes * 2**20)
+    written = 0
+    i = 0
+    per_doc = max(2, mean_chars // 40)
+    while written < target:
+        if recent and rng.random() < 0.1:
+            base = recent[int(rng.integers(0, len(recent)))]
+            sents = [
+                pool[int(rng.integers(0, len(pool)))] if rng.random() < 0.1 else s for s in base
+            ]
+        else:
+            m = max(2, int(rng.normal(per_doc, per_doc / 4)))
+            sents = [pool[int(k)] for k in rng.integers(0, len(pool), size=m)]
+        recent.append(sents)
+        if len(recent) > 1000:
+            recent.pop(0)
+        rec = {
+            "id": f"s-{i:08d}",
+            "text": _layout(sents, rng),
+            "year": int(rng.integers(2015, 2026)),
+        }
+        written += len(json.dumps(rec, ensure_ascii=False).encode("utf-8")) + 1
+        i += 1
+        yield rec
+
+
+def word_megabytes(
+    megabytes: float, *, mean_chars: int = 650, seed: int = 0
+) -> Iterator[dict[str, Any]]:
+    """:func:`word_reports` until ``megabytes`` of JSONL (UTF-8) are written."""
+    target = int(megabytes * 2**20)
+    written = 0
+    for rec in word_reports(10**9, mean_chars=mean_chars, seed=seed):
+        if written >= target:
+            return
+        written += len(json.dumps(rec, ensure_ascii=False).encode("utf-8")) + 1
+        yield rec
+
+
+def write_records(path: Path, records: Iterator[dict[str, Any]]) -> Path:
+    """Write records to ``path`` as plain JSONL (a temporary name renamed at the end)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False))
+            fh.write("\n")
+    tmp.replace(path)
+    return path
+
+
+def write_slices(folder: Path, n: int, *, seed: int = 0) -> Path:
+    """``n`` files of 20–80 characters sliced at random from one report (the longest
+    State Council work report, else a seed report): many small overlapping documents,
+    issue 23 item 2."""
+    recs = _records("state_council_gwr")
+    if recs:
+        text = max((str(r.get("text", "")) for r in recs), key=len)
+    else:
+        seeds = Path(__file__).resolve().parents[1] / "data" / "raw"
+        text = max((p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")), key=len)
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(n):
+        size = int(rng.integers(20, 81))
+        start = int(rng.integers(0, len(text) - size))
+        (folder / f"slice-{k:06d}.txt").write_text(text[start : start + size], encoding="utf-8")
+    return folder
 
 
 def main() -> None:

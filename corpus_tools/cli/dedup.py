@@ -88,6 +88,37 @@ def _role_options(func: Any) -> Any:
     )(func)
 
 
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    from corpus_tools.dedup.config import parse_size
+
+    if value is None:
+        return None
+    try:
+        return parse_size(value)
+    except CorpusToolsError:
+        raise click.BadParameter(f"a size such as 4G, 512M or 0, not {value!r}") from None
+
+
+def _memory_options(func: Any) -> Any:
+    """The memory budget and the cap on candidate pairs (dedup, index build)."""
+    func = click.option(
+        "--max-pairs-per-doc",
+        type=click.IntRange(0),
+        default=None,
+        help="Most candidate pairs a document keeps with later documents (its strongest); "
+        "a warning names the documents capped [default: 200; 0: no cap].",
+    )(func)
+    func = click.option(
+        "--max-memory",
+        callback=_size,
+        default=None,
+        metavar="SIZE",
+        help="Memory for making candidate pairs at a time, e.g. 2G or 512M (the sketches, "
+        "about 1.5 KB per document, come on top) [default: an eighth of RAM, 256M to 2G].",
+    )(func)
+    return func
+
+
 def _overrides(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -95,6 +126,7 @@ def _overrides(**values: Any) -> dict[str, Any]:
 @click.command("dedup")
 @input_options
 @_match_options
+@_memory_options
 @format_option()
 @engine_options
 @click.option(
@@ -115,6 +147,8 @@ def dedup_command(
     threshold: float | None,
     containment: float | None,
     partial: float | None,
+    max_memory: int | None,
+    max_pairs_per_doc: int | None,
     fmt: str | None,
     engine: str,
     scheduler: str | None,
@@ -138,7 +172,13 @@ def dedup_command(
             corpus,
             engine=engine,
             scheduler=scheduler,
-            **_overrides(threshold=threshold, containment=containment, partial=partial),
+            **_overrides(
+                threshold=threshold,
+                containment=containment,
+                partial=partial,
+                max_memory=max_memory,
+                max_pairs_per_doc=max_pairs_per_doc,
+            ),
         )
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
@@ -284,6 +324,7 @@ def index_group() -> None:
 )
 @_role_options
 @_match_options
+@_memory_options
 @_wait_option
 @format_option(formats=("table", "json"))
 def build_command(
@@ -299,6 +340,8 @@ def build_command(
     threshold: float | None,
     containment: float | None,
     partial: float | None,
+    max_memory: int | None,
+    max_pairs_per_doc: int | None,
     wait: float,
     fmt: str | None,
 ) -> None:
@@ -315,7 +358,13 @@ def build_command(
     try:
         index = DedupIndex(
             spill_dir=_spill_dir(output),
-            **_overrides(threshold=threshold, containment=containment, partial=partial),
+            **_overrides(
+                threshold=threshold,
+                containment=containment,
+                partial=partial,
+                max_memory=max_memory,
+                max_pairs_per_doc=max_pairs_per_doc,
+            ),
         ).build(corpus, role=role, unit_field=unit_field)
         require_documents(corpus)
         index.save(output, timeout=wait, force=force)

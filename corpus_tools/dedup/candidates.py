@@ -13,13 +13,17 @@ that every search path (in memory, streamed, the index, an engine) applies.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from corpus_tools.dedup.config import DedupConfig, effective_max_df
+from corpus_tools.dedup.sketch import DocFeatures
 from corpus_tools.errors import (
     check_number,
     check_type,
@@ -27,40 +31,549 @@ from corpus_tools.errors import (
 )
 
 __all__ = [
+    "BYTES_PER_PAIR",
+    "MAX_BUCKET",
+    "SHORT_PER_VALUE",
+    "Candidates",
+    "Groups",
     "anchor_candidate_pairs",
     "anchor_pairs_ok",
     "anchor_postings_pairs",
+    "band_groups",
+    "candidate_pairs",
+    "corpus_candidates",
+    "group_postings",
     "lsh_candidate_pairs",
+    "memory_budget",
+    "short_limit",
+    "short_pairs",
+    "similar_pairs",
     "unique_pairs",
+    "warn_capped",
 ]
 
 
-def _group_pairs(
-    keys: npt.NDArray[Any], ids: npt.NDArray[np.int64], max_group: int
-) -> npt.NDArray[np.int64]:
-    """Pairs ``(i, j)``, ``i < j``, of ids sharing a key; groups above ``max_group`` are skipped."""
-    if len(keys) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((ids, keys))
-    k, d = keys[order], ids[order]
+#: Largest LSH bucket of one band key whose documents are all paired; a larger one (mass
+#: duplicates) is linked as a chain, each member with the next, which keeps it linear.
+MAX_BUCKET = 1000
+
+#: Bytes of transient arrays per candidate pair while pairs are made, sorted and counted
+#: (i, j, positions, the int64 key and np.unique's sort), measured: the memory budget is
+#: divided by it to give the pairs made at a time.
+BYTES_PER_PAIR = 64
+
+#: Default memory budget: this share of the machine's memory, within these bounds.
+MEMORY_SHARE = 0.125
+MEMORY_BOUNDS = (256 * 2**20, 2 * 2**30)
+
+#: Slack for float comparisons of similarity bounds.
+_EPS = 1e-9
+
+#: Budget of tokens per budgeted pair in the exact count of :func:`similar_pairs` (a pair's
+#: tokens, as int64 keys, sorted, take about as much as a pair being made).
+_PAIRS_PER_TOKEN = 2
+
+#: Strength of a pair known to be similar (above any count of shared bands and anchors).
+_SIMILAR = np.int64(1) << 52
+
+#: A document is short, and its near-duplicates are found exactly (:func:`short_pairs`),
+#: when it has at most this many shingles per MinHash value: then about e^-2 = 14% of its
+#: bins or more are empty and LSH sees it only through densification.
+SHORT_PER_VALUE = 2
+
+#: Documents named in the warning about capped documents.
+_NAMED = 5
+
+
+def memory_budget(max_memory: int = 0) -> int:
+    """Bytes that candidate generation may use: ``max_memory``, or when it is 0 an eighth
+    of the machine's memory (256 MiB to 2 GiB).
+
+    Examples
+    --------
+    >>> memory_budget(2**30)
+    1073741824
+    >>> 256 * 2**20 <= memory_budget() <= 2 * 2**30
+    True
+    """
+    check_number(max_memory, "max_memory", "memory_budget", kind=int, low=0)
+    if max_memory:
+        return max_memory
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: the lower bound
+        total = 0
+    low, high = MEMORY_BOUNDS
+    return int(min(high, max(low, total * MEMORY_SHARE)))
+
+
+class Groups(NamedTuple):
+    """Postings grouped by key, documents increasing inside a group (:func:`group_postings`).
+
+    Entry ``q`` (document ``docs[q]``) is paired with the entries ``q + 1 .. stop[q] - 1``
+    of its group: all the later members, the next one only (a chain, for an oversized LSH
+    bucket) or none (an anchor held by too many documents).
+    """
+
+    docs: npt.NDArray[np.int64]
+    stop: npt.NDArray[np.int64]
+
+    def partners(self) -> npt.NDArray[np.int64]:
+        """How many pairs each entry makes."""
+        return self.stop - np.arange(len(self.stop), dtype=np.int64) - 1
+
+
+def group_postings(
+    keys: npt.NDArray[Any], docs: npt.NDArray[Any], max_group: int, *, chain: bool
+) -> Groups:
+    """:class:`Groups` of postings ``(keys[k], docs[k])`` (one posting per key and document).
+
+    Groups larger than ``max_group`` are chained (``chain=True``) or skipped.
+    """
+    docs = np.asarray(docs, dtype=np.int64)
+    if len(keys) == 0:
+        return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    order = np.lexsort((docs, keys))
+    k = keys[order]
+    gdocs = docs[order]
+    del order
     bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    del k
     sizes = np.diff(bounds)
-    out = []
-    for size in np.unique(sizes):
-        if size < 2 or size > max_group:
-            continue
-        starts = bounds[:-1][sizes == size]
-        members = d[starts[:, None] + np.arange(size)]
-        iu, ju = np.triu_indices(int(size), k=1)
-        out.append(np.stack([members[:, iu].ravel(), members[:, ju].ravel()], axis=1))
-    if not out:
+    stop = np.repeat(bounds[1:], sizes)
+    pos = np.arange(len(stop), dtype=np.int64)
+    big = np.repeat(sizes > max_group, sizes)
+    if chain:
+        stop[big] = np.minimum(pos[big] + 2, stop[big])
+    else:
+        stop[big] = pos[big] + 1
+    return Groups(gdocs, stop)
+
+
+def band_groups(bands: npt.NDArray[np.uint64], max_bucket: int = MAX_BUCKET) -> Groups:
+    """:class:`Groups` of LSH buckets: documents sharing a band key in the same band."""
+    n, nb = bands.shape
+    gid = np.empty((nb, n), dtype=np.int64)
+    offset = 0
+    for band in range(nb):
+        _, inverse = np.unique(bands[:, band], return_inverse=True)
+        gid[band] = inverse.ravel() + offset
+        offset += int(inverse.max()) + 1 if n else 0
+    docs = np.tile(np.arange(n, dtype=np.int64), nb)
+    return group_postings(gid.ravel(), docs, max_bucket, chain=True)
+
+
+def _block_pairs(groups: Groups, lo: int, hi: int, n: int) -> npt.NDArray[np.int64]:
+    """Keys ``(i - lo) * n + j`` of the pairs made by the entries of documents ``lo..hi-1``."""
+    sel = np.flatnonzero((groups.docs >= lo) & (groups.docs < hi))
+    lens = groups.stop[sel] - sel - 1
+    keep = lens > 0
+    sel, lens = sel[keep], lens[keep]
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.cumsum(lens) - lens
+    idx = np.arange(total, dtype=np.int64) - np.repeat(starts - sel - 1, lens)
+    first = np.repeat(groups.docs[sel] - lo, lens)
+    return first * n + groups.docs[idx]
+
+
+def _doc_blocks(weights: npt.NDArray[Any], budget: int) -> list[tuple[int, int]]:
+    """Consecutive document ranges making at most ``budget`` pairs each (a document that
+    makes more alone is a range of its own)."""
+    n = len(weights)
+    cum = np.cumsum(weights)
+    blocks = []
+    lo = 0
+    while lo < n:
+        base = cum[lo - 1] if lo else 0.0
+        hi = int(np.searchsorted(cum, base + budget, side="right"))
+        hi = max(hi, lo + 1)
+        blocks.append((lo, min(hi, n)))
+        lo = hi
+    return blocks
+
+
+class Candidates(NamedTuple):
+    """Candidate pairs (:func:`candidate_pairs`) and the documents whose pairs were capped.
+
+    Attributes
+    ----------
+    pairs : numpy.ndarray of int64, shape (n_pairs, 2)
+        Unique rows ``(i, j)``, ``i < j``, sorted.
+    capped : pandas.DataFrame
+        ``doc`` (int64) and ``dropped`` (int64, candidate pairs not kept), one row per
+        document that had more than ``max_pairs_per_doc``.
+    blocks : int
+        Blocks of documents the pairs were made in (1 when the budget held them all).
+    """
+
+    pairs: npt.NDArray[np.int64]
+    capped: pd.DataFrame
+    blocks: int
+
+
+def candidate_pairs(
+    bands: npt.NDArray[np.uint64],
+    anchor_keys: npt.NDArray[np.uint32],
+    anchor_docs: npt.NDArray[Any],
+    anchor_sizes: npt.NDArray[np.int64],
+    *,
+    min_hits: int = 3,
+    min_share: float = 0.1,
+    min_passage: int = 8,
+    max_df: int = 50,
+    max_bucket: int = MAX_BUCKET,
+    max_pairs_per_doc: int = 0,
+    max_memory: int = 0,
+    similar: npt.NDArray[np.int64] | None = None,
+) -> Candidates:
+    """Pairs sharing an LSH band key or enough anchors, made a block of documents at a time.
+
+    The same pairs as :func:`lsh_candidate_pairs` plus :func:`anchor_postings_pairs`, but
+    never more than the memory budget of pairs at once: documents are cut into consecutive
+    blocks, each block's pairs ``(i, j)`` with ``i`` in the block are made, counted
+    (shared bands, shared anchors), filtered by :func:`anchor_pairs_ok` and capped, and
+    only the survivors are kept. Memory: the postings (16 bytes per band key and anchor)
+    plus ``max_memory``; time: every pair made once, plus one pass over the postings per
+    block.
+
+    Parameters
+    ----------
+    bands : numpy.ndarray of uint64, shape (n_docs, n_bands)
+        LSH band keys, one row per document.
+    anchor_keys, anchor_docs : numpy.ndarray
+        Postings: ``anchor_keys[k]`` is an anchor of document ``anchor_docs[k]``.
+    anchor_sizes : numpy.ndarray of int64
+        Anchors per document.
+    min_hits, min_share, min_passage, max_df
+        The anchor rule (:func:`anchor_candidate_pairs`).
+    max_bucket : int, default 1000
+        LSH buckets above it are chained (see :func:`lsh_candidate_pairs`).
+    max_pairs_per_doc : int, default 0
+        Each document keeps at most this many pairs with later documents, the strongest
+        (most shared bands, then anchors, then the earlier partner); 0: no cap.
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`; 0: a share of RAM).
+    similar : numpy.ndarray of int64, shape (k, 2), optional
+        Pairs known to be similar (:func:`short_pairs`: rows ``i < j``, sorted), added
+        as the strongest candidates.
+
+    Returns
+    -------
+    Candidates
+
+    Examples
+    --------
+    >>> bands = np.array([[1, 2], [1, 3], [4, 5]], dtype=np.uint64)
+    >>> keys = np.array([7, 8, 9, 7, 8, 9], dtype=np.uint32)
+    >>> docs = np.array([0, 0, 0, 2, 2, 2])
+    >>> candidate_pairs(bands, keys, docs, np.array([3, 0, 3])).pairs.tolist()
+    [[0, 1], [0, 2]]
+    """
+    func = "candidate_pairs"
+    check_type(bands, "bands", func, np.ndarray, "a 2-d numpy array")
+    if bands.ndim != 2:
+        raise param_error("bands", func, "a 2-d array (docs x bands)", bands.shape)
+    check_number(max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
+    n = len(bands)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+    lsh = band_groups(bands, max_bucket)
+    anchors = group_postings(np.asarray(anchor_keys), anchor_docs, max_df, chain=False)
+    weights = np.bincount(lsh.docs, weights=lsh.partners(), minlength=n)
+    weights += np.bincount(anchors.docs, weights=anchors.partners(), minlength=n)
+    rule: dict[str, Any] = {
+        "min_hits": min_hits,
+        "min_share": min_share,
+        "min_passage": min_passage,
+    }
+    sizes = np.asarray(anchor_sizes, dtype=np.int64)
+    kept, capped = [], []
+    blocks = _doc_blocks(weights, budget) if n else []
+    del weights
+    if similar is None:
+        similar = np.zeros((0, 2), dtype=np.int64)
+    for lo, hi in blocks:
+        codes, strength = _block_candidates(lsh, anchors, (lo, hi), sizes=sizes, rule=rule)
+        a, b = np.searchsorted(similar[:, 0], [lo, hi])
+        if b > a:
+            codes, strength = _with_similar(codes, strength, similar[a:b], lo, n)
+        if max_pairs_per_doc and len(codes):
+            codes, dropped = _cap(codes, strength, n, max_pairs_per_doc)
+            if len(dropped):
+                capped.append(dropped + np.array([lo, 0]))
+        kept.append(np.stack([codes // n + lo, codes % n], axis=1))
+    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
+    table = np.concatenate(capped) if capped else np.zeros((0, 2), dtype=np.int64)
+    frame = pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
+    return Candidates(pairs.astype(np.int64), frame, len(blocks))
+
+
+def _block_candidates(
+    lsh: Groups,
+    anchors: Groups,
+    block: tuple[int, int],
+    *,
+    sizes: npt.NDArray[np.int64],
+    rule: dict[str, Any],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Sorted keys of the block's candidate pairs and their strength (bands * 2^32 + hits)."""
+    lo, hi = block
+    n = len(sizes)
+    lcode, lcount = np.unique(_block_pairs(lsh, lo, hi, n), return_counts=True)
+    acode, acount = np.unique(_block_pairs(anchors, lo, hi, n), return_counts=True)
+    i, j = acode // n + lo, acode % n
+    ok = anchor_pairs_ok(acount, np.minimum(sizes[i], sizes[j]), **rule)
+    codes = np.union1d(lcode, acode[ok])
+    strength = np.zeros(len(codes), dtype=np.int64)
+    strength[np.searchsorted(codes, lcode)] += lcount.astype(np.int64) << 32
+    inside = np.searchsorted(codes, acode).clip(max=max(len(codes) - 1, 0))
+    found = (codes[inside] == acode) if len(codes) else np.zeros(len(acode), bool)
+    strength[inside[found]] += acount[found].astype(np.int64)
+    return codes, strength
+
+
+def _with_similar(
+    codes: npt.NDArray[np.int64],
+    strength: npt.NDArray[np.int64],
+    similar: npt.NDArray[np.int64],
+    lo: int,
+    n: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """A block's candidates plus the similar pairs of its documents, those the strongest."""
+    extra = (similar[:, 0] - lo) * n + similar[:, 1]
+    merged = np.union1d(codes, extra)
+    power = np.zeros(len(merged), dtype=np.int64)
+    power[np.searchsorted(merged, codes)] = strength
+    power[np.searchsorted(merged, extra)] += _SIMILAR
+    return merged, power
+
+
+def _cap(
+    codes: npt.NDArray[np.int64], strength: npt.NDArray[np.int64], n: int, cap: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The ``cap`` strongest pairs of each first document; ``(doc, dropped)`` rows of those
+    that had more (``doc`` relative to the block)."""
+    first = codes // n
+    counts = np.bincount(first)
+    over = np.flatnonzero(counts > cap)
+    if len(over) == 0:
+        return codes, np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((codes, -strength, first))  # by document, strongest first
+    starts = np.cumsum(counts) - counts
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes)) - np.repeat(starts, counts)
+    kept = codes[rank < cap]
+    return kept, np.stack([over, counts[over] - cap], axis=1).astype(np.int64)
+
+
+def warn_capped(capped: pd.DataFrame, ids: Sequence[str], cap: int) -> None:
+    """Warn which documents had their candidate pairs capped (``capped``: from
+    :func:`candidate_pairs`, ``ids``: the doc_id of every document)."""
+    if len(capped) == 0:
+        return
+    worst = capped.sort_values(["dropped", "doc"], ascending=[False, True]).head(_NAMED)
+    named = ", ".join(f"{ids[d]} ({k:,} dropped)" for d, k in worst.itertuples(index=False))
+    more = f" and {len(capped) - _NAMED:,} more" if len(capped) > _NAMED else ""
+    warnings.warn(
+        f"{len(capped):,} documents had more than max_pairs_per_doc={cap:,} candidate pairs "
+        f"with later documents; each kept its {cap:,} strongest and "
+        f"{int(capped['dropped'].sum()):,} pairs were dropped: {named}{more}. "
+        "Raise max_pairs_per_doc (--max-pairs-per-doc; 0: no cap) to compare them all.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def similar_pairs(
+    sets: Sequence[npt.NDArray[np.uint32]], threshold: float, *, max_memory: int = 0
+) -> npt.NDArray[np.int64]:
+    """Every pair of sets with Jaccard similarity at least ``threshold``, exactly.
+
+    A prefix-filter join (Chaudhuri et al. 2006; Bayardo et al. 2007): with the tokens of
+    every set in one global order, rarest first, two sets at Jaccard ``t`` or more share a
+    token among the first ``m - ceil(t * m) + 1`` of either (``m``: its size). Pairs
+    sharing such a token are made a block at a time (:func:`candidate_pairs`' budget),
+    those whose sizes cannot reach ``t`` dropped, and the rest counted exactly. Run on
+    short documents, whose MinHash bins are mostly empty and whose LSH candidates are
+    only as good as the banding (a pair at 0.5 is missed one time in eight).
+
+    Parameters
+    ----------
+    sets : sequence of numpy.ndarray of uint32
+        Sorted unique token ids per set (:attr:`DocFeatures.shingles`).
+    threshold : float
+        In (0, 1].
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n_pairs, 2)
+        Rows ``(i, j)``, ``i < j``, sorted.
+
+    Examples
+    --------
+    >>> a = np.arange(10, dtype=np.uint32)
+    >>> similar_pairs([a, a[:6], a[5:], a[:9]], 0.6).tolist()
+    [[0, 1], [0, 3], [1, 3]]
+    """
+    func = "similar_pairs"
+    check_number(threshold, "threshold", func, low=0, high=1)
+    if threshold <= 0:
+        raise param_error("threshold", func, "a number in (0, 1]", threshold)
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    n = len(sets)
+    if n < 2 or sizes.sum() == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    return np.sort(pairs, axis=1)
+    tokens = np.concatenate([np.asarray(x, dtype=np.uint32) for x in sets])
+    starts = np.cumsum(sizes) - sizes
+    ranks = _rarest_first(tokens, sizes)
+    pos = np.arange(len(ranks), dtype=np.int64) - np.repeat(starts, sizes)
+    prefix = sizes - np.ceil(threshold * sizes - _EPS).astype(np.int64) + 1
+    first = pos < np.repeat(prefix, sizes)
+    del pos
+    doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    groups = group_postings(ranks[first], doc[first], n, chain=False)
+    del ranks, doc, first
+    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+    kept = []
+    for lo, hi in _doc_blocks(weights, budget):
+        codes = _sorted_unique(_block_pairs(groups, lo, hi, n))
+        i, j = codes // n + lo, codes % n
+        small, large = np.minimum(sizes[i], sizes[j]), np.maximum(sizes[i], sizes[j])
+        ok = small >= threshold * large - _EPS
+        i, j = i[ok], j[ok]
+        # the exact count, a chunk of pairs at a time (their tokens within the budget)
+        for c0, c1 in _doc_blocks(sizes[i] + sizes[j], budget * _PAIRS_PER_TOKEN):
+            ci, cj = i[c0:c1], j[c0:c1]
+            inter = _overlaps(tokens, starts, sizes, ci, cj)
+            good = inter >= threshold * (sizes[ci] + sizes[cj] - inter) - _EPS
+            kept.append(np.stack([ci[good], cj[good]], axis=1))
+    return np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
+
+
+def _rarest_first(tokens: npt.NDArray[np.uint32], sizes: npt.NDArray[np.int64]) -> Any:
+    """Each set's tokens as global ranks (rarest first, then by id), ascending per set."""
+    total = len(tokens)
+    low = np.uint64(0xFFFFFFFF)
+    comb = (tokens.astype(np.uint64) << np.uint64(32)) | np.arange(total, dtype=np.uint64)
+    comb.sort()
+    where = (comb & low).astype(np.int64)
+    ids = comb >> np.uint64(32)
+    del comb
+    bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True])
+    del ids
+    df = np.diff(bounds)
+    rank = np.empty(len(df), dtype=np.uint64)
+    rank[np.argsort(df, kind="stable")] = np.arange(len(df), dtype=np.uint64)
+    ranks = np.empty(total, dtype=np.uint64)
+    ranks[where] = np.repeat(rank, df)
+    del where
+    doc = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
+    ranks |= doc << np.uint64(32)
+    ranks.sort()
+    return (ranks & low).astype(np.int64)
+
+
+def _expand(starts: npt.NDArray[np.int64], lens: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``starts[k] .. starts[k] + lens[k] - 1`` for every k, concatenated."""
+    total = int(lens.sum())
+    offsets = np.cumsum(lens) - lens
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lens)
+
+
+def _overlaps(
+    tokens: npt.NDArray[np.uint32],
+    starts: npt.NDArray[np.int64],
+    sizes: npt.NDArray[np.int64],
+    i: npt.NDArray[np.int64],
+    j: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """Tokens shared by sets ``i[k]`` and ``j[k]`` (set d: ``tokens[starts[d]:][:sizes[d]]``,
+    sorted): each pair's keys ``pair * 2^32 + token`` are sorted already, so one side is
+    looked up in the other without a sort."""
+    if len(i) == 0:
+        return np.zeros(0, dtype=np.int64)
+    pair = np.arange(len(i), dtype=np.int64) << 32
+    left = np.repeat(pair, sizes[i]) | tokens[_expand(starts[i], sizes[i])].astype(np.int64)
+    right = np.repeat(pair, sizes[j]) | tokens[_expand(starts[j], sizes[j])].astype(np.int64)
+    at = np.searchsorted(left, right).clip(max=len(left) - 1)
+    shared = right[left[at] == right] >> 32
+    return np.bincount(shared, minlength=len(i)).astype(np.int64)
+
+
+def short_limit(num_perm: int, k: int) -> int:
+    """Longest folded text (in characters) whose near-duplicates are found exactly: at most
+    ``SHORT_PER_VALUE * num_perm`` shingles of ``k`` characters."""
+    return SHORT_PER_VALUE * num_perm + k - 1
+
+
+def short_pairs(
+    docs: npt.NDArray[np.int64],
+    sets: Sequence[npt.NDArray[np.uint32]],
+    threshold: float,
+    *,
+    max_memory: int = 0,
+) -> npt.NDArray[np.int64]:
+    """Pairs of short documents ``docs`` (with shingle ``sets``) at Jaccard >= ``threshold``,
+    as rows ``(i, j)`` of document numbers, ``i < j``, sorted (:func:`similar_pairs`).
+
+    Examples
+    --------
+    >>> a = np.arange(10, dtype=np.uint32)
+    >>> short_pairs(np.array([7, 3, 5]), [a, a[:8], a[6:]], 0.5).tolist()
+    [[3, 7]]
+    """
+    if len(docs) < 2 or threshold <= 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    local = similar_pairs(sets, threshold, max_memory=max_memory)
+    found = np.sort(np.asarray(docs, dtype=np.int64)[local], axis=1)
+    return found[np.lexsort((found[:, 1], found[:, 0]))] if len(found) else found
+
+
+def corpus_candidates(features: Sequence[DocFeatures], config: DedupConfig) -> Candidates:
+    """The candidate pairs of documents with these ``features`` (in their order), as every
+    search path makes them: LSH band keys, shared anchors and, among short documents, the
+    exact near-duplicates (:func:`candidate_pairs`, :func:`short_pairs`).
+
+    Examples
+    --------
+    >>> from corpus_tools.dedup.sketch import document_features
+    >>> texts = ["坚持党建引领，推动基层治理。" * 3, "坚持党建引领，推动基层治理！" * 3, "全面从严治党"]
+    >>> corpus_candidates([document_features(t) for t in texts], DedupConfig()).pairs.tolist()
+    [[0, 1]]
+    """
+    cfg = config
+    n = len(features)
+    bands = np.stack([f.bands for f in features]) if n else np.zeros((0, cfg.bands), np.uint64)
+    sizes = np.array([len(f.anchors) for f in features], dtype=np.int64)
+    keys = np.concatenate([f.anchors for f in features]) if n else np.zeros(0, np.uint32)
+    limit = short_limit(cfg.num_perm, cfg.k)
+    short = np.array([k for k, f in enumerate(features) if f.length <= limit], dtype=np.int64)
+    return candidate_pairs(
+        bands,
+        keys,
+        np.repeat(np.arange(n, dtype=np.int64), sizes),
+        sizes,
+        min_hits=cfg.min_anchor_hits,
+        min_share=cfg.min_anchor_share,
+        min_passage=cfg.min_anchor_passage,
+        max_df=effective_max_df(cfg, n),
+        max_pairs_per_doc=cfg.max_pairs_per_doc,
+        max_memory=cfg.max_memory,
+        similar=short_pairs(
+            short,
+            [features[k].shingles for k in short.tolist()],
+            cfg.threshold,
+            max_memory=cfg.max_memory,
+        ),
+    )
 
 
 def lsh_candidate_pairs(
-    bands: npt.NDArray[np.uint64], *, max_bucket: int = 1000
+    bands: npt.NDArray[np.uint64], *, max_bucket: int = MAX_BUCKET, max_memory: int = 0
 ) -> npt.NDArray[np.int64]:
     """Document pairs that share at least one LSH band key.
 
@@ -71,6 +584,8 @@ def lsh_candidate_pairs(
     max_bucket : int, default 1000
         Buckets with more documents are linked as a chain (each member with the next)
         instead of all pairs, which keeps the output linear for mass duplicates.
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`; 0: a share of RAM).
 
     Returns
     -------
@@ -85,35 +600,36 @@ def lsh_candidate_pairs(
     check_type(bands, "bands", "lsh_candidate_pairs", np.ndarray, "a 2-d numpy array")
     if bands.ndim != 2:
         raise param_error("bands", "lsh_candidate_pairs", "a 2-d array (docs x bands)", bands.shape)
-    n, nb = bands.shape
-    ids = np.arange(n, dtype=np.int64)
+    n = len(bands)
+    groups = band_groups(bands, max_bucket)
+    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
     parts = []
-    for band in range(nb):
-        keys = bands[:, band]
-        parts.append(_group_pairs(keys, ids, max_bucket))
-        # chain links for oversized buckets
-        order = np.argsort(keys, kind="stable")
-        ks = keys[order]
-        same = ks[1:] == ks[:-1]
-        if same.any():
-            bounds = np.flatnonzero(np.r_[True, ~same, True])
-            big = np.flatnonzero(np.diff(bounds) > max_bucket)
-            for g in big:
-                members = np.sort(order[bounds[g] : bounds[g + 1]])
-                parts.append(np.stack([members[:-1], members[1:]], axis=1))
-    return unique_pairs(parts)
+    for lo, hi in _doc_blocks(weights, budget) if n else []:
+        codes = _sorted_unique(_block_pairs(groups, lo, hi, n))
+        parts.append(np.stack([codes // n + lo, codes % n], axis=1))
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+
+
+def _sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    s = np.sort(values)
+    if len(s) < 2:
+        return s
+    return s[np.r_[True, s[1:] != s[:-1]]]
 
 
 def unique_pairs(parts: Sequence[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    """Unique rows ``(i, j)``, ``i != j``, sorted, of the pair arrays ``parts``."""
     parts = [p for p in parts if len(p)]
     if not parts:
         return np.zeros((0, 2), dtype=np.int64)
     allp = np.concatenate(parts)
     allp = allp[allp[:, 0] != allp[:, 1]]
-    code = allp[:, 0] * (int(allp.max()) + 1) + allp[:, 1]
-    _, first = np.unique(code, return_index=True)
-    out = allp[first]
-    return out[np.lexsort((out[:, 1], out[:, 0]))]
+    if len(allp) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    width = int(allp.max()) + 1
+    codes = _sorted_unique(allp[:, 0] * width + allp[:, 1])
+    return np.stack([codes // width, codes % width], axis=1)
 
 
 def anchor_candidate_pairs(
@@ -123,6 +639,7 @@ def anchor_candidate_pairs(
     min_share: float = 0.1,
     min_passage: int = 8,
     max_df: int = 50,
+    max_memory: int = 0,
 ) -> pd.DataFrame:
     """Document pairs that share enough anchors (excerpts and partial copies).
 
@@ -138,6 +655,8 @@ def anchor_candidate_pairs(
         ... unless at least this many are shared (see :func:`anchor_pairs_ok`).
     max_df : int, default 50
         Anchors held by more documents than this are ignored.
+    max_memory : int, default 0
+        Bytes for the pairs being made (:func:`memory_budget`; 0: a share of RAM).
 
     Returns
     -------
@@ -169,6 +688,7 @@ def anchor_candidate_pairs(
         min_share=min_share,
         min_passage=min_passage,
         max_df=max_df,
+        max_memory=max_memory,
     )
 
 
@@ -181,6 +701,7 @@ def anchor_postings_pairs(
     min_share: float,
     min_passage: int,
     max_df: int,
+    max_memory: int = 0,
 ) -> pd.DataFrame:
     """:func:`anchor_candidate_pairs` from postings: ``keys[k]`` is an anchor of document
     ``ids[k]``; ``sizes`` holds every document's number of anchors (an index's arrays)."""
@@ -194,18 +715,22 @@ def anchor_postings_pairs(
     n = len(sizes)
     if n < 2 or len(keys) == 0:
         return empty
-    pairs = _group_pairs(keys, ids, max_df)
-    if len(pairs) == 0:
-        return empty
-    code = pairs[:, 0] * n + pairs[:, 1]
-    del pairs
-    uniq, hits = np.unique(code, return_counts=True)
-    i, j = uniq // n, uniq % n
-    smaller = np.minimum(sizes[i], sizes[j])
-    ok = anchor_pairs_ok(
-        hits, smaller, min_hits=min_hits, min_share=min_share, min_passage=min_passage
-    )
-    return pd.DataFrame({"i": i[ok], "j": j[ok], "hits": hits[ok].astype(np.int64)})
+    groups = group_postings(np.asarray(keys), ids, max_df, chain=False)
+    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+    rule: dict[str, Any] = {
+        "min_hits": min_hits,
+        "min_share": min_share,
+        "min_passage": min_passage,
+    }
+    parts = []
+    for lo, hi in _doc_blocks(weights, budget):
+        code, hits = np.unique(_block_pairs(groups, lo, hi, n), return_counts=True)
+        i, j = code // n + lo, code % n
+        ok = anchor_pairs_ok(hits, np.minimum(sizes[i], sizes[j]), **rule)
+        parts.append(pd.DataFrame({"i": i[ok], "j": j[ok], "hits": hits[ok].astype(np.int64)}))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty
 
 
 def anchor_pairs_ok(

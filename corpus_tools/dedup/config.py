@@ -6,19 +6,28 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from corpus_tools.errors import (
+    check_choice,
     check_number,
     check_type,
     param_error,
 )
 
 __all__ = [
+    "DENSIFY",
     "RELATIONS",
     "DedupConfig",
     "effective_max_df",
     "make_config",
+    "parse_size",
 ]
 
 RELATIONS = ("duplicate", "near-duplicate", "contained", "partial")
+
+#: How an empty bin of a one-permutation MinHash signature is filled (see
+#: :func:`corpus_tools.dedup.sketch.minhash_signature`): ``optimal`` (every empty bin
+#: probes in its own order) or ``rotation`` (from the next non-empty bin; indexes saved
+#: before it was replaced hold band keys made so, and keep them).
+DENSIFY = ("optimal", "rotation")
 
 
 class DedupConfig(NamedTuple):
@@ -67,6 +76,22 @@ class DedupConfig(NamedTuple):
         Fold traditional characters to simplified ones.
     seed : int, default 0
         Seed of every hash function.
+    densify : {"optimal", "rotation"}, default "optimal"
+        How the empty MinHash bins of a short text are filled: ``optimal`` keeps LSH bands
+        independent, so a shared opening (央视网消息…) no longer makes short unrelated items
+        candidates; ``rotation`` is the scheme of indexes saved before (kept for them).
+    max_pairs_per_doc : int, default 200
+        Most candidate pairs a document keeps with the documents after it (in doc_id
+        order): one with more (a short text found in thousands of others) keeps its
+        strongest (exact near-duplicates, then most shared LSH bands, then anchors), and
+        the search warns naming the documents capped and the pairs dropped; so a corpus
+        of n documents has at most 200 n candidates. No 新闻联播 item has more than 157.
+        0: no cap.
+    max_memory : int, default 0
+        Bytes that candidate-pair generation may use at a time (pairs are made and
+        deduplicated a block of documents at a time within it); 0 means an eighth of
+        the machine's memory, 256 MiB to 2 GiB
+        (:func:`corpus_tools.dedup.candidates.memory_budget`).
     """
 
     k: int = 5
@@ -86,6 +111,9 @@ class DedupConfig(NamedTuple):
     wildcards: bool = True
     traditional: bool = True
     seed: int = 0
+    densify: str = "optimal"
+    max_pairs_per_doc: int = 200
+    max_memory: int = 0
 
 
 def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: str) -> DedupConfig:
@@ -125,7 +153,34 @@ def make_config(config: DedupConfig | None, overrides: Mapping[str, Any], func: 
     check_number(cfg.seed, "seed", func, kind=int, low=0, high=2**63 - 1)
     for name in ("wildcards", "traditional"):
         check_type(getattr(cfg, name), name, func, bool, "a bool")
+    check_choice(cfg.densify, "densify", func, DENSIFY)
+    check_number(cfg.max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
+    check_number(cfg.max_memory, "max_memory", func, kind=int, low=0)
     return cfg
+
+
+#: Units of a memory size (:func:`parse_size`), powers of 1024.
+_UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 2**10, "M": 2**20, "MB": 2**20, "G": 2**30, "GB": 2**30}
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a memory size written ``4G``, ``512M``, ``1.5GB``, ``300000`` (1024-based).
+
+    Examples
+    --------
+    >>> parse_size("1.5G"), parse_size("512M"), parse_size("0")
+    (1610612736, 536870912, 0)
+    """
+    raw = str(text).strip().upper().replace("IB", "B")
+    number = raw.rstrip("KMGB")
+    unit = raw[len(number) :]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if unit not in _UNITS or not value >= 0:
+        raise param_error("max_memory", "parse_size", "a size such as 4G, 512M or 0", text)
+    return int(value * _UNITS[unit])
 
 
 def effective_max_df(config: DedupConfig, n_docs: int) -> int:

@@ -32,9 +32,10 @@ import pandas as pd
 
 from corpus_tools.dedup.candidates import (
     anchor_pairs_ok,
-    anchor_postings_pairs,
-    lsh_candidate_pairs,
-    unique_pairs,
+    candidate_pairs,
+    short_limit,
+    short_pairs,
+    warn_capped,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
 from corpus_tools.dedup.flag import (
@@ -44,7 +45,13 @@ from corpus_tools.dedup.flag import (
     judge_submission,
     submission_places,
 )
-from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
+from corpus_tools.dedup.sketch import (
+    DocFeatures,
+    features_of_folded,
+    fold_text,
+    shingle_hashes,
+    shingle_set,
+)
 from corpus_tools.dedup.store import (
     LOCATION_COLUMNS,
     LOCK_TIMEOUT,
@@ -534,6 +541,10 @@ class DedupIndex:
             min_share=cfg.min_anchor_share,
             min_passage=cfg.min_anchor_passage,
         )
+        # a submission with fewer anchors than min_anchor_hits (a short excerpt) is a
+        # candidate of the held documents that hold every one of its anchors
+        few = 0 < len(features.anchors) < cfg.min_anchor_hits
+        by_anchor |= few & (hits == len(features.anchors))
         docs = np.flatnonzero((band_hits > 0) | by_anchor)
         return pd.DataFrame(
             {"doc": docs.astype(np.int64), "bands": band_hits[docs], "hits": hits[docs]}
@@ -697,6 +708,19 @@ class DedupIndex:
                 self._unit[doc],
             )
 
+    def _short_pairs(self, order: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The near-duplicate pairs among the short documents (in the ranks of ``order``),
+        found exactly from their texts (:func:`corpus_tools.dedup.candidates.short_pairs`)."""
+        cfg = self.config_
+        short = np.flatnonzero(self._length[order] <= short_limit(cfg.num_perm, cfg.k))
+        sets = [
+            shingle_set(
+                shingle_hashes(fold_text(self.text(int(order[r])), cfg).codes, cfg.k, seed=cfg.seed)
+            )
+            for r in short.tolist()
+        ]
+        return short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory)
+
     def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
         """Every related pair among the held documents (what :func:`find_near_duplicates`
         returns for the same corpus, whatever order the documents were added in).
@@ -722,8 +746,8 @@ class DedupIndex:
         rank[order] = np.arange(n, dtype=np.int64)
         sorted_ids = [ids[k] for k in order.tolist()]
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
-        lsh = lsh_candidate_pairs(bands[order])
-        anchor = anchor_postings_pairs(
+        found = candidate_pairs(
+            bands[order],
             self._anchor_keys,
             rank[self._anchor_docs.astype(np.int64)],
             self._n_anchors[order],
@@ -731,9 +755,13 @@ class DedupIndex:
             min_share=cfg.min_anchor_share,
             min_passage=cfg.min_anchor_passage,
             max_df=effective_max_df(cfg, n),
+            max_pairs_per_doc=cfg.max_pairs_per_doc,
+            max_memory=cfg.max_memory,
+            similar=self._short_pairs(order),
         )
-        cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
-        del lsh, anchor
+        warn_capped(found.capped, sorted_ids, cfg.max_pairs_per_doc)
+        cands = found.pairs
+        del found
         cache: OrderedDict[int, tuple[DocFeatures, Any]] = OrderedDict()
         cached_chars = 0
 

@@ -32,9 +32,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.candidates import (
+    MAX_BUCKET,
     anchor_candidate_pairs,
     anchor_pairs_ok,
     lsh_candidate_pairs,
+    short_limit,
+    short_pairs,
+    unique_pairs,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df
 from corpus_tools.dedup.sketch import DocFeatures, features_of_folded, fold_text
@@ -54,6 +58,7 @@ __all__ = [
     "merge_candidates",
     "partitioned_near_duplicates",
     "select_documents",
+    "short_sets",
     "sketch_frame_partition",
     "sketch_partition",
     "split_by_chars",
@@ -66,9 +71,6 @@ _NO_PAIRS = np.zeros((0, 2), dtype=np.int64)
 #: Partition size bounds in characters when ``partition_chars`` is not given (one
 #: partition per worker in between): small partitions cost tasks, large ones memory.
 PARTITION_CHARS = (200_000, 20_000_000)
-
-#: Largest LSH bucket of one band key kept whole (a larger one is boilerplate, not copies).
-MAX_BUCKET = 1000
 
 #: Multiplier that mixes a hash before it picks a bucket (2^64 / golden ratio).
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -187,6 +189,13 @@ def bucket_rows(part: Partition, bucket: int, buckets: int, bands: int) -> tuple
     asel = _bucket_of(anchors, buckets) == bucket
     anchor_rows = (anchors[asel], np.repeat(docs, sizes)[asel])
     return band_rows, anchor_rows
+
+
+def short_sets(part: Partition, limit: int) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Stage, where the partition is: its short documents (folded length at most ``limit``)
+    and their shingle sets, for the exact search of their near-duplicates."""
+    keep = [k for k, f in enumerate(part.features) if f.length <= limit]
+    return part.docs[keep], [part.features[k].shingles for k in keep]
 
 
 def _lsh_pairs_of_bucket(pieces: Sequence[tuple[Any, Any]], max_bucket: int) -> Any:
@@ -392,11 +401,18 @@ def _candidates_on(
         )
         for b in range(buckets)
     ]
+    limit = short_limit(cfg.num_perm, cfg.k)
+    shorts = [engine.submit(short_sets, f, limit) for f in feats]
     gathered = engine.gather(found)
     anchor_count = np.zeros(n, dtype=np.int64)
     for docs, counts in engine.gather(sizes):
         anchor_count[docs] = counts
-    return merge_candidates(gathered, sizes=anchor_count, n=n, cfg=cfg)
+    merged = merge_candidates(gathered, sizes=anchor_count, n=n, cfg=cfg)
+    docs_sets = engine.gather(shorts)
+    short_docs = np.concatenate([d for d, _ in docs_sets]) if docs_sets else _EMPTY_I64
+    sets = [x for _, part_sets in docs_sets for x in part_sets]
+    similar = short_pairs(short_docs, sets, cfg.threshold, max_memory=cfg.max_memory)
+    return unique_pairs([merged, similar])
 
 
 def _verify_on(

@@ -25,7 +25,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.align import align_folded
-from corpus_tools.dedup.candidates import anchor_candidate_pairs, lsh_candidate_pairs, unique_pairs
+from corpus_tools.dedup.candidates import (
+    Candidates,
+    candidate_pairs,
+    short_limit,
+    short_pairs,
+    warn_capped,
+)
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
@@ -260,18 +266,38 @@ class _Sketches:
         # documents in doc_id order: the output does not depend on the input order
         order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
         ids = [self.ids[k] for k in order.tolist()]
+        table = self.table()
+        found = self._candidates(order, table)
+        warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
+        return verify_table(found.pairs, table, ids, cfg, rows=order, progress=progress)
+
+    def _candidates(self, order: npt.NDArray[np.int64], table: FeatureTable) -> Candidates:
+        """The candidate pairs of the documents in ``order`` (positions in that order), as
+        :func:`~corpus_tools.dedup.candidates.corpus_candidates` makes them: band keys,
+        shared anchors and the exact join of short documents, within the memory budget."""
+        cfg = self.cfg
+        n = len(order)
+        rows = order.tolist()
         bands = np.stack(self.bands)[order] if n else np.zeros((0, cfg.bands), dtype=np.uint64)
-        lsh = lsh_candidate_pairs(bands)
-        anchor = anchor_candidate_pairs(
-            [self.anchors[k] for k in order.tolist()],
+        sizes = np.array([len(self.anchors[r]) for r in rows], dtype=np.int64)
+        keys = np.concatenate([self.anchors[r] for r in rows]) if n else np.zeros(0, np.uint32)
+        limit = short_limit(cfg.num_perm, cfg.k)
+        short = np.array([k for k, r in enumerate(rows) if self.length[r] <= limit], dtype=np.int64)
+        ptr = table.shingle_ptr
+        sets = [np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]) for k in short]
+        return candidate_pairs(
+            bands,
+            keys,
+            np.repeat(np.arange(n, dtype=np.int64), sizes),
+            sizes,
             min_hits=cfg.min_anchor_hits,
             min_share=cfg.min_anchor_share,
             min_passage=cfg.min_anchor_passage,
             max_df=effective_max_df(cfg, n),
+            max_pairs_per_doc=cfg.max_pairs_per_doc,
+            max_memory=cfg.max_memory,
+            similar=short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory),
         )
-        cands = unique_pairs([lsh, anchor[["i", "j"]].to_numpy(dtype=np.int64)])
-        del lsh, anchor, bands
-        return verify_table(cands, self.table(), ids, cfg, rows=order, progress=progress)
 
 
 def _offsets(sizes: list[int]) -> npt.NDArray[np.int64]:

@@ -15,13 +15,14 @@ Examples
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from corpus_tools.dedup.config import DedupConfig, make_config
-from corpus_tools.errors import check_number, check_type, param_error
+from corpus_tools.dedup.config import DENSIFY, DedupConfig, make_config
+from corpus_tools.errors import check_choice, check_number, check_type, param_error
 from corpus_tools.text.matching import Folded, fold_for_matching
 
 __all__ = [
@@ -43,6 +44,8 @@ _M1 = _U64(0xFF51AFD7ED558CCD)
 _M2 = _U64(0xC4CEB9FE1A85EC53)
 _PRIME = _U64(0x100000001B3)
 _S33 = _U64(33)
+#: Salt of the hash that orders the bins an empty bin probes (optimal densification).
+_PROBE_SALT = 0x0D3E
 
 
 _T = TypeVar("_T", bound=np.generic)
@@ -107,11 +110,11 @@ def shingle_set(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
 
 
 def sketch(
-    hashes: npt.NDArray[np.uint64], num_perm: int = 128
+    hashes: npt.NDArray[np.uint64], num_perm: int = 128, *, densify: str = "optimal"
 ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     """Shingle set and MinHash signature with one sort: ``(shingle_set, signature)``.
 
-    Equal to ``(shingle_set(hashes), minhash_signature(hashes, num_perm))``.
+    Equal to ``(shingle_set(hashes), minhash_signature(hashes, num_perm, densify=densify))``.
 
     Examples
     --------
@@ -120,6 +123,7 @@ def sketch(
     >>> bool((ids == shingle_set(h)).all()), sig.shape
     (True, (16,))
     """
+    check_choice(densify, "densify", "sketch", DENSIFY)
     u = _sorted_unique(hashes)
     ids = (u >> _U64(32)).astype(np.uint32)
     if len(ids) > 1:
@@ -127,19 +131,27 @@ def sketch(
         keep[0] = True
         np.not_equal(ids[1:], ids[:-1], out=keep[1:])
         ids = ids[keep]
-    return ids, _one_permutation(u, num_perm, "sketch")
+    return ids, _one_permutation(u, num_perm, "sketch", densify)
 
 
 def minhash_signature(
-    hashes: npt.NDArray[np.uint64], num_perm: int = 128
+    hashes: npt.NDArray[np.uint64], num_perm: int = 128, *, densify: str = "optimal"
 ) -> npt.NDArray[np.uint32]:
-    """One-permutation MinHash signature with rotation densification.
+    """One-permutation MinHash signature, densified.
 
     One hash per shingle (not ``num_perm``): the hash space is cut into ``num_perm`` bins
-    and each bin keeps its smallest value; an empty bin borrows from the next non-empty one
-    (Shrivastava and Li, 2014). Two signatures agree at a position with probability close
-    to the Jaccard similarity of the shingle sets, as for classical MinHash, at a fraction
-    of the cost. ``num_perm`` must be a power of two.
+    and each bin keeps its smallest value. A short text leaves bins empty; each empty bin
+    borrows the value of a non-empty one, and two signatures agree at a position with
+    probability close to the Jaccard similarity of the shingle sets, as for classical
+    MinHash, at a fraction of the cost. ``num_perm`` must be a power of two.
+
+    ``densify="optimal"`` (the default) lets every empty bin probe the bins in its own
+    pseudo-random order and borrow from the first non-empty one (Shrivastava, "Optimal
+    densification for fast and accurate minwise hashing", 2017), so neighbouring empty
+    bins borrow from different bins. ``"rotation"`` (Shrivastava and Li, 2014; indexes
+    built before corpus-tools 0.2.1) borrows from the next non-empty bin: on a short text
+    a run of empty bins all copy one bin, and a shared opening (央视网消息…) then fills
+    whole LSH bands, which made hundreds of unrelated news items candidates of each other.
 
     Examples
     --------
@@ -147,10 +159,22 @@ def minhash_signature(
     >>> minhash_signature(h, 16).shape
     (16,)
     """
-    return _one_permutation(_sorted_unique(hashes), num_perm, "minhash_signature")
+    check_choice(densify, "densify", "minhash_signature", DENSIFY)
+    return _one_permutation(_sorted_unique(hashes), num_perm, "minhash_signature", densify)
 
 
-def _one_permutation(u: npt.NDArray[np.uint64], num_perm: int, func: str) -> npt.NDArray[np.uint32]:
+@lru_cache(maxsize=8)
+def _probe_order(num_perm: int) -> npt.NDArray[np.int64]:
+    """Row ``i``: the order in which empty bin ``i`` probes the bins (a fixed pseudo-random
+    permutation per bin, from this module's hash, so it never changes with numpy)."""
+    grid = np.arange(num_perm * num_perm, dtype=np.uint64).reshape(num_perm, num_perm)
+    keys = _fmix(grid + _seed_key(0, _PROBE_SALT))
+    return np.argsort(keys, axis=1, kind="stable").astype(np.int64)
+
+
+def _one_permutation(
+    u: npt.NDArray[np.uint64], num_perm: int, func: str, densify: str = "optimal"
+) -> npt.NDArray[np.uint32]:
     """The signature of sorted unique (already mixed) 64-bit hashes ``u``."""
     check_number(num_perm, "num_perm", func, kind=int, low=2, high=1024)
     if num_perm & (num_perm - 1):
@@ -165,15 +189,21 @@ def _one_permutation(u: npt.NDArray[np.uint64], num_perm: int, func: str) -> npt
     vals = ((u[first] >> _U64(32 - bits)) & _U64(0xFFFFFFFF)).astype(np.uint32)
     vals = np.minimum(vals, np.uint32(0xFFFFFFFE))
     sig[bins[first]] = vals
-    missing = np.flatnonzero(sig == empty)
-    if len(missing):
-        filled = np.flatnonzero(sig != empty)
+    filled = sig != empty
+    missing = np.flatnonzero(~filled)
+    if len(missing) == 0:
+        return sig
+    if densify == "optimal":
+        probes = _probe_order(num_perm)[missing]
+        src = probes[np.arange(len(missing)), np.argmax(filled[probes], axis=1)]
+        salt = missing.astype(np.uint64)  # the target bin: equal values only from one source
+    else:
+        nonempty = np.flatnonzero(filled)
         # next non-empty bin, circularly, and the distance to it
-        pos = np.searchsorted(filled, missing) % len(filled)
-        src = filled[pos]
-        dist = (src - missing) % num_perm
-        mixed = _fmix(sig[src].astype(np.uint64) * _U64(num_perm) + dist.astype(np.uint64))
-        sig[missing] = np.minimum((mixed >> _U64(32)).astype(np.uint32), np.uint32(0xFFFFFFFE))
+        src = nonempty[np.searchsorted(nonempty, missing) % len(nonempty)]
+        salt = ((src - missing) % num_perm).astype(np.uint64)
+    mixed = _fmix(sig[src].astype(np.uint64) * _U64(num_perm) + salt)
+    sig[missing] = np.minimum((mixed >> _U64(32)).astype(np.uint32), np.uint32(0xFFFFFFFE))
     return sig
 
 
@@ -260,7 +290,7 @@ def features_of_folded(folded: Folded, config: DedupConfig) -> DocFeatures:
     """:class:`DocFeatures` of an already folded text."""
     codes = folded.codes
     hashes = shingle_hashes(codes, config.k, seed=config.seed)
-    shingles, sig = sketch(hashes, config.num_perm)
+    shingles, sig = sketch(hashes, config.num_perm, densify=config.densify)
     digest = int.from_bytes(hashlib.blake2b(codes.tobytes(), digest_size=8).digest(), "little")
     return DocFeatures(
         length=len(codes),

@@ -686,6 +686,8 @@ def _parse_manifest(root: Path, path: Path, manifest: dict[str, Any]) -> _Manife
         config = manifest["config"]
         if not isinstance(config, dict):
             raise ValueError("'config' is not an object")
+        # saved before densify was an option: its band keys were made by rotation
+        config = {"densify": "rotation", **config}
         return _Manifest(
             config=make_config(DedupConfig(**config), {}, "the index's manifest"),
             names=names,

@@ -213,7 +213,8 @@ def test_old_name_n_still_works_with_a_warning(seed_corpus: pd.DataFrame) -> Non
         old = plots.plot_slogans(table, n=4, ax=Figure().add_subplot())
     labels = [t.get_text() for t in old.get_yticklabels()]
     assert labels == [t.get_text() for t in new.get_yticklabels()]
-    assert labels == table["slogan"].head(4).tolist()
+    by_count = table.sort_values("count", ascending=False, kind="stable")
+    assert labels == by_count["slogan"].head(4).tolist()
     with pytest.raises(InvalidParameterError, match="got both 'n' and 'top'"):
         plots.plot_slogans(table, n=4, top=4)
 
@@ -225,11 +226,30 @@ def test_slogans(seed_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[Any]
     table = mine_slogans(seed_corpus)
     ax = plots.plot_slogans(table, top=10, ax=axes)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == table["slogan"].head(10).tolist()
-    assert [p.get_width() for p in ax.patches[:10]] == table["count"].head(10).tolist()
+    by_count = table.sort_values("count", ascending=False, kind="stable")
+    assert labels == by_count["slogan"].head(10).tolist()
+    assert [p.get_width() for p in ax.patches[:10]] == by_count["count"].head(10).tolist()
     _render(ax)
     _assert_cjk_everywhere(ax)
     _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_cjk_font
+def test_slogan_chart_title_and_order_agree(seed_corpus: pd.DataFrame, axes: Any) -> None:
+    """The chart says "most frequent" and shows the most frequent first, whatever the
+    table's order (mine_slogans sorts by score: 003's 三社联动 has the most occurrences
+    of the seeds but is not the best scored)."""
+    from corpus_tools.slogans import mine_slogans
+
+    table = mine_slogans(seed_corpus)
+    assert table["count"].tolist() != sorted(table["count"], reverse=True)  # by score
+    ax = plots.plot_slogans(table, top=8, ax=axes)
+    assert "most frequent" in ax.get_title()
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == sorted(widths, reverse=True)
+    assert widths[0] == table["count"].max()
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert shown[0] == table.loc[table["count"].idxmax(), "slogan"]
 
 
 @needs_cjk_font
@@ -264,6 +284,51 @@ def test_duplicates(lines_corpus: pd.DataFrame, axes: Any, glyph_warnings: list[
     assert np.allclose(matrix.filled(0), matrix.filled(0).T)
     _render(ax)
     _assert_no_missing_glyphs(glyph_warnings)
+
+
+@needs_cjk_font
+def test_duplicates_labels_readable_past_20_documents(axes: Any) -> None:
+    """The national reports: 116 documents in pairs. The 30 in most pairs are drawn, their
+    ids cut to what tells them apart, no cell text (it would overlap)."""
+    from conftest import corpus_file
+
+    from corpus_tools.dedup import find_near_duplicates
+
+    path = corpus_file("state_council_gwr")
+    if path is None:
+        pytest.skip("corpus 'state_council_gwr' not found")
+    pairs = find_near_duplicates(ct.load_corpus(str(path)).documents).pairs
+    involved = pd.concat([pairs["a"], pairs["b"]]).value_counts()
+    assert len(involved) > 30
+    ax = plots.plot_duplicates(pairs, top=30, ax=axes)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 30
+    assert len(set(labels)) == 30
+    assert max(len(x) for x in labels) <= 14
+    assert not ax.texts  # no per-cell values past 20 documents
+    # the documents shown are the most involved ones
+    assert (
+        min(involved[[d for d in involved.index if d.endswith(tuple(labels))]])
+        >= sorted(involved, reverse=True)[29]
+    )
+    # past 40 documents only every k-th id is written
+    ax = plots.plot_duplicates(pairs, top=100, ax=Figure().add_subplot())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 100
+    assert 25 <= sum(1 for x in labels if x) <= 40
+
+
+@needs_cjk_font
+def test_duplicates_line_documents_lose_their_shared_file_name(seeds_dir: Path) -> None:
+    """The lines of 002 as documents: past 20 the labels are their line numbers, not each
+    time ``002_fcffc31…``."""
+    path = seeds_dir / "002_fcffc313e2c7ef3d.txt"
+    ids = ct.load_corpus(str(path), split="lines").documents["doc_id"].tolist()
+    assert len(ids) > 20
+    pairs = pd.DataFrame({"a": ids[:-1], "b": ids[1:], "similarity": 0.9})  # a chain
+    ax = plots.plot_duplicates(pairs, top=30, ax=Figure().add_subplot())
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert sorted(labels) == sorted(i.rsplit(":", 1)[1] for i in ids)
 
 
 @needs_cjk_font

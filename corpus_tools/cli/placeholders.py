@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from corpus_tools.cli.common import (
@@ -15,6 +17,9 @@ from corpus_tools.cli.common import (
 )
 from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.text.placeholders import KINDS, scan_placeholders
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SHOW = ("sections", "spans", "documents")
 
@@ -63,7 +68,9 @@ _SHOW = ("sections", "spans", "documents")
     type=click.Choice(_SHOW),
     default="sections",
     show_default=True,
-    help="Table printed by --format table/csv/jsonl; json prints them all.",
+    help="Table printed by --format table/csv/jsonl; json prints them all. The table for a "
+    "person has one row per distinct section (or blank in its words), with 'docs', the number "
+    "of documents it is in; csv/jsonl keep every row.",
 )
 @click.option(
     "--top",
@@ -127,11 +134,44 @@ def command(
     data = {"spans": report.spans, "sections": sections, "documents": report.documents}
     rows = {"spans": report.spans, "sections": sections, "documents": report.documents}[show]
     table = rows
-    if show == "sections":
-        table = sections[
-            ["doc_id", "heading", "level", "chars", "placeholders", "density", "kinds"]
-        ]
+    if show in ("sections", "spans"):
+        table = collapse_copies(rows, corpus, show)
     if top:
         rows, table = rows.head(top), table.head(top)
     emit(data, fmt, table=table, rows=rows)
     finish(state)
+
+
+#: Columns of the table printed for ``--show sections`` (``docs`` after ``doc_id``).
+_SECTION_COLUMNS = ["heading", "level", "chars", "placeholders", "density", "kinds"]
+#: Characters either side of a span that make two spans the same blank in the same words.
+_SPAN_CONTEXT = 12
+
+
+def collapse_copies(rows: pd.DataFrame, corpus: pd.DataFrame, show: str) -> pd.DataFrame:
+    """The table printed for a person: one row per distinct section (or blank in its
+    words), with ``docs``, the number of documents it is found in, and the first of them.
+
+    Six copies of one report (data/raw/003 split by lines) print one row each, not six;
+    JSON, JSON lines and CSV keep every row.
+    """
+    import pandas as pd
+
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    keys = []
+    for doc_id, start, end in zip(rows["doc_id"], rows["start"], rows["end"], strict=True):
+        text = texts.get(doc_id, "")
+        lo, hi = (
+            (start, end) if show == "sections" else (start - _SPAN_CONTEXT, end + _SPAN_CONTEXT)
+        )
+        keys.append(text[max(0, int(lo)) : int(hi)])
+    frame = rows.assign(_key=keys)
+    docs = frame.groupby("_key", sort=False)["doc_id"].transform("nunique")
+    first = ~frame["_key"].duplicated()
+    kept = frame.assign(docs=docs.astype("int64"))[first]
+    columns = (
+        ["doc_id", "docs", *_SECTION_COLUMNS]
+        if show == "sections"
+        else ["doc_id", "docs", "start", "end", "text", "kind"]
+    )
+    return pd.DataFrame(kept[columns]).reset_index(drop=True)

@@ -31,7 +31,7 @@ Examples
 >>> docs = ct.load_corpus("data/raw").documents
 >>> ax = plots.plot_slogans(ct.mine_slogans(docs), top=15)
 >>> ax.get_title()
-'提法与口号 · slogans'
+'提法与口号 · 出现最多 most frequent slogans'
 
 Save it with ``ax.figure.savefig("slogans.png", dpi=150)``.
 
@@ -564,6 +564,10 @@ def plot_keyword_trends(
 # --------------------------------------------------------------------------- slogans
 
 
+#: The title of :func:`plot_slogans`: it shows the most frequent slogans, most frequent first.
+_SLOGANS_TITLE = "提法与口号 · 出现最多 most frequent slogans"
+
+
 @renamed(n="top")
 def plot_slogans(
     table: pd.DataFrame,
@@ -571,15 +575,17 @@ def plot_slogans(
     top: int = 20,
     ax: Axes | None = None,
 ) -> Axes:
-    """Bars: how often the top slogans occur, coloured by kind, documents written beside.
+    """Bars: the most frequent slogans, coloured by kind, documents written beside.
 
     Parameters
     ----------
     table : pandas.DataFrame
         :func:`corpus_tools.slogans.mine_slogans` (``slogan``, ``count``; ``kind`` and
-        ``doc_freq`` used when present). Rows are taken in table order (best first).
+        ``doc_freq`` used when present).
     top : int, default 20
-        Number of slogans shown.
+        Number of slogans shown: the ``top`` most frequent (highest ``count``; ties in
+        table order), most frequent at the top, whatever order the table is in
+        (:func:`~corpus_tools.slogans.mine_slogans` sorts by score).
     ax : matplotlib Axes, optional
 
     Returns
@@ -601,7 +607,8 @@ def plot_slogans(
     ax = _axes(ax, func, (7, 0.3 * min(len(table), top) + 1.5))
     if table.empty:
         return _empty(ax, "no slogans")
-    shown = table.head(top)
+    by_count = np.argsort(-table["count"].to_numpy(dtype=float), kind="stable")
+    shown = table.iloc[by_count[:top]]
     kinds = shown["kind"].astype(str).tolist() if "kind" in shown else ["numeric"] * len(shown)
     palette = {"numeric": "#C44E52", "quoted": "#4C72B0"}
     colors = [palette.get(k, "#8C8C8C") for k in kinds]
@@ -623,7 +630,7 @@ def plot_slogans(
             loc="lower right",
         )
     ax.set_xlabel("出现次数 count (篇 = documents)")
-    ax.set_title("提法与口号 · slogans")
+    ax.set_title(_SLOGANS_TITLE)
     return _done(ax)
 
 
@@ -711,7 +718,10 @@ def plot_duplicates(
         ``pairs`` of :func:`corpus_tools.dedup.find_near_duplicates` (``a``, ``b``,
         ``value``; ``relation`` when present).
     top : int, default 30
-        At most this many documents: those of the strongest pairs (table order).
+        At most this many documents: those in the most pairs (ties: the strongest pair).
+        Past 20 documents the cells are colour only and the ids are cut to the part that
+        tells them apart (a prefix or suffix all share is dropped); past 40 only every k-th
+        id is written.
     value : str, default "similarity"
         ``similarity`` (Jaccard), ``containment`` or ``copy_ratio``.
     ax : matplotlib Axes, optional
@@ -738,16 +748,8 @@ def plot_duplicates(
     top = _check_n(top, "top", func)
     a = pairs["a"].astype(str).tolist()
     b = pairs["b"].astype(str).tolist()
-    # the documents of the strongest pairs (the table's order), linked ones side by side
-    order: list[str] = []
-    for x, y in zip(a, b, strict=True):
-        new = [d for d in (x, y) if d not in order]
-        if len(order) + len(new) > top:
-            if len(order) >= top - 1:
-                break
-            continue
-        order.extend(new)
-    order = _grouped(order, a, b)
+    values = pairs[value].to_numpy(dtype=float)
+    order = _grouped(_most_involved(a, b, values, top), a, b)
     size = max(len(order), 1)
     ax = _axes(ax, func, (0.35 * size + 3, 0.35 * size + 2.2))
     if not order:
@@ -755,12 +757,11 @@ def plot_duplicates(
     index = {d: i for i, d in enumerate(order)}
     matrix = np.full((len(order), len(order)), np.nan)
     relations = pairs["relation"].astype(str).tolist() if "relation" in pairs else [""] * len(a)
-    values = pairs[value].to_numpy(dtype=float)
     for x, y, v, r in zip(a, b, values, relations, strict=True):
         if x in index and y in index:
             i, j = index[x], index[y]
             matrix[i, j] = matrix[j, i] = v
-            if len(order) <= 20:
+            if len(order) <= _LABELLED_CELLS:
                 for p, q in ((i, j), (j, i)):
                     ax.text(
                         q,
@@ -773,19 +774,91 @@ def plot_duplicates(
                     )
     np.fill_diagonal(matrix, 1.0)
     image = ax.imshow(np.ma.masked_invalid(matrix), cmap="Reds", vmin=0.0, vmax=1.0)
-    labels = [_short_id(d, 24) for d in order]
+    labels = _matrix_labels(order)
+    size_name = "small" if len(order) <= _LABELLED_CELLS else "x-small"
     ax.set_xticks(
         np.arange(len(order)),
         labels=labels,
         rotation=60,
         ha="right",
         rotation_mode="anchor",
-        fontsize="small",
+        fontsize=size_name,
     )
-    ax.set_yticks(np.arange(len(order)), labels=labels, fontsize="small")
+    ax.set_yticks(np.arange(len(order)), labels=labels, fontsize=size_name)
     ax.figure.colorbar(image, ax=ax, shrink=0.7, label=value)
     ax.set_title("重复与抄袭 · duplicate pairs")
     return _done(ax)
+
+
+#: Up to this many documents the duplicates matrix writes each cell's value and long ids;
+#: past it the cells are colour only and the ids are cut to what tells them apart.
+_LABELLED_CELLS = 20
+#: Past :data:`_LABELLED_CELLS` documents an id label has at most this many characters.
+_DENSE_ID_CHARS = 14
+#: Past this many documents only every k-th id is written (k so that at most this many are).
+_MAX_TICK_LABELS = 40
+
+
+def _most_involved(a: list[str], b: list[str], values: npt.NDArray[Any], top: int) -> list[str]:
+    """The ``top`` documents in the most pairs (ties: strongest pair, then first seen)."""
+    pairs: dict[str, int] = {}
+    best: dict[str, float] = {}
+    for x, y, v in zip(a, b, values, strict=True):
+        for d in (x, y):
+            pairs[d] = pairs.get(d, 0) + 1
+            best[d] = max(best.get(d, -math.inf), -math.inf if math.isnan(v) else float(v))
+    first = {d: i for i, d in reversed(list(enumerate(pairs)))}
+    ranked = sorted(pairs, key=lambda d: (-pairs[d], -best[d], first[d]))
+    return ranked[:top]
+
+
+#: Where an id may be cut when a prefix or suffix all ids share is dropped.
+_ID_SEPARATORS = re.compile(r"[-_:/.\s]")
+
+
+def _shared_start(ids: list[str]) -> str:
+    """The characters all ``ids`` start with."""
+    first, last = min(ids), max(ids)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def _common_affixes(ids: list[str]) -> tuple[int, int]:
+    """Lengths of the prefix and suffix all ``ids`` share, cut at separators (``gwr-``,
+    ``.txt``), leaving each id a character at least."""
+    if len(ids) < 2:
+        return 0, 0
+    shortest = min(len(d) for d in ids)
+    prefix = _shared_start(ids)[: shortest - 1]
+    ends = [m.end() for m in _ID_SEPARATORS.finditer(prefix)]
+    pre = ends[-1] if ends else 0
+    room = shortest - 1 - pre
+    suffix = _shared_start([d[::-1] for d in ids])[:room][::-1] if room > 0 else ""
+    starts = [m.start() for m in _ID_SEPARATORS.finditer(suffix)]
+    return pre, (len(suffix) - starts[0] if starts else 0)
+
+
+def _matrix_labels(order: list[str]) -> list[str]:
+    """Tick labels of the duplicates matrix: readable ids, distinct, thinned when many.
+
+    Up to :data:`_LABELLED_CELLS` documents the ids are cut at 24 characters. Past it what
+    every id shares (``003_9b7675b2e4522a57.txt:`` of line documents, ``gwr-``) is dropped,
+    the rest cut at :data:`_DENSE_ID_CHARS`, and past :data:`_MAX_TICK_LABELS` documents
+    only every k-th label is written.
+    """
+    if len(order) <= _LABELLED_CELLS:
+        return [_short_id(d, 24) for d in order]
+    pre, suf = _common_affixes(order)
+    cut = [d[pre : len(d) - suf] for d in order]
+    labels = [_short_id(c, _DENSE_ID_CHARS) for c in cut]
+    if len(set(labels)) < len(labels):  # cutting merged two ids: keep their full middles
+        labels = [_short_id(d, _DENSE_ID_CHARS) for d in order]
+        if len(set(labels)) < len(labels):
+            labels = [str(d) for d in order]
+    step = math.ceil(len(order) / _MAX_TICK_LABELS)
+    return [label if i % step == 0 else "" for i, label in enumerate(labels)]
 
 
 def _grouped(docs: list[str], a: list[str], b: list[str]) -> list[str]:

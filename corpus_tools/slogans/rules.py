@@ -43,6 +43,8 @@ __all__ = [
     "COUNT",
     "DATE",
     "ENUMERATOR",
+    "GRADE",
+    "GROUP_NAME",
     "HYPERBOLE",
     "IDIOM",
     "INDEFINITE",
@@ -61,6 +63,7 @@ __all__ = [
     "NOT_A_NUMBER",
     "NO_CHINESE",
     "NO_NUMERAL",
+    "NUMBERED_EVENT",
     "NUMERAL_ONLY",
     "OPEN_END",
     "ORDINAL",
@@ -118,6 +121,12 @@ REDUPLICATION = "reduplication"
 #: 一波又一波, 两党和两国
 PHRASE = "phrase"
 ORDINAL = "ordinal"
+#: 二十国集团, 七国集团, 77国集团: a group of countries named by how many they are
+GROUP_NAME = "group name"
+#: 四级应急响应, 二级预警, 三级医院, 二级保护动物: one grade of a graded scale, not a count
+GRADE = "grade"
+#: 十五运会, 十四冬, 十四运: the ordinal of a recurring event (like 十九大), not a count
+NUMBERED_EVENT = "numbered event"
 
 # --------------------------------------------------------------------------- thresholds
 
@@ -148,6 +157,25 @@ _MEETING_OR_ORDINAL = re.compile(
     r"届|全会|代会|次会议|大会|^[" + NUMERALS + r"]+大(?:报告|精神|以来|代表)?$"
 )
 _CONGRESS = re.compile(r"^[一二三四五六七八九十]{2,}大")
+#: A number of countries named as a group: 二十国集团 (G20), 七国集团 (G7), 77国集团.
+_GROUP_NAME = re.compile(rf"^[{NUMERALS}0-9]+国(?:集团|组织|联盟)")
+#: A grade of a graded scale: the grade (一级 … 四级, 1-4级) and, within a few characters,
+#: what is graded: a response or a warning level (四级应急响应, 防汛二级预警), a hospital or
+#: protection grade (三级医院, 二级保护动物), a medal class (三级航天功勋奖章). N级 before
+#: anything else stays a candidate: 三级联动, 五级书记 (N levels of government) are formulas.
+_GRADE = re.compile(
+    rf"^[{NUMERALS}0-9]+级.{{0,4}}?(?:响应|预警|警报|警戒|医院|保护|奖章|勋章|风险|火险)"
+)
+#: The ordinal of a recurring event: 十五运会 (the 15th National Games), 十四冬, 十四运,
+#: 十一艺节. Only numbers of ten and more (an event's edition), so 三冬 and the plan period
+#: 十四五 (a formula of the genre, see :data:`_PLAN_PERIOD`) are not taken.
+_NUMBERED_EVENT = re.compile(
+    r"^[二三四五六七八九]?十[一二三四五六七八九]?(?:运会|残运会|运|冬会|冬|艺节|届运动会)"
+)
+#: A five-year plan period (十三五, 十四五, 十五五): the genre's researchers count it among
+#: the numeric formulas (it is quoted, “十四五”, and names a programme, not a date), so it
+#: is kept although it is all numerals.
+_PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]五$")
 _ORDINAL = re.compile(rf"^第[{NUMERALS}0-9]")
 _CHINESE = re.compile(rf"[{CJK}]")
 _TWO_CHINESE = re.compile(rf"[{CJK}]{{2}}")
@@ -217,6 +245,17 @@ def _too_long(s: str, head: str, tail: str) -> str | None:
 def _meeting_or_ordinal(s: str, head: str, tail: str) -> str | None:
     if _MEETING_OR_ORDINAL.search(s) or _CONGRESS.match(s):
         return MEETING_OR_ORDINAL
+    return None
+
+
+def _named_by_number(s: str, head: str, tail: str) -> str | None:
+    """二十国集团, 四级应急响应, 十五运会: a name, a grade or an edition, not a count."""
+    if _GROUP_NAME.match(s):
+        return GROUP_NAME
+    if _GRADE.match(s):
+        return GRADE
+    if _NUMBERED_EVENT.match(s):
+        return NUMBERED_EVENT
     return None
 
 
@@ -308,6 +347,7 @@ def _open_end(s: str, head: str, tail: str) -> str | None:
 _NUMBER_RULES: tuple[_Rule, ...] = (
     _too_long,
     _meeting_or_ordinal,
+    _named_by_number,
     _round_quantity,
     _indefinite,
     _enumerator,
@@ -350,7 +390,7 @@ def numeric_reason(s: str) -> str | None:
     if not head:
         return NO_NUMERAL
     if not tail:
-        return NUMERAL_ONLY
+        return None if _PLAN_PERIOD.match(s) else NUMERAL_ONLY
     reason = _first_reason(_NUMBER_RULES, s, head, tail)
     if reason is not None:
         return reason
@@ -458,6 +498,8 @@ def single_reason(s: str) -> str | None:
     """
     if len(s) < MIN_SINGLE_CHARS:
         return TOO_SHORT
+    if _PLAN_PERIOD.match(s):
+        return None  # 十四五: all numerals, a formula all the same
     reason = numeric_reason(s) or prefix_word_reason(s)
     if reason is not None:
         return reason

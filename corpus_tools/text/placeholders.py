@@ -71,6 +71,10 @@ _CIRCLE_MARKS = "○〇◯"
 _ASCII_LINE_MARKS = "*_"  # markdown emphasis and identifiers use these
 _MARK_SET = frozenset(PLACEHOLDER_MARKS)
 _CN_NUMERALS = frozenset("零一二三四五六七八九十百千万亿两〇○◯")
+#: Numerals that are units of a number too (○○万人次, ×亿元): a blank may stand before them.
+_ROUND_UNITS = frozenset("十百千万亿")
+#: Kinds the words after a blank give when they are a unit a number takes.
+_NUMBER_KINDS = ("number", "money", "percent", "date")
 _RANGE = "-－—~～至到"
 _OPEN_BR = "（([【〔"
 _CLOSE_BR = "）)]】〕"
@@ -479,18 +483,49 @@ def _glued_to_alphanumerics(text: str, r: _Run) -> bool:
 
 
 def _circle_zero(text: str, r: _Run) -> bool:
-    """○/〇 beside Chinese numerals is a zero: 二〇三五年, 一九八○年, 二百○八所."""
+    """○/〇 beside Chinese numerals is a zero: 二〇三五年, 一九八○年, 二百○八所.
+
+    Before a round unit alone (○○万人次, ○亿元, ○千米) it is a blank: a zero is written
+    after a numeral (一百〇五万), never at the head of a number.
+    """
     del text  # the shape alone tells
-    return all(c in _CIRCLE_MARKS for c in r.marks) and (
-        r.prev in _CN_NUMERALS or r.nxt in _CN_NUMERALS
-    )
+    if not all(c in _CIRCLE_MARKS for c in r.marks):
+        return False
+    if r.prev in _CN_NUMERALS:
+        return True
+    return r.nxt in _CN_NUMERALS and r.nxt not in _ROUND_UNITS
 
 
 def _markup(text: str, r: _Run) -> bool:
-    """``*``/``_`` as markdown emphasis, identifiers and separator lines."""
-    return all(c in _ASCII_LINE_MARKS for c in r.marks) and (
-        r.lone or _is_markdown(text, r.start, r.end, r.run)
-    )
+    """``*``/``_`` as markdown emphasis, identifiers and separator lines.
+
+    A lone ``*`` or ``_`` glued to a unit a number takes (``*个``, ``*万元``, ``*%``,
+    ``*月份``) is a blank all the same (a bullet ``* 3个`` has a space after it).
+    """
+    if not all(c in _ASCII_LINE_MARKS for c in r.marks):
+        return False
+    if r.lone and r.nxt not in _SPACES and _right_kind(text, r.end) in _NUMBER_KINDS:
+        return False
+    return r.lone or _is_markdown(text, r.start, r.end, r.run)
+
+
+#: Words that say a quoted XX stands for any name, in a sentence about names: 以“XX报”
+#: “XX新闻”等为名假冒新闻媒体, 冠以“XX中心”字样, 自称“XX专家”.
+_NAMING = re.compile(r"为名|名义|字样|冠以|冠名|自称|冒充|假冒|仿冒|冒用|山寨|之类的?名")
+#: Characters of a sentence searched for a naming word after a quoted run.
+_NAMING_WINDOW = 30
+_OPEN_QUOTES = '“"‘『「'
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _name_pattern(text: str, r: _Run) -> bool:
+    """“XX报”“XX新闻”等为名: a quoted XX in a sentence about names stands for any name (a
+    news item on fake accounts), not for a blank a template left."""
+    if r.prev not in _OPEN_QUOTES:
+        return False
+    window = text[r.end : r.end + _NAMING_WINDOW]
+    stop = _SENTENCE_END.search(window)
+    return bool(_NAMING.search(window[: stop.start()] if stop else window))
 
 
 #: Rules that show a run is made of real characters, whatever words follow it.
@@ -498,6 +533,7 @@ _REAL_BY_SHAPE = (
     _glued_to_alphanumerics,
     _circle_zero,
     _markup,
+    _name_pattern,
 )
 
 

@@ -1,0 +1,44 @@
+"""Rough edges of issue 20 (item 7), each on the seed reports: what a researcher saw before
+the fix is what these tests refuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corpus_tools.cli import cli
+
+SEED_000 = "000_14cdbf6256da471f.txt"
+SEED_001 = "001_76da920ca12b73e0.txt"
+SEED_002 = "002_fcffc313e2c7ef3d.txt"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_flag_table_names_no_source_instead_of_none(runner: CliRunner, seeds_dir: Path) -> None:
+    # 000 copies neither 001 nor 002: it has no largest source, and its residue (the XX
+    # blanks) belongs to no place and comes from no source
+    res = runner.invoke(
+        cli,
+        [
+            "flag",
+            str(seeds_dir / SEED_000),
+            "--against",
+            str(seeds_dir / SEED_001),
+            str(seeds_dir / SEED_002),
+            "--format",
+            "table",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    header, _, row = res.output.splitlines()[:3]
+    assert header.split()[5] == "largest_source"
+    assert row.split()[:2] == [SEED_000, "-"]
+    assert "(no source)" in row
+    assert "Residue" in res.output  # the table whose empty cells said None too
+    assert "None" not in res.output

@@ -3,11 +3,16 @@ the fix is what these tests refuse."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
+from tqdm import tqdm
 
+import corpus_tools as ct
+from corpus_tools import progress
 from corpus_tools.cli import cli
 
 SEED_000 = "000_14cdbf6256da471f.txt"
@@ -42,3 +47,33 @@ def test_flag_table_names_no_source_instead_of_none(runner: CliRunner, seeds_dir
     assert "(no source)" in row
     assert "Residue" in res.output  # the table whose empty cells said None too
     assert "None" not in res.output
+
+
+class _Bar(tqdm):  # type: ignore[misc]
+    """A tqdm bar drawn into memory that remembers its label and unit."""
+
+    made: ClassVar[list[_Bar]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["file"] = io.StringIO()
+        super().__init__(*args, **kwargs)
+        _Bar.made.append(self)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_dedup_bars_say_dedup_and_count_pairs(
+    monkeypatch: pytest.MonkeyPatch, seeds_dir: Path, streamed: bool
+) -> None:
+    # `corpus-tools dedup` streams its input through an index: its bar said "index:
+    # sketching", and the verifying bar counted candidate pairs as "doc"
+    monkeypatch.setattr(progress, "_bar_class", lambda: _Bar)
+    _Bar.made = []
+    corpus: Any = (
+        ct.stream_corpus(str(seeds_dir), split="auto")
+        if streamed
+        else ct.load_corpus(str(seeds_dir), split="auto").documents
+    )
+    result = ct.find_near_duplicates(corpus, progress=True)
+    assert len(result.pairs) > 0  # the six copies in 003: there were pairs to verify
+    bars = {str(bar.desc).rstrip(": "): bar.unit for bar in _Bar.made}
+    assert bars == {"dedup: sketching": "doc", "dedup: verifying": "pair"}

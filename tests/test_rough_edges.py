@@ -4,6 +4,7 @@ the fix is what these tests refuse."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -77,3 +78,19 @@ def test_dedup_bars_say_dedup_and_count_pairs(
     assert len(result.pairs) > 0  # the six copies in 003: there were pairs to verify
     bars = {str(bar.desc).rstrip(": "): bar.unit for bar in _Bar.made}
     assert bars == {"dedup: sketching": "doc", "dedup: verifying": "pair"}
+
+
+def test_boilerplate_and_inspect_count_the_same_chars(runner: CliRunner, seeds_dir: Path) -> None:
+    # document 000 was 2802 characters in `boilerplate` (folded, whitespace dropped) and 2830
+    # in `inspect`: both now count the characters of the text as loaded
+    counts = {}
+    for command in (["inspect"], ["boilerplate", "--show", "documents"]):
+        res = runner.invoke(cli, [*command, str(seeds_dir), "--split", "auto", "--format", "json"])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.output)
+        rows = data["documents"] if isinstance(data, dict) else data
+        counts[command[0]] = {row["doc_id"]: row["chars"] for row in rows}
+    texts = ct.load_corpus(str(seeds_dir), split="auto").documents
+    as_loaded = {d: len(t) for d, t in zip(texts["doc_id"], texts["text"], strict=True)}
+    assert counts["boilerplate"] == counts["inspect"] == as_loaded
+    assert as_loaded["003_9b7675b2e4522a57.txt:1"] > 0

@@ -658,3 +658,26 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     assert code == 2 and "--jobs" in err
     code, _, err = _cli("segment", str(tmp_path / "missing"))
     assert code in (2, 4)
+
+
+def test_cli_mine_slogans_keeps_the_corpus_slogans_whole_as_keywords_does(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    # issue 20: `keywords --mine-slogans` counted 三个结合 and 三项机制 (mined from the seeds)
+    # whole while `segment` had no such option and cut them; same option, same default now
+    slogans = {"三个结合", "三项机制"}
+    found = {}
+    for flag in ((), ("--mine-slogans",)):
+        args = ("segment", str(seeds_dir), "--split", "auto", "--format", "jsonl", "--no-cache")
+        code, out, err = _cli(*args, *flag)
+        assert code == 0, err
+        tokens = {t for line in out.splitlines() for t in json.loads(line)["tokens"]}
+        table = tmp_path / f"keywords{len(flag)}.csv"
+        code, _, err = _cli(
+            "keywords", str(seeds_dir), "--split", "auto", "--top", "5000", "-o", str(table), *flag
+        )
+        assert code == 0, err
+        terms = set(pd.read_csv(table)["term"])
+        found[flag] = (slogans & tokens, slogans & terms)
+    assert found[()] == (set(), set())  # neither keeps them by default
+    assert found[("--mine-slogans",)] == (slogans, slogans)

@@ -108,8 +108,10 @@ class BoilerplateResult(NamedTuple):
         spans never overlap.
     documents : pandas.DataFrame
         One row per document, in corpus order. Columns: ``doc_id`` (str); ``chars``
-        (int64: characters, whitespace not counted); ``boilerplate_chars`` (int64: those
-        covered by a passage); ``watermark_chars`` (int64: those covered by a watermark);
+        (int64: characters of the text as loaded, whitespace included, the ``chars`` of
+        :func:`corpus_tools.text.inspect` and ``corpus-tools inspect``);
+        ``boilerplate_chars`` (int64: those inside the spans of passages, whitespace within
+        a passage included); ``watermark_chars`` (int64: those inside watermark spans);
         ``originality`` (float64: ``1 - boilerplate_chars / chars``, 1.0 for an empty text).
     """
 
@@ -128,7 +130,6 @@ class _Units:
         self.end = array("q")
         self.chars = array("q")
         self.doc = array("q")
-        self.doc_chars = array("q")
         # watermark blocks: doc, start, end, chars, key
         self.wm_doc: list[int] = []
         self.wm_start: list[int] = []
@@ -141,12 +142,10 @@ class _Units:
         marks = watermark_spans(folded) if watermarks else []
         fs: list[int] = []
         fe: list[int] = []
-        total = 0
         mi = 0
         for m in _UNIT.finditer(folded):
             s, e = m.span()
             key = "".join(m.group().split())
-            total += len(key)
             while mi < len(marks) and marks[mi][1] <= s:
                 mi += 1
             if mi < len(marks) and marks[mi][0] < e:  # inside a watermark
@@ -155,7 +154,6 @@ class _Units:
             fe.append(e)
             self.keys.append(_DIGITS.sub("0", key) if self.fold_digits else key)
             self.chars.append(len(key))
-        self.doc_chars.append(total)
         if fs:
             if norm is None:
                 self.start.extend(fs)
@@ -418,7 +416,7 @@ def find_boilerplate(
     >>> res.passages[["kind", "text", "doc_freq"]].to_dict("records")
     [{'kind': 'watermark', 'text': '本文来源于网络，如有侵权请联系删除', 'doc_freq': 1}]
     >>> res.documents["originality"].round(2).tolist()
-    [0.51, 1.0]
+    [0.54, 1.0]
     """
     func = "find_boilerplate"
     kinds_t = check_options(func, min_docs, min_chars, kinds, progress)
@@ -448,12 +446,10 @@ def find_boilerplate(
             "chars": np.concatenate([np.array(units.wm_chars, dtype=np.int64), rep.chars]),
         }
     )
-    return _assemble(occ, ids, texts, _np(units.doc_chars))
+    return _assemble(occ, ids, texts)
 
 
-def _assemble(
-    occ: pd.DataFrame, ids: list[str], texts: list[str], doc_chars: npt.NDArray[np.int64]
-) -> BoilerplateResult:
+def _assemble(occ: pd.DataFrame, ids: list[str], texts: list[str]) -> BoilerplateResult:
     occ = occ.sort_values(["doc", "start"], kind="stable").reset_index(drop=True)
     # one passage per (kind, key); its first occurrence gives the text
     grouped = occ.groupby(["kind", "key"], sort=False)
@@ -499,14 +495,14 @@ def _assemble(
             "end": occ["end"].astype("int64"),
         }
     )
-    covered = np.bincount(
-        occ["doc"].to_numpy(), weights=occ["chars"].to_numpy(), minlength=len(ids)
-    ).astype(np.int64)
-    wm = occ["kind"] == "watermark"
-    wm_covered = np.bincount(
-        occ.loc[wm, "doc"].to_numpy(), weights=occ.loc[wm, "chars"].to_numpy(), minlength=len(ids)
-    ).astype(np.int64)
-    total = doc_chars.astype(np.int64)
+    # characters of the text as loaded (what `inspect` counts), and those inside the spans
+    # (which never overlap): whitespace within a passage counts as the passage's
+    doc = occ["doc"].to_numpy()
+    span_chars = (occ["end"] - occ["start"]).to_numpy()
+    covered = np.bincount(doc, weights=span_chars, minlength=len(ids)).astype(np.int64)
+    wm = (occ["kind"] == "watermark").to_numpy()
+    wm_covered = np.bincount(doc[wm], weights=span_chars[wm], minlength=len(ids)).astype(np.int64)
+    total = np.array([len(t) for t in texts], dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         originality = np.where(total > 0, 1.0 - covered / np.maximum(total, 1), 1.0)
     documents = pd.DataFrame(

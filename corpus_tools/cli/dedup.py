@@ -743,7 +743,9 @@ def _index_against(
 def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
     """For a person: the verdicts, then what matched and where."""
     subs = report.submissions.assign(
-        flagged=report.submissions["flagged"].map({True: "FLAGGED", False: "-"})
+        flagged=report.submissions["flagged"].map({True: "FLAGGED", False: "-"}),
+        # a submission that matched nothing has no largest source: say so, not "None"
+        largest_source=report.submissions["largest_source"].map(lambda v: _shown(v, "(no source)")),
     )
     click.echo(
         render_table(
@@ -794,4 +796,15 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
             "passage copied from a source):"
         )
         columns = ["submission", "start", "end", "text", "kind", "belongs_to", "certainty"]
-        click.echo(render_table(report.residue[[*columns, "source_doc_id"]], max_width=30))
+        residue = report.residue[[*columns, "source_doc_id"]]
+        # a blank belongs to no place, and a mark outside a copied passage has no source
+        residue = residue.assign(
+            belongs_to=residue["belongs_to"].map(lambda v: _shown(v, "-")),
+            source_doc_id=residue["source_doc_id"].map(lambda v: _shown(v, "-")),
+        )
+        click.echo(render_table(residue, max_width=30))
+
+
+def _shown(value: Any, missing: str) -> Any:
+    """``value`` for the flag tables, ``missing`` in place of None/NaN (not "None")."""
+    return missing if pd.isna(value) else value

@@ -61,6 +61,12 @@ FORMATS = ("table", "json", "jsonl", "csv", "text")
     is_flag=True,
     help="Do not load the project's lexicon of party-building terms and slogans.",
 )
+@click.option(
+    "--mine-slogans",
+    is_flag=True,
+    help="Also keep whole the numeric slogans mined from these documents (e.g. 三个结合), "
+    "as keywords --mine-slogans does.",
+)
 @click.option("--no-hmm", is_flag=True, help="Do not guess unknown words with jieba's HMM.")
 @click.option(
     "-j",
@@ -88,6 +94,7 @@ def command(
     lexicons: tuple[str, ...],
     words: tuple[str, ...],
     no_domain_lexicon: bool,
+    mine_slogans: bool,
     no_hmm: bool,
     jobs: int | None,
     no_cache: bool,
@@ -117,6 +124,10 @@ def command(
     except CorpusToolsError as exc:
         fail(str(exc), ExitCode.USAGE)
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    if mine_slogans:  # the slogans keywords --mine-slogans keeps whole, mined the same way
+        from corpus_tools.keywords.counts import with_slogans
+
+        segmenter = with_slogans(segmenter, corpus["text"].tolist(), None, "segment")
     fmt = resolve_format(fmt)
     cache: bool | str = False if no_cache else (cache_dir if cache_dir else True)
     try:

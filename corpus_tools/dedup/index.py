@@ -372,12 +372,12 @@ class DedupIndex:
                     "unit_field", func, f"a column of the corpus {list(frame.columns)}", unit_field
                 )
             with progress_counter(
-                desc="index: sketching", total=len(frame), enabled=progress
+                desc="dedup: sketching", total=len(frame), enabled=progress
             ) as bar:
                 self._add_frame(frame, bar, role=code, unit_field=field)
         else:
             seen: list[str] = []  # the columns of the tables added, for the message
-            with progress_counter(desc="index: sketching", enabled=progress) as bar:
+            with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
                 for chunk in chunks:
                     frame = as_corpus(chunk, func, name="corpus")
                     seen.extend(c for c in frame.columns if c not in seen)

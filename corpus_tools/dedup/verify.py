@@ -259,7 +259,9 @@ def verify_candidates(
             yield from cands[start : start + 65536].tolist()
 
     rows = []
-    verify = progress_bar(pairs(), desc="dedup: verifying", total=len(cands), enabled=progress)
+    verify = progress_bar(
+        pairs(), desc="dedup: verifying", unit="pair", total=len(cands), enabled=progress
+    )
     for i, j in verify:
         (fi, oi), (fj, oj) = features(i), features(j)
         v = verify_pair(fi, fj, oi, oj, cfg)

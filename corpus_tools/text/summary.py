@@ -37,7 +37,9 @@ def inspect(corpus: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``doc_id`` (string), ``title`` (string, the corpus's ``title`` column as
-        given; missing when the corpus has none), ``chars`` (int64), ``paragraphs`` (int64,
+        given; missing when the corpus has none), ``chars`` (int64, characters of the text as
+        loaded, whitespace included: the ``chars`` of
+        :func:`corpus_tools.boilerplate.find_boilerplate`'s documents), ``paragraphs`` (int64,
         non-empty lines), ``sections`` (int64, headings of levels 1–4), ``items`` (int64,
         一是-style items), ``depth`` (int64, deepest heading level used, 0 when none),
         ``placeholders`` (int64, unfilled template blanks, see :mod:`corpus_tools.text`),

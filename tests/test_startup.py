@@ -158,3 +158,30 @@ def test_folding_reads_the_shipped_tables() -> None:
         "    print(True)\n"
     )
     assert result["out"] == '"ab"c\nTrue\n'
+
+
+COMMANDS = (
+    "inspect", "placeholders", "slogans", "formulas", "boilerplate", "dedup", "index",
+    "flag", "keywords", "topics", "segment", "report",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_help_imports_no_heavy_library(command: str) -> None:
+    """A command's ``--help`` loads its module only: the capability is imported when it runs."""
+    result = imported_after(run_main(command, "--help"))
+    assert "Usage:" in str(result["out"]) and command in str(result["out"])
+    assert result["heavy"] == []
+
+
+def test_choices_spelled_in_the_cli_are_the_library_s() -> None:
+    """The option choices the CLI spells out (so that --help imports nothing heavy) are the
+    library's own."""
+    from corpus_tools.boilerplate.repeated import KINDS as BOILERPLATE_KINDS
+    from corpus_tools.cli import boilerplate, placeholders, report
+    from corpus_tools.present import SECTIONS
+    from corpus_tools.text.placeholders import KINDS as PLACEHOLDER_KINDS
+
+    assert boilerplate.KINDS == BOILERPLATE_KINDS
+    assert placeholders.KINDS == PLACEHOLDER_KINDS
+    assert report.SECTIONS == SECTIONS

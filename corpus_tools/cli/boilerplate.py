@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import click
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from corpus_tools.boilerplate.repeated import KINDS, find_boilerplate
+import click
+
 from corpus_tools.cli.common import (
     RunState,
     emit,
@@ -16,6 +16,13 @@ from corpus_tools.cli.common import (
     resolve_format,
 )
 from corpus_tools.cli.copies import distinct_documents, unique_option
+
+#: The choices of the option, as corpus_tools.boilerplate.repeated.KINDS defines them (spelled here so
+#: that ``--help`` imports nothing heavy; tests/test_startup.py checks that they agree).
+KINDS = ("watermark", "repeated")
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SHOW = ("passages", "documents", "spans")
 
@@ -98,6 +105,8 @@ def command(
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     if unique:
         corpus = distinct_documents(corpus)
+    from corpus_tools.boilerplate.repeated import find_boilerplate
+
     result = find_boilerplate(
         corpus,
         min_docs=min_docs,

@@ -7,10 +7,12 @@ loaded documents (:func:`corpus_tools.dedup.unique_corpus`) and says on stderr w
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["distinct_documents", "unique_option"]
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
 from corpus_tools.cli.common import (
     ExitCode,
@@ -28,6 +27,9 @@ from corpus_tools.cli.common import (
     stream_inputs,
 )
 from corpus_tools.errors import CorpusToolsError, IndexFormatError, OutputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _match_options(func: Any) -> Any:
@@ -192,6 +194,8 @@ def dedup_command(
 
 def _print_dedup(result: Any, fmt: str, *, group_duplicates: bool) -> None:
     """The output of ``dedup``: pairs and clusters (and the duplicate groups)."""
+    import pandas as pd
+
     groups: list[list[str]] | None = None
     if group_duplicates:
         result, groups = duplicate_groups(result)
@@ -494,6 +498,8 @@ def repair_command(*, index_dir: str, wait: float, fmt: str | None) -> None:
 
 
 def _print_check(data: dict[str, Any], fmt: str | None) -> None:
+    import pandas as pd
+
     if resolve_format(fmt) == "json":
         click.echo(dumps(data))
         return
@@ -521,6 +527,8 @@ def _load_index(path: str) -> Any:
 
 
 def _summary(index: Any, output: str, added: int, fmt: str | None) -> None:
+    import pandas as pd
+
     sizes = index.nbytes()
     data = {
         "index": output,
@@ -742,6 +750,8 @@ def _index_against(
 
 def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
     """For a person: the verdicts, then what matched and where."""
+    import pandas as pd
+
     subs = report.submissions.assign(
         flagged=report.submissions["flagged"].map({True: "FLAGGED", False: "-"}),
         # a submission that matched nothing has no largest source: say so, not "None"
@@ -807,4 +817,6 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
 
 def _shown(value: Any, missing: str) -> Any:
     """``value`` for the flag tables, ``missing`` in place of None/NaN (not "None")."""
+    import pandas as pd
+
     return missing if pd.isna(value) else value

@@ -13,7 +13,6 @@ from corpus_tools.cli.common import (
     load_inputs,
     resolve_format,
 )
-from corpus_tools.text import inspect
 
 
 @click.command("inspect")
@@ -26,6 +25,8 @@ def command(
 
     Unreadable inputs are named on stderr and skipped (exit status 3).
     """
+    from corpus_tools.text import inspect
+
     state = RunState()
     corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     table = inspect(corpus)

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
-import pandas as pd
 
 from corpus_tools.cli.common import (
     ExitCode,
@@ -38,7 +37,11 @@ from corpus_tools.cli.common import (
     write_output_table,
 )
 from corpus_tools.errors import InvalidParameterError
-from corpus_tools.io import CorpusStream
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corpus_tools.io import CorpusStream
 
 #: Rows of the table printed after the summary on a terminal.
 PREVIEW_ROWS = 10
@@ -382,6 +385,8 @@ def _write(table: pd.DataFrame, output: str) -> tuple[pd.DataFrame, dict[str, An
     """Write ``table`` (without its attrs: the file holds the data only) atomically; return
     what was written and the run figures of ``table.attrs["summary"]``. Exit 4 when the
     file cannot be written."""
+    import pandas as pd
+
     figures: dict[str, Any] = dict(table.attrs.get("summary", {}))
     data = pd.DataFrame(table)  # a copy, whose attrs are dropped
     data.attrs = {}
@@ -391,6 +396,8 @@ def _write(table: pd.DataFrame, output: str) -> tuple[pd.DataFrame, dict[str, An
 
 def _print(summary: dict[str, Any], table: pd.DataFrame, fmt: str | None) -> None:
     """The summary on stdout: a line and the first rows on a terminal, else one record."""
+    import pandas as pd
+
     resolved = resolve_format(fmt)
     if resolved == "table":
         preview = table.head(PREVIEW_ROWS)
@@ -423,6 +430,8 @@ class _FormulaOptions(NamedTuple):
 def _formulas_command(opts: _FormulaOptions, refused: dict[str, bool], state: RunState) -> None:
     """``--terms-from formulas``: the formulas of the corpus (find_formulas) counted per
     group on their matching text (formula_table), or their contexts (kwic, folded)."""
+    import pandas as pd
+
     if opts.terms_from is None:
         fail("--min-docs and --min-chars need --terms-from formulas", ExitCode.USAGE)
     given = [name for name, on in refused.items() if on]

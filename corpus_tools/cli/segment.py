@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-import pandas as pd
 
 from corpus_tools.cli.common import (
     ExitCode,
@@ -20,7 +19,6 @@ from corpus_tools.cli.common import (
     resolve_format,
 )
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
-from corpus_tools.tokens import Segmenter, segment_corpus
 
 FORMATS = ("table", "json", "jsonl", "csv", "text")
 
@@ -107,6 +105,10 @@ def command(
     Tokens of each document are cached on disk (keyed by the text and the lexicons), so a
     rerun does not segment again. Unreadable inputs are named on stderr (exit status 3).
     """
+    import pandas as pd
+
+    from corpus_tools.tokens import Segmenter, segment_corpus
+
     if jobs == 0:
         fail(
             "Invalid value for '--jobs': 0 is not allowed; use a positive number or -1.",

@@ -18,7 +18,6 @@ from corpus_tools.cli.common import (
 )
 from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.errors import CorpusToolsError
-from corpus_tools.io.write import TABLE_SUFFIXES
 
 
 @click.command(name="slogans")
@@ -88,6 +87,7 @@ def command(
     "cue"}]. "example" is the expansion the text gives (八项本领 -> 学习本领、…) or the text
     around the first occurrence.
     """
+    from corpus_tools.io.write import TABLE_SUFFIXES
     from corpus_tools.slogans import mine_slogans, slogan_occurrences, to_lexicon
 
     if occurrences is not None and not occurrences.lower().endswith(TABLE_SUFFIXES):

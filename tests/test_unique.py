@@ -172,3 +172,21 @@ def test_cli_corpus_level_commands_take_unique(seeds_dir: Path) -> None:
     # the phrases "repeated" in three documents or more were the copies'
     assert len(json.loads(every["formulas"].stdout)["formulas"]) > 100
     assert json.loads(once["formulas"].stdout)["formulas"] == []
+
+
+def test_cli_keywords_unique(seeds_dir: Path, tmp_path: Path) -> None:
+    """keywords --unique reads the corpus whole, collapses the copies, then counts."""
+
+    def counts(*extra: str) -> tuple[dict[str, tuple[int, int]], str]:
+        out = tmp_path / f"k{len(extra)}.csv"
+        args = ["keywords", str(seeds_dir), "--split", "auto", "-o", str(out), "--no-cache"]
+        result = CliRunner().invoke(cli, [*args, *extra])
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(out, encoding="utf-8-sig")
+        rows = table.set_index("term")[["count", "docs"]]
+        return {t: (int(c), int(d)) for t, (c, d) in rows.iterrows()}, result.stderr
+
+    every, _ = counts()
+    once, stderr = counts("--unique")
+    assert every["三社联动"] == (40, 13) and once["三社联动"] == (10, 8)
+    assert "6 copies of one document counted once (8 distinct documents of 13)" in stderr

@@ -36,6 +36,7 @@ from corpus_tools.cli.common import (
     table_output_path,
     write_output_table,
 )
+from corpus_tools.cli.copies import distinct_documents, unique_option
 from corpus_tools.errors import InvalidParameterError
 
 if TYPE_CHECKING:
@@ -181,6 +182,7 @@ def _read_words(path: str) -> list[str]:
 )
 @segmentation_options
 @engine_options
+@unique_option
 @format_option()
 def command(
     *,
@@ -213,6 +215,7 @@ def command(
     n_jobs: int | None,
     engine: str,
     scheduler: str | None,
+    unique: bool,
     fmt: str | None,
 ) -> None:
     """Write a keyword frequency table of PATH... to OUT (.parquet, .csv or .xlsx).
@@ -243,6 +246,7 @@ def command(
             "--keep-stopwords": keep_stopwords,
             "--stopwords": bool(stopword_files),
             "--lexicon": bool(lexicons),
+            "--unique": unique,
         }
         _formulas_command(
             _FormulaOptions(
@@ -269,12 +273,15 @@ def command(
         fail("--kwic needs a TERM (or --terms-from formulas: the formulas found)", ExitCode.USAGE)
     # counting streams the corpus (a chunk in memory at a time) unless an option needs it
     # whole; on Dask the whole corpus becomes the tasks, run at once
-    streamed = engine == "local" and not (kwic_terms or strip_boilerplate or mine_slogans)
+    # (--unique too: the copies are found among all the documents)
+    whole = kwic_terms or strip_boilerplate or mine_slogans or unique
+    streamed = engine == "local" and not whole
     docs: Any
     if streamed:
         docs = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     else:
         docs = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+        docs = distinct_documents(docs) if unique else docs
     stopwords = _stopwords(keep_stopwords, stopword_files)
     common: dict[str, Any] = {
         "segmenter": _segmenter(lexicons),

@@ -77,7 +77,10 @@ def test_dedup_bars_say_dedup_and_count_pairs(
     result = ct.find_near_duplicates(corpus, progress=True)
     assert len(result.pairs) > 0  # the six copies in 003: there were pairs to verify
     bars = {str(bar.desc).rstrip(": "): bar.unit for bar in _Bar.made}
-    assert bars == {"dedup: sketching": "doc", "dedup: verifying": "pair"}
+    assert bars["dedup: sketching"] == "doc"
+    assert all(name.startswith("dedup: ") for name in bars)  # not "index: ..."
+    # a later bar (verifying pairs, aligning blocks of pairs) does not count documents
+    assert all(unit != "doc" for name, unit in bars.items() if name != "dedup: sketching")
 
 
 def test_boilerplate_and_inspect_count_the_same_chars(runner: CliRunner, seeds_dir: Path) -> None:

@@ -196,7 +196,10 @@ def strip_texts(
         return texts
     table = pd.DataFrame({"doc_id": doc_ids, "text": texts})
     if boilerplate is None:
-        boilerplate = find_boilerplate(table, min_docs=boilerplate_min_docs(len(table)))
+        # a step of the topics bar, not a bar of its own inside it
+        boilerplate = find_boilerplate(
+            table, min_docs=boilerplate_min_docs(len(table)), progress=False
+        )
     return [str(t) for t in strip_passages(table, result=boilerplate)["text"].tolist()]
 
 

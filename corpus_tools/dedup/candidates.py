@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -41,6 +41,7 @@ __all__ = [
     "anchor_postings_pairs",
     "band_groups",
     "candidate_pairs",
+    "configured_candidates",
     "corpus_candidates",
     "group_postings",
     "lsh_candidate_pairs",
@@ -533,10 +534,42 @@ def short_pairs(
     return found[np.lexsort((found[:, 1], found[:, 0]))] if len(found) else found
 
 
+def configured_candidates(
+    bands: npt.NDArray[np.uint64],
+    anchor_keys: npt.NDArray[np.uint32],
+    anchor_docs: npt.NDArray[Any],
+    anchor_sizes: npt.NDArray[np.int64],
+    *,
+    lengths: npt.NDArray[np.int64],
+    shingles_of: Callable[[int], npt.NDArray[np.uint32]],
+    config: DedupConfig,
+) -> Candidates:
+    """The candidate pairs every search path makes, with ``config``'s settings: LSH band keys
+    and shared anchors (:func:`candidate_pairs`) and, among the documents whose folded
+    ``lengths`` are at most :func:`short_limit`, the exact near-duplicates
+    (:func:`short_pairs`; ``shingles_of(k)`` gives document ``k``'s shingle set, asked for
+    the short documents only)."""
+    cfg = config
+    short = np.flatnonzero(np.asarray(lengths) <= short_limit(cfg.num_perm, cfg.k))
+    sets = [shingles_of(k) for k in short.tolist()]
+    return candidate_pairs(
+        bands,
+        anchor_keys,
+        anchor_docs,
+        anchor_sizes,
+        min_hits=cfg.min_anchor_hits,
+        min_share=cfg.min_anchor_share,
+        min_passage=cfg.min_anchor_passage,
+        max_df=effective_max_df(cfg, len(lengths)),
+        max_pairs_per_doc=cfg.max_pairs_per_doc,
+        max_memory=cfg.max_memory,
+        similar=short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory),
+    )
+
+
 def corpus_candidates(features: Sequence[DocFeatures], config: DedupConfig) -> Candidates:
     """The candidate pairs of documents with these ``features`` (in their order), as every
-    search path makes them: LSH band keys, shared anchors and, among short documents, the
-    exact near-duplicates (:func:`candidate_pairs`, :func:`short_pairs`).
+    search path makes them (:func:`configured_candidates`).
 
     Examples
     --------
@@ -545,30 +578,18 @@ def corpus_candidates(features: Sequence[DocFeatures], config: DedupConfig) -> C
     >>> corpus_candidates([document_features(t) for t in texts], DedupConfig()).pairs.tolist()
     [[0, 1]]
     """
-    cfg = config
     n = len(features)
-    bands = np.stack([f.bands for f in features]) if n else np.zeros((0, cfg.bands), np.uint64)
+    bands = np.stack([f.bands for f in features]) if n else np.zeros((0, config.bands), np.uint64)
     sizes = np.array([len(f.anchors) for f in features], dtype=np.int64)
     keys = np.concatenate([f.anchors for f in features]) if n else np.zeros(0, np.uint32)
-    limit = short_limit(cfg.num_perm, cfg.k)
-    short = np.array([k for k, f in enumerate(features) if f.length <= limit], dtype=np.int64)
-    return candidate_pairs(
+    return configured_candidates(
         bands,
         keys,
         np.repeat(np.arange(n, dtype=np.int64), sizes),
         sizes,
-        min_hits=cfg.min_anchor_hits,
-        min_share=cfg.min_anchor_share,
-        min_passage=cfg.min_anchor_passage,
-        max_df=effective_max_df(cfg, n),
-        max_pairs_per_doc=cfg.max_pairs_per_doc,
-        max_memory=cfg.max_memory,
-        similar=short_pairs(
-            short,
-            [features[k].shingles for k in short.tolist()],
-            cfg.threshold,
-            max_memory=cfg.max_memory,
-        ),
+        lengths=np.array([f.length for f in features], dtype=np.int64),
+        shingles_of=lambda k: features[k].shingles,
+        config=config,
     )
 
 

@@ -32,9 +32,7 @@ import pandas as pd
 
 from corpus_tools.dedup.candidates import (
     anchor_pairs_ok,
-    candidate_pairs,
-    short_limit,
-    short_pairs,
+    configured_candidates,
     warn_capped,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
@@ -708,18 +706,12 @@ class DedupIndex:
                 self._unit[doc],
             )
 
-    def _short_pairs(self, order: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """The near-duplicate pairs among the short documents (in the ranks of ``order``),
-        found exactly from their texts (:func:`corpus_tools.dedup.candidates.short_pairs`)."""
+    def _shingles(self, doc: int) -> npt.NDArray[np.uint32]:
+        """The shingle set of held document ``doc``, from its text (for the exact join of
+        short documents, :func:`corpus_tools.dedup.candidates.configured_candidates`)."""
         cfg = self.config_
-        short = np.flatnonzero(self._length[order] <= short_limit(cfg.num_perm, cfg.k))
-        sets = [
-            shingle_set(
-                shingle_hashes(fold_text(self.text(int(order[r])), cfg).codes, cfg.k, seed=cfg.seed)
-            )
-            for r in short.tolist()
-        ]
-        return short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory)
+        codes = fold_text(self.text(doc), cfg).codes
+        return shingle_set(shingle_hashes(codes, cfg.k, seed=cfg.seed))
 
     def near_duplicates(self, *, progress: bool | None = None) -> DedupResult:
         """Every related pair among the held documents (what :func:`find_near_duplicates`
@@ -746,18 +738,14 @@ class DedupIndex:
         rank[order] = np.arange(n, dtype=np.int64)
         sorted_ids = [ids[k] for k in order.tolist()]
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
-        found = candidate_pairs(
+        found = configured_candidates(
             bands[order],
             self._anchor_keys,
             rank[self._anchor_docs.astype(np.int64)],
             self._n_anchors[order],
-            min_hits=cfg.min_anchor_hits,
-            min_share=cfg.min_anchor_share,
-            min_passage=cfg.min_anchor_passage,
-            max_df=effective_max_df(cfg, n),
-            max_pairs_per_doc=cfg.max_pairs_per_doc,
-            max_memory=cfg.max_memory,
-            similar=self._short_pairs(order),
+            lengths=self._length[order],
+            shingles_of=lambda r: self._shingles(int(order[r])),
+            config=cfg,
         )
         warn_capped(found.capped, sorted_ids, cfg.max_pairs_per_doc)
         cands = found.pairs

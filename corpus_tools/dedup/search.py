@@ -27,12 +27,10 @@ import pandas as pd
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import (
     Candidates,
-    candidate_pairs,
-    short_limit,
-    short_pairs,
+    configured_candidates,
     warn_capped,
 )
-from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
+from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
 from corpus_tools.dedup.sketch import features_of_folded, fold_text
@@ -272,31 +270,22 @@ class _Sketches:
         return verify_table(found.pairs, table, ids, cfg, rows=order, progress=progress)
 
     def _candidates(self, order: npt.NDArray[np.int64], table: FeatureTable) -> Candidates:
-        """The candidate pairs of the documents in ``order`` (positions in that order), as
-        :func:`~corpus_tools.dedup.candidates.corpus_candidates` makes them: band keys,
-        shared anchors and the exact join of short documents, within the memory budget."""
-        cfg = self.cfg
-        n = len(order)
+        """The candidate pairs of the documents in ``order`` (positions in that order):
+        :func:`~corpus_tools.dedup.candidates.configured_candidates`."""
         rows = order.tolist()
-        bands = np.stack(self.bands)[order] if n else np.zeros((0, cfg.bands), dtype=np.uint64)
+        n = len(rows)
+        bands = np.stack(self.bands)[order] if n else np.zeros((0, self.cfg.bands), np.uint64)
         sizes = np.array([len(self.anchors[r]) for r in rows], dtype=np.int64)
         keys = np.concatenate([self.anchors[r] for r in rows]) if n else np.zeros(0, np.uint32)
-        limit = short_limit(cfg.num_perm, cfg.k)
-        short = np.array([k for k, r in enumerate(rows) if self.length[r] <= limit], dtype=np.int64)
         ptr = table.shingle_ptr
-        sets = [np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]) for k in short]
-        return candidate_pairs(
+        return configured_candidates(
             bands,
             keys,
             np.repeat(np.arange(n, dtype=np.int64), sizes),
             sizes,
-            min_hits=cfg.min_anchor_hits,
-            min_share=cfg.min_anchor_share,
-            min_passage=cfg.min_anchor_passage,
-            max_df=effective_max_df(cfg, n),
-            max_pairs_per_doc=cfg.max_pairs_per_doc,
-            max_memory=cfg.max_memory,
-            similar=short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory),
+            lengths=np.asarray(self.length, dtype=np.int64)[order],
+            shingles_of=lambda k: np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]),
+            config=self.cfg,
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,3 +82,42 @@ def corpora_dir() -> Path:
     if not CORPORA.is_dir():
         pytest.skip(f"../shared/corpora not found at {CORPORA}")
     return CORPORA
+
+
+# --------------------------------------------------------------------------- a real browser
+
+
+def chromium() -> str | None:
+    """The headless browser the HTML pages are tested in, or None when it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def run_chromium(
+    args: list[str], tmp: Path, *, proxy_port: int | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run headless Chromium with ``args`` and a fresh profile under ``tmp``; with
+    ``proxy_port``, every request goes through the proxy on that local port."""
+    exe = chromium()
+    assert exe is not None
+    profile = tmp / f"profile-{len(list(tmp.iterdir()))}"
+    proxy = (
+        []
+        if proxy_port is None
+        else [f"--proxy-server=http://127.0.0.1:{proxy_port}", "--proxy-bypass-list=<-loopback>"]
+    )
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        *proxy,
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(cmd, capture_output=True, timeout=180, check=False)

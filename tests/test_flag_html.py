@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import socket
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import needs_cjk_font
+from conftest import chromium, needs_cjk_font, run_chromium
 
 from corpus_tools.cli import cli
 from corpus_tools.dedup import flag_submissions
@@ -118,10 +116,6 @@ def test_cli_html(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- a real browser
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 #: Hosts Chromium itself calls (update checks, clock, sign-in), whatever the page: a request
 #: to any other host is one the page made.
 _BROWSER_HOSTS = frozenset(
@@ -179,33 +173,10 @@ class _Proxy:
         self.sock.close()
 
 
-def _run_chromium(args: list[str], tmp: Path, proxy: _Proxy) -> subprocess.CompletedProcess[bytes]:
-    exe = _chromium()
-    assert exe is not None
-    profile = tmp / f"profile-{len(list(tmp.iterdir()))}"
-    cmd = [
-        exe,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--proxy-server=http://127.0.0.1:{proxy.port}",
-        "--proxy-bypass-list=<-loopback>",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    return subprocess.run(cmd, capture_output=True, timeout=180, check=False)
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 @needs_cjk_font
-@pytest.mark.skipif(_chromium() is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.skipif(chromium() is None, reason="chromium not installed (apt-get install chromium)")
 def test_page_in_chromium(report: object, tmp_path: Path) -> None:
     import matplotlib.image
     import numpy as np
@@ -216,13 +187,15 @@ def test_page_in_chromium(report: object, tmp_path: Path) -> None:
         # the detector works: a page that loads an image from the network reaches the proxy
         control = tmp_path / "control.html"
         control.write_text('<img src="http://example.com/x.png">', encoding="utf-8")
-        _run_chromium(["--dump-dom", control.as_uri()], tmp_path, proxy)
+        run_chromium(["--dump-dom", control.as_uri()], tmp_path, proxy_port=proxy.port)
         assert "example.com" in proxy.page_hosts()
         proxy.hosts.clear()
-        dom = _run_chromium(["--dump-dom", path.as_uri()], tmp_path, proxy)
+        dom = run_chromium(["--dump-dom", path.as_uri()], tmp_path, proxy_port=proxy.port)
         shot = tmp_path / "flag.png"
-        run = _run_chromium(
-            [f"--screenshot={shot}", "--window-size=1200,2400", path.as_uri()], tmp_path, proxy
+        run = run_chromium(
+            [f"--screenshot={shot}", "--window-size=1200,2400", path.as_uri()],
+            tmp_path,
+            proxy_port=proxy.port,
         )
         assert proxy.page_hosts() == set()  # the page loaded nothing from the network
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 
 matplotlib.use("Agg")
 
-from conftest import needs_cjk_font
+from conftest import chromium, needs_cjk_font, run_chromium
 
 import corpus_tools as ct
 from corpus_tools.cli import cli
@@ -508,31 +507,6 @@ def test_cli_exit_statuses(tmp_path: Path, seeds_dir: Path) -> None:
 # --------------------------------------------------------------------------- a real browser
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _run_chromium(args: list[str], tmp: Path) -> subprocess.CompletedProcess[bytes]:
-    exe = _chromium()
-    assert exe is not None
-    profile = tmp / f"profile-{len(list(tmp.iterdir()))}"
-    cmd = [
-        exe,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    return subprocess.run(cmd, capture_output=True, timeout=180, check=False)
-
-
 def _pixels(path: Path) -> np.ndarray:
     import matplotlib.image
 
@@ -541,21 +515,21 @@ def _pixels(path: Path) -> np.ndarray:
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.skipif(_chromium() is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.skipif(chromium() is None, reason="chromium not installed (apt-get install chromium)")
 def test_report_renders_chinese_in_chromium(seed_report: Any, tmp_path: Path) -> None:
     summary, page = seed_report
     url = Path(summary.path).resolve().as_uri()
 
     # it loads: exit 0, a screenshot with content
     shot = tmp_path / "report.png"
-    run = _run_chromium([f"--screenshot={shot}", "--window-size=1200,2000", url], tmp_path)
+    run = run_chromium([f"--screenshot={shot}", "--window-size=1200,2000", url], tmp_path)
     assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
     pixels = _pixels(shot)
     assert pixels.shape[:2] == (2000, 1200)
     assert (pixels < 0.5).any(axis=2).mean() > 0.01  # text and figures, not a blank page
 
     # the DOM holds the Chinese text, decoded (no replacement characters)
-    dom = _run_chromium(["--dump-dom", url], tmp_path)
+    dom = run_chromium(["--dump-dom", url], tmp_path)
     assert dom.returncode == 0
     text = dom.stdout.decode("utf-8")
     assert "语料分析报告" in text and "XX区后进社区整顿工作汇报材料" in text
@@ -581,7 +555,7 @@ def test_report_renders_chinese_in_chromium(seed_report: Any, tmp_path: Path) ->
         encoding="utf-8",
     )
     probe_shot = tmp_path / "probe.png"
-    run = _run_chromium(
+    run = run_chromium(
         [f"--screenshot={probe_shot}", "--window-size=600,240", probe.as_uri()], tmp_path
     )
     assert run.returncode == 0
@@ -738,7 +712,7 @@ def test_formulas_section_escapes_document_text() -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.skipif(_chromium() is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.skipif(chromium() is None, reason="chromium not installed (apt-get install chromium)")
 def test_formulas_section_renders_in_chromium(
     news_formulas_report: tuple[Any, str], tmp_path: Path
 ) -> None:
@@ -746,12 +720,10 @@ def test_formulas_section_renders_in_chromium(
     path = tmp_path / "formulas.html"
     path.write_text(page, encoding="utf-8")
     shot = tmp_path / "formulas.png"
-    run = _run_chromium(
-        [f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()], tmp_path
-    )
+    run = run_chromium([f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()], tmp_path)
     assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
     assert (_pixels(shot) < 0.5).any(axis=2).mean() > 0.01
-    dom = _run_chromium(["--dump-dom", path.as_uri()], tmp_path)
+    dom = run_chromium(["--dump-dom", path.as_uri()], tmp_path)
     assert dom.returncode == 0
     text = dom.stdout.decode("utf-8")
     assert "\ufffd" not in text and "套话短语及其传播" in text

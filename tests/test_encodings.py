@@ -128,6 +128,21 @@ def test_korean_read_as_chinese_mojibake_is_refused(tmp_path: Path) -> None:
     assert "as GB18030: 100% common characters" in reason and "not decoded to mojibake" in reason
 
 
+def test_a_cut_utf8_character_is_named_with_its_byte(
+    tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
+    # two UTF-8 files glued after `head -c`, which cut a character in half
+    first = seed_texts[SEED_004].encode("utf-8")[:3000]
+    second = seed_texts[SEED_004].encode("utf-8")[:2500]
+    path = tmp_path / "glued.txt"
+    path.write_bytes(first + second)
+    with pytest.raises(UnicodeDecodeError) as cut:
+        (first + second).decode("utf-8")
+    reason = _refusal(path)
+    assert f"not UTF-8 (invalid from byte {cut.value.start:,} of 5,500" in reason
+    assert "as UTF-16LE" in reason and "as UTF-16BE" in reason  # the two readings told apart
+
+
 def test_damaged_bytes_are_refused_with_each_encoding_tried(
     tmp_path: Path, seed_texts: dict[str, str]
 ) -> None:

@@ -149,14 +149,15 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> str:
         return _check_text(found, path)
     try:
         return _check_text(data.decode("utf-8"), path)
-    except UnicodeDecodeError:
-        pass
-    return _check_text(_guess(data, path), path)
+    except UnicodeDecodeError as exc:
+        broken = exc.start
+    return _check_text(_guess(data, path, broken), path)
 
 
-def _guess(data: bytes, path: str) -> str:
-    """The text of bytes that are not UTF-8: GB18030 when it reads as Chinese, else the
-    encoding that clearly reads as text, else refused with each encoding's score."""
+def _guess(data: bytes, path: str, broken: int) -> str:
+    """The text of bytes that are not UTF-8 (``broken``: where UTF-8 fails): GB18030 when it
+    reads as Chinese, else the encoding that clearly reads as text, else refused with each
+    encoding's score."""
     gb = _gb18030(data)
     if gb is not None and gb.plausible:
         return gb.text
@@ -168,10 +169,11 @@ def _guess(data: bytes, path: str) -> str:
         return best.text
     if gb is not None and gb.evidence < MIN_EVIDENCE and best is None:
         return gb.text  # too little text to tell, and nothing else reads it
-    raise InputReadError(path, _refusal([r for r in (gb, *others) if r is not None]))
+    readings = [r for r in (gb, *others) if r is not None]
+    raise InputReadError(path, _refusal(readings, broken, len(data)))
 
 
-def _refusal(readings: list[_Reading]) -> str:
+def _refusal(readings: list[_Reading], broken: int, size: int) -> str:
     if not readings:
         return (
             "not text in any encoding tried (UTF-8, GB18030, Big5, Shift-JIS, UTF-16, "
@@ -183,7 +185,9 @@ def _refusal(readings: list[_Reading]) -> str:
         for r in readings
     )
     return (
-        f"encoding not recognised: not UTF-8, and no encoding tried reads it as text ({scores}; "
+        f"encoding not recognised: not UTF-8 (invalid from byte {broken:,} of {size:,}: a cut "
+        "or damaged character there, if the rest is UTF-8), and no encoding tried reads it as "
+        f"text ({scores}; "
         f"text has {PLAUSIBLE:.0%} common characters and {FREQUENT:.0%} frequent ones); "
         "save it as UTF-8 -- it was not decoded to mojibake"
     )
@@ -211,7 +215,8 @@ def _other_readings(data: bytes) -> Iterable[_Reading | None]:
     if len(data) % 2 == 0:
         for name in ("utf-16-le", "utf-16-be"):
             text = _decode_first(data, (name,))
-            yield None if text is None else _reading("UTF-16", text, _utf16_chars(), ascii=True)
+            label = "UTF-16LE" if name.endswith("le") else "UTF-16BE"
+            yield None if text is None else _reading(label, text, _utf16_chars(), ascii=True)
     latin = _decode_first(data, ("cp1252",))
     yield None if latin is None else _latin_reading(latin)
 

@@ -46,6 +46,7 @@ __all__ = [
     "Folded",
     "compute_letters_digits",
     "fold_for_matching",
+    "fold_many",
 ]
 
 #: The code point that stands for a folded placeholder or number (private use, never kept
@@ -260,3 +261,93 @@ def fold_for_matching(text: str, *, wildcards: bool = True, traditional: bool = 
     else:
         ends = starts + 1
     return Folded(codes.astype(np.uint32), starts, ends.astype(np.int64), n)
+
+
+#: Characters folded in one pass of :func:`fold_many` (larger passes leave the cache).
+_FOLD_BATCH_CHARS = 1 << 17
+#: Put between the texts :func:`fold_many` folds in one pass: dropped, never a wildcard.
+_SEPARATOR = "\n"
+
+
+def fold_many(
+    texts: list[str], *, wildcards: bool = True, traditional: bool = True
+) -> list[Folded]:
+    """:func:`fold_for_matching` of many texts in one vectorised pass (the same results).
+
+    Folding one short text costs some twenty numpy calls whatever its length; here they
+    are paid once for the whole list, so a corpus of news items folds several times faster.
+    The texts are folded some hundred thousand characters at a time (the temporary arrays
+    then stay in the processor's cache).
+
+    Examples
+    --------
+    >>> texts = ["20XX年X-X月，完成X个项目", "2019年1—6月,完成 12 个项目。", ""]
+    >>> [f.text for f in fold_many(texts)] == [fold_for_matching(t).text for t in texts]
+    True
+    """
+    func = "fold_many"
+    check_type(texts, "texts", func, list, "a list of str")
+    for text in texts:
+        check_type(text, "texts", func, str, "a list of str")
+    check_type(wildcards, "wildcards", func, bool, "a bool")
+    check_type(traditional, "traditional", func, bool, "a bool")
+    out: list[Folded] = []
+    start = 0
+    while start < len(texts):
+        stop, chars = start + 1, len(texts[start])
+        while stop < len(texts) and chars + len(texts[stop]) <= _FOLD_BATCH_CHARS:
+            chars += len(texts[stop])
+            stop += 1
+        out.extend(_fold_batch(texts[start:stop], wildcards, traditional))
+        start = stop
+    return out
+
+
+def _fold_batch(texts: list[str], wildcards: bool, traditional: bool) -> list[Folded]:
+    """:func:`fold_many` of texts that together fit in the processor's cache."""
+    table, keep = _tables(traditional)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(sizes + 1, out=offsets[1:])  # each text is followed by one separator
+    joined = _SEPARATOR.join(texts) + _SEPARATOR
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(cps.max()) < _TABLE_SIZE:
+        codes = table[cps]
+        kept = keep[codes]
+    else:
+        inside = cps < _TABLE_SIZE
+        codes = np.where(inside, table[np.where(inside, cps, 0)], cps)
+        kept = np.where(inside, keep[np.where(inside, codes, 0)], True)
+    kept &= codes != 0
+    if wildcards:
+        wild = _wild_mask(cps)  # a separator is never wild, so no run crosses it
+        codes[wild] = WILDCARD
+        kept |= wild
+    sep = offsets[1:] - 1
+    kept[sep] = True  # kept for now as code 0, so a run of wildcards never crosses it
+    codes[sep] = 0
+    idx = np.flatnonzero(kept)
+    codes = codes[idx]
+    is_sep = codes == 0
+    owner = np.cumsum(is_sep) - is_sep  # the text each kept character belongs to
+    starts = idx - offsets[owner]
+    if wildcards and len(codes) > 1:
+        is_w = codes == WILDCARD
+        tail = np.zeros(len(codes), dtype=bool)
+        tail[1:] = is_w[1:] & is_w[:-1]
+        head_idx = np.flatnonzero(~tail)
+        last = np.empty(len(head_idx), dtype=np.int64)
+        last[:-1] = head_idx[1:] - 1
+        last[-1] = len(codes) - 1
+        ends = starts[last] + 1
+        codes, starts, owner = codes[head_idx], starts[head_idx], owner[head_idx]
+    else:
+        ends = starts + 1
+    real = codes != 0
+    codes, starts, ends, owner = codes[real], starts[real], ends[real], owner[real]
+    codes = codes.astype(np.uint32)
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
+    return [
+        Folded(codes[a:b], starts[a:b], ends[a:b], n)
+        for a, b, n in zip(bounds[:-1], bounds[1:], sizes.tolist(), strict=True)
+    ]

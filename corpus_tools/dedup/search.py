@@ -33,7 +33,7 @@ from corpus_tools.dedup.candidates import (
 from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
-from corpus_tools.dedup.sketch import features_of_folded, fold_text
+from corpus_tools.dedup.sketch import features_of_many, fold_text, fold_texts
 from corpus_tools.dedup.verify import DedupResult, FeatureTable, verify_table
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
@@ -214,28 +214,25 @@ class _Sketches:
             )
         self.seen.update(ids)
         self.ids.extend(ids)
-        shingles, codes = [], []
-        for text in frame["text"]:
-            folded = fold_text(str(text), self.cfg)
-            f = features_of_folded(folded, self.cfg)
-            self.bands.append(f.bands)
-            self.anchors.append(f.anchors)
-            self.length.append(f.length)
-            self.digest.append(f.digest)
-            self.n_shingles.append(len(f.shingles))
-            self.n_codes.append(len(folded.codes))
-            shingles.append(f.shingles)
-            codes.append(folded.codes.astype(np.uint32, copy=False))
-            if bar is not None:
-                bar.update(1)
+        codes = [f.codes for f in fold_texts([str(t) for t in frame["text"]], self.cfg)]
+        feats = features_of_many(codes, self.cfg)
+        self.bands.extend(f.bands for f in feats)
+        self.anchors.extend(f.anchors for f in feats)
+        self.length.extend(f.length for f in feats)
+        self.digest.extend(f.digest for f in feats)
+        self.n_shingles.extend(len(f.shingles) for f in feats)
+        self.n_codes.extend(len(c) for c in codes)
+        shingles = [f.shingles for f in feats]
+        if bar is not None:
+            bar.update(len(codes))
         if self.files is None:
             self.shingles.extend(shingles)
             self.codes.extend(codes)
             return
         for path, parts in zip(self.files, (shingles, codes), strict=True):
-            with open(path, "ab") as fh:
-                for part in parts:
-                    part.tofile(fh)
+            if parts:
+                with open(path, "ab") as fh:
+                    np.concatenate(parts).tofile(fh)
 
     def _flat(self, k: int) -> npt.NDArray[np.uint32]:
         if self.files is None:

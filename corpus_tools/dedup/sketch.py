@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from corpus_tools.dedup.config import DENSIFY, DedupConfig, make_config
 from corpus_tools.errors import check_choice, check_number, check_type, param_error
-from corpus_tools.text.matching import Folded, fold_for_matching
+from corpus_tools.text.matching import Folded, fold_for_matching, fold_many
 
 __all__ = [
     "DocFeatures",
@@ -31,7 +31,9 @@ __all__ = [
     "band_keys",
     "document_features",
     "features_of_folded",
+    "features_of_many",
     "fold_text",
+    "fold_texts",
     "minhash_signature",
     "shingle_hashes",
     "shingle_set",
@@ -286,6 +288,12 @@ def fold_text(text: str, config: DedupConfig) -> Folded:
     return fold_for_matching(text, wildcards=config.wildcards, traditional=config.traditional)
 
 
+def fold_texts(texts: list[str], config: DedupConfig) -> list[Folded]:
+    """:func:`fold_text` of many texts in one vectorised pass (:func:`~corpus_tools.text.
+    matching.fold_many`)."""
+    return fold_many(texts, wildcards=config.wildcards, traditional=config.traditional)
+
+
 def features_of_folded(folded: Folded, config: DedupConfig) -> DocFeatures:
     """:class:`DocFeatures` of an already folded text."""
     codes = folded.codes
@@ -315,3 +323,178 @@ def document_features(
     cfg = make_config(config, overrides, "document_features")
     check_type(text, "text", "document_features", str, "a str")
     return features_of_folded(fold_text(text, cfg), cfg)
+
+
+#: Folded characters sketched in one vectorised pass of :func:`features_of_many` (bounds the
+#: memory of its temporary arrays to about 50 MB).
+_BATCH_CHARS = 1 << 19
+#: Documents in one pass (the MinHash keys pack ``document * num_perm + bin`` in 32 bits).
+_BATCH_DOCS = 1 << 14
+
+
+def _shingle_starts(
+    lengths: npt.NDArray[np.int64], k: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``(doc, position)`` of every ``k``-shingle of documents of at least ``k`` characters,
+    laid end to end (positions into the concatenation)."""
+    counts = np.maximum(lengths - (k - 1), 0)
+    counts[lengths < k] = 0
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    doc = np.repeat(np.arange(len(lengths), dtype=np.int64), counts)
+    first = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(counts[:-1], out=first[1:])
+    pos = np.arange(len(doc), dtype=np.int64) - first[doc] + starts[doc]
+    return doc, pos
+
+
+def _all_shingles(flat: npt.NDArray[np.uint64], k: int, seed: int) -> npt.NDArray[np.uint64]:
+    """:func:`shingle_hashes` of the whole concatenation (positions across documents too)."""
+    m = len(flat) - k + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.full(m, _seed_key(seed, k), dtype=np.uint64)
+    for j in range(k):
+        h *= _PRIME
+        h ^= flat[j : j + m]
+    return _fmix(h)
+
+
+def _grouped_ids(
+    doc: npt.NDArray[np.int64], hashes: npt.NDArray[np.uint64], n: int
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """Sorted unique top-32-bit ids per document: ``(ids, offsets)`` (``n + 1`` offsets)."""
+    keys = (doc.astype(np.uint64) << _S33 - _U64(1)) | (hashes >> _U64(32))
+    keys = _sorted_unique(keys)
+    owner = (keys >> _U64(32)).astype(np.int64)
+    ptr = np.searchsorted(owner, np.arange(n + 1, dtype=np.int64))
+    return (keys & _U64(0xFFFFFFFF)).astype(np.uint32), ptr.astype(np.int64)
+
+
+def _densify_optimal(sig: npt.NDArray[np.uint32], num_perm: int) -> None:
+    """Fill the empty bins of every row of ``sig`` in place (as :func:`_one_permutation`)."""
+    empty = np.uint32(0xFFFFFFFF)
+    filled = sig != empty
+    some = filled.any(axis=1)
+    rows, cols = np.nonzero(~filled & some[:, None])
+    if len(rows) == 0:
+        return
+    order = _probe_order(num_perm)
+    src = np.full(len(rows), -1, dtype=np.int64)
+    todo = np.arange(len(rows))
+    for step in range(num_perm):
+        probe = order[cols[todo], step]
+        hit = filled[rows[todo], probe]
+        src[todo[hit]] = probe[hit]
+        todo = todo[~hit]
+        if len(todo) == 0:
+            break
+    mixed = _fmix(sig[rows, src].astype(np.uint64) * _U64(num_perm) + cols.astype(np.uint64))
+    sig[rows, cols] = np.minimum((mixed >> _U64(32)).astype(np.uint32), np.uint32(0xFFFFFFFE))
+
+
+def _signatures(
+    doc: npt.NDArray[np.int64], hashes: npt.NDArray[np.uint64], n: int, num_perm: int
+) -> npt.NDArray[np.uint32]:
+    """One-permutation MinHash signatures of ``n`` documents, one row each (optimal
+    densification): equal to :func:`_one_permutation` row by row."""
+    bits = num_perm.bit_length() - 1
+    sig = np.full((n, num_perm), 0xFFFFFFFF, dtype=np.uint32)
+    if len(hashes):
+        cell = doc.astype(np.uint64) * _U64(num_perm) + (hashes >> _U64(64 - bits))
+        vals = (hashes >> _U64(32 - bits)) & _U64(0xFFFFFFFF)
+        keys = np.sort((cell << _U64(32)) | vals)
+        cells = keys >> _U64(32)
+        first = np.empty(len(keys), dtype=bool)
+        first[0] = True
+        np.not_equal(cells[1:], cells[:-1], out=first[1:])
+        mins = np.minimum((keys[first] & _U64(0xFFFFFFFF)).astype(np.uint32), 0xFFFFFFFE)
+        sig.reshape(-1)[cells[first].astype(np.int64)] = mins
+    _densify_optimal(sig, num_perm)
+    return sig
+
+
+def _band_rows(sig: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64]:
+    """:func:`band_keys` of every row of ``sig``."""
+    rows = sig.shape[1] // bands
+    grid = sig.reshape(len(sig), bands, rows).astype(np.uint64)
+    h = np.broadcast_to(
+        np.arange(bands, dtype=np.uint64) * _U64(0x9E3779B97F4A7C15), grid.shape[:2]
+    )
+    for r in range(rows):
+        h = _fmix(h ^ grid[:, :, r])
+    return h
+
+
+def _split(values: npt.NDArray[_T], ptr: npt.NDArray[np.int64]) -> list[npt.NDArray[_T]]:
+    return [values[a:b] for a, b in zip(ptr[:-1].tolist(), ptr[1:].tolist(), strict=True)]
+
+
+def _features_batch(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -> list[DocFeatures]:
+    """:func:`features_of_folded` of every document of one batch, in vectorised passes."""
+    n = len(codes)
+    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
+    flat = np.concatenate(codes).astype(np.uint64) if n else np.zeros(0, dtype=np.uint64)
+    k = config.k
+    doc, pos = _shingle_starts(lengths, k)
+    hashes = _all_shingles(flat, k, config.seed)[pos]
+    short = np.flatnonzero((lengths > 0) & (lengths < k))
+    if len(short):  # a text shorter than k is one shingle, the whole text
+        extra = np.concatenate([shingle_hashes(codes[i], k, seed=config.seed) for i in short])
+        doc, hashes = np.r_[doc, short], np.r_[hashes, extra]
+    ids, ptr = _grouped_ids(doc, hashes, n)
+    bands = _band_rows(_signatures(doc, hashes, n, config.num_perm), config.bands)
+    adoc, apos = _shingle_starts(lengths, config.anchor_k)
+    ahash = _all_shingles(flat, config.anchor_k, config.seed)[apos]
+    chosen = (ahash & _U64(config.anchor_sample - 1)) == 0
+    anchors, aptr = _grouped_ids(adoc[chosen], ahash[chosen], n)
+    digests = [
+        int.from_bytes(hashlib.blake2b(c.tobytes(), digest_size=8).digest(), "little")
+        for c in codes
+    ]
+    return [
+        DocFeatures(length=int(ln), digest=dg, shingles=s, bands=b, anchors=a)
+        for ln, dg, s, b, a in zip(
+            lengths.tolist(), digests, _split(ids, ptr), bands, _split(anchors, aptr), strict=True
+        )
+    ]
+
+
+def features_of_many(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -> list[DocFeatures]:
+    """:func:`features_of_folded` of many folded texts at once (the same values, much faster).
+
+    ``codes`` are the ``codes`` of :class:`~corpus_tools.text.matching.Folded` texts. The
+    documents are sketched in batches of about half a million characters: one vectorised pass
+    per batch instead of some thirty numpy calls per document.
+
+    Examples
+    --------
+    >>> cfg = make_config(None, {}, "features_of_many")
+    >>> texts = ["坚持党建引领，推动基层治理能力现代化。", "全面从严治党", ""]
+    >>> many = features_of_many([fold_text(t, cfg).codes for t in texts], cfg)
+    >>> one = [features_of_folded(fold_text(t, cfg), cfg) for t in texts]
+    >>> all((a.bands == b.bands).all() and a.digest == b.digest for a, b in zip(many, one))
+    True
+    """
+    check_type(config, "config", "features_of_many", DedupConfig, "a DedupConfig")
+    if config.densify != "optimal":  # indexes from before 0.2.1: one document at a time
+        return [features_of_folded(_as_folded(c), config) for c in codes]
+    out: list[DocFeatures] = []
+    start = 0
+    while start < len(codes):
+        stop, chars = start, 0
+        while (
+            stop < len(codes)
+            and stop - start < _BATCH_DOCS
+            and (chars < _BATCH_CHARS or stop == start)
+        ):
+            chars += len(codes[stop])
+            stop += 1
+        out.extend(_features_batch(codes[start:stop], config))
+        start = stop
+    return out
+
+
+def _as_folded(codes: npt.NDArray[np.uint32]) -> Folded:
+    pos = np.arange(len(codes), dtype=np.int64)
+    return Folded(codes, pos, pos + 1, len(codes))

@@ -196,6 +196,10 @@ def _spread(
     return owner, at
 
 
+#: Sort keys below this fit in an int64 (with room to spare).
+_KEY_LIMIT = 1 << 62
+
+
 def batch_groups(
     table: SeedTable, x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], k: int, max_gap: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -210,7 +214,8 @@ def batch_groups(
         return none
     shift = np.uint64(32)
     held = (b_owner.astype(np.uint64) << shift) | table.sorted[b_at].astype(np.uint64)
-    asked = (a_owner.astype(np.uint64) << shift) | table.ids[a_at].astype(np.uint64)
+    # a's seeds in id order too: sorted queries keep the binary searches in the cache
+    asked = (a_owner.astype(np.uint64) << shift) | table.sorted[a_at].astype(np.uint64)
     lo = np.searchsorted(held, asked, side="left")
     cnt = np.minimum(np.searchsorted(held, asked, side="right") - lo, MAX_OCCURRENCES)
     total = int(cnt.sum())
@@ -220,11 +225,14 @@ def batch_groups(
     offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
     j = table.order[b_at[np.repeat(lo, cnt) + offs]].astype(np.int64)
     pair = a_owner[which]
-    i = a_at[which] - table.ptr[x[pair]]
-    # sort by (pair, diagonal); positions of a are ascending within a pair already
+    i = table.order[a_at[which]].astype(np.int64)
+    # sort by (pair, diagonal, position in a)
     width = int(max(i.max(), j.max())) + 1
     key = pair * (2 * width + 1) + (j - i + width)
-    srt = np.argsort(key, kind="stable")
+    if (int(pair[-1]) + 1) * (2 * width + 1) * width < _KEY_LIMIT:
+        srt = np.argsort(key * width + i)
+    else:
+        srt = np.lexsort((i, key))
     i_s, key_s = i[srt], key[srt]
     new = np.ones(total, dtype=bool)
     new[1:] = (key_s[1:] != key_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from corpus_tools.cli.allocator import tune_allocator
 from corpus_tools.cli.common import META_DEBUG, ExitCode, debug_option
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
 
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> Any:
     # a terminated job exits like an interrupted one, so temporary files (an index's
     # spilled texts) are removed and no half-written output is left
     signal.signal(signal.SIGTERM, _terminated)
+    tune_allocator()
     try:
         # not click's standalone mode: it turns Ctrl-C into exit 1, which is flag's "flagged"
         result = cli.main(args=argv, prog_name="corpus-tools", standalone_mode=False)

@@ -32,6 +32,7 @@ from corpus_tools.dedup.verify import (
     connected_components,
     exact_groups,
     feature_table,
+    seed_chunks,
     shared_counts,
     verify_candidates,
     verify_table,
@@ -92,7 +93,13 @@ def test_batched_equals_pair_by_pair_on_seed_lines(options: dict[str, Any]) -> N
     pd.testing.assert_frame_equal(got, ref)
 
 
-@pytest.mark.parametrize("options", [{}, LOW], ids=["default", "low thresholds"])
+# a memory budget so small that the seed tables are built for a few pairs at a time
+SMALL = {**LOW, "max_memory": 64 * 3000}
+
+
+@pytest.mark.parametrize(
+    "options", [{}, LOW, SMALL], ids=["default", "low thresholds", "seed chunks"]
+)
 def test_batched_equals_pair_by_pair_on_news(options: dict[str, Any]) -> None:
     texts = _with_copies(_news(160))
     got, ref = _both(texts, _all_pairs(len(texts)), **options)
@@ -198,6 +205,19 @@ def test_shared_counts_match_set_intersections() -> None:
     got = shared_counts(table, pairs[:, 0], pairs[:, 1])
     want = [len(np.intersect1d(feats[x].shingles, feats[y].shingles)) for x, y in pairs.tolist()]
     assert got.tolist() == want
+
+
+def test_seed_chunks_stay_within_the_budget() -> None:
+    rng = np.random.default_rng(0)
+    length = rng.integers(0, 900, size=300)
+    pairs = np.sort(rng.integers(0, 300, size=(2000, 2)), axis=1)
+    chunks = seed_chunks(pairs, length, 5000)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(pairs) and len(chunks) > 10
+    for (a, b), (c, _) in zip(chunks, chunks[1:], strict=False):
+        assert b == c and b > a  # consecutive, none empty
+    for a, b in chunks:
+        rows = np.unique(pairs[a:b])
+        assert length[rows].sum() <= 5000 or b - a == 1
 
 
 def test_dense_ids_and_seed_table() -> None:

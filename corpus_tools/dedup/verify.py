@@ -30,6 +30,7 @@ from corpus_tools.dedup.align import (
     seed_table_flat,
     union_length,
 )
+from corpus_tools.dedup.candidates import memory_budget
 from corpus_tools.dedup.config import RELATIONS, DedupConfig
 from corpus_tools.dedup.sketch import DocFeatures, shingle_hashes
 from corpus_tools.errors import (
@@ -48,6 +49,7 @@ __all__ = [
     "exact_groups",
     "feature_table",
     "jaccard_containment",
+    "seed_chunks",
     "shared_counts",
     "verify_candidates",
     "verify_pair",
@@ -492,6 +494,9 @@ _NONE = -1  # no relation
 
 #: Folded characters (of both texts) of the pairs whose seeds are matched in one batch.
 ALIGN_BLOCK = 1 << 19
+#: Bytes per folded character while a seed table is built (window hashes, dense ids, the
+#: sort keys and orders): :func:`seed_chunks` keeps a table within the memory budget.
+SEED_BYTES_PER_CHAR = 64
 
 
 def _seed_table(table: FeatureTable, rows: npt.NDArray[np.int64], cfg: DedupConfig) -> SeedTable:
@@ -546,39 +551,95 @@ def _aligned(
     rel = np.full(len(pairs), _NONE, dtype=np.int64)
     if len(pairs) == 0:
         return ratio, rel
-    needed, where = np.unique(pairs.reshape(-1), return_inverse=True)
-    seeds = _seed_table(table, needed, cfg)
-    sx, sy = where.reshape(-1, 2).T
-    la = np.asarray(table.length)[pairs[:, 0]]
-    lb = np.asarray(table.length)[pairs[:, 1]]
-    min_len = group_length(cfg.anchor_k, cfg.min_passage)
-    blocks = _blocks(la + lb, ALIGN_BLOCK)
-    for lo, hi in progress_bar(blocks, desc="dedup: aligning", unit="block", enabled=progress):
-        gp, groups = batch_groups(seeds, sx[lo:hi], sy[lo:hi], cfg.anchor_k, cfg.max_gap)
-        keep = groups[:, 1] - groups[:, 0] >= min_len
-        gp, groups = gp[keep], groups[keep]
-        n_a, n_b = la[lo:hi], lb[lo:hi]
-        reach_a = batch_components(
-            gp, groups[:, 0], groups[:, 1], hi - lo, max_gap=cfg.max_gap, min_len=cfg.min_passage
+    length = np.asarray(table.length)
+    la, lb = length[pairs[:, 0]], length[pairs[:, 1]]
+    budget = max(1, memory_budget(cfg.max_memory) // SEED_BYTES_PER_CHAR)
+    work = [
+        (c0, c0 + lo, c0 + hi)
+        for c0, c1 in seed_chunks(pairs, length, budget)
+        for lo, hi in _blocks(la[c0:c1] + lb[c0:c1], ALIGN_BLOCK)
+    ]
+    chunk, sx, sy = -1, pairs[:0, 0], pairs[:0, 1]
+    seeds = seed_table_flat(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    for c0, lo, hi in progress_bar(work, desc="dedup: aligning", unit="block", enabled=progress):
+        if c0 != chunk:  # the seeds of the rows of the next chunk of pairs
+            chunk, stop = c0, max(h for c, _, h in work if c == c0)
+            needed, where = np.unique(pairs[c0:stop].reshape(-1), return_inverse=True)
+            seeds = _seed_table(table, needed, cfg)
+            sx, sy = where.reshape(-1, 2).T
+        got = _align_block(
+            seeds,
+            (sx[lo - c0 : hi - c0], sy[lo - c0 : hi - c0]),
+            (la[lo:hi], lb[lo:hi]),
+            swapped[lo:hi],
+            cfg,
         )
-        reach_b = batch_components(gp, groups[:, 2], groups[:, 3], hi - lo, max_gap=cfg.max_gap)
-        share_a, share_b = reach_a / n_a, reach_b / n_b
-        small = np.where(swapped[lo:hi], share_b, share_a)
-        go = np.flatnonzero(
-            (small >= cfg.containment) | (np.maximum(share_a, share_b) >= cfg.partial)
-        )
-        g_lo = np.searchsorted(gp, go, side="left")
-        g_hi = np.searchsorted(gp, go, side="right")
-        one = g_hi - g_lo == 1  # one group: it is the passage (if long enough), no chaining
-        got = _single(groups[g_lo[one]], n_a[go[one]], n_b[go[one]], swapped[lo + go[one]], cfg)
-        ratio[lo + go[one]], rel[lo + go[one]] = got
-        many = ~one
-        for p, s0, s1 in zip(
-            go[many].tolist(), g_lo[many].tolist(), g_hi[many].tolist(), strict=True
-        ):
-            ratio[lo + p], rel[lo + p] = _chained(
-                groups[s0:s1], int(n_a[p]), int(n_b[p]), bool(swapped[lo + p]), cfg
-            )
+        ratio[lo:hi], rel[lo:hi] = got
+    return ratio, rel
+
+
+def seed_chunks(
+    pairs: npt.NDArray[np.int64], length: npt.NDArray[np.int64], budget: int
+) -> list[tuple[int, int]]:
+    """Consecutive ranges of ``pairs`` whose distinct rows hold at most ``budget`` folded
+    characters together (a range holds one pair at least): the seed table of one range is
+    built at a time, so its memory stays within the budget however many pairs there are.
+
+    Examples
+    --------
+    >>> seed_chunks(np.array([[0, 1], [0, 2], [3, 4]]), np.array([5, 5, 5, 5, 5]), 15)
+    [(0, 2), (2, 3)]
+    """
+    lens = length.tolist()
+    bounds: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    start = chars = 0
+    for p, (x, y) in enumerate(pairs.tolist()):
+        new = {x, y} - seen
+        add = sum(lens[r] for r in new)
+        if seen and chars + add > budget:
+            bounds.append((start, p))
+            start, chars, seen = p, 0, set()
+            add = lens[x] + (lens[y] if y != x else 0)
+            new = {x, y}
+        seen |= new
+        chars += add
+    bounds.append((start, len(pairs)))
+    return bounds
+
+
+def _align_block(
+    seeds: SeedTable,
+    rows: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    lengths: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    swapped: npt.NDArray[np.bool_],
+    cfg: DedupConfig,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Copy ratio and relation of one block of pairs (``rows`` of ``seeds``, folded
+    ``lengths`` of both texts)."""
+    sx, sy = rows
+    n_a, n_b = lengths
+    ratio = np.zeros(len(sx), dtype=np.float64)
+    rel = np.full(len(sx), _NONE, dtype=np.int64)
+    gp, groups = batch_groups(seeds, sx, sy, cfg.anchor_k, cfg.max_gap)
+    keep = groups[:, 1] - groups[:, 0] >= group_length(cfg.anchor_k, cfg.min_passage)
+    gp, groups = gp[keep], groups[keep]
+    reach_a = batch_components(
+        gp, groups[:, 0], groups[:, 1], len(sx), max_gap=cfg.max_gap, min_len=cfg.min_passage
+    )
+    reach_b = batch_components(gp, groups[:, 2], groups[:, 3], len(sx), max_gap=cfg.max_gap)
+    share_a, share_b = reach_a / n_a, reach_b / n_b
+    small = np.where(swapped, share_b, share_a)
+    go = np.flatnonzero((small >= cfg.containment) | (np.maximum(share_a, share_b) >= cfg.partial))
+    g_lo = np.searchsorted(gp, go, side="left")
+    g_hi = np.searchsorted(gp, go, side="right")
+    one = g_hi - g_lo == 1  # one group: it is the passage (if long enough), no chaining
+    ratio[go[one]], rel[go[one]] = _single(
+        groups[g_lo[one]], n_a[go[one]], n_b[go[one]], swapped[go[one]], cfg
+    )
+    many = ~one
+    for p, s0, s1 in zip(go[many].tolist(), g_lo[many].tolist(), g_hi[many].tolist(), strict=True):
+        ratio[p], rel[p] = _chained(groups[s0:s1], int(n_a[p]), int(n_b[p]), bool(swapped[p]), cfg)
     return ratio, rel
 
 

@@ -10,7 +10,7 @@ with thresholds low enough that nearly every pair needs aligning.
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 import numpy as np
@@ -213,7 +213,7 @@ def test_seed_chunks_stay_within_the_budget() -> None:
     pairs = np.sort(rng.integers(0, 300, size=(2000, 2)), axis=1)
     chunks = seed_chunks(pairs, length, 5000)
     assert chunks[0][0] == 0 and chunks[-1][1] == len(pairs) and len(chunks) > 10
-    for (a, b), (c, _) in zip(chunks, chunks[1:], strict=False):
+    for (a, b), (c, _) in pairwise(chunks):
         assert b == c and b > a  # consecutive, none empty
     for a, b in chunks:
         rows = np.unique(pairs[a:b])
@@ -327,3 +327,39 @@ def test_cli_group_duplicates(tmp_path: Any) -> None:
     assert sorted([item, *(f"{item}-copy{c}" for c in range(5))]) in grouped["duplicates"]
     assert grouped["clusters"] == plain["clusters"]
     assert len(grouped["pairs"]) < len(plain["pairs"])
+
+
+def test_candidates_verified_block_by_block_give_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stream path verifies each block of candidates (and a slice of a block at a
+    time) before the next block is made: the pairs and clusters are those of one pass."""
+    from corpus_tools.dedup import candidates as cmod
+    from corpus_tools.dedup import verify as vmod
+
+    texts = _with_copies(_news(300))
+    ids = sorted(texts)
+    cfg = make_config(None, {}, "test")
+    folded = [fold_text(texts[i], cfg) for i in ids]
+    feats = [features_of_folded(f, cfg) for f in folded]
+    table = feature_table(feats, [f.codes for f in folded])
+    args = (
+        np.stack([f.bands for f in feats]),
+        np.concatenate([f.anchors for f in feats]),
+        np.repeat(np.arange(len(feats)), [len(f.anchors) for f in feats]),
+        np.array([len(f.anchors) for f in feats], dtype=np.int64),
+    )
+    extra = {
+        "lengths": np.array([f.length for f in feats]),
+        "shingles_of": lambda k: feats[k].shingles,
+    }
+    whole = cmod.configured_candidates(*args, **extra, config=cfg)
+    one = verify_table(whole.pairs, table, ids, cfg)
+    small = make_config(None, {"max_memory": 64 * 40}, "test")  # about 40 pairs per block
+    blocks = cmod.configured_candidate_blocks(*args, **extra, config=small)
+    monkeypatch.setattr(vmod, "VERIFY_PAIRS", 7)
+    many = verify_table(blocks, table, ids, small)
+    assert blocks.blocks > 5
+    assert len(one.pairs) > 30 and set(one.pairs["relation"]) >= {"duplicate", "partial"}
+    pd.testing.assert_frame_equal(many.pairs, one.pairs)
+    pd.testing.assert_frame_equal(many.clusters, one.clusters)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "BYTES_PER_PAIR",
     "MAX_BUCKET",
     "SHORT_PER_VALUE",
+    "CandidateBlocks",
     "Candidates",
     "Groups",
     "anchor_candidate_pairs",
@@ -41,6 +42,7 @@ __all__ = [
     "anchor_postings_pairs",
     "band_groups",
     "candidate_pairs",
+    "configured_candidate_blocks",
     "configured_candidates",
     "corpus_candidates",
     "group_postings",
@@ -272,42 +274,105 @@ def candidate_pairs(
     >>> candidate_pairs(bands, keys, docs, np.array([3, 0, 3])).pairs.tolist()
     [[0, 1], [0, 2]]
     """
-    func = "candidate_pairs"
-    check_type(bands, "bands", func, np.ndarray, "a 2-d numpy array")
-    if bands.ndim != 2:
-        raise param_error("bands", func, "a 2-d array (docs x bands)", bands.shape)
-    check_number(max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
-    n = len(bands)
-    budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
-    lsh = band_groups(bands, max_bucket)
-    anchors = group_postings(np.asarray(anchor_keys), anchor_docs, max_df, chain=False)
-    weights = np.bincount(lsh.docs, weights=lsh.partners(), minlength=n)
-    weights += np.bincount(anchors.docs, weights=anchors.partners(), minlength=n)
-    rule: dict[str, Any] = {
-        "min_hits": min_hits,
-        "min_share": min_share,
-        "min_passage": min_passage,
-    }
-    sizes = np.asarray(anchor_sizes, dtype=np.int64)
-    kept, capped = [], []
-    blocks = _doc_blocks(weights, budget) if n else []
-    del weights
-    if similar is None:
-        similar = np.zeros((0, 2), dtype=np.int64)
-    for lo, hi in blocks:
-        codes, strength = _block_candidates(lsh, anchors, (lo, hi), sizes=sizes, rule=rule)
-        a, b = np.searchsorted(similar[:, 0], [lo, hi])
-        if b > a:
-            codes, strength = _with_similar(codes, strength, similar[a:b], lo, n)
-        if max_pairs_per_doc and len(codes):
-            codes, dropped = _cap(codes, strength, n, max_pairs_per_doc)
-            if len(dropped):
-                capped.append(dropped + np.array([lo, 0]))
-        kept.append(np.stack([codes // n + lo, codes % n], axis=1))
+    blocks = CandidateBlocks(
+        bands,
+        anchor_keys,
+        anchor_docs,
+        anchor_sizes,
+        min_hits=min_hits,
+        min_share=min_share,
+        min_passage=min_passage,
+        max_df=max_df,
+        max_bucket=max_bucket,
+        max_pairs_per_doc=max_pairs_per_doc,
+        max_memory=max_memory,
+        similar=similar,
+    )
+    kept = list(blocks)
     pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
-    table = np.concatenate(capped) if capped else np.zeros((0, 2), dtype=np.int64)
-    frame = pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
-    return Candidates(pairs.astype(np.int64), frame, len(blocks))
+    return Candidates(pairs.astype(np.int64), blocks.capped, blocks.blocks)
+
+
+class CandidateBlocks:
+    """The pairs of :func:`candidate_pairs` a block of documents at a time: iterate it for
+    arrays of rows ``(i, j)`` (each block's sorted; blocks in order of ``i``), so the pairs
+    of one block can be verified before the next is made and memory never holds them all.
+
+    After a complete pass, :attr:`capped` and :attr:`blocks` are those of
+    :class:`Candidates`. The arguments are those of :func:`candidate_pairs`.
+
+    Examples
+    --------
+    >>> bands = np.array([[1, 2], [1, 3], [4, 5]], dtype=np.uint64)
+    >>> keys = np.array([7, 8, 9, 7, 8, 9], dtype=np.uint32)
+    >>> docs = np.array([0, 0, 0, 2, 2, 2])
+    >>> [b.tolist() for b in CandidateBlocks(bands, keys, docs, np.array([3, 0, 3]))]
+    [[[0, 1], [0, 2]]]
+    """
+
+    def __init__(
+        self,
+        bands: npt.NDArray[np.uint64],
+        anchor_keys: npt.NDArray[np.uint32],
+        anchor_docs: npt.NDArray[Any],
+        anchor_sizes: npt.NDArray[np.int64],
+        *,
+        min_hits: int = 3,
+        min_share: float = 0.1,
+        min_passage: int = 8,
+        max_df: int = 50,
+        max_bucket: int = MAX_BUCKET,
+        max_pairs_per_doc: int = 0,
+        max_memory: int = 0,
+        similar: npt.NDArray[np.int64] | None = None,
+    ) -> None:
+        func = "candidate_pairs"
+        check_type(bands, "bands", func, np.ndarray, "a 2-d numpy array")
+        if bands.ndim != 2:
+            raise param_error("bands", func, "a 2-d array (docs x bands)", bands.shape)
+        check_number(max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
+        self.n = len(bands)
+        self.lsh = band_groups(bands, max_bucket)
+        self.anchors = group_postings(np.asarray(anchor_keys), anchor_docs, max_df, chain=False)
+        self.rule: dict[str, Any] = {
+            "min_hits": min_hits,
+            "min_share": min_share,
+            "min_passage": min_passage,
+        }
+        self.sizes = np.asarray(anchor_sizes, dtype=np.int64)
+        self.cap = max_pairs_per_doc
+        self.budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+        self.similar = np.zeros((0, 2), dtype=np.int64) if similar is None else similar
+        self._capped: list[npt.NDArray[np.int64]] = []
+        self.blocks = 0
+
+    @property
+    def capped(self) -> pd.DataFrame:
+        """``doc`` and ``dropped`` of the documents whose pairs were capped (so far)."""
+        parts = self._capped
+        table = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+        return pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
+
+    def __iter__(self) -> Iterator[npt.NDArray[np.int64]]:
+        n, similar = self.n, self.similar
+        self._capped, self.blocks = [], 0
+        weights = np.bincount(self.lsh.docs, weights=self.lsh.partners(), minlength=n)
+        weights += np.bincount(self.anchors.docs, weights=self.anchors.partners(), minlength=n)
+        blocks = _doc_blocks(weights, self.budget) if n else []
+        del weights
+        for lo, hi in blocks:
+            codes, strength = _block_candidates(
+                self.lsh, self.anchors, (lo, hi), sizes=self.sizes, rule=self.rule
+            )
+            a, b = np.searchsorted(similar[:, 0], [lo, hi])
+            if b > a:
+                codes, strength = _with_similar(codes, strength, similar[a:b], lo, n)
+            if self.cap and len(codes):
+                codes, dropped = _cap(codes, strength, n, self.cap)
+                if len(dropped):
+                    self._capped.append(dropped + np.array([lo, 0]))
+            self.blocks += 1
+            yield np.stack([codes // n + lo, codes % n], axis=1).astype(np.int64)
 
 
 def _block_candidates(
@@ -549,10 +614,35 @@ def configured_candidates(
     ``lengths`` are at most :func:`short_limit`, the exact near-duplicates
     (:func:`short_pairs`; ``shingles_of(k)`` gives document ``k``'s shingle set, asked for
     the short documents only)."""
+    blocks = configured_candidate_blocks(
+        bands,
+        anchor_keys,
+        anchor_docs,
+        anchor_sizes,
+        lengths=lengths,
+        shingles_of=shingles_of,
+        config=config,
+    )
+    kept = list(blocks)
+    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
+    return Candidates(pairs, blocks.capped, blocks.blocks)
+
+
+def configured_candidate_blocks(
+    bands: npt.NDArray[np.uint64],
+    anchor_keys: npt.NDArray[np.uint32],
+    anchor_docs: npt.NDArray[Any],
+    anchor_sizes: npt.NDArray[np.int64],
+    *,
+    lengths: npt.NDArray[np.int64],
+    shingles_of: Callable[[int], npt.NDArray[np.uint32]],
+    config: DedupConfig,
+) -> CandidateBlocks:
+    """:func:`configured_candidates` a block of documents at a time (:class:`CandidateBlocks`)."""
     cfg = config
     short = np.flatnonzero(np.asarray(lengths) <= short_limit(cfg.num_perm, cfg.k))
     sets = [shingles_of(k) for k in short.tolist()]
-    return candidate_pairs(
+    return CandidateBlocks(
         bands,
         anchor_keys,
         anchor_docs,

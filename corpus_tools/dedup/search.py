@@ -26,8 +26,8 @@ import pandas as pd
 
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import (
-    Candidates,
-    configured_candidates,
+    CandidateBlocks,
+    configured_candidate_blocks,
     warn_capped,
 )
 from corpus_tools.dedup.config import DedupConfig, make_config
@@ -262,20 +262,22 @@ class _Sketches:
         order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
         ids = [self.ids[k] for k in order.tolist()]
         table = self.table()
+        # each block of candidates is verified before the next is made
         found = self._candidates(order, table)
+        result = verify_table(found, table, ids, cfg, rows=order, progress=progress)
         warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
-        return verify_table(found.pairs, table, ids, cfg, rows=order, progress=progress)
+        return result
 
-    def _candidates(self, order: npt.NDArray[np.int64], table: FeatureTable) -> Candidates:
-        """The candidate pairs of the documents in ``order`` (positions in that order):
-        :func:`~corpus_tools.dedup.candidates.configured_candidates`."""
+    def _candidates(self, order: npt.NDArray[np.int64], table: FeatureTable) -> CandidateBlocks:
+        """The candidate pairs of the documents in ``order`` (positions in that order), a
+        block at a time: :func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`."""
         rows = order.tolist()
         n = len(rows)
         bands = np.stack(self.bands)[order] if n else np.zeros((0, self.cfg.bands), np.uint64)
         sizes = np.array([len(self.anchors[r]) for r in rows], dtype=np.int64)
         keys = np.concatenate([self.anchors[r] for r in rows]) if n else np.zeros(0, np.uint32)
         ptr = table.shingle_ptr
-        return configured_candidates(
+        return configured_candidate_blocks(
             bands,
             keys,
             np.repeat(np.arange(n, dtype=np.int64), sizes),

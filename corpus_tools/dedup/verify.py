@@ -12,7 +12,7 @@ once, a pair rejected by an exact bound before its passages are chained; same ve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -680,7 +680,7 @@ def _chained(
 
 
 def verify_table(
-    cands: npt.NDArray[np.int64],
+    cands: npt.NDArray[np.int64] | Iterable[npt.NDArray[np.int64]],
     table: FeatureTable,
     ids: list[str],
     cfg: DedupConfig,
@@ -691,20 +691,54 @@ def verify_table(
     """Verify candidate pairs ``(i, j)`` of documents ``ids`` in batches (what
     :func:`verify_candidates` gives, pair by pair, with the same figures).
 
-    ``rows[i]`` is document ``i``'s row in ``table`` (default: the same position).
-    Identical folded texts are grouped first: a pair inside a group is a duplicate without
-    verification, and a pair across groups is verified once for the groups' first members
-    (998 copies of one item no longer mean 500k verifications). Shingle sets are
-    intersected for all pairs at once; only the pairs they cannot decide are aligned.
+    ``cands`` is one array of pairs or an iterable of such arrays
+    (:class:`~corpus_tools.dedup.candidates.CandidateBlocks`): each block is verified
+    :data:`VERIFY_PAIRS` pairs at a time and only the related pairs are kept, so memory
+    holds one slice's figures, not every candidate's. ``rows[i]`` is document ``i``'s row
+    in ``table`` (default: the same position). Identical folded texts are grouped first: a
+    pair inside a group is a duplicate without verification, and a pair across groups is
+    verified once for the groups' first members (998 copies of one item no longer mean 500k
+    verifications). Shingle sets are intersected for all pairs at once; only the pairs they
+    cannot decide are aligned.
     """
     rows = np.arange(len(ids), dtype=np.int64) if rows is None else rows
     length = np.asarray(table.length)[rows]
     n_sh = (table.shingle_ptr[1:] - table.shingle_ptr[:-1])[rows]
-    cands = np.asarray(cands, dtype=np.int64).reshape(-1, 2)
+    docs = _Docs(rows, table, length, n_sh)
+    rep = exact_groups(length, np.asarray(table.digest)[rows])
+    blocks = [cands] if isinstance(cands, np.ndarray) else cands
+    found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PairFigures]] = []
+    for given in blocks:
+        block = np.asarray(given, dtype=np.int64).reshape(-1, 2)
+        for lo in range(0, len(block), VERIFY_PAIRS):
+            found.append(_verify_slice(block[lo : lo + VERIFY_PAIRS], docs, rep, cfg, progress))
+    if not found:
+        found.append(_verify_slice(np.zeros((0, 2), dtype=np.int64), docs, rep, cfg, progress))
+    a = np.concatenate([f[0] for f in found])
+    b = np.concatenate([f[1] for f in found])
+    figures = PairFigures(
+        *(np.concatenate(parts) for parts in zip(*(f[2] for f in found), strict=True))
+    )
+    return dedup_frame(a, b, figures, ids)
+
+
+#: Candidate pairs verified at a time by :func:`verify_table` (about 100 bytes each while
+#: verified), so a corpus with tens of millions of candidates is verified in bounded memory.
+VERIFY_PAIRS = 1 << 20
+
+
+def _verify_slice(
+    cands: npt.NDArray[np.int64],
+    docs: _Docs,
+    rep: npt.NDArray[np.int64],
+    cfg: DedupConfig,
+    progress: bool | None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PairFigures]:
+    """The related pairs among ``cands``: positions ``a`` (the smaller), ``b``, figures."""
+    length, n_sh = docs.length, docs.n_sh
     i, j = cands[:, 0], cands[:, 1]
     keep = (length[i] > 0) & (length[j] > 0)  # an empty text is a copy of nothing
     i, j = i[keep], j[keep]
-    rep = exact_groups(length, np.asarray(table.digest)[rows])
     swapped = (n_sh[j] < n_sh[i]) | ((n_sh[j] == n_sh[i]) & (length[j] < length[i]))
     # each pair of groups once, in the order the pair was given (alignment is not symmetric)
     key = (rep[i] << 32) | rep[j]
@@ -712,12 +746,11 @@ def verify_table(
     ux, uy = ukey >> 32, ukey & 0xFFFFFFFF
     u_swapped = np.zeros(len(ukey), dtype=bool)
     u_swapped[back] = swapped
-    docs = _Docs(rows, table, length, n_sh)
     figures = _decide(ux, uy, u_swapped, docs, cfg, progress=progress).take(back)
     ok = figures.relation != _NONE
     a = np.where(swapped, j, i)[ok]
     b = np.where(swapped, i, j)[ok]
-    return dedup_frame(a, b, figures.take(ok), ids)
+    return a, b, figures.take(ok)
 
 
 class _Docs(NamedTuple):

@@ -9,6 +9,7 @@ made a quadratic number of them.
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,27 @@ def test_cli_budget_and_cap(tmp_path: Path, seeds_dir: Path) -> None:
     )
     assert built.exit_code == 0, built.output
     assert DedupIndex.load(tmp_path / "idx").config_.max_memory == 300 * 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc/self/statm")
+def test_released_pages_of_a_mapped_file_leave_resident_memory(tmp_path: Path) -> None:
+    """Verification reads shingles and codes from file-mapped arrays; the pages it read
+    are released after each slice, so resident memory does not grow with the corpus."""
+    from corpus_tools.dedup.verify import map_file, release_pages
+
+    def resident_mb() -> float:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    path = tmp_path / "codes.u32"
+    np.arange(32 * 2**20 // 4, dtype=np.uint32).tofile(path)  # 32 MB
+    arr = map_file(path, np.uint32)
+    before = resident_mb()
+    assert int(arr[::1024].sum(dtype=np.int64)) > 0  # touches every page
+    touched = resident_mb()
+    assert release_pages(arr) is True
+    released = resident_mb()
+    assert touched - before > 24
+    assert touched - released > 24
+    assert int(arr[5]) == 5  # still readable after the release
+    assert release_pages(np.zeros(3)) is False

@@ -34,7 +34,7 @@ from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
 from corpus_tools.dedup.sketch import features_of_many, fold_text, fold_texts
-from corpus_tools.dedup.verify import DedupResult, FeatureTable, verify_table
+from corpus_tools.dedup.verify import DedupResult, FeatureTable, map_file, verify_table
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
 from corpus_tools.io import as_corpus, corpus_chunks
@@ -241,7 +241,7 @@ class _Sketches:
         path = self.files[k]
         if not path.exists() or path.stat().st_size == 0:
             return np.zeros(0, dtype=np.uint32)
-        return np.memmap(path, dtype=np.uint32, mode="r")
+        return map_file(path, np.uint32)
 
     def table(self) -> FeatureTable:
         """The :class:`FeatureTable` of the documents added, in the order added."""

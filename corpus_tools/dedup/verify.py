@@ -12,6 +12,8 @@ once, a pair rejected by an exact bound before its passages are chained; same ve
 
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -49,6 +51,8 @@ __all__ = [
     "exact_groups",
     "feature_table",
     "jaccard_containment",
+    "map_file",
+    "release_pages",
     "seed_chunks",
     "shared_counts",
     "verify_candidates",
@@ -712,6 +716,8 @@ def verify_table(
         block = np.asarray(given, dtype=np.int64).reshape(-1, 2)
         for lo in range(0, len(block), VERIFY_PAIRS):
             found.append(_verify_slice(block[lo : lo + VERIFY_PAIRS], docs, rep, cfg, progress))
+            release_pages(table.shingles)  # what this slice read of a mapped file
+            release_pages(table.codes)
     if not found:
         found.append(_verify_slice(np.zeros((0, 2), dtype=np.int64), docs, rep, cfg, progress))
     a = np.concatenate([f[0] for f in found])
@@ -720,6 +726,45 @@ def verify_table(
         *(np.concatenate(parts) for parts in zip(*(f[2] for f in found), strict=True))
     )
     return dedup_frame(a, b, figures, ids)
+
+
+def map_file(path: str | os.PathLike[str], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    """A read-only array over a file's bytes, memory-mapped (see :func:`release_pages`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     np.arange(4, dtype=np.uint32).tofile(f"{d}/a.u32")
+    ...     a = map_file(f"{d}/a.u32", np.uint32)
+    ...     a.tolist(), release_pages(a)
+    ([0, 1, 2, 3], True)
+    """
+    with open(path, "rb") as fh:
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    return np.frombuffer(mapped, dtype=dtype)
+
+
+def release_pages(arr: Any) -> bool:
+    """Let the pages of a file-mapped array (:func:`map_file`) leave this process's
+    resident memory (they stay in the OS's file cache and are read again if touched).
+
+    Verification reads the folded codes and shingles of a few thousand documents at a time
+    from such arrays; without this, every page read once would count in the process's
+    resident memory until the end (gigabytes for a large corpus). ``False`` (and nothing
+    done) for an array that is not file-mapped or where ``madvise`` is not available.
+    """
+    base = arr
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = (
+            getattr(base, "base", None)
+            if isinstance(base, np.ndarray)
+            else getattr(base, "obj", None)
+        )
+    if base is None or not hasattr(mmap, "MADV_DONTNEED"):
+        return False
+    base.madvise(mmap.MADV_DONTNEED)
+    return True
 
 
 #: Candidate pairs verified at a time by :func:`verify_table` (about 100 bytes each while

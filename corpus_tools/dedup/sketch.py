@@ -329,7 +329,7 @@ def document_features(
 #: memory of its temporary arrays to about 50 MB).
 _BATCH_CHARS = 1 << 19
 #: Documents in one pass (the MinHash keys pack ``document * num_perm + bin`` in 32 bits).
-_BATCH_DOCS = 1 << 14
+_BATCH_DOCS = 1 << 14  # no more than 2**_DOC_BITS
 
 
 def _shingle_starts(
@@ -393,25 +393,45 @@ def _densify_optimal(sig: npt.NDArray[np.uint32], num_perm: int) -> None:
     sig[rows, cols] = np.minimum((mixed >> _U64(32)).astype(np.uint32), np.uint32(0xFFFFFFFE))
 
 
-def _signatures(
+#: Bits of the document number in the one sort key of :func:`_ids_and_signatures` (a batch
+#: holds at most 2**14 documents); the key keeps the hash's top 50 bits below them.
+_DOC_BITS = 14
+_KEPT = 64 - _DOC_BITS
+
+
+def _ids_and_signatures(
     doc: npt.NDArray[np.int64], hashes: npt.NDArray[np.uint64], n: int, num_perm: int
-) -> npt.NDArray[np.uint32]:
-    """One-permutation MinHash signatures of ``n`` documents, one row each (optimal
-    densification): equal to :func:`_one_permutation` row by row."""
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+    """:func:`_grouped_ids` and :func:`_signatures` from one sort.
+
+    The key is the document number above the hash's top 50 bits, so sorted keys are in
+    (document, hash) order: the shingle id (top 32 bits) is non-decreasing within a
+    document, and the first key of each (document, MinHash bin) has the bin's smallest
+    value (the 32 bits after the bin's, all among the 50 kept).
+    """
     bits = num_perm.bit_length() - 1
+    key = (doc.astype(np.uint64) << _U64(_KEPT)) | (hashes >> _U64(_DOC_BITS))
+    key.sort()
+    ids_doc = (key >> _U64(_KEPT - 32)) & _U64(0xFFFFFFFF)  # top 32 bits of the hash
+    owner = key >> _U64(_KEPT)
+    new = np.empty(len(key), dtype=bool)
+    if len(key):
+        new[0] = True
+        np.not_equal(ids_doc[1:], ids_doc[:-1], out=new[1:])
+        new[1:] |= owner[1:] != owner[:-1]
+    ids = ids_doc[new].astype(np.uint32)
+    ptr = np.searchsorted(owner[new], np.arange(n + 1, dtype=np.uint64)).astype(np.int64)
     sig = np.full((n, num_perm), 0xFFFFFFFF, dtype=np.uint32)
-    if len(hashes):
-        cell = doc.astype(np.uint64) * _U64(num_perm) + (hashes >> _U64(64 - bits))
-        vals = (hashes >> _U64(32 - bits)) & _U64(0xFFFFFFFF)
-        keys = np.sort((cell << _U64(32)) | vals)
-        cells = keys >> _U64(32)
-        first = np.empty(len(keys), dtype=bool)
+    if len(key):
+        cell = key >> _U64(_KEPT - bits)  # document * num_perm + bin
+        first = np.empty(len(key), dtype=bool)
         first[0] = True
-        np.not_equal(cells[1:], cells[:-1], out=first[1:])
-        mins = np.minimum((keys[first] & _U64(0xFFFFFFFF)).astype(np.uint32), 0xFFFFFFFE)
-        sig.reshape(-1)[cells[first].astype(np.int64)] = mins
+        np.not_equal(cell[1:], cell[:-1], out=first[1:])
+        vals = (key[first] >> _U64(_KEPT - 32 - bits)) & _U64(0xFFFFFFFF)
+        mins = np.minimum(vals.astype(np.uint32), np.uint32(0xFFFFFFFE))
+        sig.reshape(-1)[cell[first].astype(np.int64)] = mins
     _densify_optimal(sig, num_perm)
-    return sig
+    return ids, ptr, sig
 
 
 def _band_rows(sig: npt.NDArray[np.uint32], bands: int) -> npt.NDArray[np.uint64]:
@@ -442,8 +462,8 @@ def _features_batch(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) ->
     if len(short):  # a text shorter than k is one shingle, the whole text
         extra = np.concatenate([shingle_hashes(codes[i], k, seed=config.seed) for i in short])
         doc, hashes = np.r_[doc, short], np.r_[hashes, extra]
-    ids, ptr = _grouped_ids(doc, hashes, n)
-    bands = _band_rows(_signatures(doc, hashes, n, config.num_perm), config.bands)
+    ids, ptr, sig = _ids_and_signatures(doc, hashes, n, config.num_perm)
+    bands = _band_rows(sig, config.bands)
     adoc, apos = _shingle_starts(lengths, config.anchor_k)
     ahash = _all_shingles(flat, config.anchor_k, config.seed)[apos]
     chosen = (ahash & _U64(config.anchor_sample - 1)) == 0

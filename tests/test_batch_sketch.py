@@ -22,13 +22,13 @@ from corpus_tools.dedup.sketch import (
     DocFeatures,
     features_of_folded,
     features_of_many,
+    fold_codes,
     fold_text,
-    fold_texts,
     shingle_hashes,
 )
 from corpus_tools.errors import InvalidParameterError
 from corpus_tools.text import matching
-from corpus_tools.text.matching import Folded, fold_for_matching, fold_many
+from corpus_tools.text.matching import Folded, fold_codes_many, fold_for_matching, fold_many
 
 EDGES = [
     "",
@@ -100,10 +100,12 @@ def test_fold_many_equals_one_at_a_time(
 ) -> None:
     texts = news + list(seed_texts.values()) + EDGES + _random_texts(800, 1)
     many = fold_many(texts, wildcards=wildcards, traditional=traditional)
-    assert len(many) == len(texts)
-    for text, got in zip(texts, many, strict=True):
+    codes = fold_codes_many(texts, wildcards=wildcards, traditional=traditional)
+    assert len(many) == len(codes) == len(texts)
+    for text, got, got_codes in zip(texts, many, codes, strict=True):
         want = fold_for_matching(text, wildcards=wildcards, traditional=traditional)
         assert _same_folded(got, want), text[:40]
+        assert np.array_equal(got_codes, want.codes) and got_codes.dtype == np.uint32
 
 
 def test_fold_many_batches_of_any_size(
@@ -115,6 +117,8 @@ def test_fold_many_batches_of_any_size(
         monkeypatch.setattr(matching, "_FOLD_BATCH_CHARS", size)
         got = fold_many(texts)
         assert all(_same_folded(g, w) for g, w in zip(got, want, strict=True))
+        codes = fold_codes_many(texts)
+        assert all(np.array_equal(c, w.codes) for c, w in zip(codes, want, strict=True))
 
 
 def test_fold_many_keeps_offsets_into_each_text(seed_texts: dict[str, str]) -> None:
@@ -131,12 +135,14 @@ def test_fold_many_rejects_what_is_not_a_list_of_str() -> None:
         fold_many("坚持党建引领")  # type: ignore[arg-type]
     with pytest.raises(InvalidParameterError, match="a list of str"):
         fold_many(["坚持", 3])  # type: ignore[list-item]
-    assert fold_many([]) == []
+    assert fold_many([]) == [] and fold_codes_many([]) == []
+    with pytest.raises(InvalidParameterError, match="'texts' parameter of fold_codes_many"):
+        fold_codes_many(("坚持",))  # type: ignore[arg-type]
 
 
 def _check_features(texts: list[str], overrides: dict[str, object] | None = None) -> None:
     cfg = make_config(None, overrides or {}, "test")
-    codes = [f.codes for f in fold_texts(texts, cfg)]
+    codes = fold_codes(texts, cfg)
     many = features_of_many(codes, cfg)
     assert len(many) == len(texts)
     for text, got in zip(texts, many, strict=True):

@@ -41,7 +41,7 @@ from corpus_tools.dedup.candidates import (
     unique_pairs,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df
-from corpus_tools.dedup.sketch import DocFeatures, features_of_many, fold_texts
+from corpus_tools.dedup.sketch import DocFeatures, features_of_many, fold_codes
 from corpus_tools.dedup.verify import DedupResult, dedup_result, verify_pair
 from corpus_tools.engine import Engine, Handle
 from corpus_tools.errors import InvalidParameterError, check_number, param_error
@@ -130,7 +130,7 @@ def sketch_partition(
     texts: list[str], docs: npt.NDArray[np.int64], config: DedupConfig
 ) -> Partition:
     """Stage: fold and sketch the documents of a partition (``docs``: their global index)."""
-    codes = [f.codes for f in fold_texts(texts, config)]
+    codes = fold_codes(texts, config)
     feats = features_of_many(codes, config)
     return Partition(np.asarray(docs, dtype=np.int64), feats, codes)
 

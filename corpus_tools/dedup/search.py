@@ -33,7 +33,7 @@ from corpus_tools.dedup.candidates import (
 from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
-from corpus_tools.dedup.sketch import features_of_many, fold_text, fold_texts
+from corpus_tools.dedup.sketch import features_of_many, fold_codes, fold_text
 from corpus_tools.dedup.verify import DedupResult, FeatureTable, map_file, verify_table
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
@@ -214,7 +214,7 @@ class _Sketches:
             )
         self.seen.update(ids)
         self.ids.extend(ids)
-        codes = [f.codes for f in fold_texts([str(t) for t in frame["text"]], self.cfg)]
+        codes = fold_codes([str(t) for t in frame["text"]], self.cfg)
         feats = features_of_many(codes, self.cfg)
         self.bands.extend(f.bands for f in feats)
         self.anchors.extend(f.anchors for f in feats)

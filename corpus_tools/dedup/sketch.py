@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from corpus_tools.dedup.config import DENSIFY, DedupConfig, make_config
 from corpus_tools.errors import check_choice, check_number, check_type, param_error
-from corpus_tools.text.matching import Folded, fold_for_matching, fold_many
+from corpus_tools.text.matching import Folded, fold_codes_many, fold_for_matching
 
 __all__ = [
     "DocFeatures",
@@ -32,8 +32,8 @@ __all__ = [
     "document_features",
     "features_of_folded",
     "features_of_many",
+    "fold_codes",
     "fold_text",
-    "fold_texts",
     "minhash_signature",
     "shingle_hashes",
     "shingle_set",
@@ -288,10 +288,10 @@ def fold_text(text: str, config: DedupConfig) -> Folded:
     return fold_for_matching(text, wildcards=config.wildcards, traditional=config.traditional)
 
 
-def fold_texts(texts: list[str], config: DedupConfig) -> list[Folded]:
-    """:func:`fold_text` of many texts in one vectorised pass (:func:`~corpus_tools.text.
-    matching.fold_many`)."""
-    return fold_many(texts, wildcards=config.wildcards, traditional=config.traditional)
+def fold_codes(texts: list[str], config: DedupConfig) -> list[npt.NDArray[np.uint32]]:
+    """The folded codes of :func:`fold_text` for many texts, in vectorised passes
+    (:func:`~corpus_tools.text.matching.fold_codes_many`): what sketching reads."""
+    return fold_codes_many(texts, wildcards=config.wildcards, traditional=config.traditional)
 
 
 def features_of_folded(folded: Folded, config: DedupConfig) -> DocFeatures:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corpus_tools as ct
 from corpus_tools.errors import InputReadError, InvalidParameterError, NoDocumentsError
@@ -501,3 +503,17 @@ def test_size_limit_applies_to_files_read_whole(
     assert "too large" in reasons[str(tmp_path / "whole.txt")]
     assert "line 4: a record of more than" in reasons[str(tmp_path / "records.jsonl.gz")]
     assert res.documents["doc_id"].tolist() == [r["id"] for r in records if r["id"] != "huge"]
+
+
+_BREAKS = list("ab党 \t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\u3000\xa0")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_BREAKS), max_size=40).map("".join), st.text()))
+def test_first_line_is_the_first_non_empty_line_as_splitlines_cuts_it(text: str) -> None:
+    """A title taken from a text is its first non-empty line, stripped (the text's lines as
+    ``str.splitlines`` cuts them), found without splitting the whole text."""
+    from corpus_tools.io.documents import TITLE_CHARS, first_line
+
+    want = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    assert first_line(text) == want[:TITLE_CHARS]

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -52,6 +53,10 @@ class FileText(NamedTuple):
     meta: tuple[tuple[str, Any], ...] = ()
 
 
+#: The characters ``str.splitlines`` breaks lines at.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def first_line(text: str) -> str:
     """The first non-empty line of ``text``, stripped, at most :data:`TITLE_CHARS` long.
 
@@ -60,11 +65,9 @@ def first_line(text: str) -> str:
     >>> first_line("\\n  XX区委组织部2023年工作总结  \\n一、主要做法")
     'XX区委组织部2023年工作总结'
     """
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line:
-            return line[:TITLE_CHARS]
-    return ""
+    rest = text.lstrip()  # every line break is whitespace: empty lines go too
+    end = _LINE_BREAK.search(rest)
+    return (rest if end is None else rest[: end.start()]).rstrip()[:TITLE_CHARS]
 
 
 def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> pd.DataFrame:

@@ -233,8 +233,14 @@ import corpus_tools.dedup.verify as verify
 counts = []
 def counting(original):
     def count(cands, *args, **kwargs):
-        counts.append(len(cands))
-        return original(cands, *args, **kwargs)
+        if hasattr(cands, "__len__"):
+            counts.append(len(cands))
+            return original(cands, *args, **kwargs)
+        def blocks():  # candidates handed over a block at a time
+            for block in cands:
+                counts.append(len(block))
+                yield block
+        return original(blocks(), *args, **kwargs)
     return count
 for step in ("verify_candidates", "verify_table"):
     if not hasattr(verify, step):

@@ -121,6 +121,7 @@ if TYPE_CHECKING:
     from corpus_tools.text import find_title as find_title
     from corpus_tools.text import fold as fold
     from corpus_tools.text import fold_for_matching as fold_for_matching
+    from corpus_tools.text import fold_many as fold_many
     from corpus_tools.text import infer_place as infer_place
     from corpus_tools.text import inspect as inspect
     from corpus_tools.text import lookup_place as lookup_place
@@ -150,6 +151,7 @@ else:
     #: public name -> the subpackage or module that exports it (the same names as above;
     #: tests/test_api.py checks that the two lists agree)
     _EXPORTS = {
+        "fold_many": "corpus_tools.text",
         "Findings": "corpus_tools.present",
         "report_findings": "corpus_tools.present",
         "document_scorecard": "corpus_tools.present",
@@ -367,6 +369,7 @@ __all__ = [
     "flag_submissions",
     "fold",
     "fold_for_matching",
+    "fold_many",
     "formula_table",
     "gensim_corpus",
     "get_client",

@@ -8,7 +8,7 @@ Everything here works on one document's text and returns offsets into the text a
   (:mod:`~corpus_tools.text.structure`): front matter and nested headings;
 * :func:`find_placeholders` and the template tables (:mod:`~corpus_tools.text.placeholders`):
   unfilled template blanks (XX社区, X个, ×万元);
-* :func:`fold_for_matching` (:mod:`~corpus_tools.text.matching`): the folded code points copy
+* :func:`fold_for_matching` and :func:`fold_many` (:mod:`~corpus_tools.text.matching`): the folded code points copy
   detection compares (placeholders and numbers as one wildcard);
 * :func:`find_places` / :func:`infer_place` (:mod:`~corpus_tools.text.places`): names of
   China's administrative divisions in a text, and the place a report is about;
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from corpus_tools.text.matching import WILDCARD as WILDCARD
     from corpus_tools.text.matching import Folded as Folded
     from corpus_tools.text.matching import fold_for_matching as fold_for_matching
+    from corpus_tools.text.matching import fold_many as fold_many
     from corpus_tools.text.normalization import NormalizeConfig as NormalizeConfig
     from corpus_tools.text.normalization import Normalized as Normalized
     from corpus_tools.text.normalization import fold as fold
@@ -60,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "WILDCARD": "corpus_tools.text.matching",
     "Folded": "corpus_tools.text.matching",
     "fold_for_matching": "corpus_tools.text.matching",
+    "fold_many": "corpus_tools.text.matching",
     "NormalizeConfig": "corpus_tools.text.normalization",
     "Normalized": "corpus_tools.text.normalization",
     "fold": "corpus_tools.text.normalization",
@@ -121,6 +123,7 @@ __all__ = [
     "fold",
     "fold_for_matching",
     "fold_keep_spaces",
+    "fold_many",
     "gazetteer",
     "infer_place",
     "inspect",

@@ -352,36 +352,43 @@ class _PageText:
         ends[1::2] = map(
             operator.sub, map(operator.add, firsts, map(len, kept)), itertools.repeat(1)
         )
-        # the lines without the layout's spaces
-        cleaned = self._without_layout_spaces(self.text).split("\r\n")
-        texts = list(map(str.strip, itertools.compress(cleaned, stripped)))
+        # the lines put in order of positions, and the others without the layout's spaces
         movable = list(itertools.compress(range(len(kept)), map(_MOVABLE.search, kept)))
-        if movable:
-            self._reorder(texts, ends, kept, movable)
+        fixed = self._reorder(ends, kept, movable) if movable else {}
+        page = self.text
+        if fixed:  # their spaces need no question: hidden (the others keep their places)
+            hidden = lines.copy()
+            at = list(itertools.compress(range(len(lines)), stripped))
+            for k in fixed:
+                hidden[at[k]] = "x" * len(lines[at[k]])
+            page = "\r\n".join(hidden)
+        cleaned = self._without_layout_spaces(page).split("\r\n")
+        texts = list(map(str.strip, itertools.compress(cleaned, stripped)))
+        for k, text in fixed.items():
+            texts[k] = text
         return _placed(texts, self.ask(ends))
 
-    def _reorder(
-        self, texts: list[str], ends: list[int], lines: list[str], movable: list[int]
-    ) -> None:
-        """Put the lines ``movable`` (their numbers in ``lines``, as PDFium gave them) in the
-        order of positions where a quotation mark or dash stands out of content order, a
-        run of glyphs at a time: their texts and first and last glyphs in ``texts`` and
-        ``ends``."""
+    def _reorder(self, ends: list[int], lines: list[str], movable: list[int]) -> dict[int, str]:
+        """The lines ``movable`` (their numbers in ``lines``, as PDFium gave them) where a
+        quotation mark or dash stands out of content order, put in the order of positions
+        a run of glyphs at a time: their numbers and texts (their first and last glyphs
+        set in ``ends``)."""
         runs, starts, bounds = self._runs(lines, ends, movable)
         lefts = self.ask(starts)[::4]  # where each run was set
         wrong = _out_of_order(runs, lefts, bounds)
         if not wrong:
-            return
+            return {}
         # a stable sort of each line's runs by where each was set
         orders = [sorted(range(bounds[j], bounds[j + 1]), key=lefts.__getitem__) for j in wrong]
         # Chinese joins without a space, Latin words with one (one substitution a page)
         joined = "\n".join([" ".join(map(runs.__getitem__, order)) for order in orders])
-        fixed = _SEAM.sub("", joined).split("\n")
-        for j, text, order in zip(wrong, fixed, orders, strict=True):
+        fixed = {}
+        for j, text, order in zip(wrong, _SEAM.sub("", joined).split("\n"), orders, strict=True):
             k = movable[j]
-            texts[k] = text
+            fixed[k] = text
             ends[2 * k] = starts[order[0]]
             ends[2 * k + 1] = starts[order[-1]] + len(runs[order[-1]]) - 1
+        return fixed
 
     @staticmethod
     def _runs(
@@ -449,10 +456,12 @@ def _out_of_order(runs: list[str], lefts: list[float], bounds: list[int]) -> lis
     """
     # each run set left of the one before it (by more than the slack)
     back = map(operator.lt, lefts[1:], map(operator.sub, lefts, itertools.repeat(ORDER_SLACK)))
-    marks = [_MOVABLE_FIRST <= run[0] <= _MOVABLE_LAST for run in runs]
     found: list[int] = []
     for r in itertools.compress(range(len(runs) - 1), back):  # runs r and r + 1
-        if marks[r] or marks[r + 1]:
+        if (
+            _MOVABLE_FIRST <= runs[r][0] <= _MOVABLE_LAST
+            or _MOVABLE_FIRST <= runs[r + 1][0] <= _MOVABLE_LAST
+        ):
             j = bisect.bisect_right(bounds, r) - 1
             if r + 1 < bounds[j + 1] and (not found or found[-1] != j):
                 found.append(j)
@@ -469,24 +478,24 @@ def _furniture_key(text: str) -> str:
 
 def _drop_furniture(pages: list[_Page]) -> list[_Page]:
     """The pages without running headers, footers and page numbers."""
-    tops: Counter[str] = Counter()
-    bottoms: Counter[str] = Counter()
-    for page in pages:
-        tops.update({_furniture_key(text) for text in page.texts[:FURNITURE_LINES]})
-        bottoms.update({_furniture_key(text) for text in page.texts[-FURNITURE_LINES:]})
+    heads = [list(map(_furniture_key, page.texts[:FURNITURE_LINES])) for page in pages]
+    feet = [list(map(_furniture_key, page.texts[-FURNITURE_LINES:])) for page in pages]
+    tops = Counter(itertools.chain.from_iterable(map(set, heads)))  # pages opening so
+    bottoms = Counter(itertools.chain.from_iterable(map(set, feet)))
     need = max(FURNITURE_MIN_PAGES, FURNITURE_SHARE * len(pages))
 
-    def furniture(text: str, counts: Counter[str]) -> bool:
-        return bool(_PAGE_NUMBER.fullmatch(text)) or counts[_furniture_key(text)] >= need
+    def furniture(text: str, key: str, counts: Counter[str]) -> bool:
+        return bool(_PAGE_NUMBER.fullmatch(text)) or counts[key] >= need
 
     out = []
-    for page in pages:
+    for page, head_keys, foot_keys in zip(pages, heads, feet, strict=True):
         texts = page.texts
         head, tail = 0, len(texts)
-        while head < min(FURNITURE_LINES, tail) and furniture(texts[head], tops):
+        while head < min(FURNITURE_LINES, tail) and furniture(texts[head], head_keys[head], tops):
             head += 1
+        foot = len(texts) - len(foot_keys)  # the line the keys in ``foot_keys`` start at
         while tail > max(head, len(texts) - FURNITURE_LINES) and furniture(
-            texts[tail - 1], bottoms
+            texts[tail - 1], foot_keys[tail - 1 - foot], bottoms
         ):
             tail -= 1
         out.append(page if (head, tail) == (0, len(texts)) else page.sliced(head, tail))

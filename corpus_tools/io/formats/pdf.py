@@ -110,15 +110,12 @@ _MOVABLE = re.compile(f"[{_MOVABLE_CLASS}]")
 _RUNS = re.compile(f"[{_CJK_CLASS}]+|[{_MOVABLE_CLASS}]+|[^{_CJK_CLASS}{_MOVABLE_CLASS}\\s]+")
 #: A run with the spaces after it (a line is a sequence of these).
 _RUN_AND_GAP = re.compile(f"(?:{_RUNS.pattern})\\s*")
-#: A line that may need a repair: it holds a space (the layout's?) or a quotation mark
-#: or dash (out of order?).
-_NEEDS_REPAIR = re.compile(f"[ {_MOVABLE_CLASS}]")
 #: Runs of glyphs put back in order join without a space, but Latin words (or numbers)
 #: keep one: of the spaces put between the runs, those not between two such are dropped.
 _SEAM = re.compile(" (?:(?<![A-Za-z0-9] )|(?![A-Za-z0-9]))")
 #: Characters PDFium returns that are no text: hyphenation marks, non-characters, NUL.
 _NOT_TEXT = dict.fromkeys([0x00, 0x02, 0x03, 0xFFFE, 0xFFFF], None)
-_HAS_NOT_TEXT = re.compile("[\x00\x02\x03\ufffe\uffff]")
+_NOT_TEXT_CHARS = ("\x00", "\x02", "\x03", "\ufffe", "\uffff")
 
 
 #: Latin letters and digits: two words (or numbers) joined keep a space between them.
@@ -161,7 +158,7 @@ def read_pdf(path: str | os.PathLike[str]) -> FileText:
     if not any(text.strip() for page in pages for text in page.texts):
         raise InputReadError(str(p), "no text layer (scanned?)")
     text = "\n".join(_paragraphs(_drop_furniture(pages)))
-    if _HAS_NOT_TEXT.search(text):  # rare: translate costs 0.1 us a character
+    if any(ch in text for ch in _NOT_TEXT_CHARS):  # rare: translate costs 0.1 us a character
         text = text.translate(_NOT_TEXT)
     if not text.strip():
         raise InputReadError(str(p), "no text layer (scanned?)")

@@ -88,8 +88,9 @@ INDENT_CHARS = 0.8
 PARAGRAPH_GAP = 1.6
 #: A page with fewer body lines than this takes the document's margins, not its own.
 MIN_LINES_FOR_MARGINS = 5
-#: Boxes asked of PDFium at a time, at least (the room is kept per thread and grows).
-BATCH = 512
+#: Boxes asked of PDFium at a time: room for this many is kept per thread (a rectangle
+#: and a reference to it, about 100 bytes each); a page asking more asks in turns.
+BATCH = 1024
 #: A glyph set this far (PDF units) left of the glyph before it is out of content order.
 ORDER_SLACK = 0.5
 
@@ -274,21 +275,14 @@ def _char_calls() -> _CharCalls:
 
 class _Boxes:
     """Room for the boxes of a batch of characters: PDFium writes each into a rectangle
-    of its own (``slots``: pointers to them), read back at once as floats (``floats``:
-    left, top, right, bottom of each box in turn). One per thread, grown as needed."""
+    of its own (``slots``: references to them), read back at once as floats (``floats``:
+    left, top, right, bottom of each box in turn). One per thread, made when first used."""
 
     def __init__(self) -> None:
-        self.slots: list[Any] = []
-        self.floats = memoryview(b"").cast("f")
-
-    def reserve(self, count: int) -> None:
-        """Room for ``count`` boxes."""
-        if count <= len(self.slots):
-            return
         import pypdfium2.raw as pdfium_c
 
-        rects = (pdfium_c.FS_RECTF * max(count, 2 * len(self.slots), BATCH))()
-        self.slots = [ctypes.pointer(rect) for rect in rects]
+        rects = (pdfium_c.FS_RECTF * BATCH)()
+        self.slots = [ctypes.byref(rect) for rect in rects]
         self.floats = memoryview(rects).cast("B").cast("f")
 
 
@@ -324,9 +318,14 @@ class _PageText:
 
     def ask(self, indexes: list[int]) -> list[float]:
         """The boxes of these characters: left, top, right, bottom of each in turn."""
+        if len(indexes) > BATCH:
+            return [
+                x
+                for at in range(0, len(indexes), BATCH)
+                for x in self.ask(indexes[at : at + BATCH])
+            ]
         count = len(indexes)
         boxes = self._boxes
-        boxes.reserve(count)
         _consume(map(self._ask, itertools.repeat(self.handle, count), indexes, boxes.slots))
         return cast(list[float], boxes.floats[: 4 * count].tolist())
 

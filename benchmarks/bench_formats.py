@@ -1,13 +1,16 @@
 """Speed of the readers of .pdf, .doc/.wps, .odt and .html against the libraries they wrap.
 
-Same files, same run, best of ``--repeat`` (CPU time of this process, so that other jobs on
-the machine do not blur the ratios):
+Same files, same run, the plain call and ours in turn ``--repeat`` times (so that a slow
+spell of the machine falls on both); the figures are medians, CPU time of this process
+(other jobs on the machine blur it less) with the wall time beside it:
 
 PDF (pages/s)
     ``read_pdf`` (text in reading order, lines joined into paragraphs, headers, footers and
     page numbers dropped, layout spaces removed) against the plain pypdfium2 call (open,
     and per page ``get_textpage().get_text_range()``: PDFium's raw text, none of those
-    repairs), and against pdfminer.six ``extract_text`` (its layout analysis) when installed.
+    repairs), against the same loop on PDFium's own functions (``pypdfium2.raw``, which
+    read_pdf uses: no page objects), and against pdfminer.six ``extract_text`` (its
+    layout analysis) when installed.
 .doc (documents/s)
     ``read_doc`` against the plain olefile call (open the compound file, read the
     ``WordDocument`` and table streams: what the reader needs before it parses the piece
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +42,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,35 +56,50 @@ FORMATS = ROOT / "tests" / "data" / "formats"
 SEEDS = ("000", "001", "002", "003", "004")
 
 
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
+class Timing(NamedTuple):
+    """Median CPU and wall seconds of a call."""
+
+    cpu: float
+    wall: float
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, float]:
+    t0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    return time.process_time() - t0, time.perf_counter() - w0
+
+
+def median_of(fn: Callable[[], Any], repeat: int) -> Timing:
+    runs = [timed(fn) for _ in range(repeat)]
+    return Timing(statistics.median(c for c, _ in runs), statistics.median(w for _, w in runs))
+
+
+def paired(calls: list[Callable[[], Any]], repeat: int) -> list[Timing]:
+    """Median times of each call, the calls run in turn ``repeat`` times (so that a slow
+    spell of the machine falls on all of them)."""
+    runs: list[list[tuple[float, float]]] = [[] for _ in calls]
     for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        times.append(time.process_time() - t0)
-    return min(times)
+        for fn, into in zip(calls, runs, strict=True):
+            into.append(timed(fn))
+    return [
+        Timing(statistics.median(c for c, _ in r), statistics.median(w for _, w in r)) for r in runs
+    ]
 
 
-def paired(plain: Callable[[], Any], ours: Callable[[], Any], repeat: int) -> tuple[float, float]:
-    """Best times of the plain call and of ours, run in turn (so that a slow spell of the
-    machine falls on both)."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for fn, into in ((plain, times[0]), (ours, times[1])):
-            t0 = time.process_time()
-            fn()
-            into.append(time.process_time() - t0)
-    return min(times[0]), min(times[1])
-
-
-def line(label: str, seconds: float, units: float, unit: str, base: float | None = None) -> None:
-    rate = units / seconds if seconds else float("inf")
-    extra = f"  ({seconds / base:.2f}x the plain call)" if base else ""
-    print(f"  {label:<44} {seconds * 1000:8.1f} ms  {rate:9.1f} {unit}/s{extra}")
+def line(label: str, took: Timing, units: float, unit: str, base: Timing | None = None) -> None:
+    rate = units / took.cpu if took.cpu else float("inf")
+    extra = f"  ({took.cpu / base.cpu:.2f}x the plain call's CPU)" if base else ""
+    print(
+        f"  {label:<46} {took.cpu * 1000:8.1f} ms CPU {took.wall * 1000:8.1f} ms wall"
+        f"  {rate:9.1f} {unit}/s{extra}"
+    )
 
 
 def bench_pdf(repeat: int) -> None:
+    import ctypes
+
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     files = [FORMATS / f"{s}.pdf" for s in SEEDS]
     pages = 0
@@ -100,14 +119,30 @@ def bench_pdf(repeat: int) -> None:
                 page.close()
             doc.close()
 
+    def raw() -> None:
+        for f in files:
+            doc = pdfium.PdfDocument(str(f))
+            for i in range(len(doc)):
+                page = pdfium_c.FPDF_LoadPage(doc.raw, i)
+                textpage = pdfium_c.FPDFText_LoadPage(page)
+                count = pdfium_c.FPDFText_CountChars(textpage)
+                buffer = (ctypes.c_ushort * (count + 1))()
+                written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+                bytes(buffer)[: 2 * (written - 1)].decode("utf-16-le", errors="ignore")
+                pdfium_c.FPDFText_ClosePage(textpage)
+                pdfium_c.FPDF_ClosePage(page)
+            doc.close()
+
     def ours() -> None:
         for f in files:
             read_pdf(f)
 
-    print(f"== .pdf: {len(files)} files, {pages} pages")
-    base, mine = paired(plain, ours, repeat)
+    print(f"== .pdf: {len(files)} files, {pages} pages (medians of {repeat} paired runs)")
+    base, bare, mine = paired([plain, raw, ours], repeat)
     line("pypdfium2 get_text_range (plain call)", base, pages, "pages")
+    line("the same on pypdfium2.raw (no page objects)", bare, pages, "pages", base)
     line("read_pdf", mine, pages, "pages", base)
+    print(f"  read_pdf / the loop on pypdfium2.raw: {mine.cpu / bare.cpu:.2f}x CPU")
     try:
         from pdfminer.high_level import extract_text
     except ImportError:
@@ -118,7 +153,8 @@ def bench_pdf(repeat: int) -> None:
         for f in files:
             extract_text(str(f))
 
-    line("pdfminer.six extract_text", best(miner, max(1, repeat // 2)), pages, "pages", base)
+    took = median_of(miner, max(1, repeat // 2))
+    line("pdfminer.six extract_text", took, pages, "pages", base)
 
 
 def bench_doc(repeat: int, soffice: bool) -> None:
@@ -137,24 +173,20 @@ def bench_doc(repeat: int, soffice: bool) -> None:
             read_doc(f)
 
     print(f"== .doc/.wps: {len(files)} files")
-    base, mine = paired(plain, ours, repeat)
+    base, mine = paired([plain, ours], repeat)
     line("olefile: open, read the streams (plain call)", base, len(files), "docs")
     line("read_doc", mine, len(files), "docs", base)
     if soffice and shutil.which("soffice"):
         with tempfile.TemporaryDirectory() as out:
-            t0 = time.perf_counter()
+            w0 = time.perf_counter()
             subprocess.run(
                 ["soffice", "--headless", "--convert-to", "txt:Text", "--outdir", out]
                 + [str(f) for f in files],
                 check=True,
                 capture_output=True,
             )
-            line(
-                "LibreOffice --convert-to txt (wall time)",
-                time.perf_counter() - t0,
-                len(files),
-                "docs",
-            )
+            wall = time.perf_counter() - w0
+            line("LibreOffice --convert-to txt (wall time)", Timing(wall, wall), len(files), "docs")
 
 
 def bench_html(repeat: int) -> None:
@@ -179,7 +211,7 @@ def bench_html(repeat: int) -> None:
             read_html(f)
 
     print(f"== .html: {len(files)} pages")
-    base, mine = paired(plain, ours, repeat)
+    base, mine = paired([plain, ours], repeat)
     line("trafilatura.bare_extraction (plain call)", base, len(files), "docs")
     line("read_html", mine, len(files), "docs", base)
 
@@ -199,7 +231,7 @@ def bench_odt(repeat: int) -> None:
             read_odt(f)
 
     print(f"== .odt: {len(files)} files")
-    base, mine = paired(plain, ours, repeat)
+    base, mine = paired([plain, ours], repeat)
     line("zipfile + lxml parse of content.xml (plain)", base, len(files), "docs")
     line("read_odt", mine, len(files), "docs", base)
 

@@ -57,6 +57,7 @@ from corpus_tools.dedup.store import (
     SPILL_PREFIX,
     IndexCheck,
     StoredIndex,
+    band_tables,
     check_index,
     check_target,
     copy_file,
@@ -235,8 +236,10 @@ class DedupIndex:
         self._bands: npt.NDArray[np.uint64] | None = None
         self._anchor_keys = np.zeros(0, dtype=np.uint32)
         self._anchor_docs = np.zeros(0, dtype=np.uint32)
+        # the band order (each band's keys sorted, and the document at each place): stored
+        # in the index since format version 3, else computed when first needed
         self._band_sorted: npt.NDArray[np.uint64] | None = None
-        self._band_order: npt.NDArray[np.int64] | None = None
+        self._band_order: npt.NDArray[np.uint32] | None = None
         # texts: in memory (not yet saved) or located in a segment file
         self._mem_texts: dict[int, str] = {}
         self._text_loc = empty_locations()
@@ -493,12 +496,15 @@ class DedupIndex:
 
     # ------------------------------------------------------------------ querying
 
-    def _band_tables(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    def _band_tables(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+        """The band order (:func:`corpus_tools.dedup.store.band_tables`), computed once
+        when the index was not loaded with it."""
+        self._merged()
         if self._band_sorted is None or self._band_order is None:
-            bands = self._bands if self._bands is not None else np.zeros((0, 1), np.uint64)
-            order = np.argsort(bands, axis=0, kind="stable").T.astype(np.int64)
-            self._band_order = order
-            self._band_sorted = np.take_along_axis(bands.T, order, axis=1)
+            bands = self._bands
+            if bands is None:
+                bands = np.zeros((0, self.config_.bands), np.uint64)
+            self._band_sorted, self._band_order = band_tables(bands)
         return self._band_sorted, self._band_order
 
     def candidates(self, features: DocFeatures) -> pd.DataFrame:
@@ -855,6 +861,7 @@ class DedupIndex:
             loc = pd.concat([loc, write_texts(seg_path, seg, self._mem_texts)], ignore_index=True)
             segments[seg] = seg_path
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
+        band_keys, band_order = self._band_tables()  # (stored: a query never sorts)
         stored = StoredIndex(
             config=cfg,
             docs=self._doc_table(loc),
@@ -864,6 +871,8 @@ class DedupIndex:
             segments=segments,
             generation=gen,
             unit_field=self.unit_field_,
+            band_keys=band_keys,
+            band_order=band_order,
         )
         write_generation(out, stored)
         # the saved state is now the on-disk one
@@ -930,19 +939,23 @@ class DedupIndex:
         """Take the state of a generation read from ``root``."""
         docs = stored.docs
         self._config = make_config(stored.config, {}, "DedupIndex.load")
-        self.doc_ids_ = [str(x) for x in docs["doc_id"]]
-        self._id_pos = {d: i for i, d in enumerate(self.doc_ids_)}
+        self.doc_ids_ = [str(x) for x in docs["doc_id"].to_numpy(dtype=object).tolist()]
+        self._id_pos = dict(zip(self.doc_ids_, range(len(self.doc_ids_)), strict=True))
         self._chars = docs["chars"].to_numpy(np.int64)
         self._length = docs["length"].to_numpy(np.int64)
         self._n_shingles = docs["n_shingles"].to_numpy(np.int64)
         self._n_anchors = docs["n_anchors"].to_numpy(np.int64)
         self._digest = docs["digest"].to_numpy(np.int64).view(np.uint64)
-        self._role = docs["role"].map({r: k for k, r in enumerate(ROLES)}).to_numpy(np.int8)
+        roles = docs["role"].to_numpy(dtype=object)
+        self._role = np.zeros(len(roles), dtype=np.int8)
+        for code, role in enumerate(ROLES):  # (every role is one of ROLES: checked on load)
+            self._role[roles == role] = code
         self._unit = docs["unit"].to_numpy(dtype=object)
         self.unit_field_ = stored.unit_field
         self._bands = stored.bands
         self._anchor_keys = stored.anchor_keys
         self._anchor_docs = stored.anchor_docs
+        self._band_sorted, self._band_order = stored.band_keys, stored.band_order
         self._text_loc = docs[list(LOCATION_COLUMNS)].reset_index(drop=True)
         self._segments = stored.segments
         self._dir = root
@@ -986,11 +999,15 @@ class DedupIndex:
         return index
 
     def nbytes(self) -> dict[str, int]:
-        """Memory of the search structures and stored texts, in bytes (for sizing)."""
+        """Memory of the search structures (the band order included: it is saved with the
+        index) and stored texts, in bytes (for sizing)."""
         self._merged()
         bands = 0 if self._bands is None else self._bands.nbytes
+        band_keys, band_order = self._band_tables()
         search = (
             bands
+            + band_keys.nbytes
+            + band_order.nbytes
             + self._anchor_keys.nbytes
             + self._anchor_docs.nbytes
             + self._length.nbytes

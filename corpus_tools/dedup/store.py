@@ -13,13 +13,18 @@
 ``bands-gN.npy`` (uint64, documents x bands), ``anchor_keys-gN.npy`` (uint32, sorted),
 ``anchor_docs-gN.npy`` (uint32)
     the search structures.
+``band_keys-gN.npy`` (uint64, bands x documents), ``band_order-gN.npy`` (uint32)
+    the band order: each band's keys sorted, and the document at each place of that
+    order, so that a query looks its band keys up without sorting the index
+    (:func:`band_tables`; version 3, computed when absent).
 ``texts-gN-NNNN.bin``
     zlib-compressed texts, one file per build or ``add``, never rewritten; each text's
     CRC-32 is checked when it is read.
 ``writer.lock``, ``writer.json``
     the writers' lock (:func:`writer_lock`) and who holds it (pid, host, since when).
 
-Format version 1 (read, never written) had no ``checksum``, no ``role`` or ``unit`` (every
+Format version 2 (read, never written) had no band order (it is computed when first
+needed). Format version 1 (read, never written) had no ``checksum``, no ``role`` or ``unit`` (every
 document a peer) and no generation tag in the names of the first save (``docs.parquet``,
 ``texts-0000.bin``).
 
@@ -30,10 +35,13 @@ Reading trusts nothing: a damaged or crafted index is refused with the reason
 (:class:`~corpus_tools.errors.IndexFormatError`), in memory bounded by the size of its
 files. The manifest is read only up to :data:`MAX_MANIFEST_BYTES` and each of its fields is
 checked; every array's header (dtype, shape) is checked against its file's size before the
-array is read; the document table's row count, columns, types and compression are checked
-before it is read, and every value after (ranges, unique ids, roles, offsets inside their
-text files); anchors must point at held documents. A stored text is decompressed at most
-to the size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
+array is mapped into memory (read only: a page is read from the disk when used, and the
+SHA-256 is computed over the mapping, without a copy); the document table's row count,
+columns, types and compression are checked before it is read, and every value after
+(ranges, unique ids, roles, offsets inside their text files); anchors must point at held
+documents, and the band order at documents, each band sorted (:func:`check_index` also
+checks that it is the order of the band keys). A stored text is decompressed at most to the
+size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
 and its length.
 
 Sharing one index between processes:
@@ -66,6 +74,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import re
 import shutil
@@ -87,6 +96,7 @@ from corpus_tools.io import atomic_write
 
 __all__ = [
     "ARRAYS",
+    "BAND_TABLES",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "LOCATION_COLUMNS",
@@ -101,6 +111,7 @@ __all__ = [
     "Damage",
     "IndexCheck",
     "StoredIndex",
+    "band_tables",
     "check_index",
     "check_target",
     "copy_file",
@@ -123,15 +134,22 @@ __all__ = [
 
 FORMAT_NAME = "corpus-tools-dedup-index"
 #: The version written; 2 added the manifest's checksum, roles and units, and tags every
-#: generation's file names (so a writer can tell its own files from a user's).
-FORMAT_VERSION = 2
-#: The versions read (an index of version 1 holds peers only).
-READ_VERSIONS = (1, 2)
+#: generation's file names (so a writer can tell its own files from a user's); 3 added
+#: the band order (:data:`BAND_TABLES`).
+FORMAT_VERSION = 3
+#: The versions read (an index of version 1 holds peers only; one of version 1 or 2 has
+#: no band order: it is computed when first needed).
+READ_VERSIONS = (1, 2, 3)
 #: The first version with a manifest checksum, roles and units.
 _V2 = 2
+#: The first version with the band order.
+_V3 = 3
 MANIFEST = "manifest.json"
 #: The search arrays, by role (each an ``.npy`` file).
 ARRAYS = ("bands", "anchor_keys", "anchor_docs")
+#: The band order (version 3, each an ``.npy`` file): ``band_keys`` (uint64, bands x
+#: documents, each row sorted) and ``band_order`` (uint32, the document at each place).
+BAND_TABLES = ("band_keys", "band_order")
 #: Where a document's text is: segment number, byte offset, compressed size, CRC-32.
 LOCATION_COLUMNS = ("segment", "offset", "nbytes", "crc32")
 #: The integer columns of the document table, in order (after ``doc_id``).
@@ -166,7 +184,8 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: File names an index writes: data files of a generation (tagged ``-gN``) and their
 #: temporary files; the untagged names of version 1 only as temporary files.
 _TAGGED = (
-    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs)-g\d+\.npy|texts-g\d+-\d{4,}\.bin)"
+    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs|band_keys|band_order)-g\d+\.npy"
+    r"|texts-g\d+-\d{4,}\.bin)"
 )
 _UNTAGGED = r"(?:docs\.parquet|(?:bands|anchor_keys|anchor_docs)\.npy|texts-\d{4,}\.bin)"
 _OWN_FILE = re.compile(
@@ -174,7 +193,8 @@ _OWN_FILE = re.compile(
 )
 #: Names a manifest may give its files (plain names inside the index's folder).
 _DATA_NAME = re.compile(
-    r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy)"
+    r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
+    r"|(?:band_keys|band_order)-g\d+\.npy)"
 )
 #: Digits of a segment number at most (a manifest naming more is garbled).
 _MAX_SEGMENT_DIGITS = 9
@@ -201,11 +221,33 @@ class StoredIndex(NamedTuple):
     segments: dict[int, Path]
     generation: int
     unit_field: str | None = None
+    #: the band order (:func:`band_tables`); None when not stored (computed when written)
+    band_keys: npt.NDArray[np.uint64] | None = None
+    band_order: npt.NDArray[np.uint32] | None = None
+
+
+def band_tables(
+    bands: npt.NDArray[np.uint64],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+    """The band order of band keys (documents x bands): each band's keys sorted (bands x
+    documents), and the document at each place of that order (uint32).
+
+    Examples
+    --------
+    >>> keys, order = band_tables(np.array([[5, 1], [3, 1], [4, 0]], dtype=np.uint64))
+    >>> keys.tolist(), order.tolist()
+    ([[3, 4, 5], [0, 1, 1]], [[1, 2, 0], [2, 0, 1]])
+    """
+    by_band = np.ascontiguousarray(bands.T)
+    order = np.argsort(by_band, axis=1, kind="stable")
+    keys = np.take_along_axis(by_band, order, axis=1)
+    return keys, order.astype(np.uint32)
 
 
 def file_names(gen: int) -> dict[str, str]:
     """The data files of the ``gen``-th save into a directory."""
-    return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in ARRAYS}}
+    roles = (*ARRAYS, *BAND_TABLES)
+    return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in roles}}
 
 
 #: The data files of a version-1 index saved once (its manifest may not name them).
@@ -247,6 +289,12 @@ def _sha256(path: Path) -> str:
 
 def _sha256_of(fh: IO[bytes]) -> str:
     """SHA-256 of an open file from its start; leaves it at its start again."""
+    if hasattr(fh, "fileno") and os.fstat(fh.fileno()).st_size:
+        try:  # over a read-only mapping: no copy of the file through a buffer
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                return hashlib.sha256(buf).hexdigest()
+        except (OSError, ValueError):
+            pass  # (a file that cannot be mapped is read)
     h = hashlib.sha256()
     fh.seek(0)
     for block in iter(lambda: fh.read(1 << 20), b""):
@@ -572,8 +620,19 @@ def write_generation(root: Path, stored: StoredIndex) -> None:
     names = file_names(stored.generation)
     with atomic_write(root / names["docs"], "wb") as fh:
         _write_docs(fh, stored.docs)
-    arrays: list[npt.NDArray[Any]] = [stored.bands, stored.anchor_keys, stored.anchor_docs]
-    for role, arr in zip(ARRAYS, arrays, strict=True):
+    band_keys, band_order = (
+        band_tables(stored.bands)
+        if stored.band_keys is None or stored.band_order is None
+        else (stored.band_keys, stored.band_order)
+    )
+    arrays: list[npt.NDArray[Any]] = [
+        stored.bands,
+        stored.anchor_keys,
+        stored.anchor_docs,
+        band_keys,
+        band_order,
+    ]
+    for role, arr in zip((*ARRAYS, *BAND_TABLES), arrays, strict=True):
         with atomic_write(root / names[role], "wb") as fh:
             np.save(fh, arr, allow_pickle=False)
     manifest: dict[str, Any] = {
@@ -671,8 +730,9 @@ def _parse_manifest(root: Path, path: Path, manifest: dict[str, Any]) -> _Manife
         )
     try:
         names = _names(manifest.get("arrays", _FIRST_RELEASE_NAMES), _DATA_NAME, "'arrays'")
-        if set(names) != {"docs", *ARRAYS}:
-            raise ValueError(f"'arrays' names {sorted(names)}, not {['docs', *ARRAYS]}")
+        roles = ["docs", *ARRAYS, *(BAND_TABLES if version >= _V3 else ())]
+        if set(names) != set(roles):
+            raise ValueError(f"'arrays' names {sorted(names)}, not {sorted(roles)}")
         files = manifest["files"]
         if not isinstance(files, dict) or not all(
             isinstance(files.get(n), str) and _SHA256_HEX.fullmatch(files[n])
@@ -800,10 +860,15 @@ def _read_npy(
         raise IndexFormatError(
             f"index file {path} is {_file_size(fh):,} bytes, not what its shape {got_shape} needs"
         )
-    arr = np.empty(count, dtype=got)
-    view = memoryview(arr.view(np.uint8))  # type: ignore[arg-type]
-    if fh.readinto(view) != arr.nbytes:  # type: ignore[attr-defined]
-        raise IndexFormatError(f"index file {path} is truncated")
+    if count == 0:
+        return np.zeros(got_shape, dtype=want)
+    # mapped read-only: a page is read when used (a writer never rewrites a published file,
+    # and the mapping outlives the file's name and handle)
+    try:
+        buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError) as exc:
+        raise IndexFormatError(f"index file {path} cannot be read: {exc}") from exc
+    arr = np.frombuffer(buf, dtype=got, count=count, offset=fh.tell())
     return arr.reshape(got_shape).astype(want, copy=False)
 
 
@@ -909,7 +974,10 @@ def _read_docs(fh: IO[bytes], path: Path, n: int, version: int) -> pd.DataFrame:
     if version < _V2:  # every document a peer, no units
         data["role"] = np.full(n, ROLES[0], dtype=object)
         data["unit"] = np.full(n, None, dtype=object)
-    docs = pd.DataFrame(data)
+    # (the strings kept as objects: a str column would copy each into an arrow array)
+    docs = pd.DataFrame(
+        {k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in data.items()}
+    )
     _check_docs(docs, path)
     return docs
 
@@ -976,19 +1044,41 @@ def _check_locations(docs: pd.DataFrame, segments: dict[int, Path], root: Path) 
         )
 
 
-def _read_arrays(
-    files: dict[str, IO[bytes]], root: Path, manifest: _Manifest
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+class _Arrays(NamedTuple):
+    """The search arrays of a generation (mapped read-only), the band order None when the
+    generation has none (versions 1 and 2)."""
+
+    bands: npt.NDArray[np.uint64]
+    anchor_keys: npt.NDArray[np.uint32]
+    anchor_docs: npt.NDArray[np.uint32]
+    band_keys: npt.NDArray[np.uint64] | None
+    band_order: npt.NDArray[np.uint32] | None
+
+
+def _read_arrays(files: dict[str, IO[bytes]], root: Path, manifest: _Manifest) -> _Arrays:
     names = manifest.names
-    bands = _read_npy(
-        files["bands"],
-        root / names["bands"],
-        np.uint64,
-        (manifest.documents, manifest.config.bands),
-    )
+    n, n_bands = manifest.documents, manifest.config.bands
+    bands = _read_npy(files["bands"], root / names["bands"], np.uint64, (n, n_bands))
     keys = _read_npy(files["anchor_keys"], root / names["anchor_keys"], np.uint32, (None,))
     adocs = _read_npy(files["anchor_docs"], root / names["anchor_docs"], np.uint32, (len(keys),))
-    return bands, keys, adocs
+    if "band_keys" not in files or "band_order" not in files:  # (none before version 3)
+        return _Arrays(bands, keys, adocs, None, None)
+    band_keys = _read_npy(files["band_keys"], root / names["band_keys"], np.uint64, (n_bands, n))
+    order = _read_npy(files["band_order"], root / names["band_order"], np.uint32, (n_bands, n))
+    return _Arrays(bands, keys, adocs, band_keys, order)
+
+
+#: Values checked at a time (bounds the temporary arrays of a check: 4M values).
+_CHECK_CHUNK = 1 << 22
+
+
+def _unsorted(values: npt.NDArray[Any]) -> bool:
+    """Whether a 1-d array is not sorted (checked a chunk at a time)."""
+    for start in range(0, len(values) - 1, _CHECK_CHUNK):
+        stop = min(len(values), start + _CHECK_CHUNK + 1)
+        if bool((values[start + 1 : stop] < values[start : stop - 1]).any()):
+            return True
+    return False
 
 
 def _check_postings(
@@ -998,10 +1088,43 @@ def _check_postings(
     n = len(n_anchors)
     if len(adocs) and int(adocs.max()) >= n:
         return f"an anchor points at document {int(adocs.max())} of {n}"
-    if len(keys) > 1 and bool((keys[1:] < keys[:-1]).any()):
+    if _unsorted(keys):
         return "the anchors are not sorted"
-    if not np.array_equal(np.bincount(adocs, minlength=n), n_anchors):
+    counts = np.zeros(n, dtype=np.int64)
+    for start in range(0, len(adocs), _CHECK_CHUNK):  # (no temporary copy of every posting)
+        counts += np.bincount(adocs[start : start + _CHECK_CHUNK], minlength=n)
+    if not np.array_equal(counts, n_anchors):
         return "the anchors per document differ from the document table's"
+    return ""
+
+
+def _check_band_tables(
+    band_keys: npt.NDArray[np.uint64], order: npt.NDArray[np.uint32], n: int
+) -> str:
+    """Why the band order cannot be used ("" when it can): a document out of range, or a
+    band's keys not sorted. (That it is the order of the band keys is checked by
+    :func:`check_index`; a band order that is not would miss candidates, never read out
+    of bounds.)"""
+    if order.size and int(order.max()) >= n:
+        return f"the band order points at document {int(order.max())} of {n}"
+    if any(_unsorted(row) for row in band_keys):
+        return "the band keys are not sorted"
+    return ""
+
+
+def _band_order_problem(arrays: _Arrays) -> str:
+    """Why the band order differs from the order of the band keys ("" when it does not)."""
+    if arrays.band_keys is None or arrays.band_order is None:
+        return ""
+    n = len(arrays.bands)
+    problem = _check_band_tables(arrays.band_keys, arrays.band_order, n)
+    if problem:
+        return problem
+    for b, (row, order) in enumerate(zip(arrays.band_keys, arrays.band_order, strict=True)):
+        if not np.array_equal(np.bincount(order, minlength=n), np.ones(n, dtype=np.int64)):
+            return f"the band order of band {b} is not one place per document"
+        if not np.array_equal(arrays.bands[order.astype(np.int64), b], row):
+            return f"the band keys of band {b} differ from the documents'"
     return ""
 
 
@@ -1009,21 +1132,27 @@ def _read_tables(root: Path, snap: _Snapshot) -> StoredIndex:
     """Every table of a snapshot, each checked before and after it is read."""
     manifest = snap.manifest
     n = manifest.documents
-    bands, keys, adocs = _read_arrays(snap.files, root, manifest)  # bounds n by the disk
+    arrays = _read_arrays(snap.files, root, manifest)  # bounds n by the disk
     docs = _read_docs(snap.files["docs"], root / manifest.names["docs"], n, manifest.version)
     _check_locations(docs, manifest.segments, root)
-    problem = _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
+    problem = _check_postings(
+        arrays.anchor_keys, arrays.anchor_docs, docs["n_anchors"].to_numpy(np.int64)
+    )
+    if not problem and arrays.band_keys is not None and arrays.band_order is not None:
+        problem = _check_band_tables(arrays.band_keys, arrays.band_order, n)
     if problem:
         raise IndexFormatError(f"index {root} is inconsistent: {problem}")
     return StoredIndex(
         config=manifest.config,
         docs=docs,
-        bands=bands,
-        anchor_keys=keys,
-        anchor_docs=adocs,
+        bands=arrays.bands,
+        anchor_keys=arrays.anchor_keys,
+        anchor_docs=arrays.anchor_docs,
         segments=manifest.segments,
         generation=manifest.generation,
         unit_field=manifest.unit_field,
+        band_keys=arrays.band_keys,
+        band_order=arrays.band_order,
     )
 
 
@@ -1129,13 +1258,18 @@ def _damaged_data_files(snap: _Snapshot) -> list[Damage]:
 def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Damage]:
     """The search arrays (whose checksums hold) that do not fit the document table."""
     manifest, names = snap.manifest, snap.manifest.names
+    n, n_bands = manifest.documents, manifest.config.bands
     shapes: dict[str, tuple[type[np.generic], tuple[int | None, ...]]] = {
-        "bands": (np.uint64, (manifest.documents, manifest.config.bands)),
+        "bands": (np.uint64, (n, n_bands)),
         "anchor_keys": (np.uint32, (None,)),
         "anchor_docs": (np.uint32, (None,)),
+        "band_keys": (np.uint64, (n_bands, n)),
+        "band_order": (np.uint32, (n_bands, n)),
     }
     arrays, out = {}, []
     for role, (dtype, shape) in shapes.items():
+        if role not in names:  # (no band order before version 3)
+            continue
         try:
             arrays[role] = _read_npy(snap.files[role], root / names[role], dtype, shape)
         except IndexFormatError as exc:
@@ -1148,7 +1282,20 @@ def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Dam
         if len(keys) != len(adocs)
         else _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
     )
-    return [Damage(names["anchor_docs"], f"inconsistent: {problem}", ())] if problem else []
+    if problem:
+        out.append(Damage(names["anchor_docs"], f"inconsistent: {problem}", ()))
+    problem = _band_order_problem(
+        _Arrays(
+            bands=arrays["bands"],
+            anchor_keys=keys,
+            anchor_docs=adocs,
+            band_keys=arrays.get("band_keys"),
+            band_order=arrays.get("band_order"),
+        )
+    )
+    if problem:
+        out.append(Damage(names["band_order"], f"inconsistent: {problem}", ()))
+    return out
 
 
 def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage]:
@@ -1237,7 +1384,8 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
         except IndexFormatError as exc:  # its checksum matched: a faulty or crafted writer
             found.damaged.append(Damage(docs_name, f"unreadable: {exc}", ()))
             return found
-        if not any(d.file in {manifest.names[r] for r in ARRAYS} for d in found.damaged):
+        searched = {manifest.names[r] for r in (*ARRAYS, *BAND_TABLES) if r in manifest.names}
+        if not any(d.file in searched for d in found.damaged):
             found.damaged.extend(_damaged_arrays(snap, root, docs))
     found.damaged.extend(_damaged_texts(docs, manifest.segments))
     return found
@@ -1245,7 +1393,8 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
 
 def read_for_repair(root: Path, check: IndexCheck) -> tuple[StoredIndex, bool]:
     """The tables of the generation ``check`` found, and whether its search arrays are
-    intact (when not, the arrays returned are empty: recompute them from the texts)."""
+    intact (when not, the arrays returned are empty: recompute them from the texts). The
+    band order is never returned: the repaired index's is computed from its band keys."""
     manifest = _read_manifest(root)
     names = manifest.names
     damaged = {d.file for d in check.damaged}
@@ -1257,7 +1406,8 @@ def read_for_repair(root: Path, check: IndexCheck) -> tuple[StoredIndex, bool]:
         }
         docs = _read_docs(files["docs"], root / names["docs"], manifest.documents, manifest.version)
         if intact:
-            bands, keys, adocs = _read_arrays(files, root, manifest)
+            arrays = _read_arrays(files, root, manifest)
+            bands, keys, adocs = arrays.bands, arrays.anchor_keys, arrays.anchor_docs
         else:
             bands = np.zeros((0, manifest.config.bands), np.uint64)
             keys, adocs = np.zeros(0, np.uint32), np.zeros(0, np.uint32)
@@ -1301,4 +1451,6 @@ def drop_documents(stored: StoredIndex, keep: npt.NDArray[np.bool_]) -> StoredIn
         anchor_keys=stored.anchor_keys[kept_postings],
         anchor_docs=new_pos[stored.anchor_docs[kept_postings].astype(np.int64)].astype(np.uint32),
         segments={k: v for k, v in stored.segments.items() if k in used},
+        band_keys=None,  # (computed again from the bands kept)
+        band_order=None,
     )

@@ -64,7 +64,7 @@ clock = time.process_time
 marks = [("start", clock())]
 import pandas
 marks.append(("import pandas", clock()))
-import corpus_tools.cli.dedup
+import corpus_tools.cli.flag
 from corpus_tools.dedup import DedupIndex
 marks.append(("import the flag command", clock()))
 index = DedupIndex.load(sys.argv[1])

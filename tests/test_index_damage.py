@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from corpus_tools.cli import cli
 from corpus_tools.dedup import DedupIndex, check_index
-from corpus_tools.dedup.store import FORMAT_VERSION
+from corpus_tools.dedup.store import FORMAT_VERSION, SEARCHED, block_digests
 from corpus_tools.errors import IndexFormatError, OutputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,12 +77,17 @@ def _write_manifest(out: Path, manifest: dict[str, Any], *, checksum: bool = Tru
 
 
 def _replace(out: Path, role: str, data: bytes) -> None:
-    """Give the data file ``role`` new bytes, its SHA-256 and the manifest's checksum
-    rewritten to match (a crafted file, not a damaged one)."""
+    """Give the data file ``role`` new bytes, its SHA-256 (and those of its blocks) and the
+    manifest's checksum rewritten to match (a crafted file, not a damaged one)."""
     manifest = _manifest(out)
     name = manifest["arrays"][role]
     (out / name).write_bytes(data)
     manifest["files"][name] = hashlib.sha256(data).hexdigest()
+    if role in SEARCHED and "blocks" in manifest["arrays"]:
+        blocks = manifest["arrays"]["blocks"]
+        digests = [block_digests((out / manifest["arrays"][r]).read_bytes()) for r in SEARCHED]
+        (out / blocks).write_bytes(_npy(np.concatenate(digests)))
+        manifest["files"][blocks] = hashlib.sha256((out / blocks).read_bytes()).hexdigest()
     _write_manifest(out, manifest)
 
 
@@ -302,7 +307,7 @@ def test_a_version_2_index_without_band_order_is_read_and_flags_the_same(
     """Format version 2 had no band order: it is computed when a query first needs it."""
     before = _flag(index_dir, submission)
     manifest = _manifest(index_dir)
-    for role in ("band_keys", "band_order"):
+    for role in ("band_keys", "band_order", "blocks"):
         name = manifest["arrays"].pop(role)
         manifest["files"].pop(name)
         (index_dir / name).unlink()
@@ -317,6 +322,70 @@ def test_a_version_2_index_without_band_order_is_read_and_flags_the_same(
     manifest["version"] = 3
     _write_manifest(index_dir, manifest)
     _refused(index_dir, submission, "'arrays' names")
+
+
+def _flip_byte(path: Path, at: int) -> None:
+    """Damage a file in place (its checksums left as they were)."""
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("role", ["anchor_keys", "anchor_docs", "band_keys", "band_order"])
+def test_a_damaged_block_of_a_searched_array_is_named_when_read(
+    index_dir: Path, submission: Path, role: str
+) -> None:
+    """A loaded index checks the SHA-256 of each block a query reads (not every byte of
+    every file first): a flipped byte in one is named, and `index check` and `index repair`
+    find it as before."""
+    before = _flag(index_dir, submission).output
+    name = _manifest(index_dir)["arrays"][role]
+    _flip_byte(index_dir / name, -2)  # (the index is small: one block holds every value)
+    res = _flag(index_dir, submission)
+    assert res.exit_code == 4, res.output
+    assert f"{name} is corrupt (the SHA-256 of its bytes" in res.output
+    assert "index repair" in res.output
+    found = check_index(index_dir)
+    assert [d.file for d in found.damaged] == [name] and found.lost == []
+    res = CliRunner().invoke(cli, ["index", "repair", str(index_dir), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert check_index(index_dir).ok and _flag(index_dir, submission).output == before
+
+
+def test_an_array_a_query_does_not_read_is_checked_before_it_is_copied(
+    index_dir: Path, submission: Path, seed_texts: dict[str, str]
+) -> None:
+    """The band keys by document are not read by a query; an add (which writes them into
+    a new generation, checksummed anew) checks every file whole first."""
+    name = _manifest(index_dir)["arrays"]["bands"]
+    _flip_byte(index_dir / name, -2)
+    assert _flag(index_dir, submission).exit_code == 1  # (it reads none of them)
+    more = index_dir.parent / "more.txt"
+    more.write_text(seed_texts["004_4ba3fb77ef7e832c.txt"], encoding="utf-8")
+    res = CliRunner().invoke(cli, ["index", "add", str(index_dir), str(more)])
+    assert res.exit_code == 4 and f"{name} is corrupt (its SHA-256 differs" in res.output
+    assert [d.file for d in check_index(index_dir).damaged] == [name]
+    with pytest.raises(IndexFormatError, match="its SHA-256 differs"):
+        DedupIndex.load(index_dir).near_duplicates()
+
+
+def test_block_checksums_that_do_not_fit_are_refused_and_repaired(
+    index_dir: Path, submission: Path
+) -> None:
+    manifest = _manifest(index_dir)
+    name = manifest["arrays"]["blocks"]
+    blocks = np.load(index_dir / name)
+    _replace(index_dir, "blocks", _npy(np.zeros_like(blocks)))  # (its own SHA-256 right)
+    res = _flag(index_dir, submission)
+    assert res.exit_code == 4 and "is corrupt (the SHA-256 of its bytes 0" in res.output
+    found = check_index(index_dir)
+    assert [(d.file, d.reason) for d in found.damaged] == [
+        (name, "inconsistent: its block checksums differ from the files'")
+    ]
+    _replace(index_dir, "blocks", _npy(blocks[:-1]))  # one block short
+    _refused(index_dir, submission, "does not fit the files it checks")
+    assert CliRunner().invoke(cli, ["index", "repair", str(index_dir)]).exit_code == 0
+    assert check_index(index_dir).ok and _flag(index_dir, submission).exit_code == 1
 
 
 # --------------------------------------------------------------------------- the table

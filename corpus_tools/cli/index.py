@@ -262,6 +262,8 @@ def add_command(
             index.add(corpus, role=role, unit_field=unit_field)
             require_documents(corpus)
             index.save(index_dir, timeout=wait)
+    except IndexFormatError as exc:  # (a file found damaged when the add read it whole)
+        fail(f"cannot use the index: {exc}", ExitCode.NOTHING)
     except OutputError as exc:
         fail(str(exc), ExitCode.NOTHING)
     except CorpusToolsError as exc:

@@ -17,6 +17,10 @@
     the band order: each band's keys sorted, and the document at each place of that
     order, so that a query looks its band keys up without sorting the index
     (:func:`band_tables`; version 3, computed when absent).
+``blocks-gN.npy`` (uint8, blocks x 32)
+    the SHA-256 of each block of :data:`BLOCK_BYTES` of the files a query reads in part
+    (:data:`SEARCHED`, in that order; version 3): a loaded index checks a block when a
+    query first reads it (:class:`BlockCheck`).
 ``texts-gN-NNNN.bin``
     zlib-compressed texts, one file per build or ``add``, never rewritten; each text's
     CRC-32 is checked when it is read.
@@ -24,9 +28,9 @@
     the writers' lock (:func:`writer_lock`) and who holds it (pid, host, since when).
 
 Format version 2 (read, never written) had no band order (it is computed when first
-needed). Format version 1 (read, never written) had no ``checksum``, no ``role`` or ``unit`` (every
-document a peer) and no generation tag in the names of the first save (``docs.parquet``,
-``texts-0000.bin``).
+needed) and no block checksums (every file is checked whole when loaded). Format version 1
+(read, never written) had no ``checksum``, no ``role`` or ``unit`` (every document a peer)
+and no generation tag in the names of the first save (``docs.parquet``, ``texts-0000.bin``).
 
 This module reads and writes one generation of that directory as tables
 (:class:`StoredIndex`), checks it (:func:`check_index`), and knows nothing of matching.
@@ -97,6 +101,7 @@ from corpus_tools.io import atomic_write
 __all__ = [
     "ARRAYS",
     "BAND_TABLES",
+    "BLOCK_BYTES",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "LOCATION_COLUMNS",
@@ -107,11 +112,14 @@ __all__ = [
     "OWNER_FILE",
     "READ_VERSIONS",
     "ROLES",
+    "SEARCHED",
     "SPILL_PREFIX",
+    "BlockCheck",
     "Damage",
     "IndexCheck",
     "StoredIndex",
     "band_tables",
+    "block_digests",
     "check_index",
     "check_target",
     "copy_file",
@@ -150,6 +158,18 @@ ARRAYS = ("bands", "anchor_keys", "anchor_docs")
 #: The band order (version 3, each an ``.npy`` file): ``band_keys`` (uint64, bands x
 #: documents, each row sorted) and ``band_order`` (uint32, the document at each place).
 BAND_TABLES = ("band_keys", "band_order")
+#: The arrays a query reads only in part (version 3): the SHA-256 of each of their blocks of
+#: :data:`BLOCK_BYTES` is stored (``blocks-gN.npy``, uint8, blocks x 32, in this order of
+#: files), so that a loaded index checks the blocks a query reads, when it reads them, and
+#: not every byte of every file first.
+SEARCHED = ("anchor_keys", "anchor_docs", "band_keys", "band_order")
+#: Bytes of a checked block (a page: a query reads a few thousand of them).
+BLOCK_BYTES = 4096
+#: The files version 3 added.
+_V3_FILES = (*BAND_TABLES, "blocks")
+#: Bytes at the start of an array file checked before its header is parsed (numpy reads a
+#: header of up to 10,000 bytes).
+_HEADER_BYTES = 3 * BLOCK_BYTES
 #: Where a document's text is: segment number, byte offset, compressed size, CRC-32.
 LOCATION_COLUMNS = ("segment", "offset", "nbytes", "crc32")
 #: The integer columns of the document table, in order (after ``doc_id``).
@@ -184,7 +204,7 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: File names an index writes: data files of a generation (tagged ``-gN``) and their
 #: temporary files; the untagged names of version 1 only as temporary files.
 _TAGGED = (
-    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs|band_keys|band_order)-g\d+\.npy"
+    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs|band_keys|band_order|blocks)-g\d+\.npy"
     r"|texts-g\d+-\d{4,}\.bin)"
 )
 _UNTAGGED = r"(?:docs\.parquet|(?:bands|anchor_keys|anchor_docs)\.npy|texts-\d{4,}\.bin)"
@@ -194,7 +214,7 @@ _OWN_FILE = re.compile(
 #: Names a manifest may give its files (plain names inside the index's folder).
 _DATA_NAME = re.compile(
     r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
-    r"|(?:band_keys|band_order)-g\d+\.npy)"
+    r"|(?:band_keys|band_order|blocks)-g\d+\.npy)"
 )
 #: Digits of a segment number at most (a manifest naming more is garbled).
 _MAX_SEGMENT_DIGITS = 9
@@ -224,6 +244,8 @@ class StoredIndex(NamedTuple):
     #: the band order (:func:`band_tables`); None when not stored (computed when written)
     band_keys: npt.NDArray[np.uint64] | None = None
     band_order: npt.NDArray[np.uint32] | None = None
+    #: the checksums still to check as the arrays are read (a lazy read), else None
+    checks: BlockCheck | None = None
 
 
 def band_tables(
@@ -246,7 +268,7 @@ def band_tables(
 
 def file_names(gen: int) -> dict[str, str]:
     """The data files of the ``gen``-th save into a directory."""
-    roles = (*ARRAYS, *BAND_TABLES)
+    roles = (*ARRAYS, *_V3_FILES)
     return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in roles}}
 
 
@@ -635,6 +657,9 @@ def write_generation(root: Path, stored: StoredIndex) -> None:
     for role, arr in zip((*ARRAYS, *BAND_TABLES), arrays, strict=True):
         with atomic_write(root / names[role], "wb") as fh:
             np.save(fh, arr, allow_pickle=False)
+    digests = [_file_block_digests(root / names[role]) for role in SEARCHED]
+    with atomic_write(root / names["blocks"], "wb") as fh:
+        np.save(fh, np.concatenate(digests), allow_pickle=False)
     manifest: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -730,7 +755,7 @@ def _parse_manifest(root: Path, path: Path, manifest: dict[str, Any]) -> _Manife
         )
     try:
         names = _names(manifest.get("arrays", _FIRST_RELEASE_NAMES), _DATA_NAME, "'arrays'")
-        roles = ["docs", *ARRAYS, *(BAND_TABLES if version >= _V3 else ())]
+        roles = ["docs", *ARRAYS, *(_V3_FILES if version >= _V3 else ())]
         if set(names) != set(roles):
             raise ValueError(f"'arrays' names {sorted(names)}, not {sorted(roles)}")
         files = manifest["files"]
@@ -830,11 +855,28 @@ def _file_size(fh: IO[bytes]) -> int:
     return os.fstat(fh.fileno()).st_size
 
 
+def _map(fh: IO[bytes], path: Path) -> mmap.mmap:
+    """The file ``fh`` mapped read-only (a page is read when used; a writer never rewrites a
+    published file, and the mapping outlives the file's name and handle)."""
+    try:
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError) as exc:  # (an empty file cannot be mapped)
+        raise IndexFormatError(f"index file {path} cannot be read: {exc}") from exc
+
+
 def _read_npy(
-    fh: IO[bytes], path: Path, dtype: type[np.generic], shape: tuple[int | None, ...]
+    fh: IO[bytes],
+    path: Path,
+    dtype: type[np.generic],
+    shape: tuple[int | None, ...],
+    *,
+    check: BlockCheck | None = None,
+    role: str = "",
 ) -> npt.NDArray[Any]:
     """An ``.npy`` array of unsigned ``dtype`` whose shape matches ``shape`` (None: any
-    length), its header checked against the file's size before anything is allocated."""
+    length), its header checked against the file's size before anything is allocated; the
+    array maps the file (``check``'s mapping of ``role`` when given, which is told where
+    the values start)."""
     want = np.dtype(dtype)
     fmt = np.lib.format
     fh.seek(0)
@@ -860,14 +902,11 @@ def _read_npy(
         raise IndexFormatError(
             f"index file {path} is {_file_size(fh):,} bytes, not what its shape {got_shape} needs"
         )
+    if check is not None:
+        check.set_offset(role, fh.tell())
     if count == 0:
         return np.zeros(got_shape, dtype=want)
-    # mapped read-only: a page is read when used (a writer never rewrites a published file,
-    # and the mapping outlives the file's name and handle)
-    try:
-        buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError) as exc:
-        raise IndexFormatError(f"index file {path} cannot be read: {exc}") from exc
+    buf = check.mapping(role) if check is not None else _map(fh, path)
     arr = np.frombuffer(buf, dtype=got, count=count, offset=fh.tell())
     return arr.reshape(got_shape).astype(want, copy=False)
 
@@ -1055,16 +1094,22 @@ class _Arrays(NamedTuple):
     band_order: npt.NDArray[np.uint32] | None
 
 
-def _read_arrays(files: dict[str, IO[bytes]], root: Path, manifest: _Manifest) -> _Arrays:
+def _read_arrays(
+    files: dict[str, IO[bytes]], root: Path, manifest: _Manifest, check: BlockCheck | None = None
+) -> _Arrays:
     names = manifest.names
     n, n_bands = manifest.documents, manifest.config.bands
-    bands = _read_npy(files["bands"], root / names["bands"], np.uint64, (n, n_bands))
-    keys = _read_npy(files["anchor_keys"], root / names["anchor_keys"], np.uint32, (None,))
-    adocs = _read_npy(files["anchor_docs"], root / names["anchor_docs"], np.uint32, (len(keys),))
+
+    def read(role: str, dtype: type[np.generic], shape: tuple[int | None, ...]) -> Any:
+        return _read_npy(files[role], root / names[role], dtype, shape, check=check, role=role)
+
+    bands = read("bands", np.uint64, (n, n_bands))
+    keys = read("anchor_keys", np.uint32, (None,))
+    adocs = read("anchor_docs", np.uint32, (len(keys),))
     if "band_keys" not in files or "band_order" not in files:  # (none before version 3)
         return _Arrays(bands, keys, adocs, None, None)
-    band_keys = _read_npy(files["band_keys"], root / names["band_keys"], np.uint64, (n_bands, n))
-    order = _read_npy(files["band_order"], root / names["band_order"], np.uint32, (n_bands, n))
+    band_keys = read("band_keys", np.uint64, (n_bands, n))
+    order = read("band_order", np.uint32, (n_bands, n))
     return _Arrays(bands, keys, adocs, band_keys, order)
 
 
@@ -1128,11 +1173,12 @@ def _band_order_problem(arrays: _Arrays) -> str:
     return ""
 
 
-def _read_tables(root: Path, snap: _Snapshot) -> StoredIndex:
-    """Every table of a snapshot, each checked before and after it is read."""
+def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -> StoredIndex:
+    """Every table of a snapshot, each checked before and after it is read (the search
+    arrays' checksums by ``check`` when given, as they are read)."""
     manifest = snap.manifest
     n = manifest.documents
-    arrays = _read_arrays(snap.files, root, manifest)  # bounds n by the disk
+    arrays = _read_arrays(snap.files, root, manifest, check)  # bounds n by the disk
     docs = _read_docs(snap.files["docs"], root / manifest.names["docs"], n, manifest.version)
     _check_locations(docs, manifest.segments, root)
     problem = _check_postings(
@@ -1153,15 +1199,47 @@ def _read_tables(root: Path, snap: _Snapshot) -> StoredIndex:
         unit_field=manifest.unit_field,
         band_keys=arrays.band_keys,
         band_order=arrays.band_order,
+        checks=check,
     )
 
 
-def read_generation(root: Path) -> StoredIndex:
+#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`).
+_CHECKED_LATER = (*SEARCHED, "bands")
+
+
+def _block_check(root: Path, snap: _Snapshot) -> BlockCheck:
+    """The checks of the search arrays of a snapshot as they are read (the blocks file's
+    own SHA-256 checked already); the first blocks of each checked now, before its header
+    is read."""
+    manifest, names = snap.manifest, snap.manifest.names
+    digests = _read_npy(snap.files["blocks"], root / names["blocks"], np.uint8, (None, 32))
+    maps = {role: _map(snap.files[role], root / names[role]) for role in _CHECKED_LATER}
+    whole = {role: manifest.files[names[role]] for role in _CHECKED_LATER}
+    check = BlockCheck(root, maps, {}, digests, whole)
+    for role in _CHECKED_LATER:
+        check.name(role, names[role])
+    if len(digests) != sum(_blocks_of(len(maps[role])) for role in SEARCHED):
+        check.check_all()  # (names the damaged file, if one is)
+        raise IndexFormatError(
+            f"index file {root / names['blocks']} does not fit the files it checks; "
+            f"'corpus-tools index repair {root}' writes it again"
+        )
+    for role in SEARCHED:
+        check.check_bytes(role, 0, min(len(maps[role]), _HEADER_BYTES))
+    return check
+
+
+def read_generation(root: Path, *, lazy: bool = False) -> StoredIndex:
     """Read the index in ``root``, checking its format, version, checksums and every
     field against its files (see the module's docstring).
 
     Readers take no lock: they read the newest complete generation, whatever writers do
     meanwhile.
+
+    With ``lazy`` (and an index of version 3), the files a query reads in part are not
+    checked whole here: the arrays returned map them, every field is checked as above, and
+    ``checks`` (:class:`BlockCheck`) checks the SHA-256 of each block when it is read, or of
+    every file whole before an array is used whole.
 
     Raises
     ------
@@ -1171,14 +1249,161 @@ def read_generation(root: Path) -> StoredIndex:
     """
     with _snapshot(root) as snap:
         manifest = snap.manifest
+        later = _CHECKED_LATER if lazy and "blocks" in manifest.names else ()
         for role, fh in snap.files.items():
             name = manifest.names[role]
-            if _sha256_of(fh) != manifest.files.get(name):
+            if role not in later and _sha256_of(fh) != manifest.files.get(name):
                 raise IndexFormatError(
                     f"index file {root / name} is corrupt (its SHA-256 differs from the "
                     "manifest's); rebuild the index with 'corpus-tools index build'"
                 )
-        return _read_tables(root, snap)
+        return _read_tables(root, snap, _block_check(root, snap) if later else None)
+
+
+# ---------------------------------------------------------------------- checks of blocks
+
+
+def block_digests(data: Any) -> npt.NDArray[np.uint8]:
+    """The SHA-256 of each block of :data:`BLOCK_BYTES` of ``data`` (bytes or a buffer; the
+    last block may be shorter), one row of 32 bytes each.
+
+    Examples
+    --------
+    >>> block_digests(b"x" * 5000).shape
+    (2, 32)
+    """
+    view = memoryview(data).cast("B")
+    rows = [
+        hashlib.sha256(view[start : start + BLOCK_BYTES]).digest()
+        for start in range(0, len(view), BLOCK_BYTES)
+    ]
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), 32)
+
+
+def _file_block_digests(path: Path) -> npt.NDArray[np.uint8]:
+    with open(path, "rb") as fh:
+        if not _file_size(fh):
+            return np.zeros((0, 32), dtype=np.uint8)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            return block_digests(buf)
+
+
+def _blocks_of(size: int) -> int:
+    return -(-size // BLOCK_BYTES)
+
+
+class BlockCheck:
+    """The checksums of a loaded index's files that are checked when read, not on load.
+
+    The searched arrays (:data:`SEARCHED`) are checked a block at a time (:meth:`check`:
+    the SHA-256 of each block a query reads, against ``blocks-gN.npy``, whose own SHA-256
+    the manifest holds and the load checked); the band keys and, before anything uses a
+    whole array (an add, a save, the pairs among held documents), every file whole
+    (:meth:`check_all`: its SHA-256 against the manifest's, as a load of version 2 did).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        maps: dict[str, mmap.mmap],
+        offsets: dict[str, int],
+        digests: npt.NDArray[np.uint8],
+        whole: dict[str, str],
+    ) -> None:
+        self.root = root
+        self._maps = maps  # role -> the file mapped (kept open: the arrays are views of it)
+        self._whole = whole  # role -> the SHA-256 of the whole file (the manifest's)
+        self._names: dict[str, str] = {}
+        self._digests: dict[str, npt.NDArray[np.uint8]] = {}
+        self._checked: dict[str, npt.NDArray[np.bool_]] = {}
+        self._offsets = offsets  # role -> where its values start in its file
+        first = 0
+        for role in SEARCHED:
+            count = _blocks_of(len(maps[role]))
+            self._digests[role] = digests[first : first + count]
+            self._checked[role] = np.zeros(count, dtype=bool)
+            first += count
+        self._all_checked = False
+
+    def name(self, role: str, name: str) -> None:
+        """Name the file of ``role`` (for the messages)."""
+        self._names[role] = name
+
+    def set_offset(self, role: str, offset: int) -> None:
+        """Where the values of the array of ``role`` start in its file."""
+        self._offsets[role] = offset
+
+    def mapping(self, role: str) -> mmap.mmap:
+        """The file of ``role``, mapped."""
+        return self._maps[role]
+
+    def _damaged(self, role: str, where: str) -> IndexFormatError:
+        return IndexFormatError(
+            f"index file {self.root / self._names.get(role, role)} is corrupt (the SHA-256 of "
+            f"{where} differs from the manifest's); 'corpus-tools index repair {self.root}' "
+            "recomputes the search files from the stored texts"
+        )
+
+    def check_bytes(self, role: str, start: int, stop: int) -> None:
+        """Check the blocks holding the bytes ``start`` to ``stop`` of the file of ``role``."""
+        self.check_blocks(role, np.arange(start // BLOCK_BYTES, _blocks_of(stop)))
+
+    def check_blocks(self, role: str, blocks: npt.NDArray[np.int64]) -> None:
+        checked, digests, buf = self._checked[role], self._digests[role], self._maps[role]
+        todo = np.unique(blocks)
+        todo = todo[(todo >= 0) & (todo < len(checked))]
+        todo = todo[~checked[todo]]
+        view = memoryview(buf)
+        try:
+            for block in todo.tolist():
+                start = block * BLOCK_BYTES
+                got = hashlib.sha256(view[start : start + BLOCK_BYTES]).digest()
+                if got != digests[block].tobytes():
+                    raise self._damaged(role, f"its bytes {start:,} to {start + BLOCK_BYTES:,}")
+        finally:
+            view.release()
+        checked[todo] = True
+
+    def check(
+        self,
+        role: str,
+        lo: npt.NDArray[np.int64],
+        hi: npt.NDArray[np.int64],
+        itemsize: int,
+    ) -> None:
+        """Check the blocks that hold the values ``lo[i]`` to ``hi[i]`` (exclusive) of the
+        array of ``role`` (positions in its values, flattened), before they are used.
+
+        Raises
+        ------
+        IndexFormatError
+            When a block's SHA-256 differs from the one stored for it.
+        """
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        keep = hi > lo
+        if not keep.any():
+            return
+        offset = self._offsets[role]
+        first = (offset + lo[keep] * itemsize) // BLOCK_BYTES
+        last = (offset + hi[keep] * itemsize - 1) // BLOCK_BYTES
+        counts = last - first + 1
+        starts = np.repeat(first - (np.cumsum(counts) - counts), counts)
+        self.check_blocks(role, starts + np.arange(int(counts.sum()), dtype=np.int64))
+
+    def check_all(self) -> None:
+        """Check every file whole (its SHA-256 against the manifest's), once."""
+        if self._all_checked:
+            return
+        for role, want in self._whole.items():
+            if hashlib.sha256(self._maps[role]).hexdigest() != want:
+                raise IndexFormatError(
+                    f"index file {self.root / self._names.get(role, role)} is corrupt (its "
+                    "SHA-256 differs from the manifest's); 'corpus-tools index repair "
+                    f"{self.root}' recomputes the search files from the stored texts"
+                )
+        for checked in self._checked.values():
+            checked[:] = True
+        self._all_checked = True
 
 
 # ---------------------------------------------------------------------- check and repair
@@ -1295,7 +1520,29 @@ def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Dam
     )
     if problem:
         out.append(Damage(names["band_order"], f"inconsistent: {problem}", ()))
+    if "blocks" in names and not _blocks_fit(snap):
+        out.append(
+            Damage(names["blocks"], "inconsistent: its block checksums differ from the files'", ())
+        )
     return out
+
+
+def _blocks_fit(snap: _Snapshot) -> bool:
+    """Whether the block checksums of a snapshot are those of its searched arrays."""
+    digests = []
+    for role in SEARCHED:
+        fh = snap.files[role]
+        if not _file_size(fh):
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            digests.append(block_digests(buf))
+    try:
+        stored = _read_npy(
+            snap.files["blocks"], Path(snap.manifest.names["blocks"]), np.uint8, (None, 32)
+        )
+    except IndexFormatError:
+        return False
+    return bool(np.array_equal(np.concatenate(digests), stored))
 
 
 def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage]:
@@ -1384,7 +1631,7 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
         except IndexFormatError as exc:  # its checksum matched: a faulty or crafted writer
             found.damaged.append(Damage(docs_name, f"unreadable: {exc}", ()))
             return found
-        searched = {manifest.names[r] for r in (*ARRAYS, *BAND_TABLES) if r in manifest.names}
+        searched = {manifest.names[r] for r in (*ARRAYS, *_V3_FILES) if r in manifest.names}
         if not any(d.file in searched for d in found.damaged):
             found.damaged.extend(_damaged_arrays(snap, root, docs))
     found.damaged.extend(_damaged_texts(docs, manifest.segments))

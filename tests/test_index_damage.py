@@ -352,21 +352,28 @@ def test_a_damaged_block_of_a_searched_array_is_named_when_read(
     assert check_index(index_dir).ok and _flag(index_dir, submission).output == before
 
 
-def test_an_array_a_query_does_not_read_is_checked_before_it_is_copied(
-    index_dir: Path, submission: Path, seed_texts: dict[str, str]
+def test_a_block_no_query_read_is_checked_before_the_array_is_copied(
+    tmp_path: Path, seed_texts: dict[str, str]
 ) -> None:
-    """The band keys by document are not read by a query; an add (which writes them into
-    a new generation, checksummed anew) checks every file whole first."""
-    name = _manifest(index_dir)["arrays"]["bands"]
-    _flip_byte(index_dir / name, -2)
-    assert _flag(index_dir, submission).exit_code == 1  # (it reads none of them)
-    more = index_dir.parent / "more.txt"
-    more.write_text(seed_texts["004_4ba3fb77ef7e832c.txt"], encoding="utf-8")
-    res = CliRunner().invoke(cli, ["index", "add", str(index_dir), str(more)])
+    """A load checks the first blocks of each searched array (its header), a query those it
+    reads; an add (which writes the arrays into a new generation, checksummed anew) and the
+    pairs among held documents check every file whole first."""
+    held = dict(seed_texts)
+    lines = [line for text in seed_texts.values() for line in text.split("\n") if len(line) > 30]
+    held.update({f"line-{k:03d}": line for k, line in enumerate(lines)})
+    out = tmp_path / "ix"
+    DedupIndex().build(held).save(out)
+    name = _manifest(out)["arrays"]["anchor_keys"]
+    assert (out / name).stat().st_size > 3 * 4096  # (a block past those a load checks)
+    _flip_byte(out / name, -2)
+    index = DedupIndex.load(out)  # (the damage is not in what the load read)
+    with pytest.raises(IndexFormatError, match=re.escape(f"{name} is corrupt (its SHA-256")):
+        index.near_duplicates()
+    more = tmp_path / "more.txt"
+    more.write_text("全面落实三会一课制度，组织生活更加规范有序。" * 5, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["index", "add", str(out), str(more)])
     assert res.exit_code == 4 and f"{name} is corrupt (its SHA-256 differs" in res.output
-    assert [d.file for d in check_index(index_dir).damaged] == [name]
-    with pytest.raises(IndexFormatError, match="its SHA-256 differs"):
-        DedupIndex.load(index_dir).near_duplicates()
+    assert [d.file for d in check_index(out).damaged] == [name]
 
 
 def test_block_checksums_that_do_not_fit_are_refused_and_repaired(

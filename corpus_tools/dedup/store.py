@@ -1101,7 +1101,8 @@ def _read_arrays(
     n, n_bands = manifest.documents, manifest.config.bands
 
     def read(role: str, dtype: type[np.generic], shape: tuple[int | None, ...]) -> Any:
-        return _read_npy(files[role], root / names[role], dtype, shape, check=check, role=role)
+        by = check if role in SEARCHED else None  # (the others were checked whole)
+        return _read_npy(files[role], root / names[role], dtype, shape, check=by, role=role)
 
     bands = read("bands", np.uint64, (n, n_bands))
     keys = read("anchor_keys", np.uint32, (None,))
@@ -1203,8 +1204,10 @@ def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -
     )
 
 
-#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`).
-_CHECKED_LATER = (*SEARCHED, "bands")
+#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`); the others
+#: are checked whole when loaded (the bands too: no query reads them, but at 8 bytes a band
+#: and document they cost little, and a damaged file is named at once).
+_CHECKED_LATER = SEARCHED
 
 
 def _block_check(root: Path, snap: _Snapshot) -> BlockCheck:
@@ -1297,9 +1300,9 @@ class BlockCheck:
 
     The searched arrays (:data:`SEARCHED`) are checked a block at a time (:meth:`check`:
     the SHA-256 of each block a query reads, against ``blocks-gN.npy``, whose own SHA-256
-    the manifest holds and the load checked); the band keys and, before anything uses a
-    whole array (an add, a save, the pairs among held documents), every file whole
-    (:meth:`check_all`: its SHA-256 against the manifest's, as a load of version 2 did).
+    the manifest holds and the load checked), and before anything uses them whole (an add,
+    a save, the pairs among held documents) every file whole (:meth:`check_all`: its
+    SHA-256 against the manifest's, as a load of version 2 did).
     """
 
     def __init__(

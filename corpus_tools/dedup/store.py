@@ -260,10 +260,15 @@ def band_tables(
     >>> keys.tolist(), order.tolist()
     ([[3, 4, 5], [0, 1, 1]], [[1, 2, 0], [2, 0, 1]])
     """
-    by_band = np.ascontiguousarray(bands.T)
-    order = np.argsort(by_band, axis=1, kind="stable")
-    keys = np.take_along_axis(by_band, order, axis=1)
-    return keys, order.astype(np.uint32)
+    n, n_bands = bands.shape
+    keys = np.empty((n_bands, n), dtype=np.uint64)
+    order = np.empty((n_bands, n), dtype=np.uint32)
+    for b in range(n_bands):  # (a band at a time: the memory of one int64 order on top)
+        column = np.ascontiguousarray(bands[:, b])
+        at = np.argsort(column, kind="stable")
+        keys[b] = column[at]
+        order[b] = at
+    return keys, order
 
 
 def file_names(gen: int) -> dict[str, str]:

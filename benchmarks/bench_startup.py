@@ -72,7 +72,7 @@ marks.append(("load the index", clock()))
 with open(sys.argv[2], encoding="utf-8") as fh:
     rec = json.loads(fh.readline())
 index.flag({rec["id"]: rec["text"]})
-marks.append(("first query (places, folding tables)", clock()))
+marks.append(("first query (places, folding)", clock()))
 index.flag({rec["id"] + "-again": rec["text"]})
 marks.append(("second query", clock()))
 print(json.dumps([(name, b - a) for (_, a), (name, b) in zip(marks, marks[1:])]))

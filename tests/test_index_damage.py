@@ -28,6 +28,7 @@ from click.testing import CliRunner
 
 from corpus_tools.cli import cli
 from corpus_tools.dedup import DedupIndex, check_index
+from corpus_tools.dedup.store import FORMAT_VERSION, SEARCHED, block_digests
 from corpus_tools.errors import IndexFormatError, OutputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,12 +77,17 @@ def _write_manifest(out: Path, manifest: dict[str, Any], *, checksum: bool = Tru
 
 
 def _replace(out: Path, role: str, data: bytes) -> None:
-    """Give the data file ``role`` new bytes, its SHA-256 and the manifest's checksum
-    rewritten to match (a crafted file, not a damaged one)."""
+    """Give the data file ``role`` new bytes, its SHA-256 (and those of its blocks) and the
+    manifest's checksum rewritten to match (a crafted file, not a damaged one)."""
     manifest = _manifest(out)
     name = manifest["arrays"][role]
     (out / name).write_bytes(data)
     manifest["files"][name] = hashlib.sha256(data).hexdigest()
+    if role in SEARCHED and "blocks" in manifest["arrays"]:
+        blocks = manifest["arrays"]["blocks"]
+        digests = [block_digests((out / manifest["arrays"][r]).read_bytes()) for r in SEARCHED]
+        (out / blocks).write_bytes(_npy(np.concatenate(digests)))
+        manifest["files"][blocks] = hashlib.sha256((out / blocks).read_bytes()).hexdigest()
     _write_manifest(out, manifest)
 
 
@@ -198,6 +204,9 @@ def test_a_version_1_index_without_checksum_is_read(
     files = {}
     for role, name in manifest["arrays"].items():
         src = index_dir / name
+        if role not in old_names:  # (the band order came with version 3)
+            src.unlink()
+            continue
         data = docs.to_parquet(index=False) if role == "docs" else src.read_bytes()
         (index_dir / old_names[role]).write_bytes(data)
         files[old_names[role]] = hashlib.sha256(data).hexdigest()
@@ -212,7 +221,7 @@ def test_a_version_1_index_without_checksum_is_read(
     assert _flag(index_dir, submission).exit_code == 1
     # an add writes version 2 beside it and removes the version-1 files it replaces
     index.add({"more": seed_texts["004_4ba3fb77ef7e832c.txt"]}).save(index_dir)
-    assert _manifest(index_dir)["version"] == 2
+    assert _manifest(index_dir)["version"] == FORMAT_VERSION
     assert not any((index_dir / n).exists() for n in old_names.values())
     assert (index_dir / "texts-0000.bin").exists()  # still named: its texts are kept
     assert check_index(index_dir).ok
@@ -255,6 +264,135 @@ def test_array_headers_are_checked_against_their_files(
     arr = np.load(index_dir / _manifest(index_dir)["arrays"][role])
     _replace(index_dir, role, make(arr))
     _refused(index_dir, submission, reason)
+
+
+def test_a_crafted_band_order_is_refused(index_dir: Path, submission: Path) -> None:
+    order = np.load(index_dir / _manifest(index_dir)["arrays"]["band_order"])
+    order[3, 1] = 0xFFFFFFF0  # a query would index past the documents
+    _replace(index_dir, "band_order", _npy(order))
+    _refused(index_dir, submission, "the band order points at document 4294967280 of 2")
+
+
+def test_unsorted_band_keys_are_refused(index_dir: Path, submission: Path) -> None:
+    keys = np.load(index_dir / _manifest(index_dir)["arrays"]["band_keys"])
+    keys[5] = keys[5][::-1].copy()
+    if keys[5][0] == keys[5][1]:  # (the two held reports share this band: try another)
+        keys[6] = np.array([1, 0], dtype=np.uint64)
+    _replace(index_dir, "band_keys", _npy(keys))
+    _refused(index_dir, submission, "the band keys are not sorted")
+
+
+def test_a_band_order_not_of_the_band_keys_is_found_by_check_and_repaired(
+    index_dir: Path, submission: Path
+) -> None:
+    """In range and sorted, so loading takes it (it cannot read out of bounds); `index
+    check` compares it with the band keys, and a repair computes it again."""
+    before = _flag(index_dir, submission).output
+    manifest = _manifest(index_dir)
+    keys = np.load(index_dir / manifest["arrays"]["band_keys"])
+    keys[:] = np.arange(keys.shape[1], dtype=np.uint64)  # sorted, and no band's keys
+    _replace(index_dir, "band_keys", _npy(keys))
+    found = check_index(index_dir)
+    assert [d.file for d in found.damaged] == [manifest["arrays"]["band_order"]]
+    assert "differ from the documents'" in found.damaged[0].reason and found.repairable
+    res = CliRunner().invoke(cli, ["index", "repair", str(index_dir), "--format", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["dropped"] == [], res.output
+    assert check_index(index_dir).ok
+    assert _flag(index_dir, submission).output == before
+
+
+def test_a_version_2_index_without_band_order_is_read_and_flags_the_same(
+    index_dir: Path, submission: Path
+) -> None:
+    """Format version 2 had no band order: it is computed when a query first needs it."""
+    before = _flag(index_dir, submission)
+    manifest = _manifest(index_dir)
+    for role in ("band_keys", "band_order", "blocks"):
+        name = manifest["arrays"].pop(role)
+        manifest["files"].pop(name)
+        (index_dir / name).unlink()
+    manifest["version"] = 2
+    _write_manifest(index_dir, manifest)
+    index = DedupIndex.load(index_dir)
+    assert index._band_order is None
+    after = _flag(index_dir, submission)
+    assert after.exit_code == before.exit_code == 1 and after.output == before.output
+    assert check_index(index_dir).ok
+    # a version-2 manifest naming a band order (or a version 3 naming none) is garbled
+    manifest["version"] = 3
+    _write_manifest(index_dir, manifest)
+    _refused(index_dir, submission, "'arrays' names")
+
+
+def _flip_byte(path: Path, at: int) -> None:
+    """Damage a file in place (its checksums left as they were)."""
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x55
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("role", ["anchor_keys", "anchor_docs", "band_keys", "band_order"])
+def test_a_damaged_block_of_a_searched_array_is_named_when_read(
+    index_dir: Path, submission: Path, role: str
+) -> None:
+    """A loaded index checks the SHA-256 of each block a query reads (not every byte of
+    every file first): a flipped byte in one is named, and `index check` and `index repair`
+    find it as before."""
+    before = _flag(index_dir, submission).output
+    name = _manifest(index_dir)["arrays"][role]
+    _flip_byte(index_dir / name, -2)  # (the index is small: one block holds every value)
+    res = _flag(index_dir, submission)
+    assert res.exit_code == 4, res.output
+    assert f"{name} is corrupt (the SHA-256 of its bytes" in res.output
+    assert "index repair" in res.output
+    found = check_index(index_dir)
+    assert [d.file for d in found.damaged] == [name] and found.lost == []
+    res = CliRunner().invoke(cli, ["index", "repair", str(index_dir), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert check_index(index_dir).ok and _flag(index_dir, submission).output == before
+
+
+def test_a_block_no_query_read_is_checked_before_the_array_is_copied(
+    tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
+    """A load checks the first blocks of each searched array (its header), a query those it
+    reads; an add (which writes the arrays into a new generation, checksummed anew) and the
+    pairs among held documents check every file whole first."""
+    held = dict(seed_texts)
+    lines = [line for text in seed_texts.values() for line in text.split("\n") if len(line) > 30]
+    held.update({f"line-{k:03d}": line for k, line in enumerate(lines)})
+    out = tmp_path / "ix"
+    DedupIndex().build(held).save(out)
+    name = _manifest(out)["arrays"]["anchor_keys"]
+    assert (out / name).stat().st_size > 3 * 4096  # (a block past those a load checks)
+    _flip_byte(out / name, -2)
+    index = DedupIndex.load(out)  # (the damage is not in what the load read)
+    with pytest.raises(IndexFormatError, match=re.escape(f"{name} is corrupt (its SHA-256")):
+        index.near_duplicates()
+    more = tmp_path / "more.txt"
+    more.write_text("全面落实三会一课制度，组织生活更加规范有序。" * 5, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["index", "add", str(out), str(more)])
+    assert res.exit_code == 4 and f"{name} is corrupt (its SHA-256 differs" in res.output
+    assert [d.file for d in check_index(out).damaged] == [name]
+
+
+def test_block_checksums_that_do_not_fit_are_refused_and_repaired(
+    index_dir: Path, submission: Path
+) -> None:
+    manifest = _manifest(index_dir)
+    name = manifest["arrays"]["blocks"]
+    blocks = np.load(index_dir / name)
+    _replace(index_dir, "blocks", _npy(np.zeros_like(blocks)))  # (its own SHA-256 right)
+    res = _flag(index_dir, submission)
+    assert res.exit_code == 4 and "is corrupt (the SHA-256 of its bytes 0" in res.output
+    found = check_index(index_dir)
+    assert [(d.file, d.reason) for d in found.damaged] == [
+        (name, "inconsistent: its block checksums differ from the files'")
+    ]
+    _replace(index_dir, "blocks", _npy(blocks[:-1]))  # one block short
+    _refused(index_dir, submission, "does not fit the files it checks")
+    assert CliRunner().invoke(cli, ["index", "repair", str(index_dir)]).exit_code == 0
+    assert check_index(index_dir).ok and _flag(index_dir, submission).exit_code == 1
 
 
 # --------------------------------------------------------------------------- the table

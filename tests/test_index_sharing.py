@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -222,21 +223,26 @@ def test_repair_recomputes_damaged_search_files_and_a_missing_segment(
     DedupIndex().build(first).save(out)
     DedupIndex.load(out).add(second).save(out)
     before = DedupIndex.load(out)
+    searched = ("_bands", "_anchor_keys", "_anchor_docs", "_length", "_digest", "_n_anchors")
+    # (copies: a loaded index maps its arrays, and the files are damaged in place below)
+    held = {name: np.array(getattr(before, name)) for name in (*searched, "_band_sorted")}
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     _flip(out / manifest["arrays"]["bands"], -3)
     _flip(out / manifest["arrays"]["anchor_keys"], -3)
+    _flip(out / manifest["arrays"]["band_keys"], -3)
     found = check_index(out)
     assert not found.ok and found.lost == []
     assert {d.file for d in found.damaged} == {
         manifest["arrays"]["bands"],
         manifest["arrays"]["anchor_keys"],
+        manifest["arrays"]["band_keys"],
     }
     done = repair_index(out)
     assert done.rebuilt_search and done.dropped == [] and done.documents == 5
     after = DedupIndex.load(out)
     assert after.doc_ids_ == before.doc_ids_
-    for name in ("_bands", "_anchor_keys", "_anchor_docs", "_length", "_digest", "_n_anchors"):
-        assert (getattr(after, name) == getattr(before, name)).all(), name
+    for name in (*searched, "_band_sorted"):
+        assert (getattr(after, name) == held[name]).all(), name
     # a segment lost whole: its documents are named, the rest kept
     (out / manifest["segments"]["1"]).unlink()
     res = CliRunner().invoke(cli, ["index", "repair", str(out), "--format", "json"])

@@ -55,8 +55,10 @@ from corpus_tools.dedup.store import (
     LOCK_TIMEOUT,
     ROLES,
     SPILL_PREFIX,
+    BlockCheck,
     IndexCheck,
     StoredIndex,
+    band_tables,
     check_index,
     check_target,
     copy_file,
@@ -235,8 +237,12 @@ class DedupIndex:
         self._bands: npt.NDArray[np.uint64] | None = None
         self._anchor_keys = np.zeros(0, dtype=np.uint32)
         self._anchor_docs = np.zeros(0, dtype=np.uint32)
+        # the band order (each band's keys sorted, and the document at each place): stored
+        # in the index since format version 3, else computed when first needed
         self._band_sorted: npt.NDArray[np.uint64] | None = None
-        self._band_order: npt.NDArray[np.int64] | None = None
+        self._band_order: npt.NDArray[np.uint32] | None = None
+        # the checksums of the loaded files still to check (BlockCheck), None when all were
+        self._checks: BlockCheck | None = None
         # texts: in memory (not yet saved) or located in a segment file
         self._mem_texts: dict[int, str] = {}
         self._text_loc = empty_locations()
@@ -440,6 +446,7 @@ class DedupIndex:
         """Merge the sketches of added chunks into the search arrays (once, not per chunk)."""
         if not self._pending:
             return
+        self._check_all()  # (the loaded arrays are copied into the merged ones)
         parts = self._pending
         self._chars = np.concatenate([self._chars, *[c.chars for c in parts]])
         self._length = np.concatenate([self._length, *[c.length for c in parts]])
@@ -464,6 +471,7 @@ class DedupIndex:
         self._anchor_docs = (code & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         del code
         self._band_sorted = self._band_order = None
+        self._checks = None  # (every array is in memory now, its files checked whole)
 
     def _spill(self) -> None:
         """Write the texts held in memory to a new segment in the temporary folder."""
@@ -493,13 +501,73 @@ class DedupIndex:
 
     # ------------------------------------------------------------------ querying
 
-    def _band_tables(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+    def _band_tables(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+        """The band order (:func:`corpus_tools.dedup.store.band_tables`), computed once
+        when the index was not loaded with it."""
+        self._merged()
         if self._band_sorted is None or self._band_order is None:
-            bands = self._bands if self._bands is not None else np.zeros((0, 1), np.uint64)
-            order = np.argsort(bands, axis=0, kind="stable").T.astype(np.int64)
-            self._band_order = order
-            self._band_sorted = np.take_along_axis(bands.T, order, axis=1)
+            self._check_all()
+            bands = self._bands
+            if bands is None:
+                bands = np.zeros((0, self.config_.bands), np.uint64)
+            self._band_sorted, self._band_order = band_tables(bands)
         return self._band_sorted, self._band_order
+
+    def _band_hits(self, bands: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """Per held document, how many of the band keys ``bands`` it shares."""
+        n = len(self)
+        hits = np.zeros(n, dtype=np.int64)
+        if not n:
+            return hits
+        sorted_keys, order = self._band_tables()
+        n_bands = sorted_keys.shape[0]
+        lo = np.array(
+            [np.searchsorted(sorted_keys[b], bands[b], side="left") for b in range(n_bands)],
+            dtype=np.int64,
+        )
+        hi = np.array(
+            [np.searchsorted(sorted_keys[b], bands[b], side="right") for b in range(n_bands)],
+            dtype=np.int64,
+        )
+        if self._checks is not None:  # the values read, and those either side, are intact
+            row = np.arange(n_bands, dtype=np.int64) * n
+            self._checks.check(
+                "band_keys", row + np.maximum(lo - 1, 0), row + np.minimum(hi + 1, n), 8
+            )
+            self._checks.check("band_order", row + lo, row + hi, 4)
+        for b in range(n_bands):
+            hits[order[b, lo[b] : hi[b]]] += 1
+        return hits
+
+    def _anchor_hits(self, anchors: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+        """Per held document, how many of the sampled ``anchors`` it holds (anchors held by
+        more documents than the config's ``max_df`` allows not counted)."""
+        n = len(self)
+        if not n or not len(anchors):
+            return np.zeros(n, dtype=np.int64)
+        keys = self._anchor_keys
+        lo = np.searchsorted(keys, anchors, side="left").astype(np.int64)
+        hi = np.searchsorted(keys, anchors, side="right").astype(np.int64)
+        if self._checks is not None:  # the keys either side of each range decide it
+            self._checks.check(
+                "anchor_keys", np.maximum(lo - 1, 0), np.minimum(hi + 1, len(keys)), 4
+            )
+        df = hi - lo
+        ok = (df > 0) & (df <= effective_max_df(self.config_, n))
+        lo, df = lo[ok], df[ok]
+        if not len(df):
+            return np.zeros(n, dtype=np.int64)
+        if self._checks is not None:
+            self._checks.check("anchor_docs", lo, lo + df, 4)
+        first = np.repeat(np.cumsum(df) - df, df)
+        idx = np.repeat(lo, df) + (np.arange(int(df.sum())) - first)
+        return np.bincount(self._anchor_docs[idx].astype(np.int64), minlength=n)
+
+    def _check_all(self) -> None:
+        """Check the loaded files whole before an array is used whole (an add, a save, the
+        pairs among held documents): a query checks only the blocks it reads."""
+        if self._checks is not None:
+            self._checks.check_all()
 
     def candidates(self, features: DocFeatures) -> pd.DataFrame:
         """Held documents that may relate to a document with these ``features``.
@@ -512,25 +580,8 @@ class DedupIndex:
         """
         cfg = self.config_
         self._merged()
-        n = len(self)
-        band_hits = np.zeros(n, dtype=np.int64)
-        if n:
-            sorted_keys, order = self._band_tables()
-            for b in range(sorted_keys.shape[0]):
-                lo = np.searchsorted(sorted_keys[b], features.bands[b], side="left")
-                hi = np.searchsorted(sorted_keys[b], features.bands[b], side="right")
-                band_hits[order[b, lo:hi]] += 1
-        hits = np.zeros(n, dtype=np.int64)
-        if n and len(features.anchors):
-            lo = np.searchsorted(self._anchor_keys, features.anchors, side="left")
-            hi = np.searchsorted(self._anchor_keys, features.anchors, side="right")
-            df = hi - lo
-            ok = (df > 0) & (df <= effective_max_df(cfg, n))
-            lo, df = lo[ok], df[ok]
-            if len(df):
-                first = np.repeat(np.cumsum(df) - df, df)
-                idx = np.repeat(lo, df) + (np.arange(int(df.sum())) - first)
-                hits = np.bincount(self._anchor_docs[idx].astype(np.int64), minlength=n)
+        band_hits = self._band_hits(features.bands)
+        hits = self._anchor_hits(features.anchors)
         smaller = np.minimum(self._n_anchors, len(features.anchors))
         by_anchor = anchor_pairs_ok(
             hits,
@@ -730,6 +781,7 @@ class DedupIndex:
 
         cfg = self.config_
         self._merged()
+        self._check_all()
         n = len(self)
         ids = self.doc_ids_
         # work in doc_id order, as find_near_duplicates does, so the result is the same
@@ -843,6 +895,7 @@ class DedupIndex:
 
     def _write(self, out: Path, gen: int) -> None:
         """Write generation ``gen`` into ``out`` (holding its lock)."""
+        self._check_all()  # (what is written is checksummed anew: it must be intact)
         cfg = self.config_
         segments = self._place_segments(out, gen)
         if self._tmp is not None:  # its segments are in place now: the folder is empty
@@ -855,6 +908,7 @@ class DedupIndex:
             loc = pd.concat([loc, write_texts(seg_path, seg, self._mem_texts)], ignore_index=True)
             segments[seg] = seg_path
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
+        band_keys, band_order = self._band_tables()  # (stored: a query never sorts)
         stored = StoredIndex(
             config=cfg,
             docs=self._doc_table(loc),
@@ -864,6 +918,8 @@ class DedupIndex:
             segments=segments,
             generation=gen,
             unit_field=self.unit_field_,
+            band_keys=band_keys,
+            band_order=band_order,
         )
         write_generation(out, stored)
         # the saved state is now the on-disk one
@@ -911,17 +967,25 @@ class DedupIndex:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> DedupIndex:
-        """Read an index written by :meth:`save`, checking its format, version and checksums.
+        """Read an index written by :meth:`save`, checking its format, version, checksums
+        and every field.
+
+        The search arrays are mapped, not read: a query reads the pages it needs. Their
+        checksums are checked as they are read (the SHA-256 of each block of 4 KiB a query
+        reads, of every file whole before an :meth:`add`, a :meth:`save` or
+        :meth:`near_duplicates` uses the arrays whole); an index saved before format
+        version 3 is checked whole here, as before.
 
         Raises
         ------
         IndexFormatError
             When the directory is not an index, is of another format version, or a file
-            is missing or corrupt.
+            is missing or corrupt (also raised later, by the method that reads a damaged
+            block).
         """
         check_type(path, "path", "DedupIndex.load", (str, os.PathLike), "a directory path")
         root = Path(path)
-        stored = read_generation(root)
+        stored = read_generation(root, lazy=True)  # (checksums checked as arrays are read)
         index = cls(stored.config)
         index._restore(stored, root)
         return index
@@ -930,19 +994,24 @@ class DedupIndex:
         """Take the state of a generation read from ``root``."""
         docs = stored.docs
         self._config = make_config(stored.config, {}, "DedupIndex.load")
-        self.doc_ids_ = [str(x) for x in docs["doc_id"]]
-        self._id_pos = {d: i for i, d in enumerate(self.doc_ids_)}
+        self.doc_ids_ = [str(x) for x in docs["doc_id"].to_numpy(dtype=object).tolist()]
+        self._id_pos = dict(zip(self.doc_ids_, range(len(self.doc_ids_)), strict=True))
         self._chars = docs["chars"].to_numpy(np.int64)
         self._length = docs["length"].to_numpy(np.int64)
         self._n_shingles = docs["n_shingles"].to_numpy(np.int64)
         self._n_anchors = docs["n_anchors"].to_numpy(np.int64)
         self._digest = docs["digest"].to_numpy(np.int64).view(np.uint64)
-        self._role = docs["role"].map({r: k for k, r in enumerate(ROLES)}).to_numpy(np.int8)
+        roles = docs["role"].to_numpy(dtype=object)
+        self._role = np.zeros(len(roles), dtype=np.int8)
+        for code, role in enumerate(ROLES):  # (every role is one of ROLES: checked on load)
+            self._role[roles == role] = code
         self._unit = docs["unit"].to_numpy(dtype=object)
         self.unit_field_ = stored.unit_field
         self._bands = stored.bands
         self._anchor_keys = stored.anchor_keys
         self._anchor_docs = stored.anchor_docs
+        self._band_sorted, self._band_order = stored.band_keys, stored.band_order
+        self._checks = stored.checks
         self._text_loc = docs[list(LOCATION_COLUMNS)].reset_index(drop=True)
         self._segments = stored.segments
         self._dir = root
@@ -986,11 +1055,15 @@ class DedupIndex:
         return index
 
     def nbytes(self) -> dict[str, int]:
-        """Memory of the search structures and stored texts, in bytes (for sizing)."""
+        """Memory of the search structures (the band order included: it is saved with the
+        index) and stored texts, in bytes (for sizing)."""
         self._merged()
         bands = 0 if self._bands is None else self._bands.nbytes
+        band_keys, band_order = self._band_tables()
         search = (
             bands
+            + band_keys.nbytes
+            + band_order.nbytes
             + self._anchor_keys.nbytes
             + self._anchor_docs.nbytes
             + self._length.nbytes

@@ -13,15 +13,24 @@
 ``bands-gN.npy`` (uint64, documents x bands), ``anchor_keys-gN.npy`` (uint32, sorted),
 ``anchor_docs-gN.npy`` (uint32)
     the search structures.
+``band_keys-gN.npy`` (uint64, bands x documents), ``band_order-gN.npy`` (uint32)
+    the band order: each band's keys sorted, and the document at each place of that
+    order, so that a query looks its band keys up without sorting the index
+    (:func:`band_tables`; version 3, computed when absent).
+``blocks-gN.npy`` (uint8, blocks x 32)
+    the SHA-256 of each block of :data:`BLOCK_BYTES` of the files a query reads in part
+    (:data:`SEARCHED`, in that order; version 3): a loaded index checks a block when a
+    query first reads it (:class:`BlockCheck`).
 ``texts-gN-NNNN.bin``
     zlib-compressed texts, one file per build or ``add``, never rewritten; each text's
     CRC-32 is checked when it is read.
 ``writer.lock``, ``writer.json``
     the writers' lock (:func:`writer_lock`) and who holds it (pid, host, since when).
 
-Format version 1 (read, never written) had no ``checksum``, no ``role`` or ``unit`` (every
-document a peer) and no generation tag in the names of the first save (``docs.parquet``,
-``texts-0000.bin``).
+Format version 2 (read, never written) had no band order (it is computed when first
+needed) and no block checksums (every file is checked whole when loaded). Format version 1
+(read, never written) had no ``checksum``, no ``role`` or ``unit`` (every document a peer)
+and no generation tag in the names of the first save (``docs.parquet``, ``texts-0000.bin``).
 
 This module reads and writes one generation of that directory as tables
 (:class:`StoredIndex`), checks it (:func:`check_index`), and knows nothing of matching.
@@ -30,10 +39,13 @@ Reading trusts nothing: a damaged or crafted index is refused with the reason
 (:class:`~corpus_tools.errors.IndexFormatError`), in memory bounded by the size of its
 files. The manifest is read only up to :data:`MAX_MANIFEST_BYTES` and each of its fields is
 checked; every array's header (dtype, shape) is checked against its file's size before the
-array is read; the document table's row count, columns, types and compression are checked
-before it is read, and every value after (ranges, unique ids, roles, offsets inside their
-text files); anchors must point at held documents. A stored text is decompressed at most
-to the size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
+array is mapped into memory (read only: a page is read from the disk when used, and the
+SHA-256 is computed over the mapping, without a copy); the document table's row count,
+columns, types and compression are checked before it is read, and every value after
+(ranges, unique ids, roles, offsets inside their text files); anchors must point at held
+documents, and the band order at documents, each band sorted (:func:`check_index` also
+checks that it is the order of the band keys). A stored text is decompressed at most to the
+size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
 and its length.
 
 Sharing one index between processes:
@@ -66,6 +78,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 import re
 import shutil
@@ -87,6 +100,8 @@ from corpus_tools.io import atomic_write
 
 __all__ = [
     "ARRAYS",
+    "BAND_TABLES",
+    "BLOCK_BYTES",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "LOCATION_COLUMNS",
@@ -97,10 +112,14 @@ __all__ = [
     "OWNER_FILE",
     "READ_VERSIONS",
     "ROLES",
+    "SEARCHED",
     "SPILL_PREFIX",
+    "BlockCheck",
     "Damage",
     "IndexCheck",
     "StoredIndex",
+    "band_tables",
+    "block_digests",
     "check_index",
     "check_target",
     "copy_file",
@@ -123,15 +142,34 @@ __all__ = [
 
 FORMAT_NAME = "corpus-tools-dedup-index"
 #: The version written; 2 added the manifest's checksum, roles and units, and tags every
-#: generation's file names (so a writer can tell its own files from a user's).
-FORMAT_VERSION = 2
-#: The versions read (an index of version 1 holds peers only).
-READ_VERSIONS = (1, 2)
+#: generation's file names (so a writer can tell its own files from a user's); 3 added
+#: the band order (:data:`BAND_TABLES`).
+FORMAT_VERSION = 3
+#: The versions read (an index of version 1 holds peers only; one of version 1 or 2 has
+#: no band order: it is computed when first needed).
+READ_VERSIONS = (1, 2, 3)
 #: The first version with a manifest checksum, roles and units.
 _V2 = 2
+#: The first version with the band order.
+_V3 = 3
 MANIFEST = "manifest.json"
 #: The search arrays, by role (each an ``.npy`` file).
 ARRAYS = ("bands", "anchor_keys", "anchor_docs")
+#: The band order (version 3, each an ``.npy`` file): ``band_keys`` (uint64, bands x
+#: documents, each row sorted) and ``band_order`` (uint32, the document at each place).
+BAND_TABLES = ("band_keys", "band_order")
+#: The arrays a query reads only in part (version 3): the SHA-256 of each of their blocks of
+#: :data:`BLOCK_BYTES` is stored (``blocks-gN.npy``, uint8, blocks x 32, in this order of
+#: files), so that a loaded index checks the blocks a query reads, when it reads them, and
+#: not every byte of every file first.
+SEARCHED = ("anchor_keys", "anchor_docs", "band_keys", "band_order")
+#: Bytes of a checked block (a page: a query reads a few thousand of them).
+BLOCK_BYTES = 4096
+#: The files version 3 added.
+_V3_FILES = (*BAND_TABLES, "blocks")
+#: Bytes at the start of an array file checked before its header is parsed (numpy reads a
+#: header of up to 10,000 bytes).
+_HEADER_BYTES = 3 * BLOCK_BYTES
 #: Where a document's text is: segment number, byte offset, compressed size, CRC-32.
 LOCATION_COLUMNS = ("segment", "offset", "nbytes", "crc32")
 #: The integer columns of the document table, in order (after ``doc_id``).
@@ -166,7 +204,8 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: File names an index writes: data files of a generation (tagged ``-gN``) and their
 #: temporary files; the untagged names of version 1 only as temporary files.
 _TAGGED = (
-    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs)-g\d+\.npy|texts-g\d+-\d{4,}\.bin)"
+    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs|band_keys|band_order|blocks)-g\d+\.npy"
+    r"|texts-g\d+-\d{4,}\.bin)"
 )
 _UNTAGGED = r"(?:docs\.parquet|(?:bands|anchor_keys|anchor_docs)\.npy|texts-\d{4,}\.bin)"
 _OWN_FILE = re.compile(
@@ -174,7 +213,8 @@ _OWN_FILE = re.compile(
 )
 #: Names a manifest may give its files (plain names inside the index's folder).
 _DATA_NAME = re.compile(
-    r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy)"
+    r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
+    r"|(?:band_keys|band_order|blocks)-g\d+\.npy)"
 )
 #: Digits of a segment number at most (a manifest naming more is garbled).
 _MAX_SEGMENT_DIGITS = 9
@@ -201,11 +241,40 @@ class StoredIndex(NamedTuple):
     segments: dict[int, Path]
     generation: int
     unit_field: str | None = None
+    #: the band order (:func:`band_tables`); None when not stored (computed when written)
+    band_keys: npt.NDArray[np.uint64] | None = None
+    band_order: npt.NDArray[np.uint32] | None = None
+    #: the checksums still to check as the arrays are read (a lazy read), else None
+    checks: BlockCheck | None = None
+
+
+def band_tables(
+    bands: npt.NDArray[np.uint64],
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+    """The band order of band keys (documents x bands): each band's keys sorted (bands x
+    documents), and the document at each place of that order (uint32).
+
+    Examples
+    --------
+    >>> keys, order = band_tables(np.array([[5, 1], [3, 1], [4, 0]], dtype=np.uint64))
+    >>> keys.tolist(), order.tolist()
+    ([[3, 4, 5], [0, 1, 1]], [[1, 2, 0], [2, 0, 1]])
+    """
+    n, n_bands = bands.shape
+    keys = np.empty((n_bands, n), dtype=np.uint64)
+    order = np.empty((n_bands, n), dtype=np.uint32)
+    for b in range(n_bands):  # (a band at a time: the memory of one int64 order on top)
+        column = np.ascontiguousarray(bands[:, b])
+        at = np.argsort(column, kind="stable")
+        keys[b] = column[at]
+        order[b] = at
+    return keys, order
 
 
 def file_names(gen: int) -> dict[str, str]:
     """The data files of the ``gen``-th save into a directory."""
-    return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in ARRAYS}}
+    roles = (*ARRAYS, *_V3_FILES)
+    return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in roles}}
 
 
 #: The data files of a version-1 index saved once (its manifest may not name them).
@@ -247,6 +316,12 @@ def _sha256(path: Path) -> str:
 
 def _sha256_of(fh: IO[bytes]) -> str:
     """SHA-256 of an open file from its start; leaves it at its start again."""
+    if hasattr(fh, "fileno") and os.fstat(fh.fileno()).st_size:
+        try:  # over a read-only mapping: no copy of the file through a buffer
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+                return hashlib.sha256(buf).hexdigest()
+        except (OSError, ValueError):
+            pass  # (a file that cannot be mapped is read)
     h = hashlib.sha256()
     fh.seek(0)
     for block in iter(lambda: fh.read(1 << 20), b""):
@@ -572,10 +647,24 @@ def write_generation(root: Path, stored: StoredIndex) -> None:
     names = file_names(stored.generation)
     with atomic_write(root / names["docs"], "wb") as fh:
         _write_docs(fh, stored.docs)
-    arrays: list[npt.NDArray[Any]] = [stored.bands, stored.anchor_keys, stored.anchor_docs]
-    for role, arr in zip(ARRAYS, arrays, strict=True):
+    band_keys, band_order = (
+        band_tables(stored.bands)
+        if stored.band_keys is None or stored.band_order is None
+        else (stored.band_keys, stored.band_order)
+    )
+    arrays: list[npt.NDArray[Any]] = [
+        stored.bands,
+        stored.anchor_keys,
+        stored.anchor_docs,
+        band_keys,
+        band_order,
+    ]
+    for role, arr in zip((*ARRAYS, *BAND_TABLES), arrays, strict=True):
         with atomic_write(root / names[role], "wb") as fh:
             np.save(fh, arr, allow_pickle=False)
+    digests = [_file_block_digests(root / names[role]) for role in SEARCHED]
+    with atomic_write(root / names["blocks"], "wb") as fh:
+        np.save(fh, np.concatenate(digests), allow_pickle=False)
     manifest: dict[str, Any] = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -671,8 +760,9 @@ def _parse_manifest(root: Path, path: Path, manifest: dict[str, Any]) -> _Manife
         )
     try:
         names = _names(manifest.get("arrays", _FIRST_RELEASE_NAMES), _DATA_NAME, "'arrays'")
-        if set(names) != {"docs", *ARRAYS}:
-            raise ValueError(f"'arrays' names {sorted(names)}, not {['docs', *ARRAYS]}")
+        roles = ["docs", *ARRAYS, *(_V3_FILES if version >= _V3 else ())]
+        if set(names) != set(roles):
+            raise ValueError(f"'arrays' names {sorted(names)}, not {sorted(roles)}")
         files = manifest["files"]
         if not isinstance(files, dict) or not all(
             isinstance(files.get(n), str) and _SHA256_HEX.fullmatch(files[n])
@@ -770,11 +860,28 @@ def _file_size(fh: IO[bytes]) -> int:
     return os.fstat(fh.fileno()).st_size
 
 
+def _map(fh: IO[bytes], path: Path) -> mmap.mmap:
+    """The file ``fh`` mapped read-only (a page is read when used; a writer never rewrites a
+    published file, and the mapping outlives the file's name and handle)."""
+    try:
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError) as exc:  # (an empty file cannot be mapped)
+        raise IndexFormatError(f"index file {path} cannot be read: {exc}") from exc
+
+
 def _read_npy(
-    fh: IO[bytes], path: Path, dtype: type[np.generic], shape: tuple[int | None, ...]
+    fh: IO[bytes],
+    path: Path,
+    dtype: type[np.generic],
+    shape: tuple[int | None, ...],
+    *,
+    check: BlockCheck | None = None,
+    role: str = "",
 ) -> npt.NDArray[Any]:
     """An ``.npy`` array of unsigned ``dtype`` whose shape matches ``shape`` (None: any
-    length), its header checked against the file's size before anything is allocated."""
+    length), its header checked against the file's size before anything is allocated; the
+    array maps the file (``check``'s mapping of ``role`` when given, which is told where
+    the values start)."""
     want = np.dtype(dtype)
     fmt = np.lib.format
     fh.seek(0)
@@ -800,10 +907,12 @@ def _read_npy(
         raise IndexFormatError(
             f"index file {path} is {_file_size(fh):,} bytes, not what its shape {got_shape} needs"
         )
-    arr = np.empty(count, dtype=got)
-    view = memoryview(arr.view(np.uint8))  # type: ignore[arg-type]
-    if fh.readinto(view) != arr.nbytes:  # type: ignore[attr-defined]
-        raise IndexFormatError(f"index file {path} is truncated")
+    if check is not None:
+        check.set_offset(role, fh.tell())
+    if count == 0:
+        return np.zeros(got_shape, dtype=want)
+    buf = check.mapping(role) if check is not None else _map(fh, path)
+    arr = np.frombuffer(buf, dtype=got, count=count, offset=fh.tell())
     return arr.reshape(got_shape).astype(want, copy=False)
 
 
@@ -909,7 +1018,10 @@ def _read_docs(fh: IO[bytes], path: Path, n: int, version: int) -> pd.DataFrame:
     if version < _V2:  # every document a peer, no units
         data["role"] = np.full(n, ROLES[0], dtype=object)
         data["unit"] = np.full(n, None, dtype=object)
-    docs = pd.DataFrame(data)
+    # (the strings kept as objects: a str column would copy each into an arrow array)
+    docs = pd.DataFrame(
+        {k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in data.items()}
+    )
     _check_docs(docs, path)
     return docs
 
@@ -976,19 +1088,48 @@ def _check_locations(docs: pd.DataFrame, segments: dict[int, Path], root: Path) 
         )
 
 
+class _Arrays(NamedTuple):
+    """The search arrays of a generation (mapped read-only), the band order None when the
+    generation has none (versions 1 and 2)."""
+
+    bands: npt.NDArray[np.uint64]
+    anchor_keys: npt.NDArray[np.uint32]
+    anchor_docs: npt.NDArray[np.uint32]
+    band_keys: npt.NDArray[np.uint64] | None
+    band_order: npt.NDArray[np.uint32] | None
+
+
 def _read_arrays(
-    files: dict[str, IO[bytes]], root: Path, manifest: _Manifest
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    files: dict[str, IO[bytes]], root: Path, manifest: _Manifest, check: BlockCheck | None = None
+) -> _Arrays:
     names = manifest.names
-    bands = _read_npy(
-        files["bands"],
-        root / names["bands"],
-        np.uint64,
-        (manifest.documents, manifest.config.bands),
-    )
-    keys = _read_npy(files["anchor_keys"], root / names["anchor_keys"], np.uint32, (None,))
-    adocs = _read_npy(files["anchor_docs"], root / names["anchor_docs"], np.uint32, (len(keys),))
-    return bands, keys, adocs
+    n, n_bands = manifest.documents, manifest.config.bands
+
+    def read(role: str, dtype: type[np.generic], shape: tuple[int | None, ...]) -> Any:
+        by = check if role in SEARCHED else None  # (the others were checked whole)
+        return _read_npy(files[role], root / names[role], dtype, shape, check=by, role=role)
+
+    bands = read("bands", np.uint64, (n, n_bands))
+    keys = read("anchor_keys", np.uint32, (None,))
+    adocs = read("anchor_docs", np.uint32, (len(keys),))
+    if "band_keys" not in files or "band_order" not in files:  # (none before version 3)
+        return _Arrays(bands, keys, adocs, None, None)
+    band_keys = read("band_keys", np.uint64, (n_bands, n))
+    order = read("band_order", np.uint32, (n_bands, n))
+    return _Arrays(bands, keys, adocs, band_keys, order)
+
+
+#: Values checked at a time (bounds the temporary arrays of a check: 4M values).
+_CHECK_CHUNK = 1 << 22
+
+
+def _unsorted(values: npt.NDArray[Any]) -> bool:
+    """Whether a 1-d array is not sorted (checked a chunk at a time)."""
+    for start in range(0, len(values) - 1, _CHECK_CHUNK):
+        stop = min(len(values), start + _CHECK_CHUNK + 1)
+        if bool((values[start + 1 : stop] < values[start : stop - 1]).any()):
+            return True
+    return False
 
 
 def _check_postings(
@@ -998,41 +1139,115 @@ def _check_postings(
     n = len(n_anchors)
     if len(adocs) and int(adocs.max()) >= n:
         return f"an anchor points at document {int(adocs.max())} of {n}"
-    if len(keys) > 1 and bool((keys[1:] < keys[:-1]).any()):
+    if _unsorted(keys):
         return "the anchors are not sorted"
-    if not np.array_equal(np.bincount(adocs, minlength=n), n_anchors):
+    counts = np.zeros(n, dtype=np.int64)
+    for start in range(0, len(adocs), _CHECK_CHUNK):  # (no temporary copy of every posting)
+        counts += np.bincount(adocs[start : start + _CHECK_CHUNK], minlength=n)
+    if not np.array_equal(counts, n_anchors):
         return "the anchors per document differ from the document table's"
     return ""
 
 
-def _read_tables(root: Path, snap: _Snapshot) -> StoredIndex:
-    """Every table of a snapshot, each checked before and after it is read."""
+def _check_band_tables(
+    band_keys: npt.NDArray[np.uint64], order: npt.NDArray[np.uint32], n: int
+) -> str:
+    """Why the band order cannot be used ("" when it can): a document out of range, or a
+    band's keys not sorted. (That it is the order of the band keys is checked by
+    :func:`check_index`; a band order that is not would miss candidates, never read out
+    of bounds.)"""
+    if order.size and int(order.max()) >= n:
+        return f"the band order points at document {int(order.max())} of {n}"
+    if any(_unsorted(row) for row in band_keys):
+        return "the band keys are not sorted"
+    return ""
+
+
+def _band_order_problem(arrays: _Arrays) -> str:
+    """Why the band order differs from the order of the band keys ("" when it does not)."""
+    if arrays.band_keys is None or arrays.band_order is None:
+        return ""
+    n = len(arrays.bands)
+    problem = _check_band_tables(arrays.band_keys, arrays.band_order, n)
+    if problem:
+        return problem
+    for b, (row, order) in enumerate(zip(arrays.band_keys, arrays.band_order, strict=True)):
+        if not np.array_equal(np.bincount(order, minlength=n), np.ones(n, dtype=np.int64)):
+            return f"the band order of band {b} is not one place per document"
+        if not np.array_equal(arrays.bands[order.astype(np.int64), b], row):
+            return f"the band keys of band {b} differ from the documents'"
+    return ""
+
+
+def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -> StoredIndex:
+    """Every table of a snapshot, each checked before and after it is read (the search
+    arrays' checksums by ``check`` when given, as they are read)."""
     manifest = snap.manifest
     n = manifest.documents
-    bands, keys, adocs = _read_arrays(snap.files, root, manifest)  # bounds n by the disk
+    arrays = _read_arrays(snap.files, root, manifest, check)  # bounds n by the disk
     docs = _read_docs(snap.files["docs"], root / manifest.names["docs"], n, manifest.version)
     _check_locations(docs, manifest.segments, root)
-    problem = _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
+    problem = _check_postings(
+        arrays.anchor_keys, arrays.anchor_docs, docs["n_anchors"].to_numpy(np.int64)
+    )
+    if not problem and arrays.band_keys is not None and arrays.band_order is not None:
+        problem = _check_band_tables(arrays.band_keys, arrays.band_order, n)
     if problem:
         raise IndexFormatError(f"index {root} is inconsistent: {problem}")
     return StoredIndex(
         config=manifest.config,
         docs=docs,
-        bands=bands,
-        anchor_keys=keys,
-        anchor_docs=adocs,
+        bands=arrays.bands,
+        anchor_keys=arrays.anchor_keys,
+        anchor_docs=arrays.anchor_docs,
         segments=manifest.segments,
         generation=manifest.generation,
         unit_field=manifest.unit_field,
+        band_keys=arrays.band_keys,
+        band_order=arrays.band_order,
+        checks=check,
     )
 
 
-def read_generation(root: Path) -> StoredIndex:
+#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`); the others
+#: are checked whole when loaded (the bands too: no query reads them, but at 8 bytes a band
+#: and document they cost little, and a damaged file is named at once).
+_CHECKED_LATER = SEARCHED
+
+
+def _block_check(root: Path, snap: _Snapshot) -> BlockCheck:
+    """The checks of the search arrays of a snapshot as they are read (the blocks file's
+    own SHA-256 checked already); the first blocks of each checked now, before its header
+    is read."""
+    manifest, names = snap.manifest, snap.manifest.names
+    digests = _read_npy(snap.files["blocks"], root / names["blocks"], np.uint8, (None, 32))
+    maps = {role: _map(snap.files[role], root / names[role]) for role in _CHECKED_LATER}
+    whole = {role: manifest.files[names[role]] for role in _CHECKED_LATER}
+    check = BlockCheck(root, maps, {}, digests, whole)
+    for role in _CHECKED_LATER:
+        check.name(role, names[role])
+    if len(digests) != sum(_blocks_of(len(maps[role])) for role in SEARCHED):
+        check.check_all()  # (names the damaged file, if one is)
+        raise IndexFormatError(
+            f"index file {root / names['blocks']} does not fit the files it checks; "
+            f"'corpus-tools index repair {root}' writes it again"
+        )
+    for role in SEARCHED:
+        check.check_bytes(role, 0, min(len(maps[role]), _HEADER_BYTES))
+    return check
+
+
+def read_generation(root: Path, *, lazy: bool = False) -> StoredIndex:
     """Read the index in ``root``, checking its format, version, checksums and every
     field against its files (see the module's docstring).
 
     Readers take no lock: they read the newest complete generation, whatever writers do
     meanwhile.
+
+    With ``lazy`` (and an index of version 3), the files a query reads in part are not
+    checked whole here: the arrays returned map them, every field is checked as above, and
+    ``checks`` (:class:`BlockCheck`) checks the SHA-256 of each block when it is read, or of
+    every file whole before an array is used whole.
 
     Raises
     ------
@@ -1042,14 +1257,161 @@ def read_generation(root: Path) -> StoredIndex:
     """
     with _snapshot(root) as snap:
         manifest = snap.manifest
+        later = _CHECKED_LATER if lazy and "blocks" in manifest.names else ()
         for role, fh in snap.files.items():
             name = manifest.names[role]
-            if _sha256_of(fh) != manifest.files.get(name):
+            if role not in later and _sha256_of(fh) != manifest.files.get(name):
                 raise IndexFormatError(
                     f"index file {root / name} is corrupt (its SHA-256 differs from the "
                     "manifest's); rebuild the index with 'corpus-tools index build'"
                 )
-        return _read_tables(root, snap)
+        return _read_tables(root, snap, _block_check(root, snap) if later else None)
+
+
+# ---------------------------------------------------------------------- checks of blocks
+
+
+def block_digests(data: Any) -> npt.NDArray[np.uint8]:
+    """The SHA-256 of each block of :data:`BLOCK_BYTES` of ``data`` (bytes or a buffer; the
+    last block may be shorter), one row of 32 bytes each.
+
+    Examples
+    --------
+    >>> block_digests(b"x" * 5000).shape
+    (2, 32)
+    """
+    view = memoryview(data).cast("B")
+    rows = [
+        hashlib.sha256(view[start : start + BLOCK_BYTES]).digest()
+        for start in range(0, len(view), BLOCK_BYTES)
+    ]
+    return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), 32)
+
+
+def _file_block_digests(path: Path) -> npt.NDArray[np.uint8]:
+    with open(path, "rb") as fh:
+        if not _file_size(fh):
+            return np.zeros((0, 32), dtype=np.uint8)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            return block_digests(buf)
+
+
+def _blocks_of(size: int) -> int:
+    return -(-size // BLOCK_BYTES)
+
+
+class BlockCheck:
+    """The checksums of a loaded index's files that are checked when read, not on load.
+
+    The searched arrays (:data:`SEARCHED`) are checked a block at a time (:meth:`check`:
+    the SHA-256 of each block a query reads, against ``blocks-gN.npy``, whose own SHA-256
+    the manifest holds and the load checked), and before anything uses them whole (an add,
+    a save, the pairs among held documents) every file whole (:meth:`check_all`: its
+    SHA-256 against the manifest's, as a load of version 2 did).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        maps: dict[str, mmap.mmap],
+        offsets: dict[str, int],
+        digests: npt.NDArray[np.uint8],
+        whole: dict[str, str],
+    ) -> None:
+        self.root = root
+        self._maps = maps  # role -> the file mapped (kept open: the arrays are views of it)
+        self._whole = whole  # role -> the SHA-256 of the whole file (the manifest's)
+        self._names: dict[str, str] = {}
+        self._digests: dict[str, npt.NDArray[np.uint8]] = {}
+        self._checked: dict[str, npt.NDArray[np.bool_]] = {}
+        self._offsets = offsets  # role -> where its values start in its file
+        first = 0
+        for role in SEARCHED:
+            count = _blocks_of(len(maps[role]))
+            self._digests[role] = digests[first : first + count]
+            self._checked[role] = np.zeros(count, dtype=bool)
+            first += count
+        self._all_checked = False
+
+    def name(self, role: str, name: str) -> None:
+        """Name the file of ``role`` (for the messages)."""
+        self._names[role] = name
+
+    def set_offset(self, role: str, offset: int) -> None:
+        """Where the values of the array of ``role`` start in its file."""
+        self._offsets[role] = offset
+
+    def mapping(self, role: str) -> mmap.mmap:
+        """The file of ``role``, mapped."""
+        return self._maps[role]
+
+    def _damaged(self, role: str, where: str) -> IndexFormatError:
+        return IndexFormatError(
+            f"index file {self.root / self._names.get(role, role)} is corrupt (the SHA-256 of "
+            f"{where} differs from the manifest's); 'corpus-tools index repair {self.root}' "
+            "recomputes the search files from the stored texts"
+        )
+
+    def check_bytes(self, role: str, start: int, stop: int) -> None:
+        """Check the blocks holding the bytes ``start`` to ``stop`` of the file of ``role``."""
+        self.check_blocks(role, np.arange(start // BLOCK_BYTES, _blocks_of(stop)))
+
+    def check_blocks(self, role: str, blocks: npt.NDArray[np.int64]) -> None:
+        checked, digests, buf = self._checked[role], self._digests[role], self._maps[role]
+        todo = np.unique(blocks)
+        todo = todo[(todo >= 0) & (todo < len(checked))]
+        todo = todo[~checked[todo]]
+        view = memoryview(buf)
+        try:
+            for block in todo.tolist():
+                start = block * BLOCK_BYTES
+                got = hashlib.sha256(view[start : start + BLOCK_BYTES]).digest()
+                if got != digests[block].tobytes():
+                    raise self._damaged(role, f"its bytes {start:,} to {start + BLOCK_BYTES:,}")
+        finally:
+            view.release()
+        checked[todo] = True
+
+    def check(
+        self,
+        role: str,
+        lo: npt.NDArray[np.int64],
+        hi: npt.NDArray[np.int64],
+        itemsize: int,
+    ) -> None:
+        """Check the blocks that hold the values ``lo[i]`` to ``hi[i]`` (exclusive) of the
+        array of ``role`` (positions in its values, flattened), before they are used.
+
+        Raises
+        ------
+        IndexFormatError
+            When a block's SHA-256 differs from the one stored for it.
+        """
+        lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        keep = hi > lo
+        if not keep.any():
+            return
+        offset = self._offsets[role]
+        first = (offset + lo[keep] * itemsize) // BLOCK_BYTES
+        last = (offset + hi[keep] * itemsize - 1) // BLOCK_BYTES
+        counts = last - first + 1
+        starts = np.repeat(first - (np.cumsum(counts) - counts), counts)
+        self.check_blocks(role, starts + np.arange(int(counts.sum()), dtype=np.int64))
+
+    def check_all(self) -> None:
+        """Check every file whole (its SHA-256 against the manifest's), once."""
+        if self._all_checked:
+            return
+        for role, want in self._whole.items():
+            if hashlib.sha256(self._maps[role]).hexdigest() != want:
+                raise IndexFormatError(
+                    f"index file {self.root / self._names.get(role, role)} is corrupt (its "
+                    "SHA-256 differs from the manifest's); 'corpus-tools index repair "
+                    f"{self.root}' recomputes the search files from the stored texts"
+                )
+        for checked in self._checked.values():
+            checked[:] = True
+        self._all_checked = True
 
 
 # ---------------------------------------------------------------------- check and repair
@@ -1129,13 +1491,18 @@ def _damaged_data_files(snap: _Snapshot) -> list[Damage]:
 def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Damage]:
     """The search arrays (whose checksums hold) that do not fit the document table."""
     manifest, names = snap.manifest, snap.manifest.names
+    n, n_bands = manifest.documents, manifest.config.bands
     shapes: dict[str, tuple[type[np.generic], tuple[int | None, ...]]] = {
-        "bands": (np.uint64, (manifest.documents, manifest.config.bands)),
+        "bands": (np.uint64, (n, n_bands)),
         "anchor_keys": (np.uint32, (None,)),
         "anchor_docs": (np.uint32, (None,)),
+        "band_keys": (np.uint64, (n_bands, n)),
+        "band_order": (np.uint32, (n_bands, n)),
     }
     arrays, out = {}, []
     for role, (dtype, shape) in shapes.items():
+        if role not in names:  # (no band order before version 3)
+            continue
         try:
             arrays[role] = _read_npy(snap.files[role], root / names[role], dtype, shape)
         except IndexFormatError as exc:
@@ -1148,7 +1515,42 @@ def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Dam
         if len(keys) != len(adocs)
         else _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
     )
-    return [Damage(names["anchor_docs"], f"inconsistent: {problem}", ())] if problem else []
+    if problem:
+        out.append(Damage(names["anchor_docs"], f"inconsistent: {problem}", ()))
+    problem = _band_order_problem(
+        _Arrays(
+            bands=arrays["bands"],
+            anchor_keys=keys,
+            anchor_docs=adocs,
+            band_keys=arrays.get("band_keys"),
+            band_order=arrays.get("band_order"),
+        )
+    )
+    if problem:
+        out.append(Damage(names["band_order"], f"inconsistent: {problem}", ()))
+    if "blocks" in names and not _blocks_fit(snap):
+        out.append(
+            Damage(names["blocks"], "inconsistent: its block checksums differ from the files'", ())
+        )
+    return out
+
+
+def _blocks_fit(snap: _Snapshot) -> bool:
+    """Whether the block checksums of a snapshot are those of its searched arrays."""
+    digests = []
+    for role in SEARCHED:
+        fh = snap.files[role]
+        if not _file_size(fh):
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            digests.append(block_digests(buf))
+    try:
+        stored = _read_npy(
+            snap.files["blocks"], Path(snap.manifest.names["blocks"]), np.uint8, (None, 32)
+        )
+    except IndexFormatError:
+        return False
+    return bool(np.array_equal(np.concatenate(digests), stored))
 
 
 def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage]:
@@ -1237,7 +1639,8 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
         except IndexFormatError as exc:  # its checksum matched: a faulty or crafted writer
             found.damaged.append(Damage(docs_name, f"unreadable: {exc}", ()))
             return found
-        if not any(d.file in {manifest.names[r] for r in ARRAYS} for d in found.damaged):
+        searched = {manifest.names[r] for r in (*ARRAYS, *_V3_FILES) if r in manifest.names}
+        if not any(d.file in searched for d in found.damaged):
             found.damaged.extend(_damaged_arrays(snap, root, docs))
     found.damaged.extend(_damaged_texts(docs, manifest.segments))
     return found
@@ -1245,7 +1648,8 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
 
 def read_for_repair(root: Path, check: IndexCheck) -> tuple[StoredIndex, bool]:
     """The tables of the generation ``check`` found, and whether its search arrays are
-    intact (when not, the arrays returned are empty: recompute them from the texts)."""
+    intact (when not, the arrays returned are empty: recompute them from the texts). The
+    band order is never returned: the repaired index's is computed from its band keys."""
     manifest = _read_manifest(root)
     names = manifest.names
     damaged = {d.file for d in check.damaged}
@@ -1257,7 +1661,8 @@ def read_for_repair(root: Path, check: IndexCheck) -> tuple[StoredIndex, bool]:
         }
         docs = _read_docs(files["docs"], root / names["docs"], manifest.documents, manifest.version)
         if intact:
-            bands, keys, adocs = _read_arrays(files, root, manifest)
+            arrays = _read_arrays(files, root, manifest)
+            bands, keys, adocs = arrays.bands, arrays.anchor_keys, arrays.anchor_docs
         else:
             bands = np.zeros((0, manifest.config.bands), np.uint64)
             keys, adocs = np.zeros(0, np.uint32), np.zeros(0, np.uint32)
@@ -1301,4 +1706,6 @@ def drop_documents(stored: StoredIndex, keep: npt.NDArray[np.bool_]) -> StoredIn
         anchor_keys=stored.anchor_keys[kept_postings],
         anchor_docs=new_pos[stored.anchor_docs[kept_postings].astype(np.int64)].astype(np.uint32),
         segments={k: v for k, v in stored.segments.items() if k in used},
+        band_keys=None,  # (computed again from the bands kept)
+        band_order=None,
     )

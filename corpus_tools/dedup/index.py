@@ -46,6 +46,8 @@ from corpus_tools.dedup.flag import (
 from corpus_tools.dedup.sketch import (
     DocFeatures,
     features_of_folded,
+    features_of_many,
+    fold_codes,
     fold_text,
     shingle_hashes,
     shingle_set,
@@ -417,11 +419,9 @@ class DedupIndex:
             )
         texts = [str(t) for t in frame["text"]]
         start = len(self.doc_ids_)
-        feats: list[DocFeatures] = []
-        for text in texts:
-            feats.append(features_of_folded(fold_text(text, cfg), cfg))
-            if bar is not None:
-                bar.update(1)
+        feats: list[DocFeatures] = features_of_many(fold_codes(texts, cfg), cfg)
+        if bar is not None:
+            bar.update(len(texts))
         for k, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
             self._id_pos[doc_id] = start + k
             self._mem_texts[start + k] = text
@@ -1031,7 +1031,7 @@ class DedupIndex:
         for start in range(0, n, _RESKETCH_BATCH):  # (texts read with the stored lengths)
             stop = min(n, start + _RESKETCH_BATCH)
             texts = [index.text(i) for i in range(start, stop)]
-            feats = [features_of_folded(fold_text(t, cfg), cfg) for t in texts]
+            feats = features_of_many(fold_codes(texts, cfg), cfg)
             chunks.append(
                 _Chunk.of(
                     feats,

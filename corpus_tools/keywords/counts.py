@@ -20,7 +20,7 @@ import os
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -116,29 +116,14 @@ def _resolve_stopwords(stopwords: Any, func: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _term_filter(options: _Options) -> Callable[[str], bool]:
-    """A memoised ``token -> is it a term?`` (see :func:`keyword_table`)."""
-    from corpus_tools.tokens.segmenter import is_content_token
-
-    memo: dict[str, bool] = {}
-    stop = options.stopwords
-    min_length = options.min_length
-    numbers = options.numbers
-
-    def is_term(tok: str) -> bool:
-        hit = memo.get(tok)
-        if hit is not None:
-            return hit
-        ok = (
-            len(tok) >= min_length
-            and tok not in stop
-            and is_content_token(tok)
-            and (numbers or _NUMBER_TOKEN.fullmatch(tok) is None)
-        )
-        memo[tok] = ok
-        return ok
-
-    return is_term
+def _is_term(word: str, options: _Options) -> bool:
+    """Whether a content word (:func:`~corpus_tools.tokens.is_content_token`) is a term
+    (see :func:`keyword_table`): long enough, no stopword, no number unless asked for."""
+    return (
+        len(word) >= options.min_length
+        and word not in options.stopwords
+        and (options.numbers or _NUMBER_TOKEN.fullmatch(word) is None)
+    )
 
 
 # --------------------------------------------------------------------------- input
@@ -306,6 +291,12 @@ class _Counts:
         self.segmented += other.segmented
         self.cached += other.cached
 
+    def drop_space(self) -> None:
+        """Remove whitespace tokens (counted by :func:`_count_cached`) from the counts."""
+        for table in (*self.counts.values(), *self.dfs.values()):
+            for token in [t for t in table if t.isspace()]:
+                del table[token]
+
     def renumber(self, new: dict[int, int]) -> _Counts:
         """The same counts with group ``g`` renamed ``new[g]``."""
         return _Counts(
@@ -319,9 +310,15 @@ class _Counts:
 
 
 def _count_tokens(
-    token_lists: Sequence[list[str]], texts: Sequence[str], groups: Sequence[int]
+    token_lists: Sequence[list[str]],
+    texts: Sequence[str],
+    groups: Sequence[int],
+    out: _Counts | None = None,
 ) -> _Counts:
-    out = _Counts()
+    """Add every document's tokens to the counts of its group in ``out`` (a new
+    :class:`_Counts` when None), and return ``out``."""
+    if out is None:
+        out = _Counts()
     for tokens, text, g in zip(token_lists, texts, groups, strict=True):
         counts = out.counts.get(g)
         if counts is None:
@@ -345,28 +342,23 @@ class _Terms:
 
 
 def _terms(counts: _Counts, options: _Options) -> _Terms:
+    """The counts restricted to terms: each distinct token is judged once (content word?
+    term?), then every group keeps its terms with dict and set operations."""
     from corpus_tools.tokens.segmenter import is_content_token
 
-    is_term = _term_filter(options)
-    content: dict[str, bool] = {}
+    vocabulary: set[str] = set().union(*counts.counts.values())
+    words = {t for t in vocabulary if is_content_token(t)}
+    term_set = {t for t in words if _is_term(t, options)}
     kept: dict[int, dict[str, int]] = {}
     dfs: dict[int, Counter[str]] = {}
     corpus_df: Counter[str] = Counter()
     tokens: dict[int, int] = {}
     for g, c in counts.counts.items():
-        n_words = 0
-        terms: dict[str, int] = {}
-        for t, n in c.items():
-            w = content.get(t)
-            if w is None:
-                w = content[t] = is_content_token(t)
-            if w:
-                n_words += n
-                if is_term(t):
-                    terms[t] = n
+        terms = {t: n for t, n in c.items() if t in term_set}
         df_all = counts.dfs[g]
         df = Counter({t: df_all[t] for t in terms})
-        kept[g], dfs[g], tokens[g] = terms, df, n_words
+        kept[g], dfs[g] = terms, df
+        tokens[g] = sum(n for t, n in c.items() if t in words)
         corpus_df.update(df)
     return _Terms(kept, dfs, corpus_df, tokens)
 
@@ -675,8 +667,10 @@ def count_corpus(
         texts = strip_texts(frame, boilerplate, func)
     if mine_slogans:
         run = run._replace(segmenter=with_slogans(seg, texts, slogans, func))
+    counts = _Counts()
     with eng, progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
-        counts = _count_texts(texts, groups, run, bar)
+        _count_texts(texts, groups, run, bar, counts)
+    counts.drop_space()
     key_dtypes = {f: frame[f].dtype for f in fields}
     return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
 
@@ -691,91 +685,112 @@ class _Run(NamedTuple):
     func: str
 
 
-def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any) -> _Counts:
-    """Counts of ``texts`` (group ``groups[i]``) on the run's engine; ``bar`` (or None)
+def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any, total: _Counts) -> None:
+    """Add the counts of ``texts`` (group ``groups[i]``) to ``total``; ``bar`` (or None)
     advances by the documents counted.
 
-    Chunks of documents are counted by :func:`count_chunk` on the engine; this process
-    reads the cache for each chunk just before it is sent, and writes the token lengths
-    the workers send back.
+    This process reads the cache a chunk at a time and counts the documents found there
+    itself (:func:`_count_cached`: no worker, no dictionary); only the documents left to
+    segment go to the run's engine, in chunks counted by :func:`count_chunk`, whose token
+    lengths this process writes to the cache (:func:`_count_segmented`). A rerun that
+    finds every document in the cache starts no worker process.
     """
     from corpus_tools.tokens.cache import open_cache
 
-    chars = sum(len(t) for t in texts)
-    parts = list(
-        chunk_ranges(
-            [len(t) for t in texts], run.chunk_size, _chunk_chars(chars, run.engine.workers(chars))
-        )
-    )
     store = open_cache(run.cache, run.func)
-    pending_keys: dict[int, list[bytes]] = {}  # chunk -> cache keys of the texts to segment
-    done: dict[int, _Counts] = {}
-    total = _Counts()
-    merged = 0
     try:
-        chunks = _chunks_with_cache(
-            texts, groups, parts, store=store, segmenter=run.segmenter, pending_keys=pending_keys
-        )
-        results = run.engine.map(count_chunk, chunks, run.segmenter, store is not None, work=chars)
-        for k, (counts, lengths) in results:
-            if store is not None:
-                store = _write_lengths(store, pending_keys.pop(k), lengths)
-            run.segmenter.record_cache_use(hits=counts.cached, misses=counts.segmented)
-            done[k] = counts
-            while merged in done:  # merged in chunk order, whatever order they come in
-                total.merge(done.pop(merged))
-                merged += 1
-            if bar is not None:
-                bar.update(len(parts[k]))
+        todo, keys = _count_cached(texts, groups, run, store=store, total=total, bar=bar)
+        run.segmenter.record_cache_use(hits=len(texts) - len(todo), misses=len(todo))
+        if todo:
+            store = _count_segmented(
+                texts, groups, todo, keys, run, store=store, total=total, bar=bar
+            )
     finally:
         if store is not None:
             store.close()
-    return total
 
 
-def _chunks_with_cache(
+def _count_cached(
+    texts: list[str], groups: list[int], run: _Run, *, store: Any, total: _Counts, bar: Any
+) -> tuple[list[int], list[bytes]]:
+    """Count into ``total`` the documents whose token lengths the cache holds (read a
+    chunk at a time, each chunk's tokens cut in one pass: :func:`cut_at_lengths`); return
+    the rows left to segment and their cache keys (no keys without a cache).
+
+    Whitespace tokens are counted too here (cutting them out would cost a Python step per
+    token); :meth:`_Counts.drop_space` removes them once the corpus is counted.
+    """
+    if store is None:
+        return list(range(len(texts))), []
+    from corpus_tools.tokens.cache import cut_at_lengths
+
+    version = run.segmenter.lexicon_version
+    todo: list[int] = []
+    todo_keys: list[bytes] = []
+    for part in chunk_ranges([len(t) for t in texts], run.chunk_size):
+        keys = [store.key(version, texts[i]) for i in part]
+        try:
+            found = store.get_many(list(dict.fromkeys(keys)))
+        except sqlite3.Error:  # closed after a failed write: segment everything
+            found = {}
+        rows = [i for i, key in zip(part, keys, strict=True) if key in found]
+        tokens = cut_at_lengths(
+            [texts[i] for i in rows], [found[keys[i - part.start]] for i in rows]
+        )
+        fits = [(i, toks) for i, toks in zip(rows, tokens, strict=True) if toks is not None]
+        _count_tokens(
+            [toks for _, toks in fits],
+            [texts[i] for i, _ in fits],
+            [groups[i] for i, _ in fits],
+            total,
+        )
+        total.cached += len(fits)
+        counted = {i for i, _ in fits}
+        for i, key in zip(part, keys, strict=True):
+            if i not in counted:
+                todo.append(i)
+                todo_keys.append(key)
+        if bar is not None:
+            bar.update(len(fits))
+    return todo, todo_keys
+
+
+def _count_segmented(
     texts: list[str],
     groups: list[int],
-    parts: list[range],
+    rows: list[int],
+    keys: list[bytes],
+    run: _Run,
     *,
     store: Any,
-    segmenter: Any,
-    pending_keys: dict[int, list[bytes]],
-) -> Iterator[CountChunk]:
-    """The chunks to count, each with the token lengths the cache held for its texts
-    before this run (read as the chunk is sent); the keys of the texts left to segment go
-    to ``pending_keys``.
-
-    A text first segmented in this run counts as segmented in every chunk it is in,
-    whether or not its lengths are written yet: the counts of segmented and cached
-    documents do not depend on the order in which workers finish.
-    """
-    from corpus_tools.tokens.cache import lengths_fit
-
-    version = segmenter.lexicon_version if store is not None else ""
-    fresh: set[bytes] = set()  # keys segmented in this run
-    for k, part in enumerate(parts):
-        chunk = [texts[i] for i in part]
-        known: list[bytes | None] = [None] * len(chunk)
-        if store is not None:
-            keys = [store.key(version, t) for t in chunk]
-            try:
-                found = store.get_many([key for key in dict.fromkeys(keys) if key not in fresh])
-            except sqlite3.Error:  # closed after a failed write: segment everything
-                found = {}
-            for j, key in enumerate(keys):
-                packed = found.get(key)
-                if packed is not None and lengths_fit(chunk[j], packed):
-                    known[j] = packed
-            pending_keys[k] = [key for key, p in zip(keys, known, strict=True) if p is None]
-            fresh.update(pending_keys[k])
-        yield CountChunk(chunk, [groups[i] for i in part], known)
-
-
-def _write_lengths(store: Any, keys: list[bytes], lengths: list[bytes]) -> Any:
+    total: _Counts,
+    bar: Any,
+) -> Any:
+    """Segment and count into ``total`` the documents ``rows`` on the run's engine, in
+    chunks (:func:`count_chunk`), writing the token lengths of each chunk to the cache
+    under ``keys`` (one per row) as it comes back; return the cache to go on with (None
+    once a write failed)."""
     from corpus_tools.tokens.cache import write_cached
 
-    return write_cached(store, list(zip(keys, lengths, strict=True)))
+    lengths = [len(texts[i]) for i in rows]
+    chars = sum(lengths)
+    parts = list(
+        chunk_ranges(lengths, run.chunk_size, _chunk_chars(chars, run.engine.workers(chars)))
+    )
+    chunks = (
+        CountChunk(
+            [texts[rows[j]] for j in part], [groups[rows[j]] for j in part], [None] * len(part)
+        )
+        for part in parts
+    )
+    results = run.engine.map(count_chunk, chunks, run.segmenter, store is not None, work=chars)
+    for k, (counts, packed) in results:
+        if store is not None:
+            store = write_cached(store, list(zip([keys[j] for j in parts[k]], packed, strict=True)))
+        total.merge(counts)
+        if bar is not None:
+            bar.update(len(parts[k]))
+    return store
 
 
 def _count_stream(
@@ -807,9 +822,10 @@ def _count_stream(
             groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
             texts = [str(t) for t in frame["text"].tolist()]
             del frame
-            total.merge(_count_texts(texts, groups, run, bar))
+            _count_texts(texts, groups, run, bar, total)
     if columns:  # (an empty stream has no column to check the fields against)
         check_by(by, pd.DataFrame(columns=sorted(columns)), func)
+    total.drop_space()
     keys = sorted(seen, key=_key_sort)
     counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
     return CorpusCounts(types.result(), fields, keys, counts, _terms(counts, options))

@@ -30,6 +30,7 @@ from typing import Any
 
 __all__ = [
     "SegmentCache",
+    "cut_at_lengths",
     "default_cache_dir",
     "lengths_fit",
     "open_cache",
@@ -45,6 +46,10 @@ _KEYS_PER_QUERY = 500
 #: Seconds a job waits for another job's transaction on the same cache before it goes on
 #: without the cache (a transaction writes one batch: well under a second).
 BUSY_TIMEOUT = 60.0
+
+#: The character :func:`cut_at_lengths` puts between tokens to split them in one pass (a
+#: text that holds it is cut token by token instead).
+_CUT = "\x00"
 
 #: What SQLite says of a file that is no database, or a damaged one.
 _DAMAGED = ("not a database", "malformed", "disk image")
@@ -100,6 +105,53 @@ def tokens_from_lengths(text: str, packed: bytes, drop_space: bool) -> list[str]
         if not (drop_space and tok.isspace()):
             out.append(tok)
     return out if pos == len(text) else None
+
+
+def cut_at_lengths(texts: Sequence[str], packed: Sequence[bytes]) -> list[list[str] | None]:
+    """The tokens of every text cut at its packed lengths (whitespace tokens kept), or None
+    for a text whose lengths do not add up to its length.
+
+    :func:`tokens_from_lengths` for many texts at once, without a Python step per token:
+    a separator goes in at every cut of the joined texts (numpy) and one ``str.split``
+    cuts them all, so a warm rerun reads its tokens at the speed of C.
+
+    Examples
+    --------
+    >>> cut_at_lengths(["XX社区", "三会一课", "错"], [pack_lengths(["XX", "社区"]),
+    ...                 pack_lengths(["三会一课"]), pack_lengths(["错了"])])
+    [['XX', '社区'], ['三会一课'], None]
+    """
+    import numpy as np
+
+    sizes = [len(p) // 4 for p in packed]
+    lengths = np.frombuffer(b"".join(packed), dtype=np.uint32).astype(np.int64)
+    ends = np.cumsum(lengths)
+    # the characters of each text's tokens: a difference of the running sum at its bounds
+    bounds = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+    running = np.concatenate(([0], ends))
+    fits = (running[bounds[1:]] - running[bounds[:-1]]) == [len(t) for t in texts]
+    out: list[list[str] | None] = [None] * len(texts)
+    fast = [i for i, t in enumerate(texts) if fits[i] and _CUT not in t]
+    if len(fast) < len(texts):  # cut the others one by one (rare: see _CUT)
+        for i in range(len(texts)):
+            if fits[i] and _CUT in texts[i]:
+                out[i] = tokens_from_lengths(texts[i], packed[i], False)
+        if len(fast) < len(texts) // 2:
+            for i in fast:
+                out[i] = tokens_from_lengths(texts[i], packed[i], False)
+            return out
+        tokens = cut_at_lengths([texts[i] for i in fast], [packed[i] for i in fast])
+        for i, toks in zip(fast, tokens, strict=True):
+            out[i] = toks
+        return out
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cut = np.insert(codes, ends, ord(_CUT)).tobytes().decode("utf-32-le", "surrogatepass")
+    flat = cut.split(_CUT)  # every token, then the empty rest after the last cut
+    start = 0
+    for i, n in enumerate(sizes):
+        out[i] = flat[start : start + n]
+        start += n
+    return out
 
 
 # --------------------------------------------------------------------------- the file

@@ -15,6 +15,7 @@ segmenter keep mined slogans whole.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -263,9 +264,9 @@ class _FieldTypes:
 class _Counts:
     """Partial (mergeable) counts of a set of documents, per group index.
 
-    Every token is counted (whitespace dropped); which ones are terms is decided once per
-    distinct token at the end (:func:`_terms`), so the per-token work runs in C
-    (``Counter.update`` on a list or a set).
+    Every token is counted (whitespace may be left out: it is never a word); which ones
+    are terms is decided once per distinct token at the end (:func:`_terms`), so the
+    per-token work runs in C (``Counter.update`` on a list or a set, ``numpy.unique``).
     """
 
     counts: dict[int, Counter[str]] = field(default_factory=dict)
@@ -274,6 +275,9 @@ class _Counts:
     chars: Counter[int] = field(default_factory=Counter)
     segmented: int = 0
     cached: int = 0
+    #: counts not yet in ``counts`` and ``dfs``: (group and token keys, counts, document
+    #: counts) arrays of tokens of one or two characters (:func:`_count_short`)
+    short: list[tuple[Any, Any, Any]] = field(default_factory=list)
 
     def merge(self, other: _Counts) -> None:
         for g, c in other.counts.items():
@@ -290,15 +294,35 @@ class _Counts:
         self.chars.update(other.chars)
         self.segmented += other.segmented
         self.cached += other.cached
+        self.short.extend(other.short)
 
-    def drop_space(self) -> None:
-        """Remove whitespace tokens (counted by :func:`_count_cached`) from the counts."""
-        for table in (*self.counts.values(), *self.dfs.values()):
-            for token in [t for t in table if t.isspace()]:
-                del table[token]
+    def settle(self) -> None:
+        """Add the counts kept as numbers (:attr:`short`) to ``counts`` and ``dfs``: summed
+        per group and token in numpy, then each group's dicts updated in C."""
+        if not self.short:
+            return
+        import numpy as np
+
+        keys, counts, dfs = (np.concatenate(arrays) for arrays in zip(*self.short, strict=True))
+        self.short = []
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        starts = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
+        keys = keys[starts]
+        counts = np.add.reduceat(counts[order], starts) if len(keys) else counts
+        dfs = np.add.reduceat(dfs[order], starts) if len(keys) else dfs
+        words = _words_of_keys(keys & _KEY_MASK)
+        groups = keys >> _KEY_BITS
+        bounds = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1], [True])))
+        for a, b in itertools.pairwise(bounds.tolist()):
+            if a < len(keys):
+                g = int(groups[a])
+                _add_counts(self.counts.setdefault(g, Counter()), words[a:b], counts[a:b])
+                _add_counts(self.dfs.setdefault(g, Counter()), words[a:b], dfs[a:b])
 
     def renumber(self, new: dict[int, int]) -> _Counts:
         """The same counts with group ``g`` renamed ``new[g]``."""
+        self.settle()
         return _Counts(
             {new[g]: c for g, c in self.counts.items()},
             {new[g]: c for g, c in self.dfs.items()},
@@ -307,6 +331,15 @@ class _Counts:
             self.segmented,
             self.cached,
         )
+
+
+def _add_counts(table: Counter[str], words: list[str], counts: Any) -> None:
+    """Add ``counts[i]`` to ``table[words[i]]``: one C-level dict update, the words
+    already in ``table`` (few) added to first."""
+    add = dict(zip(words, counts.tolist(), strict=True))
+    for word in add.keys() & table.keys():
+        add[word] += table[word]
+    dict.update(table, add)
 
 
 def _count_tokens(
@@ -670,7 +703,7 @@ def count_corpus(
     counts = _Counts()
     with eng, progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
         _count_texts(texts, groups, run, bar, counts)
-    counts.drop_space()
+    counts.settle()
     key_dtypes = {f: frame[f].dtype for f in fields}
     return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
 
@@ -714,16 +747,10 @@ def _count_cached(
     texts: list[str], groups: list[int], run: _Run, *, store: Any, total: _Counts, bar: Any
 ) -> tuple[list[int], list[bytes]]:
     """Count into ``total`` the documents whose token lengths the cache holds (read a
-    chunk at a time, each chunk's tokens cut in one pass: :func:`cut_at_lengths`); return
-    the rows left to segment and their cache keys (no keys without a cache).
-
-    Whitespace tokens are counted too here (cutting them out would cost a Python step per
-    token); :meth:`_Counts.drop_space` removes them once the corpus is counted.
-    """
+    chunk at a time and counted by :func:`_count_packed`); return the rows left to segment
+    and their cache keys (no keys without a cache)."""
     if store is None:
         return list(range(len(texts))), []
-    from corpus_tools.tokens.cache import cut_at_lengths
-
     version = run.segmenter.lexicon_version
     todo: list[int] = []
     todo_keys: list[bytes] = []
@@ -734,25 +761,143 @@ def _count_cached(
         except sqlite3.Error:  # closed after a failed write: segment everything
             found = {}
         rows = [i for i, key in zip(part, keys, strict=True) if key in found]
-        tokens = cut_at_lengths(
-            [texts[i] for i in rows], [found[keys[i - part.start]] for i in rows]
-        )
-        fits = [(i, toks) for i, toks in zip(rows, tokens, strict=True) if toks is not None]
-        _count_tokens(
-            [toks for _, toks in fits],
-            [texts[i] for i, _ in fits],
-            [groups[i] for i, _ in fits],
+        counted = _count_packed(
+            [texts[i] for i in rows],
+            [found[keys[i - part.start]] for i in rows],
+            [groups[i] for i in rows],
             total,
         )
+        fits = [rows[j] for j in counted]
         total.cached += len(fits)
-        counted = {i for i, _ in fits}
+        done = set(fits)
         for i, key in zip(part, keys, strict=True):
-            if i not in counted:
+            if i not in done:
                 todo.append(i)
                 todo_keys.append(key)
         if bar is not None:
             bar.update(len(fits))
     return todo, todo_keys
+
+
+#: Bits of a code point; a token of one or two characters is a number of twice as many
+#: bits (its code points), and a group or document index takes the bits above them.
+_CODE_BITS = 21
+_KEY_BITS = 2 * _CODE_BITS
+_KEY_MASK = (1 << _KEY_BITS) - 1
+#: Groups and documents of a chunk are numbered below this (else: counted as strings).
+_MAX_INDEX = 1 << (63 - _KEY_BITS)
+
+
+def _count_packed(
+    texts: list[str], packed: list[bytes], groups: list[int], total: _Counts
+) -> list[int]:
+    """Count into ``total`` the tokens of the texts whose packed lengths fit them; return
+    the indices of the texts counted.
+
+    The many tokens of one or two characters are counted as numbers in numpy
+    (:func:`_count_short`), the others cut out as strings in one pass and counted by
+    ``Counter`` in C (:func:`_count_long`): no Python step per token. Whitespace tokens
+    are counted too (they are never words, see :func:`_terms`).
+    """
+    import numpy as np
+
+    from corpus_tools.tokens.cache import packed_arrays, tokens_from_lengths
+
+    if len(texts) < _MAX_INDEX and max(groups, default=0) < _MAX_INDEX:
+        arrays = packed_arrays(texts, packed)
+    else:  # pragma: no cover - more documents or groups than a chunk ever has
+        arrays = packed_arrays([], [])
+    rows = arrays.rows
+    counted: list[int] = []
+    if len(rows) < len(texts):  # the others token by token: not fitting (None), holding CUT
+        fast = set(rows)
+        cut = {
+            i: tokens_from_lengths(texts[i], packed[i], False)
+            for i in range(len(texts))
+            if i not in fast
+        }
+        counted = [i for i, tokens in cut.items() if tokens is not None]
+        _count_tokens(
+            [cut[i] or [] for i in counted],
+            [texts[i] for i in counted],
+            [groups[i] for i in counted],
+            total,
+        )
+    doc_groups = np.array([groups[i] for i in rows], dtype=np.int64)
+    for i in rows:
+        g = groups[i]
+        if g not in total.counts:
+            total.counts[g], total.dfs[g] = Counter(), Counter()
+        total.docs[g] += 1
+        total.chars[g] += len(texts[i])
+    docs = np.repeat(np.arange(len(rows), dtype=np.int64), arrays.sizes)
+    short = (arrays.lengths == 1) | (arrays.lengths == 2)
+    _count_short(arrays, short, docs, doc_groups, total)
+    _count_long(arrays, ~short, docs, doc_groups, total)
+    return sorted([*counted, *rows])
+
+
+def _distinct(values: Any) -> tuple[Any, Any]:
+    """The distinct values of an int64 array, sorted, and how often each occurs
+    (``numpy.unique(values, return_counts=True)`` by one in-place sort, which is faster).
+    """
+    import numpy as np
+
+    values.sort()
+    starts = np.flatnonzero(np.concatenate(([len(values) > 0], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+def _count_short(arrays: Any, short: Any, docs: Any, doc_groups: Any, total: _Counts) -> None:
+    """Count the tokens of one or two characters (``short``): each is the number its code
+    points make (``first << 21 | second``), counted per group and per document with
+    ``numpy.unique``; kept as numbers in ``total.short`` until :meth:`_Counts.settle`
+    makes the strings, once per distinct token of a group."""
+    import numpy as np
+
+    lengths = arrays.lengths[short]
+    starts = (np.cumsum(arrays.lengths) - arrays.lengths)[short]
+    first = arrays.codes[starts].astype(np.int64)
+    second = np.zeros_like(first)
+    two = lengths == 2
+    second[two] = arrays.codes[starts[two] + 1]
+    keys = (first << _CODE_BITS) | second
+    docs = docs[short]
+    grouped, counts = _distinct((doc_groups[docs] << _KEY_BITS) | keys)
+    pairs, _ = _distinct((docs << _KEY_BITS) | keys)  # each token once per document
+    in_groups = (doc_groups[pairs >> _KEY_BITS] << _KEY_BITS) | (pairs & _KEY_MASK)
+    _, dfs = _distinct(in_groups)  # the same distinct keys as grouped
+    total.short.append((grouped, counts, dfs))
+
+
+def _words_of_keys(keys: Any) -> list[str]:
+    """The tokens of one or two characters that ``keys`` (see :func:`_count_short`) stand
+    for, made in one pass."""
+    import numpy as np
+
+    from corpus_tools.tokens.cache import join_cut
+
+    first, second = keys >> _CODE_BITS, keys & ((1 << _CODE_BITS) - 1)
+    codes = np.stack([first, second], axis=1).ravel().astype(np.uint32)
+    return join_cut(codes[codes > 0], np.where(second > 0, 2, 1))  # no text holds U+0000
+
+
+def _count_long(arrays: Any, long: Any, docs: Any, doc_groups: Any, total: _Counts) -> None:
+    """Count the other tokens (``long``): cut out as strings in one pass, counted per
+    document by ``Counter`` (in C)."""
+    import numpy as np
+
+    from corpus_tools.tokens.cache import join_cut
+
+    flat = join_cut(arrays.codes[np.repeat(long, arrays.lengths)], arrays.lengths[long])
+    start = 0
+    sizes = np.bincount(docs[long], minlength=len(doc_groups)).tolist()
+    for g, n in zip(doc_groups.tolist(), sizes, strict=True):
+        if n:
+            tokens = flat[start : start + n]
+            start += n
+            total.counts[g].update(tokens)
+            total.dfs[g].update(set(tokens))
 
 
 def _count_segmented(
@@ -825,7 +970,6 @@ def _count_stream(
             _count_texts(texts, groups, run, bar, total)
     if columns:  # (an empty stream has no column to check the fields against)
         check_by(by, pd.DataFrame(columns=sorted(columns)), func)
-    total.drop_space()
     keys = sorted(seen, key=_key_sort)
     counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
     return CorpusCounts(types.result(), fields, keys, counts, _terms(counts, options))

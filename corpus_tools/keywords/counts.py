@@ -86,6 +86,7 @@ SLOGAN_MIN_DOCS = 2
 
 #: A number as the segmenter cuts it (``2025``, ``３.５``, ``10%``): a term only with numbers=True.
 _NUMBER_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*[%％‰]?")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 # --------------------------------------------------------------------------- options
@@ -117,14 +118,16 @@ def _resolve_stopwords(stopwords: Any, func: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _is_term(word: str, options: _Options) -> bool:
-    """Whether a content word (:func:`~corpus_tools.tokens.is_content_token`) is a term
+def _term_set(words: set[str], options: _Options) -> set[str]:
+    """The content words (:func:`~corpus_tools.tokens.is_content_token`) that are terms
     (see :func:`keyword_table`): long enough, no stopword, no number unless asked for."""
-    return (
-        len(word) >= options.min_length
-        and word not in options.stopwords
-        and (options.numbers or _NUMBER_TOKEN.fullmatch(word) is None)
-    )
+    terms = words - options.stopwords
+    if options.min_length > 1:
+        terms = {t for t in terms if len(t) >= options.min_length}
+    if not options.numbers:  # (a number starts with a digit: the pattern runs on few)
+        numbers = {t for t in terms if t[0] in _DIGITS and _NUMBER_TOKEN.fullmatch(t)}
+        terms -= numbers
+    return terms
 
 
 # --------------------------------------------------------------------------- input
@@ -380,8 +383,9 @@ def _terms(counts: _Counts, options: _Options) -> _Terms:
     from corpus_tools.tokens.segmenter import is_content_token
 
     vocabulary: set[str] = set().union(*counts.counts.values())
-    words = {t for t in vocabulary if is_content_token(t)}
-    term_set = {t for t in words if _is_term(t, options)}
+    # (letters and digits only: content, which most tokens are, told in C)
+    words = {t for t in vocabulary if t.isalnum() or is_content_token(t)}
+    term_set = _term_set(words, options)
     kept: dict[int, dict[str, int]] = {}
     dfs: dict[int, Counter[str]] = {}
     corpus_df: Counter[str] = Counter()

@@ -23,12 +23,11 @@ import sqlite3
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from corpus_tools.boilerplate import BoilerplateResult
 from corpus_tools.engine import Engine, as_engine
 from corpus_tools.errors import (
     InvalidParameterError,
@@ -39,6 +38,9 @@ from corpus_tools.errors import (
 )
 from corpus_tools.io import as_corpus, corpus_chunks
 from corpus_tools.progress import progress_counter
+
+if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
+    from corpus_tools.boilerplate import BoilerplateResult
 
 __all__ = [
     "CHUNK_CHARS",
@@ -474,6 +476,8 @@ def check_given(
                 f"The {name!r} parameter of {func} is used with {step}=True. Got {step}=False; "
                 f"set {step}=True to use it, or leave {name} out."
             )
+    from corpus_tools.boilerplate import BoilerplateResult
+
     if boilerplate is not None and not isinstance(boilerplate, BoilerplateResult):
         raise param_error(
             "boilerplate",

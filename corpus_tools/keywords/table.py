@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from corpus_tools.boilerplate import BoilerplateResult
 from corpus_tools.engine import Engine, legacy_dask_engine
 from corpus_tools.errors import check_number, renamed
 from corpus_tools.keywords.counts import (
@@ -20,6 +19,9 @@ from corpus_tools.keywords.counts import (
     count_corpus,
     summarize,
 )
+
+if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
+    from corpus_tools.boilerplate import BoilerplateResult
 
 __all__ = [
     "keyword_table",

@@ -363,6 +363,15 @@ def test_warm_tables_equal_cold_ones_also_for_odd_texts_and_a_bad_cache_entry(
             [(store.key(Segmenter().lexicon_version, odd["bad"]), pack_lengths(["坚持"]))]
         )
         store.close()
+    from corpus_tools.keywords import counts
+
+    pending = counts._SHORT_PENDING
+    try:  # counts kept as numbers summed as they come, not only at the end
+        counts._SHORT_PENDING = 10
+        summed = keyword_table(docs, segmenter=Segmenter(), cache=cache, chunk_size=5, by="half")
+    finally:
+        counts._SHORT_PENDING = pending
+    pd.testing.assert_frame_equal(summed, cold[0])
     rising = keyness(docs, by="half", segmenter=Segmenter(), cache=cache)
     pd.testing.assert_frame_equal(
         rising, keyness(docs, by="half", segmenter=Segmenter(), cache=False)

@@ -301,6 +301,14 @@ class _Counts:
         self.cached += other.cached
         self.short.extend(other.short)
 
+    def add_short(self, keys: Any, counts: Any, dfs: Any) -> None:
+        """Keep counts of tokens of one or two characters as numbers (see :attr:`short`);
+        summed per key once they hold :data:`_SHORT_PENDING` entries, so that memory holds
+        about one entry per distinct token and group, however many chunks are counted."""
+        self.short.append((keys, counts, dfs))
+        if sum(len(k) for k, _, _ in self.short) > _SHORT_PENDING:
+            self.short = [_summed(self.short)]
+
     def settle(self) -> None:
         """Add the counts kept as numbers (:attr:`short`) to ``counts`` and ``dfs``: summed
         per group and token in numpy, then each group's dicts updated in C."""
@@ -308,14 +316,8 @@ class _Counts:
             return
         import numpy as np
 
-        keys, counts, dfs = (np.concatenate(arrays) for arrays in zip(*self.short, strict=True))
+        keys, counts, dfs = _summed(self.short)
         self.short = []
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        starts = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
-        keys = keys[starts]
-        counts = np.add.reduceat(counts[order], starts) if len(keys) else counts
-        dfs = np.add.reduceat(dfs[order], starts) if len(keys) else dfs
         words = _words_of_keys(keys & _KEY_MASK)
         groups = keys >> _KEY_BITS
         bounds = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1], [True])))
@@ -336,6 +338,20 @@ class _Counts:
             self.segmented,
             self.cached,
         )
+
+
+def _summed(parts: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
+    """The (keys, counts, document counts) arrays of ``parts`` as one, sorted by key with
+    each key once (its counts summed)."""
+    import numpy as np
+
+    keys, counts, dfs = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
+    if not len(keys):
+        return keys, counts, dfs
+    return keys[starts], np.add.reduceat(counts[order], starts), np.add.reduceat(dfs[order], starts)
 
 
 def _add_counts(table: Counter[str], words: list[str], counts: Any) -> None:
@@ -794,6 +810,8 @@ _KEY_BITS = 2 * _CODE_BITS
 _KEY_MASK = (1 << _KEY_BITS) - 1
 #: Groups and documents of a chunk are numbered below this (else: counted as strings).
 _MAX_INDEX = 1 << (63 - _KEY_BITS)
+#: Entries of counts kept as numbers before they are summed (about 24 bytes each).
+_SHORT_PENDING = 4_000_000
 
 
 def _count_packed(
@@ -875,7 +893,7 @@ def _count_short(arrays: Any, short: Any, docs: Any, doc_groups: Any, total: _Co
     pairs, _ = _distinct((docs << _KEY_BITS) | keys)  # each token once per document
     in_groups = (doc_groups[pairs >> _KEY_BITS] << _KEY_BITS) | (pairs & _KEY_MASK)
     _, dfs = _distinct(in_groups)  # the same distinct keys as grouped
-    total.short.append((grouped, counts, dfs))
+    total.add_short(grouped, counts, dfs)
 
 
 def _words_of_keys(keys: Any) -> list[str]:

@@ -91,7 +91,9 @@ def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> 
         columns["text"].append(d.text)
         columns["source"].append(d.source)
         for k, v in d.meta:
-            values = columns.setdefault(k, [None] * row)
+            values = columns.get(k)
+            if values is None:  # (not setdefault: it would build the list for every field)
+                values = columns[k] = [None] * row
             if len(values) == row:  # the first value of a field in a document wins
                 values.append(v)
         for values in columns.values():

@@ -70,6 +70,10 @@ def _kind(values: Sequence[Any]) -> str:
     return kinds.pop() if kinds else "none"
 
 
+#: Types of values whose column kind (:func:`_kind`) the type alone tells.
+_PLAIN_KINDS = {str: "str", int: "int", bool: "bool"}
+
+
 def column_array(values: Sequence[Any]) -> Any:
     """A column of a table made from Python values, under the rule of this module.
 
@@ -80,9 +84,18 @@ def column_array(values: Sequence[Any]) -> Any:
     >>> column_array([1, 2]).dtype
     dtype('int64')
     """
-    kind = _kind(values)
-    missing = any(is_missing(v) for v in values)
+    types = set(map(type, values))
+    missing = type(None) in types
+    types.discard(type(None))
+    plain = _PLAIN_KINDS.get(types.pop()) if len(types) == 1 else None
+    if plain is not None:  # every value a str (an int, a bool) or None: known in C
+        kind = plain
+    else:
+        kind = _kind(values)
+        missing = any(is_missing(v) for v in values)
     if kind == "str":
+        if not missing:
+            return pd.array(list(values), dtype=STRING_DTYPE)
         return pd.array([pd.NA if is_missing(v) else v for v in values], dtype=STRING_DTYPE)
     if kind == "int":
         if missing:

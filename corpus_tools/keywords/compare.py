@@ -9,13 +9,12 @@ import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from corpus_tools.boilerplate import BoilerplateResult
 from corpus_tools.engine import Engine
 from corpus_tools.errors import (
     InvalidParameterError,
@@ -32,6 +31,9 @@ from corpus_tools.keywords.counts import (
     is_missing,
     summarize,
 )
+
+if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
+    from corpus_tools.boilerplate import BoilerplateResult
 
 __all__ = [
     "keyness",

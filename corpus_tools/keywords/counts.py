@@ -15,19 +15,19 @@ segmenter keep mined slogans whole.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from corpus_tools.boilerplate import BoilerplateResult
 from corpus_tools.engine import Engine, as_engine
 from corpus_tools.errors import (
     InvalidParameterError,
@@ -38,6 +38,9 @@ from corpus_tools.errors import (
 )
 from corpus_tools.io import as_corpus, corpus_chunks
 from corpus_tools.progress import progress_counter
+
+if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
+    from corpus_tools.boilerplate import BoilerplateResult
 
 __all__ = [
     "CHUNK_CHARS",
@@ -85,6 +88,7 @@ SLOGAN_MIN_DOCS = 2
 
 #: A number as the segmenter cuts it (``2025``, ``３.５``, ``10%``): a term only with numbers=True.
 _NUMBER_TOKEN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)*[%％‰]?")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 # --------------------------------------------------------------------------- options
@@ -116,29 +120,16 @@ def _resolve_stopwords(stopwords: Any, func: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _term_filter(options: _Options) -> Callable[[str], bool]:
-    """A memoised ``token -> is it a term?`` (see :func:`keyword_table`)."""
-    from corpus_tools.tokens.segmenter import is_content_token
-
-    memo: dict[str, bool] = {}
-    stop = options.stopwords
-    min_length = options.min_length
-    numbers = options.numbers
-
-    def is_term(tok: str) -> bool:
-        hit = memo.get(tok)
-        if hit is not None:
-            return hit
-        ok = (
-            len(tok) >= min_length
-            and tok not in stop
-            and is_content_token(tok)
-            and (numbers or _NUMBER_TOKEN.fullmatch(tok) is None)
-        )
-        memo[tok] = ok
-        return ok
-
-    return is_term
+def _term_set(words: set[str], options: _Options) -> set[str]:
+    """The content words (:func:`~corpus_tools.tokens.is_content_token`) that are terms
+    (see :func:`keyword_table`): long enough, no stopword, no number unless asked for."""
+    terms = words - options.stopwords
+    if options.min_length > 1:
+        terms = {t for t in terms if len(t) >= options.min_length}
+    if not options.numbers:  # (a number starts with a digit: the pattern runs on few)
+        numbers = {t for t in terms if t[0] in _DIGITS and _NUMBER_TOKEN.fullmatch(t)}
+        terms -= numbers
+    return terms
 
 
 # --------------------------------------------------------------------------- input
@@ -278,9 +269,9 @@ class _FieldTypes:
 class _Counts:
     """Partial (mergeable) counts of a set of documents, per group index.
 
-    Every token is counted (whitespace dropped); which ones are terms is decided once per
-    distinct token at the end (:func:`_terms`), so the per-token work runs in C
-    (``Counter.update`` on a list or a set).
+    Every token is counted (whitespace may be left out: it is never a word); which ones
+    are terms is decided once per distinct token at the end (:func:`_terms`), so the
+    per-token work runs in C (``Counter.update`` on a list or a set, ``numpy.unique``).
     """
 
     counts: dict[int, Counter[str]] = field(default_factory=dict)
@@ -289,6 +280,9 @@ class _Counts:
     chars: Counter[int] = field(default_factory=Counter)
     segmented: int = 0
     cached: int = 0
+    #: counts not yet in ``counts`` and ``dfs``: (group and token keys, counts, document
+    #: counts) arrays of tokens of one or two characters (:func:`_count_short`)
+    short: list[tuple[Any, Any, Any]] = field(default_factory=list)
 
     def merge(self, other: _Counts) -> None:
         for g, c in other.counts.items():
@@ -305,9 +299,37 @@ class _Counts:
         self.chars.update(other.chars)
         self.segmented += other.segmented
         self.cached += other.cached
+        self.short.extend(other.short)
+
+    def add_short(self, keys: Any, counts: Any, dfs: Any) -> None:
+        """Keep counts of tokens of one or two characters as numbers (see :attr:`short`);
+        summed per key once they hold :data:`_SHORT_PENDING` entries, so that memory holds
+        about one entry per distinct token and group, however many chunks are counted."""
+        self.short.append((keys, counts, dfs))
+        if sum(len(k) for k, _, _ in self.short) > _SHORT_PENDING:
+            self.short = [_summed(self.short)]
+
+    def settle(self) -> None:
+        """Add the counts kept as numbers (:attr:`short`) to ``counts`` and ``dfs``: summed
+        per group and token in numpy, then each group's dicts updated in C."""
+        if not self.short:
+            return
+        import numpy as np
+
+        keys, counts, dfs = _summed(self.short)
+        self.short = []
+        words = _words_of_keys(keys & _KEY_MASK)
+        groups = keys >> _KEY_BITS
+        bounds = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1], [True])))
+        for a, b in itertools.pairwise(bounds.tolist()):
+            if a < len(keys):
+                g = int(groups[a])
+                _add_counts(self.counts.setdefault(g, Counter()), words[a:b], counts[a:b])
+                _add_counts(self.dfs.setdefault(g, Counter()), words[a:b], dfs[a:b])
 
     def renumber(self, new: dict[int, int]) -> _Counts:
         """The same counts with group ``g`` renamed ``new[g]``."""
+        self.settle()
         return _Counts(
             {new[g]: c for g, c in self.counts.items()},
             {new[g]: c for g, c in self.dfs.items()},
@@ -318,10 +340,39 @@ class _Counts:
         )
 
 
+def _summed(parts: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
+    """The (keys, counts, document counts) arrays of ``parts`` as one, sorted by key with
+    each key once (its counts summed)."""
+    import numpy as np
+
+    keys, counts, dfs = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
+    if not len(keys):
+        return keys, counts, dfs
+    return keys[starts], np.add.reduceat(counts[order], starts), np.add.reduceat(dfs[order], starts)
+
+
+def _add_counts(table: Counter[str], words: list[str], counts: Any) -> None:
+    """Add ``counts[i]`` to ``table[words[i]]``: one C-level dict update, the words
+    already in ``table`` (few) added to first."""
+    add = dict(zip(words, counts.tolist(), strict=True))
+    for word in add.keys() & table.keys():
+        add[word] += table[word]
+    dict.update(table, add)
+
+
 def _count_tokens(
-    token_lists: Sequence[list[str]], texts: Sequence[str], groups: Sequence[int]
+    token_lists: Sequence[list[str]],
+    texts: Sequence[str],
+    groups: Sequence[int],
+    out: _Counts | None = None,
 ) -> _Counts:
-    out = _Counts()
+    """Add every document's tokens to the counts of its group in ``out`` (a new
+    :class:`_Counts` when None), and return ``out``."""
+    if out is None:
+        out = _Counts()
     for tokens, text, g in zip(token_lists, texts, groups, strict=True):
         counts = out.counts.get(g)
         if counts is None:
@@ -345,28 +396,24 @@ class _Terms:
 
 
 def _terms(counts: _Counts, options: _Options) -> _Terms:
+    """The counts restricted to terms: each distinct token is judged once (content word?
+    term?), then every group keeps its terms with dict and set operations."""
     from corpus_tools.tokens.segmenter import is_content_token
 
-    is_term = _term_filter(options)
-    content: dict[str, bool] = {}
+    vocabulary: set[str] = set().union(*counts.counts.values())
+    # (letters and digits only: content, which most tokens are, told in C)
+    words = {t for t in vocabulary if t.isalnum() or is_content_token(t)}
+    term_set = _term_set(words, options)
     kept: dict[int, dict[str, int]] = {}
     dfs: dict[int, Counter[str]] = {}
     corpus_df: Counter[str] = Counter()
     tokens: dict[int, int] = {}
     for g, c in counts.counts.items():
-        n_words = 0
-        terms: dict[str, int] = {}
-        for t, n in c.items():
-            w = content.get(t)
-            if w is None:
-                w = content[t] = is_content_token(t)
-            if w:
-                n_words += n
-                if is_term(t):
-                    terms[t] = n
+        terms = {t: n for t, n in c.items() if t in term_set}
         df_all = counts.dfs[g]
         df = Counter({t: df_all[t] for t in terms})
-        kept[g], dfs[g], tokens[g] = terms, df, n_words
+        kept[g], dfs[g] = terms, df
+        tokens[g] = sum(n for t, n in c.items() if t in words)
         corpus_df.update(df)
     return _Terms(kept, dfs, corpus_df, tokens)
 
@@ -445,6 +492,8 @@ def check_given(
                 f"The {name!r} parameter of {func} is used with {step}=True. Got {step}=False; "
                 f"set {step}=True to use it, or leave {name} out."
             )
+    from corpus_tools.boilerplate import BoilerplateResult
+
     if boilerplate is not None and not isinstance(boilerplate, BoilerplateResult):
         raise param_error(
             "boilerplate",
@@ -675,8 +724,10 @@ def count_corpus(
         texts = strip_texts(frame, boilerplate, func)
     if mine_slogans:
         run = run._replace(segmenter=with_slogans(seg, texts, slogans, func))
+    counts = _Counts()
     with eng, progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
-        counts = _count_texts(texts, groups, run, bar)
+        _count_texts(texts, groups, run, bar, counts)
+    counts.settle()
     key_dtypes = {f: frame[f].dtype for f in fields}
     return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
 
@@ -691,91 +742,226 @@ class _Run(NamedTuple):
     func: str
 
 
-def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any) -> _Counts:
-    """Counts of ``texts`` (group ``groups[i]``) on the run's engine; ``bar`` (or None)
+def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any, total: _Counts) -> None:
+    """Add the counts of ``texts`` (group ``groups[i]``) to ``total``; ``bar`` (or None)
     advances by the documents counted.
 
-    Chunks of documents are counted by :func:`count_chunk` on the engine; this process
-    reads the cache for each chunk just before it is sent, and writes the token lengths
-    the workers send back.
+    This process reads the cache a chunk at a time and counts the documents found there
+    itself (:func:`_count_cached`: no worker, no dictionary); only the documents left to
+    segment go to the run's engine, in chunks counted by :func:`count_chunk`, whose token
+    lengths this process writes to the cache (:func:`_count_segmented`). A rerun that
+    finds every document in the cache starts no worker process.
     """
     from corpus_tools.tokens.cache import open_cache
 
-    chars = sum(len(t) for t in texts)
-    parts = list(
-        chunk_ranges(
-            [len(t) for t in texts], run.chunk_size, _chunk_chars(chars, run.engine.workers(chars))
-        )
-    )
     store = open_cache(run.cache, run.func)
-    pending_keys: dict[int, list[bytes]] = {}  # chunk -> cache keys of the texts to segment
-    done: dict[int, _Counts] = {}
-    total = _Counts()
-    merged = 0
     try:
-        chunks = _chunks_with_cache(
-            texts, groups, parts, store=store, segmenter=run.segmenter, pending_keys=pending_keys
-        )
-        results = run.engine.map(count_chunk, chunks, run.segmenter, store is not None, work=chars)
-        for k, (counts, lengths) in results:
-            if store is not None:
-                store = _write_lengths(store, pending_keys.pop(k), lengths)
-            run.segmenter.record_cache_use(hits=counts.cached, misses=counts.segmented)
-            done[k] = counts
-            while merged in done:  # merged in chunk order, whatever order they come in
-                total.merge(done.pop(merged))
-                merged += 1
-            if bar is not None:
-                bar.update(len(parts[k]))
+        todo, keys = _count_cached(texts, groups, run, store=store, total=total, bar=bar)
+        run.segmenter.record_cache_use(hits=len(texts) - len(todo), misses=len(todo))
+        if todo:
+            store = _count_segmented(
+                texts, groups, todo, keys, run, store=store, total=total, bar=bar
+            )
     finally:
         if store is not None:
             store.close()
-    return total
 
 
-def _chunks_with_cache(
+def _count_cached(
+    texts: list[str], groups: list[int], run: _Run, *, store: Any, total: _Counts, bar: Any
+) -> tuple[list[int], list[bytes]]:
+    """Count into ``total`` the documents whose token lengths the cache holds (read a
+    chunk at a time and counted by :func:`_count_packed`); return the rows left to segment
+    and their cache keys (no keys without a cache)."""
+    if store is None:
+        return list(range(len(texts))), []
+    version = run.segmenter.lexicon_version
+    todo: list[int] = []
+    todo_keys: list[bytes] = []
+    for part in chunk_ranges([len(t) for t in texts], run.chunk_size):
+        keys = [store.key(version, texts[i]) for i in part]
+        try:
+            found = store.get_many(list(dict.fromkeys(keys)))
+        except sqlite3.Error:  # closed after a failed write: segment everything
+            found = {}
+        rows = [i for i, key in zip(part, keys, strict=True) if key in found]
+        counted = _count_packed(
+            [texts[i] for i in rows],
+            [found[keys[i - part.start]] for i in rows],
+            [groups[i] for i in rows],
+            total,
+        )
+        fits = [rows[j] for j in counted]
+        total.cached += len(fits)
+        done = set(fits)
+        for i, key in zip(part, keys, strict=True):
+            if i not in done:
+                todo.append(i)
+                todo_keys.append(key)
+        if bar is not None:
+            bar.update(len(fits))
+    return todo, todo_keys
+
+
+#: Bits of a code point; a token of one or two characters is a number of twice as many
+#: bits (its code points), and a group or document index takes the bits above them.
+_CODE_BITS = 21
+_KEY_BITS = 2 * _CODE_BITS
+_KEY_MASK = (1 << _KEY_BITS) - 1
+#: Groups and documents of a chunk are numbered below this (else: counted as strings).
+_MAX_INDEX = 1 << (63 - _KEY_BITS)
+#: Entries of counts kept as numbers before they are summed (about 24 bytes each).
+_SHORT_PENDING = 4_000_000
+
+
+def _count_packed(
+    texts: list[str], packed: list[bytes], groups: list[int], total: _Counts
+) -> list[int]:
+    """Count into ``total`` the tokens of the texts whose packed lengths fit them; return
+    the indices of the texts counted.
+
+    The many tokens of one or two characters are counted as numbers in numpy
+    (:func:`_count_short`), the others cut out as strings in one pass and counted by
+    ``Counter`` in C (:func:`_count_long`): no Python step per token. Whitespace tokens
+    are counted too (they are never words, see :func:`_terms`).
+    """
+    import numpy as np
+
+    from corpus_tools.tokens.cache import packed_arrays, tokens_from_lengths
+
+    if len(texts) < _MAX_INDEX and max(groups, default=0) < _MAX_INDEX:
+        arrays = packed_arrays(texts, packed)
+    else:  # pragma: no cover - more documents or groups than a chunk ever has
+        arrays = packed_arrays([], [])
+    rows = arrays.rows
+    counted: list[int] = []
+    if len(rows) < len(texts):  # the others token by token: not fitting (None), holding CUT
+        fast = set(rows)
+        cut = {
+            i: tokens_from_lengths(texts[i], packed[i], False)
+            for i in range(len(texts))
+            if i not in fast
+        }
+        counted = [i for i, tokens in cut.items() if tokens is not None]
+        _count_tokens(
+            [cut[i] or [] for i in counted],
+            [texts[i] for i in counted],
+            [groups[i] for i in counted],
+            total,
+        )
+    doc_groups = np.array([groups[i] for i in rows], dtype=np.int64)
+    for i in rows:
+        g = groups[i]
+        if g not in total.counts:
+            total.counts[g], total.dfs[g] = Counter(), Counter()
+        total.docs[g] += 1
+        total.chars[g] += len(texts[i])
+    docs = np.repeat(np.arange(len(rows), dtype=np.int64), arrays.sizes)
+    short = (arrays.lengths == 1) | (arrays.lengths == 2)
+    _count_short(arrays, short, docs, doc_groups, total)
+    _count_long(arrays, ~short, docs, doc_groups, total)
+    return sorted([*counted, *rows])
+
+
+def _distinct(values: Any) -> tuple[Any, Any]:
+    """The distinct values of an int64 array, sorted, and how often each occurs
+    (``numpy.unique(values, return_counts=True)`` by one in-place sort, which is faster).
+    """
+    import numpy as np
+
+    values.sort()
+    starts = np.flatnonzero(np.concatenate(([len(values) > 0], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+def _count_short(arrays: Any, short: Any, docs: Any, doc_groups: Any, total: _Counts) -> None:
+    """Count the tokens of one or two characters (``short``): each is the number its code
+    points make (``first << 21 | second``), counted per group and per document with
+    ``numpy.unique``; kept as numbers in ``total.short`` until :meth:`_Counts.settle`
+    makes the strings, once per distinct token of a group."""
+    import numpy as np
+
+    lengths = arrays.lengths[short]
+    starts = (np.cumsum(arrays.lengths) - arrays.lengths)[short]
+    first = arrays.codes[starts].astype(np.int64)
+    second = np.zeros_like(first)
+    two = lengths == 2
+    second[two] = arrays.codes[starts[two] + 1]
+    keys = (first << _CODE_BITS) | second
+    docs = docs[short]
+    grouped, counts = _distinct((doc_groups[docs] << _KEY_BITS) | keys)
+    pairs, _ = _distinct((docs << _KEY_BITS) | keys)  # each token once per document
+    in_groups = (doc_groups[pairs >> _KEY_BITS] << _KEY_BITS) | (pairs & _KEY_MASK)
+    _, dfs = _distinct(in_groups)  # the same distinct keys as grouped
+    total.add_short(grouped, counts, dfs)
+
+
+def _words_of_keys(keys: Any) -> list[str]:
+    """The tokens of one or two characters that ``keys`` (see :func:`_count_short`) stand
+    for, made in one pass."""
+    import numpy as np
+
+    from corpus_tools.tokens.cache import join_cut
+
+    first, second = keys >> _CODE_BITS, keys & ((1 << _CODE_BITS) - 1)
+    codes = np.stack([first, second], axis=1).ravel().astype(np.uint32)
+    return join_cut(codes[codes > 0], np.where(second > 0, 2, 1))  # no text holds U+0000
+
+
+def _count_long(arrays: Any, long: Any, docs: Any, doc_groups: Any, total: _Counts) -> None:
+    """Count the other tokens (``long``): cut out as strings in one pass, counted per
+    document by ``Counter`` (in C)."""
+    import numpy as np
+
+    from corpus_tools.tokens.cache import join_cut
+
+    flat = join_cut(arrays.codes[np.repeat(long, arrays.lengths)], arrays.lengths[long])
+    start = 0
+    sizes = np.bincount(docs[long], minlength=len(doc_groups)).tolist()
+    for g, n in zip(doc_groups.tolist(), sizes, strict=True):
+        if n:
+            tokens = flat[start : start + n]
+            start += n
+            total.counts[g].update(tokens)
+            total.dfs[g].update(set(tokens))
+
+
+def _count_segmented(
     texts: list[str],
     groups: list[int],
-    parts: list[range],
+    rows: list[int],
+    keys: list[bytes],
+    run: _Run,
     *,
     store: Any,
-    segmenter: Any,
-    pending_keys: dict[int, list[bytes]],
-) -> Iterator[CountChunk]:
-    """The chunks to count, each with the token lengths the cache held for its texts
-    before this run (read as the chunk is sent); the keys of the texts left to segment go
-    to ``pending_keys``.
-
-    A text first segmented in this run counts as segmented in every chunk it is in,
-    whether or not its lengths are written yet: the counts of segmented and cached
-    documents do not depend on the order in which workers finish.
-    """
-    from corpus_tools.tokens.cache import lengths_fit
-
-    version = segmenter.lexicon_version if store is not None else ""
-    fresh: set[bytes] = set()  # keys segmented in this run
-    for k, part in enumerate(parts):
-        chunk = [texts[i] for i in part]
-        known: list[bytes | None] = [None] * len(chunk)
-        if store is not None:
-            keys = [store.key(version, t) for t in chunk]
-            try:
-                found = store.get_many([key for key in dict.fromkeys(keys) if key not in fresh])
-            except sqlite3.Error:  # closed after a failed write: segment everything
-                found = {}
-            for j, key in enumerate(keys):
-                packed = found.get(key)
-                if packed is not None and lengths_fit(chunk[j], packed):
-                    known[j] = packed
-            pending_keys[k] = [key for key, p in zip(keys, known, strict=True) if p is None]
-            fresh.update(pending_keys[k])
-        yield CountChunk(chunk, [groups[i] for i in part], known)
-
-
-def _write_lengths(store: Any, keys: list[bytes], lengths: list[bytes]) -> Any:
+    total: _Counts,
+    bar: Any,
+) -> Any:
+    """Segment and count into ``total`` the documents ``rows`` on the run's engine, in
+    chunks (:func:`count_chunk`), writing the token lengths of each chunk to the cache
+    under ``keys`` (one per row) as it comes back; return the cache to go on with (None
+    once a write failed)."""
     from corpus_tools.tokens.cache import write_cached
 
-    return write_cached(store, list(zip(keys, lengths, strict=True)))
+    lengths = [len(texts[i]) for i in rows]
+    chars = sum(lengths)
+    parts = list(
+        chunk_ranges(lengths, run.chunk_size, _chunk_chars(chars, run.engine.workers(chars)))
+    )
+    chunks = (
+        CountChunk(
+            [texts[rows[j]] for j in part], [groups[rows[j]] for j in part], [None] * len(part)
+        )
+        for part in parts
+    )
+    results = run.engine.map(count_chunk, chunks, run.segmenter, store is not None, work=chars)
+    for k, (counts, packed) in results:
+        if store is not None:
+            store = write_cached(store, list(zip([keys[j] for j in parts[k]], packed, strict=True)))
+        total.merge(counts)
+        if bar is not None:
+            bar.update(len(parts[k]))
+    return store
 
 
 def _count_stream(
@@ -807,7 +993,7 @@ def _count_stream(
             groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
             texts = [str(t) for t in frame["text"].tolist()]
             del frame
-            total.merge(_count_texts(texts, groups, run, bar))
+            _count_texts(texts, groups, run, bar, total)
     if columns:  # (an empty stream has no column to check the fields against)
         check_by(by, pd.DataFrame(columns=sorted(columns)), func)
     keys = sorted(seen, key=_key_sort)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from corpus_tools.boilerplate import BoilerplateResult
 from corpus_tools.engine import Engine, legacy_dask_engine
 from corpus_tools.errors import check_number, renamed
 from corpus_tools.keywords.counts import (
@@ -20,6 +19,9 @@ from corpus_tools.keywords.counts import (
     count_corpus,
     summarize,
 )
+
+if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
+    from corpus_tools.boilerplate import BoilerplateResult
 
 __all__ = [
     "keyword_table",
@@ -206,6 +208,18 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
 
 
+def _ranked(counts: dict[str, int], top: int | None) -> list[tuple[str, int]]:
+    """The (term, count) pairs most frequent first, then by term: all, or (``top``) the
+    first ``top`` of them, picked by count in numpy before the few left are sorted."""
+    if top is None or top >= len(counts):
+        return sorted(counts.items(), key=_by_count)
+    values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    least = np.partition(values, len(values) - top)[len(values) - top]  # the top-th count
+    terms = list(counts)
+    picked = [(terms[i], int(values[i])) for i in np.flatnonzero(values >= least).tolist()]
+    return sorted(picked, key=_by_count)[:top]
+
+
 def _group_rows(
     counted: CorpusCounts, g: int, *, min_count: int, top: int | None
 ) -> pd.DataFrame | None:
@@ -215,9 +229,9 @@ def _group_rows(
     c = terms.counts.get(g)
     if not c:
         return None
-    ordered = sorted(c.items(), key=_by_count)
+    ordered = _ranked(c, top)
     cnt = np.fromiter((n for _, n in ordered), dtype=np.int64, count=len(ordered))
-    total_terms = int(cnt.sum())
+    total_terms = sum(c.values())
     keep = cnt >= min_count
     if top is not None:
         keep &= np.arange(len(ordered)) < top

@@ -26,14 +26,19 @@ import time
 from array import array
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
+    "CUT",
+    "PackedTexts",
     "SegmentCache",
+    "cut_at_lengths",
     "default_cache_dir",
+    "join_cut",
     "lengths_fit",
     "open_cache",
     "pack_lengths",
+    "packed_arrays",
     "read_cached",
     "tokens_from_lengths",
     "write_cached",
@@ -45,6 +50,10 @@ _KEYS_PER_QUERY = 500
 #: Seconds a job waits for another job's transaction on the same cache before it goes on
 #: without the cache (a transaction writes one batch: well under a second).
 BUSY_TIMEOUT = 60.0
+
+#: The character put between tokens to split them in one pass (:func:`join_cut`; a text
+#: that holds it is cut token by token instead).
+CUT = "\x00"
 
 #: What SQLite says of a file that is no database, or a damaged one.
 _DAMAGED = ("not a database", "malformed", "disk image")
@@ -100,6 +109,97 @@ def tokens_from_lengths(text: str, packed: bytes, drop_space: bool) -> list[str]
         if not (drop_space and tok.isspace()):
             out.append(tok)
     return out if pos == len(text) else None
+
+
+class PackedTexts(NamedTuple):
+    """Texts and their packed token lengths as arrays (:func:`packed_arrays`)."""
+
+    #: the texts taken, as indices into the texts given
+    rows: list[int]
+    #: their code points, joined (uint32)
+    codes: Any
+    #: the lengths of all their tokens, in order (int64)
+    lengths: Any
+    #: how many tokens each text has (int64)
+    sizes: Any
+
+
+def packed_arrays(texts: Sequence[str], packed: Sequence[bytes]) -> PackedTexts:
+    """The texts whose packed token lengths add up to their length and that do not hold
+    :data:`CUT` (the others are left out), as numpy arrays: what a caller needs to cut or
+    count many texts' tokens without a Python step per token.
+
+    Examples
+    --------
+    >>> got = packed_arrays(["XX社区", "错"], [pack_lengths(["XX", "社区"]), pack_lengths(["错了"])])
+    >>> got.rows, got.lengths.tolist(), got.sizes.tolist()
+    ([0], [2, 2], [2])
+    """
+    import numpy as np
+
+    sizes = np.fromiter((len(p) // 4 for p in packed), dtype=np.int64, count=len(packed))
+    lengths = np.frombuffer(b"".join(packed), dtype=np.uint32).astype(np.int64)
+    # the characters of each text's tokens: a difference of the running sum at its bounds
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    running = np.concatenate(([0], np.cumsum(lengths)))
+    chars = running[bounds[1:]] - running[bounds[:-1]]
+    fits = (chars == [len(t) for t in texts]).tolist()
+    rows = [i for i, t in enumerate(texts) if fits[i] and CUT not in t]
+    if len(rows) < len(texts):
+        taken = np.zeros(len(texts), dtype=bool)
+        taken[rows] = True
+        lengths = lengths[np.repeat(taken, sizes)]
+        sizes = sizes[taken]
+    joined = "".join([texts[i] for i in rows])
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return PackedTexts(rows, codes, lengths, sizes)
+
+
+def join_cut(codes: Any, lengths: Any) -> list[str]:
+    """The strings of the given lengths (int64 array) that the code points ``codes``
+    (uint32 array, holding no :data:`CUT`) make one after the other: one separator put in
+    after each (numpy), then one ``str.split``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> join_cut(np.array([ord(c) for c in "XX社区"], dtype=np.uint32), np.array([2, 2]))
+    ['XX', '社区']
+    """
+    import numpy as np
+
+    out = np.full(len(codes) + len(lengths), ord(CUT), dtype=np.uint32)
+    # each character moves right by the number of tokens before its own
+    out[np.arange(len(codes)) + np.repeat(np.arange(len(lengths)), lengths)] = codes
+    return out.tobytes().decode("utf-32-le", "surrogatepass").split(CUT)[:-1]
+
+
+def cut_at_lengths(texts: Sequence[str], packed: Sequence[bytes]) -> list[list[str] | None]:
+    """The tokens of every text cut at its packed lengths (whitespace tokens kept), or None
+    for a text whose lengths do not add up to its length.
+
+    :func:`tokens_from_lengths` for many texts at once, without a Python step per token
+    (:func:`packed_arrays`, :func:`join_cut`), so that a warm rerun reads its tokens at the
+    speed of C.
+
+    Examples
+    --------
+    >>> cut_at_lengths(["XX社区", "三会一课", "错"], [pack_lengths(["XX", "社区"]),
+    ...                 pack_lengths(["三会一课"]), pack_lengths(["错了"])])
+    [['XX', '社区'], ['三会一课'], None]
+    """
+    arrays = packed_arrays(texts, packed)
+    out: list[list[str] | None] = [None] * len(texts)
+    if len(arrays.rows) < len(texts):  # a text holding CUT is cut token by token
+        for i, text in enumerate(texts):
+            if CUT in text:
+                out[i] = tokens_from_lengths(text, packed[i], False)
+    flat = join_cut(arrays.codes, arrays.lengths)
+    start = 0
+    for i, n in zip(arrays.rows, arrays.sizes.tolist(), strict=True):
+        out[i] = flat[start : start + n]
+        start += n
+    return out
 
 
 # --------------------------------------------------------------------------- the file

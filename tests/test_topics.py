@@ -352,7 +352,7 @@ def test_counts_are_count_vectorizers(
         func="test",
     )
     built = features_module.document_features(seeds, options, boilerplate=None, func="test")
-    docs = [doc.features for doc in built]
+    docs = [features_module.weighted_features(doc.paragraphs, 5, True) for doc in built]
     counts, terms = features_module.count_terms(docs, min_df=min_df, max_df=max_df)
     vec = CountVectorizer(analyzer=lambda d: d, min_df=min_df, max_df=max_df)
     try:
@@ -365,6 +365,46 @@ def test_counts_are_count_vectorizers(
     for name in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(counts, name), getattr(want, name)), name
     assert counts.dtype == want.dtype and counts.shape == want.shape
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [(5, True, 2, 0.5), (1, True, 1, 1.0), (5, False, 2, 0.5), (3, True, 3, 0.3), (2, True, 1, 3)],
+)
+def test_counts_of_paragraphs_are_those_of_their_features(
+    seeds: pd.DataFrame, segmenter: Segmenter, setting: tuple[int, bool, int, float]
+) -> None:
+    lead_weight, pairs, min_df, max_df = setting
+    options = features_module.check_feature_options(
+        segmenter=segmenter,
+        stopwords=None,
+        strip_boilerplate=True,
+        lead_weight=5,
+        pairs=True,
+        min_df=None,
+        max_df=0.5,
+        n_jobs=None,
+        cache=False,
+        func="test",
+    )
+    built = features_module.document_features(seeds, options, boilerplate=None, func="test")
+    # a document without any kept word, one with a single word, one with a paragraph of one
+    docs = [doc.paragraphs for doc in built] + [[], [["社区"]], [["社区"], ["网格", "治理"]]]
+    got = features_module.count_paragraph_terms(
+        docs, lead_weight=lead_weight, pairs=pairs, min_df=min_df, max_df=max_df
+    )
+    listed = [features_module.weighted_features(d, lead_weight, pairs) for d in docs]
+    want = features_module.count_terms(listed, min_df=min_df, max_df=max_df)
+    assert got[1] == want[1] and len(got[1]) > 0
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(got[0], name), getattr(want[0], name)), name
+    # a word with a space in it would read as a pair: counted as strings, the same
+    spaced = [[["社区 治理", "网格"]], [["社区", "治理", "网格"]]]
+    for kw in ({"min_df": 1, "max_df": 1.0}, {"min_df": 2, "max_df": 1.0}):
+        got = features_module.count_paragraph_terms(spaced, lead_weight=1, pairs=True, **kw)
+        listed = [features_module.weighted_features(d, 1, True) for d in spaced]
+        want = features_module.count_terms(listed, **kw)
+        assert got[1] == want[1] and (got[0] != want[0]).nnz == 0
 
 
 def test_first_paragraph_and_word_pairs(segmenter: Segmenter) -> None:

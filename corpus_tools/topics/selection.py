@@ -13,6 +13,7 @@ from corpus_tools.topics.models import Fitted, fit_prepared, fitting, prepare
 
 __all__ = [
     "MIN_PARALLEL_FITS",
+    "THREADED_MODELS",
     "Selection",
     "Tried",
     "fit_each",
@@ -23,6 +24,10 @@ __all__ = [
 
 #: Fewer k than this are fitted one after the other (threads would not pay).
 MIN_PARALLEL_FITS = 2
+#: The models whose fits run in threads: their time is in numpy, scipy and scikit-learn's
+#: compiled code, which runs without the GIL; gensim's LDA is mostly Python and would not
+#: gain.
+THREADED_MODELS = ("nmf", "kmeans")
 
 
 class Selection(NamedTuple):
@@ -118,9 +123,10 @@ def fit_each(
 
     With ``threads`` > 1 up to that many fits run at once in threads, the largest k first
     (they take longest, and one started last would end alone); each fit is the one it would
-    be alone. ``report`` is told each k as it starts ("k=14: nmf") and the number ended.
+    be alone. Only the models of :data:`THREADED_MODELS` run so. ``report`` is told each k
+    as it starts ("k=14: nmf") and the number ended.
     """
-    if threads <= 1 or len(candidates) < MIN_PARALLEL_FITS:
+    if threads <= 1 or len(candidates) < MIN_PARALLEL_FITS or model not in THREADED_MODELS:
         for done, kk in enumerate(candidates):
             report(f"k={kk}: {model}", done)
             yield kk, fit_prepared(model, prepared, kk, seed)

@@ -684,7 +684,7 @@ def topic_features(
     pair_min_df : int, optional
         Keep word pairs in at least this many documents (default: as words, ``min_df``).
         Most pairs are in two documents only: on the 137 national reports 3 keeps 60,000
-        of 177,000 features and the whole run takes 0.75 times as long, with other topics
+        of 177,000 features and the whole run takes 0.65 times the CPU, with other topics
         (see :mod:`corpus_tools.topics`).
 
     Returns

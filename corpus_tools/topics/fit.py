@@ -288,7 +288,7 @@ class TopicModel:
         notebook, not when stderr is piped.
     pair_min_df : int, optional
         Keep word pairs in at least this many documents (default: as words, ``min_df``).
-        3 is about a quarter faster on long reports, with other topics: see
+        3 takes about a third less CPU on long reports, with other topics: see
         :mod:`corpus_tools.topics`.
 
     Attributes
@@ -692,7 +692,7 @@ def fit_topics(
         or in a notebook, not when stderr is piped.
     pair_min_df : int, optional
         Keep word pairs in at least this many documents (default: as words, ``min_df``).
-        3 is about a quarter faster on long reports, with other topics: see
+        3 takes about a third less CPU on long reports, with other topics: see
         :mod:`corpus_tools.topics`.
 
     Returns

@@ -278,8 +278,8 @@ class TopicModel:
         Keep terms in at most this fraction of the documents.
     n_jobs : int, optional
         Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`),
-        and threads fitting the k of ``k_range`` with nmf or kmeans (default: one per core;
-        the same topics whatever their number).
+        and threads fitting the k of ``k_range`` with nmf or kmeans (default: one per idle
+        core; the same topics whatever their number).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
     progress : bool, optional
@@ -683,8 +683,8 @@ def fit_topics(
         Keep terms in at most this fraction of the documents.
     n_jobs : int, optional
         Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`),
-        and threads fitting the k of ``k_range`` with nmf or kmeans (default: one per core;
-        the same topics whatever their number).
+        and threads fitting the k of ``k_range`` with nmf or kmeans (default: one per idle
+        core; the same topics whatever their number).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
     progress : bool, optional

@@ -68,7 +68,7 @@ def fit_threads(n_jobs: int | None) -> int:
     idle core (the cores less the 1-minute load average, at least one).
 
     On a machine whose cores are busy a second thread gains no time and costs CPU (on the
-    national reports at load 4 on 2 cores: the same wall time, 6% more CPU), where on idle
+    national reports at load 4 on 2 cores: 6% more wall time, 5% more CPU), where on idle
     cores the fits end sooner (4 of them in 1.9 s instead of 3.0 on 2 cores). The topics are
     the same whatever the number.
 

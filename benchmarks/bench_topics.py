@@ -43,9 +43,13 @@ revision (``--before REV``, exported with ``git archive``) and against itself wi
 (``--also "--pair-min-df 3"``), interleaved (the order reversed every other round),
 ``--repeat`` rounds, with a warm segmentation cache shared by both (one
 untimed run first; both versions segment alike, and the script says so if a timed run wrote
-to the cache). Per run: wall seconds, CPU seconds of the process tree
-(``resource.getrusage(RUSAGE_CHILDREN)``), peak RSS; printed: the medians, the median of the
-per-round CPU ratios to this checkout's, and whether the outputs are the same::
+to the cache). Per run: wall seconds, CPU seconds of the process tree (all its threads, and
+any worker process: ``resource.getrusage(RUSAGE_CHILDREN)``), peak RSS, the machine's load
+average as it started and how often the process was preempted (made to wait for a core);
+printed: the medians, the median of the per-round CPU ratios to this checkout's, and whether
+the outputs are the same. On a shared machine the wall time is mostly the load: a process
+of 18 CPU-s on one thread took 25 to 44 s at load 4 to 6 on 2 cores (every other core-second
+spent waiting, tens of thousands of preemptions), so compare versions within a run::
 
     .venv/bin/python benchmarks/bench_topics.py --job --before 8791af3 --repeat 3
 """
@@ -239,10 +243,20 @@ class Run(NamedTuple):
     cpu: float
     rss_mb: float
     digest: str
+    load: float  # the machine's 1-minute load average as the run started
+    preempted: int  # times a thread of the process was made to wait for a core
 
 
 def run_process(argv: list[str], env: dict[str, str], out: Path) -> Run:
-    """One whole process, stdout to ``out``: wall and CPU seconds of its tree, peak RSS."""
+    """One whole process, stdout to ``out``: wall and CPU seconds of its tree, peak RSS.
+
+    CPU seconds are user + system time of the process and of every process it waited for
+    (``RUSAGE_CHILDREN``: all its threads, and worker processes if it started any). Wall
+    above CPU (on one thread) is time spent waiting: for a core when the machine is loaded
+    (``preempted``, the involuntary context switches, and ``load`` say how much), or for
+    the disk.
+    """
+    load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with open(out, "wb") as fo:
@@ -255,7 +269,8 @@ def run_process(argv: list[str], env: dict[str, str], out: Path) -> Run:
         sys.exit(f"{' '.join(argv[:4])} failed:\n{err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
-    return Run(wall, cpu, usage.ru_maxrss / 1024, digest)
+    preempted = after.ru_nivcsw - before.ru_nivcsw
+    return Run(wall, cpu, usage.ru_maxrss / 1024, digest, load, preempted)
 
 
 def export_revision(rev: str, dest: Path) -> Path:
@@ -340,7 +355,8 @@ def _rounds(versions: list[Version], repeat: int, tmp: Path, cache: Path) -> dic
             runs[v.name].append(run)
             print(
                 f"round {r + 1} {v.name:8s} wall {run.wall:7.1f} s  CPU {run.cpu:7.1f} s  "
-                f"peak RSS {run.rss_mb:6.0f} MB{grew}",
+                f"peak RSS {run.rss_mb:6.0f} MB  load {run.load:4.1f}  "
+                f"preempted {run.preempted:6d}{grew}",
                 flush=True,
             )
     return runs
@@ -368,6 +384,12 @@ def job(args: argparse.Namespace) -> None:
             if i != after
         }
     print()
+    loads = [r.load for rs in runs.values() for r in rs]
+    print(
+        f"{len(versions)} versions x {args.repeat} rounds on {os.cpu_count()} cores; "
+        f"load average at the starts: median {statistics.median(loads):.1f} "
+        f"({min(loads):.1f}-{max(loads):.1f})"
+    )
     for name, rs in runs.items():
         print(
             f"{name:8s} median wall {statistics.median(r.wall for r in rs):7.1f} s  "

@@ -204,6 +204,18 @@ def test_progress_names_each_step_and_each_k(
         fit_topics(seeds, progress="yes")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("model", ["nmf", "kmeans"])
+def test_the_k_fitted_in_threads_give_the_model_fitted_in_turn(
+    model: str, seeds: pd.DataFrame, segmenter: Segmenter
+) -> None:
+    kwargs: dict[str, Any] = {"k_range": (3, 6), "model": model, "segmenter": segmenter}
+    in_turn = fit_topics(seeds, n_jobs=1, cache=False, **kwargs)
+    threads = fit_topics(seeds, n_jobs=3, cache=False, **kwargs)
+    for name in ("topics", "documents", "representatives", "k_scores"):
+        pd.testing.assert_frame_equal(getattr(in_turn, name), getattr(threads, name))
+    assert threads.k_scores["k"].tolist() == [3, 4, 5, 6]
+
+
 @pytest.mark.parametrize("model", ["lda", "kmeans"])
 def test_other_models_give_the_same_tables(
     model: str, seeds: pd.DataFrame, segmenter: Segmenter
@@ -319,6 +331,80 @@ def test_pair_min_df_drops_the_rare_pairs_only(seeds: pd.DataFrame, segmenter: S
     assert model.transform(seeds)["topic"].tolist() == model.documents_["topic"].tolist()
     with pytest.raises(InvalidParameterError, match="'pair_min_df' parameter of fit_topics"):
         fit_topics(seeds, pair_min_df=0)
+
+
+@pytest.mark.parametrize(("min_df", "max_df"), [(2, 0.5), (1, 1.0), (3, 0.2), (1, 4), (40, 0.1)])
+def test_counts_are_count_vectorizers(
+    seeds: pd.DataFrame, segmenter: Segmenter, min_df: int, max_df: float
+) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    options = features_module.check_feature_options(
+        segmenter=segmenter,
+        stopwords=None,
+        strip_boilerplate=True,
+        lead_weight=5,
+        pairs=True,
+        min_df=None,
+        max_df=0.5,
+        n_jobs=None,
+        cache=False,
+        func="test",
+    )
+    built = features_module.document_features(seeds, options, boilerplate=None, func="test")
+    docs = [features_module.weighted_features(doc.paragraphs, 5, True) for doc in built]
+    counts, terms = features_module.count_terms(docs, min_df=min_df, max_df=max_df)
+    vec = CountVectorizer(analyzer=lambda d: d, min_df=min_df, max_df=max_df)
+    try:
+        want = vec.fit_transform(docs).tocsr()
+    except ValueError:  # no term left
+        assert terms == [] and counts.shape == (len(docs), 0)
+        return
+    assert terms == vec.get_feature_names_out().tolist()
+    # the same entries in the same order in each row (row sums round alike), the same dtype
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(counts, name), getattr(want, name)), name
+    assert counts.dtype == want.dtype and counts.shape == want.shape
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [(5, True, 2, 0.5), (1, True, 1, 1.0), (5, False, 2, 0.5), (3, True, 3, 0.3), (2, True, 1, 3)],
+)
+def test_counts_of_paragraphs_are_those_of_their_features(
+    seeds: pd.DataFrame, segmenter: Segmenter, setting: tuple[int, bool, int, float]
+) -> None:
+    lead_weight, pairs, min_df, max_df = setting
+    options = features_module.check_feature_options(
+        segmenter=segmenter,
+        stopwords=None,
+        strip_boilerplate=True,
+        lead_weight=5,
+        pairs=True,
+        min_df=None,
+        max_df=0.5,
+        n_jobs=None,
+        cache=False,
+        func="test",
+    )
+    built = features_module.document_features(seeds, options, boilerplate=None, func="test")
+    # a document without any kept word, one with a single word, one with a paragraph of one
+    docs = [doc.paragraphs for doc in built] + [[], [["社区"]], [["社区"], ["网格", "治理"]]]
+    got = features_module.count_paragraph_terms(
+        docs, lead_weight=lead_weight, pairs=pairs, min_df=min_df, max_df=max_df
+    )
+    listed = [features_module.weighted_features(d, lead_weight, pairs) for d in docs]
+    want = features_module.count_terms(listed, min_df=min_df, max_df=max_df)
+    assert got[1] == want[1] and len(got[1]) > 0
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(got[0], name), getattr(want[0], name)), name
+    # a word with a space in it would read as a pair: counted as strings, the same
+    spaced = [[["社区 治理", "网格"]], [["社区", "治理", "网格"]]]
+    for kw in ({"min_df": 1, "max_df": 1.0}, {"min_df": 2, "max_df": 1.0}):
+        got = features_module.count_paragraph_terms(spaced, lead_weight=1, pairs=True, **kw)
+        listed = [features_module.weighted_features(d, 1, True) for d in spaced]
+        want = features_module.count_terms(listed, **kw)
+        assert got[1] == want[1] and (got[0] != want[0]).nnz == 0
 
 
 def test_first_paragraph_and_word_pairs(segmenter: Segmenter) -> None:

@@ -43,7 +43,7 @@ from corpus_tools.topics.features import (
     count_features,
 )
 from corpus_tools.topics.models import MODELS, assign
-from corpus_tools.topics.selection import Selection, k_candidates, select_model
+from corpus_tools.topics.selection import Selection, fit_threads, k_candidates, select_model
 from corpus_tools.topics.shares import topic_shares
 from corpus_tools.topics.tables import (
     documents_table,
@@ -277,7 +277,9 @@ class TopicModel:
     max_df : float, default 0.5
         Keep terms in at most this fraction of the documents.
     n_jobs : int, optional
-        Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
+        Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`),
+        and threads fitting the k of ``k_range`` with nmf or kmeans (default: one per idle
+        core; the same topics whatever their number).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
     progress : bool, optional
@@ -286,7 +288,7 @@ class TopicModel:
         notebook, not when stderr is piped.
     pair_min_df : int, optional
         Keep word pairs in at least this many documents (default: as words, ``min_df``).
-        3 is about a quarter faster on long reports, with other topics: see
+        3 takes about a third less CPU on long reports, with other topics: see
         :mod:`corpus_tools.topics`.
 
     Attributes
@@ -512,6 +514,7 @@ class TopicModel:
                 seed=options.seed,
                 scorer=scorer,
                 report=stage,
+                threads=fit_threads(options.features.n_jobs),
             )
         return features, selected
 
@@ -679,7 +682,9 @@ def fit_topics(
     max_df : float, default 0.5
         Keep terms in at most this fraction of the documents.
     n_jobs : int, optional
-        Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`).
+        Worker processes for segmentation (:func:`corpus_tools.tokens.segment_corpus`),
+        and threads fitting the k of ``k_range`` with nmf or kmeans (default: one per idle
+        core; the same topics whatever their number).
     cache : bool or path, default True
         Segmentation cache (:func:`corpus_tools.tokens.segment_corpus`).
     progress : bool, optional
@@ -687,7 +692,7 @@ def fit_topics(
         or in a notebook, not when stderr is piped.
     pair_min_df : int, optional
         Keep word pairs in at least this many documents (default: as words, ``min_df``).
-        3 is about a quarter faster on long reports, with other topics: see
+        3 takes about a third less CPU on long reports, with other topics: see
         :mod:`corpus_tools.topics`.
 
     Returns

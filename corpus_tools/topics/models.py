@@ -24,13 +24,23 @@ caller to say in a sentence.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MODELS", "Assignment", "Fitted", "assign", "fit_model", "prepare"]
+__all__ = [
+    "MODELS",
+    "Assignment",
+    "Fitted",
+    "assign",
+    "fit_model",
+    "fit_prepared",
+    "fitting",
+    "prepare",
+]
 
 #: The models :func:`~corpus_tools.topics.fit_topics` can fit; the first is the default.
 MODELS = ("nmf", "lda", "kmeans")
@@ -250,21 +260,43 @@ def prepare(model: str, counts: Any) -> Any:
         return _PREPARE[model](counts)
 
 
+@contextmanager
+def fitting() -> Iterator[None]:
+    """One BLAS (and OpenMP) thread, scikit-learn's ``ConvergenceWarning`` not passed on.
+
+    One BLAS thread: the same floating-point sums on every machine, and a modest CPU;
+    convergence is recorded in the result (and k-means finding fewer distinct clusters than
+    k is a corpus too small for k, said by the caller). Both settings are the process's:
+    enter this once around fits that run in threads (:func:`fit_prepared`), never in each.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+def fit_prepared(model: str, prepared: Any, k: int, seed: int) -> Fitted:
+    """Fit ``model`` with ``k`` topics on :func:`prepare` of its counts, inside :func:`fitting`.
+
+    Fits of several k may run in threads at once: each reads ``prepared`` and writes only
+    its own arrays (most of an NMF fit is numpy and scipy products, which run without the
+    GIL), so each gives what it gives alone.
+    """
+    return _FIT[model](prepared, k, seed)
+
+
 def fit_model(model: str, counts: Any, k: int, seed: int, prepared: Any = None) -> Fitted:
     """Fit ``model`` (one of :data:`MODELS`) with ``k`` topics on ``counts`` (csr).
 
     ``prepared`` is :func:`prepare` of the same ``model`` and ``counts``, computed here when
     not given.
     """
-    from sklearn.exceptions import ConvergenceWarning
-    from threadpoolctl import threadpool_limits
-
-    # one BLAS thread: the same floating-point sums on every machine, and a modest CPU;
-    # convergence is recorded in the result (and k-means finding fewer distinct clusters
-    # than k is a corpus too small for k, said by the caller)
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return _FIT[model](prepare(model, counts) if prepared is None else prepared, k, seed)
+    with fitting():
+        return fit_prepared(
+            model, prepare(model, counts) if prepared is None else prepared, k, seed
+        )
 
 
 def assign(model: str, state: Any, counts: Any) -> Assignment:

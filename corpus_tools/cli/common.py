@@ -427,7 +427,10 @@ def segmentation_options(func: F) -> F:
         "n_jobs",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes for segmentation.",
+        help=(
+            "Worker processes for segmentation; for topics also the threads that fit the k"
+            " of a range (default: one per idle core)."
+        ),
     )(func)
     func = click.option(
         "--no-cache", is_flag=True, help="Do not read or write the segmentation cache."

@@ -330,3 +330,36 @@ def test_released_pages_of_a_mapped_file_leave_resident_memory(tmp_path: Path) -
     assert touched - released > 24
     assert int(arr[5]) == 5  # still readable after the release
     assert release_pages(np.zeros(3)) is False
+
+
+def _reference_groups(keys: Any, docs: Any, max_group: int, chain: bool) -> tuple[Any, Any]:
+    """group_postings as it was: a lexsort of the (key, doc) pairs."""
+    order = np.lexsort((docs, keys))
+    k, gdocs = keys[order], np.asarray(docs, dtype=np.int64)[order]
+    bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    sizes = np.diff(bounds)
+    stop = np.repeat(bounds[1:], sizes)
+    pos = np.arange(len(stop))
+    big = np.repeat(sizes > max_group, sizes)
+    stop[big] = np.minimum(pos[big] + 2, stop[big]) if chain else pos[big] + 1
+    return gdocs, stop
+
+
+@pytest.mark.parametrize("high", [5, 2**32 - 1, 2**62])  # the last: the two-key sort
+def test_postings_grouped_with_one_key_as_with_a_lexsort(high: int) -> None:
+    from corpus_tools.dedup.candidates import group_postings
+
+    rng = np.random.default_rng(high % 1000)
+    for _ in range(40):
+        n = int(rng.integers(1, 400))
+        pairs = np.unique(
+            np.stack(
+                [rng.integers(0, high, size=2000, dtype=np.int64), rng.integers(0, n, 2000)], 1
+            ),
+            axis=0,
+        )
+        pairs = pairs[rng.permutation(len(pairs))]
+        for chain in (True, False):
+            got = group_postings(pairs[:, 0], pairs[:, 1], 7, chain=chain)
+            docs, stop = _reference_groups(pairs[:, 0], pairs[:, 1], 7, chain)
+            assert np.array_equal(got.docs, docs) and np.array_equal(got.stop, stop)

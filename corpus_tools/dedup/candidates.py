@@ -136,12 +136,40 @@ def group_postings(
     docs = np.asarray(docs, dtype=np.int64)
     if len(keys) == 0:
         return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    n_docs = int(docs.max()) + 1
+    if (int(keys.max()) + 1) * n_docs < _KEY_LIMIT:  # one int64 key: sorted in place
+        comb = np.asarray(keys, dtype=np.int64) * n_docs
+        comb += docs
+        return _grouped(comb, n_docs, max_group, chain=chain)
     order = np.lexsort((docs, keys))
     k = keys[order]
     gdocs = docs[order]
     del order
+    return _group_bounds(
+        np.flatnonzero(np.r_[True, k[1:] != k[:-1], True]), gdocs, max_group, chain
+    )
+
+
+#: Keys ``key * n_docs + doc`` below this fit an int64.
+_KEY_LIMIT = 1 << 62
+
+
+def _grouped(comb: npt.NDArray[np.int64], n_docs: int, max_group: int, *, chain: bool) -> Groups:
+    """:func:`group_postings` of postings given as ``key * n_docs + doc`` (sorted here, in
+    place: 8 bytes a posting where sorting the pairs took five times that)."""
+    comb.sort()
+    k = comb // n_docs
+    comb -= k * n_docs  # now the documents
     bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
     del k
+    return _group_bounds(bounds, comb, max_group, chain)
+
+
+def _group_bounds(
+    bounds: npt.NDArray[np.int64], gdocs: npt.NDArray[np.int64], max_group: int, chain: bool
+) -> Groups:
+    """The :class:`Groups` of documents ``gdocs`` sorted by key, ``bounds`` the first entry
+    of each key (and the end)."""
     sizes = np.diff(bounds)
     stop = np.repeat(bounds[1:], sizes)
     pos = np.arange(len(stop), dtype=np.int64)
@@ -156,14 +184,18 @@ def group_postings(
 def band_groups(bands: npt.NDArray[np.uint64], max_bucket: int = MAX_BUCKET) -> Groups:
     """:class:`Groups` of LSH buckets: documents sharing a band key in the same band."""
     n, nb = bands.shape
-    gid = np.empty((nb, n), dtype=np.int64)
+    if n == 0:
+        return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
+    # posting (band bucket, document) as one key: bucket * n + document
+    comb = np.empty((nb, n), dtype=np.int64)
+    arange = np.arange(n, dtype=np.int64)
     offset = 0
     for band in range(nb):
         _, inverse = np.unique(bands[:, band], return_inverse=True)
-        gid[band] = inverse.ravel() + offset
-        offset += int(inverse.max()) + 1 if n else 0
-    docs = np.tile(np.arange(n, dtype=np.int64), nb)
-    return group_postings(gid.ravel(), docs, max_bucket, chain=True)
+        np.multiply(inverse.ravel() + offset, n, out=comb[band])
+        comb[band] += arange
+        offset += int(inverse.max()) + 1
+    return _grouped(comb.reshape(-1), n, max_bucket, chain=True)
 
 
 def _block_pairs(groups: Groups, lo: int, hi: int, n: int) -> npt.NDArray[np.int64]:

@@ -491,6 +491,7 @@ def shared_counts(
         pos = np.minimum(np.searchsorted(held, asked), len(held) - 1)
         found = asked[held[pos] == asked] >> np.uint64(32)
         out[lo:hi] = np.bincount(found.astype(np.int64), minlength=hi - lo)
+        release_pages(table.shingles)  # a memory-mapped file: what this block read
     return out
 
 
@@ -501,6 +502,9 @@ ALIGN_BLOCK = 1 << 19
 #: Bytes per folded character while a seed table is built (window hashes, dense ids, the
 #: sort keys and orders): :func:`seed_chunks` keeps a table within the memory budget.
 SEED_BYTES_PER_CHAR = 64
+#: ... and never more than this many characters at a time (about 500 MB while built): a
+#: larger table saves little work, as most pairs' rows are in one chunk anyway.
+SEED_CHARS = 1 << 23
 
 
 def _seed_table(table: FeatureTable, rows: npt.NDArray[np.int64], cfg: DedupConfig) -> SeedTable:
@@ -557,7 +561,7 @@ def _aligned(
         return ratio, rel
     length = np.asarray(table.length)
     la, lb = length[pairs[:, 0]], length[pairs[:, 1]]
-    budget = max(1, memory_budget(cfg.max_memory) // SEED_BYTES_PER_CHAR)
+    budget = max(1, min(SEED_CHARS, memory_budget(cfg.max_memory) // SEED_BYTES_PER_CHAR))
     work = [
         (c0, c0 + lo, c0 + hi)
         for c0, c1 in seed_chunks(pairs, length, budget)
@@ -570,6 +574,7 @@ def _aligned(
             chunk, stop = c0, max(h for c, _, h in work if c == c0)
             needed, where = np.unique(pairs[c0:stop].reshape(-1), return_inverse=True)
             seeds = _seed_table(table, needed, cfg)
+            release_pages(table.codes)  # a memory-mapped file: what the seeds read
             sx, sy = where.reshape(-1, 2).T
         got = _align_block(
             seeds,

@@ -33,7 +33,7 @@ from corpus_tools.dedup.candidates import (
 from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
-from corpus_tools.dedup.sketch import features_of_many, fold_codes, fold_text
+from corpus_tools.dedup.sketch import FeatureBatch, features_batch, fold_codes, fold_text
 from corpus_tools.dedup.verify import DedupResult, FeatureTable, map_file, verify_table
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
@@ -193,12 +193,9 @@ class _Sketches:
         self.cfg, self.folder = cfg, folder
         self.ids: list[str] = []
         self.seen: set[str] = set()
-        self.bands: list[npt.NDArray[np.uint64]] = []
-        self.anchors: list[npt.NDArray[np.uint32]] = []
-        self.length: list[int] = []
-        self.digest: list[int] = []
-        self.n_shingles: list[int] = []
-        self.n_codes: list[int] = []
+        # one entry per chunk added: flat arrays, no object per document
+        self.batches: list[FeatureBatch] = []
+        self.n_codes: list[npt.NDArray[np.int64]] = []
         self.shingles: list[npt.NDArray[np.uint32]] = []  # in memory only
         self.codes: list[npt.NDArray[np.uint32]] = []
         self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
@@ -215,24 +212,25 @@ class _Sketches:
         self.seen.update(ids)
         self.ids.extend(ids)
         codes = fold_codes([str(t) for t in frame["text"]], self.cfg)
-        feats = features_of_many(codes, self.cfg)
-        self.bands.extend(f.bands for f in feats)
-        self.anchors.extend(f.anchors for f in feats)
-        self.length.extend(f.length for f in feats)
-        self.digest.extend(f.digest for f in feats)
-        self.n_shingles.extend(len(f.shingles) for f in feats)
-        self.n_codes.extend(len(c) for c in codes)
-        shingles = [f.shingles for f in feats]
+        batch = features_batch(codes, self.cfg)
+        self.batches.append(batch._replace(shingles=batch.shingles[:0]))
+        self.n_codes.append(np.fromiter(map(len, codes), dtype=np.int64, count=len(codes)))
+        flat_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint32)
         if bar is not None:
             bar.update(len(codes))
         if self.files is None:
-            self.shingles.extend(shingles)
-            self.codes.extend(codes)
+            self.shingles.append(batch.shingles)
+            self.codes.append(flat_codes)
             return
-        for path, parts in zip(self.files, (shingles, codes), strict=True):
-            if parts:
-                with open(path, "ab") as fh:
-                    np.concatenate(parts).tofile(fh)
+        for path, part in zip(self.files, (batch.shingles, flat_codes), strict=True):
+            with open(path, "ab") as fh:
+                part.tofile(fh)
+
+    def _all(self) -> FeatureBatch:
+        """The features of every document added, as one batch (joined once)."""
+        if len(self.batches) != 1:
+            self.batches = [FeatureBatch.joined(self.batches, self.cfg.bands)]
+        return self.batches[0]
 
     def _flat(self, k: int) -> npt.NDArray[np.uint32]:
         if self.files is None:
@@ -246,11 +244,11 @@ class _Sketches:
     def table(self) -> FeatureTable:
         """The :class:`FeatureTable` of the documents added, in the order added."""
         return FeatureTable(
-            length=np.asarray(self.length, dtype=np.int64),
-            digest=np.asarray(self.digest, dtype=np.uint64),
-            shingle_ptr=_offsets(self.n_shingles),
+            length=self._all().length,
+            digest=self._all().digest,
+            shingle_ptr=self._all().shingle_ptr,
             shingles=self._flat(0),
-            code_ptr=_offsets(self.n_codes),
+            code_ptr=_offsets(np.concatenate(self.n_codes) if self.n_codes else np.zeros(0)),
             codes=self._flat(1),
         )
 
@@ -273,25 +271,32 @@ class _Sketches:
         block at a time: :func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`."""
         rows = order.tolist()
         n = len(rows)
-        bands = np.stack(self.bands)[order] if n else np.zeros((0, self.cfg.bands), np.uint64)
-        sizes = np.array([len(self.anchors[r]) for r in rows], dtype=np.int64)
-        keys = np.concatenate([self.anchors[r] for r in rows]) if n else np.zeros(0, np.uint32)
+        feats = self._all()
+        bands = feats.bands[order]
+        sizes = np.diff(feats.anchor_ptr)[order]
+        keys = feats.anchors[_expand(feats.anchor_ptr[order], sizes)]
         ptr = table.shingle_ptr
         return configured_candidate_blocks(
             bands,
             keys,
             np.repeat(np.arange(n, dtype=np.int64), sizes),
             sizes,
-            lengths=np.asarray(self.length, dtype=np.int64)[order],
+            lengths=feats.length[order],
             shingles_of=lambda k: np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]),
             config=self.cfg,
         )
 
 
-def _offsets(sizes: list[int]) -> npt.NDArray[np.int64]:
+def _offsets(sizes: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(np.asarray(sizes, dtype=np.int64), out=ptr[1:])
     return ptr
+
+
+def _expand(starts: npt.NDArray[np.int64], lens: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``starts[k] .. starts[k] + lens[k] - 1`` for every k, concatenated."""
+    offsets = np.cumsum(lens) - lens
+    return np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(starts - offsets, lens)
 
 
 def find_near_duplicates_dask(

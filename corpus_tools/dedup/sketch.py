@@ -27,9 +27,11 @@ from corpus_tools.text.matching import Folded, fold_codes_many, fold_for_matchin
 
 __all__ = [
     "DocFeatures",
+    "FeatureBatch",
     "anchor_set",
     "band_keys",
     "document_features",
+    "features_batch",
     "features_of_folded",
     "features_of_many",
     "fold_codes",
@@ -450,7 +452,7 @@ def _split(values: npt.NDArray[_T], ptr: npt.NDArray[np.int64]) -> list[npt.NDAr
     return [values[a:b] for a, b in zip(ptr[:-1].tolist(), ptr[1:].tolist(), strict=True)]
 
 
-def _features_batch(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -> list[DocFeatures]:
+def _features_batch(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -> FeatureBatch:
     """:func:`features_of_folded` of every document of one batch, in vectorised passes."""
     n = len(codes)
     lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
@@ -468,16 +470,124 @@ def _features_batch(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) ->
     ahash = _all_shingles(flat, config.anchor_k, config.seed)[apos]
     chosen = (ahash & _U64(config.anchor_sample - 1)) == 0
     anchors, aptr = _grouped_ids(adoc[chosen], ahash[chosen], n)
-    digests = [
-        int.from_bytes(hashlib.blake2b(c.tobytes(), digest_size=8).digest(), "little")
-        for c in codes
-    ]
-    return [
-        DocFeatures(length=int(ln), digest=dg, shingles=s, bands=b, anchors=a)
-        for ln, dg, s, b, a in zip(
-            lengths.tolist(), digests, _split(ids, ptr), bands, _split(anchors, aptr), strict=True
+    digests = np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(c.tobytes(), digest_size=8).digest(), "little")
+            for c in codes
+        ),
+        dtype=np.uint64,
+        count=n,
+    )
+    return FeatureBatch(lengths, digests, ids, ptr, bands, anchors, aptr)
+
+
+class FeatureBatch(NamedTuple):
+    """The :class:`DocFeatures` of many documents as flat arrays (:func:`features_batch`).
+
+    Document ``i``'s shingle ids are ``shingles[shingle_ptr[i]:shingle_ptr[i + 1]]``, its
+    band keys ``bands[i]``, its anchors ``anchors[anchor_ptr[i]:anchor_ptr[i + 1]]``.
+    """
+
+    length: npt.NDArray[np.int64]
+    digest: npt.NDArray[np.uint64]
+    shingles: npt.NDArray[np.uint32]
+    shingle_ptr: npt.NDArray[np.int64]
+    bands: npt.NDArray[np.uint64]
+    anchors: npt.NDArray[np.uint32]
+    anchor_ptr: npt.NDArray[np.int64]
+
+    def docs(self) -> list[DocFeatures]:
+        """One :class:`DocFeatures` per document."""
+        return [
+            DocFeatures(length=ln, digest=dg, shingles=s, bands=b, anchors=a)
+            for ln, dg, s, b, a in zip(
+                self.length.tolist(),
+                self.digest.tolist(),
+                _split(self.shingles, self.shingle_ptr),
+                self.bands,
+                _split(self.anchors, self.anchor_ptr),
+                strict=True,
+            )
+        ]
+
+    @classmethod
+    def of(cls, feats: list[DocFeatures], bands: int) -> FeatureBatch:
+        """The batch of per-document features."""
+
+        def flat(parts: list[npt.NDArray[Any]], dtype: type[np.generic]) -> Any:
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+        def ptr(parts: list[npt.NDArray[Any]]) -> npt.NDArray[np.int64]:
+            out = np.zeros(len(parts) + 1, dtype=np.int64)
+            np.cumsum([len(p) for p in parts], out=out[1:])
+            return out
+
+        shingles, anchors = [f.shingles for f in feats], [f.anchors for f in feats]
+        return cls(
+            np.array([f.length for f in feats], dtype=np.int64),
+            np.array([f.digest for f in feats], dtype=np.uint64),
+            flat(shingles, np.uint32),
+            ptr(shingles),
+            np.stack([f.bands for f in feats]) if feats else np.zeros((0, bands), np.uint64),
+            flat(anchors, np.uint32),
+            ptr(anchors),
         )
-    ]
+
+    @classmethod
+    def joined(cls, parts: list[FeatureBatch], bands: int) -> FeatureBatch:
+        """The batches one after the other, as one."""
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls.of([], bands)
+
+        def ptr(ptrs: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+            shifted, base = [np.zeros(1, dtype=np.int64)], 0
+            for p in ptrs:
+                shifted.append(p[1:] + base)
+                base += int(p[-1])
+            return np.concatenate(shifted)
+
+        return cls(
+            np.concatenate([p.length for p in parts]),
+            np.concatenate([p.digest for p in parts]),
+            np.concatenate([p.shingles for p in parts]),
+            ptr([p.shingle_ptr for p in parts]),
+            np.concatenate([p.bands for p in parts]),
+            np.concatenate([p.anchors for p in parts]),
+            ptr([p.anchor_ptr for p in parts]),
+        )
+
+
+def features_batch(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -> FeatureBatch:
+    """:func:`features_of_many` as one :class:`FeatureBatch` of flat arrays (no object per
+    document: what a corpus of millions keeps).
+
+    Examples
+    --------
+    >>> cfg = make_config(None, {}, "features_batch")
+    >>> b = features_batch([fold_text(t, cfg).codes for t in ["全面从严治党", ""]], cfg)
+    >>> b.length.tolist(), b.bands.shape, b.shingle_ptr.tolist()
+    ([6, 0], (2, 32), [0, 2, 2])
+    """
+    check_type(config, "config", "features_batch", DedupConfig, "a DedupConfig")
+    if config.densify != "optimal":  # indexes from before 0.2.1: one document at a time
+        feats = [features_of_folded(_as_folded(c), config) for c in codes]
+        return FeatureBatch.of(feats, config.bands)
+    parts: list[FeatureBatch] = []
+    start = 0
+    while start < len(codes):
+        stop, chars = start, 0
+        while (
+            stop < len(codes)
+            and stop - start < _BATCH_DOCS
+            and (chars < _BATCH_CHARS or stop == start)
+        ):
+            chars += len(codes[stop])
+            stop += 1
+        parts.append(_features_batch(codes[start:stop], config))
+        start = stop
+    return FeatureBatch.joined(parts, config.bands)
 
 
 def features_of_many(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -> list[DocFeatures]:
@@ -497,22 +607,7 @@ def features_of_many(codes: list[npt.NDArray[np.uint32]], config: DedupConfig) -
     True
     """
     check_type(config, "config", "features_of_many", DedupConfig, "a DedupConfig")
-    if config.densify != "optimal":  # indexes from before 0.2.1: one document at a time
-        return [features_of_folded(_as_folded(c), config) for c in codes]
-    out: list[DocFeatures] = []
-    start = 0
-    while start < len(codes):
-        stop, chars = start, 0
-        while (
-            stop < len(codes)
-            and stop - start < _BATCH_DOCS
-            and (chars < _BATCH_CHARS or stop == start)
-        ):
-            chars += len(codes[stop])
-            stop += 1
-        out.extend(_features_batch(codes[start:stop], config))
-        start = stop
-    return out
+    return features_batch(codes, config).docs()
 
 
 def _as_folded(codes: npt.NDArray[np.uint32]) -> Folded:

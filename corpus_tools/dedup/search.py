@@ -213,7 +213,8 @@ class _Sketches:
         self.ids.extend(ids)
         codes = fold_codes([str(t) for t in frame["text"]], self.cfg)
         batch = features_batch(codes, self.cfg)
-        self.batches.append(batch._replace(shingles=batch.shingles[:0]))
+        # the shingles go to the file (or self.shingles): a view of them would keep them all
+        self.batches.append(batch._replace(shingles=np.zeros(0, dtype=np.uint32)))
         self.n_codes.append(np.fromiter(map(len, codes), dtype=np.int64, count=len(codes)))
         flat_codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint32)
         if bar is not None:

@@ -84,6 +84,10 @@ _SIMILAR = np.int64(1) << 52
 #: bins or more are empty and LSH sees it only through densification.
 SHORT_PER_VALUE = 2
 
+#: Short documents whose shingle sets are read between two calls of ``after_read`` (each read
+#: of a mapped file maps up to 64 KB around it: about 64 MB a batch).
+_READ_BATCH = 1024
+
 #: Documents named in the warning about capped documents.
 _NAMED = 5
 
@@ -118,8 +122,8 @@ class Groups(NamedTuple):
     bucket) or none (an anchor held by too many documents).
     """
 
-    docs: npt.NDArray[np.int64]
-    stop: npt.NDArray[np.int64]
+    docs: npt.NDArray[np.signedinteger[Any]]  # int32 where it fits (half the memory)
+    stop: npt.NDArray[np.signedinteger[Any]]
 
     def partners(self) -> npt.NDArray[np.int64]:
         """How many pairs each entry makes."""
@@ -159,25 +163,32 @@ def _grouped(comb: npt.NDArray[np.int64], n_docs: int, max_group: int, *, chain:
     place: 8 bytes a posting where sorting the pairs took five times that)."""
     comb.sort()
     k = comb // n_docs
-    comb -= k * n_docs  # now the documents
     bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+    comb -= k * n_docs  # now the documents
     del k
-    return _group_bounds(bounds, comb, max_group, chain)
+    gdocs = comb.astype(_small(n_docs))
+    del comb
+    return _group_bounds(bounds, gdocs, max_group, chain)
+
+
+def _small(limit: int) -> type[np.signedinteger[Any]]:
+    """int32 for indexes below ``limit`` where they fit, else int64."""
+    return np.int32 if limit < 2**31 - 1 else np.int64
 
 
 def _group_bounds(
-    bounds: npt.NDArray[np.int64], gdocs: npt.NDArray[np.int64], max_group: int, chain: bool
+    bounds: npt.NDArray[np.int64],
+    gdocs: npt.NDArray[np.signedinteger[Any]],
+    max_group: int,
+    chain: bool,
 ) -> Groups:
     """The :class:`Groups` of documents ``gdocs`` sorted by key, ``bounds`` the first entry
     of each key (and the end)."""
     sizes = np.diff(bounds)
-    stop = np.repeat(bounds[1:], sizes)
-    pos = np.arange(len(stop), dtype=np.int64)
-    big = np.repeat(sizes > max_group, sizes)
-    if chain:
-        stop[big] = np.minimum(pos[big] + 2, stop[big])
-    else:
-        stop[big] = pos[big] + 1
+    stop = np.repeat(bounds[1:].astype(_small(len(gdocs) + 1)), sizes)
+    big = np.flatnonzero(np.repeat(sizes > max_group, sizes))
+    if len(big):
+        stop[big] = np.minimum(big + 2, stop[big]) if chain else big + 1
     return Groups(gdocs, stop)
 
 
@@ -209,8 +220,8 @@ def _block_pairs(groups: Groups, lo: int, hi: int, n: int) -> npt.NDArray[np.int
         return np.zeros(0, dtype=np.int64)
     starts = np.cumsum(lens) - lens
     idx = np.arange(total, dtype=np.int64) - np.repeat(starts - sel - 1, lens)
-    first = np.repeat(groups.docs[sel] - lo, lens)
-    return first * n + groups.docs[idx]
+    first = np.repeat(groups.docs[sel].astype(np.int64) - lo, lens)
+    return first * n + groups.docs[idx].astype(np.int64)
 
 
 def _doc_blocks(weights: npt.NDArray[Any], budget: int) -> list[tuple[int, int]]:
@@ -669,11 +680,21 @@ def configured_candidate_blocks(
     lengths: npt.NDArray[np.int64],
     shingles_of: Callable[[int], npt.NDArray[np.uint32]],
     config: DedupConfig,
+    after_read: Callable[[], Any] | None = None,
 ) -> CandidateBlocks:
-    """:func:`configured_candidates` a block of documents at a time (:class:`CandidateBlocks`)."""
+    """:func:`configured_candidates` a block of documents at a time (:class:`CandidateBlocks`).
+
+    ``after_read()``, when given, is called after every :data:`_READ_BATCH` short
+    documents' shingle sets are read (copied): the stream releases there the pages of its
+    mapped file those reads touched.
+    """
     cfg = config
     short = np.flatnonzero(np.asarray(lengths) <= short_limit(cfg.num_perm, cfg.k))
-    sets = [shingles_of(k) for k in short.tolist()]
+    sets: list[npt.NDArray[np.uint32]] = []
+    for lo in range(0, len(short), _READ_BATCH):
+        sets.extend(np.array(shingles_of(k)) for k in short[lo : lo + _READ_BATCH].tolist())
+        if after_read is not None:
+            after_read()
     return CandidateBlocks(
         bands,
         anchor_keys,

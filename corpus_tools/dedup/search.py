@@ -34,7 +34,13 @@ from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.fields import chosen_fields, with_fields
 from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_duplicates
 from corpus_tools.dedup.sketch import FeatureBatch, features_batch, fold_codes, fold_text
-from corpus_tools.dedup.verify import DedupResult, FeatureTable, map_file, verify_table
+from corpus_tools.dedup.verify import (
+    DedupResult,
+    FeatureTable,
+    map_file,
+    release_pages,
+    verify_table,
+)
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
 from corpus_tools.io import as_corpus, corpus_chunks
@@ -277,7 +283,7 @@ class _Sketches:
         sizes = np.diff(feats.anchor_ptr)[order]
         keys = feats.anchors[_expand(feats.anchor_ptr[order], sizes)]
         ptr = table.shingle_ptr
-        return configured_candidate_blocks(
+        blocks = configured_candidate_blocks(
             bands,
             keys,
             np.repeat(np.arange(n, dtype=np.int64), sizes),
@@ -285,7 +291,13 @@ class _Sketches:
             lengths=feats.length[order],
             shingles_of=lambda k: np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]),
             config=self.cfg,
+            after_read=lambda: release_pages(table.shingles),  # the pages those reads touched
         )
+        # the band keys and anchors are in the blocks' postings now: not kept twice
+        self.batches = [
+            feats._replace(bands=feats.bands[:0].copy(), anchors=feats.anchors[:0].copy())
+        ]
+        return blocks
 
 
 def _offsets(sizes: npt.NDArray[Any]) -> npt.NDArray[np.int64]:

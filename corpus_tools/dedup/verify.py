@@ -747,6 +747,8 @@ def map_file(path: str | os.PathLike[str], dtype: type[np.generic]) -> npt.NDArr
     """
     with open(path, "rb") as fh:
         mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_RANDOM"):  # documents are read here and there: no read-ahead
+        mapped.madvise(mmap.MADV_RANDOM)
     return np.frombuffer(mapped, dtype=dtype)
 
 

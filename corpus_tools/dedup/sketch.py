@@ -330,8 +330,9 @@ def document_features(
 #: Folded characters sketched in one vectorised pass of :func:`features_of_many` (bounds the
 #: memory of its temporary arrays to about 50 MB).
 _BATCH_CHARS = 1 << 19
-#: Documents in one pass (the MinHash keys pack ``document * num_perm + bin`` in 32 bits).
-_BATCH_DOCS = 1 << 14  # no more than 2**_DOC_BITS
+#: Documents in one pass: their number takes the top ``_DOC_BITS`` (14) bits of the sort key
+#: of :func:`_ids_and_signatures`, so no more than 2**14.
+_BATCH_DOCS = 1 << 14
 
 
 def _shingle_starts(

@@ -45,6 +45,7 @@ __all__ = [
     "configured_candidate_blocks",
     "configured_candidates",
     "corpus_candidates",
+    "expand_ranges",
     "group_postings",
     "lsh_candidate_pairs",
     "memory_budget",
@@ -331,9 +332,7 @@ def candidate_pairs(
         max_memory=max_memory,
         similar=similar,
     )
-    kept = list(blocks)
-    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
-    return Candidates(pairs.astype(np.int64), blocks.capped, blocks.blocks)
+    return blocks.collect()
 
 
 class CandidateBlocks:
@@ -395,6 +394,12 @@ class CandidateBlocks:
         parts = self._capped
         table = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
         return pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
+
+    def collect(self) -> Candidates:
+        """All the blocks' pairs at once (what :func:`candidate_pairs` returns)."""
+        kept = list(self)
+        pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
+        return Candidates(pairs, self.capped, self.blocks)
 
     def __iter__(self) -> Iterator[npt.NDArray[np.int64]]:
         n, similar = self.n, self.similar
@@ -586,8 +591,16 @@ def _rarest_first(tokens: npt.NDArray[np.uint32], sizes: npt.NDArray[np.int64]) 
     return (ranks & low).astype(np.int64)
 
 
-def _expand(starts: npt.NDArray[np.int64], lens: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """``starts[k] .. starts[k] + lens[k] - 1`` for every k, concatenated."""
+def expand_ranges(
+    starts: npt.NDArray[np.int64], lens: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """``starts[k] .. starts[k] + lens[k] - 1`` for every k, concatenated.
+
+    Examples
+    --------
+    >>> expand_ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
     total = int(lens.sum())
     offsets = np.cumsum(lens) - lens
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lens)
@@ -606,8 +619,8 @@ def _overlaps(
     if len(i) == 0:
         return np.zeros(0, dtype=np.int64)
     pair = np.arange(len(i), dtype=np.int64) << 32
-    left = np.repeat(pair, sizes[i]) | tokens[_expand(starts[i], sizes[i])].astype(np.int64)
-    right = np.repeat(pair, sizes[j]) | tokens[_expand(starts[j], sizes[j])].astype(np.int64)
+    left = np.repeat(pair, sizes[i]) | tokens[expand_ranges(starts[i], sizes[i])].astype(np.int64)
+    right = np.repeat(pair, sizes[j]) | tokens[expand_ranges(starts[j], sizes[j])].astype(np.int64)
     at = np.searchsorted(left, right).clip(max=len(left) - 1)
     shared = right[left[at] == right] >> 32
     return np.bincount(shared, minlength=len(i)).astype(np.int64)
@@ -666,9 +679,7 @@ def configured_candidates(
         shingles_of=shingles_of,
         config=config,
     )
-    kept = list(blocks)
-    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
-    return Candidates(pairs, blocks.capped, blocks.blocks)
+    return blocks.collect()
 
 
 def configured_candidate_blocks(

@@ -28,6 +28,7 @@ from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import (
     CandidateBlocks,
     configured_candidate_blocks,
+    expand_ranges,
     warn_capped,
 )
 from corpus_tools.dedup.config import DedupConfig, make_config
@@ -281,7 +282,7 @@ class _Sketches:
         feats = self._all()
         bands = feats.bands[order]
         sizes = np.diff(feats.anchor_ptr)[order]
-        keys = feats.anchors[_expand(feats.anchor_ptr[order], sizes)]
+        keys = feats.anchors[expand_ranges(feats.anchor_ptr[order], sizes)]
         ptr = table.shingle_ptr
         blocks = configured_candidate_blocks(
             bands,
@@ -304,12 +305,6 @@ def _offsets(sizes: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(np.asarray(sizes, dtype=np.int64), out=ptr[1:])
     return ptr
-
-
-def _expand(starts: npt.NDArray[np.int64], lens: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """``starts[k] .. starts[k] + lens[k] - 1`` for every k, concatenated."""
-    offsets = np.cumsum(lens) - lens
-    return np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(starts - offsets, lens)
 
 
 def find_near_duplicates_dask(

@@ -204,6 +204,44 @@ def _wild_mask(cps: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
     return wild
 
 
+def _mapped(
+    cps: npt.NDArray[np.uint32], wildcards: bool, traditional: bool
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """Each code point's folded code and whether it is kept (placeholders and numbers as
+    wildcards), before wildcard runs are collapsed."""
+    table, keep = _tables(traditional)
+    if len(cps) and int(cps.max()) < _TABLE_SIZE:
+        codes = table[cps]
+        kept = keep[codes]
+    else:
+        inside = cps < _TABLE_SIZE
+        codes = np.where(inside, table[np.where(inside, cps, 0)], cps)
+        kept = np.where(inside, keep[np.where(inside, codes, 0)], True)
+    kept &= codes != 0
+    if wildcards and len(cps):
+        wild = _wild_mask(cps)  # a separator of fold_many is never wild: no run crosses it
+        codes[wild] = WILDCARD
+        kept |= wild
+    return codes, kept
+
+
+def _joined(
+    texts: list[str], wildcards: bool, traditional: bool
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """:func:`_mapped` of the texts one after the other, each followed by a separator kept
+    as code 0 (so a run of wildcards never crosses it), and where each text starts."""
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(sizes + 1, out=offsets[1:])
+    joined = _SEPARATOR.join(texts) + _SEPARATOR
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes, kept = _mapped(cps, wildcards, traditional)
+    sep = offsets[1:] - 1
+    kept[sep] = True
+    codes[sep] = 0
+    return codes, kept, offsets
+
+
 def fold_for_matching(text: str, *, wildcards: bool = True, traditional: bool = True) -> Folded:
     """Fold ``text`` into matching code points, keeping the map to the original.
 
@@ -230,21 +268,9 @@ def fold_for_matching(text: str, *, wildcards: bool = True, traditional: bool = 
     check_type(text, "text", func, str, "a str")
     check_type(wildcards, "wildcards", func, bool, "a bool")
     check_type(traditional, "traditional", func, bool, "a bool")
-    table, keep = _tables(traditional)
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     n = len(cps)
-    if n and int(cps.max()) < _TABLE_SIZE:
-        codes = table[cps]
-        kept = keep[codes]
-    else:
-        inside = cps < _TABLE_SIZE
-        codes = np.where(inside, table[np.where(inside, cps, 0)], cps)
-        kept = np.where(inside, keep[np.where(inside, codes, 0)], True)
-    kept &= codes != 0
-    if wildcards and n:
-        wild = _wild_mask(cps)
-        codes[wild] = WILDCARD
-        kept |= wild
+    codes, kept = _mapped(cps, wildcards, traditional)
     idx = np.flatnonzero(kept)
     codes = codes[idx]
     starts = idx.astype(np.int64)
@@ -338,26 +364,7 @@ def _fold_codes_batch(
     texts: list[str], wildcards: bool, traditional: bool
 ) -> list[npt.NDArray[np.uint32]]:
     """:func:`fold_codes_many` of texts that together fit in the processor's cache."""
-    table, keep = _tables(traditional)
-    joined = _SEPARATOR.join(texts) + _SEPARATOR
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if int(cps.max()) < _TABLE_SIZE:
-        codes = table[cps]
-        kept = keep[codes]
-    else:
-        inside = cps < _TABLE_SIZE
-        codes = np.where(inside, table[np.where(inside, cps, 0)], cps)
-        kept = np.where(inside, keep[np.where(inside, codes, 0)], True)
-    kept &= codes != 0
-    if wildcards:
-        wild = _wild_mask(cps)
-        codes[wild] = WILDCARD
-        kept |= wild
-    sep = np.zeros(len(cps), dtype=bool)  # our separators (a text's own newlines are dropped)
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1) - 1
-    sep[ends] = True
-    kept |= sep
-    codes[sep] = 0
+    codes, kept, _ = _joined(texts, wildcards, traditional)
     codes = codes[kept]
     if wildcards and len(codes) > 1:
         is_w = codes == WILDCARD
@@ -371,27 +378,7 @@ def _fold_codes_batch(
 
 def _fold_batch(texts: list[str], wildcards: bool, traditional: bool) -> list[Folded]:
     """:func:`fold_many` of texts that together fit in the processor's cache."""
-    table, keep = _tables(traditional)
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(sizes + 1, out=offsets[1:])  # each text is followed by one separator
-    joined = _SEPARATOR.join(texts) + _SEPARATOR
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if int(cps.max()) < _TABLE_SIZE:
-        codes = table[cps]
-        kept = keep[codes]
-    else:
-        inside = cps < _TABLE_SIZE
-        codes = np.where(inside, table[np.where(inside, cps, 0)], cps)
-        kept = np.where(inside, keep[np.where(inside, codes, 0)], True)
-    kept &= codes != 0
-    if wildcards:
-        wild = _wild_mask(cps)  # a separator is never wild, so no run crosses it
-        codes[wild] = WILDCARD
-        kept |= wild
-    sep = offsets[1:] - 1
-    kept[sep] = True  # kept for now as code 0, so a run of wildcards never crosses it
-    codes[sep] = 0
+    codes, kept, offsets = _joined(texts, wildcards, traditional)
     idx = np.flatnonzero(kept)
     codes = codes[idx]
     is_sep = codes == 0
@@ -415,5 +402,5 @@ def _fold_batch(texts: list[str], wildcards: bool, traditional: bool) -> list[Fo
     bounds = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
     return [
         Folded(codes[a:b], starts[a:b], ends[a:b], n)
-        for a, b, n in zip(bounds[:-1], bounds[1:], sizes.tolist(), strict=True)
+        for a, b, n in zip(bounds[:-1], bounds[1:], (np.diff(offsets) - 1).tolist(), strict=True)
     ]

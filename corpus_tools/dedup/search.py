@@ -17,6 +17,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +43,6 @@ from corpus_tools.dedup.verify import (
     DedupResult,
     FeatureTable,
     map_file,
-    release_pages,
     verify_table,
 )
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
@@ -232,7 +235,7 @@ class _Sketches:
             return
         for path, part in zip(self.files, (batch.shingles, flat_codes), strict=True):
             with open(path, "ab") as fh:
-                part.tofile(fh)
+                _write_pieces(fh, part)
 
     def _all(self) -> FeatureBatch:
         """The features of every document added, as one batch (joined once)."""
@@ -264,41 +267,108 @@ class _Sketches:
         """Candidates from band keys and anchors, verified: :func:`find_near_duplicates`."""
         cfg = self.cfg
         n = len(self.ids)
+        self.seen = set()  # what add needed
         # documents in doc_id order: the output does not depend on the input order
         order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
         ids = [self.ids[k] for k in order.tolist()]
-        table = self.table()
         # each block of candidates is verified before the next is made
-        found = self._candidates(order, table)
+        found, table = self._candidates(order)
         result = verify_table(found, table, ids, cfg, rows=order, progress=progress)
         warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
         return result
 
-    def _candidates(self, order: npt.NDArray[np.int64], table: FeatureTable) -> CandidateBlocks:
+    def _postings(
+        self, order: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """The band keys, anchors and anchor counts of the documents in ``order``, taken out
+        of the batches (each dropped once copied, and the heap given back now and then): the
+        band keys and anchors are held once, never joined and then ordered."""
+        nb, parts, n = self.cfg.bands, self.batches, len(order)
+        where = np.empty(n, dtype=np.int64)
+        where[order] = np.arange(n, dtype=np.int64)
+        counts = [np.diff(p.anchor_ptr) for p in parts]
+        sizes = np.concatenate(counts)[order] if parts else np.zeros(0, dtype=np.int64)
+        ptr = _offsets(sizes)
+        bands = np.empty((n, nb), dtype=np.uint64)
+        keys = np.empty(int(ptr[-1]), dtype=np.uint32)
+        rest, row = [], 0
+        while parts:
+            part, count = parts.pop(0), counts.pop(0)
+            at = where[row : row + len(count)]
+            bands[at] = part.bands
+            keys[expand_ranges(ptr[at], count)] = part.anchors
+            rest.append(
+                part._replace(bands=np.zeros((0, nb), np.uint64), anchors=np.zeros(0, np.uint32))
+            )
+            row += len(count)
+            del part, at
+            if len(parts) % _TRIM_EVERY == 0:
+                _release_heap()
+        self.batches = [FeatureBatch.joined(rest, nb)]
+        return bands, keys, sizes
+
+    def _candidates(self, order: npt.NDArray[np.int64]) -> tuple[CandidateBlocks, FeatureTable]:
         """The candidate pairs of the documents in ``order`` (positions in that order), a
-        block at a time: :func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`."""
+        block at a time (:func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`),
+        and the :class:`FeatureTable` to verify them."""
+        bands, keys, sizes = self._postings(order)
+        table = self.table()
         rows = order.tolist()
         n = len(rows)
-        feats = self._all()
-        bands = feats.bands[order]
-        sizes = np.diff(feats.anchor_ptr)[order]
-        keys = feats.anchors[expand_ranges(feats.anchor_ptr[order], sizes)]
+        lengths = table.length[order]
         ptr = table.shingle_ptr
-        blocks = configured_candidate_blocks(
-            bands,
-            keys,
-            np.repeat(np.arange(n, dtype=np.int64), sizes),
-            sizes,
-            lengths=feats.length[order],
-            shingles_of=lambda k: np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]),
-            config=self.cfg,
-            after_read=lambda: release_pages(table.shingles),  # the pages those reads touched
-        )
-        # the band keys and anchors are in the blocks' postings now: not kept twice
-        self.batches = [
-            feats._replace(bands=feats.bands[:0].copy(), anchors=feats.anchors[:0].copy())
-        ]
-        return blocks
+        with contextlib.ExitStack() as stack:
+            if self.files is None:
+                read = table.shingles.__getitem__
+            else:  # read, not mapped: a read of a mapped file maps up to 2 MB around it
+                fh = stack.enter_context(open(self.files[0], "rb"))
+                read = functools.partial(_read_u32, fh.fileno())
+            blocks = configured_candidate_blocks(
+                bands,
+                keys,
+                np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), sizes),
+                sizes,
+                lengths=lengths,
+                shingles_of=lambda k: np.asarray(read(slice(ptr[rows[k]], ptr[rows[k] + 1]))),
+                config=self.cfg,
+            )
+            return blocks, table
+
+
+#: Bytes written to a spill file at a time. Linux keeps a file written in large writes in
+#: pages of up to 2 MB (large folios), and a read of one document of the file mapped then
+#: maps all 2 MB into the process: verification's reads of a 2 GB corpus's folded codes
+#: held 2.2 GB of them at once. Written 64 KB at a time, a read maps at most 64 KB.
+_WRITE_BYTES = 1 << 16
+
+
+def _write_pieces(fh: Any, arr: npt.NDArray[Any]) -> None:
+    """Append ``arr``'s bytes to the open file ``fh``, :data:`_WRITE_BYTES` at a time."""
+    data = np.ascontiguousarray(arr).view(np.uint8).data
+    for at in range(0, len(data), _WRITE_BYTES):
+        fh.write(data[at : at + _WRITE_BYTES])
+
+
+#: Batches copied between two calls of :func:`_release_heap` (each a chunk of the stream).
+_TRIM_EVERY = 16
+
+
+def _release_heap() -> None:
+    """Give the memory freed on the C heap back to the system: the batches' arrays, a few
+    MB each, are allocated there and freeing them would leave the process's resident
+    memory as it was (glibc only; elsewhere nothing)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+def _read_u32(fd: int, span: slice) -> npt.NDArray[np.uint32]:
+    """Values ``span`` of a file of uint32, read (by offset) without mapping it."""
+    count = int(span.stop) - int(span.start)
+    data = os.pread(fd, 4 * count, 4 * int(span.start))
+    return np.frombuffer(data, dtype=np.uint32, count=count)
 
 
 def _offsets(sizes: npt.NDArray[Any]) -> npt.NDArray[np.int64]:

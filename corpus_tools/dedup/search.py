@@ -318,7 +318,7 @@ class _Sketches:
         lengths = table.length[order]
         ptr = table.shingle_ptr
         with contextlib.ExitStack() as stack:
-            if self.files is None:
+            if self.files is None or not self.files[0].exists():  # in memory, or no document
                 read = table.shingles.__getitem__
             else:  # read, not mapped: a read of a mapped file maps up to 2 MB around it
                 fh = stack.enter_context(open(self.files[0], "rb"))

@@ -16,11 +16,10 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig, effective_max_df
 from corpus_tools.dedup.sketch import DocFeatures
@@ -29,6 +28,9 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a table is made
+    import pandas as pd
 
 __all__ = [
     "BYTES_PER_PAIR",
@@ -557,8 +559,16 @@ class CandidateBlocks:
         self.blocks = 0
 
     @property
+    def capped_count(self) -> int:
+        """How many documents had their pairs capped (so far): :attr:`capped` has as many
+        rows, but this makes no table."""
+        return sum(len(part) for part in self._capped)
+
+    @property
     def capped(self) -> pd.DataFrame:
         """``doc`` and ``dropped`` of the documents whose pairs were capped (so far)."""
+        import pandas as pd
+
         parts = self._capped
         table = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
         return pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
@@ -1049,6 +1059,8 @@ def anchor_postings_pairs(
 ) -> pd.DataFrame:
     """:func:`anchor_candidate_pairs` from postings: ``keys[k]`` is an anchor of document
     ``ids[k]``; ``sizes`` holds every document's number of anchors (an index's arrays)."""
+    import pandas as pd
+
     empty = pd.DataFrame(
         {
             "i": pd.Series(dtype="int64"),

@@ -21,12 +21,12 @@ import contextlib
 import ctypes
 import functools
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import (
@@ -47,9 +47,12 @@ from corpus_tools.dedup.verify import (
 )
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
-from corpus_tools.io import as_corpus, corpus_chunks
+from corpus_tools.io import CorpusStream, as_corpus, corpus_chunks
 from corpus_tools.progress import progress_counter
 from corpus_tools.text.matching import Folded
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: a stream's JSON needs none
+    import pandas as pd
 
 __all__ = [
     "copied_passages",
@@ -157,19 +160,21 @@ def find_near_duplicates(
         return with_fields(result, corpus, fields)
     if partition_chars is not None:
         check_number(partition_chars, "partition_chars", func, kind=int, low=1)
+    if keep is None and isinstance(corpus, CorpusStream):  # texts only: no table made
+        return _streamed(corpus.text_chunks(), cfg, progress, func)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:  # a stream: sketch a chunk at a time, folded texts on disk
-        import tempfile
+        import pandas as pd
 
         seen: list[pd.DataFrame] = []  # the chunks' metadata (not their texts)
-        with tempfile.TemporaryDirectory(prefix="corpus-tools-dedup-") as tmp:
-            sketches = _Sketches(cfg, Path(tmp))
-            with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
-                for chunk in chunks:
-                    frame = as_corpus(chunk, func, name="corpus")
-                    seen.append(frame.drop(columns=[c for c in ("text",) if c in frame.columns]))
-                    sketches.add(frame, bar, func)
-            result = sketches.near_duplicates(progress=progress)
+
+        def texts() -> Iterator[tuple[list[str], list[str]]]:
+            for chunk in chunks:
+                frame = as_corpus(chunk, func, name="corpus")
+                seen.append(frame.drop(columns=[c for c in ("text",) if c in frame.columns]))
+                yield _ids_texts(frame)
+
+        result = _streamed(texts(), cfg, progress, func)
         if not seen:
             return result
         meta = pd.concat(seen, ignore_index=True)
@@ -178,8 +183,31 @@ def find_near_duplicates(
     fields = chosen_fields(frame, keep, func)
     sketches = _Sketches(cfg, None)
     with progress_counter(desc="dedup: sketching", total=len(frame), enabled=progress) as bar:
-        sketches.add(frame, bar, func)
+        sketches.add(*_ids_texts(frame), bar, func)
     return with_fields(sketches.near_duplicates(progress=progress), frame, fields)
+
+
+def _ids_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The doc_ids and texts of a corpus table, as str."""
+    return [str(x) for x in frame["doc_id"]], [str(t) for t in frame["text"]]
+
+
+def _streamed(
+    chunks: Iterable[tuple[list[str], list[str]]],
+    cfg: DedupConfig,
+    progress: bool | None,
+    func: str,
+) -> DedupResult:
+    """:func:`find_near_duplicates` of a stream of ``(doc_ids, texts)`` chunks: each chunk
+    sketched as it comes, its folded texts and shingles spilled to a temporary folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="corpus-tools-dedup-") as tmp:
+        sketches = _Sketches(cfg, Path(tmp))
+        with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
+            for ids, texts in chunks:
+                sketches.add(ids, texts, bar, func)
+        return sketches.near_duplicates(progress=progress)
 
 
 def _check_dask_frame(ddf: Any, func: str) -> None:
@@ -210,9 +238,8 @@ class _Sketches:
         self.codes: list[npt.NDArray[np.uint32]] = []
         self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
 
-    def add(self, frame: pd.DataFrame, bar: Any, func: str) -> None:
-        """Fold and sketch the documents of one corpus table."""
-        ids = [str(x) for x in frame["doc_id"]]
+    def add(self, ids: list[str], texts: list[str], bar: Any, func: str) -> None:
+        """Fold and sketch one chunk of documents (their doc_ids and texts)."""
         held = [i for i in ids if i in self.seen]
         if held:
             raise InvalidParameterError(
@@ -221,7 +248,7 @@ class _Sketches:
             )
         self.seen.update(ids)
         self.ids.extend(ids)
-        codes = fold_codes([str(t) for t in frame["text"]], self.cfg)
+        codes = fold_codes(texts, self.cfg)
         batch = features_batch(codes, self.cfg)
         # the shingles go to the file (or self.shingles): a view of them would keep them all
         self.batches.append(batch._replace(shingles=np.zeros(0, dtype=np.uint32)))
@@ -274,7 +301,8 @@ class _Sketches:
         # each block of candidates is verified before the next is made
         found, table = self._candidates(order)
         result = verify_table(found, table, ids, cfg, rows=order, progress=progress)
-        warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
+        if found.capped_count:
+            warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
         return result
 
     def _postings(
@@ -455,6 +483,8 @@ def passages_frame(
     spans: npt.NDArray[np.int64], fa: Folded, fb: Folded, submission: str
 ) -> pd.DataFrame:
     """Folded passage spans mapped to original offsets, as a table."""
+    import pandas as pd
+
     if len(spans):
         ss, se = fa.starts[spans[:, 0]], fa.ends[spans[:, 1] - 1]
         ms, me = fb.starts[spans[:, 2]], fb.ends[spans[:, 3] - 1]

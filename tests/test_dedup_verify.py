@@ -24,7 +24,12 @@ from corpus_tools.dedup.align import (
     align_folded,
     batch_components,
     dense_ids,
+    diagonal_groups,
+    passages_of_groups,
+    seed_runs,
     seed_table,
+    seeds_of,
+    stable_order,
 )
 from corpus_tools.dedup.config import make_config
 from corpus_tools.dedup.sketch import features_of_folded, fold_text, shingle_hashes
@@ -230,6 +235,80 @@ def test_dense_ids_and_seed_table() -> None:
     for r, part in enumerate([values[:150], values[150:]]):
         lo, hi = table.ptr[r], table.ptr[r + 1]
         assert table.order[lo:hi].tolist() == np.argsort(part, kind="stable").tolist()
+
+
+def test_dense_ids_when_hashes_share_their_high_bits() -> None:
+    # real 8-gram hashes of news items, and hashes that agree above the bits dense_ids
+    # packs the index into (a case the packed sort must put right)
+    cfg = make_config(None, {}, "test")
+    real = np.concatenate([shingle_hashes(fold_text(t, cfg).codes, 8) for t in _news(40).values()])
+    bits = (len(real) - 1).bit_length()
+    rng = np.random.default_rng(5)
+    crafted = (real[:300] >> np.uint64(bits + 3) << np.uint64(bits + 3)) | rng.integers(
+        0, 1 << bits, size=300
+    ).astype(np.uint64)
+    for values in (real, np.concatenate([real, crafted, crafted[::-1], real[:50]])):
+        ids, n = dense_ids(values)
+        uniq, inverse = np.unique(values, return_inverse=True)
+        assert ids.tolist() == inverse.tolist() and n == len(uniq)
+
+
+def test_stable_order_is_a_stable_argsort() -> None:
+    rng = np.random.default_rng(2)
+    for size, limit in ((1, 1), (7, 3), (5000, 40), (5000, 1 << 40), (300, 1 << 61)):
+        keys = rng.integers(0, limit, size=size, dtype=np.int64)
+        assert stable_order(keys, limit).tolist() == np.argsort(keys, kind="stable").tolist()
+
+
+def _resolve_by_mask(spans: list[list[int]], n: int, min_passage: int) -> list[list[int]]:
+    """The passage rule spelled with a mask of claimed positions (the reference)."""
+    taken = np.zeros(n, dtype=bool)
+    out = []
+    for span in sorted(spans, key=lambda p: (-(p[1] - p[0]), p[0], p[2])):
+        a0, a1, b0, b1 = span
+        if a1 - a0 < min_passage:
+            continue
+        free = ~taken[a0:a1]
+        if not free.all():
+            edges = np.diff(np.concatenate([[0], free.view(np.int8), [0]]))
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            if len(starts) == 0:
+                continue
+            best = int(np.argmax(ends - starts))
+            a0, a1, b0 = a0 + int(starts[best]), a0 + int(ends[best]), b0 + int(starts[best])
+            b1 = min(b1, b0 + (a1 - a0))
+        if a1 - a0 >= min_passage and b1 > b0:
+            taken[a0:a1] = True
+            out.append([a0, a1, b0, b1])
+    return sorted(out)
+
+
+def test_passages_claim_only_free_stretches_as_the_mask_rule_does() -> None:
+    from corpus_tools.dedup.align import _merge
+
+    cfg = make_config(None, {}, "test")
+    texts = list(_news(60).values())
+    cases = []
+    for x, y in pairwise(texts):  # an item and an edited copy
+        a = fold_text(x, cfg).codes
+        b = fold_text(y[:200] + x[len(x) // 3 :] + x[: len(x) // 2], cfg).codes
+        runs = seed_runs(seeds_of(a, 8), seeds_of(b, 8), 8)
+        cases.append((diagonal_groups(runs, max_gap=12, min_len=0), len(a)))
+    rng = np.random.default_rng(4)
+    for _ in range(300):  # overlapping groups on many diagonals
+        a0 = rng.integers(0, 300, 8)
+        a1 = a0 + rng.integers(2, 60, 8)
+        b0 = np.maximum(a0 + rng.integers(-20, 20, 8), 0)
+        cases.append((np.stack([a0, a1, b0, b0 + (a1 - a0)], 1), 400))
+    claimed = 0
+    for groups, n in cases:
+        for min_passage, max_gap in ((20, 12), (8, 3)):
+            merged = _merge(np.asarray(groups).tolist(), max_gap)
+            want = _resolve_by_mask(merged, n, min_passage)
+            got = passages_of_groups(groups, n, min_passage=min_passage, max_gap=max_gap)
+            assert got.tolist() == want
+            claimed += len(want) > 1
+    assert claimed > 50
 
 
 def test_exact_groups_and_components() -> None:

@@ -120,6 +120,7 @@ def test_pairs_given_in_either_order_and_twice() -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.filterwarnings("ignore:.*related pairs among:UserWarning")
 def test_zero_thresholds_keep_pairs_without_passages() -> None:
     # with containment and partial at 0 every aligned pair has a relation, even one
     # without a single passage: the bound must not reject it
@@ -129,6 +130,7 @@ def test_zero_thresholds_keep_pairs_without_passages() -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.filterwarnings("ignore:.*related pairs among:UserWarning")
 def test_identical_texts_are_verified_once_and_all_reported() -> None:
     base = _news(40)
     texts = {**base, **{f"copy-{c:03d}": base[sorted(base)[5]] for c in range(60)}}
@@ -442,3 +444,46 @@ def test_candidates_verified_block_by_block_give_the_same_result(
     assert len(one.pairs) > 30 and set(one.pairs["relation"]) >= {"duplicate", "partial"}
     pd.testing.assert_frame_equal(many.pairs, one.pairs)
     pd.testing.assert_frame_equal(many.clusters, one.clusters)
+
+
+def _slices(text: str, count: int, seed: int = 7) -> dict[str, str]:
+    """``count`` overlapping slices of 40-80 characters of ``text`` (issue 23 item 2)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for k in range(count):
+        start = int(rng.integers(0, len(text) - 80))
+        out[f"slice-{k:03d}"] = text[start : start + int(rng.integers(40, 81))]
+    return out
+
+
+def test_many_pairs_per_document_are_named_in_a_warning(
+    seed_texts: dict[str, str], tmp_path: Any
+) -> None:
+    import json
+    import warnings
+
+    from click.testing import CliRunner
+
+    from corpus_tools.cli import cli
+
+    text = seed_texts["001_76da920ca12b73e0.txt"]
+    dense = _slices(text[:500], 200)  # every slice overlaps about a dozen others
+    with pytest.warns(UserWarning, match=r"related pairs among 200 documents") as caught:
+        pairs = find_near_duplicates(dense).pairs
+    assert len(pairs) > 10 * len(dense)
+    assert f"{len(pairs):,} related pairs" in str(caught[0].message)
+    with warnings.catch_warnings():  # slices of a longer text overlap fewer: no word
+        warnings.simplefilter("error")
+        sparse = find_near_duplicates(_slices(text[:3000], 200)).pairs
+    assert 0 < len(sparse) <= 10 * 200
+    path = tmp_path / "slices.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in dense.items()
+        ),
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["dedup", str(path), "--format", "json"])
+    assert res.exit_code == 0
+    assert "warning: " in res.stderr and "per document" in res.stderr
+    assert len(json.loads(res.stdout)["pairs"]) == len(pairs)

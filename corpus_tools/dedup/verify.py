@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -730,7 +731,30 @@ def verify_table(
     figures = PairFigures(
         *(np.concatenate(parts) for parts in zip(*(f[2] for f in found), strict=True))
     )
+    _warn_dense(len(a), len(ids), cfg.max_pairs_per_doc)
     return dedup_frame(a, b, figures, ids)
+
+
+#: More related pairs than this many per document is worth a word to the user.
+DENSE_PAIRS_PER_DOC = 10
+
+
+def _warn_dense(pairs: int, docs: int, cap: int) -> None:
+    """Warn when the related pairs outnumber the documents :data:`DENSE_PAIRS_PER_DOC`
+    times: every pair is reported, and the user should know why the output is so large
+    (issue 23: 50,000 slices of one report give 842,626 pairs, no document capped)."""
+    if docs == 0 or pairs <= DENSE_PAIRS_PER_DOC * docs:
+        return
+    warnings.warn(
+        f"{pairs:,} related pairs among {docs:,} documents ({pairs / docs:.1f} per "
+        "document): many documents are related to many others (copies of one text, or "
+        "short texts cut from one source), and every pair is reported. --group-duplicates "
+        "lists identical texts once; higher thresholds keep fewer pairs; a lower "
+        f"max_pairs_per_doc (--max-pairs-per-doc, now {cap:,}) compares each document "
+        "with fewer others.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def map_file(path: str | os.PathLike[str], dtype: type[np.generic]) -> npt.NDArray[Any]:

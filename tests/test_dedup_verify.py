@@ -487,3 +487,36 @@ def test_many_pairs_per_document_are_named_in_a_warning(
     assert res.exit_code == 0
     assert "warning: " in res.stderr and "per document" in res.stderr
     assert len(json.loads(res.stdout)["pairs"]) == len(pairs)
+
+
+def test_result_rows_and_tables_agree_and_tables_are_made_on_demand() -> None:
+    texts = _with_copies(_news(80))
+    result = find_near_duplicates(texts, keep=None)  # no fields: no table to join them to
+    rows = result.rows()
+    assert result._pairs is None and result._clusters is None  # nothing built yet
+    pairs, clusters = result  # unpacks as the named tuple it was
+    assert result[0] is pairs and result[1] is clusters and len(result) == 2
+    assert list(pairs.columns) == ["a", "b", "similarity", "containment", "copy_ratio", "relation"]
+    assert pairs.dtypes.astype(str).tolist() == ["object"] * 2 + ["float64"] * 3 + ["object"]
+    for name in ("a", "b", "similarity", "containment", "copy_ratio", "relation"):
+        assert pairs[name].tolist() == getattr(rows, name)
+    assert clusters.groupby("cluster")["doc_id"].apply(list).tolist() == rows.clusters
+    assert set(rows.relation) >= {"duplicate", "contained"}
+    # pairs sorted by relation strength, then similarity (highest first), then doc_ids
+    strength = pairs["relation"].map(
+        {"duplicate": 0, "near-duplicate": 1, "contained": 2, "partial": 3}
+    )
+    keys = list(zip(strength, -pairs["similarity"], pairs["a"], pairs["b"], strict=True))
+    assert keys == sorted(keys)
+    # a result made from tables gives the same rows, JSON and repr
+    again = type(result)(pairs, clusters)
+    assert again.rows() == rows and again.to_json() == result.to_json()
+    assert (
+        repr(again)
+        == repr(result)
+        == (f"DedupResult(pairs: {len(pairs):,} rows, clusters: {len(rows.clusters):,})")
+    )
+    swapped = result._replace(pairs=pairs.head(3))
+    assert len(swapped.pairs) == 3 and swapped.clusters is clusters
+    with pytest.raises(TypeError, match="both tables"):
+        type(result)(pairs)

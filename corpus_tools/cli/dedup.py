@@ -99,8 +99,6 @@ def dedup_command(
 
 def _print_dedup(result: Any, fmt: str, *, group_duplicates: bool) -> None:
     """The output of ``dedup``: pairs and clusters (and the duplicate groups)."""
-    import pandas as pd
-
     groups: list[list[str]] | None = None
     if group_duplicates:
         result, groups = duplicate_groups(result)
@@ -113,6 +111,8 @@ def _print_dedup(result: Any, fmt: str, *, group_duplicates: bool) -> None:
             data["duplicates"] = groups
         emit(data, fmt, rows=result.pairs)
         return
+    import pandas as pd
+
     click.echo(render_table(result.pairs))
     listed = result.clusters.groupby("cluster", sort=True)["doc_id"].apply(list)
     for name, members in (
@@ -173,25 +173,19 @@ def dedup_json(result: Any, duplicates: list[list[str]] | None = None) -> str:
     ``duplicates`` (:func:`duplicate_groups`), a third key lists them."""
     from json.encoder import encode_basestring as quote
 
-    pairs = result.pairs
+    rows = result.rows()
     figures = [
-        [_number(round(float(v), 4)) for v in pairs[col].tolist()]
-        for col in ("similarity", "containment", "copy_ratio")
+        [_number(round(float(v), 4)) for v in column]
+        for column in (rows.similarity, rows.containment, rows.copy_ratio)
     ]
-    rows = [
+    lines = [
         _PAIR % (quote(str(a)), quote(str(b)), sim, cont, quote(str(rel)), ratio)
-        for a, b, rel, sim, cont, ratio in zip(
-            pairs["a"].tolist(),
-            pairs["b"].tolist(),
-            pairs["relation"].tolist(),
-            *figures,
-            strict=True,
-        )
+        for a, b, rel, sim, cont, ratio in zip(rows.a, rows.b, rows.relation, *figures, strict=True)
     ]
-    clusters = result.clusters.groupby("cluster", sort=True)["doc_id"].apply(list).tolist()
+    clusters = rows.clusters
     text = (
         '{\n  "pairs": '
-        + ("[\n" + ",\n".join(rows) + "\n  ]" if rows else "[]")
+        + ("[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]")
         + ',\n  "clusters": '
         + _id_lists(clusters, quote)
     )

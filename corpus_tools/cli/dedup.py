@@ -74,11 +74,13 @@ def dedup_command(
         corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     else:
         corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    fmt = resolve_format(fmt)
     try:
         result = find_near_duplicates(
             corpus,
             engine=engine,
             scheduler=scheduler,
+            keep=None if fmt == "json" else "auto",  # the JSON of the contract has no fields
             **option_overrides(
                 threshold=threshold,
                 containment=containment,
@@ -93,7 +95,7 @@ def dedup_command(
         fail(str(exc), ExitCode.USAGE)
     if engine == "local":
         require_documents(corpus)
-    _print_dedup(result, resolve_format(fmt), group_duplicates=group_duplicates)
+    _print_dedup(result, fmt, group_duplicates=group_duplicates)
     finish(state)
 
 

@@ -994,7 +994,7 @@ class DedupIndex:
         """Take the state of a generation read from ``root``."""
         docs = stored.docs
         self._config = make_config(stored.config, {}, "DedupIndex.load")
-        self.doc_ids_ = [str(x) for x in docs["doc_id"].to_numpy(dtype=object).tolist()]
+        self.doc_ids_ = list(map(str, docs["doc_id"].to_numpy(dtype=object).tolist()))
         self._id_pos = dict(zip(self.doc_ids_, range(len(self.doc_ids_)), strict=True))
         self._chars = docs["chars"].to_numpy(np.int64)
         self._length = docs["length"].to_numpy(np.int64)

@@ -1030,7 +1030,7 @@ def _check_docs(docs: pd.DataFrame, path: Path) -> None:
     """Every value of the document table within what a writer writes."""
     problems = []
     ids = docs["doc_id"]
-    if not ids.is_unique:
+    if len(set(ids.tolist())) != len(ids):  # (a set of str: no pandas hash table)
         problems.append(f"the doc_id {ids[ids.duplicated()].iloc[0]!r} is held twice")
     ints = {c: docs[c].to_numpy(np.int64) for c in _INT_COLUMNS}
     for name in ("chars", "length", "n_shingles", "n_anchors", *LOCATION_COLUMNS):
@@ -1121,6 +1121,9 @@ def _read_arrays(
 
 #: Values checked at a time (bounds the temporary arrays of a check: 4M values).
 _CHECK_CHUNK = 1 << 22
+#: Anchor postings counted at a time: 1 MiB of them (with their 2 MiB of counts' indices)
+#: stays in the cache between the bounds check and the count (twice as fast as 4M).
+_POSTINGS_CHUNK = 1 << 18
 
 
 def _unsorted(values: npt.NDArray[Any]) -> bool:
@@ -1137,13 +1140,16 @@ def _check_postings(
 ) -> str:
     """Why the anchor postings do not fit the document table ("" when they do)."""
     n = len(n_anchors)
-    if len(adocs) and int(adocs.max()) >= n:
-        return f"an anchor points at document {int(adocs.max())} of {n}"
+    counts = np.zeros(n, dtype=np.int64)
+    # (one pass, a chunk in the cache at a time: its bounds, then its counts; no temporary
+    # copy of every posting, and no count array past n for a crafted document number)
+    for start in range(0, len(adocs), _POSTINGS_CHUNK):
+        part = adocs[start : start + _POSTINGS_CHUNK]
+        if int(part.max()) >= n:
+            return f"an anchor points at document {int(part.max())} of {n}"
+        counts += np.bincount(part, minlength=n)
     if _unsorted(keys):
         return "the anchors are not sorted"
-    counts = np.zeros(n, dtype=np.int64)
-    for start in range(0, len(adocs), _CHECK_CHUNK):  # (no temporary copy of every posting)
-        counts += np.bincount(adocs[start : start + _CHECK_CHUNK], minlength=n)
     if not np.array_equal(counts, n_anchors):
         return "the anchors per document differ from the document table's"
     return ""

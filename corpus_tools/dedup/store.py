@@ -95,6 +95,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig, make_config
+from corpus_tools.dedup.verify import release_pages
 from corpus_tools.errors import CorpusToolsError, IndexBusyError, IndexFormatError, OutputError
 from corpus_tools.io import atomic_write
 
@@ -1127,10 +1128,13 @@ _POSTINGS_CHUNK = 1 << 18
 
 
 def _unsorted(values: npt.NDArray[Any]) -> bool:
-    """Whether a 1-d array is not sorted (checked a chunk at a time)."""
+    """Whether a 1-d array is not sorted (checked a chunk at a time; the pages of a mapped
+    file released after each, so a check does not hold the whole file in memory)."""
     for start in range(0, len(values) - 1, _CHECK_CHUNK):
         stop = min(len(values), start + _CHECK_CHUNK + 1)
-        if bool((values[start + 1 : stop] < values[start : stop - 1]).any()):
+        found = bool((values[start + 1 : stop] < values[start : stop - 1]).any())
+        release_pages(values)
+        if found:
             return True
     return False
 
@@ -1148,6 +1152,7 @@ def _check_postings(
         if int(part.max()) >= n:
             return f"an anchor points at document {int(part.max())} of {n}"
         counts += np.bincount(part, minlength=n)
+        release_pages(part)  # (a query reads a few of these pages again, not all)
     if _unsorted(keys):
         return "the anchors are not sorted"
     if not np.array_equal(counts, n_anchors):
@@ -1162,8 +1167,10 @@ def _check_band_tables(
     band's keys not sorted. (That it is the order of the band keys is checked by
     :func:`check_index`; a band order that is not would miss candidates, never read out
     of bounds.)"""
-    if order.size and int(order.max()) >= n:
-        return f"the band order points at document {int(order.max())} of {n}"
+    top = int(order.max()) if order.size else 0
+    release_pages(order)
+    if order.size and top >= n:
+        return f"the band order points at document {top} of {n}"
     if any(_unsorted(row) for row in band_keys):
         return "the band keys are not sorted"
     return ""

@@ -51,13 +51,16 @@ __all__ = [
     "PLACE_COLUMNS",
     "PLACE_LEVELS",
     "Place",
+    "PlaceMention",
     "belongs_to",
     "contains",
     "find_places",
     "gazetteer",
     "infer_place",
     "lookup_place",
+    "place_mentions",
     "place_of",
+    "place_of_mentions",
     "within",
 ]
 
@@ -773,6 +776,38 @@ def find_places(
         raise param_error(
             "support", "find_places", "an iterable of places (names, codes or Place)", support
         )
+    return _frame(place_mentions(text, levels=keep, support=support))
+
+
+class PlaceMention(NamedTuple):
+    """One row of :func:`find_places` (the same fields, in the same order)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    level: str
+    code: str
+    province: str
+    city: str | None
+    county: str | None
+    form: str
+    ambiguous: bool
+    candidates: tuple[str, ...]
+
+
+def place_mentions(
+    text: str, *, levels: Iterable[str] = PLACE_LEVELS, support: Iterable[str | Place] = ()
+) -> list[PlaceMention]:
+    """The rows of :func:`find_places` as records, its arguments taken as checked (for the
+    layers that need no table: flag's residue).
+
+    Examples
+    --------
+    >>> [(m.text, m.code) for m in place_mentions("贵州省湄潭县")]
+    [('贵州省', '520000'), ('湄潭县', '520328')]
+    """
+    keep = frozenset(levels)
     g = _load()
     helpers = [lookup_place(p).code for p in support]
     mentions = _select(text, g, helpers, townships="township" in keep)
@@ -782,7 +817,7 @@ def find_places(
         if place.level not in keep:
             continue
         rows.append(
-            (
+            PlaceMention(
                 m.start,
                 m.end,
                 m.form,
@@ -797,13 +832,13 @@ def find_places(
                 m.codes,
             )
         )
-    return _frame(rows)
+    return rows
 
 
 _DTYPES = {"start": "int64", "end": "int64", "ambiguous": "bool"}
 
 
-def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+def _frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(PLACE_COLUMNS)
     data = {
         name: pd.Series(list(values), dtype=_DTYPES.get(name, object))
@@ -1004,9 +1039,31 @@ def infer_place(text: str, *, mentions: pd.DataFrame | None = None) -> Place | N
     """
     check_type(text, "text", "infer_place", str, "a str")
     if mentions is None:
-        mentions = find_places(text)
-    else:
-        check_columns(mentions, "mentions", "infer_place", ["start", "code", "ambiguous"])
+        return place_of_mentions(text, place_mentions(text))
+    check_columns(mentions, "mentions", "infer_place", ["start", "code", "ambiguous"])
+    rows = zip(
+        mentions["start"].tolist(),
+        mentions["code"].tolist(),
+        mentions["ambiguous"].tolist(),
+        strict=True,
+    )
+    return _place_of(text, rows)
+
+
+def place_of_mentions(text: str, mentions: Iterable[PlaceMention]) -> Place | None:
+    """:func:`infer_place` of a text whose mentions (:func:`place_mentions`) are known.
+
+    Examples
+    --------
+    >>> text = "湄潭县2025年政府工作报告。全县茶产业稳步发展。"
+    >>> place_of_mentions(text, place_mentions(text)).name
+    '湄潭县'
+    """
+    return _place_of(text, ((m.start, m.code, m.ambiguous) for m in mentions))
+
+
+def _place_of(text: str, mentions: Iterable[tuple[int, str, bool]]) -> Place | None:
+    """:func:`infer_place` from the (start, code, ambiguous) of each mention."""
     g = _load()
     weight, head, total = _weights(mentions, g)
     if not total:
@@ -1029,19 +1086,15 @@ def infer_place(text: str, *, mentions: pd.DataFrame | None = None) -> Place | N
     return g.places[chosen]
 
 
-def _weights(mentions: pd.DataFrame, g: _Gazetteer) -> tuple[dict[str, float], set[str], float]:
+def _weights(
+    mentions: Iterable[tuple[int, str, bool]], g: _Gazetteer
+) -> tuple[dict[str, float], set[str], float]:
     """Weight of every division (its mentions and those of the divisions in it), the
     divisions named in the opening, and the weight of all mentions."""
     weight: dict[str, float] = defaultdict(float)
     head: set[str] = set()
     total = 0.0
-    rows = zip(
-        mentions["start"].tolist(),
-        mentions["code"].tolist(),
-        mentions["ambiguous"].tolist(),
-        strict=True,
-    )
-    for start, code, ambiguous in rows:
+    for start, code, ambiguous in mentions:
         if ambiguous:
             continue
         w = _HEAD_WEIGHT if start < _HEAD_CHARS else _EARLY_WEIGHT if start < _EARLY_CHARS else 1.0

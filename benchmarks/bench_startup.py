@@ -121,10 +121,13 @@ def with_path(env: dict[str, str], checkout: str) -> dict[str, str]:
     return {**env, "PYTHONPATH": os.pathsep.join([str(Path(checkout).resolve()), *rest])}
 
 
-def flag_stages(index: str, sub: Path, env: dict[str, str]) -> list[tuple[str, float]]:
+def flag_stages(index: str, sub: Path, env: dict[str, str], cwd: Path) -> list[tuple[str, float]]:
+    """The stages of one flag run; run in ``cwd`` (a folder holding no corpus_tools: ``-c``
+    puts the current folder before ``PYTHONPATH``)."""
     proc = subprocess.run(
         [sys.executable, "-c", FLAG_STAGES, index, str(sub)],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=True,
@@ -192,9 +195,9 @@ def main() -> None:
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 runs[name].append(run_process(cmds[name], work / "out", work / "err", envs[name]))
         if args.index and sub is not None:
-            stages[FLAG] = flag_stages(args.index, sub, env)
+            stages[FLAG] = flag_stages(args.index, sub, env, work)
             if args.baseline is not None:
-                stages[BASELINE] = flag_stages(args.index, sub, envs[BASELINE])
+                stages[BASELINE] = flag_stages(args.index, sub, envs[BASELINE], work)
     print(f"load {os.getloadavg()[0]:.1f}; medians of {args.repeat} interleaved runs")
     print(f"{'command':<34} {'CPU s':>6} {'wall s':>7} {'peak MB':>8}")
     for name, rs in runs.items():

@@ -98,8 +98,12 @@ def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
     ha, sb_sorted = sa.hashes, sb.sorted
     if len(ha) == 0 or len(sb_sorted) == 0:
         return _NO_RUNS
-    lo = np.searchsorted(sb_sorted, ha, side="left")
-    hi = np.searchsorted(sb_sorted, ha, side="right")
+    # (searched in sorted order, ``sa.order``: each search starts where the one before
+    # ended, in pages already read; the same bounds as searching ``ha`` as it is)
+    lo = np.empty(len(ha), dtype=np.int64)
+    hi = np.empty(len(ha), dtype=np.int64)
+    lo[sa.order] = np.searchsorted(sb_sorted, sa.sorted, side="left")
+    hi[sa.order] = np.searchsorted(sb_sorted, sa.sorted, side="right")
     cnt = np.minimum(hi - lo, MAX_OCCURRENCES)
     total = int(cnt.sum())
     if total == 0:

@@ -319,7 +319,7 @@ class _PageText:
         self._generated = calls.generated
         self._boxes = boxes
 
-    def ask(self, indexes: list[int]) -> memoryview:
+    def ask(self, indexes: list[int]) -> memoryview[float]:
         """The boxes of these characters: left, top, right, bottom of each in turn (a
         view of this thread's room, good until the next question)."""
         count = len(indexes)
@@ -374,7 +374,7 @@ class _PageText:
         a run of glyphs at a time: their numbers and texts (their first glyphs set in
         ``firsts``, and one past their last in ``lasts``)."""
         runs, starts, bounds = self._runs(lines, firsts, movable)
-        lefts = self.ask(starts)[0::4].tolist()  # where each run was set
+        lefts = cast(list[float], self.ask(starts)[0::4].tolist())  # where each run was set
         wrong = _out_of_order(runs, lefts, bounds)
         if not wrong:
             return {}
@@ -382,12 +382,10 @@ class _PageText:
         orders = [sorted(range(bounds[j], bounds[j + 1]), key=lefts.__getitem__) for j in wrong]
         # Chinese joins without a space, Latin words with one (one substitution a page)
         joined = "\n".join([" ".join(map(runs.__getitem__, order)) for order in orders])
-        if _LATIN_SEAM.search(joined):
-            joined = _SEAM.sub("", joined)
-        else:  # as a rule: no two Latin words (or numbers) meet, every space goes
-            joined = joined.replace(" ", "")
-        fixed = dict(zip(map(movable.__getitem__, wrong), joined.split("\n")))
-        for j, order in zip(wrong, orders):
+        # (as a rule no two Latin words or numbers meet: every space goes, no regex)
+        joined = _SEAM.sub("", joined) if _LATIN_SEAM.search(joined) else joined.replace(" ", "")
+        fixed = dict(zip(map(movable.__getitem__, wrong), joined.split("\n"), strict=True))
+        for j, order in zip(wrong, orders, strict=True):
             k = movable[j]
             firsts[k] = starts[order[0]]
             lasts[k] = starts[order[-1]] + len(runs[order[-1]])
@@ -447,7 +445,7 @@ class _PageText:
         return bool(here < before - ORDER_SLACK)
 
 
-def _placed(texts: list[str], boxes: memoryview, count: int) -> _Page:
+def _placed(texts: list[str], boxes: memoryview[float], count: int) -> _Page:
     """Lines from their texts and the boxes of their first glyphs and then of their last
     (FS_RECTF: left, top, right, bottom; four floats a glyph): a line's left is its first
     glyph's, its right and top the farther of the two, its size the larger height (the
@@ -455,13 +453,15 @@ def _placed(texts: list[str], boxes: memoryview, count: int) -> _Page:
     half = 4 * count
     tops, bottoms = boxes[1:half:4].tolist(), boxes[3:half:4].tolist()
     tops_2, bottoms_2 = boxes[half + 1 :: 4].tolist(), boxes[half + 3 :: 4].tolist()
-    rights = zip(boxes[2:half:4].tolist(), boxes[half + 2 :: 4].tolist())
-    heights = zip(map(operator.sub, tops, bottoms), map(operator.sub, tops_2, bottoms_2))
+    rights = zip(boxes[2:half:4].tolist(), boxes[half + 2 :: 4].tolist(), strict=True)
+    heights = zip(
+        map(operator.sub, tops, bottoms), map(operator.sub, tops_2, bottoms_2), strict=True
+    )
     return _Page(
         texts,
-        boxes[0:half:4].tolist(),
+        cast(list[float], boxes[0:half:4].tolist()),
         [b if b > a else a for a, b in rights],
-        [b if b > a else a for a, b in zip(tops, tops_2)],
+        [b if b > a else a for a, b in zip(tops, tops_2, strict=True)],
         [b if b > a else a for a, b in heights],
     )
 

@@ -61,7 +61,6 @@ import math
 import operator
 import os
 import re
-import statistics
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -111,12 +110,17 @@ _SPACE_BY_CJK = re.compile(f" (?:(?<=[{_CJK_CLASS}] )|(?=[{_CJK_CLASS}]))")
 #: (LibreOffice does), so they come out of content order.
 _MOVABLE_CLASS = "\u2010-\u206f"
 _MOVABLE_FIRST, _MOVABLE_LAST = "\u2010", "\u206f"
-_MOVABLE = re.compile(f"[{_MOVABLE_CLASS}]")
+#: The first such mark of a line (not a space: the line separator is one) to the line's
+#: end, one match a line.
+_MOVABLE_LINE = re.compile(f"(?!\\s)[{_MOVABLE_CLASS}][^\\r\\n]*")
 #: Runs of glyphs that stay together: Chinese (with its punctuation and full-width
 #: forms), quotation marks and dashes, anything else but spaces.
 _RUNS = re.compile(f"[{_CJK_CLASS}]+|[{_MOVABLE_CLASS}]+|[^{_CJK_CLASS}{_MOVABLE_CLASS}\\s]+")
 #: A line split at its runs: the spaces before each, the run (and the spaces at the end).
-_RUN_SPLIT = re.compile(f"({_RUNS.pattern})")
+_RUN_SPLIT = re.compile(f"(?!\\s)({_RUNS.pattern})")  # (a run starts with no space)
+#: Spaces of the classes of runs (the ideographic space is a Chinese character there, the
+#: line and paragraph separators marks): a run ends without them.
+_SPACES_IN_RUNS = ("\u3000", "\u2028", "\u2029", "\u202f", "\u205f")
 #: Runs of glyphs put back in order join without a space, but Latin words (or numbers)
 #: keep one: of the spaces put between the runs, those not between two such are dropped.
 _SEAM = re.compile(" (?:(?<![A-Za-z0-9] )|(?![A-Za-z0-9]))")
@@ -247,7 +251,7 @@ class _BrokenPage(Exception):
 class _CharCalls(NamedTuple):
     """PDFium's per-character questions, called with the fewest conversions."""
 
-    box: Callable[..., int]  # FPDFText_GetLooseCharBox(textpage, index, FS_RECTF*)
+    box: Callable[..., Any]  # FPDFText_GetLooseCharBox(textpage, index, FS_RECTF*)
     generated: Callable[..., int]  # FPDFText_IsGenerated(textpage, index)
 
 
@@ -265,12 +269,16 @@ def _char_calls() -> _CharCalls:
     import pypdfium2.raw as pdfium_c
 
     found = []
-    for fn in (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated):
+    # the box's answer (whether it was found) is not read: no result converted (0.05 us)
+    for fn, answer in (
+        (pdfium_c.FPDFText_GetLooseCharBox, None),
+        (pdfium_c.FPDFText_IsGenerated, ctypes.c_int),
+    ):
         if type(fn)._flags_ != ctypes.CFUNCTYPE(ctypes.c_int)._flags_:
             found.append(fn)
             continue
         address = ctypes.cast(fn, ctypes.c_void_p).value or 0
-        call = ctypes.PYFUNCTYPE(ctypes.c_int)(address)
+        call = ctypes.PYFUNCTYPE(answer)(address)
         call.argtypes = None  # type: ignore[assignment]  # None: no conversion (typeshed: a list)
         found.append(call)
     return _CharCalls(*found)
@@ -355,9 +363,11 @@ class _PageText:
         lasts = list(map(operator.add, firsts, map(len, kept)))  # one past each line's end
         # the lines put in order of positions, and the others without the layout's spaces
         fixed = {}
-        if _MOVABLE.search(self.text):
-            movable = list(itertools.compress(range(len(kept)), map(_MOVABLE.search, kept)))
-            fixed = self._reorder(firsts, lasts, kept, movable)
+        marks = list(map(re.Match.start, _MOVABLE_LINE.finditer(self.text)))
+        if marks:  # the lines they are in (once: a line may hold a lone "\r" or "\n")
+            after = map(bisect.bisect_right, itertools.repeat(firsts), marks)
+            found = map(operator.sub, after, itertools.repeat(1))
+            fixed = self._reorder(firsts, lasts, kept, list(dict.fromkeys(found)))
         cleaned = self._without_layout_spaces(self.text).split("\r\n")
         texts = list(map(str.strip, itertools.compress(cleaned, stripped)))
         for k, text in fixed.items():
@@ -411,7 +421,10 @@ class _PageText:
         counts = map(operator.sub, bounds[1:], bounds)
         per_run = itertools.chain.from_iterable(map(itertools.repeat, shifts, counts))
         starts = list(map(operator.add, offsets, per_run))
-        return parts[1::2], starts, bounds
+        runs = parts[1::2]
+        if any(space in joined for space in _SPACES_IN_RUNS):  # as _RUN_AND_GAP took them
+            runs = list(map(str.rstrip, runs))
+        return runs, starts, bounds
 
     def _without_layout_spaces(self, page: str) -> str:
         """The page's text without the layout's spaces next to a Chinese character."""
@@ -539,14 +552,23 @@ class _Margins(NamedTuple):
     size: float
 
 
+def _median(values: Iterable[float]) -> float:
+    """``statistics.median`` (the same arithmetic) without its checks and conversions."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[half]
+    return (ordered[half - 1] + ordered[half]) / 2
+
+
 def _margins(page: _Page) -> _Margins:
     tops = page.tops
     steps = [a - b for a, b in itertools.pairwise(tops) if a > b]
     return _Margins(
         min(page.lefts),
         max(page.rights),
-        statistics.median(steps) if steps else 0.0,
-        statistics.median(page.sizes),
+        _median(steps) if steps else 0.0,
+        _median(page.sizes),
     )
 
 
@@ -555,7 +577,7 @@ def _page_margins(pages: list[_Page]) -> list[_Margins]:
     own = [_margins(page) if len(page.texts) >= MIN_LINES_FOR_MARGINS else None for page in pages]
     known = [m for m in own if m is not None]
     if known:
-        fallback = _Margins(*(statistics.median(m[k] for m in known) for k in range(4)))
+        fallback = _Margins(*(_median(m[k] for m in known) for k in range(4)))
     else:
         every = _Page(
             *(list(itertools.chain.from_iterable(column)) for column in zip(*pages, strict=True))

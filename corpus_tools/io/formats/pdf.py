@@ -227,15 +227,15 @@ def _page_text(textpage: Any, api: Any) -> str:
     count = api.FPDFText_CountChars(textpage)
     if count == -1:
         raise _BrokenPage("Failed to get character count.")
+    text_index = api.FPDFText_GetTextIndexFromCharIndex
     first, last = 0, count - 1
-    while first <= last and api.FPDFText_GetTextIndexFromCharIndex(textpage, first) == -1:
+    t_start = t_end = -1
+    while first <= last and (t_start := text_index(textpage, first)) == -1:
         first += 1
-    while first <= last and api.FPDFText_GetTextIndexFromCharIndex(textpage, last) == -1:
+    while first <= last and (t_end := text_index(textpage, last)) == -1:
         last -= 1
     text = ""
     if first <= last:
-        t_start = api.FPDFText_GetTextIndexFromCharIndex(textpage, first)
-        t_end = api.FPDFText_GetTextIndexFromCharIndex(textpage, last)
         buffer = (ctypes.c_ushort * (t_end + 2 - t_start))()
         written = api.FPDFText_GetText(textpage, first, last + 1 - first, buffer)
         text = memoryview(buffer)[: written - 1].tobytes().decode("utf-16-le", errors="ignore")
@@ -601,11 +601,13 @@ def _paragraphs(pages: list[_Page]) -> list[str]:
         indent = margin.left + INDENT_CHARS * margin.size
         gap = PARAGRAPH_GAP * margin.spacing if margin.spacing > 0 else math.inf
         page_short = margin.right - SHORT_LINE_CHARS * margin.size
-        lines = zip(page.texts, page.lefts, page.rights, page.tops, strict=True)
-        for k, (text, left, line_right, line_top) in enumerate(lines):
+        top = -math.inf  # no gap above a page's first line
+        for text, left, line_right, line_top in zip(
+            page.texts, page.lefts, page.rights, page.tops, strict=True
+        ):
             if parts is None:
                 parts = [text]
-            elif right < short or left > indent or (k > 0 and top - line_top > gap):
+            elif right < short or left > indent or top - line_top > gap:
                 paragraphs.append("".join(parts))
                 parts = [text]
             elif text:

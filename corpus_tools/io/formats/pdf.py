@@ -368,7 +368,14 @@ class _PageText:
             after = map(bisect.bisect_right, itertools.repeat(firsts), marks)
             found = map(operator.sub, after, itertools.repeat(1))
             fixed = self._reorder(firsts, lasts, kept, list(dict.fromkeys(found)))
-        cleaned = self._without_layout_spaces(self.text).split("\r\n")
+        page = self.text
+        if fixed:  # their spaces need no question: hidden (the others keep their places)
+            hidden = lines.copy()
+            at = list(itertools.compress(range(len(lines)), stripped))
+            for k in fixed:
+                hidden[at[k]] = "x" * len(lines[at[k]])
+            page = "\r\n".join(hidden)
+        cleaned = self._without_layout_spaces(page).split("\r\n")
         texts = list(map(str.strip, itertools.compress(cleaned, stripped)))
         for k, text in fixed.items():
             texts[k] = text

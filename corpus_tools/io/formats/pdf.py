@@ -31,15 +31,18 @@ pdfminer.six's layout analysis (benchmarks/bench_formats.py measures both). The 
 above ask PDFium for the boxes of a line's two ends and of the runs of a line with
 quotation marks, and whether a space next to Chinese was generated: on the seed reports
 (61 pages, 1,921 lines) about 7,800 boxes and 1,000 spaces. They are asked as bare C calls
-in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's conversions),
-pages are opened with PDFium's own functions (no pypdfium2 page objects), and the repairs
-are worked out a page at a time (``map``, one regex pass, one substitution) rather than a
-line or a run at a time: read_pdf takes 1.12 times the CPU of the bare pypdfium2
-``get_text_range`` loop (median of 21 paired runs; it was 1.23), 1.17 times the same loop
-on PDFium's own functions. What is left, about 15 ms for the 61 pages: PDFium's answers
-3 ms, putting the lines with quotation marks in order 6 ms (the runs, where each was set,
-the sort), the layout's spaces 2-3 ms, the lines' boxes 3 ms, headers, footers and
-paragraphs 2 ms.
+in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's conversions; the
+box's own answer is not converted), pages are opened with PDFium's own functions (no
+pypdfium2 page objects), and the repairs are worked out a page at a time (``map``, a regex
+pass over the page for the lines with marks, one split for their runs, one substitution
+for the spaces) rather than a line or a run at a time. read_pdf runs 1.10 times the
+instructions of the bare pypdfium2 ``get_text_range`` loop (valgrind: 1,125 against 1,027
+million for the five seed PDFs) but takes 1.11-1.20 times its CPU in medians of 5 paired
+runs on a 2-core machine at a load of 10-13 (1.17 over 21 paired runs): Python's share
+suffers more on a busy machine than PDFium's. What is left, about 100 million instructions
+for the 61 pages, most of it Python's own: putting the lines with quotation marks in order
+about 40% (3,900 runs found, placed and sorted), the lines' boxes about 20%, the lines, the
+layout's spaces, headers, footers and paragraphs about 10% each.
 
 Examples
 --------

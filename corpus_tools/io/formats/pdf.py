@@ -168,7 +168,7 @@ def read_pdf(path: str | os.PathLike[str]) -> FileText:
         For a scan without text layer, an encrypted or a corrupt file.
     """
     p = Path(path)
-    pages = _pdf_pages(p)
+    pages, astral = _pdf_pages(p)
     if not pages:
         raise InputReadError(str(p), "empty: a PDF without pages")
     if not any(text.strip() for page in pages for text in page.texts):
@@ -176,12 +176,15 @@ def read_pdf(path: str | os.PathLike[str]) -> FileText:
     text = "\n".join(_paragraphs(_drop_furniture(pages)))
     if any(ch in text for ch in _NOT_TEXT_CHARS):  # rare: translate costs 0.1 us a character
         text = text.translate(_NOT_TEXT)
+    if astral:  # PDFium holds a character outside UCS-2 as two: join the surrogate halves
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     if not text.strip():
         raise InputReadError(str(p), "no text layer (scanned?)")
     return FileText(text)
 
 
-def _pdf_pages(p: Path) -> list[_Page]:
+def _pdf_pages(p: Path) -> tuple[list[_Page], bool]:
+    """The pages' lines, and whether some page holds a character outside UCS-2."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -197,36 +200,42 @@ def _pdf_pages(p: Path) -> list[_Page]:
     boxes = _boxes()
     try:
         pages = []
+        astral = False
         for index in range(len(pdf)):
             page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
             if not page:
                 raise _BrokenPage("Failed to load page.")
             try:
-                pages.append(_page_lines(page, pdfium_c, calls, boxes))
+                lines, wide = _page_lines(page, pdfium_c, calls, boxes)
             finally:
                 pdfium_c.FPDF_ClosePage(page)
-        return pages
+            pages.append(lines)
+            astral |= wide
+        return pages, astral
     except _BrokenPage as exc:
         raise InputReadError(str(p), f"broken .pdf: {exc}") from None
     finally:
         pdf.close()
 
 
-def _page_lines(page: Any, api: Any, calls: _CharCalls, boxes: _Boxes) -> _Page:
-    """The lines of one page (``page``: PDFium's FPDF_PAGE)."""
+def _page_lines(page: Any, api: Any, calls: _CharCalls, boxes: _Boxes) -> tuple[_Page, bool]:
+    """The lines of one page (``page``: PDFium's FPDF_PAGE), and whether it holds a
+    character outside UCS-2 (as two surrogate halves, one per PDFium character)."""
     textpage = api.FPDFText_LoadPage(page)
     if not textpage:
         raise _BrokenPage("Failed to load text page.")
     try:
-        return _PageText(textpage, _page_text(textpage, api), calls, boxes).lines()
+        text, astral = _page_text(textpage, api)
+        return _PageText(textpage, text, calls, boxes).lines(), astral
     finally:
         api.FPDFText_ClosePage(textpage)
 
 
-def _page_text(textpage: Any, api: Any) -> str:
+def _page_text(textpage: Any, api: Any) -> tuple[str, bool]:
     """All the characters of a text page, as pypdfium2's ``get_text_range()`` reads them
     (its bounds step over characters PDFium leaves out at either end, crbug.com/pdfium/2079);
-    one at a time when a character lies outside UCS-2."""
+    one at a time when a character lies outside UCS-2 (then ``True``: the text holds it as
+    two surrogate halves, one per PDFium character, so that indexes stay PDFium's)."""
     count = api.FPDFText_CountChars(textpage)
     if count == -1:
         raise _BrokenPage("Failed to get character count.")
@@ -244,7 +253,8 @@ def _page_text(textpage: Any, api: Any) -> str:
         text = memoryview(buffer)[: written - 1].tobytes().decode("utf-16-le", errors="ignore")
     if len(text) != count:  # a character outside UCS-2: ask one at a time
         text = "".join(chr(api.FPDFText_GetUnicode(textpage, i)) for i in range(count))
-    return text
+        return text, True
+    return text, False
 
 
 class _BrokenPage(Exception):

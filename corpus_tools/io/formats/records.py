@@ -230,6 +230,7 @@ _NO_FIELD = _NoField()
 #: Record fields that would collide with a column of the corpus table are kept under
 #: ``record_<field>``, so that no field of the corpus is lost.
 _COLUMNS = ("doc_id", "text", "source")
+_COLUMN_SET = frozenset(_COLUMNS)
 #: Deepest nesting of a record's values (a deeper record is refused: its values could not be
 #: written back as JSON without overflowing the stack).
 MAX_DEPTH = 100
@@ -251,11 +252,12 @@ def _record_document(
     rid = f"{name}:{lineno}" if is_missing(rid) or rid == "" else str(rid)
     title = rec.get("title")
     title = None if is_missing(title) or title == "" else str(title)
-    meta = tuple(
-        (f"record_{k}" if k in _COLUMNS else k, v)
-        for k, v in rec.items()
-        if k not in (id_field, text_field, "title")
-    )
+    rest = dict(rec)  # (dict operations, in C: most records have a dozen fields)
+    for key in (id_field, text_field, "title"):
+        rest.pop(key, None)
+    if _COLUMN_SET.isdisjoint(rest):
+        return Document(rid, text, str(path), title, tuple(rest.items()))
+    meta = tuple((f"record_{k}" if k in _COLUMN_SET else k, v) for k, v in rest.items())
     return Document(rid, text, str(path), title, meta)
 
 

@@ -245,13 +245,16 @@ def _record_document(
     if text_field not in rec:
         return _NO_FIELD
     text = rec[text_field]
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text or text.isspace():  # (isspace: no copy)
         what = "empty" if isinstance(text, str) or is_missing(text) else "not a string"
         return str(path), f"record {lineno}: no text in field {text_field!r} ({what})"
     rid = rec.get(id_field)
-    rid = f"{name}:{lineno}" if is_missing(rid) or rid == "" else str(rid)
+    if type(rid) is not str or not rid:  # (most ids are strings: no further test)
+        rid = f"{name}:{lineno}" if is_missing(rid) or rid == "" else str(rid)
     title = rec.get("title")
-    title = None if is_missing(title) or title == "" else str(title)
+    if type(title) is not str:  # (no value of a record is written as an empty string)
+        title = None if is_missing(title) or title == "" else str(title)
+    title = title or None
     rest = dict(rec)  # (dict operations, in C: most records have a dozen fields)
     for key in (id_field, text_field, "title"):
         rest.pop(key, None)

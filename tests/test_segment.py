@@ -721,6 +721,7 @@ def test_two_jobs_writing_one_cache_share_its_vocabulary(tmp_path: Path) -> None
         assert found == [seg.cut(t) for t in texts]
         assert seg.cache_stats()["hits"] == 2
         keys = [first.key(version, t) for t in texts]
+        assert SegmentCache.keys(version, texts) == keys
         entries = first.get_many(keys)
         first.refresh()
         assert [first.vocab.tokens(entries[k][0]) for k in keys] == found

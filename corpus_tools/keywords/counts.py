@@ -350,8 +350,8 @@ def _terms(counts: _Counts, options: _Options) -> _Terms:
 
     keys, cnt, dfs = counts.summed()
     ids = keys & _ID_MASK
-    present = np.unique(ids).tolist()
     words = counts.vocab.words if counts.vocab is not None else []
+    present = np.flatnonzero(np.bincount(ids, minlength=len(words))).tolist()
     seen = [words[i] for i in present]
     # (letters and digits only: content, which most tokens are, told in C)
     word_set = {t for t in seen if t.isalnum() or is_content_token(t)}
@@ -790,7 +790,7 @@ def _count_cached(
     todo: list[int] = []
     todo_keys: list[bytes] = []
     for part in chunk_ranges([len(t) for t in texts], run.chunk_size):
-        keys = [store.key(version, texts[i]) for i in part]
+        keys = store.keys(version, texts[part.start : part.stop])
         try:
             found = store.get_many(list(dict.fromkeys(keys)))
         except sqlite3.Error:  # closed after a failed write: segment everything
@@ -854,10 +854,12 @@ def _count_ids(
         ids, sizes = ids[np.repeat(fits, sizes)], sizes[fits]
         bags, bag_sizes = bags[np.repeat(fits, bag_sizes)], bag_sizes[fits]
     doc_groups = np.array([groups[i] for i in rows], dtype=np.int64)
-    for i in rows:
-        g = groups[i]
-        total.docs[g] += 1
-        total.chars[g] += len(texts[i])
+    if rows:  # documents and characters per group, the groups of this chunk at once
+        docs = np.bincount(doc_groups)
+        chars = np.bincount(doc_groups, weights=np.array([len(texts[i]) for i in rows]))
+        for g in np.flatnonzero(docs).tolist():
+            total.docs[g] += int(docs[g])
+            total.chars[g] += int(chars[g])
     if len(ids):
         _add_ids(total, ids, np.repeat(doc_groups, sizes), bags, np.repeat(doc_groups, bag_sizes))
     return rows

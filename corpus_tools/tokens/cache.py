@@ -155,21 +155,32 @@ class Vocabulary:
         import numpy as np
 
         self.words: list[str] = []
-        self.index: dict[str, int] = {}
         self.lengths = np.zeros(0, dtype=np.int64)
+        self._index: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def extend(self, words: Sequence[str]) -> None:
-        """Append ``words`` (none of them known yet) as the next ids."""
+    @property
+    def index(self) -> dict[str, int]:
+        """The id of each word (made when first needed: a run that only reads ids never
+        needs it)."""
+        if self._index is None:
+            self._index = dict(zip(self.words, range(len(self.words)), strict=True))
+        return self._index
+
+    def extend(self, words: Sequence[str], lengths: Any = None) -> None:
+        """Append ``words`` (none of them known yet) as the next ids (``lengths``: their
+        lengths, an int64 array, when known)."""
         import numpy as np
 
         start = len(self.words)
         self.words.extend(words)
-        self.index.update(zip(words, range(start, start + len(words)), strict=True))
-        added = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        self.lengths = np.concatenate((self.lengths, added))
+        if self._index is not None:
+            self._index.update(zip(words, range(start, start + len(words)), strict=True))
+        if lengths is None:
+            lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        self.lengths = np.concatenate((self.lengths, lengths))
 
     def new_words(self, words: Sequence[str]) -> list[str]:
         """The distinct ``words`` not known yet, in order."""
@@ -225,16 +236,17 @@ def _pack_words(words: Sequence[str]) -> tuple[bytes, bytes]:
     return text, array("I", map(len, words)).tobytes()
 
 
-def _unpack_words(text: bytes, lengths: bytes) -> list[str]:
+def _unpack_words(text: bytes, lengths: bytes) -> tuple[list[str], Any]:
+    """The words of a vocabulary row and their lengths (int64 array)."""
+    import numpy as np
+
     joined = text.decode("utf-32-le", "surrogatepass")
-    out: list[str] = []
-    pos = 0
-    for n in memoryview(lengths).cast("I"):
-        out.append(joined[pos : pos + n])
-        pos += n
-    if pos != len(joined):
+    sizes = np.frombuffer(lengths, dtype=np.uint32).astype(np.int64)
+    ends = np.cumsum(sizes)
+    if (ends[-1] if len(ends) else 0) != len(joined):
         raise sqlite3.DatabaseError("malformed vocabulary row (lengths do not fit)")
-    return out
+    bounds = ends.tolist()
+    return [joined[a:b] for a, b in zip([0, *bounds], bounds, strict=False)], sizes
 
 
 # --------------------------------------------------------------------------- the file
@@ -282,6 +294,18 @@ class SegmentCache:
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.digest()
 
+    @staticmethod
+    def keys(version: str, texts: Sequence[str]) -> list[bytes]:
+        """:meth:`key` of each of ``texts`` (the version hashed once)."""
+        base = hashlib.blake2b(digest_size=20)
+        base.update(version.encode() + b"\0")
+        out = []
+        for text in texts:
+            h = base.copy()
+            h.update(text.encode("utf-8", "surrogatepass"))
+            out.append(h.digest())
+        return out
+
     def refresh(self) -> None:
         """Read the tokens other jobs added to the vocabulary since it was read."""
         rows = self.conn.execute(
@@ -291,7 +315,7 @@ class SegmentCache:
         for start, words, lengths in rows:
             if start != len(self.vocab):
                 raise sqlite3.DatabaseError("malformed vocabulary (ids out of order)")
-            self.vocab.extend(_unpack_words(bytes(words), bytes(lengths)))
+            self.vocab.extend(*_unpack_words(bytes(words), bytes(lengths)))
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, tuple[bytes, bytes]]:
         """The ``(ids, distinct ids)`` of the keys held (ids of :attr:`vocab`, which is

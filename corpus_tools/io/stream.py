@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from corpus_tools.errors import check_number, check_type, param_error
-from corpus_tools.io.documents import Document, corpus_frame
+from corpus_tools.io.documents import CORPUS_COLUMNS, Document, corpus_frame
 from corpus_tools.io.files import (
     Problem,
     ReadOptions,
@@ -24,9 +24,16 @@ from corpus_tools.io.files import (
     iter_documents,
     nothing_found,
 )
-from corpus_tools.io.tables import errors_frame
+from corpus_tools.io.tables import column_array, errors_frame
 
-__all__ = ["STREAM_CHUNK", "STREAM_CHUNK_CHARS", "CorpusStream", "corpus_chunks", "stream_corpus"]
+__all__ = [
+    "STREAM_CHUNK",
+    "STREAM_CHUNK_CHARS",
+    "CorpusStream",
+    "FieldChunk",
+    "corpus_chunks",
+    "stream_corpus",
+]
 
 #: Documents per chunk of :func:`stream_corpus`, by default.
 STREAM_CHUNK = 5000
@@ -109,10 +116,29 @@ class CorpusStream:
             self.on_error(*item)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
+        ids: dict[str, int] = {}
+        return self._chunks(lambda batch: corpus_frame(batch, ids))
+
+    def field_chunks(self, fields: Sequence[str]) -> Iterator[FieldChunk]:
+        """The chunks as :class:`FieldChunk` values: the texts and the metadata ``fields``
+        only, without building the corpus table (what counting by a field needs).
+
+        ``fields`` are metadata fields (not ``doc_id``, ``title``, ``text``, ``source``).
+
+        Examples
+        --------
+        >>> [chunk] = stream_corpus("data/raw").field_chunks(["year"])
+        >>> len(chunk.texts), list(chunk.fields.columns), "doc_id" in chunk.names
+        (5, [], True)
+        """
+        wanted = list(fields)
+        return self._chunks(lambda batch: _field_chunk(batch, wanted))
+
+    def _chunks(self, make: Callable[[list[Document]], Any]) -> Iterator[Any]:
+        """One pass: ``make(documents)`` for each chunk of documents."""
         self._errors = []
         self.documents = 0
         self.skipped = Skipped()
-        ids: dict[str, int] = {}
         batch: list[Document] = []
         chars = 0
         docs = iter_documents(
@@ -123,11 +149,11 @@ class CorpusStream:
             chars += len(doc.text)
             if len(batch) >= self.chunk_size or chars >= self.chunk_chars:
                 self.documents += len(batch)
-                yield corpus_frame(batch, ids)
+                yield make(batch)
                 batch, chars = [], 0
         if batch:
             self.documents += len(batch)
-            yield corpus_frame(batch, ids)
+            yield make(batch)
         if not self.documents and self.warn_empty:
             warnings.warn(self.nothing_found(), UserWarning, stacklevel=2)
 
@@ -137,6 +163,35 @@ class CorpusStream:
         if not frames:
             return corpus_frame([])
         return pd.concat(frames, ignore_index=True)
+
+
+class FieldChunk(NamedTuple):
+    """A chunk of a stream as :meth:`CorpusStream.field_chunks` yields it."""
+
+    #: the documents' texts
+    texts: list[str]
+    #: the fields asked for that the chunk has, as the corpus table's columns (dtypes)
+    fields: pd.DataFrame
+    #: the names of every column the chunk's corpus table has
+    names: frozenset[str]
+
+
+def _field_chunk(docs: list[Document], wanted: list[str]) -> FieldChunk:
+    """The :class:`FieldChunk` of ``docs``: the columns ``corpus_frame`` would make of the
+    ``wanted`` fields (the first value of a field in a document wins), nothing else."""
+    names = set(CORPUS_COLUMNS)
+    values: dict[str, list[Any]] = {name: [] for name in wanted}
+    met: set[str] = set()  # the wanted fields some document has
+    for d in docs:
+        fields = dict(reversed(d.meta))  # (the first value of a field wins)
+        names.update(fields)
+        for name in wanted:
+            value = fields.get(name)
+            values[name].append(value)
+            if value is not None or name in fields:
+                met.add(name)
+    columns = {n: column_array(values[n]) for n in wanted if n in met}
+    return FieldChunk([d.text for d in docs], pd.DataFrame(columns), frozenset(names))
 
 
 def stream_corpus(

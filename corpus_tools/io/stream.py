@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corpus_tools.errors import check_number, check_type, param_error
-from corpus_tools.io.documents import CORPUS_COLUMNS, Document, corpus_frame
+from corpus_tools.io.documents import CORPUS_COLUMNS, Document, chunk_ids, corpus_frame
 from corpus_tools.io.files import (
     Problem,
     ReadOptions,
@@ -24,13 +22,16 @@ from corpus_tools.io.files import (
     iter_documents,
     nothing_found,
 )
-from corpus_tools.io.tables import column_array, errors_frame
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: a stream of texts needs none
+    import pandas as pd
 
 __all__ = [
     "STREAM_CHUNK",
     "STREAM_CHUNK_CHARS",
     "CorpusStream",
     "FieldChunk",
+    "TextChunk",
     "corpus_chunks",
     "stream_corpus",
 ]
@@ -108,6 +109,8 @@ class CorpusStream:
 
     @property
     def errors(self) -> pd.DataFrame:
+        from corpus_tools.io.tables import errors_frame
+
         return errors_frame(self._errors)
 
     def _error(self, item: Problem) -> None:
@@ -134,6 +137,20 @@ class CorpusStream:
         wanted = list(fields)
         return self._chunks(lambda batch: _field_chunk(batch, wanted))
 
+    def text_chunks(self) -> Iterator[TextChunk]:
+        """The chunks as :class:`TextChunk` values: each document's ``doc_id`` (as the
+        corpus table has it) and text, and nothing else (what the near-duplicate search
+        needs, without building a table or importing pandas).
+
+        Examples
+        --------
+        >>> [chunk] = stream_corpus("data/raw").text_chunks()
+        >>> chunk.ids[:2], len(chunk.texts)
+        (['000_14cdbf6256da471f.txt', '001_76da920ca12b73e0.txt'], 5)
+        """
+        ids: dict[str, int] = {}
+        return self._chunks(lambda batch: TextChunk(chunk_ids(batch, ids), [d.text for d in batch]))
+
     def _chunks(self, make: Callable[[list[Document]], Any]) -> Iterator[Any]:
         """One pass: ``make(documents)`` for each chunk of documents."""
         self._errors = []
@@ -159,10 +176,21 @@ class CorpusStream:
 
     def load(self) -> pd.DataFrame:
         """All chunks as one corpus table (what :func:`load_corpus` returns as documents)."""
+        import pandas as pd
+
         frames = list(self)
         if not frames:
             return corpus_frame([])
         return pd.concat(frames, ignore_index=True)
+
+
+class TextChunk(NamedTuple):
+    """A chunk of a stream as :meth:`CorpusStream.text_chunks` yields it."""
+
+    #: the documents' ``doc_id`` (a repeated one made unique with ``#2``, ``#3``, ...)
+    ids: list[str]
+    #: their texts
+    texts: list[str]
 
 
 class FieldChunk(NamedTuple):
@@ -190,6 +218,10 @@ def _field_chunk(docs: list[Document], wanted: list[str]) -> FieldChunk:
             values[name].append(value)
             if value is not None or name in fields:
                 met.add(name)
+    import pandas as pd
+
+    from corpus_tools.io.tables import column_array
+
     columns = {n: column_array(values[n]) for n in wanted if n in met}
     return FieldChunk([d.text for d in docs], pd.DataFrame(columns), frozenset(names))
 
@@ -274,6 +306,8 @@ def corpus_chunks(data: Any) -> tuple[Iterator[pd.DataFrame] | None, Any]:
     """
     if isinstance(data, CorpusStream):
         return iter(data), None
+    import pandas as pd
+
     if isinstance(data, (list, tuple)):
         if data and all(isinstance(x, pd.DataFrame) for x in data):
             return iter(data), None

@@ -14,9 +14,13 @@ synthetic reports by default) the reviewer's command is timed too: ``corpus-tool
 --index DIR --format json`` on one report that the index does not hold (the first 2026
 provincial work report of ../shared/corpora, or ``--submission FILE.jsonl``), and the flag
 run is split into its stages in one process (imports, loading the index, the first and a
-second query) so that what remains of its fixed cost is seen.
+second query) so that what remains of its fixed cost is seen. ``--baseline DIR`` (another
+checkout of corpus-tools, e.g. a worktree of main) times its flag command too, in the same
+interleaved rounds, splits it into the same stages, and says whether the two printed the same
+bytes.
 
 Run:  .venv/bin/python benchmarks/bench_startup.py [--repeat 10] [--index DIR [--submission F]]
+          [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -90,7 +94,13 @@ def submission(path: str | None, work: Path) -> Path:
     return out
 
 
-def commands(index: str | None = None, sub: Path | None = None) -> dict[str, list[str]]:
+FLAG = "corpus-tools flag SUB --index IDX"
+BASELINE = "  the same, baseline checkout"
+
+
+def commands(
+    index: str | None = None, sub: Path | None = None, baseline: str | None = None
+) -> dict[str, list[str]]:
     ct = corpus_tools_argv()
     cmds = {
         "python -c pass": [sys.executable, "-c", "pass"],
@@ -99,22 +109,25 @@ def commands(index: str | None = None, sub: Path | None = None) -> dict[str, lis
         "corpus-tools dedup --help": [*ct, "dedup", "--help"],
     }
     if index is not None and sub is not None:
-        cmds["corpus-tools flag SUB --index IDX"] = [
-            *ct,
-            "flag",
-            str(sub),
-            "--index",
-            index,
-            "--format",
-            "json",
-        ]
+        cmds[FLAG] = [*ct, "flag", str(sub), "--index", index, "--format", "json"]
+        if baseline is not None:
+            cmds[BASELINE] = cmds[FLAG]
     return cmds
 
 
-def flag_stages(index: str, sub: Path, env: dict[str, str]) -> list[tuple[str, float]]:
+def with_path(env: dict[str, str], checkout: str) -> dict[str, str]:
+    """``env`` with ``checkout`` first on ``PYTHONPATH`` (instead of this one)."""
+    rest = [p for p in env["PYTHONPATH"].split(os.pathsep) if p != str(ROOT)]
+    return {**env, "PYTHONPATH": os.pathsep.join([str(Path(checkout).resolve()), *rest])}
+
+
+def flag_stages(index: str, sub: Path, env: dict[str, str], cwd: Path) -> list[tuple[str, float]]:
+    """The stages of one flag run; run in ``cwd`` (a folder holding no corpus_tools: ``-c``
+    puts the current folder before ``PYTHONPATH``)."""
     proc = subprocess.run(
         [sys.executable, "-c", FLAG_STAGES, index, str(sub)],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=True,
@@ -157,26 +170,34 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10, help="interleaved rounds")
     parser.add_argument("--index", default=None, help="an index directory: time 'flag' too")
     parser.add_argument("--submission", default=None, help="JSONL file of the submission")
+    parser.add_argument(
+        "--baseline", default=None, help="another checkout: time its flag command too (A/B)"
+    )
     args = parser.parse_args()
     # bytecode is written by the first run of each command (as an installed package has
     # it), so that no measured run compiles the sources
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    stages: list[tuple[str, float]] = []
+    stages: dict[str, list[tuple[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         work = Path(tmp)
         sub = submission(args.submission, work) if args.index else None
-        cmds = commands(args.index, sub)
+        cmds = commands(args.index, sub, args.baseline)
         runs: dict[str, list[Run]] = {name: [] for name in cmds}
         names = list(cmds)
         env["CORPUS_TOOLS_CACHE"] = str(work / "cache")
+        envs = {name: env for name in names}
+        if args.baseline is not None:
+            envs[BASELINE] = with_path(env, args.baseline)
         for name in names:  # bytecode compiled, files in the page cache
-            run_process(cmds[name], work / "out", work / "err", env)
+            run_process(cmds[name], work / "out", work / "err", envs[name])
         for r in range(args.repeat):
             for name in names[r % len(names) :] + names[: r % len(names)]:
-                runs[name].append(run_process(cmds[name], work / "out", work / "err", env))
+                runs[name].append(run_process(cmds[name], work / "out", work / "err", envs[name]))
         if args.index and sub is not None:
-            stages = flag_stages(args.index, sub, env)
+            stages[FLAG] = flag_stages(args.index, sub, env, work)
+            if args.baseline is not None:
+                stages[BASELINE] = flag_stages(args.index, sub, envs[BASELINE], work)
     print(f"load {os.getloadavg()[0]:.1f}; medians of {args.repeat} interleaved runs")
     print(f"{'command':<34} {'CPU s':>6} {'wall s':>7} {'peak MB':>8}")
     for name, rs in runs.items():
@@ -184,12 +205,17 @@ def main() -> None:
             f"{name:<34} {median([r.cpu for r in rs]):6.3f} {median([r.wall for r in rs]):7.3f} "
             f"{median([r.rss_mb for r in rs]):8.0f}"
         )
-    if stages:
-        print("\nflag, stage by stage in one process (CPU s):")
-        for stage, seconds in stages:
+    if BASELINE in runs:
+        same = {r.digest for r in runs[FLAG] + runs[BASELINE]}
+        print(
+            f"flag output of the two checkouts: {'the same bytes' if len(same) == 1 else 'DIFFERS'}"
+        )
+    for name, by_stage in stages.items():
+        print(f"\n{name.strip()}, stage by stage in one process (CPU s):")
+        for stage, seconds in by_stage:
             print(f"  {stage:<30} {seconds:6.3f}")
     for name, argv in cmds.items():
-        if name == "python -c pass" or name.startswith("corpus-tools flag"):
+        if name in ("python -c pass", FLAG, BASELINE):
             continue
         per_package, importers, count = import_profile(argv, env)
         top = sorted(per_package.items(), key=lambda kv: -kv[1])[:TOP]

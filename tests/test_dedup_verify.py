@@ -24,7 +24,12 @@ from corpus_tools.dedup.align import (
     align_folded,
     batch_components,
     dense_ids,
+    diagonal_groups,
+    passages_of_groups,
+    seed_runs,
     seed_table,
+    seeds_of,
+    stable_order,
 )
 from corpus_tools.dedup.config import make_config
 from corpus_tools.dedup.sketch import features_of_folded, fold_text, shingle_hashes
@@ -115,6 +120,7 @@ def test_pairs_given_in_either_order_and_twice() -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.filterwarnings("ignore:.*related pairs among:UserWarning")
 def test_zero_thresholds_keep_pairs_without_passages() -> None:
     # with containment and partial at 0 every aligned pair has a relation, even one
     # without a single passage: the bound must not reject it
@@ -124,6 +130,7 @@ def test_zero_thresholds_keep_pairs_without_passages() -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.filterwarnings("ignore:.*related pairs among:UserWarning")
 def test_identical_texts_are_verified_once_and_all_reported() -> None:
     base = _news(40)
     texts = {**base, **{f"copy-{c:03d}": base[sorted(base)[5]] for c in range(60)}}
@@ -230,6 +237,80 @@ def test_dense_ids_and_seed_table() -> None:
     for r, part in enumerate([values[:150], values[150:]]):
         lo, hi = table.ptr[r], table.ptr[r + 1]
         assert table.order[lo:hi].tolist() == np.argsort(part, kind="stable").tolist()
+
+
+def test_dense_ids_when_hashes_share_their_high_bits() -> None:
+    # real 8-gram hashes of news items, and hashes that agree above the bits dense_ids
+    # packs the index into (a case the packed sort must put right)
+    cfg = make_config(None, {}, "test")
+    real = np.concatenate([shingle_hashes(fold_text(t, cfg).codes, 8) for t in _news(40).values()])
+    bits = (len(real) - 1).bit_length()
+    rng = np.random.default_rng(5)
+    crafted = (real[:300] >> np.uint64(bits + 3) << np.uint64(bits + 3)) | rng.integers(
+        0, 1 << bits, size=300
+    ).astype(np.uint64)
+    for values in (real, np.concatenate([real, crafted, crafted[::-1], real[:50]])):
+        ids, n = dense_ids(values)
+        uniq, inverse = np.unique(values, return_inverse=True)
+        assert ids.tolist() == inverse.tolist() and n == len(uniq)
+
+
+def test_stable_order_is_a_stable_argsort() -> None:
+    rng = np.random.default_rng(2)
+    for size, limit in ((1, 1), (7, 3), (5000, 40), (5000, 1 << 40), (300, 1 << 61)):
+        keys = rng.integers(0, limit, size=size, dtype=np.int64)
+        assert stable_order(keys, limit).tolist() == np.argsort(keys, kind="stable").tolist()
+
+
+def _resolve_by_mask(spans: list[list[int]], n: int, min_passage: int) -> list[list[int]]:
+    """The passage rule spelled with a mask of claimed positions (the reference)."""
+    taken = np.zeros(n, dtype=bool)
+    out = []
+    for span in sorted(spans, key=lambda p: (-(p[1] - p[0]), p[0], p[2])):
+        a0, a1, b0, b1 = span
+        if a1 - a0 < min_passage:
+            continue
+        free = ~taken[a0:a1]
+        if not free.all():
+            edges = np.diff(np.concatenate([[0], free.view(np.int8), [0]]))
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            if len(starts) == 0:
+                continue
+            best = int(np.argmax(ends - starts))
+            a0, a1, b0 = a0 + int(starts[best]), a0 + int(ends[best]), b0 + int(starts[best])
+            b1 = min(b1, b0 + (a1 - a0))
+        if a1 - a0 >= min_passage and b1 > b0:
+            taken[a0:a1] = True
+            out.append([a0, a1, b0, b1])
+    return sorted(out)
+
+
+def test_passages_claim_only_free_stretches_as_the_mask_rule_does() -> None:
+    from corpus_tools.dedup.align import _merge
+
+    cfg = make_config(None, {}, "test")
+    texts = list(_news(60).values())
+    cases = []
+    for x, y in pairwise(texts):  # an item and an edited copy
+        a = fold_text(x, cfg).codes
+        b = fold_text(y[:200] + x[len(x) // 3 :] + x[: len(x) // 2], cfg).codes
+        runs = seed_runs(seeds_of(a, 8), seeds_of(b, 8), 8)
+        cases.append((diagonal_groups(runs, max_gap=12, min_len=0), len(a)))
+    rng = np.random.default_rng(4)
+    for _ in range(300):  # overlapping groups on many diagonals
+        a0 = rng.integers(0, 300, 8)
+        a1 = a0 + rng.integers(2, 60, 8)
+        b0 = np.maximum(a0 + rng.integers(-20, 20, 8), 0)
+        cases.append((np.stack([a0, a1, b0, b0 + (a1 - a0)], 1), 400))
+    claimed = 0
+    for groups, n in cases:
+        for min_passage, max_gap in ((20, 12), (8, 3)):
+            merged = _merge(np.asarray(groups).tolist(), max_gap)
+            want = _resolve_by_mask(merged, n, min_passage)
+            got = passages_of_groups(groups, n, min_passage=min_passage, max_gap=max_gap)
+            assert got.tolist() == want
+            claimed += len(want) > 1
+    assert claimed > 50
 
 
 def test_exact_groups_and_components() -> None:
@@ -363,3 +444,79 @@ def test_candidates_verified_block_by_block_give_the_same_result(
     assert len(one.pairs) > 30 and set(one.pairs["relation"]) >= {"duplicate", "partial"}
     pd.testing.assert_frame_equal(many.pairs, one.pairs)
     pd.testing.assert_frame_equal(many.clusters, one.clusters)
+
+
+def _slices(text: str, count: int, seed: int = 7) -> dict[str, str]:
+    """``count`` overlapping slices of 40-80 characters of ``text`` (issue 23 item 2)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for k in range(count):
+        start = int(rng.integers(0, len(text) - 80))
+        out[f"slice-{k:03d}"] = text[start : start + int(rng.integers(40, 81))]
+    return out
+
+
+def test_many_pairs_per_document_are_named_in_a_warning(
+    seed_texts: dict[str, str], tmp_path: Any
+) -> None:
+    import json
+    import warnings
+
+    from click.testing import CliRunner
+
+    from corpus_tools.cli import cli
+
+    text = seed_texts["001_76da920ca12b73e0.txt"]
+    dense = _slices(text[:500], 200)  # every slice overlaps about a dozen others
+    with pytest.warns(UserWarning, match=r"related pairs among 200 documents") as caught:
+        pairs = find_near_duplicates(dense).pairs
+    assert len(pairs) > 10 * len(dense)
+    assert f"{len(pairs):,} related pairs" in str(caught[0].message)
+    with warnings.catch_warnings():  # slices of a longer text overlap fewer: no word
+        warnings.simplefilter("error")
+        sparse = find_near_duplicates(_slices(text[:3000], 200)).pairs
+    assert 0 < len(sparse) <= 10 * 200
+    path = tmp_path / "slices.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": k, "text": v}, ensure_ascii=False) + "\n" for k, v in dense.items()
+        ),
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["dedup", str(path), "--format", "json"])
+    assert res.exit_code == 0
+    assert "warning: " in res.stderr and "per document" in res.stderr
+    assert len(json.loads(res.stdout)["pairs"]) == len(pairs)
+
+
+def test_result_rows_and_tables_agree_and_tables_are_made_on_demand() -> None:
+    texts = _with_copies(_news(80))
+    result = find_near_duplicates(texts, keep=None)  # no fields: no table to join them to
+    rows = result.rows()
+    assert result._pairs is None and result._clusters is None  # nothing built yet
+    pairs, clusters = result  # unpacks as the named tuple it was
+    assert result[0] is pairs and result[1] is clusters and len(result) == 2
+    assert list(pairs.columns) == ["a", "b", "similarity", "containment", "copy_ratio", "relation"]
+    assert pairs.dtypes.astype(str).tolist() == ["object"] * 2 + ["float64"] * 3 + ["object"]
+    for name in ("a", "b", "similarity", "containment", "copy_ratio", "relation"):
+        assert pairs[name].tolist() == getattr(rows, name)
+    assert clusters.groupby("cluster")["doc_id"].apply(list).tolist() == rows.clusters
+    assert set(rows.relation) >= {"duplicate", "contained"}
+    # pairs sorted by relation strength, then similarity (highest first), then doc_ids
+    strength = pairs["relation"].map(
+        {"duplicate": 0, "near-duplicate": 1, "contained": 2, "partial": 3}
+    )
+    keys = list(zip(strength, -pairs["similarity"], pairs["a"], pairs["b"], strict=True))
+    assert keys == sorted(keys)
+    # a result made from tables gives the same rows, JSON and repr
+    again = type(result)(pairs, clusters)
+    assert again.rows() == rows and again.to_json() == result.to_json()
+    assert (
+        repr(again)
+        == repr(result)
+        == (f"DedupResult(pairs: {len(pairs):,} rows, clusters: {len(rows.clusters):,})")
+    )
+    swapped = result._replace(pairs=pairs.head(3))
+    assert len(swapped.pairs) == 3 and swapped.clusters is clusters
+    with pytest.raises(TypeError, match="both tables"):
+        type(result)(pairs)

@@ -221,7 +221,7 @@ def test_keyword_counts_on_a_pool_and_the_cache_of_this_process(
     assert len(serial) > 500
     _assert_same_table(serial, pooled)
     assert pooled.attrs["summary"]["segmented"] == len(corpus)
-    assert (tmp_path / "segments-v1.sqlite").is_file()
+    assert (tmp_path / "segments-v2.sqlite").is_file()
 
     # the lengths the workers sent back were written here: a rerun segments nothing
     def refuse(self: Segmenter, text: str, *, drop_space: bool = False) -> list[str]:

@@ -26,3 +26,34 @@ def test_bare_pdfium_calls_read_what_pypdfiums_calls_read(
     typed = pdf._CharCalls(pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated)
     monkeypatch.setattr(pdf, "_char_calls", lambda: typed)
     assert pdf.read_pdf(path).text == bare
+
+
+def test_runs_leave_out_the_spaces_inside_their_own_classes() -> None:
+    # The ideographic space is a Chinese character to the run pattern and the line
+    # separator a mark, yet both are spaces: a run neither starts nor ends with them (the
+    # runs' places on the page decide the order of a line with quotation marks).
+    lines = ["丁\u3000 %\u2028‘甲", "abc 乙"]
+    runs, starts, bounds = pdf._PageText._runs(lines, [10, 30], [0, 1])
+    assert runs == ["丁", "%", "‘", "甲", "abc", "乙"]
+    assert starts == [10, 13, 15, 16, 30, 34]
+    assert bounds == [0, 4, 6]
+
+
+def test_characters_outside_the_basic_plane_are_read_whole() -> None:
+    # PDFium holds 😀, 𝐀 and 𠀀 as two UTF-16 code units each; the reader asks it one
+    # character at a time on such a page and must join the halves in the text it returns.
+    import pypdfium2 as pdfium
+
+    path = FORMATS / "astral.pdf"
+    text = pdf.read_pdf(path).text
+    assert not any("\ud800" <= ch <= "\udfff" for ch in text)  # no lone surrogate halves
+    assert text.encode("utf-8")  # so the text can be written out
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        whole = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+    wide = [ch for ch in whole if ord(ch) > 0xFFFF]
+    assert len(wide) >= 5 and "😀" in wide  # what pypdfium2 reads of the same page
+    assert sorted(ch for ch in text if ord(ch) > 0xFFFF) == sorted(wide)
+    assert "关于XX社区党建工作的报告" in text and "只是普通的中文句子。" in text

@@ -327,11 +327,11 @@ def test_rerun_reuses_the_cache_and_new_documents_only_are_segmented(
 def test_warm_tables_equal_cold_ones_also_for_odd_texts_and_a_bad_cache_entry(
     seeds: pd.DataFrame, cache: Path
 ) -> None:
-    """A rerun counts the cached documents in this process (numbers for tokens of one or
-    two characters, strings for the others): the tables equal those of a run without the
-    cache, for texts holding U+0000, spaces, numbers and latin runs too, and a cache entry
-    that does not fit its text is segmented again, never misread."""
-    from corpus_tools.tokens.cache import SegmentCache, pack_lengths
+    """A rerun counts the cached documents in this process (token ids of the cache's
+    vocabulary, counted as numbers): the tables equal those of a run without the cache,
+    for texts holding U+0000, spaces, numbers and latin runs too, and a cache entry that
+    does not fit its text is segmented again, never misread."""
+    from corpus_tools.tokens.cache import SegmentCache
 
     odd = {
         "nul": "XX社区\x00三会一课 落实\x00好",
@@ -351,7 +351,7 @@ def test_warm_tables_equal_cold_ones_also_for_odd_texts_and_a_bad_cache_entry(
     first = keyword_table(docs, segmenter=Segmenter(), cache=cache, by="half")
     pd.testing.assert_frame_equal(first, cold[0])
     store = SegmentCache(cache)  # a wrong entry for one text: its lengths do not add up
-    store.put_many([(store.key(Segmenter().lexicon_version, odd["bad"]), pack_lengths(["坚持"]))])
+    store.put_many([(store.key(Segmenter().lexicon_version, odd["bad"]), ["坚持"])])
     store.close()
     for o, expected in zip(options, cold, strict=True):
         warm = keyword_table(docs, segmenter=Segmenter(), cache=cache, chunk_size=5, **o)
@@ -359,9 +359,7 @@ def test_warm_tables_equal_cold_ones_also_for_odd_texts_and_a_bad_cache_entry(
         assert warm.attrs["summary"]["from_cache"] == len(docs) - 1
         assert warm.attrs["summary"]["segmented"] == 1  # the bad entry, written again
         store = SegmentCache(cache)
-        store.put_many(
-            [(store.key(Segmenter().lexicon_version, odd["bad"]), pack_lengths(["坚持"]))]
-        )
+        store.put_many([(store.key(Segmenter().lexicon_version, odd["bad"]), ["坚持"])])
         store.close()
     from corpus_tools.keywords import counts
 
@@ -376,17 +374,6 @@ def test_warm_tables_equal_cold_ones_also_for_odd_texts_and_a_bad_cache_entry(
     pd.testing.assert_frame_equal(
         rising, keyness(docs, by="half", segmenter=Segmenter(), cache=False)
     )
-
-
-def test_cut_at_lengths_equals_cutting_token_by_token() -> None:
-    from corpus_tools.tokens.cache import cut_at_lengths, pack_lengths, tokens_from_lengths
-
-    texts = ["XX社区开展三会一课", "", "a\x00b c", "  \n", "𠀀字", "不对"]
-    tokens = [["XX", "社区", "开展", "三会一课"], [], ["a", "\x00", "b", " ", "c"], ["  ", "\n"]]
-    packed = [pack_lengths(t) for t in tokens] + [pack_lengths(["𠀀", "字"]), pack_lengths(["不"])]
-    expected = [tokens_from_lengths(t, p, False) for t, p in zip(texts, packed, strict=True)]
-    assert cut_at_lengths(texts, packed) == expected
-    assert expected[-1] is None and expected[2] == tokens[2]
 
 
 def test_chunks_do_not_change_the_table(

@@ -230,3 +230,60 @@ def test_errors() -> None:
         find_places("贵州", support="贵州省")
     with pytest.raises(InvalidParameterError, match="'mentions' parameter of infer_place"):
         infer_place("贵州", mentions=pd.DataFrame({"start": [0]}))
+
+
+def test_shipped_place_tables_are_what_the_gazetteer_files_make() -> None:
+    """corpus_tools/data/place_tables.npz holds what compute_place_tables makes of
+    places.tsv.gz and place_words.txt.gz (rebuild it with scripts/build_place_tables.py)."""
+    import gzip
+    from importlib import resources
+
+    import numpy as np
+
+    from corpus_tools.text.places import compute_place_tables, read_place_tables
+
+    shipped = read_place_tables()
+    assert shipped is not None, "corpus_tools/data/place_tables.npz is missing"
+    data = resources.files("corpus_tools").joinpath("data")
+    places = gzip.decompress(data.joinpath("places.tsv.gz").read_bytes()).decode("utf-8")
+    words = gzip.decompress(data.joinpath("place_words.txt.gz").read_bytes()).decode("utf-8")
+    made = compute_place_tables(places, words)
+    assert sorted(shipped) == sorted(made)
+    for name, array in made.items():
+        assert shipped[name].dtype == array.dtype, name
+        assert np.array_equal(shipped[name], array), name
+
+
+def test_places_are_read_not_computed_when_the_tables_ship() -> None:
+    """A process that finds places reads the shipped tables; without them it computes the
+    same gazetteer from the text files."""
+    import subprocess
+    import sys
+
+    code = (
+        "from corpus_tools.text import places\n"
+        "def refuse(*args):\n"
+        "    raise AssertionError('computed')\n"
+        "places.compute_place_tables = refuse\n"
+        "print(places.find_places('贵州省遵义市湄潭县兴隆镇')['code'].tolist())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out == "['520000', '520300', '520328', '520328108']\n"
+
+
+def test_computed_gazetteer_finds_what_the_shipped_one_does(monkeypatch: Any) -> None:
+    """The fallback when place_tables.npz is missing gives the same mentions."""
+    from corpus_tools.text import places
+
+    text = "贵州省遵义市湄潭县兴隆镇，与凤冈、余庆联动；北京市朝阳区和辽宁省朝阳市。"
+    shipped = find_places(text)
+    monkeypatch.setattr(places, "read_place_tables", lambda: None)
+    places._load.cache_clear()
+    try:
+        computed = find_places(text)
+    finally:
+        places._load.cache_clear()
+    pd.testing.assert_frame_equal(shipped, computed)
+    assert len(shipped) == 10

@@ -444,7 +444,7 @@ def test_cache_serves_a_rerun_without_segmenting(
     seg = Segmenter()
     first = segment_corpus(texts, segmenter=seg, cache=tmp_path, n_jobs=1)
     assert seg.cache_stats() == {"hits": 0, "misses": len(texts)}
-    assert (tmp_path / "segments-v1.sqlite").is_file()
+    assert (tmp_path / "segments-v2.sqlite").is_file()
 
     def refuse(self: Segmenter, text: str, *, drop_space: bool = False) -> list[str]:
         raise AssertionError("segmented again")
@@ -465,7 +465,7 @@ def test_cache_serves_a_rerun_without_segmenting(
 def test_corrupt_cache_is_reported_and_bypassed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "segments-v1.sqlite").write_bytes(b"not a database" * 100)
+    (tmp_path / "segments-v2.sqlite").write_bytes(b"not a database" * 100)
     tokens = segment_corpus(SENTENCES, cache=tmp_path, n_jobs=1)
     assert tokens == segment_corpus(SENTENCES, cache=False, n_jobs=1)
     assert "segment cache" in capsys.readouterr().err
@@ -475,7 +475,7 @@ def test_cache_defaults_to_env_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("CORPUS_TOOLS_CACHE", str(tmp_path / "c"))
     assert default_cache_dir() == tmp_path / "c"
     segment_corpus(["三社联动"], n_jobs=1)
-    assert (tmp_path / "c" / "segments-v1.sqlite").is_file()
+    assert (tmp_path / "c" / "segments-v2.sqlite").is_file()
 
 
 @pytest.mark.slow
@@ -681,3 +681,51 @@ def test_cli_mine_slogans_keeps_the_corpus_slogans_whole_as_keywords_does(
         found[flag] = (slogans & tokens, slogans & terms)
     assert found[()] == (set(), set())  # neither keeps them by default
     assert found[("--mine-slogans",)] == (slogans, slogans)
+
+
+def test_a_cache_of_the_former_format_is_not_read(tmp_path: Path) -> None:
+    """A ``segments-v1.sqlite`` (token lengths) is left alone: its entries, even wrong
+    ones, are never taken for token ids; the documents are segmented into the new file."""
+    import sqlite3
+
+    from corpus_tools.tokens.cache import SegmentCache, pack_lengths
+
+    seg = Segmenter()
+    old = sqlite3.connect(tmp_path / "segments-v1.sqlite")
+    old.execute("CREATE TABLE seg (key BLOB PRIMARY KEY, lengths BLOB NOT NULL)")
+    wrong = [(SegmentCache.key(seg.lexicon_version, t), pack_lengths([t])) for t in SENTENCES]
+    old.executemany("INSERT INTO seg VALUES (?, ?)", wrong)
+    old.commit()
+    old.close()
+    tokens = segment_corpus(SENTENCES, segmenter=seg, cache=tmp_path, n_jobs=1)
+    assert tokens == segment_corpus(SENTENCES, cache=False, n_jobs=1)
+    assert seg.cache_stats() == {"hits": 0, "misses": len(SENTENCES)}
+    assert (tmp_path / SegmentCache.FILE).is_file()
+
+
+def test_two_jobs_writing_one_cache_share_its_vocabulary(tmp_path: Path) -> None:
+    """Each write first reads the tokens another job added, so one id never names two
+    tokens; a job that read the vocabulary earlier reads it on when it meets new ids."""
+    from corpus_tools.tokens.cache import SegmentCache
+
+    seg = Segmenter()
+    version = seg.lexicon_version
+    first, second = SegmentCache(tmp_path), SegmentCache(tmp_path)
+    try:
+        texts = [SENTENCES[0], SENTENCES[1]]
+        first.put_many([(first.key(version, texts[0]), seg.cut(texts[0]))])
+        second.put_many([(second.key(version, texts[1]), seg.cut(texts[1]))])
+        assert len(set(first.vocab.words)) == len(first.vocab.words)
+        # ``first`` has not read the tokens ``second`` added: segment_corpus reads them on
+        found = segment_corpus(texts, segmenter=seg, cache=tmp_path, drop_space=False)
+        assert found == [seg.cut(t) for t in texts]
+        assert seg.cache_stats()["hits"] == 2
+        keys = [first.key(version, t) for t in texts]
+        assert SegmentCache.keys(version, texts) == keys
+        entries = first.get_many(keys)
+        first.refresh()
+        assert [first.vocab.tokens(entries[k][0]) for k in keys] == found
+        assert first.vocab.words == second.vocab.words
+    finally:
+        first.close()
+        second.close()

@@ -139,6 +139,30 @@ def test_shipped_fold_tables_are_what_this_python_computes() -> None:
     assert np.array_equal(shipped["letters_digits"], compute_letters_digits())
 
 
+def test_shipped_match_tables_are_what_matching_computes() -> None:
+    """The folding of every code point that matching uses ships too (with and without
+    traditional characters) and equals what text/matching.py computes; the traditional one
+    is used only with the zhconv dictionary it was made from."""
+    import numpy as np
+
+    from corpus_tools.text import matching
+    from corpus_tools.text.tables import shipped_tables
+
+    shipped = shipped_tables()
+    if shipped is None:
+        pytest.skip("tables made with another Unicode version")
+    for traditional in (False, True):
+        table = matching._shipped_match_table(shipped, traditional)
+        if traditional and str(shipped["zhconv_digest"]) != matching.zhconv_digest():
+            assert table is None  # another zhconv: computed, never read
+            continue
+        assert table is not None
+        assert np.array_equal(table, matching.compute_match_table(traditional))
+    other = {**shipped, "zhconv_digest": np.array("0" * 64)}
+    assert matching._shipped_match_table(other, True) is None
+    assert matching._shipped_match_table(other, False) is not None
+
+
 def test_folding_reads_the_shipped_tables() -> None:
     """A process that folds text does not compute the tables (0.2 CPU-s) when they ship."""
     result = imported_after(
@@ -148,6 +172,7 @@ def test_folding_reads_the_shipped_tables() -> None:
         "    raise AssertionError('computed')\n"
         "normalization.compute_fold_table = refuse\n"
         "matching.compute_letters_digits = refuse\n"
+        "matching.compute_match_table = refuse\n"
         "made = str(tables.read_fold_tables()['unidata_version'])\n"
         "if made == unicodedata.unidata_version:\n"
         "    print(normalization.normalize('“ＡＢ”　c').text)\n"

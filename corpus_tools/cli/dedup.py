@@ -74,11 +74,13 @@ def dedup_command(
         corpus = stream_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
     else:
         corpus = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    fmt = resolve_format(fmt)
     try:
         result = find_near_duplicates(
             corpus,
             engine=engine,
             scheduler=scheduler,
+            keep=None if fmt == "json" else "auto",  # the JSON of the contract has no fields
             **option_overrides(
                 threshold=threshold,
                 containment=containment,
@@ -93,14 +95,12 @@ def dedup_command(
         fail(str(exc), ExitCode.USAGE)
     if engine == "local":
         require_documents(corpus)
-    _print_dedup(result, resolve_format(fmt), group_duplicates=group_duplicates)
+    _print_dedup(result, fmt, group_duplicates=group_duplicates)
     finish(state)
 
 
 def _print_dedup(result: Any, fmt: str, *, group_duplicates: bool) -> None:
     """The output of ``dedup``: pairs and clusters (and the duplicate groups)."""
-    import pandas as pd
-
     groups: list[list[str]] | None = None
     if group_duplicates:
         result, groups = duplicate_groups(result)
@@ -113,6 +113,8 @@ def _print_dedup(result: Any, fmt: str, *, group_duplicates: bool) -> None:
             data["duplicates"] = groups
         emit(data, fmt, rows=result.pairs)
         return
+    import pandas as pd
+
     click.echo(render_table(result.pairs))
     listed = result.clusters.groupby("cluster", sort=True)["doc_id"].apply(list)
     for name, members in (
@@ -173,25 +175,19 @@ def dedup_json(result: Any, duplicates: list[list[str]] | None = None) -> str:
     ``duplicates`` (:func:`duplicate_groups`), a third key lists them."""
     from json.encoder import encode_basestring as quote
 
-    pairs = result.pairs
+    rows = result.rows()
     figures = [
-        [_number(round(float(v), 4)) for v in pairs[col].tolist()]
-        for col in ("similarity", "containment", "copy_ratio")
+        [_number(round(float(v), 4)) for v in column]
+        for column in (rows.similarity, rows.containment, rows.copy_ratio)
     ]
-    rows = [
+    lines = [
         _PAIR % (quote(str(a)), quote(str(b)), sim, cont, quote(str(rel)), ratio)
-        for a, b, rel, sim, cont, ratio in zip(
-            pairs["a"].tolist(),
-            pairs["b"].tolist(),
-            pairs["relation"].tolist(),
-            *figures,
-            strict=True,
-        )
+        for a, b, rel, sim, cont, ratio in zip(rows.a, rows.b, rows.relation, *figures, strict=True)
     ]
-    clusters = result.clusters.groupby("cluster", sort=True)["doc_id"].apply(list).tolist()
+    clusters = rows.clusters
     text = (
         '{\n  "pairs": '
-        + ("[\n" + ",\n".join(rows) + "\n  ]" if rows else "[]")
+        + ("[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]")
         + ',\n  "clusters": '
         + _id_lists(clusters, quote)
     )

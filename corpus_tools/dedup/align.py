@@ -13,6 +13,7 @@ passages claim the same submission characters, the longer one keeps them.
 
 from __future__ import annotations
 
+import bisect
 from typing import NamedTuple
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = [
     "seed_table",
     "seed_table_flat",
     "seeds_of",
+    "stable_order",
     "union_length",
     "union_mask",
 ]
@@ -44,6 +46,9 @@ __all__ = [
 #: A seed that occurs more often than this in the source is only matched to its first
 #: occurrences (repeated boilerplate would otherwise multiply the seeds).
 MAX_OCCURRENCES = 4
+
+#: Sort keys below this fit in an int64 (with room to spare).
+_KEY_LIMIT = 1 << 62
 
 
 class Seeds(NamedTuple):
@@ -93,8 +98,12 @@ def seed_runs(sa: Seeds, sb: Seeds, k: int) -> npt.NDArray[np.int64]:
     ha, sb_sorted = sa.hashes, sb.sorted
     if len(ha) == 0 or len(sb_sorted) == 0:
         return _NO_RUNS
-    lo = np.searchsorted(sb_sorted, ha, side="left")
-    hi = np.searchsorted(sb_sorted, ha, side="right")
+    # (searched in sorted order, ``sa.order``: each search starts where the one before
+    # ended, in pages already read; the same bounds as searching ``ha`` as it is)
+    lo = np.empty(len(ha), dtype=np.int64)
+    hi = np.empty(len(ha), dtype=np.int64)
+    lo[sa.order] = np.searchsorted(sb_sorted, sa.sorted, side="left")
+    hi[sa.order] = np.searchsorted(sb_sorted, sa.sorted, side="right")
     cnt = np.minimum(hi - lo, MAX_OCCURRENCES)
     total = int(cnt.sum())
     if total == 0:
@@ -154,9 +163,33 @@ def seed_table_flat(flat: npt.NDArray[np.uint64], sizes: npt.NDArray[np.int64]) 
     ids, distinct = dense_ids(flat)
     owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     # by row, then id, then position (a stable sort of one int64 key)
-    perm = np.argsort(owner * distinct + ids, kind="stable")
+    perm = stable_order(owner * distinct + ids, max(len(sizes), 1) * max(distinct, 1))
     order = (perm - ptr[owner[perm]]).astype(np.int32)
     return SeedTable(ptr, ids, order, ids[perm])
+
+
+def stable_order(keys: npt.NDArray[np.int64], limit: int) -> npt.NDArray[np.int64]:
+    """``np.argsort(keys, kind="stable")`` of keys in ``[0, limit)``, by sorting values.
+
+    Where ``limit`` times the number of keys fits an int64, each key is packed with its
+    index and the packed values are sorted: numpy sorts plain integers with SIMD code
+    several times faster than it orders indexes (argsort), and the packed sort is stable
+    by construction.
+
+    Examples
+    --------
+    >>> stable_order(np.array([3, 1, 3, 0, 1]), 4).tolist()
+    [3, 1, 4, 0, 2]
+    """
+    n = len(keys)
+    bits = max(n - 1, 1).bit_length()
+    if limit > _KEY_LIMIT >> bits:
+        return np.argsort(keys, kind="stable")
+    packed = keys.astype(np.int64) << bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << bits) - 1
+    return packed
 
 
 def dense_ids(values: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint32], int]:
@@ -171,8 +204,7 @@ def dense_ids(values: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint32], i
     """
     if len(values) == 0:
         return np.zeros(0, dtype=np.uint32), 0
-    perm = np.argsort(values)
-    ordered = values[perm]
+    perm, ordered = _value_order(np.asarray(values, dtype=np.uint64))
     new = np.empty(len(values), dtype=np.uint32)
     new[0] = 0
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:], casting="unsafe")
@@ -181,6 +213,34 @@ def dense_ids(values: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint32], i
     ids = np.empty(len(values), dtype=np.uint32)
     ids[perm] = rank
     return ids, int(rank[-1]) + 1
+
+
+def _value_order(
+    values: npt.NDArray[np.uint64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """An order of ``values`` that sorts them, and the sorted values.
+
+    The high bits of each value are packed with its index and sorted as plain integers
+    (several times faster than argsort); values whose high bits tie but differ below
+    them (rare: two hashes sharing a prefix) are then put in order among themselves.
+    """
+    n = len(values)
+    bits = np.uint64(max(n - 1, 1).bit_length())
+    packed = values >> bits
+    packed <<= bits
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    prefix = packed >> bits
+    perm = (packed & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.int64)
+    del packed
+    ordered = values[perm]
+    tied = (prefix[1:] == prefix[:-1]) & (ordered[1:] != ordered[:-1])
+    if tied.any():  # sort each run of one prefix that holds two values by value
+        run = np.cumsum(np.r_[True, prefix[1:] != prefix[:-1]])
+        at = np.flatnonzero(np.isin(run, run[1:][tied]))
+        fix = np.lexsort((perm[at], ordered[at], run[at]))
+        perm[at], ordered[at] = perm[at][fix], ordered[at][fix]
+    return perm, ordered
 
 
 def _spread(
@@ -194,10 +254,6 @@ def _spread(
         ptr[rows] - (np.cumsum(sizes) - sizes), sizes
     )
     return owner, at
-
-
-#: Sort keys below this fit in an int64 (with room to spare).
-_KEY_LIMIT = 1 << 62
 
 
 def batch_groups(
@@ -217,7 +273,9 @@ def batch_groups(
     # a's seeds in id order too: sorted queries keep the binary searches in the cache
     asked = (a_owner.astype(np.uint64) << shift) | table.sorted[a_at].astype(np.uint64)
     lo = np.searchsorted(held, asked, side="left")
-    cnt = np.minimum(np.searchsorted(held, asked, side="right") - lo, MAX_OCCURRENCES)
+    cnt = _run_lengths(held)[lo]  # how often each asked seed is held (0: not at all)
+    cnt[held[np.minimum(lo, len(held) - 1)] != asked] = 0
+    np.minimum(cnt, MAX_OCCURRENCES, out=cnt)
     total = int(cnt.sum())
     if total == 0:
         return none
@@ -230,10 +288,13 @@ def batch_groups(
     width = int(max(i.max(), j.max())) + 1
     key = pair * (2 * width + 1) + (j - i + width)
     if (int(pair[-1]) + 1) * (2 * width + 1) * width < _KEY_LIMIT:
-        srt = np.argsort(key * width + i)
+        packed = key * width + i  # distinct: sorted as values, then unpacked
+        packed.sort()
+        key_s, i_s = np.divmod(packed, width)
+        del packed
     else:
         srt = np.lexsort((i, key))
-    i_s, key_s = i[srt], key[srt]
+        i_s, key_s = i[srt], key[srt]
     new = np.ones(total, dtype=bool)
     new[1:] = (key_s[1:] != key_s[:-1]) | (i_s[1:] != i_s[:-1] + 1)
     starts = np.flatnonzero(new)
@@ -250,6 +311,17 @@ def batch_groups(
     gpair = rkey[first] // (2 * width + 1)
     d = rkey[first] - gpair * (2 * width + 1) - width
     return gpair, np.stack([g0, g1, g0 + d, g1 + d], axis=1)
+
+
+def _run_lengths(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """For sorted ``values``: at the first position of each run of equal values, the
+    run's length; 0 elsewhere and at ``len(values)`` (one binary search saved per query:
+    the first position is what a left search finds)."""
+    n = len(values)
+    first = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    out = np.zeros(n + 1, dtype=np.int64)
+    out[first] = np.diff(np.r_[first, n])
+    return out
 
 
 def batch_components(
@@ -388,12 +460,13 @@ def diagonal_groups(
     return np.stack([a0, a1, a0 + d0, a1 + d0], axis=1)
 
 
-def _merge(groups: npt.NDArray[np.int64], max_gap: int) -> list[list[int]]:
-    """Chain diagonal groups that continue each other in both texts within ``max_gap``."""
-    order = np.lexsort((-(groups[:, 1] - groups[:, 0]), groups[:, 0]))
+def _merge(groups: list[list[int]], max_gap: int) -> list[list[int]]:
+    """Chain diagonal groups ``[a0, a1, b0, b1]`` that continue each other in both texts
+    within ``max_gap`` (taken by start, the longer first; Python lists: a pair has a few
+    groups, where numpy's per-call cost would dominate)."""
     active: list[list[int]] = []
     done: list[list[int]] = []
-    for a0, a1, b0, b1 in groups[order].tolist():
+    for a0, a1, b0, b1 in sorted(groups, key=lambda g: (g[0], g[0] - g[1])):
         keep: list[list[int]] = []
         for p in active:
             if p[1] + max_gap < a0:
@@ -424,33 +497,45 @@ def _merge(groups: npt.NDArray[np.int64], max_gap: int) -> list[list[int]]:
     return done
 
 
-def _resolve(passages: list[list[int]], n: int, min_passage: int) -> list[list[int]]:
-    """Longest first; a later passage keeps only its longest stretch not yet claimed."""
+def _resolve(passages: list[list[int]], min_passage: int) -> list[list[int]]:
+    """Longest first; a later passage keeps only its longest stretch not yet claimed
+    (the first, of equally long ones)."""
     passages = sorted(passages, key=lambda p: (-(p[1] - p[0]), p[0], p[2]))
-    taken = np.zeros(n, dtype=bool)
+    taken: list[tuple[int, int]] = []  # claimed spans of a, disjoint, by start
     out: list[list[int]] = []
-    for p0, p1, q0, q1 in passages:
-        if p1 - p0 < min_passage:
+    for a0, a1, q0, q1 in passages:
+        if a1 - a0 < min_passage:
             continue
-        a0, a1, b0, b1 = p0, p1, q0, q1
-        free = ~taken[a0:a1]
-        if not free.all():
-            # longest run of free positions inside [a0, a1)
-            edges = np.diff(np.concatenate([[0], free.view(np.int8), [0]]))
-            run_s = np.flatnonzero(edges == 1)
-            run_e = np.flatnonzero(edges == -1)
-            if len(run_s) == 0:
-                continue
-            best = int(np.argmax(run_e - run_s))
-            shift = int(run_s[best])
-            a0, a1 = a0 + shift, a0 + int(run_e[best])
-            b0 = b0 + shift
-            b1 = min(b1, b0 + (a1 - a0))
-        if a1 - a0 >= min_passage and b1 > b0:
-            taken[a0:a1] = True
-            out.append([a0, a1, b0, b1])
+        f0, f1 = _longest_free(taken, a0, a1)
+        if f1 - f0 < min_passage:
+            continue
+        b0, b1 = q0, q1
+        if (f0, f1) != (a0, a1):  # partly claimed already: the b span shrinks with it
+            b0 = q0 + f0 - a0
+            b1 = min(q1, b0 + (f1 - f0))
+        if b1 > b0:
+            bisect.insort(taken, (f0, f1))
+            out.append([f0, f1, b0, b1])
     out.sort()
     return out
+
+
+def _longest_free(taken: list[tuple[int, int]], a0: int, a1: int) -> tuple[int, int]:
+    """The longest stretch of ``[a0, a1)`` outside the ``taken`` spans (the first of
+    equally long ones; ``(a0, a0)`` when none is free)."""
+    best = (a0, a0)
+    start = a0
+    for t0, t1 in taken:
+        if t1 <= start:
+            continue
+        if t0 >= a1:
+            break
+        if t0 - start > best[1] - best[0]:
+            best = (start, t0)
+        start = max(start, t1)
+    if a1 - start > best[1] - best[0]:
+        best = (start, a1)
+    return best
 
 
 def align_folded(
@@ -509,8 +594,8 @@ def passages_of_groups(
     :func:`diagonal_groups`."""
     if len(groups) == 0:
         return np.zeros((0, 4), dtype=np.int64)
-    merged = _merge(groups, max_gap)
-    return np.asarray(_resolve(merged, n_a, min_passage), dtype=np.int64).reshape(-1, 4)
+    merged = _merge(np.asarray(groups).tolist(), max_gap)
+    return np.asarray(_resolve(merged, min_passage), dtype=np.int64).reshape(-1, 4)
 
 
 def union_mask(n: int, starts: npt.ArrayLike, ends: npt.ArrayLike) -> npt.NDArray[np.bool_]:

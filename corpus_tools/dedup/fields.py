@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from corpus_tools.errors import InvalidParameterError, param_error
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corpus_tools.dedup.verify import DedupResult
 
 __all__ = ["FIELD_WIDTH", "MAX_FIELDS", "NOT_FIELDS", "metadata_fields", "with_fields"]
@@ -49,6 +49,7 @@ def metadata_fields(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> frame = pd.DataFrame({"doc_id": ["a"], "text": ["…"], "year": [2024],
     ...                       "url": ["https://www.gov.cn/zhengce/content/2024-01/1.htm"]})
     >>> metadata_fields(frame)

@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -37,7 +37,7 @@ import pandas as pd
 
 from corpus_tools.dedup.align import union_mask
 from corpus_tools.dedup.config import DedupConfig
-from corpus_tools.dedup.residue import find_residue
+from corpus_tools.dedup.residue import RESIDUE_COLUMNS, Passage, residue_rows
 from corpus_tools.dedup.sketch import (
     DocFeatures,
     features_of_folded,
@@ -53,7 +53,13 @@ from corpus_tools.errors import (
     param_error,
 )
 from corpus_tools.text.matching import Folded
-from corpus_tools.text.places import Place, infer_place, lookup_place
+from corpus_tools.text.places import (
+    Place,
+    PlaceMention,
+    lookup_place,
+    place_mentions,
+    place_of_mentions,
+)
 
 __all__ = [
     "MIN_MATCH_RATIO",
@@ -351,24 +357,19 @@ def _source_place(source: HeldSource) -> Place | None:
     if key not in _SOURCE_PLACES:
         if len(_SOURCE_PLACES) >= _SOURCE_PLACES_KEPT:
             del _SOURCE_PLACES[next(iter(_SOURCE_PLACES))]
-        _SOURCE_PLACES[key] = infer_place(source.text)
+        _SOURCE_PLACES[key] = place_of_mentions(source.text, place_mentions(source.text))
     return _SOURCE_PLACES[key]
 
 
-class _PlacesOf(Mapping[str, "Place | None"]):
+class _SourcePlaces:
     """The place of each source, inferred when first asked for (:func:`_source_place`)."""
 
     def __init__(self, sources: dict[str, HeldSource]) -> None:
         self.sources = sources
 
-    def __getitem__(self, doc_id: str) -> Place | None:
-        return _source_place(self.sources[doc_id])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.sources)
-
-    def __len__(self) -> int:
-        return len(self.sources)
+    def place(self, doc_id: str) -> Place | None:
+        source = self.sources.get(doc_id)
+        return None if source is None else _source_place(source)
 
 
 def submission_places(
@@ -423,20 +424,20 @@ def submission_places(
     return out
 
 
-def _own_place(text: str, mentions: pd.DataFrame, copied: list[dict[str, Any]]) -> Place | None:
+def _own_place(
+    text: str, mentions: list[PlaceMention], copied: list[dict[str, Any]]
+) -> Place | None:
     """The place a submission is about, inferred from the names outside the passages it
     copied (those name the source's place, the more so the less the copier changed), or
     from all its names when those outside say nothing."""
-    if copied and len(mentions):
-        middle = (mentions["start"].to_numpy() + mentions["end"].to_numpy()) / 2
-        inside = np.zeros(len(mentions), dtype=bool)
-        for p in copied:
-            inside |= (p["submission_start"] <= middle) & (middle < p["submission_end"])
-        if inside.any() and not inside.all():
-            own = infer_place(text, mentions=mentions[~inside])
+    if copied and mentions:
+        spans = [(p["submission_start"], p["submission_end"]) for p in copied]
+        outside = [m for m in mentions if not any(a <= (m.start + m.end) / 2 < b for a, b in spans)]
+        if 0 < len(outside) < len(mentions):
+            own = place_of_mentions(text, outside)
             if own is not None:
                 return own
-    return infer_place(text, mentions=mentions)
+    return place_of_mentions(text, mentions)
 
 
 def _residue(
@@ -449,37 +450,24 @@ def _residue(
     (:func:`corpus_tools.dedup.find_residue`): unfilled placeholders and names of another
     place. Passages from references are quotations: a place name inside one is no residue,
     and they make nothing certain."""
-    from corpus_tools.text.places import find_places
-
     copied = [p for p in passages if p["role"] != REFERENCE]
     mentions = None
     if place is None:
-        mentions = find_places(text)
+        mentions = place_mentions(text)
         place = _own_place(text, mentions, copied)
         if place is not None:
             mentions = None  # (found again with the sources' places as context)
     quoted = [(p["submission_start"], p["submission_end"]) for p in passages if p not in copied]
-    table = pd.DataFrame(
-        {
-            "submission_start": [p["submission_start"] for p in copied],
-            "submission_end": [p["submission_end"] for p in copied],
-            "doc_id": [p["doc_id"] for p in copied],
-        }
-    )
-    found = find_residue(
-        text,
-        place=place,
-        passages=table,
-        source_places=_PlacesOf(sources),
-        mentions=mentions,
-    )
+    spans = [Passage(p["submission_start"], p["submission_end"], p["doc_id"]) for p in copied]
+    found = residue_rows(text, place, spans, _SourcePlaces(sources), mentions=mentions)
     rows: list[dict[str, Any]] = []
-    for r in found.to_dict("records"):
+    for values in found:
+        r = dict(zip(RESIDUE_COLUMNS, values, strict=True))
         middle = (r["start"] + r["end"]) / 2
         quotation = r["source_doc_id"] is None and any(a <= middle < b for a, b in quoted)
         if r["kind"] != "placeholder" and quotation:
             continue  # a name in a quotation of a reference: not residue
-        rows.append({str(k): v for k, v in r.items()})
+        rows.append(r)
     return place, rows
 
 

@@ -227,7 +227,7 @@ class DedupIndex:
         if old_tmp is not None:  # texts spilled by an earlier build, never saved
             shutil.rmtree(old_tmp, ignore_errors=True)
         self.doc_ids_: list[str] = []
-        self._id_pos: dict[str, int] = {}
+        self._positions: dict[str, int] | None = {}
         self._chars = np.zeros(0, dtype=np.int64)
         self._length = np.zeros(0, dtype=np.int64)
         self._n_shingles = np.zeros(0, dtype=np.int64)
@@ -405,6 +405,14 @@ class DedupIndex:
         """The unit of each held document (str, or None when it has none), in index order."""
         self._merged()
         return self._unit.copy()
+
+    @property
+    def _id_pos(self) -> dict[str, int]:
+        """The position of each held ``doc_id``."""
+        if self._positions is None:
+            ids = self.doc_ids_
+            self._positions = dict(zip(ids, range(len(ids)), strict=True))
+        return self._positions
 
     def _add_frame(
         self, frame: pd.DataFrame, bar: Any, *, role: int, unit_field: str | None
@@ -994,8 +1002,8 @@ class DedupIndex:
         """Take the state of a generation read from ``root``."""
         docs = stored.docs
         self._config = make_config(stored.config, {}, "DedupIndex.load")
-        self.doc_ids_ = [str(x) for x in docs["doc_id"].to_numpy(dtype=object).tolist()]
-        self._id_pos = dict(zip(self.doc_ids_, range(len(self.doc_ids_)), strict=True))
+        self.doc_ids_ = list(map(str, docs["doc_id"].to_numpy(dtype=object).tolist()))
+        self._positions = None  # (made when first needed: a flag run never needs it)
         self._chars = docs["chars"].to_numpy(np.int64)
         self._length = docs["length"].to_numpy(np.int64)
         self._n_shingles = docs["n_shingles"].to_numpy(np.int64)

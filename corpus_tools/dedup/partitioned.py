@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.candidates import (
     MAX_BUCKET,
@@ -47,6 +46,9 @@ from corpus_tools.engine import Engine, Handle
 from corpus_tools.errors import InvalidParameterError, check_number, param_error
 from corpus_tools.progress import progress_bar
 from corpus_tools.text.matching import Folded
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Partition",

@@ -34,7 +34,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -44,9 +44,9 @@ from corpus_tools.text.placeholders import find_placeholders
 from corpus_tools.text.places import (
     Place,
     contains,
-    find_places,
     infer_place,
     lookup_place,
+    place_mentions,
     place_of,
     within,
 )
@@ -57,7 +57,9 @@ __all__ = [
     "RESIDUE_COLUMNS",
     "RESIDUE_KINDS",
     "SUPPORT_SHARE",
+    "Passage",
     "find_residue",
+    "residue_rows",
 ]
 
 #: Columns of :func:`find_residue`.
@@ -110,7 +112,9 @@ class _Sources:
         return self.known[doc_id]
 
 
-class _Passage(NamedTuple):
+class Passage(NamedTuple):
+    """A passage of the submission copied from ``doc_id``."""
+
     start: int
     end: int
     doc_id: str
@@ -178,26 +182,57 @@ def find_residue(
     check_type(text, "text", func, str, "a str")
     own = _own_place(text, place, mentions)
     spans = _passages(passages, source_places, source_texts)
-    sources = _Sources(source_places, source_texts)
+    if placeholders is not None:
+        check_columns(placeholders, "placeholders", func, ["start", "end", "text", "kind"])
+    found: Iterable[Any] | None = None
+    if mentions is not None:
+        check_columns(mentions, "mentions", func, ["start", "end", "text", "code", "candidates"])
+        found = mentions.itertuples(index=False)
+    rows = residue_rows(
+        text,
+        own,
+        spans,
+        _Sources(source_places, source_texts),
+        placeholders=placeholders,
+        mentions=found,
+    )
+    return _frame(rows)
+
+
+def residue_rows(
+    text: str,
+    own: Place | None,
+    spans: list[Passage],
+    sources: Any,
+    *,
+    placeholders: pd.DataFrame | None = None,
+    mentions: Iterable[Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The rows of :func:`find_residue` (in :data:`RESIDUE_COLUMNS` order), its arguments
+    taken as checked: the submission's place, its copied passages, and ``sources`` (anything
+    with ``place(doc_id) -> Place | None``).
+
+    Examples
+    --------
+    >>> text = "凤冈县茶园X万亩，兴隆镇茶叶增长。"
+    >>> [r[2:4] for r in residue_rows(text, lookup_place("凤冈县"), [], None)]
+    [('X', 'placeholder'), ('兴隆镇', 'foreign_place')]
+    """
     if placeholders is None:
         placeholders = find_placeholders(text)
-    else:
-        check_columns(placeholders, "placeholders", func, ["start", "end", "text", "kind"])
     if mentions is None:
         helpers = _support(spans, len(text), sources)
         if own is not None:
             helpers.add(own.code)
-        mentions = find_places(text, support=sorted(helpers))
-    else:
-        check_columns(mentions, "mentions", func, ["start", "end", "text", "code", "candidates"])
+        mentions = place_mentions(text, support=sorted(helpers))
     rows = [_blank(row, spans) for row in placeholders.itertuples(index=False)]
     if own is not None:
-        for row in mentions.itertuples(index=False):
+        for row in mentions:
             finding = _foreign(row, own, spans, sources)
             if finding is not None:
                 rows.append(finding)
     rows.sort(key=lambda r: (r[0], r[1]))
-    return _frame(rows)
+    return rows
 
 
 def _own_place(text: str, place: str | Place | None, mentions: pd.DataFrame | None) -> Place | None:
@@ -214,7 +249,7 @@ def _passages(
     passages: pd.DataFrame | None,
     source_places: Mapping[str, str | Place | None] | None,
     source_texts: Mapping[str, str] | None,
-) -> list[_Passage]:
+) -> list[Passage]:
     func = "find_residue"
     if passages is None:
         return []
@@ -223,7 +258,7 @@ def _passages(
         if value is not None and not isinstance(value, Mapping):
             raise param_error(name, func, "a mapping from doc_id", type(value).__name__)
     return [
-        _Passage(int(s), int(e), str(d))
+        Passage(int(s), int(e), str(d))
         for s, e, d in zip(
             passages["submission_start"].tolist(),
             passages["submission_end"].tolist(),
@@ -233,7 +268,7 @@ def _passages(
     ]
 
 
-def _support(spans: list[_Passage], chars: int, sources: _Sources) -> set[str]:
+def _support(spans: list[Passage], chars: int, sources: _Sources) -> set[str]:
     """Codes of the places of the sources that cover :data:`SUPPORT_SHARE` of the text."""
     covered: dict[str, int] = {}
     for p in spans:
@@ -247,13 +282,13 @@ def _support(spans: list[_Passage], chars: int, sources: _Sources) -> set[str]:
     return out
 
 
-def _covering(start: int, end: int, spans: list[_Passage]) -> list[_Passage]:
+def _covering(start: int, end: int, spans: list[Passage]) -> list[Passage]:
     """The copied passages a finding lies in (its middle, for one that straddles an edge)."""
     middle = (start + end) / 2
     return [p for p in spans if p.start <= middle < p.end]
 
 
-def _blank(row: Any, spans: list[_Passage]) -> tuple[Any, ...]:
+def _blank(row: Any, spans: list[Passage]) -> tuple[Any, ...]:
     covering = _covering(row.start, row.end, spans)
     source = covering[0].doc_id if covering else None
     certainty = "certain" if source is not None else "possible"
@@ -261,7 +296,7 @@ def _blank(row: Any, spans: list[_Passage]) -> tuple[Any, ...]:
 
 
 def _foreign(
-    row: Any, own: Place, spans: list[_Passage], sources: _Sources
+    row: Any, own: Place, spans: list[Passage], sources: _Sources
 ) -> tuple[Any, ...] | None:
     """A row for a name none of whose readings is the submission's place; None otherwise."""
     codes = tuple(row.candidates) or (row.code,)

@@ -95,6 +95,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig, make_config
+from corpus_tools.dedup.verify import release_pages
 from corpus_tools.errors import CorpusToolsError, IndexBusyError, IndexFormatError, OutputError
 from corpus_tools.io import atomic_write
 
@@ -1030,7 +1031,7 @@ def _check_docs(docs: pd.DataFrame, path: Path) -> None:
     """Every value of the document table within what a writer writes."""
     problems = []
     ids = docs["doc_id"]
-    if not ids.is_unique:
+    if len(set(ids.tolist())) != len(ids):  # (a set of str: no pandas hash table)
         problems.append(f"the doc_id {ids[ids.duplicated()].iloc[0]!r} is held twice")
     ints = {c: docs[c].to_numpy(np.int64) for c in _INT_COLUMNS}
     for name in ("chars", "length", "n_shingles", "n_anchors", *LOCATION_COLUMNS):
@@ -1121,13 +1122,19 @@ def _read_arrays(
 
 #: Values checked at a time (bounds the temporary arrays of a check: 4M values).
 _CHECK_CHUNK = 1 << 22
+#: Anchor postings counted at a time: 1 MiB of them (with their 2 MiB of counts' indices)
+#: stays in the cache between the bounds check and the count (twice as fast as 4M).
+_POSTINGS_CHUNK = 1 << 18
 
 
 def _unsorted(values: npt.NDArray[Any]) -> bool:
-    """Whether a 1-d array is not sorted (checked a chunk at a time)."""
+    """Whether a 1-d array is not sorted (checked a chunk at a time; the pages of a mapped
+    file released after each, so a check does not hold the whole file in memory)."""
     for start in range(0, len(values) - 1, _CHECK_CHUNK):
         stop = min(len(values), start + _CHECK_CHUNK + 1)
-        if bool((values[start + 1 : stop] < values[start : stop - 1]).any()):
+        found = bool((values[start + 1 : stop] < values[start : stop - 1]).any())
+        release_pages(values)
+        if found:
             return True
     return False
 
@@ -1137,13 +1144,17 @@ def _check_postings(
 ) -> str:
     """Why the anchor postings do not fit the document table ("" when they do)."""
     n = len(n_anchors)
-    if len(adocs) and int(adocs.max()) >= n:
-        return f"an anchor points at document {int(adocs.max())} of {n}"
+    counts = np.zeros(n, dtype=np.int64)
+    # (one pass, a chunk in the cache at a time: its bounds, then its counts; no temporary
+    # copy of every posting, and no count array past n for a crafted document number)
+    for start in range(0, len(adocs), _POSTINGS_CHUNK):
+        part = adocs[start : start + _POSTINGS_CHUNK]
+        if int(part.max()) >= n:
+            return f"an anchor points at document {int(part.max())} of {n}"
+        counts += np.bincount(part, minlength=n)
+        release_pages(part)  # (a query reads a few of these pages again, not all)
     if _unsorted(keys):
         return "the anchors are not sorted"
-    counts = np.zeros(n, dtype=np.int64)
-    for start in range(0, len(adocs), _CHECK_CHUNK):  # (no temporary copy of every posting)
-        counts += np.bincount(adocs[start : start + _CHECK_CHUNK], minlength=n)
     if not np.array_equal(counts, n_anchors):
         return "the anchors per document differ from the document table's"
     return ""
@@ -1156,8 +1167,10 @@ def _check_band_tables(
     band's keys not sorted. (That it is the order of the band keys is checked by
     :func:`check_index`; a band order that is not would miss candidates, never read out
     of bounds.)"""
-    if order.size and int(order.max()) >= n:
-        return f"the band order points at document {int(order.max())} of {n}"
+    top = int(order.max()) if order.size else 0
+    release_pages(order)
+    if order.size and top >= n:
+        return f"the band order points at document {top} of {n}"
     if any(_unsorted(row) for row in band_keys):
         return "the band keys are not sorted"
     return ""

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import mmap
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.align import (
     SeedTable,
@@ -40,10 +40,14 @@ from corpus_tools.errors import (
 )
 from corpus_tools.text.matching import Folded
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "DedupResult",
     "FeatureTable",
     "PairFigures",
+    "PairRows",
     "PairVerdict",
     "connected_components",
     "dedup_frame",
@@ -208,8 +212,21 @@ def connected_components(n: int, pairs: npt.ArrayLike) -> npt.NDArray[np.int64]:
     return labels
 
 
-class DedupResult(NamedTuple):
-    """What :func:`find_near_duplicates` returns.
+class PairRows(NamedTuple):
+    """A :class:`DedupResult` as plain columns, for writers that need no table: the
+    values of ``pairs`` column by column, and each cluster's doc_ids."""
+
+    a: list[str]
+    b: list[str]
+    similarity: list[float]
+    containment: list[float]
+    copy_ratio: list[float]
+    relation: list[str]
+    clusters: list[list[str]]
+
+
+class DedupResult:
+    """What :func:`find_near_duplicates` returns: two tables, made when first read.
 
     Attributes
     ----------
@@ -223,28 +240,116 @@ class DedupResult(NamedTuple):
     clusters : pandas.DataFrame
         Groups of mutual copies (connected by duplicate and near-duplicate pairs):
         ``cluster`` (int64, 0 for the largest group), ``doc_id`` (str), ``size`` (int64).
+
+    It unpacks as ``pairs, clusters = result``. The command line writes its output from
+    :meth:`rows` and never builds the tables (nor imports pandas) unless a format needs
+    them.
     """
 
-    pairs: pd.DataFrame
-    clusters: pd.DataFrame
+    __slots__ = ("_clusters", "_pairs", "_rows")
+
+    def __init__(self, pairs: pd.DataFrame | None = None, clusters: pd.DataFrame | None = None):
+        if (pairs is None) != (clusters is None):
+            raise TypeError("DedupResult takes both tables (pairs, clusters) or neither")
+        self._pairs, self._clusters = pairs, clusters
+        self._rows: PairRows | None = None
+
+    @classmethod
+    def of_rows(cls, rows: PairRows) -> DedupResult:
+        """The result whose tables are made from ``rows`` when first read."""
+        result = cls()
+        result._rows = rows
+        return result
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """The related pairs (see the class)."""
+        if self._pairs is None:
+            self._pairs = _pairs_table(self.rows())
+        return self._pairs
+
+    @property
+    def clusters(self) -> pd.DataFrame:
+        """The clusters of mutual copies (see the class)."""
+        if self._clusters is None:
+            self._clusters = _clusters_table(self.rows().clusters)
+        return self._clusters
+
+    def rows(self) -> PairRows:
+        """The result as plain columns (:class:`PairRows`)."""
+        if self._rows is None:
+            pairs, clusters = self.pairs, self.clusters
+            self._rows = PairRows(
+                a=pairs["a"].tolist(),
+                b=pairs["b"].tolist(),
+                similarity=pairs["similarity"].tolist(),
+                containment=pairs["containment"].tolist(),
+                copy_ratio=pairs["copy_ratio"].tolist(),
+                relation=pairs["relation"].tolist(),
+                clusters=clusters.groupby("cluster", sort=True)["doc_id"].apply(list).tolist(),
+            )
+        return self._rows
+
+    def _replace(self, **tables: pd.DataFrame) -> DedupResult:
+        """A result with some tables replaced (as a named tuple's ``_replace``)."""
+        unknown = set(tables) - {"pairs", "clusters"}
+        if unknown:
+            raise TypeError(f"DedupResult has no table {sorted(unknown)[0]!r}")
+        return DedupResult(tables.get("pairs", self.pairs), tables.get("clusters", self.clusters))
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        return iter((self.pairs, self.clusters))
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int) -> pd.DataFrame:
+        return (self.pairs, self.clusters)[index]
+
+    def __repr__(self) -> str:
+        rows = self.rows()
+        return f"DedupResult(pairs: {len(rows.a):,} rows, clusters: {len(rows.clusters):,})"
 
     def to_json(self) -> dict[str, Any]:
         """The ``dedup`` JSON of the CLI contract: ``{"pairs": [...], "clusters": [[...]]}``."""
+        rows = self.rows()
         pairs = [
             {
-                "a": r["a"],
-                "b": r["b"],
-                "similarity": round(float(r["similarity"]), 4),
-                "containment": round(float(r["containment"]), 4),
-                "relation": r["relation"],
-                "copy_ratio": round(float(r["copy_ratio"]), 4),
+                "a": a,
+                "b": b,
+                "similarity": round(float(sim), 4),
+                "containment": round(float(cont), 4),
+                "relation": rel,
+                "copy_ratio": round(float(ratio), 4),
             }
-            for r in self.pairs.to_dict("records")
+            for a, b, sim, cont, ratio, rel in zip(*rows[:6], strict=True)
         ]
-        clusters = [
-            list(group["doc_id"]) for _, group in self.clusters.groupby("cluster", sort=True)
-        ]
-        return {"pairs": pairs, "clusters": clusters}
+        return {"pairs": pairs, "clusters": [list(ids) for ids in rows.clusters]}
+
+
+def _pairs_table(rows: PairRows) -> pd.DataFrame:
+    import pandas as pd
+
+    columns: dict[str, Any] = {
+        "a": np.asarray(rows.a, dtype=object),
+        "b": np.asarray(rows.b, dtype=object),
+        "similarity": np.asarray(rows.similarity, dtype=np.float64),
+        "containment": np.asarray(rows.containment, dtype=np.float64),
+        "copy_ratio": np.asarray(rows.copy_ratio, dtype=np.float64),
+        "relation": np.asarray(rows.relation, dtype=object),
+    }
+    return pd.DataFrame(columns).astype(
+        {"a": object, "b": object, "relation": object}  # not pandas' inferred strings
+    )
+
+
+def _clusters_table(clusters: list[list[str]]) -> pd.DataFrame:
+    import pandas as pd
+
+    crow = [(c, doc, len(ids)) for c, ids in enumerate(clusters) for doc in ids]
+    return pd.DataFrame(crow, columns=["cluster", "doc_id", "size"]).astype(
+        {"cluster": "int64", "doc_id": object, "size": "int64"}
+    )
 
 
 def verify_candidates(
@@ -313,41 +418,32 @@ class PairFigures(NamedTuple):
 def dedup_frame(
     ia: npt.NDArray[np.int64], ib: npt.NDArray[np.int64], figures: PairFigures, ids: list[str]
 ) -> DedupResult:
-    """The result tables from verified pairs as arrays: positions ``ia`` (the smaller
-    document) and ``ib`` in ``ids`` and their figures."""
+    """The result from verified pairs as arrays: positions ``ia`` (the smaller document)
+    and ``ib`` in ``ids`` and their figures; pairs by relation strength, similarity (the
+    highest first), then doc_ids (a stable sort: ties keep the order given)."""
     similarity, containment, copy_ratio, relation = figures
     id_arr = np.asarray(ids, dtype=object)
-    pairs = pd.DataFrame(
-        {
-            "a": id_arr[ia] if len(ia) else np.zeros(0, dtype=object),
-            "b": id_arr[ib] if len(ib) else np.zeros(0, dtype=object),
-            "similarity": similarity,
-            "containment": containment,
-            "copy_ratio": copy_ratio,
-            "relation": np.asarray(RELATIONS, dtype=object)[relation],
-            "_s": relation,
-        }
-    )
-    pairs = pairs.sort_values(
-        ["_s", "similarity", "a", "b"], ascending=[True, False, True, True], kind="stable"
-    )
+    rank = np.empty(len(ids), dtype=np.int64)  # each doc_id's place in sorted order
+    rank[np.argsort(id_arr, kind="stable")] = np.arange(len(ids), dtype=np.int64)
+    order = np.lexsort((rank[ib], rank[ia], -similarity, relation))
+    ia, ib, relation = ia[order], ib[order], relation[order]
     close = np.isin(relation, [RELATIONS.index("duplicate"), RELATIONS.index("near-duplicate")])
     labels = connected_components(len(ids), np.stack([ia[close], ib[close]], axis=1))
-    out = pairs.drop(columns=["_s"]).reset_index(drop=True)
-    out = out.astype(
-        {
-            "a": object,
-            "b": object,
-            "similarity": "float64",
-            "containment": "float64",
-            "copy_ratio": "float64",
-            "relation": object,
-        }
+    names = np.asarray(RELATIONS, dtype=object)
+    return DedupResult.of_rows(
+        PairRows(
+            a=id_arr[ia].tolist(),
+            b=id_arr[ib].tolist(),
+            similarity=similarity[order].tolist(),
+            containment=containment[order].tolist(),
+            copy_ratio=copy_ratio[order].tolist(),
+            relation=names[relation].tolist(),
+            clusters=_clusters(labels, ids),
+        )
     )
-    return DedupResult(out, _clusters(labels, ids))
 
 
-def _clusters(labels: npt.NDArray[np.int64], ids: list[str]) -> pd.DataFrame:
+def _clusters(labels: npt.NDArray[np.int64], ids: list[str]) -> list[list[str]]:
     """Groups of more than one document, the largest first (ties by first doc_id)."""
     sizes = np.bincount(labels, minlength=len(ids))
     members = np.flatnonzero(sizes[labels] > 1)
@@ -355,10 +451,7 @@ def _clusters(labels: npt.NDArray[np.int64], ids: list[str]) -> pd.DataFrame:
     for i, lab in zip(members.tolist(), labels[members].tolist(), strict=True):
         groups.setdefault(lab, []).append(i)
     ordered = sorted(groups.values(), key=lambda g: (-len(g), ids[g[0]]))
-    crow = [(c, ids[i], len(g)) for c, g in enumerate(ordered) for i in g]
-    return pd.DataFrame(crow, columns=["cluster", "doc_id", "size"]).astype(
-        {"cluster": "int64", "doc_id": object, "size": "int64"}
-    )
+    return [[ids[i] for i in g] for g in ordered]
 
 
 # --------------------------------------------------------------------------- in batches
@@ -730,7 +823,30 @@ def verify_table(
     figures = PairFigures(
         *(np.concatenate(parts) for parts in zip(*(f[2] for f in found), strict=True))
     )
+    _warn_dense(len(a), len(ids), cfg.max_pairs_per_doc)
     return dedup_frame(a, b, figures, ids)
+
+
+#: More related pairs than this many per document is worth a word to the user.
+DENSE_PAIRS_PER_DOC = 10
+
+
+def _warn_dense(pairs: int, docs: int, cap: int) -> None:
+    """Warn when the related pairs outnumber the documents :data:`DENSE_PAIRS_PER_DOC`
+    times: every pair is reported, and the user should know why the output is so large
+    (issue 23: 50,000 slices of one report give 842,626 pairs, no document capped)."""
+    if docs == 0 or pairs <= DENSE_PAIRS_PER_DOC * docs:
+        return
+    warnings.warn(
+        f"{pairs:,} related pairs among {docs:,} documents ({pairs / docs:.1f} per "
+        "document): many documents are related to many others (copies of one text, or "
+        "short texts cut from one source), and every pair is reported. --group-duplicates "
+        "lists identical texts once; higher thresholds keep fewer pairs; a lower "
+        f"max_pairs_per_doc (--max-pairs-per-doc, now {cap:,}) compares each document "
+        "with fewer others.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def map_file(path: str | os.PathLike[str], dtype: type[np.generic]) -> npt.NDArray[Any]:

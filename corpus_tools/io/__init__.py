@@ -34,6 +34,9 @@ The flow from files to the table, one module a step:
 ``write``       :func:`atomic_write`, :func:`write_table` (``.parquet``, ``.csv``,
                 ``.xlsx``; cells a spreadsheet would run as formulas neutralised)
 
+Every name is imported on first use (``corpus_tools.io.atomic_write`` loads none of the
+readers), and is a real, typed name to a type checker.
+
 Examples
 --------
 >>> import corpus_tools as ct
@@ -42,42 +45,102 @@ Examples
 (['000_14cdbf6256da471f.txt', '001_76da920ca12b73e0.txt'], 0)
 """
 
-from corpus_tools.io.corpus import LoadResult as LoadResult
-from corpus_tools.io.corpus import as_corpus as as_corpus
-from corpus_tools.io.corpus import load_corpus as load_corpus
-from corpus_tools.io.corpus import load_texts as load_texts
-from corpus_tools.io.decode import decode_bytes as decode_bytes
-from corpus_tools.io.documents import CORPUS_COLUMNS as CORPUS_COLUMNS
-from corpus_tools.io.documents import Document as Document
-from corpus_tools.io.documents import FileText as FileText
-from corpus_tools.io.files import AUTO_REPORT_CHARS as AUTO_REPORT_CHARS
-from corpus_tools.io.files import SIDE_FILE as SIDE_FILE
-from corpus_tools.io.files import SPLITS as SPLITS
-from corpus_tools.io.files import iter_files as iter_files
-from corpus_tools.io.files import one_report_per_line as one_report_per_line
-from corpus_tools.io.files import read_file as read_file
-from corpus_tools.io.formats import DOCX_SUFFIXES as DOCX_SUFFIXES
-from corpus_tools.io.formats import READABLE_SUFFIXES as READABLE_SUFFIXES
-from corpus_tools.io.formats import RECORD_SUFFIXES as RECORD_SUFFIXES
-from corpus_tools.io.formats import STREAMED_SUFFIXES as STREAMED_SUFFIXES
-from corpus_tools.io.formats import TEXT_SUFFIXES as TEXT_SUFFIXES
-from corpus_tools.io.formats.records import PARQUET_BATCH as PARQUET_BATCH
-from corpus_tools.io.limits import MAX_DOCX_UNCOMPRESSED as MAX_DOCX_UNCOMPRESSED
-from corpus_tools.io.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
-from corpus_tools.io.limits import MAX_HTML_BYTES as MAX_HTML_BYTES
-from corpus_tools.io.stream import STREAM_CHUNK as STREAM_CHUNK
-from corpus_tools.io.stream import STREAM_CHUNK_CHARS as STREAM_CHUNK_CHARS
-from corpus_tools.io.stream import CorpusStream as CorpusStream
-from corpus_tools.io.stream import corpus_chunks as corpus_chunks
-from corpus_tools.io.stream import stream_corpus as stream_corpus
-from corpus_tools.io.tables import STRING_DTYPE as STRING_DTYPE
-from corpus_tools.io.tables import with_table_dtypes as with_table_dtypes
-from corpus_tools.io.write import LIST_SEPARATOR as LIST_SEPARATOR
-from corpus_tools.io.write import TABLE_SUFFIXES as TABLE_SUFFIXES
-from corpus_tools.io.write import atomic_write as atomic_write
-from corpus_tools.io.write import for_spreadsheet as for_spreadsheet
-from corpus_tools.io.write import is_formula_like as is_formula_like
-from corpus_tools.io.write import write_table as write_table
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from corpus_tools.io.corpus import LoadResult as LoadResult
+    from corpus_tools.io.corpus import as_corpus as as_corpus
+    from corpus_tools.io.corpus import load_corpus as load_corpus
+    from corpus_tools.io.corpus import load_texts as load_texts
+    from corpus_tools.io.decode import decode_bytes as decode_bytes
+    from corpus_tools.io.documents import CORPUS_COLUMNS as CORPUS_COLUMNS
+    from corpus_tools.io.documents import Document as Document
+    from corpus_tools.io.documents import FileText as FileText
+    from corpus_tools.io.files import AUTO_REPORT_CHARS as AUTO_REPORT_CHARS
+    from corpus_tools.io.files import SIDE_FILE as SIDE_FILE
+    from corpus_tools.io.files import SPLITS as SPLITS
+    from corpus_tools.io.files import iter_files as iter_files
+    from corpus_tools.io.files import one_report_per_line as one_report_per_line
+    from corpus_tools.io.files import read_file as read_file
+    from corpus_tools.io.formats import DOCX_SUFFIXES as DOCX_SUFFIXES
+    from corpus_tools.io.formats import READABLE_SUFFIXES as READABLE_SUFFIXES
+    from corpus_tools.io.formats import RECORD_SUFFIXES as RECORD_SUFFIXES
+    from corpus_tools.io.formats import STREAMED_SUFFIXES as STREAMED_SUFFIXES
+    from corpus_tools.io.formats import TEXT_SUFFIXES as TEXT_SUFFIXES
+    from corpus_tools.io.formats.records import PARQUET_BATCH as PARQUET_BATCH
+    from corpus_tools.io.limits import MAX_DOCX_UNCOMPRESSED as MAX_DOCX_UNCOMPRESSED
+    from corpus_tools.io.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+    from corpus_tools.io.limits import MAX_HTML_BYTES as MAX_HTML_BYTES
+    from corpus_tools.io.stream import STREAM_CHUNK as STREAM_CHUNK
+    from corpus_tools.io.stream import STREAM_CHUNK_CHARS as STREAM_CHUNK_CHARS
+    from corpus_tools.io.stream import CorpusStream as CorpusStream
+    from corpus_tools.io.stream import corpus_chunks as corpus_chunks
+    from corpus_tools.io.stream import stream_corpus as stream_corpus
+    from corpus_tools.io.tables import STRING_DTYPE as STRING_DTYPE
+    from corpus_tools.io.tables import with_table_dtypes as with_table_dtypes
+    from corpus_tools.io.write import LIST_SEPARATOR as LIST_SEPARATOR
+    from corpus_tools.io.write import TABLE_SUFFIXES as TABLE_SUFFIXES
+    from corpus_tools.io.write import atomic_write as atomic_write
+    from corpus_tools.io.write import for_spreadsheet as for_spreadsheet
+    from corpus_tools.io.write import is_formula_like as is_formula_like
+    from corpus_tools.io.write import write_table as write_table
+
+#: public name -> the module that defines it
+_EXPORTS: dict[str, str] = {
+    "AUTO_REPORT_CHARS": "corpus_tools.io.files",
+    "CORPUS_COLUMNS": "corpus_tools.io.documents",
+    "CorpusStream": "corpus_tools.io.stream",
+    "DOCX_SUFFIXES": "corpus_tools.io.formats",
+    "Document": "corpus_tools.io.documents",
+    "FileText": "corpus_tools.io.documents",
+    "LIST_SEPARATOR": "corpus_tools.io.write",
+    "LoadResult": "corpus_tools.io.corpus",
+    "MAX_DOCX_UNCOMPRESSED": "corpus_tools.io.limits",
+    "MAX_FILE_BYTES": "corpus_tools.io.limits",
+    "MAX_HTML_BYTES": "corpus_tools.io.limits",
+    "PARQUET_BATCH": "corpus_tools.io.formats.records",
+    "READABLE_SUFFIXES": "corpus_tools.io.formats",
+    "RECORD_SUFFIXES": "corpus_tools.io.formats",
+    "SIDE_FILE": "corpus_tools.io.files",
+    "SPLITS": "corpus_tools.io.files",
+    "STREAMED_SUFFIXES": "corpus_tools.io.formats",
+    "STREAM_CHUNK": "corpus_tools.io.stream",
+    "STREAM_CHUNK_CHARS": "corpus_tools.io.stream",
+    "STRING_DTYPE": "corpus_tools.io.tables",
+    "TABLE_SUFFIXES": "corpus_tools.io.write",
+    "TEXT_SUFFIXES": "corpus_tools.io.formats",
+    "as_corpus": "corpus_tools.io.corpus",
+    "atomic_write": "corpus_tools.io.write",
+    "corpus_chunks": "corpus_tools.io.stream",
+    "decode_bytes": "corpus_tools.io.decode",
+    "for_spreadsheet": "corpus_tools.io.write",
+    "is_formula_like": "corpus_tools.io.write",
+    "iter_files": "corpus_tools.io.files",
+    "load_corpus": "corpus_tools.io.corpus",
+    "load_texts": "corpus_tools.io.corpus",
+    "one_report_per_line": "corpus_tools.io.files",
+    "read_file": "corpus_tools.io.files",
+    "stream_corpus": "corpus_tools.io.stream",
+    "with_table_dtypes": "corpus_tools.io.tables",
+    "write_table": "corpus_tools.io.write",
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'corpus_tools.io' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(_EXPORTS)
+
 
 __all__ = [
     "CORPUS_COLUMNS",

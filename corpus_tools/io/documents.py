@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from corpus_tools.io.tables import column_array
-
-__all__ = ["CORPUS_COLUMNS", "TITLE_CHARS", "Document", "FileText", "corpus_frame", "first_line"]
+__all__ = [
+    "CORPUS_COLUMNS",
+    "TITLE_CHARS",
+    "Document",
+    "FileText",
+    "chunk_ids",
+    "corpus_frame",
+    "first_line",
+]
 
 #: The columns every corpus table starts with, in this order; metadata fields follow.
 CORPUS_COLUMNS = ("doc_id", "title", "text", "source")
@@ -73,20 +80,18 @@ def first_line(text: str) -> str:
 def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> pd.DataFrame:
     """The corpus table of ``docs``; ``counts`` carries the ids seen across chunks.
 
-    A repeated ``doc_id`` gets ``#2``, ``#3``, ... so that ids stay unique. Columns follow
-    :mod:`corpus_tools.io.tables`: text as ``string[python]``, integer fields as ``int64``
-    (``Int64`` when a record lacks them), metadata fields in the order first met.
+    A repeated ``doc_id`` gets ``#2``, ``#3``, ... so that ids stay unique
+    (:func:`chunk_ids`). Columns follow :mod:`corpus_tools.io.tables`: text as
+    ``string[python]``, integer fields as ``int64`` (``Int64`` when a record lacks them),
+    metadata fields in the order first met.
     """
-    if counts is None:
-        counts = {}
+    import pandas as pd
+
+    from corpus_tools.io.tables import column_array
+
     columns: dict[str, list[Any]] = {c: [] for c in CORPUS_COLUMNS}
+    columns["doc_id"] = chunk_ids(docs, {} if counts is None else counts)
     for row, d in enumerate(docs):
-        doc_id = d.doc_id
-        n = counts.get(doc_id, 0)
-        counts[doc_id] = n + 1
-        if n:
-            doc_id = f"{doc_id}#{n + 1}"
-        columns["doc_id"].append(doc_id)
         columns["title"].append(d.title if d.title else first_line(d.text))
         columns["text"].append(d.text)
         columns["source"].append(d.source)
@@ -100,3 +105,22 @@ def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> 
             if len(values) == row:
                 values.append(None)
     return pd.DataFrame({name: column_array(values) for name, values in columns.items()})
+
+
+def chunk_ids(docs: list[Document], counts: dict[str, int]) -> list[str]:
+    """The ``doc_id`` of each of ``docs`` in the corpus table: a repeated one gets ``#2``,
+    ``#3``, ...; ``counts`` carries the ids seen so far (across chunks) and is updated.
+
+    Examples
+    --------
+    >>> seen = {}
+    >>> chunk_ids([Document("a", "x", "a"), Document("a", "y", "a")], seen), seen
+    (['a', 'a#2'], {'a': 2})
+    """
+    out = []
+    for d in docs:
+        doc_id = d.doc_id
+        n = counts.get(doc_id, 0)
+        counts[doc_id] = n + 1
+        out.append(f"{doc_id}#{n + 1}" if n else doc_id)
+    return out

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
-
-import pandas as pd
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corpus_tools.errors import check_number, check_type, param_error
-from corpus_tools.io.documents import Document, corpus_frame
+from corpus_tools.io.documents import CORPUS_COLUMNS, Document, chunk_ids, corpus_frame
 from corpus_tools.io.files import (
     Problem,
     ReadOptions,
@@ -24,9 +22,19 @@ from corpus_tools.io.files import (
     iter_documents,
     nothing_found,
 )
-from corpus_tools.io.tables import errors_frame
 
-__all__ = ["STREAM_CHUNK", "STREAM_CHUNK_CHARS", "CorpusStream", "corpus_chunks", "stream_corpus"]
+if TYPE_CHECKING:  # pandas is imported where a table is made: a stream of texts needs none
+    import pandas as pd
+
+__all__ = [
+    "STREAM_CHUNK",
+    "STREAM_CHUNK_CHARS",
+    "CorpusStream",
+    "FieldChunk",
+    "TextChunk",
+    "corpus_chunks",
+    "stream_corpus",
+]
 
 #: Documents per chunk of :func:`stream_corpus`, by default.
 STREAM_CHUNK = 5000
@@ -101,6 +109,8 @@ class CorpusStream:
 
     @property
     def errors(self) -> pd.DataFrame:
+        from corpus_tools.io.tables import errors_frame
+
         return errors_frame(self._errors)
 
     def _error(self, item: Problem) -> None:
@@ -109,10 +119,43 @@ class CorpusStream:
             self.on_error(*item)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
+        ids: dict[str, int] = {}
+        return self._chunks(lambda batch: corpus_frame(batch, ids))
+
+    def field_chunks(self, fields: Sequence[str]) -> Iterator[FieldChunk]:
+        """The chunks as :class:`FieldChunk` values: the texts and the metadata ``fields``
+        only, without building the corpus table (what counting by a field needs).
+
+        ``fields`` are metadata fields (not ``doc_id``, ``title``, ``text``, ``source``).
+
+        Examples
+        --------
+        >>> [chunk] = stream_corpus("data/raw").field_chunks(["year"])
+        >>> len(chunk.texts), list(chunk.fields.columns), "doc_id" in chunk.names
+        (5, [], True)
+        """
+        wanted = list(fields)
+        return self._chunks(lambda batch: _field_chunk(batch, wanted))
+
+    def text_chunks(self) -> Iterator[TextChunk]:
+        """The chunks as :class:`TextChunk` values: each document's ``doc_id`` (as the
+        corpus table has it) and text, and nothing else (what the near-duplicate search
+        needs, without building a table or importing pandas).
+
+        Examples
+        --------
+        >>> [chunk] = stream_corpus("data/raw").text_chunks()
+        >>> chunk.ids[:2], len(chunk.texts)
+        (['000_14cdbf6256da471f.txt', '001_76da920ca12b73e0.txt'], 5)
+        """
+        ids: dict[str, int] = {}
+        return self._chunks(lambda batch: TextChunk(chunk_ids(batch, ids), [d.text for d in batch]))
+
+    def _chunks(self, make: Callable[[list[Document]], Any]) -> Iterator[Any]:
+        """One pass: ``make(documents)`` for each chunk of documents."""
         self._errors = []
         self.documents = 0
         self.skipped = Skipped()
-        ids: dict[str, int] = {}
         batch: list[Document] = []
         chars = 0
         docs = iter_documents(
@@ -123,20 +166,64 @@ class CorpusStream:
             chars += len(doc.text)
             if len(batch) >= self.chunk_size or chars >= self.chunk_chars:
                 self.documents += len(batch)
-                yield corpus_frame(batch, ids)
+                yield make(batch)
                 batch, chars = [], 0
         if batch:
             self.documents += len(batch)
-            yield corpus_frame(batch, ids)
+            yield make(batch)
         if not self.documents and self.warn_empty:
             warnings.warn(self.nothing_found(), UserWarning, stacklevel=2)
 
     def load(self) -> pd.DataFrame:
         """All chunks as one corpus table (what :func:`load_corpus` returns as documents)."""
+        import pandas as pd
+
         frames = list(self)
         if not frames:
             return corpus_frame([])
         return pd.concat(frames, ignore_index=True)
+
+
+class TextChunk(NamedTuple):
+    """A chunk of a stream as :meth:`CorpusStream.text_chunks` yields it."""
+
+    #: the documents' ``doc_id`` (a repeated one made unique with ``#2``, ``#3``, ...)
+    ids: list[str]
+    #: their texts
+    texts: list[str]
+
+
+class FieldChunk(NamedTuple):
+    """A chunk of a stream as :meth:`CorpusStream.field_chunks` yields it."""
+
+    #: the documents' texts
+    texts: list[str]
+    #: the fields asked for that the chunk has, as the corpus table's columns (dtypes)
+    fields: pd.DataFrame
+    #: the names of every column the chunk's corpus table has
+    names: frozenset[str]
+
+
+def _field_chunk(docs: list[Document], wanted: list[str]) -> FieldChunk:
+    """The :class:`FieldChunk` of ``docs``: the columns ``corpus_frame`` would make of the
+    ``wanted`` fields (the first value of a field in a document wins), nothing else."""
+    names = set(CORPUS_COLUMNS)
+    values: dict[str, list[Any]] = {name: [] for name in wanted}
+    met: set[str] = set()  # the wanted fields some document has
+    for d in docs:
+        fields = dict(reversed(d.meta))  # (the first value of a field wins)
+        names.update(fields)
+        for name in wanted:
+            value = fields.get(name)
+            values[name].append(value)
+            if value is not None or name in fields:
+                met.add(name)
+    import pandas as pd
+
+    from corpus_tools.io.tables import column_array
+
+    columns = {n: column_array(values[n]) for n in wanted if n in met}
+    return FieldChunk([d.text for d in docs], pd.DataFrame(columns), frozenset(names))
 
 
 def stream_corpus(
@@ -219,6 +306,8 @@ def corpus_chunks(data: Any) -> tuple[Iterator[pd.DataFrame] | None, Any]:
     """
     if isinstance(data, CorpusStream):
         return iter(data), None
+    import pandas as pd
+
     if isinstance(data, (list, tuple)):
         if data and all(isinstance(x, pd.DataFrame) for x in data):
             return iter(data), None

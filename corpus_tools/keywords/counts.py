@@ -36,11 +36,12 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
-from corpus_tools.io import as_corpus, corpus_chunks
+from corpus_tools.io import CORPUS_COLUMNS, CorpusStream, as_corpus, corpus_chunks
 from corpus_tools.progress import progress_counter
 
 if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
     from corpus_tools.boilerplate import BoilerplateResult
+    from corpus_tools.tokens.cache import TokenBatch
 
 __all__ = [
     "CHUNK_CHARS",
@@ -50,14 +51,12 @@ __all__ = [
     "SLOGAN_KINDS",
     "SLOGAN_MIN_DOCS",
     "CorpusCounts",
-    "CountChunk",
     "assemble",
     "check_by",
     "check_given",
     "check_run",
     "chunk_ranges",
     "corpus_arg",
-    "count_chunk",
     "count_corpus",
     "document_groups",
     "is_missing",
@@ -65,6 +64,7 @@ __all__ = [
     "segment_chunk",
     "strip_texts",
     "summarize",
+    "tokenize_chunk",
     "with_slogans",
 ]
 
@@ -187,12 +187,16 @@ def _key_sort(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _row_keys(corpus: pd.DataFrame, by: list[str]) -> list[tuple[Any, ...]]:
-    """The group key of every document (a field a chunk lacks is missing there)."""
+def _row_keys(
+    corpus: pd.DataFrame, by: list[str], rows: int | None = None
+) -> list[tuple[Any, ...]]:
+    """The group key of every document (a field a chunk lacks is missing there); ``rows``:
+    how many documents, when ``corpus`` holds fields only (and may have no column)."""
+    n = len(corpus) if rows is None else rows
     if not by:
-        return [()] * len(corpus)
+        return [()] * n
     keys: list[tuple[Any, ...]] = []
-    columns = [corpus[f].tolist() if f in corpus.columns else [None] * len(corpus) for f in by]
+    columns = [corpus[f].tolist() if f in corpus.columns else [None] * n for f in by]
     for row in zip(*columns, strict=True):
         key = tuple(None if is_missing(v) else v for v in row)
         for v in key:
@@ -226,10 +230,12 @@ class _FieldTypes:
         self.dtypes: dict[str, Any] = {}
         self.missing: set[str] = set()
 
-    def add(self, frame: pd.DataFrame) -> None:
+    def add(self, frame: pd.DataFrame, rows: int | None = None) -> None:
+        """Fold in the columns of a chunk of ``rows`` documents (default: ``len(frame)``;
+        a table of fields only may have no column)."""
         for name in self.fields:
             if name not in frame.columns:
-                if len(frame):
+                if len(frame) if rows is None else rows:
                     self.missing.add(name)
                 continue
             column = frame[name]
@@ -269,70 +275,45 @@ class _FieldTypes:
 class _Counts:
     """Partial (mergeable) counts of a set of documents, per group index.
 
-    Every token is counted (whitespace may be left out: it is never a word); which ones
-    are terms is decided once per distinct token at the end (:func:`_terms`), so the
-    per-token work runs in C (``Counter.update`` on a list or a set, ``numpy.unique``).
+    Every token is counted as its id in the run's vocabulary (whitespace too: it is never a
+    word); which ones are terms is decided once per distinct token at the end
+    (:func:`_terms`). The counts are kept as numbers: ``parts`` holds (keys, counts,
+    document counts) arrays, a key being ``group << 32 | token id``.
     """
 
-    counts: dict[int, Counter[str]] = field(default_factory=dict)
-    dfs: dict[int, Counter[str]] = field(default_factory=dict)
+    vocab: Any = None  # the Vocabulary the ids refer to
+    parts: list[tuple[Any, Any, Any]] = field(default_factory=list)
     docs: Counter[int] = field(default_factory=Counter)
     chars: Counter[int] = field(default_factory=Counter)
     segmented: int = 0
     cached: int = 0
-    #: counts not yet in ``counts`` and ``dfs``: (group and token keys, counts, document
-    #: counts) arrays of tokens of one or two characters (:func:`_count_short`)
-    short: list[tuple[Any, Any, Any]] = field(default_factory=list)
 
-    def merge(self, other: _Counts) -> None:
-        for g, c in other.counts.items():
-            if g in self.counts:
-                self.counts[g].update(c)
-            else:
-                self.counts[g] = c
-        for g, c in other.dfs.items():
-            if g in self.dfs:
-                self.dfs[g].update(c)
-            else:
-                self.dfs[g] = c
-        self.docs.update(other.docs)
-        self.chars.update(other.chars)
-        self.segmented += other.segmented
-        self.cached += other.cached
-        self.short.extend(other.short)
+    def add(self, keys: Any, counts: Any, dfs: Any) -> None:
+        """Add counts of (group, token) keys; summed per key once :attr:`parts` hold
+        :data:`_SHORT_PENDING` entries, so that memory holds about one entry per distinct
+        token and group, however many chunks are counted."""
+        self.parts.append((keys, counts, dfs))
+        if sum(len(k) for k, _, _ in self.parts) > _SHORT_PENDING:
+            self.parts = [_summed(self.parts)]
 
-    def add_short(self, keys: Any, counts: Any, dfs: Any) -> None:
-        """Keep counts of tokens of one or two characters as numbers (see :attr:`short`);
-        summed per key once they hold :data:`_SHORT_PENDING` entries, so that memory holds
-        about one entry per distinct token and group, however many chunks are counted."""
-        self.short.append((keys, counts, dfs))
-        if sum(len(k) for k, _, _ in self.short) > _SHORT_PENDING:
-            self.short = [_summed(self.short)]
-
-    def settle(self) -> None:
-        """Add the counts kept as numbers (:attr:`short`) to ``counts`` and ``dfs``: summed
-        per group and token in numpy, then each group's dicts updated in C."""
-        if not self.short:
-            return
-        import numpy as np
-
-        keys, counts, dfs = _summed(self.short)
-        self.short = []
-        words = _words_of_keys(keys & _KEY_MASK)
-        groups = keys >> _KEY_BITS
-        bounds = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1], [True])))
-        for a, b in itertools.pairwise(bounds.tolist()):
-            if a < len(keys):
-                g = int(groups[a])
-                _add_counts(self.counts.setdefault(g, Counter()), words[a:b], counts[a:b])
-                _add_counts(self.dfs.setdefault(g, Counter()), words[a:b], dfs[a:b])
+    def summed(self) -> tuple[Any, Any, Any]:
+        """The counts as (keys, counts, document counts) arrays sorted by key, each once."""
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        self.parts = [_summed(self.parts)]
+        return self.parts[0]
 
     def renumber(self, new: dict[int, int]) -> _Counts:
         """The same counts with group ``g`` renamed ``new[g]``."""
-        self.settle()
+        keys, counts, dfs = self.summed()
+        if len(keys):
+            table = np.zeros(max(new) + 1, dtype=np.int64)
+            table[list(new)] = list(new.values())
+            keys = (table[keys >> _ID_BITS] << _ID_BITS) | (keys & _ID_MASK)
         return _Counts(
-            {new[g]: c for g, c in self.counts.items()},
-            {new[g]: c for g, c in self.dfs.items()},
+            self.vocab,
+            [_summed([(keys, counts, dfs)])] if len(keys) else [],
             Counter({new[g]: n for g, n in self.docs.items()}),
             Counter({new[g]: n for g, n in self.chars.items()}),
             self.segmented,
@@ -343,8 +324,6 @@ class _Counts:
 def _summed(parts: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
     """The (keys, counts, document counts) arrays of ``parts`` as one, sorted by key with
     each key once (its counts summed)."""
-    import numpy as np
-
     keys, counts, dfs = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
@@ -352,37 +331,6 @@ def _summed(parts: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
     if not len(keys):
         return keys, counts, dfs
     return keys[starts], np.add.reduceat(counts[order], starts), np.add.reduceat(dfs[order], starts)
-
-
-def _add_counts(table: Counter[str], words: list[str], counts: Any) -> None:
-    """Add ``counts[i]`` to ``table[words[i]]``: one C-level dict update, the words
-    already in ``table`` (few) added to first."""
-    add = dict(zip(words, counts.tolist(), strict=True))
-    for word in add.keys() & table.keys():
-        add[word] += table[word]
-    dict.update(table, add)
-
-
-def _count_tokens(
-    token_lists: Sequence[list[str]],
-    texts: Sequence[str],
-    groups: Sequence[int],
-    out: _Counts | None = None,
-) -> _Counts:
-    """Add every document's tokens to the counts of its group in ``out`` (a new
-    :class:`_Counts` when None), and return ``out``."""
-    if out is None:
-        out = _Counts()
-    for tokens, text, g in zip(token_lists, texts, groups, strict=True):
-        counts = out.counts.get(g)
-        if counts is None:
-            counts = out.counts[g] = Counter()
-            out.dfs[g] = Counter()
-        counts.update(tokens)
-        out.dfs[g].update(set(tokens))
-        out.docs[g] += 1
-        out.chars[g] += len(text)
-    return out
 
 
 @dataclass
@@ -397,25 +345,49 @@ class _Terms:
 
 def _terms(counts: _Counts, options: _Options) -> _Terms:
     """The counts restricted to terms: each distinct token is judged once (content word?
-    term?), then every group keeps its terms with dict and set operations."""
+    term?), then every group keeps its terms, selected by id in numpy."""
     from corpus_tools.tokens.segmenter import is_content_token
 
-    vocabulary: set[str] = set().union(*counts.counts.values())
+    keys, cnt, dfs = counts.summed()
+    ids = keys & _ID_MASK
+    words = counts.vocab.words if counts.vocab is not None else []
+    present = np.flatnonzero(np.bincount(ids, minlength=len(words))).tolist()
+    seen = [words[i] for i in present]
     # (letters and digits only: content, which most tokens are, told in C)
-    words = {t for t in vocabulary if t.isalnum() or is_content_token(t)}
-    term_set = _term_set(words, options)
-    kept: dict[int, dict[str, int]] = {}
-    dfs: dict[int, Counter[str]] = {}
-    corpus_df: Counter[str] = Counter()
-    tokens: dict[int, int] = {}
-    for g, c in counts.counts.items():
-        terms = {t: n for t, n in c.items() if t in term_set}
-        df_all = counts.dfs[g]
-        df = Counter({t: df_all[t] for t in terms})
-        kept[g], dfs[g] = terms, df
-        tokens[g] = sum(n for t, n in c.items() if t in words)
-        corpus_df.update(df)
-    return _Terms(kept, dfs, corpus_df, tokens)
+    word_set = {t for t in seen if t.isalnum() or is_content_token(t)}
+    term_set = _term_set(word_set, options)
+    is_word = np.zeros(len(words), dtype=bool)
+    is_term = np.zeros(len(words), dtype=bool)
+    is_word[[i for i, t in zip(present, seen, strict=True) if t in word_set]] = True
+    is_term[[i for i, t in zip(present, seen, strict=True) if t in term_set]] = True
+    kept: dict[int, dict[str, int]] = {g: {} for g in counts.docs}
+    term_dfs: dict[int, Counter[str]] = {g: Counter() for g in counts.docs}
+    tokens: dict[int, int] = dict.fromkeys(counts.docs, 0)
+    groups = keys >> _ID_BITS
+    bounds = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1], [True])))
+    for a, b in itertools.pairwise(bounds.tolist()):
+        if a >= len(keys):
+            break
+        g = int(groups[a])
+        gids = ids[a:b]
+        sel = is_term[gids]
+        names = [words[i] for i in gids[sel].tolist()]
+        kept[g] = dict(zip(names, cnt[a:b][sel].tolist(), strict=True))
+        term_dfs[g] = Counter(dict(zip(names, dfs[a:b][sel].tolist(), strict=True)))
+        tokens[g] = int(cnt[a:b][is_word[gids]].sum())
+    sel = is_term[ids]
+    total_df = np.bincount(ids[sel], weights=dfs[sel], minlength=len(words))
+    in_corpus = np.flatnonzero(total_df)
+    corpus_df = Counter(
+        dict(
+            zip(
+                [words[i] for i in in_corpus.tolist()],
+                total_df[in_corpus].astype(np.int64).tolist(),
+                strict=True,
+            )
+        )
+    )
+    return _Terms(kept, term_dfs, corpus_df, tokens)
 
 
 class CorpusCounts(NamedTuple):
@@ -492,17 +464,22 @@ def check_given(
                 f"The {name!r} parameter of {func} is used with {step}=True. Got {step}=False; "
                 f"set {step}=True to use it, or leave {name} out."
             )
+    if boilerplate is not None:  # (imported only then: a table that strips nothing skips it)
+        _check_boilerplate(boilerplate, func)
+    if slogans is not None:
+        _slogan_list(slogans, func)
+
+
+def _check_boilerplate(boilerplate: Any, func: str) -> None:
     from corpus_tools.boilerplate import BoilerplateResult
 
-    if boilerplate is not None and not isinstance(boilerplate, BoilerplateResult):
+    if not isinstance(boilerplate, BoilerplateResult):
         raise param_error(
             "boilerplate",
             func,
             "a BoilerplateResult (find_boilerplate) or None",
             type(boilerplate).__name__,
         )
-    if slogans is not None:
-        _slogan_list(slogans, func)
 
 
 def strip_texts(frame: pd.DataFrame, boilerplate: BoilerplateResult | None, func: str) -> list[str]:
@@ -590,44 +567,28 @@ def with_slogans(segmenter: Any, texts: Sequence[str], slogans: Any, func: str) 
     )
 
 
-class CountChunk(NamedTuple):
-    """What a worker needs to count a chunk of documents (see :func:`count_chunk`)."""
+def tokenize_chunk(texts: list[str], segmenter: Any) -> TokenBatch:
+    """The stage every engine runs: the tokens of a chunk of documents, as ids of the
+    chunk's own vocabulary (:class:`~corpus_tools.tokens.cache.TokenBatch`), each distinct
+    text segmented once. The calling process maps them to the ids of the run's vocabulary
+    (the cache's) and counts them: workers never touch the cache.
 
-    texts: list[str]
-    groups: list[int]  # group index of each document
-    known: list[bytes | None]  # packed token lengths from the cache; None: to segment
-
-
-def count_chunk(
-    chunk: CountChunk, segmenter: Any, want_lengths: bool
-) -> tuple[_Counts, list[bytes]]:
-    """The stage every engine runs: count the tokens of a chunk of documents per group.
-
-    Documents with ``known`` token lengths (read from the cache by the calling process) are
-    cut at them; the others are segmented here, each distinct text once. Returns the
-    counts and, with ``want_lengths``, the packed token lengths of the documents segmented
-    (in their order), for the calling process to write to its cache: workers never touch
-    the cache.
+    Examples
+    --------
+    >>> from corpus_tools.tokens import Segmenter
+    >>> tokenize_chunk(["XX社区开展三会一课"], Segmenter()).words
+    ['XX', '社区', '开展', '三会一课']
     """
-    from corpus_tools.tokens.cache import pack_lengths, tokens_from_lengths
+    from corpus_tools.tokens.cache import tokenize_batch
 
-    tokens: list[list[str]] = []
-    new: list[bytes] = []
     memo: dict[str, list[str]] = {}
-    for text, packed in zip(chunk.texts, chunk.known, strict=True):
-        toks = None if packed is None else tokens_from_lengths(text, packed, True)
-        if toks is None:
-            every = memo.get(text)
-            if every is None:
-                every = memo[text] = segmenter.cut(text)
-            if want_lengths:
-                new.append(pack_lengths(every))
-            toks = [t for t in every if not t.isspace()]
-        tokens.append(toks)
-    counts = _count_tokens(tokens, chunk.texts, chunk.groups)
-    counts.segmented = sum(p is None for p in chunk.known)
-    counts.cached = len(chunk.known) - counts.segmented
-    return counts, new
+    token_lists = []
+    for text in texts:
+        tokens = memo.get(text)
+        if tokens is None:
+            tokens = memo[text] = segmenter.cut(text)
+        token_lists.append(tokens)
+    return tokenize_batch(token_lists)
 
 
 #: Fewest characters in a chunk counted on a worker of several (smaller chunks: more tasks
@@ -701,7 +662,38 @@ def count_corpus(
     from corpus_tools.tokens.segmenter import as_segmenter
 
     seg = as_segmenter(segmenter, func)
-    run = _Run(seg, cache, eng, chunk_size, func)
+    tokens = _Tokens(cache, func)
+    try:
+        return _count_all(
+            corpus,
+            by,
+            func,
+            options,
+            _Run(seg, tokens, eng, chunk_size, func),
+            strip=(strip_boilerplate, boilerplate),
+            mine=(mine_slogans, slogans),
+            progress=progress,
+        )
+    finally:
+        tokens.close()
+
+
+def _count_all(
+    corpus: Any,
+    by: Any,
+    func: str,
+    options: _Options,
+    run: _Run,
+    *,
+    strip: tuple[bool, BoilerplateResult | None],
+    mine: tuple[bool, Any],
+    progress: bool | None,
+) -> CorpusCounts:
+    """:func:`count_corpus` once its options are checked (``strip``: strip_boilerplate and
+    boilerplate; ``mine``: mine_slogans and slogans)."""
+    (strip_boilerplate, boilerplate), (mine_slogans, slogans) = strip, mine
+    eng = run.engine
+    stream = corpus if isinstance(corpus, CorpusStream) else None
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:
         for name, value in (
@@ -715,7 +707,9 @@ def count_corpus(
                     f"to use it, or set {name}=False."
                 )
         with eng:
-            return _count_stream(chunks, by, func, options, run, progress=progress)
+            return _count_stream(
+                _stream_parts(stream, chunks, by, func), by, func, options, run, progress=progress
+            )
     frame = corpus_arg(corpus, func)
     fields = check_by(by, frame, func)
     keys, groups = document_groups(frame, fields)
@@ -723,20 +717,44 @@ def count_corpus(
     if strip_boilerplate:
         texts = strip_texts(frame, boilerplate, func)
     if mine_slogans:
-        run = run._replace(segmenter=with_slogans(seg, texts, slogans, func))
+        run = run._replace(segmenter=with_slogans(run.segmenter, texts, slogans, func))
     counts = _Counts()
     with eng, progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
         _count_texts(texts, groups, run, bar, counts)
-    counts.settle()
     key_dtypes = {f: frame[f].dtype for f in fields}
     return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
+
+
+class _Tokens:  # (a class, not a tuple: a failed write leaves the run without the cache)
+    """The run's token store: the cache (None without one, or after a failed write) and
+    the vocabulary the counted ids refer to (the cache's, else one in memory)."""
+
+    def __init__(self, cache: Any, func: str) -> None:
+        self.cache = cache
+        self.func = func
+        self.store: Any = None
+        self.vocab: Any = None
+
+    def open(self) -> Any:
+        """The vocabulary, the cache opened first (once: when a document is counted)."""
+        if self.vocab is None:
+            from corpus_tools.tokens.cache import Vocabulary, open_cache
+
+            self.store = open_cache(self.cache, self.func)
+            self.vocab = self.store.vocab if self.store is not None else Vocabulary()
+        return self.vocab
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
 
 class _Run(NamedTuple):
     """How documents are segmented and counted (the same for every chunk of a corpus)."""
 
     segmenter: Any
-    cache: Any
+    tokens: _Tokens
     engine: Engine  # open while the corpus is counted
     chunk_size: int
     func: str
@@ -748,48 +766,42 @@ def _count_texts(texts: list[str], groups: list[int], run: _Run, bar: Any, total
 
     This process reads the cache a chunk at a time and counts the documents found there
     itself (:func:`_count_cached`: no worker, no dictionary); only the documents left to
-    segment go to the run's engine, in chunks counted by :func:`count_chunk`, whose token
-    lengths this process writes to the cache (:func:`_count_segmented`). A rerun that
-    finds every document in the cache starts no worker process.
+    segment go to the run's engine, in chunks (:func:`tokenize_chunk`), whose tokens this
+    process writes to the cache and counts (:func:`_count_segmented`). A rerun that finds
+    every document in the cache starts no worker process.
     """
-    from corpus_tools.tokens.cache import open_cache
-
-    store = open_cache(run.cache, run.func)
-    try:
-        todo, keys = _count_cached(texts, groups, run, store=store, total=total, bar=bar)
-        run.segmenter.record_cache_use(hits=len(texts) - len(todo), misses=len(todo))
-        if todo:
-            store = _count_segmented(
-                texts, groups, todo, keys, run, store=store, total=total, bar=bar
-            )
-    finally:
-        if store is not None:
-            store.close()
+    total.vocab = run.tokens.open()
+    todo, keys = _count_cached(texts, groups, run, total=total, bar=bar)
+    run.segmenter.record_cache_use(hits=len(texts) - len(todo), misses=len(todo))
+    if todo:
+        _count_segmented(texts, groups, todo, keys, run, total=total, bar=bar)
 
 
 def _count_cached(
-    texts: list[str], groups: list[int], run: _Run, *, store: Any, total: _Counts, bar: Any
+    texts: list[str], groups: list[int], run: _Run, *, total: _Counts, bar: Any
 ) -> tuple[list[int], list[bytes]]:
-    """Count into ``total`` the documents whose token lengths the cache holds (read a
-    chunk at a time and counted by :func:`_count_packed`); return the rows left to segment
-    and their cache keys (no keys without a cache)."""
+    """Count into ``total`` the documents whose tokens the cache holds (read a chunk at a
+    time and counted by :func:`_count_ids`); return the rows left to segment and their
+    cache keys (no keys without a cache)."""
+    store = run.tokens.store
     if store is None:
         return list(range(len(texts))), []
     version = run.segmenter.lexicon_version
     todo: list[int] = []
     todo_keys: list[bytes] = []
     for part in chunk_ranges([len(t) for t in texts], run.chunk_size):
-        keys = [store.key(version, texts[i]) for i in part]
+        keys = store.keys(version, texts[part.start : part.stop])
         try:
             found = store.get_many(list(dict.fromkeys(keys)))
         except sqlite3.Error:  # closed after a failed write: segment everything
             found = {}
         rows = [i for i, key in zip(part, keys, strict=True) if key in found]
-        counted = _count_packed(
+        counted = _count_ids(
             [texts[i] for i in rows],
             [found[keys[i - part.start]] for i in rows],
             [groups[i] for i in rows],
             total,
+            refresh=store.refresh,
         )
         fits = [rows[j] for j in counted]
         total.cached += len(fits)
@@ -803,127 +815,105 @@ def _count_cached(
     return todo, todo_keys
 
 
-#: Bits of a code point; a token of one or two characters is a number of twice as many
-#: bits (its code points), and a group or document index takes the bits above them.
-_CODE_BITS = 21
-_KEY_BITS = 2 * _CODE_BITS
-_KEY_MASK = (1 << _KEY_BITS) - 1
-#: Groups and documents of a chunk are numbered below this (else: counted as strings).
-_MAX_INDEX = 1 << (63 - _KEY_BITS)
-#: Entries of counts kept as numbers before they are summed (about 24 bytes each).
+#: Bits of a token id in a count's key (``group << 32 | id``).
+_ID_BITS = 32
+_ID_MASK = (1 << _ID_BITS) - 1
+#: Entries of counts kept before they are summed (about 24 bytes each).
 _SHORT_PENDING = 4_000_000
+#: Most cells (groups x vocabulary) counted by ``numpy.bincount`` at once (8 bytes each);
+#: a chunk of more groups is counted by sorting its keys.
+_DENSE_CELLS = 1 << 22
 
 
-def _count_packed(
-    texts: list[str], packed: list[bytes], groups: list[int], total: _Counts
+def _joined(blobs: list[bytes]) -> tuple[Any, Any]:
+    """uint32 blobs as one int64 array, and how many values each blob holds."""
+    sizes = np.fromiter((len(b) >> 2 for b in blobs), dtype=np.int64, count=len(blobs))
+    return np.frombuffer(b"".join(blobs), dtype=np.uint32).astype(np.int64), sizes
+
+
+def _count_ids(
+    texts: list[str],
+    entries: list[tuple[bytes, bytes]],
+    groups: list[int],
+    total: _Counts,
+    *,
+    refresh: Any = None,
 ) -> list[int]:
-    """Count into ``total`` the tokens of the texts whose packed lengths fit them; return
-    the indices of the texts counted.
-
-    The many tokens of one or two characters are counted as numbers in numpy
-    (:func:`_count_short`), the others cut out as strings in one pass and counted by
-    ``Counter`` in C (:func:`_count_long`): no Python step per token. Whitespace tokens
-    are counted too (they are never words, see :func:`_terms`).
-    """
-    import numpy as np
-
-    from corpus_tools.tokens.cache import packed_arrays, tokens_from_lengths
-
-    if len(texts) < _MAX_INDEX and max(groups, default=0) < _MAX_INDEX:
-        arrays = packed_arrays(texts, packed)
-    else:  # pragma: no cover - more documents or groups than a chunk ever has
-        arrays = packed_arrays([], [])
-    rows = arrays.rows
-    counted: list[int] = []
-    if len(rows) < len(texts):  # the others token by token: not fitting (None), holding CUT
-        fast = set(rows)
-        cut = {
-            i: tokens_from_lengths(texts[i], packed[i], False)
-            for i in range(len(texts))
-            if i not in fast
-        }
-        counted = [i for i, tokens in cut.items() if tokens is not None]
-        _count_tokens(
-            [cut[i] or [] for i in counted],
-            [texts[i] for i in counted],
-            [groups[i] for i in counted],
-            total,
-        )
+    """Count into ``total`` the tokens of the texts whose entries (token ids, distinct ids)
+    fit them: every id in the vocabulary, the tokens' lengths adding up to the text's;
+    return the indices of the texts counted. ``refresh`` reads the vocabulary on when an
+    entry names an id it does not have yet (another job wrote it)."""
+    vocab = total.vocab
+    ids, sizes = _joined([e[0] for e in entries])
+    bags, bag_sizes = _joined([e[1] for e in entries])
+    if refresh is not None and len(ids) and max(ids.max(), bags.max(initial=0)) >= len(vocab):
+        refresh()
+    fits = _fitting((ids, sizes), (bags, bag_sizes), vocab, [len(t) for t in texts])
+    rows = np.flatnonzero(fits).tolist()
+    if len(rows) < len(texts):
+        ids, sizes = ids[np.repeat(fits, sizes)], sizes[fits]
+        bags, bag_sizes = bags[np.repeat(fits, bag_sizes)], bag_sizes[fits]
     doc_groups = np.array([groups[i] for i in rows], dtype=np.int64)
-    for i in rows:
-        g = groups[i]
-        if g not in total.counts:
-            total.counts[g], total.dfs[g] = Counter(), Counter()
-        total.docs[g] += 1
-        total.chars[g] += len(texts[i])
-    docs = np.repeat(np.arange(len(rows), dtype=np.int64), arrays.sizes)
-    short = (arrays.lengths == 1) | (arrays.lengths == 2)
-    _count_short(arrays, short, docs, doc_groups, total)
-    _count_long(arrays, ~short, docs, doc_groups, total)
-    return sorted([*counted, *rows])
+    if rows:  # documents and characters per group, the groups of this chunk at once
+        docs = np.bincount(doc_groups)
+        chars = np.bincount(doc_groups, weights=np.array([len(texts[i]) for i in rows]))
+        for g in np.flatnonzero(docs).tolist():
+            total.docs[g] += int(docs[g])
+            total.chars[g] += int(chars[g])
+    if len(ids):
+        _add_ids(total, ids, np.repeat(doc_groups, sizes), bags, np.repeat(doc_groups, bag_sizes))
+    return rows
+
+
+def _fitting(tokens: tuple[Any, Any], bags: tuple[Any, Any], vocab: Any, lengths: list[int]) -> Any:
+    """Which documents' entries fit their texts (a bool array): ids in the vocabulary,
+    token lengths adding up to the text's length (``tokens`` and ``bags``: the ids and
+    how many each document has)."""
+    (ids, sizes), n = tokens, len(vocab)
+    bad = np.zeros(len(sizes), dtype=bool)
+    for values, counts in tokens, bags:
+        out = values >= n
+        if out.any():
+            bad |= (
+                np.bincount(np.repeat(np.arange(len(counts)), counts)[out], minlength=len(counts))
+                > 0
+            )
+    token_lengths = vocab.lengths[np.minimum(ids, max(n - 1, 0))] if n else np.zeros_like(ids)
+    running = np.concatenate(([0], np.cumsum(token_lengths)))
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    chars = running[bounds[1:]] - running[bounds[:-1]]
+    return (chars == np.array(lengths, dtype=np.int64)) & ~bad
+
+
+def _add_ids(total: _Counts, ids: Any, groups: Any, bags: Any, bag_groups: Any) -> None:
+    """Add to ``total`` the tokens ``ids`` (of groups ``groups``) and the distinct tokens
+    of each document ``bags`` (groups ``bag_groups``): counts and document counts per
+    group and token, by ``numpy.bincount`` (or by sorting, for many groups)."""
+    width = len(total.vocab)
+    cells = (int(groups.max()) + 1) * width
+    if cells <= _DENSE_CELLS:
+        counts = np.bincount(groups * width + ids, minlength=cells)
+        dfs = np.bincount(bag_groups * width + bags, minlength=cells)
+        cell = np.flatnonzero(counts)
+        keys = ((cell // width) << _ID_BITS) | (cell % width)
+        total.add(keys, counts[cell], dfs[cell])
+        return
+    keys, counts = _distinct((groups << _ID_BITS) | ids)
+    bag_keys, bag_counts = _distinct((bag_groups << _ID_BITS) | bags)
+    at = np.minimum(np.searchsorted(keys, bag_keys), len(keys) - 1)
+    held = keys[at] == bag_keys  # (a distinct id is always one of the document's ids)
+    dfs = np.zeros_like(counts)
+    dfs[at[held]] = bag_counts[held]
+    total.add(keys, counts, dfs)
 
 
 def _distinct(values: Any) -> tuple[Any, Any]:
     """The distinct values of an int64 array, sorted, and how often each occurs
     (``numpy.unique(values, return_counts=True)`` by one in-place sort, which is faster).
     """
-    import numpy as np
-
     values.sort()
     starts = np.flatnonzero(np.concatenate(([len(values) > 0], values[1:] != values[:-1])))
     return values[starts], np.diff(np.append(starts, len(values)))
-
-
-def _count_short(arrays: Any, short: Any, docs: Any, doc_groups: Any, total: _Counts) -> None:
-    """Count the tokens of one or two characters (``short``): each is the number its code
-    points make (``first << 21 | second``), counted per group and per document with
-    ``numpy.unique``; kept as numbers in ``total.short`` until :meth:`_Counts.settle`
-    makes the strings, once per distinct token of a group."""
-    import numpy as np
-
-    lengths = arrays.lengths[short]
-    starts = (np.cumsum(arrays.lengths) - arrays.lengths)[short]
-    first = arrays.codes[starts].astype(np.int64)
-    second = np.zeros_like(first)
-    two = lengths == 2
-    second[two] = arrays.codes[starts[two] + 1]
-    keys = (first << _CODE_BITS) | second
-    docs = docs[short]
-    grouped, counts = _distinct((doc_groups[docs] << _KEY_BITS) | keys)
-    pairs, _ = _distinct((docs << _KEY_BITS) | keys)  # each token once per document
-    in_groups = (doc_groups[pairs >> _KEY_BITS] << _KEY_BITS) | (pairs & _KEY_MASK)
-    _, dfs = _distinct(in_groups)  # the same distinct keys as grouped
-    total.add_short(grouped, counts, dfs)
-
-
-def _words_of_keys(keys: Any) -> list[str]:
-    """The tokens of one or two characters that ``keys`` (see :func:`_count_short`) stand
-    for, made in one pass."""
-    import numpy as np
-
-    from corpus_tools.tokens.cache import join_cut
-
-    first, second = keys >> _CODE_BITS, keys & ((1 << _CODE_BITS) - 1)
-    codes = np.stack([first, second], axis=1).ravel().astype(np.uint32)
-    return join_cut(codes[codes > 0], np.where(second > 0, 2, 1))  # no text holds U+0000
-
-
-def _count_long(arrays: Any, long: Any, docs: Any, doc_groups: Any, total: _Counts) -> None:
-    """Count the other tokens (``long``): cut out as strings in one pass, counted per
-    document by ``Counter`` (in C)."""
-    import numpy as np
-
-    from corpus_tools.tokens.cache import join_cut
-
-    flat = join_cut(arrays.codes[np.repeat(long, arrays.lengths)], arrays.lengths[long])
-    start = 0
-    sizes = np.bincount(docs[long], minlength=len(doc_groups)).tolist()
-    for g, n in zip(doc_groups.tolist(), sizes, strict=True):
-        if n:
-            tokens = flat[start : start + n]
-            start += n
-            total.counts[g].update(tokens)
-            total.dfs[g].update(set(tokens))
 
 
 def _count_segmented(
@@ -933,14 +923,12 @@ def _count_segmented(
     keys: list[bytes],
     run: _Run,
     *,
-    store: Any,
     total: _Counts,
     bar: Any,
-) -> Any:
-    """Segment and count into ``total`` the documents ``rows`` on the run's engine, in
-    chunks (:func:`count_chunk`), writing the token lengths of each chunk to the cache
-    under ``keys`` (one per row) as it comes back; return the cache to go on with (None
-    once a write failed)."""
+) -> None:
+    """Segment the documents ``rows`` on the run's engine, in chunks
+    (:func:`tokenize_chunk`), and count them into ``total``, writing the tokens of each
+    chunk to the cache under ``keys`` (one per row) as it comes back."""
     from corpus_tools.tokens.cache import write_cached
 
     lengths = [len(texts[i]) for i in rows]
@@ -948,24 +936,41 @@ def _count_segmented(
     parts = list(
         chunk_ranges(lengths, run.chunk_size, _chunk_chars(chars, run.engine.workers(chars)))
     )
-    chunks = (
-        CountChunk(
-            [texts[rows[j]] for j in part], [groups[rows[j]] for j in part], [None] * len(part)
+    chunks = ([texts[rows[j]] for j in part] for part in parts)
+    results = run.engine.map(tokenize_chunk, chunks, run.segmenter, work=chars)
+    tokens = run.tokens
+    for k, batch in results:
+        part = parts[k]
+        names = [keys[j] for j in part] if tokens.store is not None else []
+        tokens.store, entries = write_cached(tokens.store, names, batch, tokens.vocab)
+        counted = _count_ids(
+            [texts[rows[j]] for j in part], entries, [groups[rows[j]] for j in part], total
         )
-        for part in parts
-    )
-    results = run.engine.map(count_chunk, chunks, run.segmenter, store is not None, work=chars)
-    for k, (counts, packed) in results:
-        if store is not None:
-            store = write_cached(store, list(zip([keys[j] for j in parts[k]], packed, strict=True)))
-        total.merge(counts)
+        if len(counted) < len(part):  # pragma: no cover - the tokens always make the text
+            raise RuntimeError("segmentation lost characters")
+        total.segmented += len(part)
         if bar is not None:
-            bar.update(len(parts[k]))
-    return store
+            bar.update(len(part))
+
+
+def _stream_parts(
+    stream: CorpusStream | None, chunks: Iterator[pd.DataFrame], by: Any, func: str
+) -> Iterator[tuple[list[str], pd.DataFrame, Iterable[str]]]:
+    """The chunks of a stream as (texts, a table holding the ``by`` fields, the names of
+    the chunk's columns): read without building the corpus table from a
+    :class:`~corpus_tools.io.CorpusStream` grouped by metadata fields only."""
+    fields = check_by(by, None, func)
+    if stream is not None and not set(fields) & set(CORPUS_COLUMNS):
+        for part in stream.field_chunks(fields):
+            yield part.texts, part.fields, part.names
+        return
+    for chunk in chunks:
+        frame = corpus_arg(chunk, func)
+        yield [str(t) for t in frame["text"].tolist()], frame, [str(c) for c in frame.columns]
 
 
 def _count_stream(
-    chunks: Iterator[pd.DataFrame],
+    parts: Iterator[tuple[list[str], pd.DataFrame, Iterable[str]]],
     by: Any,
     func: str,
     options: _Options,
@@ -973,7 +978,8 @@ def _count_stream(
     *,
     progress: bool | None,
 ) -> CorpusCounts:
-    """:func:`count_corpus` over a stream of corpus tables, one chunk in memory at a time.
+    """:func:`count_corpus` over a stream of corpus tables, one chunk in memory at a time
+    (``parts``: :func:`_stream_parts`).
 
     Groups are numbered as they appear and renumbered in sorted order at the end, so the
     counts equal those of the whole corpus at once.
@@ -986,13 +992,10 @@ def _count_stream(
     seen: dict[tuple[Any, ...], int] = {}
     total = _Counts()
     with progress_counter(desc="keywords", enabled=progress) as bar:
-        for chunk in chunks:
-            frame = corpus_arg(chunk, func)
-            columns.update(str(c) for c in frame.columns)
-            types.add(frame)
-            groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields)]
-            texts = [str(t) for t in frame["text"].tolist()]
-            del frame
+        for texts, frame, names in parts:
+            columns.update(names)
+            types.add(frame, len(texts))
+            groups = [seen.setdefault(k, len(seen)) for k in _row_keys(frame, fields, len(texts))]
             _count_texts(texts, groups, run, bar, total)
     if columns:  # (an empty stream has no column to check the fields against)
         check_by(by, pd.DataFrame(columns=sorted(columns)), func)

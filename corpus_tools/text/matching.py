@@ -26,13 +26,14 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -46,9 +47,11 @@ __all__ = [
     "WILDCARD_CHAR",
     "Folded",
     "compute_letters_digits",
+    "compute_match_table",
     "fold_codes_many",
     "fold_for_matching",
     "fold_many",
+    "zhconv_digest",
 ]
 
 #: The code point that stands for a folded placeholder or number (private use, never kept
@@ -100,8 +103,48 @@ class Folded(NamedTuple):
 def _tables(traditional: bool) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """Code point -> folded code point, and whether a folded code point is kept.
 
-    Built once from :func:`corpus_tools.text.normalize` on every code point below
-    U+30000, so matching folds exactly as the rest of the toolkit does.
+    Read from the shipped tables (``corpus_tools/data/fold_tables.npz``) when they were made
+    with this Python's Unicode database and, for ``traditional``, this zhconv's dictionary;
+    else computed (:func:`compute_match_table`, about 0.05 s).
+    """
+    shipped = shipped_tables()
+    table = None if shipped is None else _shipped_match_table(shipped, traditional)
+    if table is None:
+        table = compute_match_table(traditional)
+    if shipped is not None and len(shipped["letters_digits"]) == _TABLE_SIZE:
+        keep = shipped["letters_digits"].copy()
+    else:
+        keep = compute_letters_digits()
+    keep[WILDCARD] = True
+    return table, keep
+
+
+def _shipped_match_table(
+    shipped: dict[str, npt.NDArray[Any]], traditional: bool
+) -> npt.NDArray[np.uint32] | None:
+    """The shipped folding of every code point (None when it does not ship, or when the
+    traditional one was made from another zhconv dictionary than the installed one)."""
+    name = "match_traditional" if traditional else "match_plain"
+    if f"{name}_keys" not in shipped:
+        return None
+    if traditional and str(shipped.get("zhconv_digest", "")) != zhconv_digest():
+        return None
+    table = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    table[shipped[f"{name}_keys"]] = shipped[f"{name}_values"]
+    return table
+
+
+def compute_match_table(traditional: bool) -> npt.NDArray[np.uint32]:
+    """Code point -> folded code point (0: dropped) below U+30000, computed with
+    :func:`corpus_tools.text.normalize` on every code point, so matching folds exactly as the
+    rest of the toolkit does; with ``traditional``, traditional characters folded to
+    simplified ones (zhconv's table).
+
+    Examples
+    --------
+    >>> table = compute_match_table(True)
+    >>> chr(table[ord("Ａ")]), chr(table[ord("國")]), chr(table[ord("，")])
+    ('a', '国', ',')
     """
     from corpus_tools.text.normalization import normalize
 
@@ -116,13 +159,7 @@ def _tables(traditional: bool) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.b
         t2s = _traditional_table()
         inside = table < _TABLE_SIZE
         table[inside] = t2s[table[inside]]
-    shipped = shipped_tables()
-    if shipped is not None and len(shipped["letters_digits"]) == _TABLE_SIZE:
-        keep = shipped["letters_digits"].copy()
-    else:
-        keep = compute_letters_digits()
-    keep[WILDCARD] = True
-    return table, keep
+    return table
 
 
 def compute_letters_digits() -> npt.NDArray[np.bool_]:
@@ -144,19 +181,31 @@ def compute_letters_digits() -> npt.NDArray[np.bool_]:
     return keep
 
 
-@lru_cache(maxsize=1)
-def _traditional_table() -> npt.NDArray[np.uint32]:
-    """Identity table with traditional characters mapped to simplified ones (zhconv's).
-
-    zhconv's dictionary file is read directly: importing ``zhconv`` imports
-    ``pkg_resources`` (a tenth of a second, and deprecated) only to open that file.
-    """
+def _zhconv_dictionary() -> bytes:
+    """zhconv's dictionary file, read directly: importing ``zhconv`` imports
+    ``pkg_resources`` (a tenth of a second, and deprecated) only to open that file."""
     spec = importlib.util.find_spec("zhconv")  # finds the package without running it
     folders = [] if spec is None else list(spec.submodule_search_locations or ())
     if not folders:
         raise ImportError("zhconv is needed to fold traditional characters: pip install zhconv")
     with open(Path(folders[0]) / "zhcdict.json", "rb") as fh:
-        pairs: dict[str, str] = json.loads(fh.read().decode("utf-8"))["zh2Hans"]
+        return fh.read()
+
+
+@lru_cache(maxsize=1)
+def zhconv_digest() -> str:
+    """SHA-256 of the installed zhconv's dictionary, which the shipped traditional folding
+    was made from (``scripts/build_fold_tables.py``); "" when zhconv is not installed."""
+    try:
+        return hashlib.sha256(_zhconv_dictionary()).hexdigest()
+    except ImportError:
+        return ""
+
+
+@lru_cache(maxsize=1)
+def _traditional_table() -> npt.NDArray[np.uint32]:
+    """Identity table with traditional characters mapped to simplified ones (zhconv's)."""
+    pairs: dict[str, str] = json.loads(_zhconv_dictionary().decode("utf-8"))["zh2Hans"]
     table = np.arange(_TABLE_SIZE, dtype=np.uint32)
     for src, dst in pairs.items():
         if len(src) == 1 and len(dst) == 1 and ord(src) < _TABLE_SIZE and ord(dst) < _TABLE_SIZE:

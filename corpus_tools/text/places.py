@@ -1,7 +1,8 @@
 """Place names of China's administrative divisions in a text: found, resolved, and compared.
 
 The gazetteer ships with the package (``corpus_tools/data/places.tsv.gz``, see
-``corpus_tools/data/README.md``): the 34 provincial-level units, 333 prefecture-level units,
+``corpus_tools/data/README.md``; read from ``place_tables.npz``, the same precomputed by
+``scripts/build_place_tables.py``): the 34 provincial-level units, 333 prefecture-level units,
 2,851 county-level units and 38,495 townships (镇, 乡, 街道, 苏木) of the national division
 codes, each with its code and, above township level, its short forms (贵州 for 贵州省, 遵义 for
 遵义市, 湄潭 for 湄潭县, 黔南州 for 黔南布依族苗族自治州).
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -50,13 +51,16 @@ __all__ = [
     "PLACE_COLUMNS",
     "PLACE_LEVELS",
     "Place",
+    "PlaceMention",
     "belongs_to",
     "contains",
     "find_places",
     "gazetteer",
     "infer_place",
     "lookup_place",
+    "place_mentions",
     "place_of",
+    "place_of_mentions",
     "within",
 ]
 
@@ -155,11 +159,11 @@ class Place(NamedTuple):
 class _Tier(NamedTuple):
     """The forms of one part of the gazetteer, indexed for scanning a text."""
 
-    forms: dict[str, tuple[tuple[str, int], ...]]  # form -> (code, kind) of each division
+    forms: _Forms  # form -> (code, kind) of each division
     #: whether some form may begin with a pair of characters, by :func:`_pair_hashes`
     #: (a few pairs that begin none share a hash with one that does)
     heads: npt.NDArray[np.bool_]
-    starting: dict[str, tuple[str, ...]]  # first two characters -> the forms, longest first
+    starting: _Starting  # first two characters -> the forms, longest first
 
 
 #: Bits of the hash of two characters that says where a form may begin (2**20 flags: with
@@ -169,19 +173,9 @@ _HEAD_BITS = 20
 _HEAD_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _CODE_POINT_BITS = np.uint64(21)
 
-
-def _tier(forms: dict[str, list[tuple[str, int]]]) -> _Tier:
-    starting: dict[str, list[str]] = defaultdict(list)
-    for form in forms:
-        starting[form[:_MIN_FORM]].append(form)
-    heads = np.zeros(1 << _HEAD_BITS, dtype=bool)
-    if starting:
-        heads[_pair_hashes("".join(starting))[::_MIN_FORM]] = True
-    return _Tier(
-        {form: tuple(cands) for form, cands in forms.items()},
-        heads,
-        {head: tuple(sorted(fs, key=len, reverse=True)) for head, fs in starting.items()},
-    )
+#: The precomputed gazetteer, in ``corpus_tools/data`` (``scripts/build_place_tables.py``).
+PLACE_TABLES = "place_tables.npz"
+_TIERS = ("divisions", "townships")
 
 
 def _pair_hashes(text: str) -> npt.NDArray[np.uint64]:
@@ -203,8 +197,156 @@ def _forms_of(rows: Iterable[list[str]], kinds: dict[str, list[tuple[str, int]]]
                 kinds.setdefault(form, []).append((code, _GUARDED))
 
 
+def _joined(strings: Iterable[str]) -> npt.NDArray[np.uint8]:
+    """Strings (none holding a newline) as the UTF-8 bytes of their lines."""
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _lines(data: npt.NDArray[np.uint8]) -> list[str]:
+    """The strings :func:`_joined` made."""
+    return data.tobytes().decode("utf-8").split("\n") if len(data) else []
+
+
+def _tier_tables(
+    name: str, kinds: dict[str, list[tuple[str, int]]], position: dict[str, int]
+) -> dict[str, npt.NDArray[Any]]:
+    """The arrays of one tier: its forms (in the order first met), the (code, kind) of each,
+    and the forms grouped by their first two characters, each group longest first."""
+    starting: dict[str, list[int]] = defaultdict(list)
+    for k, form in enumerate(kinds):
+        starting[form[:_MIN_FORM]].append(k)
+    forms = list(kinds)
+    order = [k for ks in starting.values() for k in sorted(ks, key=lambda k: -len(forms[k]))]
+    cands = [c for form in forms for c in kinds[form]]
+    return {
+        f"{name}_forms": _joined(forms),
+        f"{name}_cand_ends": np.cumsum([len(kinds[f]) for f in forms], dtype=np.int32),
+        f"{name}_cand_codes": np.array([position[c] for c, _ in cands], dtype=np.int32),
+        f"{name}_cand_kinds": np.array([k for _, k in cands], dtype=np.int8),
+        f"{name}_heads": _joined(starting),
+        f"{name}_head_ends": np.cumsum([len(ks) for ks in starting.values()], dtype=np.int32),
+        f"{name}_head_order": np.array(order, dtype=np.int32),
+    }
+
+
+def compute_place_tables(places: str, words: str) -> dict[str, npt.NDArray[Any]]:
+    """The precomputed gazetteer (what ``corpus_tools/data/place_tables.npz`` holds) from
+    the text of ``places.tsv.gz`` and of ``place_words.txt.gz``.
+
+    Examples
+    --------
+    >>> header = "code\\tname\\tlevel\\tshort\\tguarded"
+    >>> tables = compute_place_tables(f"{header}\\n520000\\t贵州省\\tP\\t贵州\\t\\n", "丽江 长治")
+    >>> tables["divisions_forms"].tobytes().decode("utf-8").split("\\n"), len(tables["words"])
+    (['贵州省', '贵州'], 13)
+    """
+    rows = [ln.split("\t") for ln in places.splitlines()[1:]]
+    codes = [r[0] for r in rows]
+    position = {code: k for k, code in enumerate(codes)}
+    tables = {
+        "codes": _joined(codes),
+        "names": _joined(r[1] for r in rows),
+        "levels": np.array([_RANK[_LEVEL_OF[r[2]]] for r in rows], dtype=np.int8),
+        "words": _joined(words.split()),
+    }
+    for name, town in zip(_TIERS, (False, True), strict=True):
+        kinds: dict[str, list[tuple[str, int]]] = {}
+        _forms_of((r for r in rows if (len(r[0]) > _COUNTY_CODE) == town), kinds)
+        tables.update(_tier_tables(name, kinds, position))
+    return tables
+
+
+def read_place_tables() -> dict[str, npt.NDArray[Any]] | None:
+    """The arrays of the shipped ``place_tables.npz`` as they are (None when it is missing)."""
+    try:
+        data = resources.files("corpus_tools").joinpath("data").joinpath(PLACE_TABLES)
+        with data.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except (OSError, ValueError):
+        return None
+
+
+def _computed_tables() -> dict[str, npt.NDArray[Any]]:
+    """The tables computed from the gazetteer's text files (about 0.3 s)."""
+    data = resources.files("corpus_tools").joinpath("data")
+    places = gzip.decompress(data.joinpath(_DATA_FILE).read_bytes()).decode("utf-8")
+    words = gzip.decompress(data.joinpath(_WORDS_FILE).read_bytes()).decode("utf-8")
+    return compute_place_tables(places, words)
+
+
+class _Forms(Mapping[str, tuple[tuple[str, int], ...]]):
+    """form -> the (code, kind) of each division it names, made when asked for."""
+
+    def __init__(self, tables: dict[str, npt.NDArray[Any]], name: str, codes: list[str]) -> None:
+        self._forms = _lines(tables[f"{name}_forms"])
+        self._at = dict(zip(self._forms, range(len(self._forms)), strict=True))
+        ends = tables[f"{name}_cand_ends"].tolist()
+        self._bounds = [0, *ends]
+        self._codes = codes
+        self._cand_codes = tables[f"{name}_cand_codes"].tolist()
+        self._cand_kinds = tables[f"{name}_cand_kinds"].tolist()
+
+    def __getitem__(self, form: str) -> tuple[tuple[str, int], ...]:
+        k = self._at[form]
+        lo, hi = self._bounds[k], self._bounds[k + 1]
+        codes = self._codes
+        return tuple(
+            (codes[c], kind)
+            for c, kind in zip(self._cand_codes[lo:hi], self._cand_kinds[lo:hi], strict=True)
+        )
+
+    def get(self, form: str, default: Any = None) -> Any:  # (no exception on a miss)
+        return self[form] if form in self._at else default
+
+    def __contains__(self, form: object) -> bool:
+        return form in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._forms)
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def ordered(self) -> list[str]:
+        """The forms, in the order of the gazetteer."""
+        return self._forms
+
+
+class _Starting(Mapping[str, tuple[str, ...]]):
+    """First two characters -> the forms that begin with them, longest first."""
+
+    def __init__(self, tables: dict[str, npt.NDArray[Any]], name: str, forms: list[str]) -> None:
+        self._heads = _lines(tables[f"{name}_heads"])
+        self._at = dict(zip(self._heads, range(len(self._heads)), strict=True))
+        self._bounds = [0, *tables[f"{name}_head_ends"].tolist()]
+        order = tables[f"{name}_head_order"].tolist()
+        self._forms = [forms[k] for k in order]
+
+    def __getitem__(self, head: str) -> tuple[str, ...]:
+        k = self._at[head]
+        return tuple(self._forms[self._bounds[k] : self._bounds[k + 1]])
+
+    def get(self, head: str, default: Any = None) -> Any:  # (no exception on a miss)
+        return self[head] if head in self._at else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._heads)
+
+    def __len__(self) -> int:
+        return len(self._heads)
+
+
+def _tier(tables: dict[str, npt.NDArray[Any]], name: str, codes: list[str]) -> _Tier:
+    forms = _Forms(tables, name, codes)
+    starting = _Starting(tables, name, forms.ordered())
+    heads = np.zeros(1 << _HEAD_BITS, dtype=bool)
+    if len(starting):
+        heads[_pair_hashes("".join(starting))[::_MIN_FORM]] = True
+    return _Tier(forms, heads, starting)
+
+
 class _Lazy(dict[str, Any]):
-    """A table whose township entries are made when first asked for (``d[code]``)."""
+    """A table whose entries are made when first asked for (``d[code]``)."""
 
     def __init__(self, make: Any, items: dict[str, Any]) -> None:
         super().__init__(items)
@@ -217,65 +359,34 @@ class _Lazy(dict[str, Any]):
 
 
 class _Gazetteer:
-    """The divisions above township level, read at once (about 50 ms), and the townships,
-    read the first time a township is asked for (about 0.3 s more)."""
+    """Every division and its forms, read from the precomputed tables (a few ms; computed
+    from the text files when they do not ship)."""
 
-    def __init__(self) -> None:
-        data = resources.files("corpus_tools").joinpath("data")
-        text = gzip.decompress(data.joinpath(_DATA_FILE).read_bytes()).decode("utf-8")
-        lines = text.splitlines()[1:]
-        # (the file is in code order; a township's code has 9 digits, the others 6)
-        self._town_lines = [ln for ln in lines if ln[_COUNTY_CODE] != "\t"]
-        rows = [ln.split("\t") for ln in lines if ln[_COUNTY_CODE] == "\t"]
-        self.names: dict[str, str] = {code: name for code, name, *_ in rows}
-        self.levels: dict[str, str] = {code: _LEVEL_OF[lv] for code, _, lv, *_ in rows}
+    def __init__(self, tables: dict[str, npt.NDArray[Any]]) -> None:
+        codes = _lines(tables["codes"])
+        self.names: dict[str, str] = dict(zip(codes, _lines(tables["names"]), strict=True))
+        levels = np.array(PLACE_LEVELS, dtype=object)[tables["levels"]].tolist()
+        self.levels: dict[str, str] = dict(zip(codes, levels, strict=True))
         self.parents: dict[str, tuple[str, ...]] = _Lazy(self._chain, {})
         self.places: dict[str, Place] = _Lazy(self._place, {})
-        for code in self.names:
-            self.places[code] = self._place(code)
-        kinds: dict[str, list[tuple[str, int]]] = {}
-        _forms_of(rows, kinds)
-        self.divisions = _tier(kinds)
-        self._towns: _Tier | None = None
-        words = gzip.decompress(data.joinpath(_WORDS_FILE).read_bytes()).decode("utf-8")
-        self.words = frozenset(words.split())
-
-    @property
-    def townships(self) -> _Tier:
-        """The townships' forms (read on first use)."""
-        if self._towns is None:
-            rows = [ln.split("\t") for ln in self._town_lines]
-            for code, name, *_ in rows:
-                self.names[code] = name
-                self.levels[code] = "township"
-            kinds: dict[str, list[tuple[str, int]]] = {}
-            _forms_of(rows, kinds)
-            self._towns = _tier(kinds)
-        return self._towns
+        self.divisions, self.townships = (_tier(tables, name, codes) for name in _TIERS)
+        self.words = frozenset(_lines(tables["words"]))
 
     def tiers(self, townships: bool) -> tuple[_Tier, ...]:
         return (self.divisions, self.townships) if townships else (self.divisions,)
 
     def forms(self, form: str, *, townships: bool = True) -> tuple[tuple[str, int], ...]:
         """The (code, kind) of every division ``form`` names (no township if not asked)."""
-        found = self.divisions.forms.get(form, ())
+        found: tuple[tuple[str, int], ...] = self.divisions.forms.get(form, ())
         if townships and not found:  # (no township shares a form with a division)
             found = self.townships.forms.get(form, ())
         return found
 
     def is_code(self, key: str) -> bool:
-        if key in self.names:
-            return True
-        return len(key) > _COUNTY_CODE and key.isdigit() and key in self._township_names()
-
-    def _township_names(self) -> dict[str, str]:
-        _ = self.townships
-        return self.names
+        return key in self.names
 
     def _chain(self, code: str) -> tuple[str, ...]:
         """Codes of the province, city, county a division lies in, then its own."""
-        if code not in self.names:
-            self._township_names()
         level = self.levels[code]  # (KeyError: no such division)
         chain = [code[:2] + "0000"]
         if level in ("county", "township") and code[:4] + "00" in self.names:
@@ -300,8 +411,9 @@ class _Gazetteer:
 
 @lru_cache(maxsize=1)
 def _load() -> _Gazetteer:
-    """The gazetteer, read once per process (its townships when first asked for)."""
-    return _Gazetteer()
+    """The gazetteer, read once per process."""
+    tables = read_place_tables()
+    return _Gazetteer(tables if tables is not None else _computed_tables())
 
 
 def _scan(text: str, tiers: Sequence[_Tier]) -> list[tuple[int, list[tuple[int, str]]]]:
@@ -630,8 +742,7 @@ def find_places(
     levels : sequence of str, optional
         Keep only these levels (``"province"``, ``"city"``, ``"county"``, ``"township"``);
         all by default. The other levels above township still help resolve ambiguous
-        names; township names are looked for only when ``"township"`` is asked for (their
-        38,495 names are read the first time they are, about 0.3 s once per process).
+        names; township names are looked for only when ``"township"`` is asked for.
     support : iterable of str or Place, optional
         Places known to be relevant although the text may not name them (the place of a
         source a passage was copied from): a county's short name or a township's name
@@ -665,6 +776,38 @@ def find_places(
         raise param_error(
             "support", "find_places", "an iterable of places (names, codes or Place)", support
         )
+    return _frame(place_mentions(text, levels=keep, support=support))
+
+
+class PlaceMention(NamedTuple):
+    """One row of :func:`find_places` (the same fields, in the same order)."""
+
+    start: int
+    end: int
+    text: str
+    name: str
+    level: str
+    code: str
+    province: str
+    city: str | None
+    county: str | None
+    form: str
+    ambiguous: bool
+    candidates: tuple[str, ...]
+
+
+def place_mentions(
+    text: str, *, levels: Iterable[str] = PLACE_LEVELS, support: Iterable[str | Place] = ()
+) -> list[PlaceMention]:
+    """The rows of :func:`find_places` as records, its arguments taken as checked (for the
+    layers that need no table: flag's residue).
+
+    Examples
+    --------
+    >>> [(m.text, m.code) for m in place_mentions("贵州省湄潭县")]
+    [('贵州省', '520000'), ('湄潭县', '520328')]
+    """
+    keep = frozenset(levels)
     g = _load()
     helpers = [lookup_place(p).code for p in support]
     mentions = _select(text, g, helpers, townships="township" in keep)
@@ -674,7 +817,7 @@ def find_places(
         if place.level not in keep:
             continue
         rows.append(
-            (
+            PlaceMention(
                 m.start,
                 m.end,
                 m.form,
@@ -689,13 +832,13 @@ def find_places(
                 m.codes,
             )
         )
-    return _frame(rows)
+    return rows
 
 
 _DTYPES = {"start": "int64", "end": "int64", "ambiguous": "bool"}
 
 
-def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+def _frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(PLACE_COLUMNS)
     data = {
         name: pd.Series(list(values), dtype=_DTYPES.get(name, object))
@@ -896,9 +1039,31 @@ def infer_place(text: str, *, mentions: pd.DataFrame | None = None) -> Place | N
     """
     check_type(text, "text", "infer_place", str, "a str")
     if mentions is None:
-        mentions = find_places(text)
-    else:
-        check_columns(mentions, "mentions", "infer_place", ["start", "code", "ambiguous"])
+        return place_of_mentions(text, place_mentions(text))
+    check_columns(mentions, "mentions", "infer_place", ["start", "code", "ambiguous"])
+    rows = zip(
+        mentions["start"].tolist(),
+        mentions["code"].tolist(),
+        mentions["ambiguous"].tolist(),
+        strict=True,
+    )
+    return _place_of(text, rows)
+
+
+def place_of_mentions(text: str, mentions: Iterable[PlaceMention]) -> Place | None:
+    """:func:`infer_place` of a text whose mentions (:func:`place_mentions`) are known.
+
+    Examples
+    --------
+    >>> text = "湄潭县2025年政府工作报告。全县茶产业稳步发展。"
+    >>> place_of_mentions(text, place_mentions(text)).name
+    '湄潭县'
+    """
+    return _place_of(text, ((m.start, m.code, m.ambiguous) for m in mentions))
+
+
+def _place_of(text: str, mentions: Iterable[tuple[int, str, bool]]) -> Place | None:
+    """:func:`infer_place` from the (start, code, ambiguous) of each mention."""
     g = _load()
     weight, head, total = _weights(mentions, g)
     if not total:
@@ -921,19 +1086,15 @@ def infer_place(text: str, *, mentions: pd.DataFrame | None = None) -> Place | N
     return g.places[chosen]
 
 
-def _weights(mentions: pd.DataFrame, g: _Gazetteer) -> tuple[dict[str, float], set[str], float]:
+def _weights(
+    mentions: Iterable[tuple[int, str, bool]], g: _Gazetteer
+) -> tuple[dict[str, float], set[str], float]:
     """Weight of every division (its mentions and those of the divisions in it), the
     divisions named in the opening, and the weight of all mentions."""
     weight: dict[str, float] = defaultdict(float)
     head: set[str] = set()
     total = 0.0
-    rows = zip(
-        mentions["start"].tolist(),
-        mentions["code"].tolist(),
-        mentions["ambiguous"].tolist(),
-        strict=True,
-    )
-    for start, code, ambiguous in rows:
+    for start, code, ambiguous in mentions:
         if ambiguous:
             continue
         w = _HEAD_WEIGHT if start < _HEAD_CHARS else _EARLY_WEIGHT if start < _EARLY_CHARS else 1.0

@@ -40,7 +40,7 @@ The modules, from the cutting up:
 ``lexicons``    jieba's dictionary (compiled on disk) and lexicon files
 ``core``        a loaded dictionary (Rust or Python) and the rules applied before it
 ``segmenter``   :class:`Segmenter`, :func:`is_content_token`, the scikit-learn adapter
-``cache``       the on-disk cache of token lengths, read and written by the caller only
+``cache``       the on-disk cache of token ids, read and written by the caller only
 ``corpus``      :func:`segment_corpus` on any engine (:mod:`corpus_tools.engine`), gensim
 ``stopwords``   the genre's stopwords
 ==============  =========================================================================

@@ -1,10 +1,14 @@
-"""The on-disk cache of segmented documents: token lengths per (lexicon version, text).
+"""The on-disk cache of segmented documents: token ids per (lexicon version, text).
 
-One SQLite file (``segments-v1.sqlite``) under :func:`default_cache_dir` or a folder given
-as ``cache=``. A document is stored as the lengths of its tokens (4 bytes a token, the same
-packing a worker uses to send tokens back), keyed by a hash of the segmenter's
-``lexicon_version`` and the text; written one transaction per batch, so an interrupted run
-keeps the batches it finished and never leaves a half-written entry.
+One SQLite file (``segments-v2.sqlite``) under :func:`default_cache_dir` or a folder given
+as ``cache=``. A document is stored as the ids of its tokens in order and its distinct ids
+(4 bytes an id), keyed by a hash of the segmenter's ``lexicon_version`` and the text; the
+ids refer to one vocabulary in the same file, so that a rerun counts tokens as numbers
+(``numpy.bincount``) without making a string per token. A batch of documents and the
+tokens it adds to the vocabulary are written in one transaction, so an interrupted run
+keeps the batches it finished and never leaves a half-written entry. The file of the
+former format (``segments-v1.sqlite``, token lengths) is not read: a cache of that format
+is rebuilt as documents are segmented again, never misread.
 
 Only the calling process reads and writes the cache, whichever engine segments: workers
 need no shared disk. Several jobs may share one cache folder at once (two batch jobs, a
@@ -29,17 +33,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 __all__ = [
-    "CUT",
-    "PackedTexts",
     "SegmentCache",
-    "cut_at_lengths",
+    "TokenBatch",
+    "Vocabulary",
     "default_cache_dir",
-    "join_cut",
-    "lengths_fit",
+    "mapped_batch",
     "open_cache",
     "pack_lengths",
-    "packed_arrays",
     "read_cached",
+    "tokenize_batch",
     "tokens_from_lengths",
     "write_cached",
 ]
@@ -50,10 +52,6 @@ _KEYS_PER_QUERY = 500
 #: Seconds a job waits for another job's transaction on the same cache before it goes on
 #: without the cache (a transaction writes one batch: well under a second).
 BUSY_TIMEOUT = 60.0
-
-#: The character put between tokens to split them in one pass (:func:`join_cut`; a text
-#: that holds it is cut token by token instead).
-CUT = "\x00"
 
 #: What SQLite says of a file that is no database, or a damaged one.
 _DAMAGED = ("not a database", "malformed", "disk image")
@@ -89,13 +87,6 @@ def pack_lengths(tokens: Sequence[str]) -> bytes:
     return array("I", map(len, tokens)).tobytes()
 
 
-def lengths_fit(text: str, packed: bytes) -> bool:
-    """True when the packed token lengths add up to the length of ``text``."""
-    lengths = array("I")
-    lengths.frombytes(packed)
-    return sum(lengths) == len(text)
-
-
 def tokens_from_lengths(text: str, packed: bytes, drop_space: bool) -> list[str] | None:
     """The tokens of ``text`` cut at the packed lengths (None when they do not add up);
     whitespace tokens left out with ``drop_space``."""
@@ -111,115 +102,186 @@ def tokens_from_lengths(text: str, packed: bytes, drop_space: bool) -> list[str]
     return out if pos == len(text) else None
 
 
-class PackedTexts(NamedTuple):
-    """Texts and their packed token lengths as arrays (:func:`packed_arrays`)."""
-
-    #: the texts taken, as indices into the texts given
-    rows: list[int]
-    #: their code points, joined (uint32)
-    codes: Any
-    #: the lengths of all their tokens, in order (int64)
-    lengths: Any
-    #: how many tokens each text has (int64)
-    sizes: Any
+# --------------------------------------------------------------------------- token ids
 
 
-def packed_arrays(texts: Sequence[str], packed: Sequence[bytes]) -> PackedTexts:
-    """The texts whose packed token lengths add up to their length and that do not hold
-    :data:`CUT` (the others are left out), as numpy arrays: what a caller needs to cut or
-    count many texts' tokens without a Python step per token.
+class TokenBatch(NamedTuple):
+    """Documents as token ids of a batch's own vocabulary: what a worker sends back
+    (:func:`tokenize_batch`) and the cache turns into ids of its vocabulary.
+
+    ``words[i]`` is the token of id ``i``; each document is ``(ids, distinct)``, its tokens
+    in order and the distinct ones (in any order), as uint32 bytes.
+    """
+
+    words: list[str]
+    docs: list[tuple[bytes, bytes]]
+
+
+def tokenize_batch(token_lists: Sequence[Sequence[str]]) -> TokenBatch:
+    """The documents of ``token_lists`` as a :class:`TokenBatch` (ids in order of first
+    occurrence).
 
     Examples
     --------
-    >>> got = packed_arrays(["XX社区", "错"], [pack_lengths(["XX", "社区"]), pack_lengths(["错了"])])
-    >>> got.rows, got.lengths.tolist(), got.sizes.tolist()
-    ([0], [2, 2], [2])
+    >>> batch = tokenize_batch([["XX", "社区", "XX"], ["社区"]])
+    >>> batch.words, [list(memoryview(ids).cast("I")) for ids, _ in batch.docs]
+    (['XX', '社区'], [[0, 1, 0], [1]])
+    """
+    index: dict[str, int] = {}
+    docs: list[tuple[bytes, bytes]] = []
+    for tokens in token_lists:
+        ids = array("I", [index.setdefault(t, len(index)) for t in tokens])
+        docs.append((ids.tobytes(), array("I", set(ids)).tobytes()))
+    return TokenBatch(list(index), docs)
+
+
+class Vocabulary:
+    """The tokens that token ids stand for: ``words[i]`` is id ``i``, ``lengths[i]`` its
+    length (int64 array); ids are given in order and never change.
+
+    The cache keeps one in its file (all documents' ids refer to it); a run without a
+    cache keeps one in memory.
+
+    Examples
+    --------
+    >>> vocab = Vocabulary()
+    >>> vocab.add(["社区", "XX"]).tolist(), vocab.add(["XX", "三会一课"]).tolist()
+    ([0, 1], [1, 2])
+    >>> vocab.words, vocab.lengths.tolist()
+    (['社区', 'XX', '三会一课'], [2, 2, 4])
+    """
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.words: list[str] = []
+        self.lengths = np.zeros(0, dtype=np.int64)
+        self._index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def index(self) -> dict[str, int]:
+        """The id of each word (made when first needed: a run that only reads ids never
+        needs it)."""
+        if self._index is None:
+            self._index = dict(zip(self.words, range(len(self.words)), strict=True))
+        return self._index
+
+    def extend(self, words: Sequence[str], lengths: Any = None) -> None:
+        """Append ``words`` (none of them known yet) as the next ids (``lengths``: their
+        lengths, an int64 array, when known)."""
+        import numpy as np
+
+        start = len(self.words)
+        self.words.extend(words)
+        if self._index is not None:
+            self._index.update(zip(words, range(start, start + len(words)), strict=True))
+        if lengths is None:
+            lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        self.lengths = np.concatenate((self.lengths, lengths))
+
+    def new_words(self, words: Sequence[str]) -> list[str]:
+        """The distinct ``words`` not known yet, in order."""
+        index = self.index
+        return list(dict.fromkeys(w for w in words if w not in index))
+
+    def add(self, words: Sequence[str]) -> Any:
+        """The ids of ``words`` (uint32 array), the unknown ones added first."""
+        import numpy as np
+
+        new = self.new_words(words)
+        if new:
+            self.extend(new)
+        index = self.index
+        return np.fromiter((index[w] for w in words), dtype=np.uint32, count=len(words))
+
+    def tokens(self, ids: bytes) -> list[str]:
+        """The tokens of packed ids (uint32 bytes)."""
+        words = self.words
+        return [words[i] for i in memoryview(ids).cast("I")]
+
+
+def mapped_batch(vocab: Vocabulary, batch: TokenBatch) -> list[tuple[bytes, bytes]]:
+    """The documents of ``batch`` as ids of ``vocab`` (its new words added): mapped in
+    numpy all at once, then cut apart.
+
+    Examples
+    --------
+    >>> vocab = Vocabulary()
+    >>> vocab.add(["社区"]).tolist()
+    [0]
+    >>> [(ids, _)] = mapped_batch(vocab, tokenize_batch([["XX", "社区", "XX"]]))
+    >>> list(memoryview(ids).cast("I"))
+    [1, 0, 1]
     """
     import numpy as np
 
-    sizes = np.fromiter((len(p) // 4 for p in packed), dtype=np.int64, count=len(packed))
-    lengths = np.frombuffer(b"".join(packed), dtype=np.uint32).astype(np.int64)
-    # the characters of each text's tokens: a difference of the running sum at its bounds
-    bounds = np.concatenate(([0], np.cumsum(sizes)))
-    running = np.concatenate(([0], np.cumsum(lengths)))
-    chars = running[bounds[1:]] - running[bounds[:-1]]
-    fits = (chars == [len(t) for t in texts]).tolist()
-    rows = [i for i, t in enumerate(texts) if fits[i] and CUT not in t]
-    if len(rows) < len(texts):
-        taken = np.zeros(len(texts), dtype=bool)
-        taken[rows] = True
-        lengths = lengths[np.repeat(taken, sizes)]
-        sizes = sizes[taken]
-    joined = "".join([texts[i] for i in rows])
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return PackedTexts(rows, codes, lengths, sizes)
-
-
-def join_cut(codes: Any, lengths: Any) -> list[str]:
-    """The strings of the given lengths (int64 array) that the code points ``codes``
-    (uint32 array, holding no :data:`CUT`) make one after the other: one separator put in
-    after each (numpy), then one ``str.split``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> join_cut(np.array([ord(c) for c in "XX社区"], dtype=np.uint32), np.array([2, 2]))
-    ['XX', '社区']
-    """
-    import numpy as np
-
-    out = np.full(len(codes) + len(lengths), ord(CUT), dtype=np.uint32)
-    # each character moves right by the number of tokens before its own
-    out[np.arange(len(codes)) + np.repeat(np.arange(len(lengths)), lengths)] = codes
-    return out.tobytes().decode("utf-32-le", "surrogatepass").split(CUT)[:-1]
-
-
-def cut_at_lengths(texts: Sequence[str], packed: Sequence[bytes]) -> list[list[str] | None]:
-    """The tokens of every text cut at its packed lengths (whitespace tokens kept), or None
-    for a text whose lengths do not add up to its length.
-
-    :func:`tokens_from_lengths` for many texts at once, without a Python step per token
-    (:func:`packed_arrays`, :func:`join_cut`), so that a warm rerun reads its tokens at the
-    speed of C.
-
-    Examples
-    --------
-    >>> cut_at_lengths(["XX社区", "三会一课", "错"], [pack_lengths(["XX", "社区"]),
-    ...                 pack_lengths(["三会一课"]), pack_lengths(["错了"])])
-    [['XX', '社区'], ['三会一课'], None]
-    """
-    arrays = packed_arrays(texts, packed)
-    out: list[list[str] | None] = [None] * len(texts)
-    if len(arrays.rows) < len(texts):  # a text holding CUT is cut token by token
-        for i, text in enumerate(texts):
-            if CUT in text:
-                out[i] = tokens_from_lengths(text, packed[i], False)
-    flat = join_cut(arrays.codes, arrays.lengths)
-    start = 0
-    for i, n in zip(arrays.rows, arrays.sizes.tolist(), strict=True):
-        out[i] = flat[start : start + n]
-        start += n
+    ids = vocab.add(batch.words)
+    seqs = ids[np.frombuffer(b"".join(s for s, _ in batch.docs), dtype=np.uint32)].tobytes()
+    bags = ids[np.frombuffer(b"".join(b for _, b in batch.docs), dtype=np.uint32)].tobytes()
+    out: list[tuple[bytes, bytes]] = []
+    at_seq = at_bag = 0
+    for seq, bag in batch.docs:
+        end_seq, end_bag = at_seq + len(seq), at_bag + len(bag)
+        out.append((seqs[at_seq:end_seq], bags[at_bag:end_bag]))
+        at_seq, at_bag = end_seq, end_bag
     return out
+
+
+def _pack_words(words: Sequence[str]) -> tuple[bytes, bytes]:
+    """Words as (UTF-32 code units, uint32 lengths): any string, NUL included."""
+    text = "".join(words).encode("utf-32-le", "surrogatepass")
+    return text, array("I", map(len, words)).tobytes()
+
+
+def _unpack_words(text: bytes, lengths: bytes) -> tuple[list[str], Any]:
+    """The words of a vocabulary row and their lengths (int64 array)."""
+    import numpy as np
+
+    joined = text.decode("utf-32-le", "surrogatepass")
+    sizes = np.frombuffer(lengths, dtype=np.uint32).astype(np.int64)
+    ends = np.cumsum(sizes)
+    if (ends[-1] if len(ends) else 0) != len(joined):
+        raise sqlite3.DatabaseError("malformed vocabulary row (lengths do not fit)")
+    bounds = ends.tolist()
+    return [joined[a:b] for a, b in zip([0, *bounds], bounds, strict=False)], sizes
 
 
 # --------------------------------------------------------------------------- the file
 
 
 class SegmentCache:
-    """Token lengths of segmented documents in one SQLite file (atomic transactions)."""
+    """Segmented documents as token ids in one SQLite file (atomic transactions).
 
-    FILE = "segments-v1.sqlite"
+    Table ``doc``: per key (:meth:`key`), the ids of the document's tokens in order and
+    its distinct ids (uint32 each); table ``vocab``: the tokens the ids stand for, in rows
+    of consecutive ids (``start``, UTF-32 text, lengths). A batch's new tokens and its
+    documents are written in one transaction, which first reads the tokens other jobs
+    added, so two jobs never give one id to two tokens.
+    """
+
+    FILE = "segments-v2.sqlite"
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / self.FILE
-        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        self.vocab = Vocabulary()
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS seg (key BLOB PRIMARY KEY, lengths BLOB NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS doc (key BLOB PRIMARY KEY, ids BLOB NOT NULL, "
+                "bag BLOB NOT NULL)"
             )
-            self.conn.commit()
-            self.conn.execute("SELECT key, lengths FROM seg LIMIT 1").fetchall()
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS vocab (start INTEGER PRIMARY KEY, "
+                "words BLOB NOT NULL, lengths BLOB NOT NULL)"
+            )
+            self.conn.execute("COMMIT")
+            self.conn.execute("SELECT key, ids, bag FROM doc LIMIT 1").fetchall()
+            self.refresh()
         except sqlite3.Error:
             self.conn.close()
             raise
@@ -232,23 +294,74 @@ class SegmentCache:
         h.update(text.encode("utf-8", "surrogatepass"))
         return h.digest()
 
-    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        found: dict[bytes, bytes] = {}
+    @staticmethod
+    def keys(version: str, texts: Sequence[str]) -> list[bytes]:
+        """:meth:`key` of each of ``texts`` (the version hashed once)."""
+        base = hashlib.blake2b(digest_size=20)
+        base.update(version.encode() + b"\0")
+        out = []
+        for text in texts:
+            h = base.copy()
+            h.update(text.encode("utf-8", "surrogatepass"))
+            out.append(h.digest())
+        return out
+
+    def refresh(self) -> None:
+        """Read the tokens other jobs added to the vocabulary since it was read."""
+        rows = self.conn.execute(
+            "SELECT start, words, lengths FROM vocab WHERE start >= ? ORDER BY start",
+            (len(self.vocab),),
+        ).fetchall()
+        for start, words, lengths in rows:
+            if start != len(self.vocab):
+                raise sqlite3.DatabaseError("malformed vocabulary (ids out of order)")
+            self.vocab.extend(*_unpack_words(bytes(words), bytes(lengths)))
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, tuple[bytes, bytes]]:
+        """The ``(ids, distinct ids)`` of the keys held (ids of :attr:`vocab`, which is
+        read on when an entry names ids it does not have yet)."""
+        found: dict[bytes, tuple[bytes, bytes]] = {}
         for i in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[i : i + _KEYS_PER_QUERY]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT key, lengths FROM seg WHERE key IN ({marks})", chunk
+                f"SELECT key, ids, bag FROM doc WHERE key IN ({marks})", chunk
             ).fetchall()
-            found.update((bytes(k), bytes(v)) for k, v in rows)
+            found.update((bytes(k), (bytes(v), bytes(b))) for k, v, b in rows)
         return found
 
-    def put_many(self, items: Sequence[tuple[bytes, bytes]]) -> None:
-        if items:
-            with self.conn:  # one transaction: all or nothing
-                self.conn.executemany(
-                    "INSERT OR REPLACE INTO seg (key, lengths) VALUES (?, ?)", items
+    def put_batch(self, keys: Sequence[bytes], batch: TokenBatch) -> list[tuple[bytes, bytes]]:
+        """Write the documents of ``batch`` under ``keys`` (one transaction, the new tokens
+        with them); return them as ids of :attr:`vocab`."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.refresh()
+            start = len(self.vocab)
+            new = self.vocab.new_words(batch.words)
+            docs = mapped_batch(self.vocab, batch)
+            if new:
+                conn.execute(
+                    "INSERT INTO vocab (start, words, lengths) VALUES (?, ?, ?)",
+                    (start, *_pack_words(new)),
                 )
+            conn.executemany(
+                "INSERT OR REPLACE INTO doc (key, ids, bag) VALUES (?, ?, ?)",
+                [(k, ids, bag) for k, (ids, bag) in zip(keys, docs, strict=True)],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            # the words added to vocab stay in memory only: the caller goes on without
+            # this cache (write_cached closes it), so no later write can refer to them
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return docs
+
+    def put_many(self, items: Sequence[tuple[bytes, Sequence[str]]]) -> None:
+        """Write ``(key, tokens)`` items (one transaction)."""
+        if items:
+            self.put_batch([k for k, _ in items], tokenize_batch([t for _, t in items]))
 
     def close(self) -> None:
         self.conn.close()
@@ -294,22 +407,22 @@ def _move_aside(folder: Path, exc: Exception) -> bool:
 
 
 def write_cached(
-    store: SegmentCache | None, items: Sequence[tuple[bytes, bytes]]
-) -> SegmentCache | None:
-    """Write ``(key, packed lengths)`` items; the cache to go on with (None after an error,
-    reported on stderr: the run goes on without it)."""
+    store: SegmentCache | None, keys: Sequence[bytes], batch: TokenBatch, vocab: Vocabulary
+) -> tuple[SegmentCache | None, list[tuple[bytes, bytes]]]:
+    """Write the documents of ``batch`` under ``keys``; the cache to go on with (None after
+    an error, reported on stderr: the run goes on without it) and the documents as ids of
+    ``vocab`` (the cache's own, or the run's when there is no cache)."""
     if store is None:
-        return None
+        return None, mapped_batch(vocab, batch)
     try:
-        store.put_many(items)
+        return store, store.put_batch(keys, batch)
     except sqlite3.Error as exc:
         print(
             f"corpus-tools: segment cache {store.path} not written ({exc}); going on without it",
             file=sys.stderr,
         )
         store.close()
-        return None
-    return store
+        return None, mapped_batch(vocab, batch)
 
 
 def read_cached(
@@ -320,17 +433,29 @@ def read_cached(
     drop_space: bool,
 ) -> tuple[list[int], list[bytes]]:
     """Fill ``results`` from the cache; return the rows still to segment and the keys of
-    all rows (empty without a cache)."""
+    all rows (empty without a cache). An entry whose tokens do not make its text is
+    segmented again, never used."""
     if store is None:
         return list(range(len(texts))), []
     keys = [store.key(version, t) for t in texts]
     found = store.get_many(list(dict.fromkeys(keys)))
     todo = []
     for i, k in enumerate(keys):
-        packed = found.get(k)
-        toks = None if packed is None else tokens_from_lengths(texts[i], packed, drop_space)
+        entry = found.get(k)
+        toks = None if entry is None else _tokens_of(store, entry[0], texts[i])
         if toks is None:
             todo.append(i)
         else:
-            results[i] = toks
+            results[i] = [t for t in toks if not t.isspace()] if drop_space else toks
     return todo, keys
+
+
+def _tokens_of(store: SegmentCache, ids: bytes, text: str) -> list[str] | None:
+    """The tokens of an entry, or None when they do not make ``text``."""
+    view = memoryview(ids).cast("I")
+    if len(view) and max(view) >= len(store.vocab):
+        store.refresh()  # written by another job since the vocabulary was read
+        if max(view) >= len(store.vocab):
+            return None
+    tokens = store.vocab.tokens(ids)
+    return tokens if "".join(tokens) == text else None

@@ -7,8 +7,8 @@
 2. batches of those texts run through the engine as :func:`segment_batch` (in this
    process) or :func:`segment_batch_lengths` (in a pool of processes or on a Dask cluster:
    :mod:`corpus_tools.engine`), which sends token lengths back (4 bytes a token);
-3. the calling process writes the lengths to the cache as each batch comes back, and cuts
-   the tokens from the texts it holds.
+3. the calling process cuts the tokens from the texts it holds, and writes them to the
+   cache (as token ids) as each batch comes back.
 
 :func:`gensim_corpus` turns tokens into a gensim dictionary and bag-of-words corpus.
 
@@ -32,6 +32,7 @@ from corpus_tools.tokens.cache import (
     open_cache,
     pack_lengths,
     read_cached,
+    tokenize_batch,
     tokens_from_lengths,
     write_cached,
 )
@@ -182,8 +183,8 @@ def segment_corpus(
         segmenter's :attr:`~Segmenter.lexicon_version`, so that a rerun (or a corpus that
         grew) only segments what is new. ``True``: under
         :func:`~corpus_tools.tokens.default_cache_dir`; a path: that folder; ``False``: no
-        cache. The cache is one SQLite file (``segments-v1.sqlite``, token lengths only,
-        about 4 bytes per token), written by this process only, one transaction per
+        cache. The cache is one SQLite file (``segments-v2.sqlite``, token ids, about 7
+        bytes per token), written by this process only, one transaction per
         batch: an interrupted run keeps the batches it finished and never leaves a
         half-written entry. An unusable folder is reported on stderr and the run goes on
         without a cache.
@@ -280,17 +281,16 @@ def _segment_texts(
             results, desc="segment", unit="batch", total=len(batches), enabled=progress
         ):
             batch = batches[k]
-            packed: list[bytes]
-            if here:
-                tokens: list[list[str]] = out
-                packed = [pack_lengths(t) for t in tokens] if store is not None else []
-            else:
-                packed = out
-                tokens = [_unpacked(texts[i], p, i) for i, p in zip(batch, packed, strict=True)]
+            # (from a worker: token lengths, cut here from the texts)
+            tokens: list[list[str]] = (
+                out
+                if here
+                else [_unpacked(texts[i], p, i) for i, p in zip(batch, out, strict=True)]
+            )
             done.update(zip(batch, tokens, strict=True))
             if store is not None:
-                store = write_cached(
-                    store, [(keys[i], p) for i, p in zip(batch, packed, strict=True)]
+                store, _ = write_cached(
+                    store, [keys[i] for i in batch], tokenize_batch(tokens), store.vocab
                 )
     return done, store
 

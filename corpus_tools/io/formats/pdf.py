@@ -31,15 +31,18 @@ pdfminer.six's layout analysis (benchmarks/bench_formats.py measures both). The 
 above ask PDFium for the boxes of a line's two ends and of the runs of a line with
 quotation marks, and whether a space next to Chinese was generated: on the seed reports
 (61 pages, 1,921 lines) about 7,800 boxes and 1,000 spaces. They are asked as bare C calls
-in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's conversions),
-pages are opened with PDFium's own functions (no pypdfium2 page objects), and the repairs
-are worked out a page at a time (``map``, one regex pass, one substitution) rather than a
-line or a run at a time: read_pdf takes 1.12 times the CPU of the bare pypdfium2
-``get_text_range`` loop (median of 21 paired runs; it was 1.23), 1.17 times the same loop
-on PDFium's own functions. What is left, about 15 ms for the 61 pages: PDFium's answers
-3 ms, putting the lines with quotation marks in order 6 ms (the runs, where each was set,
-the sort), the layout's spaces 2-3 ms, the lines' boxes 3 ms, headers, footers and
-paragraphs 2 ms.
+in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's conversions; the
+box's own answer is not converted), pages are opened with PDFium's own functions (no
+pypdfium2 page objects), and the repairs are worked out a page at a time (``map``, a regex
+pass over the page for the lines with marks, one split for their runs, one substitution
+for the spaces) rather than a line or a run at a time. read_pdf runs 1.10 times the
+instructions of the bare pypdfium2 ``get_text_range`` loop (valgrind: 1,125 against 1,027
+million for the five seed PDFs) but takes 1.11-1.20 times its CPU in medians of 5 paired
+runs on a 2-core machine at a load of 10-13 (1.17 over 21 paired runs): Python's share
+suffers more on a busy machine than PDFium's. What is left, about 100 million instructions
+for the 61 pages, most of it Python's own: putting the lines with quotation marks in order
+about 40% (3,900 runs found, placed and sorted), the lines' boxes about 20%, the lines, the
+layout's spaces, headers, footers and paragraphs about 10% each.
 
 Examples
 --------
@@ -52,6 +55,7 @@ False
 
 from __future__ import annotations
 
+import array
 import bisect
 import ctypes
 import functools
@@ -60,7 +64,6 @@ import math
 import operator
 import os
 import re
-import statistics
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -110,15 +113,22 @@ _SPACE_BY_CJK = re.compile(f" (?:(?<=[{_CJK_CLASS}] )|(?=[{_CJK_CLASS}]))")
 #: (LibreOffice does), so they come out of content order.
 _MOVABLE_CLASS = "\u2010-\u206f"
 _MOVABLE_FIRST, _MOVABLE_LAST = "\u2010", "\u206f"
-_MOVABLE = re.compile(f"[{_MOVABLE_CLASS}]")
+#: The first such mark of a line (not a space: the line separator is one) to the line's
+#: end, one match a line.
+_MOVABLE_LINE = re.compile(f"(?!\\s)[{_MOVABLE_CLASS}][^\\r\\n]*")
 #: Runs of glyphs that stay together: Chinese (with its punctuation and full-width
 #: forms), quotation marks and dashes, anything else but spaces.
 _RUNS = re.compile(f"[{_CJK_CLASS}]+|[{_MOVABLE_CLASS}]+|[^{_CJK_CLASS}{_MOVABLE_CLASS}\\s]+")
-#: A run with the spaces after it (a line is a sequence of these).
-_RUN_AND_GAP = re.compile(f"(?:{_RUNS.pattern})\\s*")
+#: A line split at its runs: the spaces before each, the run (and the spaces at the end).
+_RUN_SPLIT = re.compile(f"(?!\\s)({_RUNS.pattern})")  # (a run starts with no space)
+#: Spaces of the classes of runs (the ideographic space is a Chinese character there, the
+#: line and paragraph separators marks): a run ends without them.
+_SPACES_IN_RUNS = ("\u3000", "\u2028", "\u2029", "\u202f", "\u205f")
 #: Runs of glyphs put back in order join without a space, but Latin words (or numbers)
 #: keep one: of the spaces put between the runs, those not between two such are dropped.
 _SEAM = re.compile(" (?:(?<![A-Za-z0-9] )|(?![A-Za-z0-9]))")
+#: Two Latin words (or numbers) a space apart: where _SEAM keeps a space.
+_LATIN_SEAM = re.compile("[A-Za-z0-9] [A-Za-z0-9]")
 #: Characters PDFium returns that are no text: hyphenation marks, non-characters, NUL.
 _NOT_TEXT = dict.fromkeys([0x00, 0x02, 0x03, 0xFFFE, 0xFFFF], None)
 _NOT_TEXT_CHARS = ("\x00", "\x02", "\x03", "\ufffe", "\uffff")
@@ -158,7 +168,7 @@ def read_pdf(path: str | os.PathLike[str]) -> FileText:
         For a scan without text layer, an encrypted or a corrupt file.
     """
     p = Path(path)
-    pages = _pdf_pages(p)
+    pages, astral = _pdf_pages(p)
     if not pages:
         raise InputReadError(str(p), "empty: a PDF without pages")
     if not any(text.strip() for page in pages for text in page.texts):
@@ -166,12 +176,15 @@ def read_pdf(path: str | os.PathLike[str]) -> FileText:
     text = "\n".join(_paragraphs(_drop_furniture(pages)))
     if any(ch in text for ch in _NOT_TEXT_CHARS):  # rare: translate costs 0.1 us a character
         text = text.translate(_NOT_TEXT)
+    if astral:  # PDFium holds a character outside UCS-2 as two: join the surrogate halves
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     if not text.strip():
         raise InputReadError(str(p), "no text layer (scanned?)")
     return FileText(text)
 
 
-def _pdf_pages(p: Path) -> list[_Page]:
+def _pdf_pages(p: Path) -> tuple[list[_Page], bool]:
+    """The pages' lines, and whether some page holds a character outside UCS-2."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -187,54 +200,61 @@ def _pdf_pages(p: Path) -> list[_Page]:
     boxes = _boxes()
     try:
         pages = []
+        astral = False
         for index in range(len(pdf)):
             page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
             if not page:
                 raise _BrokenPage("Failed to load page.")
             try:
-                pages.append(_page_lines(page, pdfium_c, calls, boxes))
+                lines, wide = _page_lines(page, pdfium_c, calls, boxes)
             finally:
                 pdfium_c.FPDF_ClosePage(page)
-        return pages
+            pages.append(lines)
+            astral |= wide
+        return pages, astral
     except _BrokenPage as exc:
         raise InputReadError(str(p), f"broken .pdf: {exc}") from None
     finally:
         pdf.close()
 
 
-def _page_lines(page: Any, api: Any, calls: _CharCalls, boxes: _Boxes) -> _Page:
-    """The lines of one page (``page``: PDFium's FPDF_PAGE)."""
+def _page_lines(page: Any, api: Any, calls: _CharCalls, boxes: _Boxes) -> tuple[_Page, bool]:
+    """The lines of one page (``page``: PDFium's FPDF_PAGE), and whether it holds a
+    character outside UCS-2 (as two surrogate halves, one per PDFium character)."""
     textpage = api.FPDFText_LoadPage(page)
     if not textpage:
         raise _BrokenPage("Failed to load text page.")
     try:
-        return _PageText(textpage, _page_text(textpage, api), calls, boxes).lines()
+        text, astral = _page_text(textpage, api)
+        return _PageText(textpage, text, calls, boxes).lines(), astral
     finally:
         api.FPDFText_ClosePage(textpage)
 
 
-def _page_text(textpage: Any, api: Any) -> str:
+def _page_text(textpage: Any, api: Any) -> tuple[str, bool]:
     """All the characters of a text page, as pypdfium2's ``get_text_range()`` reads them
     (its bounds step over characters PDFium leaves out at either end, crbug.com/pdfium/2079);
-    one at a time when a character lies outside UCS-2."""
+    one at a time when a character lies outside UCS-2 (then ``True``: the text holds it as
+    two surrogate halves, one per PDFium character, so that indexes stay PDFium's)."""
     count = api.FPDFText_CountChars(textpage)
     if count == -1:
         raise _BrokenPage("Failed to get character count.")
+    text_index = api.FPDFText_GetTextIndexFromCharIndex
     first, last = 0, count - 1
-    while first <= last and api.FPDFText_GetTextIndexFromCharIndex(textpage, first) == -1:
+    t_start = t_end = -1
+    while first <= last and (t_start := text_index(textpage, first)) == -1:
         first += 1
-    while first <= last and api.FPDFText_GetTextIndexFromCharIndex(textpage, last) == -1:
+    while first <= last and (t_end := text_index(textpage, last)) == -1:
         last -= 1
     text = ""
     if first <= last:
-        t_start = api.FPDFText_GetTextIndexFromCharIndex(textpage, first)
-        t_end = api.FPDFText_GetTextIndexFromCharIndex(textpage, last)
         buffer = (ctypes.c_ushort * (t_end + 2 - t_start))()
         written = api.FPDFText_GetText(textpage, first, last + 1 - first, buffer)
         text = memoryview(buffer)[: written - 1].tobytes().decode("utf-16-le", errors="ignore")
     if len(text) != count:  # a character outside UCS-2: ask one at a time
         text = "".join(chr(api.FPDFText_GetUnicode(textpage, i)) for i in range(count))
-    return text
+        return text, True
+    return text, False
 
 
 class _BrokenPage(Exception):
@@ -244,7 +264,7 @@ class _BrokenPage(Exception):
 class _CharCalls(NamedTuple):
     """PDFium's per-character questions, called with the fewest conversions."""
 
-    box: Callable[..., int]  # FPDFText_GetLooseCharBox(textpage, index, FS_RECTF*)
+    box: Callable[..., Any]  # FPDFText_GetLooseCharBox(textpage, index, FS_RECTF*)
     generated: Callable[..., int]  # FPDFText_IsGenerated(textpage, index)
 
 
@@ -262,12 +282,16 @@ def _char_calls() -> _CharCalls:
     import pypdfium2.raw as pdfium_c
 
     found = []
-    for fn in (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated):
+    # the box's answer (whether it was found) is not read: no result converted (0.05 us)
+    for fn, answer in (
+        (pdfium_c.FPDFText_GetLooseCharBox, None),
+        (pdfium_c.FPDFText_IsGenerated, ctypes.c_int),
+    ):
         if type(fn)._flags_ != ctypes.CFUNCTYPE(ctypes.c_int)._flags_:
             found.append(fn)
             continue
         address = ctypes.cast(fn, ctypes.c_void_p).value or 0
-        call = ctypes.PYFUNCTYPE(ctypes.c_int)(address)
+        call = ctypes.PYFUNCTYPE(answer)(address)
         call.argtypes = None  # type: ignore[assignment]  # None: no conversion (typeshed: a list)
         found.append(call)
     return _CharCalls(*found)
@@ -316,18 +340,18 @@ class _PageText:
         self._generated = calls.generated
         self._boxes = boxes
 
-    def ask(self, indexes: list[int]) -> list[float]:
-        """The boxes of these characters: left, top, right, bottom of each in turn."""
-        if len(indexes) > BATCH:
-            return [
-                x
-                for at in range(0, len(indexes), BATCH)
-                for x in self.ask(indexes[at : at + BATCH])
-            ]
+    def ask(self, indexes: list[int]) -> memoryview[float]:
+        """The boxes of these characters: left, top, right, bottom of each in turn (a
+        view of this thread's room, good until the next question)."""
         count = len(indexes)
         boxes = self._boxes
+        if count > BATCH:
+            asked = array.array("f")
+            for at in range(0, count, BATCH):
+                asked.extend(self.ask(indexes[at : at + BATCH]))
+            return memoryview(asked)
         _consume(map(self._ask, itertools.repeat(self.handle, count), indexes, boxes.slots))
-        return cast(list[float], boxes.floats[: 4 * count].tolist())
+        return boxes.floats[: 4 * count]
 
     def lines(self) -> _Page:
         """The page's lines with text: repaired, and where each stands.
@@ -349,14 +373,14 @@ class _PageText:
                 map(str.find, itertools.compress(lines, stripped), kept),
             )
         )
-        ends = firsts + firsts  # the first and last glyph of each line, in turn
-        ends[0::2] = firsts
-        ends[1::2] = map(
-            operator.sub, map(operator.add, firsts, map(len, kept)), itertools.repeat(1)
-        )
+        lasts = list(map(operator.add, firsts, map(len, kept)))  # one past each line's end
         # the lines put in order of positions, and the others without the layout's spaces
-        movable = list(itertools.compress(range(len(kept)), map(_MOVABLE.search, kept)))
-        fixed = self._reorder(ends, kept, movable) if movable else {}
+        fixed = {}
+        marks = list(map(re.Match.start, _MOVABLE_LINE.finditer(self.text)))
+        if marks:  # the lines they are in (once: a line may hold a lone "\r" or "\n")
+            after = map(bisect.bisect_right, itertools.repeat(firsts), marks)
+            found = map(operator.sub, after, itertools.repeat(1))
+            fixed = self._reorder(firsts, lasts, kept, list(dict.fromkeys(found)))
         page = self.text
         if fixed:  # their spaces need no question: hidden (the others keep their places)
             hidden = lines.copy()
@@ -368,15 +392,19 @@ class _PageText:
         texts = list(map(str.strip, itertools.compress(cleaned, stripped)))
         for k, text in fixed.items():
             texts[k] = text
-        return _placed(texts, self.ask(ends))
+        count = len(firsts)
+        firsts += map(operator.sub, lasts, itertools.repeat(1))  # and the last glyphs
+        return _placed(texts, self.ask(firsts), count)
 
-    def _reorder(self, ends: list[int], lines: list[str], movable: list[int]) -> dict[int, str]:
+    def _reorder(
+        self, firsts: list[int], lasts: list[int], lines: list[str], movable: list[int]
+    ) -> dict[int, str]:
         """The lines ``movable`` (their numbers in ``lines``, as PDFium gave them) where a
         quotation mark or dash stands out of content order, put in the order of positions
-        a run of glyphs at a time: their numbers and texts (their first and last glyphs
-        set in ``ends``)."""
-        runs, starts, bounds = self._runs(lines, ends, movable)
-        lefts = self.ask(starts)[::4]  # where each run was set
+        a run of glyphs at a time: their numbers and texts (their first glyphs set in
+        ``firsts``, and one past their last in ``lasts``)."""
+        runs, starts, bounds = self._runs(lines, firsts, movable)
+        lefts = cast(list[float], self.ask(starts)[0::4].tolist())  # where each run was set
         wrong = _out_of_order(runs, lefts, bounds)
         if not wrong:
             return {}
@@ -384,68 +412,90 @@ class _PageText:
         orders = [sorted(range(bounds[j], bounds[j + 1]), key=lefts.__getitem__) for j in wrong]
         # Chinese joins without a space, Latin words with one (one substitution a page)
         joined = "\n".join([" ".join(map(runs.__getitem__, order)) for order in orders])
-        fixed = {}
-        for j, text, order in zip(wrong, _SEAM.sub("", joined).split("\n"), orders, strict=True):
+        # (as a rule no two Latin words or numbers meet: every space goes, no regex)
+        joined = _SEAM.sub("", joined) if _LATIN_SEAM.search(joined) else joined.replace(" ", "")
+        fixed = dict(zip(map(movable.__getitem__, wrong), joined.split("\n"), strict=True))
+        for j, order in zip(wrong, orders, strict=True):
             k = movable[j]
-            fixed[k] = text
-            ends[2 * k] = starts[order[0]]
-            ends[2 * k + 1] = starts[order[-1]] + len(runs[order[-1]]) - 1
+            firsts[k] = starts[order[0]]
+            lasts[k] = starts[order[-1]] + len(runs[order[-1]])
         return fixed
 
     @staticmethod
     def _runs(
-        lines: list[str], ends: list[int], movable: list[int]
+        lines: list[str], firsts: list[int], movable: list[int]
     ) -> tuple[list[str], list[int], list[int]]:
         """The runs of glyphs of the lines ``movable``, read at once: the runs, where each
         starts on the page, and where each line's runs start in that list (and the end)."""
         chosen = list(map(lines.__getitem__, movable))
         joined = "\n".join(chosen)
-        spans = _RUN_AND_GAP.findall(joined)
-        offsets = list(itertools.accumulate(map(len, spans), initial=0))[:-1]
+        parts = _RUN_SPLIT.split(joined)  # the spaces before each run, the run, ... spaces
+        ends = list(itertools.accumulate(map(len, parts)))  # where the next part starts
+        offsets = ends[0:-1:2]  # where each run starts in ``joined``
         # where each line starts in ``joined`` and which runs are its
         ones = itertools.repeat(1)
         line_at = list(itertools.accumulate(map(operator.add, map(len, chosen), ones), initial=0))
         bounds = list(map(bisect.bisect_left, itertools.repeat(offsets), line_at))
         # a run's place on the page: its place in ``joined`` and its line's shift
-        shifts = map(operator.sub, map(ends.__getitem__, [2 * k for k in movable]), line_at)
+        shifts = map(operator.sub, map(firsts.__getitem__, movable), line_at)
         counts = map(operator.sub, bounds[1:], bounds)
         per_run = itertools.chain.from_iterable(map(itertools.repeat, shifts, counts))
         starts = list(map(operator.add, offsets, per_run))
-        return list(map(str.rstrip, spans)), starts, bounds
+        runs = parts[1::2]
+        if any(space in joined for space in _SPACES_IN_RUNS):  # as _RUN_AND_GAP took them
+            runs = list(map(str.rstrip, runs))
+        return runs, starts, bounds
 
     def _without_layout_spaces(self, page: str) -> str:
         """The page's text without the layout's spaces next to a Chinese character."""
-        spaces = [m.start() for m in _SPACE_BY_CJK.finditer(page)]
+        pieces = _SPACE_BY_CJK.split(page)
+        if len(pieces) == 1:
+            return page
+        # where each space was: after the pieces before it and their spaces
+        spaces = itertools.islice(
+            itertools.accumulate(
+                map(operator.add, map(len, pieces), itertools.repeat(1)), initial=-1
+            ),
+            1,
+            len(pieces),
+        )
         if all(map(self._generated, itertools.repeat(self.handle), spaces)):
-            return _SPACE_BY_CJK.sub("", page)  # as a rule every one
-        pieces = []
-        last = 0
-        for i in spaces:
-            if self._generated(self.handle, i) or self._moved(i):
-                pieces.append(page[last:i])
-                last = i + 1
-        pieces.append(page[last:])
-        return "".join(pieces)
+            return "".join(pieces)  # as a rule every one
+        kept = []
+        at = -1
+        for piece in pieces[:-1]:
+            at += len(piece) + 1
+            kept.append(piece)
+            if not (self._generated(self.handle, at) or self._moved(at)):
+                kept.append(" ")
+        kept.append(pieces[-1])
+        return "".join(kept)
 
     def _moved(self, index: int) -> bool:
         """Whether the (typed) space at ``index`` was set in another font's run and stands
         away from its place: left of the glyph before it."""
-        here, _, _, _, before, _, _, _ = self.ask([index, index - 1])
-        return here < before - ORDER_SLACK
+        here, _, _, _, before, _, _, _ = self.ask([index, index - 1]).tolist()
+        return bool(here < before - ORDER_SLACK)
 
 
-def _placed(texts: list[str], boxes: list[float]) -> _Page:
-    """Lines from their texts and the boxes of their first and last glyphs (FS_RECTF:
-    left, top, right, bottom; eight floats a line): a line's left is its first glyph's,
-    its right and top the farther of the two, its size the larger height."""
-    tops, rights, bottoms = boxes[1::8], boxes[2::8], boxes[3::8]
-    tops_2, rights_2, bottoms_2 = boxes[5::8], boxes[6::8], boxes[7::8]
+def _placed(texts: list[str], boxes: memoryview[float], count: int) -> _Page:
+    """Lines from their texts and the boxes of their first glyphs and then of their last
+    (FS_RECTF: left, top, right, bottom; four floats a glyph): a line's left is its first
+    glyph's, its right and top the farther of the two, its size the larger height (the
+    larger as ``max`` takes it, without its call)."""
+    half = 4 * count
+    tops, bottoms = boxes[1:half:4].tolist(), boxes[3:half:4].tolist()
+    tops_2, bottoms_2 = boxes[half + 1 :: 4].tolist(), boxes[half + 3 :: 4].tolist()
+    rights = zip(boxes[2:half:4].tolist(), boxes[half + 2 :: 4].tolist(), strict=True)
+    heights = zip(
+        map(operator.sub, tops, bottoms), map(operator.sub, tops_2, bottoms_2), strict=True
+    )
     return _Page(
         texts,
-        boxes[0::8],
-        list(map(max, rights, rights_2)),
-        list(map(max, tops, tops_2)),
-        list(map(max, map(operator.sub, tops, bottoms), map(operator.sub, tops_2, bottoms_2))),
+        cast(list[float], boxes[0:half:4].tolist()),
+        [b if b > a else a for a, b in rights],
+        [b if b > a else a for a, b in zip(tops, tops_2, strict=True)],
+        [b if b > a else a for a, b in heights],
     )
 
 
@@ -457,15 +507,20 @@ def _out_of_order(runs: list[str], lefts: list[float], bounds: list[int]) -> lis
     line ``j`` has the runs ``bounds[j]`` to ``bounds[j + 1]``.
     """
     # each run set left of the one before it (by more than the slack)
-    back = map(operator.lt, lefts[1:], map(operator.sub, lefts, itertools.repeat(ORDER_SLACK)))
+    back = list(
+        map(operator.lt, lefts[1:], map(operator.sub, lefts, itertools.repeat(ORDER_SLACK)))
+    )
+    # but not from a line's last run to the next line's first
+    lines_last = map(operator.sub, bounds[1:-1], itertools.repeat(1))
+    _consume(map(back.__setitem__, lines_last, itertools.repeat(False)))
     found: list[int] = []
-    for r in itertools.compress(range(len(runs) - 1), back):  # runs r and r + 1
+    for r in itertools.compress(range(len(back)), back):  # runs r and r + 1
         if (
             _MOVABLE_FIRST <= runs[r][0] <= _MOVABLE_LAST
             or _MOVABLE_FIRST <= runs[r + 1][0] <= _MOVABLE_LAST
         ):
             j = bisect.bisect_right(bounds, r) - 1
-            if r + 1 < bounds[j + 1] and (not found or found[-1] != j):
+            if not found or found[-1] != j:
                 found.append(j)
     return found
 
@@ -517,14 +572,23 @@ class _Margins(NamedTuple):
     size: float
 
 
+def _median(values: Iterable[float]) -> float:
+    """``statistics.median`` (the same arithmetic) without its checks and conversions."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[half]
+    return (ordered[half - 1] + ordered[half]) / 2
+
+
 def _margins(page: _Page) -> _Margins:
     tops = page.tops
     steps = [a - b for a, b in itertools.pairwise(tops) if a > b]
     return _Margins(
         min(page.lefts),
         max(page.rights),
-        statistics.median(steps) if steps else 0.0,
-        statistics.median(page.sizes),
+        _median(steps) if steps else 0.0,
+        _median(page.sizes),
     )
 
 
@@ -533,7 +597,7 @@ def _page_margins(pages: list[_Page]) -> list[_Margins]:
     own = [_margins(page) if len(page.texts) >= MIN_LINES_FOR_MARGINS else None for page in pages]
     known = [m for m in own if m is not None]
     if known:
-        fallback = _Margins(*(statistics.median(m[k] for m in known) for k in range(4)))
+        fallback = _Margins(*(_median(m[k] for m in known) for k in range(4)))
     else:
         every = _Page(
             *(list(itertools.chain.from_iterable(column)) for column in zip(*pages, strict=True))
@@ -557,11 +621,13 @@ def _paragraphs(pages: list[_Page]) -> list[str]:
         indent = margin.left + INDENT_CHARS * margin.size
         gap = PARAGRAPH_GAP * margin.spacing if margin.spacing > 0 else math.inf
         page_short = margin.right - SHORT_LINE_CHARS * margin.size
-        lines = zip(page.texts, page.lefts, page.rights, page.tops, strict=True)
-        for k, (text, left, line_right, line_top) in enumerate(lines):
+        top = -math.inf  # no gap above a page's first line
+        for text, left, line_right, line_top in zip(
+            page.texts, page.lefts, page.rights, page.tops, strict=True
+        ):
             if parts is None:
                 parts = [text]
-            elif right < short or left > indent or (k > 0 and top - line_top > gap):
+            elif right < short or left > indent or top - line_top > gap:
                 paragraphs.append("".join(parts))
                 parts = [text]
             elif text:

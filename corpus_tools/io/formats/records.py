@@ -230,6 +230,7 @@ _NO_FIELD = _NoField()
 #: Record fields that would collide with a column of the corpus table are kept under
 #: ``record_<field>``, so that no field of the corpus is lost.
 _COLUMNS = ("doc_id", "text", "source")
+_COLUMN_SET = frozenset(_COLUMNS)
 #: Deepest nesting of a record's values (a deeper record is refused: its values could not be
 #: written back as JSON without overflowing the stack).
 MAX_DEPTH = 100
@@ -244,18 +245,22 @@ def _record_document(
     if text_field not in rec:
         return _NO_FIELD
     text = rec[text_field]
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text or text.isspace():  # (isspace: no copy)
         what = "empty" if isinstance(text, str) or is_missing(text) else "not a string"
         return str(path), f"record {lineno}: no text in field {text_field!r} ({what})"
     rid = rec.get(id_field)
-    rid = f"{name}:{lineno}" if is_missing(rid) or rid == "" else str(rid)
+    if type(rid) is not str or not rid:  # (most ids are strings: no further test)
+        rid = f"{name}:{lineno}" if is_missing(rid) or rid == "" else str(rid)
     title = rec.get("title")
-    title = None if is_missing(title) or title == "" else str(title)
-    meta = tuple(
-        (f"record_{k}" if k in _COLUMNS else k, v)
-        for k, v in rec.items()
-        if k not in (id_field, text_field, "title")
-    )
+    if type(title) is not str:  # (no value of a record is written as an empty string)
+        title = None if is_missing(title) or title == "" else str(title)
+    title = title or None
+    rest = dict(rec)  # (dict operations, in C: most records have a dozen fields)
+    for key in (id_field, text_field, "title"):
+        rest.pop(key, None)
+    if _COLUMN_SET.isdisjoint(rest):
+        return Document(rid, text, str(path), title, tuple(rest.items()))
+    meta = tuple((f"record_{k}" if k in _COLUMN_SET else k, v) for k, v in rest.items())
     return Document(rid, text, str(path), title, meta)
 
 

@@ -26,7 +26,10 @@ in the footer, 仿宋 at 16 pt on A4), so the readers meet what a real writer wr
 * ``scanned.pdf``: the first page of the first seed's PDF rendered to an image and saved
   as an image-only PDF (what a scanner gives: no text layer);
 * ``encrypted.pdf``, ``encrypted.doc``, ``encrypted.odt``: the table report
-  password-protected (password ``secret``) by LibreOffice's own export.
+  password-protected (password ``secret``) by LibreOffice's own export;
+* ``astral.pdf``: LibreOffice's PDF of :data:`ASTRAL_TEXT`, which holds characters outside
+  the Basic Multilingual Plane (an emoji, mathematical letters, CJK Extension B), each of
+  which PDFium holds as two UTF-16 code units.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ SITE = "XX区人民政府门户网站"
 GB2312_SEEDS = ("001", "004")
 #: Seeds also saved by AbiWord (small ones: AbiWord writes every Chinese character as \uN).
 ABIWORD_SEEDS = ("000", "001", "004")
+#: A short report with characters outside the Basic Multilingual Plane (``astral.pdf``).
+ASTRAL_TEXT = (
+    "关于XX社区党建工作的报告\n表情😀在行中，数学𝐀𝐁𝐂在句中，扩展字𠀀𠀁在句末。\n"
+    "第二段没有特殊字符，只是普通的中文句子。\n"
+)
 #: The first line is set as a centred title when it is at most this long.
 TITLE_CHARS = 40
 
@@ -237,6 +245,8 @@ def main() -> None:
                 )
         _scanned(OUT / f"{SEEDS[0].stem[:3]}.pdf", OUT / "scanned.pdf")
         _encrypted(work / "table.docx", work)
+        (work / "astral.txt").write_text(ASTRAL_TEXT, encoding="utf-8")
+        shutil.copyfile(soffice(work / "astral.txt", "pdf", work), OUT / "astral.pdf")
 
 
 def _scanned(pdf: Path, target: Path) -> None:

@@ -47,7 +47,7 @@ from corpus_tools.dedup.verify import (
 )
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
-from corpus_tools.io import CorpusStream, as_corpus, corpus_chunks
+from corpus_tools.io import CorpusStream, corpus_chunks
 from corpus_tools.progress import progress_counter
 from corpus_tools.text.matching import Folded
 
@@ -152,7 +152,7 @@ def find_near_duplicates(
                 partition_chars=partition_chars,
                 func=func,
             )
-        corpus = as_corpus(corpus, func, name="corpus")
+        corpus = _as_corpus(corpus, func)
         fields = chosen_fields(corpus, keep, func)
         result = partitioned_near_duplicates(
             corpus, eng, config=cfg, progress=progress, partition_chars=partition_chars, func=func
@@ -170,7 +170,7 @@ def find_near_duplicates(
 
         def texts() -> Iterator[tuple[list[str], list[str]]]:
             for chunk in chunks:
-                frame = as_corpus(chunk, func, name="corpus")
+                frame = _as_corpus(chunk, func)
                 seen.append(frame.drop(columns=[c for c in ("text",) if c in frame.columns]))
                 yield _ids_texts(frame)
 
@@ -179,12 +179,19 @@ def find_near_duplicates(
             return result
         meta = pd.concat(seen, ignore_index=True)
         return with_fields(result, meta, chosen_fields(meta, keep, func))
-    frame = as_corpus(corpus, func, name="corpus")
+    frame = _as_corpus(corpus, func)
     fields = chosen_fields(frame, keep, func)
     sketches = _Sketches(cfg, None)
     with progress_counter(desc="dedup: sketching", total=len(frame), enabled=progress) as bar:
         sketches.add(*_ids_texts(frame), bar, func)
     return with_fields(sketches.near_duplicates(progress=progress), frame, fields)
+
+
+def _as_corpus(data: Any, func: str) -> pd.DataFrame:
+    """``data`` as a corpus table (io.as_corpus, imported here: it imports pandas)."""
+    from corpus_tools.io import as_corpus
+
+    return as_corpus(data, func, name="corpus")
 
 
 def _ids_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:

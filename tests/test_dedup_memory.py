@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import iter_records
@@ -377,14 +376,13 @@ def test_the_stream_keeps_no_shingles_of_the_chunks_it_spilled(tmp_path: Path) -
     from corpus_tools.dedup.search import _Sketches
 
     texts = [str(r["text"]) for r in iter_records("xinwen_lianbo", 3000)]
-    frame = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    ids = [f"d{i}" for i in range(len(texts))]
     cfg = make_config(None, {}, "test")
-    warm = pd.DataFrame({"doc_id": ["w"], "text": [texts[0]]})
     (tmp_path / "warm").mkdir()
-    _Sketches(cfg, tmp_path / "warm").add(warm, None, "test")  # the folding tables, once
+    _Sketches(cfg, tmp_path / "warm").add(["w"], texts[:1], None, "test")  # folding tables
     sketches = _Sketches(cfg, tmp_path)
     tracemalloc.start()
-    sketches.add(frame, None, "test")
+    sketches.add(ids, texts, None, "test")
     held, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     shingles = (tmp_path / "shingles.u32").stat().st_size

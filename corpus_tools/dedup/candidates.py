@@ -16,11 +16,10 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig, effective_max_df
 from corpus_tools.dedup.sketch import DocFeatures
@@ -29,6 +28,9 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a table is made
+    import pandas as pd
 
 __all__ = [
     "BYTES_PER_PAIR",
@@ -120,7 +122,7 @@ class Groups(NamedTuple):
 
     Entry ``q`` (document ``docs[q]``) is paired with the entries ``q + 1 .. stop[q] - 1``
     of its group: all the later members, the next one only (a chain, for an oversized LSH
-    bucket) or none (an anchor held by too many documents).
+    bucket) or none (an anchor held by too many documents). Groups are in key order.
     """
 
     docs: npt.NDArray[np.signedinteger[Any]]  # int32 where it fits (half the memory)
@@ -130,46 +132,104 @@ class Groups(NamedTuple):
         """How many pairs each entry makes."""
         return self.stop - np.arange(len(self.stop), dtype=np.int64) - 1
 
+    def weights(self, n: int) -> npt.NDArray[np.float64]:
+        """How many pairs each of the documents ``0 .. n - 1`` makes (summed a part of the
+        entries at a time)."""
+        total = np.zeros(n, dtype=np.float64)
+        for c0 in range(0, len(self.stop), GROUP_PART):
+            part = Groups(self.docs[c0 : c0 + GROUP_PART], self.stop[c0 : c0 + GROUP_PART] - c0)
+            total += np.bincount(part.docs, weights=part.partners(), minlength=n)
+        return total
+
+
+#: Postings grouped at a time by :func:`group_postings` (one range of keys: its sort keys,
+#: order and bounds take about 40 bytes a posting), so the grouping of tens of millions of
+#: postings (a 2 GB corpus) needs about 100 MB beside its result, not ten times the postings.
+GROUP_PART = 1 << 21
+
 
 def group_postings(
-    keys: npt.NDArray[Any], docs: npt.NDArray[Any], max_group: int, *, chain: bool
+    keys: npt.NDArray[Any],
+    docs: npt.NDArray[Any],
+    max_group: int,
+    *,
+    chain: bool,
+    paired: bool = False,
+    part: int = GROUP_PART,
 ) -> Groups:
     """:class:`Groups` of postings ``(keys[k], docs[k])`` (one posting per key and document).
 
-    Groups larger than ``max_group`` are chained (``chain=True``) or skipped.
+    Groups larger than ``max_group`` are chained (``chain=True``) or skipped. With
+    ``paired=True`` the groups that make no pair (one document; skipped) are left out: the
+    same pairs, in less memory. The postings are grouped ``part`` at a time, a range of
+    keys each, in key order: the same groups as all at once.
+
+    Examples
+    --------
+    >>> g = group_postings(np.array([9, 4, 9, 4, 7]), np.array([0, 1, 1, 2, 2]), 5, chain=False)
+    >>> g.docs.tolist(), g.stop.tolist()
+    ([1, 2, 2, 0, 1], [2, 2, 3, 5, 5])
+    >>> group_postings(np.array([9, 4, 9, 4, 7]), np.array([0, 1, 1, 2, 2]), 5, chain=False,
+    ...                paired=True).stop.tolist()
+    [2, 2, 4, 4]
     """
-    docs = np.asarray(docs, dtype=np.int64)
+    keys, docs = np.asarray(keys), np.asarray(docs)
     if len(keys) == 0:
         return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
     n_docs = int(docs.max()) + 1
-    if (int(keys.max()) + 1) * n_docs < _KEY_LIMIT:  # one int64 key: sorted in place
-        comb = np.asarray(keys, dtype=np.int64) * n_docs
-        comb += docs
-        return _grouped(comb, n_docs, max_group, chain=chain)
+    out = _GroupsOut(len(keys), n_docs, (max_group, chain, paired))
+    for sel in _key_ranges(keys, part):
+        if sel is None:
+            out.put(*_sorted_postings(keys, docs, n_docs))
+        else:
+            out.put(*_sorted_postings(keys[sel], docs[sel], n_docs))
+    return out.groups()
+
+
+def _key_ranges(keys: npt.NDArray[Any], part: int) -> Iterator[npt.NDArray[np.int64] | None]:
+    """Positions of the postings of consecutive ranges of keys, about ``part`` each, in key
+    order (None: all of them, one range). The ranges are cut at quantiles of a sample."""
+    count = -(-len(keys) // max(1, part))
+    if count <= 1:
+        yield None
+        return
+    sample = np.sort(keys[:: max(1, len(keys) // (count * _SAMPLE_PER_RANGE))])
+    cuts = np.unique(sample[(np.arange(1, count) * len(sample)) // count])
+    ranges = np.empty(len(keys), dtype=np.uint16 if len(cuts) < 2**16 - 1 else np.int64)
+    for c0 in range(0, len(keys), part):  # range numbers a part at a time
+        ranges[c0 : c0 + part] = np.searchsorted(cuts, keys[c0 : c0 + part], side="right")
+    for r in range(len(cuts) + 1):
+        yield np.flatnonzero(ranges == r)
+
+
+#: Keys sampled per range of :func:`_key_ranges` to place its cuts.
+_SAMPLE_PER_RANGE = 64
+
+
+def _sorted_postings(
+    keys: npt.NDArray[Any], docs: npt.NDArray[Any], n_docs: int
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+    """Documents of postings sorted by key then document, and the first entry of each key
+    (and the end)."""
+    bits = max(1, (n_docs - 1).bit_length())
+    low = int(keys.min())
+    if (int(keys.max()) - low + 1) << bits < _KEY_LIMIT:  # one int64 key, sorted in place
+        comb = (keys - keys.dtype.type(low)).astype(np.int64)
+        comb <<= bits
+        comb |= docs
+        comb.sort()
+        k = comb >> bits
+        bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
+        del k
+        comb &= (1 << bits) - 1  # now the documents
+        return comb, bounds
     order = np.lexsort((docs, keys))
     k = keys[order]
-    gdocs = docs[order]
-    del order
-    return _group_bounds(
-        np.flatnonzero(np.r_[True, k[1:] != k[:-1], True]), gdocs, max_group, chain
-    )
+    return docs[order], np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
 
 
-#: Keys ``key * n_docs + doc`` below this fit an int64.
+#: Sort keys ``key << bits | doc`` below this fit an int64.
 _KEY_LIMIT = 1 << 62
-
-
-def _grouped(comb: npt.NDArray[np.int64], n_docs: int, max_group: int, *, chain: bool) -> Groups:
-    """:func:`group_postings` of postings given as ``key * n_docs + doc`` (sorted here, in
-    place: 8 bytes a posting where sorting the pairs took five times that)."""
-    comb.sort()
-    k = comb // n_docs
-    bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True])
-    comb -= k * n_docs  # now the documents
-    del k
-    gdocs = comb.astype(_small(n_docs))
-    del comb
-    return _group_bounds(bounds, gdocs, max_group, chain)
 
 
 def _small(limit: int) -> type[np.signedinteger[Any]]:
@@ -177,52 +237,160 @@ def _small(limit: int) -> type[np.signedinteger[Any]]:
     return np.int32 if limit < 2**31 - 1 else np.int64
 
 
-def _group_bounds(
-    bounds: npt.NDArray[np.int64],
-    gdocs: npt.NDArray[np.signedinteger[Any]],
-    max_group: int,
-    chain: bool,
+class _GroupsOut:
+    """:class:`Groups` filled a range of keys at a time, in key order.
+
+    The arrays are allocated for every posting but written only up to the entries kept:
+    pages never written are never resident (the LSH buckets of a corpus with few
+    near-duplicates are nearly all of one document, and left out when ``paired``).
+    """
+
+    def __init__(self, total: int, n_docs: int, rule: tuple[int, bool, bool]) -> None:
+        self.docs = np.empty(total, dtype=_small(n_docs))
+        self.stop = np.empty(total, dtype=_small(total + 1))
+        self.at = 0
+        self.max_group, self.chain, self.paired = rule
+
+    def put(self, gdocs: npt.NDArray[Any], bounds: npt.NDArray[np.int64]) -> None:
+        """Add groups: documents ``gdocs`` sorted by key, ``bounds`` the first entry of
+        each key (and the end)."""
+        sizes = np.diff(bounds)
+        if self.paired:
+            keep = sizes > 1 if self.chain else (sizes > 1) & (sizes <= self.max_group)
+            if not keep.all():
+                gdocs, sizes = gdocs[np.repeat(keep, sizes)], sizes[keep]
+        at, m = self.at, len(gdocs)
+        stop = np.repeat(np.cumsum(sizes) + at, sizes)
+        big = np.flatnonzero(np.repeat(sizes > self.max_group, sizes))
+        if len(big):
+            stop[big] = np.minimum(big + at + 2, stop[big]) if self.chain else big + at + 1
+        self.docs[at : at + m] = gdocs
+        self.stop[at : at + m] = stop
+        self.at += m
+
+    def groups(self) -> Groups:
+        return Groups(self.docs[: self.at], self.stop[: self.at])
+
+
+def band_groups(
+    bands: npt.NDArray[np.uint64], max_bucket: int = MAX_BUCKET, *, paired: bool = False
 ) -> Groups:
-    """The :class:`Groups` of documents ``gdocs`` sorted by key, ``bounds`` the first entry
-    of each key (and the end)."""
-    sizes = np.diff(bounds)
-    stop = np.repeat(bounds[1:].astype(_small(len(gdocs) + 1)), sizes)
-    big = np.flatnonzero(np.repeat(sizes > max_group, sizes))
-    if len(big):
-        stop[big] = np.minimum(big + 2, stop[big]) if chain else big + 1
-    return Groups(gdocs, stop)
+    """:class:`Groups` of LSH buckets: documents sharing a band key in the same band (a
+    band at a time, so the extra memory is a few arrays of one band's keys); ``paired``:
+    see :func:`group_postings`.
 
-
-def band_groups(bands: npt.NDArray[np.uint64], max_bucket: int = MAX_BUCKET) -> Groups:
-    """:class:`Groups` of LSH buckets: documents sharing a band key in the same band."""
+    Examples
+    --------
+    >>> bands = np.array([[5, 1], [3, 1], [5, 2]], dtype=np.uint64)
+    >>> g = band_groups(bands)
+    >>> g.docs.tolist(), g.stop.tolist()
+    ([1, 0, 2, 0, 1, 2], [1, 3, 3, 5, 5, 6])
+    >>> band_groups(bands, paired=True).docs.tolist()
+    [0, 2, 0, 1]
+    """
     n, nb = bands.shape
     if n == 0:
         return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
-    # posting (band bucket, document) as one key: bucket * n + document
-    comb = np.empty((nb, n), dtype=np.int64)
-    arange = np.arange(n, dtype=np.int64)
-    offset = 0
+    out = _GroupsOut(n * nb, n, (max_bucket, True, paired))
     for band in range(nb):
-        _, inverse = np.unique(bands[:, band], return_inverse=True)
-        np.multiply(inverse.ravel() + offset, n, out=comb[band])
-        comb[band] += arange
-        offset += int(inverse.max()) + 1
-    return _grouped(comb.reshape(-1), n, max_bucket, chain=True)
+        out.put(*_sorted_band(np.ascontiguousarray(bands[:, band])))
+    return out.groups()
+
+
+def _sorted_band(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+    """Documents ``0 .. len(keys) - 1`` sorted by key then document, and the first entry of
+    each key (and the end): one sort of the keys' high bits with the document in the low
+    bits; the rare runs where different keys share the high bits are sorted again exactly."""
+    n = len(keys)
+    bits = max(1, (n - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = keys & ~low
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    docs = (packed & low).astype(np.int64)
+    packed >>= np.uint64(bits)
+    same = packed[1:] == packed[:-1]  # same high bits
+    del packed
+    full = keys[docs]
+    differ = full[1:] != full[:-1]
+    clash = same & differ
+    if clash.any():  # runs of one prefix holding two keys: sorted by (key, doc)
+        run = np.cumsum(np.r_[True, ~same])
+        bad = np.isin(run, run[1:][clash])
+        at = np.flatnonzero(bad)
+        order = np.lexsort((docs[at], full[at], run[at]))
+        docs[at], full[at] = docs[at][order], full[at][order]
+        differ = full[1:] != full[:-1]
+    return docs, np.flatnonzero(np.r_[True, differ, True])
 
 
 def _block_pairs(groups: Groups, lo: int, hi: int, n: int) -> npt.NDArray[np.int64]:
-    """Keys ``(i - lo) * n + j`` of the pairs made by the entries of documents ``lo..hi-1``."""
-    sel = np.flatnonzero((groups.docs >= lo) & (groups.docs < hi))
-    lens = groups.stop[sel] - sel - 1
-    keep = lens > 0
-    sel, lens = sel[keep], lens[keep]
-    total = int(lens.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.cumsum(lens) - lens
-    idx = np.arange(total, dtype=np.int64) - np.repeat(starts - sel - 1, lens)
-    first = np.repeat(groups.docs[sel].astype(np.int64) - lo, lens)
-    return first * n + groups.docs[idx].astype(np.int64)
+    """Keys ``(i - lo) * n + j`` of the pairs made by the entries of documents ``lo..hi-1``
+    (made :data:`GROUP_PART` at a time into the one array returned)."""
+    sel, lens = _block_entries(groups, lo, hi)
+    ends = np.cumsum(lens)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    c0 = 0
+    while c0 < len(sel):
+        base = int(ends[c0 - 1]) if c0 else 0
+        c1 = max(c0 + 1, int(np.searchsorted(ends, base + GROUP_PART, side="right")))
+        s, k = sel[c0:c1], lens[c0:c1]
+        part = out[base : int(ends[c1 - 1])]
+        np.multiply(np.repeat(groups.docs[s].astype(np.int64) - lo, k), n, out=part)
+        part += groups.docs[expand_ranges(s + 1, k)]
+        c0 = c1
+    return out
+
+
+def _block_entries(
+    groups: Groups, lo: int, hi: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The entries of documents ``lo..hi-1`` that make pairs, and how many each (the
+    entries looked at a part at a time)."""
+    sels, lens = [], []
+    for c0 in range(0, len(groups.docs), GROUP_PART):
+        docs = groups.docs[c0 : c0 + GROUP_PART]
+        at = np.arange(c0, c0 + len(docs), dtype=np.int64)
+        count = groups.stop[c0 : c0 + GROUP_PART] - at - 1
+        keep = np.flatnonzero((docs >= lo) & (docs < hi) & (count > 0))
+        sels.append(at[keep])
+        lens.append(count[keep].astype(np.int64))
+    if not sels:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(sels), np.concatenate(lens)
+
+
+def _counted(
+    codes: npt.NDArray[np.int64], least: int = 1, also: npt.NDArray[np.int64] | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``np.unique(codes, return_counts=True)`` (``codes`` sorted in place), keeping the
+    values counted at least ``least`` times or found in the sorted ``also``; counted a
+    part at a time, so beside ``codes`` memory holds a part and what is kept."""
+    codes.sort()
+    values, counts = [], []
+    c0, total = 0, len(codes)
+    while c0 < total:
+        c1 = min(total, c0 + GROUP_PART)
+        if c1 < total:  # cut before the run of the value at c1 (after it, if it is all)
+            cut = c0 + int(np.searchsorted(codes[c0:c1], codes[c1], side="left"))
+            c1 = cut if cut > c0 else int(np.searchsorted(codes, codes[c1], side="right"))
+        part = codes[c0:c1]
+        starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+        count = np.diff(np.r_[starts, len(part)])
+        value = part[starts]
+        del starts
+        if least > 1:
+            keep = count >= least
+            if also is not None and len(also):
+                at = np.searchsorted(also, value).clip(max=len(also) - 1)
+                keep |= also[at] == value
+            value, count = value[keep], count[keep]
+        values.append(value)
+        counts.append(count)
+        c0 = c1
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(values), np.concatenate(counts)
 
 
 def _doc_blocks(weights: npt.NDArray[Any], budget: int) -> list[tuple[int, int]]:
@@ -374,8 +542,10 @@ class CandidateBlocks:
             raise param_error("bands", func, "a 2-d array (docs x bands)", bands.shape)
         check_number(max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
         self.n = len(bands)
-        self.lsh = band_groups(bands, max_bucket)
-        self.anchors = group_postings(np.asarray(anchor_keys), anchor_docs, max_df, chain=False)
+        self.lsh = band_groups(bands, max_bucket, paired=True)
+        self.anchors = group_postings(
+            np.asarray(anchor_keys), anchor_docs, max_df, chain=False, paired=True
+        )
         self.rule: dict[str, Any] = {
             "min_hits": min_hits,
             "min_share": min_share,
@@ -389,8 +559,16 @@ class CandidateBlocks:
         self.blocks = 0
 
     @property
+    def capped_count(self) -> int:
+        """How many documents had their pairs capped (so far): :attr:`capped` has as many
+        rows, but this makes no table."""
+        return sum(len(part) for part in self._capped)
+
+    @property
     def capped(self) -> pd.DataFrame:
         """``doc`` and ``dropped`` of the documents whose pairs were capped (so far)."""
+        import pandas as pd
+
         parts = self._capped
         table = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
         return pd.DataFrame({"doc": table[:, 0], "dropped": table[:, 1]}, dtype="int64")
@@ -404,8 +582,7 @@ class CandidateBlocks:
     def __iter__(self) -> Iterator[npt.NDArray[np.int64]]:
         n, similar = self.n, self.similar
         self._capped, self.blocks = [], 0
-        weights = np.bincount(self.lsh.docs, weights=self.lsh.partners(), minlength=n)
-        weights += np.bincount(self.anchors.docs, weights=self.anchors.partners(), minlength=n)
+        weights = self.lsh.weights(n) + self.anchors.weights(n)
         blocks = _doc_blocks(weights, self.budget) if n else []
         del weights
         for lo, hi in blocks:
@@ -434,8 +611,10 @@ def _block_candidates(
     """Sorted keys of the block's candidate pairs and their strength (bands * 2^32 + hits)."""
     lo, hi = block
     n = len(sizes)
-    lcode, lcount = np.unique(_block_pairs(lsh, lo, hi, n), return_counts=True)
-    acode, acount = np.unique(_block_pairs(anchors, lo, hi, n), return_counts=True)
+    lcode, lcount = _counted(_block_pairs(lsh, lo, hi, n))
+    # a pair with fewer shared anchors than min_hits is no anchor candidate: kept only for
+    # the strength of an LSH candidate
+    acode, acount = _counted(_block_pairs(anchors, lo, hi, n), rule["min_hits"], lcode)
     i, j = acode // n + lo, acode % n
     ok = anchor_pairs_ok(acount, np.minimum(sizes[i], sizes[j]), **rule)
     codes = np.union1d(lcode, acode[ok])
@@ -548,13 +727,13 @@ def similar_pairs(
     first = pos < np.repeat(prefix, sizes)
     del pos
     doc = np.repeat(np.arange(n, dtype=np.int64), sizes)
-    groups = group_postings(ranks[first], doc[first], n, chain=False)
+    groups = group_postings(ranks[first], doc[first], n, chain=False, paired=True)
     del ranks, doc, first
-    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    weights = groups.weights(n)
     budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
     kept = []
     for lo, hi in _doc_blocks(weights, budget):
-        codes = _sorted_unique(_block_pairs(groups, lo, hi, n))
+        codes = _counted(_block_pairs(groups, lo, hi, n))[0]
         i, j = codes // n + lo, codes % n
         small, large = np.minimum(sizes[i], sizes[j]), np.maximum(sizes[i], sizes[j])
         ok = small >= threshold * large - _EPS
@@ -776,12 +955,12 @@ def lsh_candidate_pairs(
     if bands.ndim != 2:
         raise param_error("bands", "lsh_candidate_pairs", "a 2-d array (docs x bands)", bands.shape)
     n = len(bands)
-    groups = band_groups(bands, max_bucket)
-    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    groups = band_groups(bands, max_bucket, paired=True)
+    weights = groups.weights(n)
     budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
     parts = []
     for lo, hi in _doc_blocks(weights, budget) if n else []:
-        codes = _sorted_unique(_block_pairs(groups, lo, hi, n))
+        codes = _counted(_block_pairs(groups, lo, hi, n))[0]
         parts.append(np.stack([codes // n + lo, codes % n], axis=1))
     return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
 
@@ -880,6 +1059,8 @@ def anchor_postings_pairs(
 ) -> pd.DataFrame:
     """:func:`anchor_candidate_pairs` from postings: ``keys[k]`` is an anchor of document
     ``ids[k]``; ``sizes`` holds every document's number of anchors (an index's arrays)."""
+    import pandas as pd
+
     empty = pd.DataFrame(
         {
             "i": pd.Series(dtype="int64"),
@@ -890,8 +1071,8 @@ def anchor_postings_pairs(
     n = len(sizes)
     if n < 2 or len(keys) == 0:
         return empty
-    groups = group_postings(np.asarray(keys), ids, max_df, chain=False)
-    weights = np.bincount(groups.docs, weights=groups.partners(), minlength=n)
+    groups = group_postings(np.asarray(keys), ids, max_df, chain=False, paired=True)
+    weights = groups.weights(n)
     budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
     rule: dict[str, Any] = {
         "min_hits": min_hits,
@@ -900,7 +1081,7 @@ def anchor_postings_pairs(
     }
     parts = []
     for lo, hi in _doc_blocks(weights, budget):
-        code, hits = np.unique(_block_pairs(groups, lo, hi, n), return_counts=True)
+        code, hits = _counted(_block_pairs(groups, lo, hi, n), min_hits)
         i, j = code // n + lo, code % n
         ok = anchor_pairs_ok(hits, np.minimum(sizes[i], sizes[j]), **rule)
         parts.append(pd.DataFrame({"i": i[ok], "j": j[ok], "hits": hits[ok].astype(np.int64)}))

@@ -17,12 +17,16 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import (
@@ -39,14 +43,16 @@ from corpus_tools.dedup.verify import (
     DedupResult,
     FeatureTable,
     map_file,
-    release_pages,
     verify_table,
 )
 from corpus_tools.engine import Engine, as_engine, is_local, legacy_dask_engine
 from corpus_tools.errors import InvalidParameterError, check_number, check_type
-from corpus_tools.io import as_corpus, corpus_chunks
+from corpus_tools.io import CorpusStream, corpus_chunks
 from corpus_tools.progress import progress_counter
 from corpus_tools.text.matching import Folded
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: a stream's JSON needs none
+    import pandas as pd
 
 __all__ = [
     "copied_passages",
@@ -146,7 +152,7 @@ def find_near_duplicates(
                 partition_chars=partition_chars,
                 func=func,
             )
-        corpus = as_corpus(corpus, func, name="corpus")
+        corpus = _as_corpus(corpus, func)
         fields = chosen_fields(corpus, keep, func)
         result = partitioned_near_duplicates(
             corpus, eng, config=cfg, progress=progress, partition_chars=partition_chars, func=func
@@ -154,29 +160,61 @@ def find_near_duplicates(
         return with_fields(result, corpus, fields)
     if partition_chars is not None:
         check_number(partition_chars, "partition_chars", func, kind=int, low=1)
+    if keep is None and isinstance(corpus, CorpusStream):  # texts only: no table made
+        return _streamed(corpus.text_chunks(), cfg, progress, func)
     chunks, corpus = corpus_chunks(corpus)
     if chunks is not None:  # a stream: sketch a chunk at a time, folded texts on disk
-        import tempfile
+        import pandas as pd
 
         seen: list[pd.DataFrame] = []  # the chunks' metadata (not their texts)
-        with tempfile.TemporaryDirectory(prefix="corpus-tools-dedup-") as tmp:
-            sketches = _Sketches(cfg, Path(tmp))
-            with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
-                for chunk in chunks:
-                    frame = as_corpus(chunk, func, name="corpus")
-                    seen.append(frame.drop(columns=[c for c in ("text",) if c in frame.columns]))
-                    sketches.add(frame, bar, func)
-            result = sketches.near_duplicates(progress=progress)
+
+        def texts() -> Iterator[tuple[list[str], list[str]]]:
+            for chunk in chunks:
+                frame = _as_corpus(chunk, func)
+                seen.append(frame.drop(columns=[c for c in ("text",) if c in frame.columns]))
+                yield _ids_texts(frame)
+
+        result = _streamed(texts(), cfg, progress, func)
         if not seen:
             return result
         meta = pd.concat(seen, ignore_index=True)
         return with_fields(result, meta, chosen_fields(meta, keep, func))
-    frame = as_corpus(corpus, func, name="corpus")
+    frame = _as_corpus(corpus, func)
     fields = chosen_fields(frame, keep, func)
     sketches = _Sketches(cfg, None)
     with progress_counter(desc="dedup: sketching", total=len(frame), enabled=progress) as bar:
-        sketches.add(frame, bar, func)
+        sketches.add(*_ids_texts(frame), bar, func)
     return with_fields(sketches.near_duplicates(progress=progress), frame, fields)
+
+
+def _as_corpus(data: Any, func: str) -> pd.DataFrame:
+    """``data`` as a corpus table (io.as_corpus, imported here: it imports pandas)."""
+    from corpus_tools.io import as_corpus
+
+    return as_corpus(data, func, name="corpus")
+
+
+def _ids_texts(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The doc_ids and texts of a corpus table, as str."""
+    return [str(x) for x in frame["doc_id"]], [str(t) for t in frame["text"]]
+
+
+def _streamed(
+    chunks: Iterable[tuple[list[str], list[str]]],
+    cfg: DedupConfig,
+    progress: bool | None,
+    func: str,
+) -> DedupResult:
+    """:func:`find_near_duplicates` of a stream of ``(doc_ids, texts)`` chunks: each chunk
+    sketched as it comes, its folded texts and shingles spilled to a temporary folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="corpus-tools-dedup-") as tmp:
+        sketches = _Sketches(cfg, Path(tmp))
+        with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
+            for ids, texts in chunks:
+                sketches.add(ids, texts, bar, func)
+        return sketches.near_duplicates(progress=progress)
 
 
 def _check_dask_frame(ddf: Any, func: str) -> None:
@@ -207,9 +245,8 @@ class _Sketches:
         self.codes: list[npt.NDArray[np.uint32]] = []
         self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
 
-    def add(self, frame: pd.DataFrame, bar: Any, func: str) -> None:
-        """Fold and sketch the documents of one corpus table."""
-        ids = [str(x) for x in frame["doc_id"]]
+    def add(self, ids: list[str], texts: list[str], bar: Any, func: str) -> None:
+        """Fold and sketch one chunk of documents (their doc_ids and texts)."""
         held = [i for i in ids if i in self.seen]
         if held:
             raise InvalidParameterError(
@@ -218,7 +255,7 @@ class _Sketches:
             )
         self.seen.update(ids)
         self.ids.extend(ids)
-        codes = fold_codes([str(t) for t in frame["text"]], self.cfg)
+        codes = fold_codes(texts, self.cfg)
         batch = features_batch(codes, self.cfg)
         # the shingles go to the file (or self.shingles): a view of them would keep them all
         self.batches.append(batch._replace(shingles=np.zeros(0, dtype=np.uint32)))
@@ -232,7 +269,7 @@ class _Sketches:
             return
         for path, part in zip(self.files, (batch.shingles, flat_codes), strict=True):
             with open(path, "ab") as fh:
-                part.tofile(fh)
+                _write_pieces(fh, part)
 
     def _all(self) -> FeatureBatch:
         """The features of every document added, as one batch (joined once)."""
@@ -264,41 +301,109 @@ class _Sketches:
         """Candidates from band keys and anchors, verified: :func:`find_near_duplicates`."""
         cfg = self.cfg
         n = len(self.ids)
+        self.seen = set()  # what add needed
         # documents in doc_id order: the output does not depend on the input order
         order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
         ids = [self.ids[k] for k in order.tolist()]
-        table = self.table()
         # each block of candidates is verified before the next is made
-        found = self._candidates(order, table)
+        found, table = self._candidates(order)
         result = verify_table(found, table, ids, cfg, rows=order, progress=progress)
-        warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
+        if found.capped_count:
+            warn_capped(found.capped, ids, cfg.max_pairs_per_doc)
         return result
 
-    def _candidates(self, order: npt.NDArray[np.int64], table: FeatureTable) -> CandidateBlocks:
+    def _postings(
+        self, order: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """The band keys, anchors and anchor counts of the documents in ``order``, taken out
+        of the batches (each dropped once copied, and the heap given back now and then): the
+        band keys and anchors are held once, never joined and then ordered."""
+        nb, parts, n = self.cfg.bands, self.batches, len(order)
+        where = np.empty(n, dtype=np.int64)
+        where[order] = np.arange(n, dtype=np.int64)
+        counts = [np.diff(p.anchor_ptr) for p in parts]
+        sizes = np.concatenate(counts)[order] if parts else np.zeros(0, dtype=np.int64)
+        ptr = _offsets(sizes)
+        bands = np.empty((n, nb), dtype=np.uint64)
+        keys = np.empty(int(ptr[-1]), dtype=np.uint32)
+        rest, row = [], 0
+        while parts:
+            part, count = parts.pop(0), counts.pop(0)
+            at = where[row : row + len(count)]
+            bands[at] = part.bands
+            keys[expand_ranges(ptr[at], count)] = part.anchors
+            rest.append(
+                part._replace(bands=np.zeros((0, nb), np.uint64), anchors=np.zeros(0, np.uint32))
+            )
+            row += len(count)
+            del part, at
+            if len(parts) % _TRIM_EVERY == 0:
+                _release_heap()
+        self.batches = [FeatureBatch.joined(rest, nb)]
+        return bands, keys, sizes
+
+    def _candidates(self, order: npt.NDArray[np.int64]) -> tuple[CandidateBlocks, FeatureTable]:
         """The candidate pairs of the documents in ``order`` (positions in that order), a
-        block at a time: :func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`."""
+        block at a time (:func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`),
+        and the :class:`FeatureTable` to verify them."""
+        bands, keys, sizes = self._postings(order)
+        table = self.table()
         rows = order.tolist()
         n = len(rows)
-        feats = self._all()
-        bands = feats.bands[order]
-        sizes = np.diff(feats.anchor_ptr)[order]
-        keys = feats.anchors[expand_ranges(feats.anchor_ptr[order], sizes)]
+        lengths = table.length[order]
         ptr = table.shingle_ptr
-        blocks = configured_candidate_blocks(
-            bands,
-            keys,
-            np.repeat(np.arange(n, dtype=np.int64), sizes),
-            sizes,
-            lengths=feats.length[order],
-            shingles_of=lambda k: np.asarray(table.shingles[ptr[rows[k]] : ptr[rows[k] + 1]]),
-            config=self.cfg,
-            after_read=lambda: release_pages(table.shingles),  # the pages those reads touched
-        )
-        # the band keys and anchors are in the blocks' postings now: not kept twice
-        self.batches = [
-            feats._replace(bands=feats.bands[:0].copy(), anchors=feats.anchors[:0].copy())
-        ]
-        return blocks
+        with contextlib.ExitStack() as stack:
+            if self.files is None or not self.files[0].exists():  # in memory, or no document
+                read = table.shingles.__getitem__
+            else:  # read, not mapped: a read of a mapped file maps up to 2 MB around it
+                fh = stack.enter_context(open(self.files[0], "rb"))
+                read = functools.partial(_read_u32, fh.fileno())
+            blocks = configured_candidate_blocks(
+                bands,
+                keys,
+                np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), sizes),
+                sizes,
+                lengths=lengths,
+                shingles_of=lambda k: np.asarray(read(slice(ptr[rows[k]], ptr[rows[k] + 1]))),
+                config=self.cfg,
+            )
+            return blocks, table
+
+
+#: Bytes written to a spill file at a time. Linux keeps a file written in large writes in
+#: pages of up to 2 MB (large folios), and a read of one document of the file mapped then
+#: maps all 2 MB into the process: verification's reads of a 2 GB corpus's folded codes
+#: held 2.2 GB of them at once. Written 64 KB at a time, a read maps at most 64 KB.
+_WRITE_BYTES = 1 << 16
+
+
+def _write_pieces(fh: Any, arr: npt.NDArray[Any]) -> None:
+    """Append ``arr``'s bytes to the open file ``fh``, :data:`_WRITE_BYTES` at a time."""
+    data = np.ascontiguousarray(arr).view(np.uint8).data
+    for at in range(0, len(data), _WRITE_BYTES):
+        fh.write(data[at : at + _WRITE_BYTES])
+
+
+#: Batches copied between two calls of :func:`_release_heap` (each a chunk of the stream).
+_TRIM_EVERY = 16
+
+
+def _release_heap() -> None:
+    """Give the memory freed on the C heap back to the system: the batches' arrays, a few
+    MB each, are allocated there and freeing them would leave the process's resident
+    memory as it was (glibc only; elsewhere nothing)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+def _read_u32(fd: int, span: slice) -> npt.NDArray[np.uint32]:
+    """Values ``span`` of a file of uint32, read (by offset) without mapping it."""
+    count = int(span.stop) - int(span.start)
+    data = os.pread(fd, 4 * count, 4 * int(span.start))
+    return np.frombuffer(data, dtype=np.uint32, count=count)
 
 
 def _offsets(sizes: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
@@ -385,6 +490,8 @@ def passages_frame(
     spans: npt.NDArray[np.int64], fa: Folded, fb: Folded, submission: str
 ) -> pd.DataFrame:
     """Folded passage spans mapped to original offsets, as a table."""
+    import pandas as pd
+
     if len(spans):
         ss, se = fa.starts[spans[:, 0]], fa.ends[spans[:, 1] - 1]
         ms, me = fb.starts[spans[:, 2]], fb.ends[spans[:, 3] - 1]

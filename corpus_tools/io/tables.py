@@ -32,23 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from corpus_tools.io.values import is_missing  # shared with the readers, which need no pandas
+
 __all__ = ["STRING_DTYPE", "column_array", "errors_frame", "is_missing", "with_table_dtypes"]
 
 #: The dtype of every text column of the toolkit's tables.
 STRING_DTYPE = pd.StringDtype("python")
-
-
-def is_missing(value: Any) -> bool:
-    """None, ``pd.NA``, ``pd.NaT`` or a float NaN.
-
-    Examples
-    --------
-    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, "", 0)]
-    [True, True, True, False, False]
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
 
 
 def _kind(values: Sequence[Any]) -> str:

@@ -29,7 +29,7 @@ from corpus_tools.errors import InputReadError
 from corpus_tools.io import limits
 from corpus_tools.io.decode import decode_bytes
 from corpus_tools.io.documents import Document
-from corpus_tools.io.tables import is_missing
+from corpus_tools.io.values import is_missing
 
 __all__ = [
     "PARQUET_BATCH",

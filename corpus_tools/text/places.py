@@ -46,6 +46,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from corpus_tools.errors import InvalidParameterError, check_columns, check_type, param_error
+from corpus_tools.text.tables import read_shipped_arrays
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -258,12 +259,7 @@ def compute_place_tables(places: str, words: str) -> dict[str, npt.NDArray[Any]]
 
 def read_place_tables() -> dict[str, npt.NDArray[Any]] | None:
     """The arrays of the shipped ``place_tables.npz`` as they are (None when it is missing)."""
-    try:
-        data = resources.files("corpus_tools").joinpath("data").joinpath(PLACE_TABLES)
-        with data.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except (OSError, ValueError):
-        return None
+    return read_shipped_arrays(PLACE_TABLES)
 
 
 def _computed_tables() -> dict[str, npt.NDArray[Any]]:

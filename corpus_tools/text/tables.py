@@ -29,7 +29,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FOLD_TABLES", "LETTERS_DIGITS_SIZE", "read_fold_tables", "shipped_tables"]
+__all__ = [
+    "FOLD_TABLES",
+    "LETTERS_DIGITS_SIZE",
+    "read_fold_tables",
+    "read_shipped_arrays",
+    "shipped_tables",
+]
 
 #: The file, in ``corpus_tools/data``.
 FOLD_TABLES = "fold_tables.npz"
@@ -40,10 +46,17 @@ LETTERS_DIGITS_SIZE = 0x30000
 
 def read_fold_tables() -> dict[str, npt.NDArray[Any]] | None:
     """The arrays of the shipped file as they are (None when it is missing)."""
+    return read_shipped_arrays(FOLD_TABLES)
+
+
+def read_shipped_arrays(name: str) -> dict[str, npt.NDArray[Any]] | None:
+    """The arrays of the ``.npz`` file ``name`` shipped in ``corpus_tools/data``, as they
+    are (no pickles); None when it is missing or unreadable (the caller then computes them).
+    """
     try:
-        data = resources.files("corpus_tools").joinpath("data").joinpath(FOLD_TABLES)
+        data = resources.files("corpus_tools").joinpath("data").joinpath(name)
         with data.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
+            return {key: npz[key] for key in npz.files}
     except (OSError, ValueError):
         return None
 

@@ -24,9 +24,9 @@ neither pandas nor jieba until a function needs them.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from corpus_tools.exports import lazy_exports
 from corpus_tools.version import __version__ as __version__
 
 if TYPE_CHECKING:
@@ -289,18 +289,9 @@ else:
         }
     )
 
-    def __getattr__(name: str) -> object:
-        if name in _SUBPACKAGES:
-            return importlib.import_module(f"corpus_tools.{name}")
-        module = _EXPORTS.get(name)
-        if module is None:
-            raise AttributeError(f"module 'corpus_tools' has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted([*_EXPORTS, "__version__"])
+    __getattr__, __dir__ = lazy_exports(
+        __name__, _EXPORTS, globals(), subpackages=_SUBPACKAGES, extra=("__version__",)
+    )
 
 
 __all__ = [

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "corpus_tools"
 
 #: Layers from the ground up: a module may import its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("corpus_tools.errors", "corpus_tools.version"),
+    ("corpus_tools.errors", "corpus_tools.exports", "corpus_tools.version"),
     ("corpus_tools.progress",),
     ("corpus_tools.engine",),
     ("corpus_tools.io",),

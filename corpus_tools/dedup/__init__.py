@@ -41,8 +41,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from corpus_tools.exports import lazy_exports
 
 if TYPE_CHECKING:
     from corpus_tools.dedup.candidates import anchor_candidate_pairs as anchor_candidate_pairs
@@ -101,14 +102,4 @@ _EXPORTS: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        module = _EXPORTS.get(name)
-        if module is None:
-            raise AttributeError(f"module 'corpus_tools.dedup' has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted(_EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -21,8 +21,9 @@ nor the place tables), and is a real, typed name to a type checker.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from corpus_tools.exports import lazy_exports
 
 if TYPE_CHECKING:
     from corpus_tools.text.matching import WILDCARD as WILDCARD
@@ -91,17 +92,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        module = _EXPORTS.get(name)
-        if module is None:
-            raise AttributeError(f"module 'corpus_tools.text' has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted(_EXPORTS)
+    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 
 __all__ = [

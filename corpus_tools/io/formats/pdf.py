@@ -94,6 +94,9 @@ MIN_LINES_FOR_MARGINS = 5
 #: Boxes asked of PDFium at a time: room for this many is kept per thread (a rectangle
 #: and a reference to it, about 100 bytes each); a page asking more asks in turns.
 BATCH = 1024
+#: UTF-16 code units of a page's text read at a time: room for them is kept per thread
+#: (8 KiB; a longer page makes it larger).
+TEXT_ROOM = 4096
 #: A glyph set this far (PDF units) left of the glyph before it is out of content order.
 ORDER_SLACK = 0.5
 
@@ -114,8 +117,10 @@ _SPACE_BY_CJK = re.compile(f" (?:(?<=[{_CJK_CLASS}] )|(?=[{_CJK_CLASS}]))")
 _MOVABLE_CLASS = "\u2010-\u206f"
 _MOVABLE_FIRST, _MOVABLE_LAST = "\u2010", "\u206f"
 #: The first such mark of a line (not a space: the line separator is one) to the line's
-#: end, one match a line.
-_MOVABLE_LINE = re.compile(f"(?!\\s)[{_MOVABLE_CLASS}][^\\r\\n]*")
+#: end, one match a line. (The class without its spaces U+2028, U+2029, U+202F and U+205F
+#: rather than a look-ahead for ``\\s``: a pattern opening with a class is searched a
+#: character at a time against the class, not tried as a match at every character.)
+_MOVABLE_LINE = re.compile("[\u2010-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u206f][^\r\n]*")
 #: Runs of glyphs that stay together: Chinese (with its punctuation and full-width
 #: forms), quotation marks and dashes, anything else but spaces.
 _RUNS = re.compile(f"[{_CJK_CLASS}]+|[{_MOVABLE_CLASS}]+|[^{_CJK_CLASS}{_MOVABLE_CLASS}\\s]+")
@@ -225,17 +230,18 @@ def _page_lines(page: Any, api: Any, calls: _CharCalls, boxes: _Boxes) -> tuple[
     if not textpage:
         raise _BrokenPage("Failed to load text page.")
     try:
-        text, astral = _page_text(textpage, api)
+        text, astral = _page_text(textpage, api, boxes)
         return _PageText(textpage, text, calls, boxes).lines(), astral
     finally:
         api.FPDFText_ClosePage(textpage)
 
 
-def _page_text(textpage: Any, api: Any) -> tuple[str, bool]:
+def _page_text(textpage: Any, api: Any, room: _Boxes) -> tuple[str, bool]:
     """All the characters of a text page, as pypdfium2's ``get_text_range()`` reads them
     (its bounds step over characters PDFium leaves out at either end, crbug.com/pdfium/2079);
     one at a time when a character lies outside UCS-2 (then ``True``: the text holds it as
-    two surrogate halves, one per PDFium character, so that indexes stay PDFium's)."""
+    two surrogate halves, one per PDFium character, so that indexes stay PDFium's). The
+    characters are read into this thread's ``room``."""
     count = api.FPDFText_CountChars(textpage)
     if count == -1:
         raise _BrokenPage("Failed to get character count.")
@@ -248,9 +254,10 @@ def _page_text(textpage: Any, api: Any) -> tuple[str, bool]:
         last -= 1
     text = ""
     if first <= last:
-        buffer = (ctypes.c_ushort * (t_end + 2 - t_start))()
+        size = t_end + 2 - t_start
+        buffer = room.text(size)
         written = api.FPDFText_GetText(textpage, first, last + 1 - first, buffer)
-        text = memoryview(buffer)[: written - 1].tobytes().decode("utf-16-le", errors="ignore")
+        text = memoryview(buffer)[:size][: written - 1].tobytes().decode("utf-16-le", "ignore")
     if len(text) != count:  # a character outside UCS-2: ask one at a time
         text = "".join(chr(api.FPDFText_GetUnicode(textpage, i)) for i in range(count))
         return text, True
@@ -308,6 +315,14 @@ class _Boxes:
         rects = (pdfium_c.FS_RECTF * BATCH)()
         self.slots = [ctypes.byref(rect) for rect in rects]
         self.floats = memoryview(rects).cast("B").cast("f")
+        self._text = (ctypes.c_ushort * TEXT_ROOM)()
+
+    def text(self, size: int) -> ctypes.Array[ctypes.c_ushort]:
+        """Room for ``size`` UTF-16 code units of a page's text, kept for the next page (a
+        ctypes array type of each page's own length costs 45 us to make, and its memory)."""
+        if len(self._text) < size:
+            self._text = (ctypes.c_ushort * max(size, 2 * len(self._text)))()
+        return self._text
 
 
 _THREAD = threading.local()

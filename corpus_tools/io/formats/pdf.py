@@ -35,14 +35,17 @@ in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's convers
 box's own answer is not converted), pages are opened with PDFium's own functions (no
 pypdfium2 page objects), and the repairs are worked out a page at a time (``map``, a regex
 pass over the page for the lines with marks, one split for their runs, one substitution
-for the spaces) rather than a line or a run at a time. read_pdf runs 1.10 times the
-instructions of the bare pypdfium2 ``get_text_range`` loop (valgrind: 1,125 against 1,027
-million for the five seed PDFs) but takes 1.11-1.20 times its CPU in medians of 5 paired
-runs on a 2-core machine at a load of 10-13 (1.17 over 21 paired runs): Python's share
-suffers more on a busy machine than PDFium's. What is left, about 100 million instructions
-for the 61 pages, most of it Python's own: putting the lines with quotation marks in order
-about 40% (3,900 runs found, placed and sorted), the lines' boxes about 20%, the lines, the
-layout's spaces, headers, footers and paragraphs about 10% each.
+for the spaces) rather than a line or a run at a time. Two costs of PDFium's plain use are
+not paid: the file is handed to PDFium in memory (from a path it reads a few hundred bytes
+at a time, about 130 system calls a page), and pages are opened 32 at a time, read by
+PDFium one after the other and then repaired one after the other (Python's work between
+two pages' loads slows both; 7% of the CPU). read_pdf takes 1.03 times the CPU of the bare
+pypdfium2 ``get_text_range`` loop on the seed reports (medians of paired runs on a shared
+2-core machine at a load of 7) and runs 1.08 times its instructions (valgrind: 1,104
+against 1,022 million for the 61 pages). What is left, about 80 million instructions,
+is the repairs' Python: putting the lines with quotation marks in order about 40% (3,900
+runs found, placed and sorted), the lines' boxes about 20%, the lines, the layout's
+spaces, headers, footers and paragraphs about 10% each.
 
 Examples
 --------
@@ -340,7 +343,8 @@ def _char_calls() -> _CharCalls:
 class _Boxes:
     """Room for the boxes of a batch of characters: PDFium writes each into a rectangle
     of its own (``slots``: references to them), read back at once as floats (``floats``:
-    left, top, right, bottom of each box in turn). One per thread, made when first used."""
+    left, top, right, bottom of each box in turn), and for a page's text (:meth:`text`).
+    One per thread, made when first used."""
 
     def __init__(self) -> None:
         import pypdfium2.raw as pdfium_c

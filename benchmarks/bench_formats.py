@@ -10,7 +10,8 @@ PDF (pages/s)
     and per page ``get_textpage().get_text_range()``: PDFium's raw text, none of those
     repairs), against the same loop on PDFium's own functions (``pypdfium2.raw``, which
     read_pdf uses: no page objects), and against pdfminer.six ``extract_text`` (its
-    layout analysis) when installed.
+    layout analysis) when installed. The loops open each file by its path, as pypdfium2's
+    users do; read_pdf hands PDFium the file's bytes and opens 32 pages at a time.
 .doc (documents/s)
     ``read_doc`` against the plain olefile call (open the compound file, read the
     ``WordDocument`` and table streams: what the reader needs before it parses the piece

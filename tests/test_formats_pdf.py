@@ -57,3 +57,32 @@ def test_characters_outside_the_basic_plane_are_read_whole() -> None:
     assert len(wide) >= 5 and "😀" in wide  # what pypdfium2 reads of the same page
     assert sorted(ch for ch in text if ord(ch) > 0xFFFF) == sorted(wide)
     assert "关于XX社区党建工作的报告" in text and "只是普通的中文句子。" in text
+
+
+def test_pages_opened_together_read_as_one_page_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # read_pdf opens PAGES_AT_ONCE pages, lets PDFium read them, then repairs them: the
+    # text (and its paragraphs across page breaks) must not depend on where a batch ends.
+    import pypdfium2 as pdfium
+
+    path = FORMATS / "003.pdf"
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        assert len(doc) > pdf.PAGES_AT_ONCE  # so that the default reads it in two turns
+    finally:
+        doc.close()
+    batched = pdf.read_pdf(path).text
+    for size in (1, 7):
+        monkeypatch.setattr(pdf, "PAGES_AT_ONCE", size)
+        assert pdf.read_pdf(path).text == batched
+    assert "2021年上半年工作小结" in batched
+
+
+def test_a_pdf_read_from_memory_reads_as_from_its_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A PDF up to READ_AT_ONCE bytes is handed to PDFium in memory, a larger one by path.
+    path = FORMATS / "001.pdf"
+    assert isinstance(pdf._pdf_input(path), bytes)
+    in_memory = pdf.read_pdf(path).text
+    monkeypatch.setattr(pdf, "READ_AT_ONCE", 1000)
+    assert pdf._pdf_input(path) == str(path)
+    assert pdf.read_pdf(path).text == in_memory
+    assert pdf._pdf_input(FORMATS / "missing.pdf") == str(FORMATS / "missing.pdf")

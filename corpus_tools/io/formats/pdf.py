@@ -35,14 +35,17 @@ in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's convers
 box's own answer is not converted), pages are opened with PDFium's own functions (no
 pypdfium2 page objects), and the repairs are worked out a page at a time (``map``, a regex
 pass over the page for the lines with marks, one split for their runs, one substitution
-for the spaces) rather than a line or a run at a time. read_pdf runs 1.10 times the
-instructions of the bare pypdfium2 ``get_text_range`` loop (valgrind: 1,125 against 1,027
-million for the five seed PDFs) but takes 1.11-1.20 times its CPU in medians of 5 paired
-runs on a 2-core machine at a load of 10-13 (1.17 over 21 paired runs): Python's share
-suffers more on a busy machine than PDFium's. What is left, about 100 million instructions
-for the 61 pages, most of it Python's own: putting the lines with quotation marks in order
-about 40% (3,900 runs found, placed and sorted), the lines' boxes about 20%, the lines, the
-layout's spaces, headers, footers and paragraphs about 10% each.
+for the spaces) rather than a line or a run at a time. Two costs of PDFium's plain use are
+not paid: the file is handed to PDFium in memory (from a path it reads a few hundred bytes
+at a time, about 130 system calls a page), and pages are opened 32 at a time, read by
+PDFium one after the other and then repaired one after the other (Python's work between
+two pages' loads slows both; 7% of the CPU). read_pdf takes 1.03 times the CPU of the bare
+pypdfium2 ``get_text_range`` loop on the seed reports (medians of paired runs on a shared
+2-core machine at a load of 7) and runs 1.08 times its instructions (valgrind: 1,104
+against 1,022 million for the 61 pages). What is left, about 80 million instructions,
+is the repairs' Python: putting the lines with quotation marks in order about 40% (3,900
+runs found, placed and sorted), the lines' boxes about 20%, the lines, the layout's
+spaces, headers, footers and paragraphs about 10% each.
 
 Examples
 --------
@@ -94,6 +97,17 @@ MIN_LINES_FOR_MARGINS = 5
 #: Boxes asked of PDFium at a time: room for this many is kept per thread (a rectangle
 #: and a reference to it, about 100 bytes each); a page asking more asks in turns.
 BATCH = 1024
+#: Pages opened at a time: PDFium reads them one after the other, then they are repaired
+#: one after the other. Python's work between two pages' loads slows both (on the seed
+#: reports the reader takes 7% less CPU than a page at a time, 32 pages against 1; 16
+#: give 5%). At most this many pages are open at once: about 0.35 MB each for the seed
+#: reports (11 MB more at the peak for 32 pages than for one).
+PAGES_AT_ONCE = 32
+#: A PDF up to this size (bytes) is read into memory at once, not from its file.
+READ_AT_ONCE = 256 * 1024 * 1024
+#: UTF-16 code units of a page's text read at a time: room for them is kept per thread
+#: (8 KiB; a longer page makes it larger).
+TEXT_ROOM = 4096
 #: A glyph set this far (PDF units) left of the glyph before it is out of content order.
 ORDER_SLACK = 0.5
 
@@ -114,8 +128,10 @@ _SPACE_BY_CJK = re.compile(f" (?:(?<=[{_CJK_CLASS}] )|(?=[{_CJK_CLASS}]))")
 _MOVABLE_CLASS = "\u2010-\u206f"
 _MOVABLE_FIRST, _MOVABLE_LAST = "\u2010", "\u206f"
 #: The first such mark of a line (not a space: the line separator is one) to the line's
-#: end, one match a line.
-_MOVABLE_LINE = re.compile(f"(?!\\s)[{_MOVABLE_CLASS}][^\\r\\n]*")
+#: end, one match a line. (The class without its spaces U+2028, U+2029, U+202F and U+205F
+#: rather than a look-ahead for ``\\s``: a pattern opening with a class is searched a
+#: character at a time against the class, not tried as a match at every character.)
+_MOVABLE_LINE = re.compile("[\u2010-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u206f][^\r\n]*")
 #: Runs of glyphs that stay together: Chinese (with its punctuation and full-width
 #: forms), quotation marks and dashes, anything else but spaces.
 _RUNS = re.compile(f"[{_CJK_CLASS}]+|[{_MOVABLE_CLASS}]+|[^{_CJK_CLASS}{_MOVABLE_CLASS}\\s]+")
@@ -189,7 +205,7 @@ def _pdf_pages(p: Path) -> tuple[list[_Page], bool]:
     import pypdfium2.raw as pdfium_c
 
     try:
-        pdf = pdfium.PdfDocument(str(p))
+        pdf = pdfium.PdfDocument(_pdf_input(p))
     except pdfium.PdfiumError as exc:
         if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise InputReadError(str(p), "password-protected (encrypted) .pdf") from None
@@ -199,18 +215,23 @@ def _pdf_pages(p: Path) -> tuple[list[_Page], bool]:
     calls = _char_calls()
     boxes = _boxes()
     try:
-        pages = []
+        pages: list[_Page] = []
         astral = False
-        for index in range(len(pdf)):
-            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
-            if not page:
-                raise _BrokenPage("Failed to load page.")
+        count = len(pdf)
+        for start in range(0, count, PAGES_AT_ONCE):
+            opened: list[tuple[Any, Any]] = []  # (page, text page) handles, to be closed
             try:
-                lines, wide = _page_lines(page, pdfium_c, calls, boxes)
+                texts = [
+                    _open_page(pdf.raw, index, pdfium_c, opened, boxes)
+                    for index in range(start, min(count, start + PAGES_AT_ONCE))
+                ]
+                for (_, textpage), (text, wide) in zip(opened, texts, strict=True):
+                    pages.append(_PageText(textpage, text, calls, boxes).lines())
+                    astral |= wide
             finally:
-                pdfium_c.FPDF_ClosePage(page)
-            pages.append(lines)
-            astral |= wide
+                for page, textpage in opened:
+                    pdfium_c.FPDFText_ClosePage(textpage)
+                    pdfium_c.FPDF_ClosePage(page)
         return pages, astral
     except _BrokenPage as exc:
         raise InputReadError(str(p), f"broken .pdf: {exc}") from None
@@ -218,24 +239,45 @@ def _pdf_pages(p: Path) -> tuple[list[_Page], bool]:
         pdf.close()
 
 
-def _page_lines(page: Any, api: Any, calls: _CharCalls, boxes: _Boxes) -> tuple[_Page, bool]:
-    """The lines of one page (``page``: PDFium's FPDF_PAGE), and whether it holds a
-    character outside UCS-2 (as two surrogate halves, one per PDFium character)."""
+def _pdf_input(p: Path) -> bytes | str:
+    """The file's bytes for PDFium to read from memory, or its path for a file larger than
+    :data:`READ_AT_ONCE` (or one that cannot be read: PDFium then says why).
+
+    From a path PDFium reads a few hundred bytes at a time, each read a seek, a size
+    check and a read of the system's: about 130 system calls a page of the seed reports,
+    2.5% of the time it takes to read them.
+    """
+    try:
+        if p.stat().st_size <= READ_AT_ONCE:
+            return p.read_bytes()
+    except OSError:
+        pass
+    return str(p)
+
+
+def _open_page(
+    doc: Any, index: int, api: Any, opened: list[tuple[Any, Any]], room: _Boxes
+) -> tuple[str, bool]:
+    """Page ``index`` of ``doc`` (PDFium's FPDF_DOCUMENT) opened with its text page (both
+    handles put in ``opened``), and its text with whether it holds a character outside
+    UCS-2 (as two surrogate halves, one per PDFium character)."""
+    page = api.FPDF_LoadPage(doc, index)
+    if not page:
+        raise _BrokenPage("Failed to load page.")
     textpage = api.FPDFText_LoadPage(page)
     if not textpage:
+        api.FPDF_ClosePage(page)
         raise _BrokenPage("Failed to load text page.")
-    try:
-        text, astral = _page_text(textpage, api)
-        return _PageText(textpage, text, calls, boxes).lines(), astral
-    finally:
-        api.FPDFText_ClosePage(textpage)
+    opened.append((page, textpage))
+    return _page_text(textpage, api, room)
 
 
-def _page_text(textpage: Any, api: Any) -> tuple[str, bool]:
+def _page_text(textpage: Any, api: Any, room: _Boxes) -> tuple[str, bool]:
     """All the characters of a text page, as pypdfium2's ``get_text_range()`` reads them
     (its bounds step over characters PDFium leaves out at either end, crbug.com/pdfium/2079);
     one at a time when a character lies outside UCS-2 (then ``True``: the text holds it as
-    two surrogate halves, one per PDFium character, so that indexes stay PDFium's)."""
+    two surrogate halves, one per PDFium character, so that indexes stay PDFium's). The
+    characters are read into this thread's ``room``."""
     count = api.FPDFText_CountChars(textpage)
     if count == -1:
         raise _BrokenPage("Failed to get character count.")
@@ -248,9 +290,10 @@ def _page_text(textpage: Any, api: Any) -> tuple[str, bool]:
         last -= 1
     text = ""
     if first <= last:
-        buffer = (ctypes.c_ushort * (t_end + 2 - t_start))()
+        size = t_end + 2 - t_start
+        buffer = room.text(size)
         written = api.FPDFText_GetText(textpage, first, last + 1 - first, buffer)
-        text = memoryview(buffer)[: written - 1].tobytes().decode("utf-16-le", errors="ignore")
+        text = memoryview(buffer)[:size][: written - 1].tobytes().decode("utf-16-le", "ignore")
     if len(text) != count:  # a character outside UCS-2: ask one at a time
         text = "".join(chr(api.FPDFText_GetUnicode(textpage, i)) for i in range(count))
         return text, True
@@ -300,7 +343,8 @@ def _char_calls() -> _CharCalls:
 class _Boxes:
     """Room for the boxes of a batch of characters: PDFium writes each into a rectangle
     of its own (``slots``: references to them), read back at once as floats (``floats``:
-    left, top, right, bottom of each box in turn). One per thread, made when first used."""
+    left, top, right, bottom of each box in turn), and for a page's text (:meth:`text`).
+    One per thread, made when first used."""
 
     def __init__(self) -> None:
         import pypdfium2.raw as pdfium_c
@@ -308,6 +352,14 @@ class _Boxes:
         rects = (pdfium_c.FS_RECTF * BATCH)()
         self.slots = [ctypes.byref(rect) for rect in rects]
         self.floats = memoryview(rects).cast("B").cast("f")
+        self._text = (ctypes.c_ushort * TEXT_ROOM)()
+
+    def text(self, size: int) -> ctypes.Array[ctypes.c_ushort]:
+        """Room for ``size`` UTF-16 code units of a page's text, kept for the next page (a
+        ctypes array type of each page's own length costs 45 us to make, and its memory)."""
+        if len(self._text) < size:
+            self._text = (ctypes.c_ushort * max(size, 2 * len(self._text)))()
+        return self._text
 
 
 _THREAD = threading.local()

@@ -11,7 +11,8 @@ PDF (pages/s)
     repairs), against the same loop on PDFium's own functions (``pypdfium2.raw``, which
     read_pdf uses: no page objects), and against pdfminer.six ``extract_text`` (its
     layout analysis) when installed. The loops open each file by its path, as pypdfium2's
-    users do; read_pdf hands PDFium the file's bytes and opens 32 pages at a time.
+    users do, and the plain call once more given the file's bytes; read_pdf hands PDFium
+    the file's bytes and opens 32 pages at a time.
 .doc (documents/s)
     ``read_doc`` against the plain olefile call (open the compound file, read the
     ``WordDocument`` and table streams: what the reader needs before it parses the piece
@@ -120,6 +121,18 @@ def bench_pdf(repeat: int) -> None:
                 page.close()
             doc.close()
 
+    def plain_bytes() -> None:
+        # the same, PDFium given the file's bytes (as read_pdf gives them) instead of its path
+        for f in files:
+            doc = pdfium.PdfDocument(f.read_bytes())
+            for i in range(len(doc)):
+                page = doc[i]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            doc.close()
+
     def raw() -> None:
         for f in files:
             doc = pdfium.PdfDocument(str(f))
@@ -139,10 +152,12 @@ def bench_pdf(repeat: int) -> None:
             read_pdf(f)
 
     print(f"== .pdf: {len(files)} files, {pages} pages (medians of {repeat} paired runs)")
-    base, bare, mine = paired([plain, raw, ours], repeat)
+    base, from_bytes, bare, mine = paired([plain, plain_bytes, raw, ours], repeat)
     line("pypdfium2 get_text_range (plain call)", base, pages, "pages")
+    line("the same, the file given as bytes", from_bytes, pages, "pages", base)
     line("the same on pypdfium2.raw (no page objects)", bare, pages, "pages", base)
     line("read_pdf", mine, pages, "pages", base)
+    print(f"  read_pdf / the plain call given bytes: {mine.cpu / from_bytes.cpu:.2f}x CPU")
     print(f"  read_pdf / the loop on pypdfium2.raw: {mine.cpu / bare.cpu:.2f}x CPU")
     try:
         from pdfminer.high_level import extract_text

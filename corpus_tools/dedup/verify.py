@@ -6,6 +6,9 @@ by pair (:class:`~corpus_tools.dedup.DedupIndex` and the reference in the tests)
 :class:`FeatureTable` (what :func:`~corpus_tools.dedup.find_near_duplicates` uses): identical
 texts grouped, shingle sets intersected for all pairs at once, seeds of many pairs matched at
 once, a pair rejected by an exact bound before its passages are chained; same verdicts.
+Where the package's compiled loops were built (``native.c``, see :func:`native_loops`), the
+set intersections and each pair's seeds, bound and chaining run in C, a block of pairs a
+call, with the same results as the numpy code.
 :func:`dedup_result` and :func:`dedup_frame` turn verified pairs into the
 :class:`DedupResult` tables, with the clusters of mutual copies (:func:`connected_components`).
 """
@@ -71,7 +74,9 @@ def native_loops() -> ModuleType | None:
     """The compiled loops of verification (``corpus_tools.dedup.fastpairs``, built from
     ``native.c`` when the package is installed), or None where they were not built (no C
     compiler) or ``CORPUS_TOOLS_NATIVE=0`` is set: then the numpy code runs, with the same
-    results (the tests check that both agree on real text), about twice slower to verify.
+    results (the tests check that both agree on real text) and about nine times the CPU
+    time of the compiled loops (2.5 CPU-s instead of 0.28 for the pairs of 20,985 news
+    items; a whole ``dedup`` job about 1.6 times).
 
     Examples
     --------
@@ -604,8 +609,9 @@ def shared_counts(
     blocks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
     if NATIVE is not None:
         x, y = np.ascontiguousarray(x, dtype=np.int64), np.ascontiguousarray(y, dtype=np.int64)
+        data = np.ascontiguousarray(table.shingles, dtype=np.uint32)  # (no copy: a view)
         for lo, hi in blocks:
-            NATIVE.shared_counts(ptr, table.shingles, x[lo:hi], y[lo:hi], out[lo:hi])
+            NATIVE.shared_counts(ptr, data, x[lo:hi], y[lo:hi], out[lo:hi])
             release_pages(table.shingles)  # a memory-mapped file: what this block read
         return out
     small = np.where(nx <= ny, x, y)
@@ -735,13 +741,14 @@ def _aligned_native(
     y = np.ascontiguousarray(pairs[:, 1], dtype=np.int64)
     la, lb = length[x], length[y]
     ptr = np.ascontiguousarray(table.code_ptr, dtype=np.int64)
+    codes = np.ascontiguousarray(table.codes, dtype=np.uint32)  # (no copy: a view)
     sw = np.ascontiguousarray(swapped, dtype=np.bool_)
     cover = np.empty((2, len(pairs)), dtype=np.int64)
     blocks = _blocks(la + lb, ALIGN_BLOCK)
     min_group = group_length(cfg.anchor_k, cfg.min_passage)
     for lo, hi in progress_bar(blocks, desc="dedup: aligning", unit="block", enabled=progress):
         native.align_cover(
-            ptr, table.codes, x[lo:hi], y[lo:hi], la[lo:hi], lb[lo:hi], sw[lo:hi],
+            ptr, codes, x[lo:hi], y[lo:hi], la[lo:hi], lb[lo:hi], sw[lo:hi],
             cover[0, lo:hi], cover[1, lo:hi],
             cfg.anchor_k, cfg.seed, cfg.min_passage, cfg.max_gap, min_group,
             cfg.containment, cfg.partial,

@@ -186,3 +186,31 @@ def test_arrays_are_checked_before_they_are_read() -> None:
             ptr, data, one, one, one * 0, one + 3, np.zeros(1, bool), out, out.copy(),
             8, 0, 20, 12, 12, 0.8, 0.3,
         )  # fmt: skip
+
+
+def test_covers_on_texts_with_few_distinct_characters() -> None:
+    # news texts folded onto 2-5 characters: every window recurs (the first occurrences
+    # only are matched), runs cross, groups tie in length and start -- under many options
+    rng = np.random.default_rng(3)
+    base = [fold_text(t, make_config(None, {}, "test")).codes for t in _news(60)]
+    checked = 0
+    for _ in range(40):
+        alpha, k = int(rng.integers(2, 6)), int(rng.integers(2, 6))
+        options = {"anchor_k": k, "min_passage": int(rng.integers(1, 30))}
+        cfg = make_config(None, {**options, "max_gap": int(rng.integers(0, 15))}, "test")
+        picks = rng.choice(len(base), size=12, replace=False)
+        codes = []
+        for i in picks.tolist():
+            start = int(rng.integers(0, max(len(base[i]) - 150, 1)))
+            codes.append(base[i][start : start + 150] % alpha + 0x4E00)
+        pairs = np.array([*permutations(range(len(codes)), 2)])[::3]
+        got = _covers(codes, pairs, cfg)
+        for p, (x, y) in enumerate(pairs.tolist()):
+            spans = align_folded(
+                codes[x], codes[y], k=cfg.anchor_k, min_passage=cfg.min_passage,
+                max_gap=cfg.max_gap, seed=cfg.seed,
+            )  # fmt: skip
+            want = (int((spans[:, 1] - spans[:, 0]).sum()), _union(spans[:, 2:]))
+            assert (int(got[0, p]), int(got[1, p])) == want, (options, x, y)
+            checked += want[0] > 0
+    assert checked > 100

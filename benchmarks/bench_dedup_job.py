@@ -4,7 +4,10 @@ Every tool is one process on the same JSONL file, its output written to a file:
 
 * ``corpus-tools dedup FILE --format json`` -- the CLI as installed (this checkout first on
   ``PYTHONPATH``): folding, sketching, candidates, exact verification, passage alignment,
-  clusters, JSON;
+  clusters, JSON (the line ``tools:`` says whether its verification runs the compiled loops of
+  ``corpus_tools/dedup/native.c`` or, where they were not built, the numpy code;
+  ``--numpy`` adds ``ct-numpy``, the same checkout with ``CORPUS_TOOLS_NATIVE=0``, to the
+  rounds: what the fallback costs, its output compared);
 * ``peers/dedup_datasketch.py`` -- datasketch MinHash(128) + MinHashLSH(threshold 0.5) over
   character 5-grams, every document queried, pairs with estimated Jaccard >= 0.5 printed;
 * ``peers/dedup_rensa.py`` -- the same job with rensa (MinHash in Rust), 32 bands of 4 rows;
@@ -32,6 +35,7 @@ adds synthetic reports of jieba dictionary words (``synth.word_reports``, about 
 
 Run:  .venv/bin/python benchmarks/bench_dedup_job.py [--sizes 2000,6000,20985] [--repeat 3]
           [--synthetic 20000,100000] [--text-dedup-python /tmp/td/bin/python] [--json out.json]
+          [--baseline /tmp/base] [--numpy]
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ K = 5  # characters per shingle in the peers' exact verification (as in peers/*.
 THRESHOLD = 0.5
 NEAR = ("duplicate", "near-duplicate")
 BASELINE = "ct-baseline"  # the tool name of --baseline
+NUMPY = "ct-numpy"  # the tool name of --numpy
 WARMUP_DOCS = 50  # a tiny file run once by every tool first: imports and caches warmed
 
 
@@ -114,12 +119,26 @@ def corpus_tools_argv() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "corpus_tools.cli"]
 
 
-def make_tools(text_dedup_python: str | None, cache: Path, baseline: str | None) -> list[Tool]:
+def verification_path(env: dict[str, str]) -> str:
+    """Which loops the checkout on ``env``'s PYTHONPATH verifies with."""
+    code = "from corpus_tools.dedup.verify import NATIVE; print(NATIVE is not None)"
+    argv = [sys.executable, "-c", code]
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    return "compiled loops" if out.stdout.strip() == "True" else "numpy code"
+
+
+def make_tools(
+    text_dedup_python: str | None, cache: Path, baseline: str | None, numpy: bool = False
+) -> list[Tool]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["CORPUS_TOOLS_CACHE"] = str(cache)
     ct = corpus_tools_argv()
     tools = [Tool("corpus-tools", lambda p: [*ct, "dedup", str(p), "--format", "json"], env)]
+    print(f"corpus-tools verifies with its {verification_path(env)}")
+    if numpy:  # the same checkout without its compiled loops: what the fallback costs
+        argv = lambda p: [*ct, "dedup", str(p), "--format", "json"]  # noqa: E731
+        tools.append(Tool(NUMPY, argv, {**env, "CORPUS_TOOLS_NATIVE": "0"}))
     if baseline is not None:  # another checkout of corpus-tools: A/B in the same rounds
         base_env = {**env, "PYTHONPATH": str(Path(baseline).resolve())}
         argv = lambda p: [*ct, "dedup", str(p), "--format", "json"]  # noqa: E731
@@ -420,11 +439,13 @@ def bench_file(
                 flush=True,
             )
     cands = ct_candidates(path, tools[0].env)
-    qual = quality({k: v for k, v in outputs.items() if k != BASELINE}, read_texts(path), cands)
+    ours = {k: v for k, v in outputs.items() if k not in (BASELINE, NUMPY)}
+    qual = quality(ours, read_texts(path), cands)
     print_size(label, runs, qual)
-    if BASELINE in runs:
-        same = {r.digest for r in runs[BASELINE]} == {r.digest for r in runs["corpus-tools"]}
-        print(f"output identical to the baseline checkout's: {'yes' if same else 'NO'}")
+    for other, what in ((BASELINE, "the baseline checkout's"), (NUMPY, "the numpy code's")):
+        if other in runs:
+            same = {r.digest for r in runs[other]} == {r.digest for r in runs["corpus-tools"]}
+            print(f"output identical to {what}: {'yes' if same else 'NO'}")
     print(f"load {os.getloadavg()[0]:.1f} after", flush=True)
     return runs, qual
 
@@ -442,13 +463,19 @@ def main() -> None:
         help="another checkout of corpus-tools (e.g. 'git worktree add /tmp/base main'), run "
         "interleaved with this one: before/after in the same rounds, outputs compared",
     )
+    parser.add_argument(
+        "--numpy",
+        action="store_true",
+        help="also run this checkout with CORPUS_TOOLS_NATIVE=0 (its numpy code instead of the "
+        "compiled loops) in the same rounds: what the fallback costs, outputs compared",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     synthetic = [int(s) for s in args.synthetic.split(",") if s]
     result: dict[str, Any] = {"runs": {}, "quality": {}, "growth": {}}
     with tempfile.TemporaryDirectory(prefix="bench-dedup-job-") as tmp:
         work = Path(tmp)
-        tools = make_tools(args.text_dedup_python, work / "cache", args.baseline)
+        tools = make_tools(args.text_dedup_python, work / "cache", args.baseline, args.numpy)
         print("tools: " + ", ".join(t.name for t in tools))
         records = news_records() if sizes else []
         warm = work / "warmup.jsonl"

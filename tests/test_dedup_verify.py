@@ -1,9 +1,10 @@
 """Batched verification (verify_table) gives what pair-by-pair verification gives.
 
-The batched path groups identical texts, intersects shingle sets for all pairs at once,
-matches alignment seeds for many pairs at once and rejects pairs by an upper bound
-before chaining their passages. Every one of those steps must leave the verdicts as
-they were: these tests compare it with :func:`verify_candidates` (one
+The batched path (with the compiled loops of ``native.c`` and with the numpy code: the
+``loops`` fixture runs a test on both) groups identical texts, intersects shingle sets for
+all pairs at once, matches alignment seeds for many pairs at once and rejects pairs by an
+upper bound before chaining their passages. Every one of those steps must leave the
+verdicts as they were: these tests compare it with :func:`verify_candidates` (one
 :func:`verify_pair` per pair, the reference) on real text, with the default options and
 with thresholds low enough that nearly every pair needs aligning.
 """
@@ -19,7 +20,7 @@ import pytest
 from conftest import iter_records
 
 import corpus_tools as ct
-from corpus_tools.dedup import DedupIndex, find_near_duplicates
+from corpus_tools.dedup import DedupIndex, find_near_duplicates, verify
 from corpus_tools.dedup.align import (
     align_folded,
     batch_components,
@@ -43,6 +44,17 @@ from corpus_tools.dedup.verify import (
     verify_table,
 )
 from corpus_tools.errors import InvalidParameterError
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def loops(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Verification by the compiled loops, then by the numpy code (the fallback)."""
+    if request.param == "numpy":
+        monkeypatch.setattr(verify, "NATIVE", None)
+    elif verify.NATIVE is None:
+        pytest.skip("the compiled loops were not built (no C compiler)")
+    return str(request.param)
+
 
 # options under which nearly every pair is aligned (the bound and the chaining are used)
 LOW = {"threshold": 0.9, "containment": 0.2, "partial": 0.05, "min_passage": 12}
@@ -90,6 +102,7 @@ def _all_pairs(n: int) -> np.ndarray:
     return np.array(list(combinations(range(n), 2)), dtype=np.int64).reshape(-1, 2)
 
 
+@pytest.mark.usefixtures("loops")
 @pytest.mark.parametrize("options", [{}, LOW], ids=["default", "low thresholds"])
 def test_batched_equals_pair_by_pair_on_seed_lines(options: dict[str, Any]) -> None:
     texts = _with_copies(_lines())
@@ -102,6 +115,7 @@ def test_batched_equals_pair_by_pair_on_seed_lines(options: dict[str, Any]) -> N
 SMALL = {**LOW, "max_memory": 64 * 3000}
 
 
+@pytest.mark.usefixtures("loops")
 @pytest.mark.parametrize(
     "options", [{}, LOW, SMALL], ids=["default", "low thresholds", "seed chunks"]
 )
@@ -112,6 +126,7 @@ def test_batched_equals_pair_by_pair_on_news(options: dict[str, Any]) -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.usefixtures("loops")
 def test_pairs_given_in_either_order_and_twice() -> None:
     texts = _with_copies(_lines())
     pairs = _all_pairs(len(texts))[::7]
@@ -120,6 +135,7 @@ def test_pairs_given_in_either_order_and_twice() -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.usefixtures("loops")
 @pytest.mark.filterwarnings("ignore:.*related pairs among:UserWarning")
 def test_zero_thresholds_keep_pairs_without_passages() -> None:
     # with containment and partial at 0 every aligned pair has a relation, even one
@@ -130,6 +146,7 @@ def test_zero_thresholds_keep_pairs_without_passages() -> None:
     pd.testing.assert_frame_equal(got, ref)
 
 
+@pytest.mark.usefixtures("loops")
 @pytest.mark.filterwarnings("ignore:.*related pairs among:UserWarning")
 def test_identical_texts_are_verified_once_and_all_reported() -> None:
     base = _news(40)
@@ -144,6 +161,7 @@ def test_identical_texts_are_verified_once_and_all_reported() -> None:
     assert any(group <= s for s in sizes)
 
 
+@pytest.mark.usefixtures("loops")
 def test_stream_memory_and_index_paths_agree(tmp_path: Any) -> None:
     texts = _with_copies(_news(120))
     frame = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values())})
@@ -202,6 +220,7 @@ def test_bound_never_below_what_passages_cover() -> None:
     assert (reach_a == 0).mean() > 0.5  # and the bound rejects most pairs
 
 
+@pytest.mark.usefixtures("loops")
 def test_shared_counts_match_set_intersections() -> None:
     cfg = make_config(None, {}, "test")
     texts = list(_news(50).values())
@@ -410,6 +429,7 @@ def test_cli_group_duplicates(tmp_path: Any) -> None:
     assert len(grouped["pairs"]) < len(plain["pairs"])
 
 
+@pytest.mark.usefixtures("loops")
 def test_candidates_verified_block_by_block_give_the_same_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,0 +1,31 @@
+# Type stub of the compiled extension built from native.c (see setup.py): the per-pair
+# loops of near-duplicate verification. Arrays are C-contiguous, one-dimensional numpy
+# arrays (any object with the buffer protocol); ``out`` arrays are written in place.
+from typing import Any
+
+def shared_counts(ptr: Any, data: Any, x: Any, y: Any, out: Any, /) -> None:
+    """Size of the intersection of the sorted unique uint32 sets of rows ``x[p]`` and
+    ``y[p]`` (row ``r``: ``data[ptr[r]:ptr[r + 1]]``) into ``out[p]`` (int64)."""
+
+def align_cover(
+    ptr: Any,
+    codes: Any,
+    x: Any,
+    y: Any,
+    la: Any,
+    lb: Any,
+    swapped: Any,
+    out_a: Any,
+    out_b: Any,
+    k: int,
+    seed: int,
+    min_passage: int,
+    max_gap: int,
+    min_group: int,
+    containment: float,
+    partial: float,
+    /,
+) -> None:
+    """Characters of ``a`` (row ``x[p]`` of the folded ``codes``) and of ``b`` (row
+    ``y[p]``) covered by the passages of ``a`` copied from ``b`` into ``out_a[p]``,
+    ``out_b[p]``; -1 in both when the pair is rejected by the bound before chaining."""

@@ -214,3 +214,14 @@ def test_covers_on_texts_with_few_distinct_characters() -> None:
             assert (int(got[0, p]), int(got[1, p])) == want, (options, x, y)
             checked += want[0] > 0
     assert checked > 100
+
+
+def test_version_says_which_loops_verify(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from corpus_tools.cli import _dedup_loops, cli
+
+    out = CliRunner().invoke(cli, ["--version"]).output
+    assert "dedup verification: compiled (native.c)" in out
+    monkeypatch.setenv("CORPUS_TOOLS_NATIVE", "0")
+    assert _dedup_loops() == "numpy code (CORPUS_TOOLS_NATIVE=0)"

@@ -12,6 +12,7 @@ import signal
 import sys
 import traceback
 import warnings
+from importlib.machinery import EXTENSION_SUFFIXES
 from typing import Any
 
 import click
@@ -84,8 +85,21 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
+def _dedup_loops() -> str:
+    """Which loops verify near-duplicates (said by ``--version``), found without importing
+    them: the compiled extension when it was built at install, else the numpy code."""
+    if os.environ.get("CORPUS_TOOLS_NATIVE", "1") == "0":
+        return "numpy code (CORPUS_TOOLS_NATIVE=0)"
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "dedup")
+    built = any(os.path.exists(os.path.join(folder, "fastpairs" + s)) for s in EXTENSION_SUFFIXES)
+    return "compiled (native.c)" if built else "numpy code (the C extension was not built)"
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="corpus-tools")
+@click.version_option(
+    package_name="corpus-tools",
+    message=f"%(prog)s, version %(version)s; dedup verification: {_dedup_loops()}",
+)
 @debug_option
 def cli() -> None:
     """Measure templates, slogans, boilerplate and copying in Chinese report corpora.

@@ -37,8 +37,10 @@ import numpy.typing as npt
 from corpus_tools.dedup.align import (
     Seeds,
     batch_components,
+    covered_length,
     diagonal_groups,
     group_length,
+    passages_of_groups,
     seed_runs,
     seeds_of,
     union_mask,
@@ -642,14 +644,6 @@ def _section_ratios(
     return rows
 
 
-class _Judged(NamedTuple):
-    """One source judged against the submission."""
-
-    verdict: PairVerdict
-    other: Folded
-    shingles: int  # size of the source's shingle set
-
-
 def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.NDArray[np.uint32]]:
     """A held document's folded text and shingle set (its length checked)."""
     other = fold_text(source.text, cfg)
@@ -669,45 +663,6 @@ def _stretches(
     most ``max_gap``, counting only stretches at least ``min_len`` long."""
     owner = np.zeros(len(starts), dtype=np.int64)
     return int(batch_components(owner, starts, ends, 1, max_gap=max_gap, min_len=min_len)[0])
-
-
-def _aligns_nothing(
-    feats: DocFeatures,
-    source: HeldSource,
-    ids: npt.NDArray[np.uint32],
-    *,
-    seeds: Seeds,
-    other: Folded,
-    cfg: DedupConfig,
-) -> bool:
-    """Whether :func:`verify_pair` (aligning, ``align_floor`` :data:`MIN_MATCH_RATIO`)
-    would find no relation and passages covering less than :data:`MIN_MATCH_RATIO` of the
-    submission, told before the passages are chained: it would not align them, or the
-    stretches of their diagonal groups (``seeds``: the submission's, computed once) bound
-    what passages can cover below every share that counts, on either side (see
-    :func:`corpus_tools.dedup.align.batch_components`). A source not told apart this way
-    is verified as before."""
-    if feats.length == 0 or source.length == 0:
-        return True  # (a copy of nothing)
-    if feats.digest == source.digest and feats.length == source.length:
-        return False
-    sim, cont = jaccard_containment(feats.shingles, ids)
-    if sim >= cfg.threshold:
-        return False
-    # (verify_pair's test, to the same float: it would not align the pair)
-    if cont * min(len(feats.shingles), len(ids)) < MIN_MATCH_RATIO * len(feats.shingles):
-        return True
-    k, gap = cfg.anchor_k, cfg.max_gap
-    runs = seed_runs(seeds, seeds_of(other.codes, k, cfg.seed), k)
-    groups = diagonal_groups(runs, gap, group_length(k, cfg.min_passage))
-    if len(groups) == 0:
-        return True
-    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
-    reach_b = _stretches(groups[:, 2], groups[:, 3], gap, 0)
-    ratio_a = reach_a / max(feats.length, 1)
-    ratio_b = reach_b / max(source.length, 1)
-    least = min(cfg.partial, cfg.containment)
-    return ratio_a < MIN_MATCH_RATIO and ratio_a < least and ratio_b < least
 
 
 def _position_ids(folded: Folded, cfg: DedupConfig) -> npt.NDArray[np.uint32]:
@@ -730,17 +685,113 @@ def _shares_only_quotes(
     return int((ids[at] == unquoted).sum()) < MIN_MATCH_RATIO * max(shingles, 1)
 
 
+class _SubmissionSeeds:
+    """The submission's alignment seeds (:func:`corpus_tools.dedup.align.seeds_of`),
+    computed when first asked for and kept for every source."""
+
+    def __init__(self, codes: npt.NDArray[np.uint32], cfg: DedupConfig) -> None:
+        self.codes, self.cfg = codes, cfg
+        self.seeds: Seeds | None = None
+
+    def get(self) -> Seeds:
+        if self.seeds is None:
+            self.seeds = seeds_of(self.codes, self.cfg.anchor_k, self.cfg.seed)
+        return self.seeds
+
+
+class _Seeded(NamedTuple):
+    """What judging a source found before its passages are chained: its Jaccard and
+    containment, and the diagonal groups of its seed runs (None when not aligned)."""
+
+    similarity: float
+    containment: float
+    groups: npt.NDArray[np.int64] | None
+
+
+def _seeded(
+    feats: DocFeatures,
+    source: HeldSource,
+    ids: npt.NDArray[np.uint32],
+    *,
+    seeds: _SubmissionSeeds,
+    other: Folded,
+    cfg: DedupConfig,
+) -> _Seeded | None:
+    """None when :func:`verify_pair` (aligning, ``align_floor`` :data:`MIN_MATCH_RATIO`)
+    would find no relation and passages covering less than :data:`MIN_MATCH_RATIO` of the
+    submission, told before the passages are chained: it would not align them, or the
+    stretches of their diagonal groups (``seeds``: the submission's, computed once) bound
+    what passages can cover below every share that counts, on either side (see
+    :func:`corpus_tools.dedup.align.batch_components`). Else the groups to chain (None for
+    a duplicate or near-duplicate: verified as before)."""
+    if feats.length == 0 or source.length == 0:
+        return None  # (a copy of nothing)
+    nothing = _Seeded(0.0, 0.0, None)
+    if feats.digest == source.digest and feats.length == source.length:
+        return nothing
+    sim, cont = jaccard_containment(feats.shingles, ids)
+    if sim >= cfg.threshold:
+        return nothing
+    # (verify_pair's test, to the same float: it would not align the pair)
+    if cont * min(len(feats.shingles), len(ids)) < MIN_MATCH_RATIO * len(feats.shingles):
+        return None
+    k, gap = cfg.anchor_k, cfg.max_gap
+    runs = seed_runs(seeds.get(), seeds_of(other.codes, k, cfg.seed), k)
+    groups = diagonal_groups(runs, gap, group_length(k, cfg.min_passage))
+    if len(groups) == 0:
+        return None
+    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
+    reach_b = _stretches(groups[:, 2], groups[:, 3], gap, 0)
+    ratio_a = reach_a / max(feats.length, 1)
+    ratio_b = reach_b / max(source.length, 1)
+    least = min(cfg.partial, cfg.containment)
+    if ratio_a < MIN_MATCH_RATIO and ratio_a < least and ratio_b < least:
+        return None
+    return _Seeded(sim, cont, groups)
+
+
+class _Judged(NamedTuple):
+    """One source judged against the submission."""
+
+    verdict: PairVerdict
+    other: Folded
+    shingles: int  # size of the source's shingle set
+
+
 def _judge_source(
     source: HeldSource,
     feats: DocFeatures,
     folded: Folded,
     cfg: DedupConfig,
     shingled: tuple[Folded, npt.NDArray[np.uint32]],
+    *,
+    seeded: _Seeded,
 ) -> _Judged:
+    """The verdict :func:`verify_pair` gives (aligning), from the diagonal groups when they
+    were found already (a pair with no relation before alignment: the passages are chained
+    from them as :func:`corpus_tools.dedup.align.align_folded` chains them)."""
     other, ids = shingled
     ofeats = DocFeatures(source.length, source.digest, ids, _NO_BANDS, _NO_ANCHORS)
-    verdict = verify_pair(
-        feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
+    if seeded.groups is None:
+        verdict = verify_pair(
+            feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
+        )
+        return _Judged(verdict, other, len(ids))
+    n_a, n_b = feats.length, source.length
+    swapped = len(ids) < len(feats.shingles) or (len(ids) == len(feats.shingles) and n_b < n_a)
+    spans = passages_of_groups(
+        seeded.groups, len(folded.codes), min_passage=cfg.min_passage, max_gap=cfg.max_gap
+    )
+    ratio_a = covered_length(n_a, spans[:, 0], spans[:, 1]) / max(n_a, 1)
+    ratio_b = covered_length(n_b, spans[:, 2], spans[:, 3]) / max(n_b, 1)
+    small = ratio_b if swapped else ratio_a
+    relation = None
+    if small >= cfg.containment:
+        relation = "contained"
+    elif max(ratio_a, ratio_b) >= cfg.partial:
+        relation = "partial"
+    verdict = PairVerdict(
+        seeded.similarity, seeded.containment, small, relation, swapped, spans, ratio_a, ratio_b
     )
     return _Judged(verdict, other, len(ids))
 
@@ -831,7 +882,7 @@ def judge_submission(
     positions: npt.NDArray[np.uint32] | None = None  # the submission's shingle at each place
     unquoted: npt.NDArray[np.uint32] | None = None  # ids of those outside quoted text
     held: dict[str, HeldSource] = {}  # the sources passages were found in
-    seeds: Seeds | None = None  # the submission's alignment seeds
+    seeds = _SubmissionSeeds(folded.codes, config)  # (computed once, when first needed)
     for source in sources:
         shingled = _source_shingles(source, config)
         if masks["quoted"].any():
@@ -840,10 +891,10 @@ def judge_submission(
                 unquoted = np.unique(positions[~masks["quoted"][: len(positions)]])
             if _shares_only_quotes(unquoted, shingled[1], len(feats.shingles)):
                 continue  # it shares only what a reference before it holds: quotations
-        seeds = seeds_of(folded.codes, config.anchor_k, config.seed) if seeds is None else seeds
-        if _aligns_nothing(feats, source, shingled[1], seeds=seeds, other=shingled[0], cfg=config):
+        seeded = _seeded(feats, source, shingled[1], seeds=seeds, other=shingled[0], cfg=config)
+        if seeded is None:
             continue  # (what aligning it would conclude)
-        judged = _judge_source(source, feats, folded, config, shingled)
+        judged = _judge_source(source, feats, folded, config, shingled, seeded=seeded)
         v = judged.verdict
         ratio = v.ratio_first if v.ratio_first == v.ratio_first else 0.0
         if v.relation is None and ratio < MIN_MATCH_RATIO:

@@ -89,3 +89,15 @@ def test_pruned_sources_are_those_verify_pair_drops_on_work_reports() -> None:
     held = {**national, **{f"prov-{k}": t for k, t in enumerate(provincial[2:], 2)}}
     rejected, with_passages, kept = _check(held, subs)
     assert rejected > with_passages >= 3 and kept >= 3
+
+
+def test_fast_seeds_are_seeds_of(seed_texts: dict[str, str]) -> None:
+    """The seeds made by sorting dense ids are :func:`seeds_of`'s, repeats and all."""
+    from corpus_tools.dedup.align import seeds_of
+
+    cfg = make_config(None, {}, "test")
+    texts = [*seed_texts.values(), "短", "坚持党建引领" * 40]
+    for text in texts:
+        codes = fold_text(text, cfg).codes
+        got, want = dflag._fast_seeds(codes, cfg), seeds_of(codes, cfg.anchor_k, cfg.seed)
+        assert all(a.tolist() == b.tolist() for a, b in zip(got, want, strict=True))

@@ -1342,10 +1342,11 @@ def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -
     )
 
 
-#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`): the
-#: searched arrays a block at a time as a query reads them, the bands (which no query
-#: reads) whole before an array is used whole; the others are checked whole when loaded.
-_CHECKED_LATER = (*SEARCHED, "bands")
+#: The files whose checksums a lazy read checks later, a block at a time as a query reads
+#: them (see :class:`BlockCheck`); the others are checked whole when loaded (the bands too:
+#: no query reads them, but at 8 bytes a band and document they cost little, and a damaged
+#: file is named at once).
+_CHECKED_LATER = SEARCHED
 
 
 def _block_check(root: Path, snap: _Snapshot) -> BlockCheck:

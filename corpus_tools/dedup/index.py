@@ -1062,8 +1062,12 @@ class DedupIndex:
         The search arrays are mapped, not read: a query reads the pages it needs. Their
         checksums are checked as they are read (the SHA-256 of each block of 4 KiB a query
         reads, of every file whole before an :meth:`add`, a :meth:`save` or
-        :meth:`near_duplicates` uses the arrays whole); an index saved before format
-        version 3 is checked whole here, as before.
+        :meth:`near_duplicates` uses the arrays whole), and so is their fit to each other
+        and to the document table (the values a query reads when it reads them: anchors
+        and band order pointing at held documents, keys in order); an index saved before
+        format version 3 is checked whole here, as before. The document table of format
+        version 4 is read with numpy and ``json``; that of an earlier version (parquet)
+        with pyarrow.
 
         Raises
         ------

@@ -44,11 +44,15 @@ Reading trusts nothing: a damaged or crafted index is refused with the reason
 files. The manifest is read only up to :data:`MAX_MANIFEST_BYTES` and each of its fields is
 checked; every array's header (dtype, shape) is checked against its file's size before the
 array is mapped into memory (read only: a page is read from the disk when used, and the
-SHA-256 is computed over the mapping, without a copy); the document table's row count,
-columns, types and compression are checked before it is read, and every value after
+SHA-256 is computed over the mapping, without a copy); the document table's shape and
+types (its JSON file's fields; a parquet table's rows, columns, types and compression) are
+checked before it is read, and every value after
 (ranges, unique ids, roles, offsets inside their text files); anchors must point at held
-documents, and the band order at documents, each band sorted (:func:`check_index` also
-checks that it is the order of the band keys). A stored text is decompressed at most to the
+documents, sorted, as many per document as the table says, and the band order at documents,
+each band sorted (:func:`check_index` also checks that it is the order of the band keys).
+A loaded index (:meth:`corpus_tools.dedup.DedupIndex.load`, a lazy read) checks
+these of the values a query reads, when it reads them, and all of them before the arrays
+are used whole (:class:`BlockCheck`). A stored text is decompressed at most to the
 size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
 and its length.
 

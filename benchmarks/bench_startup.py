@@ -14,13 +14,14 @@ synthetic reports by default) the reviewer's command is timed too: ``corpus-tool
 --index DIR --format json`` on one report that the index does not hold (the first 2026
 provincial work report of ../shared/corpora, or ``--submission FILE.jsonl``), and the flag
 run is split into its stages in one process (imports, loading the index, the first and a
-second query) so that what remains of its fixed cost is seen. ``--baseline DIR`` (another
-checkout of corpus-tools, e.g. a worktree of main) times its flag command too, in the same
-interleaved rounds, splits it into the same stages, and says whether the two printed the same
-bytes.
+second query) so that what remains of its fixed cost is seen, and whether pandas was
+imported. ``--baseline DIR`` (another checkout of corpus-tools, e.g. a worktree of main) times
+its flag command too, in the same interleaved rounds, splits it into the same stages, and says
+whether the two printed the same bytes; ``--baseline-index DIR`` gives it the same index in
+the format that checkout writes (an older checkout reads no newer format).
 
 Run:  .venv/bin/python benchmarks/bench_startup.py [--repeat 10] [--index DIR [--submission F]]
-          [--baseline DIR]
+          [--baseline DIR [--baseline-index DIR]]
 """
 
 from __future__ import annotations
@@ -66,8 +67,6 @@ FLAG_STAGES = """
 import json, sys, time
 clock = time.process_time
 marks = [("start", clock())]
-import pandas
-marks.append(("import pandas", clock()))
 import corpus_tools.cli.flag
 from corpus_tools.dedup import DedupIndex
 marks.append(("import the flag command", clock()))
@@ -75,10 +74,11 @@ index = DedupIndex.load(sys.argv[1])
 marks.append(("load the index", clock()))
 with open(sys.argv[2], encoding="utf-8") as fh:
     rec = json.loads(fh.readline())
-index.flag({rec["id"]: rec["text"]})
+index.flag({rec["id"]: rec["text"]}).to_json()
 marks.append(("first query (places, folding)", clock()))
-index.flag({rec["id"] + "-again": rec["text"]})
+index.flag({rec["id"] + "-again": rec["text"]}).to_json()
 marks.append(("second query", clock()))
+marks.append(("(pandas imported: %s)" % ("pandas" in sys.modules), marks[-1][1]))
 print(json.dumps([(name, b - a) for (_, a), (name, b) in zip(marks, marks[1:])]))
 """
 
@@ -99,7 +99,10 @@ BASELINE = "  the same, baseline checkout"
 
 
 def commands(
-    index: str | None = None, sub: Path | None = None, baseline: str | None = None
+    index: str | None = None,
+    sub: Path | None = None,
+    baseline: str | None = None,
+    baseline_index: str | None = None,
 ) -> dict[str, list[str]]:
     ct = corpus_tools_argv()
     cmds = {
@@ -111,7 +114,8 @@ def commands(
     if index is not None and sub is not None:
         cmds[FLAG] = [*ct, "flag", str(sub), "--index", index, "--format", "json"]
         if baseline is not None:
-            cmds[BASELINE] = cmds[FLAG]
+            cmds[BASELINE] = [*ct, "flag", str(sub), "--index", baseline_index or index]
+            cmds[BASELINE] += ["--format", "json"]
     return cmds
 
 
@@ -173,6 +177,9 @@ def main() -> None:
     parser.add_argument(
         "--baseline", default=None, help="another checkout: time its flag command too (A/B)"
     )
+    parser.add_argument(
+        "--baseline-index", default=None, help="the index in the baseline checkout's format"
+    )
     args = parser.parse_args()
     # bytecode is written by the first run of each command (as an installed package has
     # it), so that no measured run compiles the sources
@@ -182,7 +189,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         work = Path(tmp)
         sub = submission(args.submission, work) if args.index else None
-        cmds = commands(args.index, sub, args.baseline)
+        cmds = commands(args.index, sub, args.baseline, args.baseline_index)
         runs: dict[str, list[Run]] = {name: [] for name in cmds}
         names = list(cmds)
         env["CORPUS_TOOLS_CACHE"] = str(work / "cache")
@@ -197,7 +204,8 @@ def main() -> None:
         if args.index and sub is not None:
             stages[FLAG] = flag_stages(args.index, sub, env, work)
             if args.baseline is not None:
-                stages[BASELINE] = flag_stages(args.index, sub, envs[BASELINE], work)
+                base_index = args.baseline_index or args.index
+                stages[BASELINE] = flag_stages(base_index, sub, envs[BASELINE], work)
     print(f"load {os.getloadavg()[0]:.1f}; medians of {args.repeat} interleaved runs")
     print(f"{'command':<34} {'CPU s':>6} {'wall s':>7} {'peak MB':>8}")
     for name, rs in runs.items():

@@ -28,7 +28,13 @@ from click.testing import CliRunner
 
 from corpus_tools.cli import cli
 from corpus_tools.dedup import DedupIndex, check_index
-from corpus_tools.dedup.store import FORMAT_VERSION, SEARCHED, block_digests
+from corpus_tools.dedup.store import (
+    DOC_ARRAY_COLUMNS,
+    FORMAT_VERSION,
+    ROLES,
+    SEARCHED,
+    block_digests,
+)
 from corpus_tools.errors import IndexFormatError, OutputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,10 +112,30 @@ def _npy_claiming(descr: str, shape: tuple[int, ...], data: bytes) -> bytes:
 
 
 def _docs(out: Path) -> pd.DataFrame:
-    return pd.read_parquet(out / _manifest(out)["arrays"]["docs"])
+    """The document table as a DataFrame (``role`` as a string), of any version."""
+    arrays = _manifest(out)["arrays"]
+    if arrays["docs"].endswith(".parquet"):
+        return pd.read_parquet(out / arrays["docs"])
+    values = np.load(out / arrays["docs"])
+    strings = json.loads((out / arrays["doc_ids"]).read_text("utf-8"))
+    columns: dict[str, Any] = {"doc_id": strings["doc_id"]}
+    columns.update(zip(DOC_ARRAY_COLUMNS[:-1], values[:-1], strict=True))
+    columns["role"] = [ROLES[c] if 0 <= c < len(ROLES) else c for c in values[-1].tolist()]
+    columns["unit"] = strings["unit"]
+    return pd.DataFrame(columns)
 
 
-def _replace_docs(out: Path, docs: pd.DataFrame, **options: Any) -> None:
+def _replace_docs(out: Path, docs: pd.DataFrame) -> None:
+    """Write ``docs`` as the index's document table (version 4: its array file, a role
+    not of ROLES as the number 7, and its JSON file), checksums right."""
+    roles = [ROLES.index(r) if r in ROLES else 7 for r in docs["role"]]
+    rows = [docs[c].to_numpy() for c in DOC_ARRAY_COLUMNS[:-1] if c in docs]
+    _replace(out, "docs", _npy(np.stack([*rows, np.array(roles)])))
+    strings = {"doc_id": docs["doc_id"].tolist(), "unit": docs["unit"].tolist()}
+    _replace(out, "doc_ids", json.dumps(strings, ensure_ascii=False).encode("utf-8"))
+
+
+def _parquet(docs: pd.DataFrame, **options: Any) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -120,7 +146,29 @@ def _replace_docs(out: Path, docs: pd.DataFrame, **options: Any) -> None:
             table.schema.get_field_index("unit"), "unit", pa.nulls(len(docs), pa.string())
         )
     pq.write_table(table, buf, **options)
-    _replace(out, "docs", buf.getvalue())
+    return buf.getvalue()
+
+
+def _as_version_3(out: Path) -> None:
+    """Make the index in ``out`` one of format version 3 (its document table in parquet),
+    as an index written before version 4 is."""
+    manifest = _manifest(out)
+    docs = _docs(out)
+    for role in ("docs", "doc_ids"):
+        name = manifest["arrays"].pop(role)
+        manifest["files"].pop(name)
+        (out / name).unlink()
+    name = f"docs-g{manifest['generation']}.parquet"
+    data = _parquet(docs, compression="snappy")
+    (out / name).write_bytes(data)
+    manifest["arrays"]["docs"] = name
+    manifest["files"][name] = hashlib.sha256(data).hexdigest()
+    manifest["version"] = 3
+    _write_manifest(out, manifest)
+
+
+def _replace_parquet_docs(out: Path, docs: pd.DataFrame, **options: Any) -> None:
+    _replace(out, "docs", _parquet(docs, **options))
 
 
 def _flag(out: Path, submission: Path) -> Any:
@@ -134,6 +182,34 @@ def _refused(out: Path, submission: Path, reason: str) -> None:
     assert "cannot use the index" in res.output and reason in res.output, res.output
     with pytest.raises(IndexFormatError, match=re.escape(reason)):
         DedupIndex.load(out)
+
+
+def _refused_when_read(out: Path, submission: Path, reason: str) -> None:
+    """A crafted search array that only a whole check (or a query reading it) finds: the
+    load maps it without reading it whole; `flag` exits 4 saying why when its query reads
+    the crafted values; anything that uses the arrays whole (`index add`, the pairs among
+    held documents) and `index check` refuse it too."""
+    index = DedupIndex.load(out)  # (the arrays mapped, their values not read)
+    with pytest.raises(IndexFormatError, match=re.escape(reason)):
+        index.flag({"sub": submission.read_text("utf-8")})
+    res = _flag(out, submission)
+    assert res.exit_code == 4, (res.exit_code, res.output, res.exception)
+    assert "cannot use the index" in res.output and reason in res.output, res.output
+    _refused_when_whole(out, submission, reason, flags=False)
+
+
+def _refused_when_whole(out: Path, submission: Path, reason: str, *, flags: bool = True) -> None:
+    """What no query reads is refused when the arrays are used whole, and found by
+    `index check`."""
+    if flags:  # (a query never reads it: the flag is what it was)
+        assert _flag(out, submission).exit_code == 1
+    with pytest.raises(IndexFormatError, match=re.escape(reason)):
+        DedupIndex.load(out).near_duplicates()
+    more = out.parent / "more.txt"
+    more.write_text("全面落实三会一课制度，组织生活更加规范有序。" * 5, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["index", "add", str(out), str(more)])
+    assert res.exit_code == 4 and reason in res.output, res.output
+    assert not check_index(out).ok
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -232,9 +308,9 @@ def test_a_version_1_index_without_checksum_is_read(
 
 def test_out_of_range_anchor_documents_are_refused(index_dir: Path, submission: Path) -> None:
     adocs = np.load(index_dir / _manifest(index_dir)["arrays"]["anchor_docs"])
-    adocs[len(adocs) // 2] = 0xFFFFFFF0  # bincount over this would take 32 GiB
+    adocs[:] = 0xFFFFFFF0  # bincount over this would take 32 GiB
     _replace(index_dir, "anchor_docs", _npy(adocs))
-    _refused(index_dir, submission, "an anchor points at document 4294967280 of 2")
+    _refused_when_read(index_dir, submission, "an anchor points at document 4294967280 of 2")
     found = check_index(index_dir)
     assert [d.file for d in found.damaged] == ["anchor_docs-g0.npy"] and found.repairable
 
@@ -248,11 +324,10 @@ def test_out_of_range_anchor_documents_are_refused(index_dir: Path, submission: 
         ("bands", lambda a: _npy(a.astype(np.float64)), "float64 values, not uint64"),
         ("anchor_keys", lambda a: _npy_claiming("|O", a.shape, b"\x80\x04N."), "object values"),
         ("anchor_keys", lambda a: _npy(a)[:-8], "not what its shape"),
-        ("anchor_keys", lambda a: _npy(a[::-1].copy()), "the anchors are not sorted"),
         ("anchor_docs", lambda a: _npy(a[:-1]), "has the shape"),
         ("anchor_docs", lambda a: _npy(np.asfortranarray(a.reshape(1, -1))), "has the shape"),
     ],
-    ids=["huge-shape", "huge-length", "dtype", "pickle", "short", "unsorted", "length", "2-d"],
+    ids=["huge-shape", "huge-length", "dtype", "pickle", "short", "length", "2-d"],
 )
 def test_array_headers_are_checked_against_their_files(
     index_dir: Path,
@@ -266,11 +341,21 @@ def test_array_headers_are_checked_against_their_files(
     _refused(index_dir, submission, reason)
 
 
-def test_a_crafted_band_order_is_refused(index_dir: Path, submission: Path) -> None:
+def test_unsorted_anchors_are_refused_when_read(index_dir: Path, submission: Path) -> None:
+    keys = np.load(index_dir / _manifest(index_dir)["arrays"]["anchor_keys"])
+    _replace(index_dir, "anchor_keys", _npy(keys[::-1].copy()))
+    _refused_when_read(index_dir, submission, "the anchors are not sorted")
+
+
+def test_a_crafted_band_order_is_refused(
+    index_dir: Path, tmp_path: Path, seed_texts: dict[str, str]
+) -> None:
     order = np.load(index_dir / _manifest(index_dir)["arrays"]["band_order"])
-    order[3, 1] = 0xFFFFFFF0  # a query would index past the documents
+    order[3, :] = 0xFFFFFFF0  # a query would index past the documents
     _replace(index_dir, "band_order", _npy(order))
-    _refused(index_dir, submission, "the band order points at document 4294967280 of 2")
+    copy = tmp_path / "copy.txt"  # (a copy: its band keys are those of a held document)
+    copy.write_text(seed_texts[HELD[1]], encoding="utf-8")
+    _refused_when_read(index_dir, copy, "the band order points at document 4294967280 of 2")
 
 
 def test_unsorted_band_keys_are_refused(index_dir: Path, submission: Path) -> None:
@@ -279,7 +364,7 @@ def test_unsorted_band_keys_are_refused(index_dir: Path, submission: Path) -> No
     if keys[5][0] == keys[5][1]:  # (the two held reports share this band: try another)
         keys[6] = np.array([1, 0], dtype=np.uint64)
     _replace(index_dir, "band_keys", _npy(keys))
-    _refused(index_dir, submission, "the band keys are not sorted")
+    _refused_when_read(index_dir, submission, "the band keys are not sorted")
 
 
 def test_a_band_order_not_of_the_band_keys_is_found_by_check_and_repaired(
@@ -306,6 +391,7 @@ def test_a_version_2_index_without_band_order_is_read_and_flags_the_same(
 ) -> None:
     """Format version 2 had no band order: it is computed when a query first needs it."""
     before = _flag(index_dir, submission)
+    _as_version_3(index_dir)  # (its document table in parquet)
     manifest = _manifest(index_dir)
     for role in ("band_keys", "band_order", "blocks"):
         name = manifest["arrays"].pop(role)
@@ -408,11 +494,10 @@ def test_block_checksums_that_do_not_fit_are_refused_and_repaired(
         (lambda d: d.assign(crc32=[1 << 40, 1]), "more than 32 bits"),
         (lambda d: d.assign(length=d["chars"] + 1), "longer than its text"),
         (lambda d: d.assign(chars=d["nbytes"] * 2000), "characters per compressed byte"),
-        (lambda d: d.assign(role=["peer", "judge"]), "the role 'judge'"),
-        (lambda d: d.assign(n_anchors=d["n_anchors"] + 1), "anchors per document differ"),
-        (lambda d: d.drop(columns=["crc32"]), "has the columns"),
-        (lambda d: d.assign(chars=d["chars"].astype("float64")), "has double in column"),
-        (lambda d: d.iloc[:1], "holds 1 rows; the manifest says 2"),
+        (lambda d: d.assign(role=["peer", "judge"]), "the role 7 is none of"),
+        (lambda d: d.drop(columns=["crc32"]), "has the shape (9, 2), not (10, 2)"),
+        (lambda d: d.assign(chars=d["chars"].astype("float64")), "float64 values, not int64"),
+        (lambda d: d.iloc[:1], "has the shape (10, 1), not (10, 2)"),
     ],
     ids=[
         "duplicate-id",
@@ -423,7 +508,6 @@ def test_block_checksums_that_do_not_fit_are_refused_and_repaired(
         "length",
         "ratio",
         "role",
-        "anchors",
         "column",
         "type",
         "rows",
@@ -439,9 +523,89 @@ def test_every_value_of_the_document_table_is_checked(
     _refused(index_dir, submission, reason)
 
 
+def test_anchors_per_document_other_than_the_table_s_are_refused_when_used_whole(
+    index_dir: Path, submission: Path
+) -> None:
+    """The anchors per document are counted over every posting: a query, which reads a few
+    of them, does not; anything that uses them whole does."""
+    docs = _docs(index_dir)
+    _replace_docs(index_dir, docs.assign(n_anchors=docs["n_anchors"] + 1))
+    _refused_when_whole(index_dir, submission, "anchors per document differ")
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda d: d.assign(doc_id=[HELD[0], HELD[0]]), "is held twice"),
+        (lambda d: d.assign(role=["peer", "judge"]), "the role 'judge'"),
+        (lambda d: d.drop(columns=["crc32"]), "has the columns"),
+        (lambda d: d.assign(chars=d["chars"].astype("float64")), "has double in column"),
+        (lambda d: d.iloc[:1], "holds 1 rows; the manifest says 2"),
+    ],
+    ids=["duplicate-id", "role", "column", "type", "rows"],
+)
+def test_every_value_of_a_version_3_table_is_checked(
+    index_dir: Path,
+    submission: Path,
+    change: Callable[[pd.DataFrame], pd.DataFrame],
+    reason: str,
+) -> None:
+    """An index written before version 4 holds its document table in parquet."""
+    _as_version_3(index_dir)
+    _replace_parquet_docs(index_dir, change(_docs(index_dir)))
+    _refused(index_dir, submission, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (b'{"doc_id": ["a"], "unit": [null]}', "'doc_id' is not a list of 2 values"),
+        (b'{"doc_id": ["a", 3], "unit": [null, null]}', "'doc_id' holds a non-str"),
+        (b'{"doc_id": ["a", "b"], "unit": [null, 3]}', "'unit' holds a non-str or null"),
+        (b'{"doc_id": ["a", "b"]}', "not an object of ['doc_id', 'unit']"),
+        (b'["a", "b"]', "not an object of ['doc_id', 'unit']"),
+        (b'{"doc_id": ["a", "b"', "is corrupt: Expecting"),
+        (b"\xff\xfe", "is corrupt: 'utf-8' codec"),
+    ],
+    ids=["short", "not-str", "unit", "field", "list", "cut", "not-utf8"],
+)
+def test_every_field_of_the_json_table_is_checked(
+    index_dir: Path, submission: Path, text: bytes, reason: str
+) -> None:
+    _replace(index_dir, "doc_ids", text)
+    _refused(index_dir, submission, reason)
+
+
 def test_a_table_compressed_beyond_a_bound_is_refused(index_dir: Path, submission: Path) -> None:
-    _replace_docs(index_dir, _docs(index_dir), compression="zstd")
+    _as_version_3(index_dir)
+    _replace_parquet_docs(index_dir, _docs(index_dir), compression="zstd")
     _refused(index_dir, submission, "compressed with ZSTD")
+
+
+def test_a_version_3_index_is_read_and_flags_the_same(
+    index_dir: Path, submission: Path, seed_texts: dict[str, str]
+) -> None:
+    """Version 3 (the document table in parquet, read with pyarrow) is read as before; a
+    save writes version 4."""
+    before = _flag(index_dir, submission)
+    as_json = CliRunner().invoke(
+        cli, ["flag", str(submission), "--index", str(index_dir), "--format", "json"]
+    )
+    _as_version_3(index_dir)
+    assert _manifest(index_dir)["version"] == 3
+    after = _flag(index_dir, submission)
+    assert after.exit_code == before.exit_code == 1 and after.output == before.output
+    res = CliRunner().invoke(
+        cli, ["flag", str(submission), "--index", str(index_dir), "--format", "json"]
+    )
+    assert res.output == as_json.output
+    index = DedupIndex.load(index_dir)
+    assert index.doc_ids_ == list(HELD) and index.roles_.tolist() == ["peer", "peer"]
+    index.add({"more": seed_texts["004_4ba3fb77ef7e832c.txt"]}).save(index_dir)
+    assert _manifest(index_dir)["version"] == FORMAT_VERSION == 4
+    assert not any(p.suffix == ".parquet" for p in index_dir.iterdir())
+    assert check_index(index_dir).ok
+    assert _flag(index_dir, submission).output == before.output
 
 
 # --------------------------------------------------------------------------- the texts
@@ -530,7 +694,7 @@ def test_out_of_range_anchors_are_refused_in_bounded_memory(
 ) -> None:
     limit = _peak_of_a_normal_run(index_dir, submission) + (MARGIN_MIB << 20)
     adocs = np.load(index_dir / _manifest(index_dir)["arrays"]["anchor_docs"])
-    adocs[0] = 0xFFFFFFF0
+    adocs[:] = 0xFFFFFFF0  # (every posting: those the query reads among them)
     _replace(index_dir, "anchor_docs", _npy(adocs))
     res = _run(["flag", str(submission), "--index", str(index_dir)], limit)
     assert res.returncode == 4, res.stderr[-2000:]

@@ -187,8 +187,8 @@ def test_check_and_repair_a_damaged_text_segment(tmp_path: Path, lines: list[str
     assert json.loads(ok.stdout)["ok"] is True
     # damage the second document of the first segment
     index = DedupIndex.load(out)
-    loc = index._text_loc.iloc[1]
-    _flip(out / "texts-g0-0000.bin", int(loc["offset"]) + 5)
+    offset = int(index._text_loc[1][1])  # (segment, offset, nbytes, crc32)
+    _flip(out / "texts-g0-0000.bin", offset + 5)
     bad = runner.invoke(cli, ["index", "check", str(out), "--format", "json"])
     assert bad.exit_code == 4
     report = json.loads(bad.stdout)

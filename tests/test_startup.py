@@ -235,3 +235,37 @@ def test_dedup_json_of_a_file_imports_no_pandas(tmp_path: Path) -> None:
     assert loaded["out"] == lean["out"]
     table = imported_after(run_main("dedup", str(records), "--format", "csv"))
     assert "pandas" in table["heavy"] and str(table["out"]).startswith("a,b,")
+
+
+def test_flag_json_against_an_index_imports_no_pandas(tmp_path: Path) -> None:
+    """``flag SUB --index DIR --format json`` loads the index (its document table in numpy
+    and JSON files), queries it and writes the JSON with numpy alone, and prints what a run
+    with pandas loaded prints; the table format and --unit-field still load it."""
+    from corpus_tools.dedup import DedupIndex
+
+    raw = sorted((ROOT / "data" / "raw").glob("*.txt"))
+    held = {p.name: p.read_text(encoding="utf-8") for p in raw[:4]}
+    index = tmp_path / "ix"
+    DedupIndex().build(held).save(index)
+    sub = tmp_path / "sub.txt"
+    sub.write_text("我社区认真落实上级部署。\n" + held[raw[1].name][200:1400], encoding="utf-8")
+    args = ("flag", str(sub), "--index", str(index), "--format", "json")
+    lean = imported_after(run_main_code(*args))
+    assert "pandas" not in lean["heavy"] and "pyarrow" not in lean["heavy"]
+    data = json.loads(str(lean["out"]))
+    assert data[0]["flagged"] and data[0]["matches"][0]["doc_id"] == raw[1].name
+    loaded = imported_after("import pandas\n" + run_main_code(*args))
+    assert loaded["out"] == lean["out"]
+    table = imported_after(run_main_code(*args[:-1], "table"))
+    assert "pandas" in table["heavy"] and "FLAGGED" in str(table["out"])
+
+
+def run_main_code(*argv: str) -> str:
+    """:func:`run_main` for a command that exits 1 (flagged) as well as 0."""
+    return (
+        "from corpus_tools.cli import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, 1, None), exc.code\n"
+    )

@@ -29,7 +29,7 @@ from corpus_tools.cli.index import load_index, match_options, option_overrides
 from corpus_tools.errors import CorpusToolsError, IndexFormatError, OutputError
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["flag_command"]
 
@@ -154,7 +154,10 @@ def flag_command(
             ExitCode.USAGE,
         )
     state = RunState()
-    submissions = load_inputs(paths, state, split=split, id_field=id_field, text_field=text_field)
+    options = {"split": split, "id_field": id_field, "text_field": text_field}
+    submissions = _read_submissions(
+        paths, state, plain=unit_field is place_field is None, **options
+    )
     overrides = option_overrides(threshold=threshold, containment=containment, partial=partial)
     if index_dir is not None:
         index = load_index(index_dir)
@@ -192,7 +195,30 @@ def flag_command(
     finish(state, code)
 
 
-def _write_flag_html(report: Any, submissions: pd.DataFrame, path: str) -> None:
+def _read_submissions(
+    paths: tuple[str, ...], state: RunState, *, plain: bool, **options: Any
+) -> Any:
+    """The submissions: with ``plain`` (no metadata field needed) as ``{doc_id: text}``
+    (the ids the corpus table would give them; no table, no pandas), else as the corpus
+    table. Each unreadable input is named on stderr; exit 4 when none is readable."""
+    if not plain:
+        return load_inputs(paths, state, **options)
+    stream = stream_inputs(paths, state, **options)
+    texts: dict[str, str] = {}
+    for chunk in stream.text_chunks():
+        texts.update(zip(chunk.ids, chunk.texts, strict=True))
+    require_documents(stream)
+    return texts
+
+
+def _texts_of(submissions: Any) -> dict[str, str]:
+    """``{doc_id: text}`` of the submissions (a dict already, or a corpus table)."""
+    if isinstance(submissions, dict):
+        return submissions
+    return dict(zip(submissions["doc_id"].astype(str), submissions["text"], strict=True))
+
+
+def _write_flag_html(report: Any, submissions: Any, path: str) -> None:
     """The reviewer's page (``--html``), written atomically; said on stderr."""
     from corpus_tools.present.evidence import write_flag_html
 
@@ -238,7 +264,7 @@ def _index_against(
     return index
 
 
-def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
+def _print_flag_tables(report: Any, submissions: Any) -> None:
     """For a person: the verdicts, then what matched and where."""
     import pandas as pd
 
@@ -265,7 +291,7 @@ def _print_flag_tables(report: Any, submissions: pd.DataFrame) -> None:
         )
     )
     if len(report.passages):
-        texts = dict(zip(submissions["doc_id"].astype(str), submissions["text"], strict=True))
+        texts = _texts_of(submissions)
         rows = []
         for p in report.passages.itertuples(index=False):
             text = texts.get(p.submission, "")

@@ -28,14 +28,25 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from corpus_tools.dedup.align import union_mask
+from corpus_tools.dedup.align import (
+    Seeds,
+    batch_components,
+    covered_length,
+    dense_ids,
+    diagonal_groups,
+    group_length,
+    passages_of_groups,
+    seed_runs,
+    seeds_of,
+    stable_order,
+    union_mask,
+)
 from corpus_tools.dedup.config import DedupConfig
 from corpus_tools.dedup.residue import RESIDUE_COLUMNS, Passage, residue_rows
 from corpus_tools.dedup.sketch import (
@@ -43,9 +54,9 @@ from corpus_tools.dedup.sketch import (
     features_of_folded,
     fold_text,
     shingle_hashes,
-    sketch,
+    shingle_set,
 )
-from corpus_tools.dedup.verify import PairVerdict, verify_pair
+from corpus_tools.dedup.verify import PairVerdict, jaccard_containment, verify_pair
 from corpus_tools.errors import (
     IndexFormatError,
     InvalidParameterError,
@@ -61,6 +72,9 @@ from corpus_tools.text.places import (
     place_of_mentions,
 )
 
+if TYPE_CHECKING:  # the tables are made when first read: the JSON of a report needs none
+    import pandas as pd
+
 __all__ = [
     "MIN_MATCH_RATIO",
     "PEER",
@@ -69,6 +83,7 @@ __all__ = [
     "FlaggedSubmission",
     "HeldSource",
     "flag_report",
+    "given_places",
     "judge_submission",
     "submission_places",
 ]
@@ -80,7 +95,7 @@ _NO_BANDS = np.zeros(0, dtype=np.uint64)
 _NO_ANCHORS = np.zeros(0, dtype=np.uint32)
 
 
-class FlagReport(NamedTuple):
+class FlagReport:
     """What :meth:`DedupIndex.flag` returns: one table per level of detail.
 
     Every character of a submission matched in a held document counts once, by the most
@@ -132,27 +147,102 @@ class FlagReport(NamedTuple):
         source's place; else ``possible``: a partner city, a cross-region programme),
         ``source_doc_id`` (the peer of the copied passage it lies in, or None). A place
         name inside a passage quoted from a reference is no residue.
+
+    The tables are made when first read (they unpack in this order, as a tuple would):
+    :meth:`to_json` and :attr:`flagged` read the verdicts' records, so the command line's
+    JSON needs no table (nor pandas).
     """
 
-    submissions: pd.DataFrame
-    matches: pd.DataFrame
-    passages: pd.DataFrame
-    sections: pd.DataFrame
-    residue: pd.DataFrame
+    _fields = ("submissions", "matches", "passages", "sections", "residue")
+
+    def __init__(
+        self,
+        submissions: pd.DataFrame | None = None,
+        matches: pd.DataFrame | None = None,
+        passages: pd.DataFrame | None = None,
+        sections: pd.DataFrame | None = None,
+        residue: pd.DataFrame | None = None,
+    ) -> None:
+        given = (submissions, matches, passages, sections, residue)
+        if any(t is None for t in given) and not all(t is None for t in given):
+            raise TypeError("FlagReport takes all five tables or none")
+        self._tables: dict[str, Any] = (
+            {} if submissions is None else dict(zip(self._fields, given, strict=True))
+        )
+        self._records: dict[str, list[dict[str, Any]]] | None = None
+
+    @classmethod
+    def of_records(cls, records: dict[str, list[dict[str, Any]]]) -> FlagReport:
+        """The report whose tables are made from ``records`` (one list of rows per table,
+        by name) when first read."""
+        report = cls()
+        report._records = records
+        return report
+
+    def _table(self, name: str) -> pd.DataFrame:
+        if name not in self._tables:
+            records = self.records()
+            self._tables[name] = _frame(records[name], _COLUMNS[name])
+        table: pd.DataFrame = self._tables[name]
+        return table
+
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows of each table (name -> list of dicts, column -> value)."""
+        if self._records is None:
+            self._records = {name: self._tables[name].to_dict("records") for name in self._fields}
+        return self._records
+
+    @property
+    def submissions(self) -> pd.DataFrame:
+        """One row per submission (see the class)."""
+        return self._table("submissions")
+
+    @property
+    def matches(self) -> pd.DataFrame:
+        """One row per matched held document (see the class)."""
+        return self._table("matches")
+
+    @property
+    def passages(self) -> pd.DataFrame:
+        """The copied passages (see the class)."""
+        return self._table("passages")
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        """The ratios per section (see the class)."""
+        return self._table("sections")
+
+    @property
+    def residue(self) -> pd.DataFrame:
+        """What a copier left (see the class)."""
+        return self._table("residue")
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        return iter([self._table(name) for name in self._fields])
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __getitem__(self, k: int) -> pd.DataFrame:
+        return self._table(self._fields[k])
+
+    def __repr__(self) -> str:
+        return f"FlagReport({len(self.records()['submissions'])} submissions)"
 
     @property
     def flagged(self) -> bool:
         """True when any submission was flagged."""
-        return bool(self.submissions["flagged"].any())
+        return any(bool(sub["flagged"]) for sub in self.records()["submissions"])
 
     def to_json(self) -> list[dict[str, Any]]:
         """The ``flag`` JSON of the CLI contract (see the README for every field)."""
-        return [self._submission_json(sub) for sub in self.submissions.to_dict("records")]
+        return [self._submission_json(sub) for sub in self.records()["submissions"]]
 
     def _submission_json(self, sub: dict[Any, Any]) -> dict[str, Any]:
         name = sub["submission"]
-        secs = self.sections[self.sections["submission"] == name]
-        res = self.residue[self.residue["submission"] == name]
+        records = self.records()
+        secs = [s for s in records["sections"] if s["submission"] == name]
+        res = [r for r in records["residue"] if r["submission"] == name]
         return {
             "submission": name,
             "flagged": bool(sub["flagged"]),
@@ -166,68 +256,66 @@ class FlagReport(NamedTuple):
             "matches": self._matches_json(name),
             "sections": [
                 {
-                    "section_id": int(s.section_id),
-                    "level": int(s.level),
-                    "heading": s.heading,
-                    "start": int(s.start),
-                    "end": int(s.end),
-                    "copy_ratio": round(float(s.copy_ratio), 4),
-                    "quoted_ratio": round(float(s.quoted_ratio), 4),
-                    "recycled_ratio": round(float(s.recycled_ratio), 4),
+                    "section_id": int(s["section_id"]),
+                    "level": int(s["level"]),
+                    "heading": s["heading"],
+                    "start": int(s["start"]),
+                    "end": int(s["end"]),
+                    "copy_ratio": round(float(s["copy_ratio"]), 4),
+                    "quoted_ratio": round(float(s["quoted_ratio"]), 4),
+                    "recycled_ratio": round(float(s["recycled_ratio"]), 4),
                 }
-                for s in secs.itertuples(index=False)
+                for s in secs
             ],
             "residue": [
                 {
-                    "start": int(r.start),
-                    "end": int(r.end),
-                    "text": r.text,
-                    "kind": r.kind,
-                    "detail": r.detail,
-                    "belongs_to": r.belongs_to,
-                    "code": r.code,
-                    "certainty": r.certainty,
-                    "source_doc_id": r.source_doc_id,
+                    "start": int(r["start"]),
+                    "end": int(r["end"]),
+                    **{k: r[k] for k in _RESIDUE_JSON},
                 }
-                for r in res.itertuples(index=False)
+                for r in res
             ],
             "residue_count": len(res),
-            "residue_certain": int((res["certainty"] == "certain").sum()),
+            "residue_certain": sum(r["certainty"] == "certain" for r in res),
             # (the placeholders alone, as before residue had other kinds)
             "template_residue": [
-                {"start": int(r.start), "end": int(r.end), "text": r.text, "kind": r.detail}
-                for r in res[res["kind"] == "placeholder"].itertuples(index=False)
+                {
+                    "start": int(r["start"]),
+                    "end": int(r["end"]),
+                    "text": r["text"],
+                    "kind": r["detail"],
+                }
+                for r in res
+                if r["kind"] == "placeholder"
             ],
         }
 
     def _matches_json(self, name: str) -> list[dict[str, Any]]:
-        mrows = self.matches[self.matches["submission"] == name]
-        prow = self.passages[self.passages["submission"] == name]
+        records = self.records()
+        mrows = [m for m in records["matches"] if m["submission"] == name]
+        prow = [p for p in records["passages"] if p["submission"] == name]
         out = []
-        for m in mrows.itertuples(index=False):
-            ps = prow[prow["doc_id"] == m.doc_id]
+        for m in mrows:
+            ps = [p for p in prow if p["doc_id"] == m["doc_id"]]
             out.append(
                 {
-                    "doc_id": m.doc_id,
-                    "role": m.role,
-                    "recycled": bool(m.recycled),
-                    "similarity": round(float(m.similarity), 4),
-                    "containment": round(float(m.containment), 4),
-                    "copy_ratio": round(float(m.copy_ratio), 4),
-                    "relation": m.relation,
-                    "passages": [
-                        {
-                            "submission_start": int(p.submission_start),
-                            "submission_end": int(p.submission_end),
-                            "match_start": int(p.match_start),
-                            "match_end": int(p.match_end),
-                            "chars": int(p.chars),
-                        }
-                        for p in ps.itertuples(index=False)
-                    ],
+                    "doc_id": m["doc_id"],
+                    "role": m["role"],
+                    "recycled": bool(m["recycled"]),
+                    "similarity": round(float(m["similarity"]), 4),
+                    "containment": round(float(m["containment"]), 4),
+                    "copy_ratio": round(float(m["copy_ratio"]), 4),
+                    "relation": m["relation"],
+                    "passages": [{key: int(p[key]) for key in _PASSAGE_JSON} for p in ps],
                 }
             )
         return out
+
+
+#: The fields of a residue finding in the JSON after its offsets, as they are.
+_RESIDUE_JSON = ("text", "kind", "detail", "belongs_to", "code", "certainty", "source_doc_id")
+#: The fields of a passage in the JSON (int).
+_PASSAGE_JSON = ("submission_start", "submission_end", "match_start", "match_end", "chars")
 
 
 class HeldSource(NamedTuple):
@@ -320,8 +408,19 @@ _SUB_COLUMNS = {
 }
 
 
+_COLUMNS = {
+    "submissions": _SUB_COLUMNS,
+    "matches": _MATCH_COLUMNS,
+    "passages": _PASSAGE_COLUMNS,
+    "sections": _SECTION_COLUMNS,
+    "residue": _RESIDUE_COLUMNS,
+}
+
+
 def _frame(rows: list[dict[str, Any]], columns: dict[str, Any]) -> pd.DataFrame:
     """A table with exactly ``columns`` (name -> dtype), built once from records."""
+    import pandas as pd
+
     data = {}
     for col, dtype in columns.items():
         values = [r[col] for r in rows]
@@ -336,12 +435,14 @@ def _frame(rows: list[dict[str, Any]], columns: dict[str, Any]) -> pd.DataFrame:
 def flag_report(parts: Iterable[FlaggedSubmission]) -> FlagReport:
     """The tables of a :class:`FlagReport` from the verdicts on the submissions, in order."""
     parts = list(parts)
-    return FlagReport(
-        _frame([p.submission for p in parts], _SUB_COLUMNS),
-        _frame([m for p in parts for m in p.matches], _MATCH_COLUMNS),
-        _frame([m for p in parts for m in p.passages], _PASSAGE_COLUMNS),
-        _frame([m for p in parts for m in p.sections], _SECTION_COLUMNS),
-        _frame([m for p in parts for m in p.residue], _RESIDUE_COLUMNS),
+    return FlagReport.of_records(
+        {
+            "submissions": [p.submission for p in parts],
+            "matches": [m for p in parts for m in p.matches],
+            "passages": [m for p in parts for m in p.passages],
+            "sections": [m for p in parts for m in p.sections],
+            "residue": [m for p in parts for m in p.residue],
+        }
     )
 
 
@@ -386,21 +487,15 @@ def submission_places(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["", ""], "prov": ["贵州省", None]})
     >>> [p and p.name for p in submission_places(frame, None, "prov", "flag")]
     ['贵州省', None]
     """
     if place is not None and place_field is not None:
         raise param_error("place", func, "None when place_field is given", place)
-    if place is not None:
-        if not isinstance(place, (str, Place)):
-            raise param_error("place", func, "a place name, code or Place", type(place).__name__)
-        try:
-            return [lookup_place(place)] * len(frame)
-        except InvalidParameterError as exc:
-            raise param_error("place", func, f"a place name ({exc})", place) from None
-    if place_field is None:
-        return [None] * len(frame)
+    if place is not None or place_field is None:
+        return given_places(len(frame), place, func)
     check_type(place_field, "place_field", func, str, "a metadata field name (str)")
     if place_field not in frame.columns:
         raise param_error(
@@ -422,6 +517,25 @@ def submission_places(
                 "place_field", func, f"place names (submission {name!r}: {exc})", value
             ) from None
     return out
+
+
+def given_places(n: int, place: str | Place | None, func: str) -> list[Place | None]:
+    """The place of each of ``n`` submissions when ``place`` (or None: each inferred from
+    its text) is given for all.
+
+    Examples
+    --------
+    >>> [p.name for p in given_places(2, "贵州省", "flag")]
+    ['贵州省', '贵州省']
+    """
+    if place is None:
+        return [None] * n
+    if not isinstance(place, (str, Place)):
+        raise param_error("place", func, "a place name, code or Place", type(place).__name__)
+    try:
+        return [lookup_place(place)] * n
+    except InvalidParameterError as exc:
+        raise param_error("place", func, f"a place name ({exc})", place) from None
 
 
 def _own_place(
@@ -495,13 +609,13 @@ def _section_ratios(
     text: str, folded_starts: npt.NDArray[np.int64], cover: _Cover
 ) -> list[dict[str, Any]]:
     """Folded, copied, quoted and recycled characters per section of ``text``."""
-    from corpus_tools.text.structure import parse_sections
+    from corpus_tools.text.structure import section_rows
 
-    secs = parse_sections(text)
-    if secs.empty:
+    secs = section_rows(text)
+    if not secs:
         return []
-    starts = secs["start"].to_numpy(np.int64)
-    ends = secs["end"].to_numpy(np.int64)
+    starts = np.array([s["start"] for s in secs], dtype=np.int64)
+    ends = np.array([s["end"] for s in secs], dtype=np.int64)
     lo = np.searchsorted(folded_starts, starts, side="left")
     hi = np.searchsorted(folded_starts, ends, side="left")
     chars = hi - lo
@@ -510,21 +624,14 @@ def _section_ratios(
         cum = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
         counts[kind] = (cum[hi] - cum[lo]).tolist()
     rows = []
-    for k, (sid, level, heading) in enumerate(
-        zip(
-            secs["section_id"].tolist(),
-            secs["level"].tolist(),
-            secs["heading"].tolist(),
-            strict=True,
-        )
-    ):
+    for k, sec in enumerate(secs):
         n = int(chars[k])
         c, q, r = counts["copied"][k], counts["quoted"][k], counts["recycled"][k]
         rows.append(
             {
-                "section_id": int(sid),
-                "level": int(level),
-                "heading": str(heading),
+                "section_id": k,
+                "level": cast(int, sec["level"]),
+                "heading": str(sec["heading"]),
                 "start": int(starts[k]),
                 "end": int(ends[k]),
                 "chars": n,
@@ -539,14 +646,6 @@ def _section_ratios(
     return rows
 
 
-class _Judged(NamedTuple):
-    """One source judged against the submission."""
-
-    verdict: PairVerdict
-    other: Folded
-    shingles: int  # size of the source's shingle set
-
-
 def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.NDArray[np.uint32]]:
     """A held document's folded text and shingle set (its length checked)."""
     other = fold_text(source.text, cfg)
@@ -556,8 +655,16 @@ def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.
             f"not the {source.length} its index says: the index is inconsistent; rebuild it"
         )
     # only the shingle set is needed to verify (digest and length are held)
-    ids, _ = sketch(shingle_hashes(other.codes, cfg.k, seed=cfg.seed), 2)
-    return other, ids
+    return other, shingle_set(shingle_hashes(other.codes, cfg.k, seed=cfg.seed))
+
+
+def _stretches(
+    starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], max_gap: int, min_len: int
+) -> int:
+    """Characters in the stretches of the spans ``[start, end)`` joined across gaps of at
+    most ``max_gap``, counting only stretches at least ``min_len`` long."""
+    owner = np.zeros(len(starts), dtype=np.int64)
+    return int(batch_components(owner, starts, ends, 1, max_gap=max_gap, min_len=min_len)[0])
 
 
 def _position_ids(folded: Folded, cfg: DedupConfig) -> npt.NDArray[np.uint32]:
@@ -580,17 +687,135 @@ def _shares_only_quotes(
     return int((ids[at] == unquoted).sum()) < MIN_MATCH_RATIO * max(shingles, 1)
 
 
+def _fast_seeds(codes: npt.NDArray[np.uint32], cfg: DedupConfig) -> Seeds:
+    """:func:`corpus_tools.dedup.align.seeds_of` (``cfg.anchor_k``, ``cfg.seed``), its
+    stable order found by sorting dense ids packed with their positions (about half the
+    time of a stable argsort of the hashes; the same order).
+
+    Examples
+    --------
+    >>> from corpus_tools.dedup.config import make_config
+    >>> cfg = make_config(None, {}, "example")
+    >>> codes = fold_text("坚持党建引领，推动基层治理。坚持党建引领，推动基层治理。", cfg).codes
+    >>> all((a == b).all() for a, b in zip(_fast_seeds(codes, cfg), seeds_of(codes, 8)))
+    True
+    """
+    k = cfg.anchor_k
+    if len(codes) < k:
+        return seeds_of(codes, k, cfg.seed)
+    hashes = shingle_hashes(codes, k, seed=cfg.seed)
+    ids, distinct = dense_ids(hashes)
+    order = stable_order(ids.astype(np.int64), distinct)
+    return Seeds(hashes, order, hashes[order])
+
+
+class _SubmissionSeeds:
+    """The submission's alignment seeds (:func:`corpus_tools.dedup.align.seeds_of`),
+    computed when first asked for and kept for every source."""
+
+    def __init__(self, codes: npt.NDArray[np.uint32], cfg: DedupConfig) -> None:
+        self.codes, self.cfg = codes, cfg
+        self.seeds: Seeds | None = None
+
+    def get(self) -> Seeds:
+        if self.seeds is None:
+            self.seeds = _fast_seeds(self.codes, self.cfg)
+        return self.seeds
+
+
+class _Seeded(NamedTuple):
+    """What judging a source found before its passages are chained: its Jaccard and
+    containment, and the diagonal groups of its seed runs (None when not aligned)."""
+
+    similarity: float
+    containment: float
+    groups: npt.NDArray[np.int64] | None
+
+
+def _seeded(
+    feats: DocFeatures,
+    source: HeldSource,
+    ids: npt.NDArray[np.uint32],
+    *,
+    seeds: _SubmissionSeeds,
+    other: Folded,
+    cfg: DedupConfig,
+) -> _Seeded | None:
+    """None when :func:`verify_pair` (aligning, ``align_floor`` :data:`MIN_MATCH_RATIO`)
+    would find no relation and passages covering less than :data:`MIN_MATCH_RATIO` of the
+    submission, told before the passages are chained: it would not align them, or the
+    stretches of their diagonal groups (``seeds``: the submission's, computed once) bound
+    what passages can cover below every share that counts, on either side (see
+    :func:`corpus_tools.dedup.align.batch_components`). Else the groups to chain (None for
+    a duplicate or near-duplicate: verified as before)."""
+    if feats.length == 0 or source.length == 0:
+        return None  # (a copy of nothing)
+    nothing = _Seeded(0.0, 0.0, None)
+    if feats.digest == source.digest and feats.length == source.length:
+        return nothing
+    sim, cont = jaccard_containment(feats.shingles, ids)
+    if sim >= cfg.threshold:
+        return nothing
+    # (verify_pair's test, to the same float: it would not align the pair)
+    if cont * min(len(feats.shingles), len(ids)) < MIN_MATCH_RATIO * len(feats.shingles):
+        return None
+    k, gap = cfg.anchor_k, cfg.max_gap
+    runs = seed_runs(seeds.get(), _fast_seeds(other.codes, cfg), k)
+    groups = diagonal_groups(runs, gap, group_length(k, cfg.min_passage))
+    if len(groups) == 0:
+        return None
+    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
+    reach_b = _stretches(groups[:, 2], groups[:, 3], gap, 0)
+    ratio_a = reach_a / max(feats.length, 1)
+    ratio_b = reach_b / max(source.length, 1)
+    least = min(cfg.partial, cfg.containment)
+    if ratio_a < MIN_MATCH_RATIO and ratio_a < least and ratio_b < least:
+        return None
+    return _Seeded(sim, cont, groups)
+
+
+class _Judged(NamedTuple):
+    """One source judged against the submission."""
+
+    verdict: PairVerdict
+    other: Folded
+    shingles: int  # size of the source's shingle set
+
+
 def _judge_source(
     source: HeldSource,
     feats: DocFeatures,
     folded: Folded,
     cfg: DedupConfig,
     shingled: tuple[Folded, npt.NDArray[np.uint32]],
+    *,
+    seeded: _Seeded,
 ) -> _Judged:
+    """The verdict :func:`verify_pair` gives (aligning), from the diagonal groups when they
+    were found already (a pair with no relation before alignment: the passages are chained
+    from them as :func:`corpus_tools.dedup.align.align_folded` chains them)."""
     other, ids = shingled
     ofeats = DocFeatures(source.length, source.digest, ids, _NO_BANDS, _NO_ANCHORS)
-    verdict = verify_pair(
-        feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
+    if seeded.groups is None:
+        verdict = verify_pair(
+            feats, ofeats, folded, other, cfg, align=True, align_floor=MIN_MATCH_RATIO
+        )
+        return _Judged(verdict, other, len(ids))
+    n_a, n_b = feats.length, source.length
+    swapped = len(ids) < len(feats.shingles) or (len(ids) == len(feats.shingles) and n_b < n_a)
+    spans = passages_of_groups(
+        seeded.groups, len(folded.codes), min_passage=cfg.min_passage, max_gap=cfg.max_gap
+    )
+    ratio_a = covered_length(n_a, spans[:, 0], spans[:, 1]) / max(n_a, 1)
+    ratio_b = covered_length(n_b, spans[:, 2], spans[:, 3]) / max(n_b, 1)
+    small = ratio_b if swapped else ratio_a
+    relation = None
+    if small >= cfg.containment:
+        relation = "contained"
+    elif max(ratio_a, ratio_b) >= cfg.partial:
+        relation = "partial"
+    verdict = PairVerdict(
+        seeded.similarity, seeded.containment, small, relation, swapped, spans, ratio_a, ratio_b
     )
     return _Judged(verdict, other, len(ids))
 
@@ -681,6 +906,7 @@ def judge_submission(
     positions: npt.NDArray[np.uint32] | None = None  # the submission's shingle at each place
     unquoted: npt.NDArray[np.uint32] | None = None  # ids of those outside quoted text
     held: dict[str, HeldSource] = {}  # the sources passages were found in
+    seeds = _SubmissionSeeds(folded.codes, config)  # (computed once, when first needed)
     for source in sources:
         shingled = _source_shingles(source, config)
         if masks["quoted"].any():
@@ -689,7 +915,10 @@ def judge_submission(
                 unquoted = np.unique(positions[~masks["quoted"][: len(positions)]])
             if _shares_only_quotes(unquoted, shingled[1], len(feats.shingles)):
                 continue  # it shares only what a reference before it holds: quotations
-        judged = _judge_source(source, feats, folded, config, shingled)
+        seeded = _seeded(feats, source, shingled[1], seeds=seeds, other=shingled[0], cfg=config)
+        if seeded is None:
+            continue  # (what aligning it would conclude)
+        judged = _judge_source(source, feats, folded, config, shingled, seeded=seeded)
         v = judged.verdict
         ratio = v.ratio_first if v.ratio_first == v.ratio_first else 0.0
         if v.relation is None and ratio < MIN_MATCH_RATIO:

@@ -24,11 +24,10 @@ import shutil
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.candidates import (
     anchor_pairs_ok,
@@ -40,6 +39,7 @@ from corpus_tools.dedup.flag import (
     FlagReport,
     HeldSource,
     flag_report,
+    given_places,
     judge_submission,
     submission_places,
 )
@@ -58,6 +58,7 @@ from corpus_tools.dedup.store import (
     ROLES,
     SPILL_PREFIX,
     BlockCheck,
+    DocTable,
     IndexCheck,
     StoredIndex,
     band_tables,
@@ -88,7 +89,9 @@ from corpus_tools.errors import (
     check_type,
     param_error,
 )
-from corpus_tools.io import as_corpus
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: flagging a dict needs none
+    import pandas as pd
 
 __all__ = ["DedupIndex", "IndexRepair", "flag_submissions", "repair_index", "unit_values"]
 
@@ -99,6 +102,35 @@ _VERIFY_CACHE_CHARS = 20_000_000
 SPILL_CHARS = 50_000_000
 #: Documents sketched at a time when a repair recomputes the search arrays from the texts.
 _RESKETCH_BATCH = 1000
+
+
+#: Values either side of each range a query reads from a loaded index's sorted arrays that
+#: are checked to be in order too (a crafted index whose keys are not is refused when read).
+_NEAR = 16
+
+
+def _unsorted(values: npt.NDArray[Any]) -> bool:
+    return bool((values[1:] < values[:-1]).any())
+
+
+def _unsorted_ranges(
+    values: npt.NDArray[Any], lo: npt.NDArray[np.int64], hi: npt.NDArray[np.int64]
+) -> bool:
+    """Whether any of the ranges ``values[lo[i]:hi[i]]`` is not sorted."""
+    length = hi - lo
+    first = np.repeat(np.cumsum(length) - length, length)
+    at = np.repeat(lo, length) + (np.arange(int(length.sum())) - first)
+    owner = np.repeat(np.arange(len(length)), length)
+    got = values[at]
+    return bool(((got[1:] < got[:-1]) & (owner[1:] == owner[:-1])).any())
+
+
+class _Candidates(NamedTuple):
+    """Held documents that may relate to a document (:meth:`DedupIndex.candidates`)."""
+
+    doc: npt.NDArray[np.int64]
+    bands: npt.NDArray[np.int64]
+    hits: npt.NDArray[np.int64]
 
 
 class _Chunk(NamedTuple):
@@ -149,12 +181,28 @@ class _Chunk(NamedTuple):
         )
 
 
+def _plain_texts(data: Any) -> list[tuple[str, str]] | None:
+    """``(doc_id, text)`` of a dict ``{doc_id: text}`` or a list of texts, as the corpus
+    table would hold them; None for anything else (or anything a corpus table refuses):
+    that is read as a table."""
+    if isinstance(data, dict):
+        items = list(data.items())
+    elif isinstance(data, (list, tuple)):
+        items = [(str(k), t) for k, t in enumerate(data)]
+    else:
+        return None
+    if not all(isinstance(k, str) and isinstance(t, str) for k, t in items):
+        return None
+    return items
+
+
 def unit_values(frame: pd.DataFrame, field: str | None) -> npt.NDArray[np.object_]:
     """The unit of each row of a corpus table: its ``field`` as a str, None where it is
     missing or empty (or when ``field`` is None or not a column).
 
     Examples
     --------
+    >>> import pandas as pd
     >>> frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["", ""], "county": ["甲县", None]})
     >>> unit_values(frame, "county").tolist()
     ['甲县', None]
@@ -355,7 +403,7 @@ class DedupIndex:
         >>> index.roles_.tolist()
         ['peer', 'reference']
         """
-        from corpus_tools.io import corpus_chunks
+        from corpus_tools.io import as_corpus, corpus_chunks
         from corpus_tools.progress import progress_counter
 
         func = "DedupIndex.add"
@@ -503,7 +551,7 @@ class DedupIndex:
         loc = write_texts(path, seg, self._mem_texts)
         self._segments[seg] = path
         self._spilled.add(seg)
-        self._text_loc = pd.concat([self._text_loc, loc], ignore_index=True)
+        self._text_loc = np.concatenate([self._text_loc, loc])
         self._mem_texts = {}
         self._mem_chars = 0
 
@@ -539,13 +587,24 @@ class DedupIndex:
         )
         if self._checks is not None:  # the values read, and those either side, are intact
             row = np.arange(n_bands, dtype=np.int64) * n
-            self._checks.check(
-                "band_keys", row + np.maximum(lo - 1, 0), row + np.minimum(hi + 1, n), 8
-            )
+            near_lo, near_hi = np.maximum(lo - _NEAR, 0), np.minimum(hi + _NEAR, n)
+            self._checks.check("band_keys", row + near_lo, row + near_hi, 8)
             self._checks.check("band_order", row + lo, row + hi, 4)
+            for b in range(n_bands):  # (and fit: sorted about them, pointing at documents)
+                if _unsorted(sorted_keys[b, near_lo[b] : near_hi[b]]):
+                    raise self._inconsistent("the band keys are not sorted")
         for b in range(n_bands):
-            hits[order[b, lo[b] : hi[b]]] += 1
+            docs = order[b, lo[b] : hi[b]]
+            if self._checks is not None and len(docs) and int(docs.max()) >= n:
+                raise self._inconsistent(
+                    f"the band order points at document {int(docs.max())} of {n}"
+                )
+            hits[docs] += 1
         return hits
+
+    def _inconsistent(self, problem: str) -> IndexFormatError:
+        """The error of a loaded index whose arrays do not fit each other."""
+        return IndexFormatError(f"index {self._dir} is inconsistent: {problem}")
 
     def _anchor_hits(self, anchors: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
         """Per held document, how many of the sampled ``anchors`` it holds (anchors held by
@@ -557,9 +616,10 @@ class DedupIndex:
         lo = np.searchsorted(keys, anchors, side="left").astype(np.int64)
         hi = np.searchsorted(keys, anchors, side="right").astype(np.int64)
         if self._checks is not None:  # the keys either side of each range decide it
-            self._checks.check(
-                "anchor_keys", np.maximum(lo - 1, 0), np.minimum(hi + 1, len(keys)), 4
-            )
+            near_lo, near_hi = np.maximum(lo - _NEAR, 0), np.minimum(hi + _NEAR, len(keys))
+            self._checks.check("anchor_keys", near_lo, near_hi, 4)
+            if _unsorted_ranges(keys, near_lo, near_hi):
+                raise self._inconsistent("the anchors are not sorted")
         df = hi - lo
         ok = (df > 0) & (df <= effective_max_df(self.config_, n))
         lo, df = lo[ok], df[ok]
@@ -569,7 +629,10 @@ class DedupIndex:
             self._checks.check("anchor_docs", lo, lo + df, 4)
         first = np.repeat(np.cumsum(df) - df, df)
         idx = np.repeat(lo, df) + (np.arange(int(df.sum())) - first)
-        return np.bincount(self._anchor_docs[idx].astype(np.int64), minlength=n)
+        docs = self._anchor_docs[idx].astype(np.int64)
+        if self._checks is not None and int(docs.max()) >= n:  # (bincount would allocate it)
+            raise self._inconsistent(f"an anchor points at document {int(docs.max())} of {n}")
+        return np.bincount(docs, minlength=n)
 
     def _check_all(self) -> None:
         """Check the loaded files whole before an array is used whole (an add, a save, the
@@ -586,6 +649,12 @@ class DedupIndex:
             ``doc`` (int64 position in :attr:`doc_ids_`), ``bands`` (int64, shared LSH
             band keys), ``hits`` (int64, shared anchors), sorted by ``doc``.
         """
+        import pandas as pd
+
+        return pd.DataFrame(self._candidates(features)._asdict())
+
+    def _candidates(self, features: DocFeatures) -> _Candidates:
+        """:meth:`candidates` as arrays."""
         cfg = self.config_
         self._merged()
         band_hits = self._band_hits(features.bands)
@@ -603,9 +672,7 @@ class DedupIndex:
         few = 0 < len(features.anchors) < cfg.min_anchor_hits
         by_anchor |= few & (hits == len(features.anchors))
         docs = np.flatnonzero((band_hits > 0) | by_anchor)
-        return pd.DataFrame(
-            {"doc": docs.astype(np.int64), "bands": band_hits[docs], "hits": hits[docs]}
-        )
+        return _Candidates(docs.astype(np.int64), band_hits[docs], hits[docs])
 
     def text(self, doc: int | str) -> str:
         """The held text of a document (by position or ``doc_id``)."""
@@ -622,12 +689,12 @@ class DedupIndex:
             return self._mem_texts[doc]
         if doc >= len(self._chars):  # (spilled, its stored length not merged yet)
             self._merged()
-        loc = self._text_loc.iloc[doc]
+        seg, offset, nbytes, crc32 = self._text_loc[doc].tolist()
         return read_text(
-            self._segments[int(loc["segment"])],
-            int(loc["offset"]),
-            int(loc["nbytes"]),
-            int(loc["crc32"]),
+            self._segments[seg],
+            offset,
+            nbytes,
+            crc32,
             self.doc_ids_[doc],
             chars=int(self._chars[doc]),
         )
@@ -683,6 +750,26 @@ class DedupIndex:
         from corpus_tools.progress import progress_bar
 
         func = "DedupIndex.flag"
+        plain = _plain_texts(submissions) if unit_field is None and place_field is None else None
+        if plain is not None:  # (a dict or list of texts: no table, no pandas)
+            places = given_places(len(plain), place, func)
+            rows = [
+                (name, text, None, where) for (name, text), where in zip(plain, places, strict=True)
+            ]
+        else:
+            rows = self._frame_rows(submissions, unit_field, place, place_field)
+        return flag_report(
+            self._flag_one(str(name), text, unit, where)
+            for name, text, unit, where in progress_bar(rows, desc="flag", enabled=progress)
+        )
+
+    def _frame_rows(
+        self, submissions: Any, unit_field: str | None, place: Any, place_field: str | None
+    ) -> list[tuple[Any, str, Any, Any]]:
+        """The submissions as rows ``(name, text, unit, place)``, read as a corpus table."""
+        from corpus_tools.io import as_corpus
+
+        func = "DedupIndex.flag"
         frame = as_corpus(submissions, func, name="submissions")
         if unit_field is not None:
             check_type(unit_field, "unit_field", func, str, "a metadata field name (str)")
@@ -707,11 +794,7 @@ class DedupIndex:
                 )
         units = unit_values(frame, unit_field)
         places = submission_places(frame, place, place_field, func)
-        rows = list(zip(frame["doc_id"], frame["text"], units.tolist(), places, strict=True))
-        return flag_report(
-            self._flag_one(str(name), text, unit, where)
-            for name, text, unit, where in progress_bar(rows, desc="flag", enabled=progress)
-        )
+        return list(zip(frame["doc_id"], frame["text"], units.tolist(), places, strict=True))
 
     def query(self, text: Any, *, name: str = "submission") -> FlagReport:
         """Match one text (or a corpus, like :meth:`flag`) against the held documents.
@@ -734,13 +817,11 @@ class DedupIndex:
         cfg = self.config_
         folded = fold_text(text, cfg)
         feats = features_of_folded(folded, cfg)
-        cands = self.candidates(feats)  # merges added chunks: the arrays are whole
-        docs = cands["doc"].to_numpy()
+        cands = self._candidates(feats)  # merges added chunks: the arrays are whole
+        docs = cands.doc
         # references first, each group strongest first: a source that shares only what the
         # references before it hold (quotations) is not aligned
-        order = np.lexsort(
-            (docs, -cands["hits"].to_numpy(), -cands["bands"].to_numpy(), self._role[docs] == 0)
-        )
+        order = np.lexsort((docs, -cands.hits, -cands.bands, self._role[docs] == 0))
         docs = docs[order]
         return judge_submission(
             name,
@@ -913,7 +994,7 @@ class DedupIndex:
         if self._mem_texts:
             seg = max(segments, default=-1) + 1
             seg_path = out / segment_name(gen, seg)
-            loc = pd.concat([loc, write_texts(seg_path, seg, self._mem_texts)], ignore_index=True)
+            loc = np.concatenate([loc, write_texts(seg_path, seg, self._mem_texts)])
             segments[seg] = seg_path
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
         band_keys, band_order = self._band_tables()  # (stored: a query never sorts)
@@ -932,7 +1013,7 @@ class DedupIndex:
         write_generation(out, stored)
         # the saved state is now the on-disk one
         self._segments = segments
-        self._text_loc = loc.reset_index(drop=True)
+        self._text_loc = loc
         self._mem_texts = {}
         self._mem_chars = 0
         self._dir = out
@@ -957,21 +1038,21 @@ class DedupIndex:
             segments[seg] = target
         return segments
 
-    def _doc_table(self, loc: pd.DataFrame) -> pd.DataFrame:
+    def _doc_table(self, loc: npt.NDArray[np.int64]) -> DocTable:
         """The document table of the on-disk format, texts at ``loc``."""
-        return pd.DataFrame(
-            {
-                "doc_id": pd.Series(self.doc_ids_, dtype=object),
-                "chars": self._chars,
-                "length": self._length,
-                "n_shingles": self._n_shingles,
-                "n_anchors": self._n_anchors,
-                "digest": self._digest.view(np.int64),
-                **{col: loc[col].to_numpy(np.int64) for col in LOCATION_COLUMNS},
-                "role": np.array(ROLES, dtype=object)[self._role],
-                "unit": self._unit,
-            }
-        )
+        ids = np.empty(len(self.doc_ids_), dtype=object)
+        ids[:] = self.doc_ids_
+        return {
+            "doc_id": ids,
+            "chars": self._chars,
+            "length": self._length,
+            "n_shingles": self._n_shingles,
+            "n_anchors": self._n_anchors,
+            "digest": self._digest.view(np.int64),
+            **{col: loc[:, k] for k, col in enumerate(LOCATION_COLUMNS)},
+            "role": self._role,
+            "unit": self._unit,
+        }
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> DedupIndex:
@@ -981,8 +1062,12 @@ class DedupIndex:
         The search arrays are mapped, not read: a query reads the pages it needs. Their
         checksums are checked as they are read (the SHA-256 of each block of 4 KiB a query
         reads, of every file whole before an :meth:`add`, a :meth:`save` or
-        :meth:`near_duplicates` uses the arrays whole); an index saved before format
-        version 3 is checked whole here, as before.
+        :meth:`near_duplicates` uses the arrays whole), and so is their fit to each other
+        and to the document table (the values a query reads when it reads them: anchors
+        and band order pointing at held documents, keys in order); an index saved before
+        format version 3 is checked whole here, as before. The document table of format
+        version 4 is read with numpy and ``json``; that of an earlier version (parquet)
+        with pyarrow.
 
         Raises
         ------
@@ -1002,25 +1087,22 @@ class DedupIndex:
         """Take the state of a generation read from ``root``."""
         docs = stored.docs
         self._config = make_config(stored.config, {}, "DedupIndex.load")
-        self.doc_ids_ = list(map(str, docs["doc_id"].to_numpy(dtype=object).tolist()))
+        self.doc_ids_ = docs["doc_id"].tolist()  # (str: checked on load)
         self._positions = None  # (made when first needed: a flag run never needs it)
-        self._chars = docs["chars"].to_numpy(np.int64)
-        self._length = docs["length"].to_numpy(np.int64)
-        self._n_shingles = docs["n_shingles"].to_numpy(np.int64)
-        self._n_anchors = docs["n_anchors"].to_numpy(np.int64)
-        self._digest = docs["digest"].to_numpy(np.int64).view(np.uint64)
-        roles = docs["role"].to_numpy(dtype=object)
-        self._role = np.zeros(len(roles), dtype=np.int8)
-        for code, role in enumerate(ROLES):  # (every role is one of ROLES: checked on load)
-            self._role[roles == role] = code
-        self._unit = docs["unit"].to_numpy(dtype=object)
+        self._chars = docs["chars"].astype(np.int64, copy=False)
+        self._length = docs["length"].astype(np.int64, copy=False)
+        self._n_shingles = docs["n_shingles"].astype(np.int64, copy=False)
+        self._n_anchors = docs["n_anchors"].astype(np.int64, copy=False)
+        self._digest = docs["digest"].astype(np.int64, copy=False).view(np.uint64)
+        self._role = docs["role"].astype(np.int8, copy=False)  # (each in ROLES: checked)
+        self._unit = docs["unit"]
         self.unit_field_ = stored.unit_field
         self._bands = stored.bands
         self._anchor_keys = stored.anchor_keys
         self._anchor_docs = stored.anchor_docs
         self._band_sorted, self._band_order = stored.band_keys, stored.band_order
         self._checks = stored.checks
-        self._text_loc = docs[list(LOCATION_COLUMNS)].reset_index(drop=True)
+        self._text_loc = np.stack([docs[c] for c in LOCATION_COLUMNS], axis=1).astype(np.int64)
         self._segments = stored.segments
         self._dir = root
         self._generation = stored.generation
@@ -1080,7 +1162,7 @@ class DedupIndex:
             + self._digest.nbytes
             + self._chars.nbytes
         )
-        texts = int(self._text_loc["nbytes"].sum()) if len(self._text_loc) else 0
+        texts = int(self._text_loc[:, LOCATION_COLUMNS.index("nbytes")].sum())
         return {"search": int(search), "texts": texts}
 
 
@@ -1234,7 +1316,8 @@ def repair_index(path: str | os.PathLike[str], *, timeout: float = LOCK_TIMEOUT)
             )
         stored, intact = read_for_repair(root, check)
         lost = check.lost
-        keep = ~stored.docs["doc_id"].astype(str).isin(set(lost)).to_numpy()
+        gone = set(lost)
+        keep = np.array([d not in gone for d in stored.docs["doc_id"].tolist()], dtype=bool)
         index = DedupIndex._of_stored(drop_documents(stored, keep), root, resketch=not intact)
         index.save(root, timeout=timeout)
     assert index._generation is not None

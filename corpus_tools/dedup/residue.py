@@ -22,6 +22,7 @@ Examples
 --------
 >>> source = "湄潭县2025年工作总结。全县茶园面积60万亩，兴隆镇、永兴镇茶叶产值增长。"
 >>> copied = "凤冈县2025年工作总结。全县茶园面积X万亩，兴隆镇、永兴镇茶叶产值增长。"
+>>> import pandas as pd
 >>> passages = pd.DataFrame({"submission_start": [10], "submission_end": [len(copied)],
 ...                          "doc_id": ["meitan"]})
 >>> residue = find_residue(copied, place="凤冈县", passages=passages,
@@ -35,12 +36,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corpus_tools.errors import check_columns, check_type, param_error
-from corpus_tools.text.placeholders import find_placeholders
+from corpus_tools.text.placeholders import placeholder_rows
 from corpus_tools.text.places import (
     Place,
     contains,
@@ -50,6 +49,9 @@ from corpus_tools.text.places import (
     place_of,
     within,
 )
+
+if TYPE_CHECKING:  # (imported where a table is made: residue_rows needs none)
+    import pandas as pd
 
 __all__ = [
     "CERTAINTIES",
@@ -218,14 +220,15 @@ def residue_rows(
     >>> [r[2:4] for r in residue_rows(text, lookup_place("凤冈县"), [], None)]
     [('X', 'placeholder'), ('兴隆镇', 'foreign_place')]
     """
-    if placeholders is None:
-        placeholders = find_placeholders(text)
+    blanks: Iterable[Any] = (
+        placeholder_rows(text) if placeholders is None else placeholders.itertuples(index=False)
+    )
     if mentions is None:
         helpers = _support(spans, len(text), sources)
         if own is not None:
             helpers.add(own.code)
         mentions = place_mentions(text, support=sorted(helpers))
-    rows = [_blank(row, spans) for row in placeholders.itertuples(index=False)]
+    rows = [_blank(row, spans) for row in blanks]
     if own is not None:
         for row in mentions:
             finding = _foreign(row, own, spans, sources)
@@ -331,6 +334,8 @@ def _place_row(row: Any, code: str, certainty: str, source: str | None) -> tuple
 
 
 def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(RESIDUE_COLUMNS)
     data = {
         name: pd.Series(list(values), dtype="int64" if name in ("start", "end") else object)

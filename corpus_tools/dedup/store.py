@@ -6,10 +6,12 @@
     file, and its own SHA-256 (``checksum``, of the rest of it). Each save writes new names
     (``docs-g2.parquet``, ``texts-g2-0003.bin``) and the manifest last, so a crash leaves
     the previous index whole.
-``docs-gN.parquet``
-    one row per document: ``doc_id``, ``chars``, ``length`` (folded), ``n_shingles``,
+``docs-gN.npy`` (int64, columns x documents), ``doc_ids-gN.json``
+    the document table: per document its ``chars``, ``length`` (folded), ``n_shingles``,
     ``n_anchors``, ``digest``, where its text is (``segment``, ``offset``, ``nbytes``,
-    ``crc32``), its ``role`` (``peer`` or ``reference``) and its ``unit`` (or null).
+    ``crc32``) and its ``role`` (0 ``peer``, 1 ``reference``), one row of the array each
+    (:data:`DOC_ARRAY_COLUMNS`); its ``doc_id`` and ``unit`` (or null) in the JSON file
+    (``{"doc_id": [...], "unit": [...]}``). Read with numpy and ``json`` alone (version 4).
 ``bands-gN.npy`` (uint64, documents x bands), ``anchor_keys-gN.npy`` (uint32, sorted),
 ``anchor_docs-gN.npy`` (uint32)
     the search structures.
@@ -27,7 +29,9 @@
 ``writer.lock``, ``writer.json``
     the writers' lock (:func:`writer_lock`) and who holds it (pid, host, since when).
 
-Format version 2 (read, never written) had no band order (it is computed when first
+Format version 3 (read, never written) held the document table in one parquet file
+(``docs-gN.parquet``: the columns above, ``role`` as a string), read with pyarrow. Format
+version 2 (read, never written) had no band order (it is computed when first
 needed) and no block checksums (every file is checked whole when loaded). Format version 1
 (read, never written) had no ``checksum``, no ``role`` or ``unit`` (every document a peer)
 and no generation tag in the names of the first save (``docs.parquet``, ``texts-0000.bin``).
@@ -40,11 +44,15 @@ Reading trusts nothing: a damaged or crafted index is refused with the reason
 files. The manifest is read only up to :data:`MAX_MANIFEST_BYTES` and each of its fields is
 checked; every array's header (dtype, shape) is checked against its file's size before the
 array is mapped into memory (read only: a page is read from the disk when used, and the
-SHA-256 is computed over the mapping, without a copy); the document table's row count,
-columns, types and compression are checked before it is read, and every value after
+SHA-256 is computed over the mapping, without a copy); the document table's shape and
+types (its JSON file's fields; a parquet table's rows, columns, types and compression) are
+checked before it is read, and every value after
 (ranges, unique ids, roles, offsets inside their text files); anchors must point at held
-documents, and the band order at documents, each band sorted (:func:`check_index` also
-checks that it is the order of the band keys). A stored text is decompressed at most to the
+documents, sorted, as many per document as the table says, and the band order at documents,
+each band sorted (:func:`check_index` also checks that it is the order of the band keys).
+A loaded index (:meth:`corpus_tools.dedup.DedupIndex.load`, a lazy read) checks
+these of the values a query reads, when it reads them, and all of them before the arrays
+are used whole (:class:`BlockCheck`). A stored text is decompressed at most to the
 size its stored length allows (a "zip bomb" stops there), checked against its CRC-32
 and its length.
 
@@ -69,8 +77,8 @@ Sharing one index between processes:
 
 Examples
 --------
->>> file_names(2)["docs"], segment_name(2, 3)
-('docs-g2.parquet', 'texts-g2-0003.bin')
+>>> file_names(2)["docs"], file_names(2)["doc_ids"], segment_name(2, 3)
+('docs-g2.npy', 'doc_ids-g2.json', 'texts-g2-0003.bin')
 """
 
 from __future__ import annotations
@@ -86,23 +94,22 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.verify import release_pages
 from corpus_tools.errors import CorpusToolsError, IndexBusyError, IndexFormatError, OutputError
-from corpus_tools.io import atomic_write
 
 __all__ = [
     "ARRAYS",
     "BAND_TABLES",
     "BLOCK_BYTES",
+    "DOC_ARRAY_COLUMNS",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "LOCATION_COLUMNS",
@@ -117,6 +124,7 @@ __all__ = [
     "SPILL_PREFIX",
     "BlockCheck",
     "Damage",
+    "DocTable",
     "IndexCheck",
     "StoredIndex",
     "band_tables",
@@ -144,15 +152,19 @@ __all__ = [
 FORMAT_NAME = "corpus-tools-dedup-index"
 #: The version written; 2 added the manifest's checksum, roles and units, and tags every
 #: generation's file names (so a writer can tell its own files from a user's); 3 added
-#: the band order (:data:`BAND_TABLES`).
-FORMAT_VERSION = 3
+#: the band order (:data:`BAND_TABLES`); 4 the document table in numpy and JSON files (read
+#: without pyarrow or pandas) instead of parquet.
+FORMAT_VERSION = 4
 #: The versions read (an index of version 1 holds peers only; one of version 1 or 2 has
-#: no band order: it is computed when first needed).
-READ_VERSIONS = (1, 2, 3)
+#: no band order: it is computed when first needed; one before version 4 has its document
+#: table in parquet, read with pyarrow).
+READ_VERSIONS = (1, 2, 3, 4)
 #: The first version with a manifest checksum, roles and units.
 _V2 = 2
 #: The first version with the band order.
 _V3 = 3
+#: The first version with the document table in numpy and JSON files.
+_V4 = 4
 MANIFEST = "manifest.json"
 #: The search arrays, by role (each an ``.npy`` file).
 ARRAYS = ("bands", "anchor_keys", "anchor_docs")
@@ -175,6 +187,12 @@ _HEADER_BYTES = 3 * BLOCK_BYTES
 LOCATION_COLUMNS = ("segment", "offset", "nbytes", "crc32")
 #: The integer columns of the document table, in order (after ``doc_id``).
 _INT_COLUMNS = ("chars", "length", "n_shingles", "n_anchors", "digest", *LOCATION_COLUMNS)
+#: The rows of the document table's array file (version 4): the integer columns, then the
+#: role (its position in :data:`ROLES`).
+DOC_ARRAY_COLUMNS = (*_INT_COLUMNS, "role")
+#: The fields of the document table's JSON file (version 4), each a list of one value per
+#: document: the ``doc_id`` (str) and the ``unit`` (str or null).
+_DOC_JSON_FIELDS = ("doc_id", "unit")
 #: What a held document is: ``reference`` (may be quoted: central documents, national
 #: reports) or ``peer`` (any other: other units' reports, earlier reports, model essays).
 ROLES = ("peer", "reference")
@@ -205,7 +223,8 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: File names an index writes: data files of a generation (tagged ``-gN``) and their
 #: temporary files; the untagged names of version 1 only as temporary files.
 _TAGGED = (
-    r"(?:docs-g\d+\.parquet|(?:bands|anchor_keys|anchor_docs|band_keys|band_order|blocks)-g\d+\.npy"
+    r"(?:docs-g\d+\.parquet|doc_ids-g\d+\.json"
+    r"|(?:docs|bands|anchor_keys|anchor_docs|band_keys|band_order|blocks)-g\d+\.npy"
     r"|texts-g\d+-\d{4,}\.bin)"
 )
 _UNTAGGED = r"(?:docs\.parquet|(?:bands|anchor_keys|anchor_docs)\.npy|texts-\d{4,}\.bin)"
@@ -215,7 +234,7 @@ _OWN_FILE = re.compile(
 #: Names a manifest may give its files (plain names inside the index's folder).
 _DATA_NAME = re.compile(
     r"(?:docs(?:-g\d+)?\.parquet|(?:bands|anchor_keys|anchor_docs)(?:-g\d+)?\.npy"
-    r"|(?:band_keys|band_order|blocks)-g\d+\.npy)"
+    r"|(?:docs|band_keys|band_order|blocks)-g\d+\.npy|doc_ids-g\d+\.json)"
 )
 #: Digits of a segment number at most (a manifest naming more is garbled).
 _MAX_SEGMENT_DIGITS = 9
@@ -226,16 +245,22 @@ _SHOWN_ENTRIES = 5
 _OWNER_FIELDS = {"pid", "host", "since"}
 
 
+#: The document table in memory: one array per column (``doc_id`` and ``unit`` of objects,
+#: str or None; ``role`` int8, the position in :data:`ROLES`; the others int64).
+DocTable = dict[str, npt.NDArray[Any]]
+
+
 class StoredIndex(NamedTuple):
     """One generation of an index as tables: what is written and read back.
 
-    ``docs`` has the columns of the document table (see the module's docstring);
+    ``docs`` holds the columns of the document table (:data:`DocTable`; see the module's
+    docstring);
     ``segments`` maps a segment number to its file; ``unit_field`` names the metadata field
     the documents' units came from (None when they have none).
     """
 
     config: DedupConfig
-    docs: pd.DataFrame
+    docs: DocTable
     bands: npt.NDArray[np.uint64]
     anchor_keys: npt.NDArray[np.uint32]
     anchor_docs: npt.NDArray[np.uint32]
@@ -274,8 +299,8 @@ def band_tables(
 
 def file_names(gen: int) -> dict[str, str]:
     """The data files of the ``gen``-th save into a directory."""
-    roles = (*ARRAYS, *_V3_FILES)
-    return {"docs": f"docs-g{gen}.parquet", **{role: f"{role}-g{gen}.npy" for role in roles}}
+    roles = ("docs", *ARRAYS, *_V3_FILES)
+    return {"doc_ids": f"doc_ids-g{gen}.json", **{role: f"{role}-g{gen}.npy" for role in roles}}
 
 
 #: The data files of a version-1 index saved once (its manifest may not name them).
@@ -305,9 +330,20 @@ def next_generation(root: Path) -> int:
     return 0 if gen is None else gen + 1
 
 
-def empty_locations() -> pd.DataFrame:
-    """A table of text locations with no rows."""
-    return pd.DataFrame({c: pd.Series(dtype="int64") for c in LOCATION_COLUMNS})
+def empty_locations() -> npt.NDArray[np.int64]:
+    """Text locations of no document: int64, one row per document, one column per
+    :data:`LOCATION_COLUMNS`."""
+    return np.zeros((0, len(LOCATION_COLUMNS)), dtype=np.int64)
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """:func:`corpus_tools.io.atomic_write`, imported when a file is written (a reader of
+    an index needs none of the writers, nor pandas)."""
+    from corpus_tools.io import atomic_write as write_atomically
+
+    with write_atomically(path, mode) as fh:
+        yield fh
 
 
 def _sha256(path: Path) -> str:
@@ -423,9 +459,10 @@ def _busy_message(root: Path, timeout: float) -> str:
 # ---------------------------------------------------------------------- texts
 
 
-def write_texts(path: Path, seg: int, texts: dict[int, str]) -> pd.DataFrame:
+def write_texts(path: Path, seg: int, texts: dict[int, str]) -> npt.NDArray[np.int64]:
     """Write ``texts`` (by document position, in order) compressed to one segment file;
-    return where each is: ``segment``, ``offset``, ``nbytes``, ``crc32`` (int64)."""
+    return where each is: one row per text of ``segment``, ``offset``, ``nbytes``, ``crc32``
+    (int64)."""
     rows = []
     offset = 0
     with atomic_write(path, "wb") as fh:
@@ -434,7 +471,7 @@ def write_texts(path: Path, seg: int, texts: dict[int, str]) -> pd.DataFrame:
             fh.write(blob)
             rows.append((seg, offset, len(blob), zlib.crc32(blob)))
             offset += len(blob)
-    return pd.DataFrame(rows, columns=list(LOCATION_COLUMNS), dtype=np.int64)
+    return np.array(rows, dtype=np.int64).reshape(-1, len(LOCATION_COLUMNS))
 
 
 def _text_problem(blob: bytes, nbytes: int, crc32: int, chars: int) -> tuple[str, str | None]:
@@ -646,8 +683,7 @@ def write_generation(root: Path, stored: StoredIndex) -> None:
     holding the writers' lock."""
     previous = _named_by(_manifest_json(root))
     names = file_names(stored.generation)
-    with atomic_write(root / names["docs"], "wb") as fh:
-        _write_docs(fh, stored.docs)
+    _write_docs(root, names, stored.docs)
     band_keys, band_order = (
         band_tables(stored.bands)
         if stored.band_keys is None or stored.band_order is None
@@ -670,7 +706,7 @@ def write_generation(root: Path, stored: StoredIndex) -> None:
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "generation": stored.generation,
-        "documents": len(stored.docs),
+        "documents": len(stored.docs["doc_id"]),
         "config": stored.config._asdict(),
         "unit_field": stored.unit_field,
         "arrays": names,
@@ -761,7 +797,12 @@ def _parse_manifest(root: Path, path: Path, manifest: dict[str, Any]) -> _Manife
         )
     try:
         names = _names(manifest.get("arrays", _FIRST_RELEASE_NAMES), _DATA_NAME, "'arrays'")
-        roles = ["docs", *ARRAYS, *(_V3_FILES if version >= _V3 else ())]
+        roles = [
+            "docs",
+            *(["doc_ids"] if version >= _V4 else []),
+            *ARRAYS,
+            *(_V3_FILES if version >= _V3 else ()),
+        ]
         if set(names) != set(roles):
             raise ValueError(f"'arrays' names {sorted(names)}, not {sorted(roles)}")
         files = manifest["files"]
@@ -918,27 +959,28 @@ def _read_npy(
 
 
 def _doc_columns(version: int) -> dict[str, str]:
-    """The document table's columns (name -> ``string`` or ``int64``) of a version."""
+    """The parquet document table's columns (name -> ``string`` or ``int64``) of a version
+    before 4."""
     columns = {"doc_id": "string", **dict.fromkeys(_INT_COLUMNS, "int64")}
     if version >= _V2:
         columns.update(role="string", unit="string")
     return columns
 
 
-def _doc_schema() -> Any:
-    """The arrow schema of the document table written."""
-    import pyarrow as pa
-
-    types = {"string": pa.string(), "int64": pa.int64()}
-    return pa.schema([(c, types[t]) for c, t in _doc_columns(FORMAT_VERSION).items()])
-
-
-def _write_docs(fh: IO[bytes], docs: pd.DataFrame) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(docs, schema=_doc_schema(), preserve_index=False)
-    pq.write_table(table, fh, compression="snappy")
+def _write_docs(root: Path, names: dict[str, str], docs: DocTable) -> None:
+    """The document table of version 4: its numbers in an ``.npy`` file, its strings in a
+    JSON file."""
+    n = len(docs["doc_id"])
+    values = np.empty((len(DOC_ARRAY_COLUMNS), n), dtype=np.int64)
+    for row, name in enumerate(DOC_ARRAY_COLUMNS):
+        values[row] = docs[name]
+    with atomic_write(root / names["docs"], "wb") as fh:
+        np.save(fh, values, allow_pickle=False)
+    strings = {
+        f: [None if v is None else str(v) for v in docs[f].tolist()] for f in _DOC_JSON_FIELDS
+    }
+    with atomic_write(root / names["doc_ids"], "w") as fh:
+        json.dump(strings, fh, ensure_ascii=False, separators=(",", ":"))
 
 
 def _open_table(fh: IO[bytes], path: Path, n: int, version: int) -> Any:
@@ -998,15 +1040,75 @@ def _strings(column: Any, path: Path, *, nulls: bool) -> npt.NDArray[np.object_]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
 
 
-def _read_docs(fh: IO[bytes], path: Path, n: int, version: int) -> pd.DataFrame:
-    """The document table, in memory bounded by its file (snappy expands at most ~21x;
-    repeated strings stay shared), every value checked (:func:`_check_docs`)."""
+def _read_docs(
+    files: dict[str, IO[bytes]], root: Path, names: dict[str, str], n: int, version: int
+) -> DocTable:
+    """The document table, in memory bounded by its files, every value checked
+    (:func:`_check_docs`): of version 4 from its array and JSON files, of an earlier
+    version from its parquet file (with pyarrow)."""
+    if version >= _V4:
+        docs = _read_doc_files(files, root, names, n)
+    else:
+        docs = _read_parquet_docs(files["docs"], root / names["docs"], n, version)
+    _check_docs(docs, root / names["docs"], root / names.get("doc_ids", names["docs"]))
+    return docs
+
+
+def _read_doc_files(
+    files: dict[str, IO[bytes]], root: Path, names: dict[str, str], n: int
+) -> DocTable:
+    """The document table of version 4 (its values not yet checked)."""
+    path = root / names["docs"]
+    values = _read_npy(files["docs"], path, np.int64, (len(DOC_ARRAY_COLUMNS), n))
+    docs: DocTable = {"doc_id": np.zeros(0, dtype=object)}
+    for row, name in enumerate(DOC_ARRAY_COLUMNS):
+        docs[name] = np.array(values[row], dtype=np.int64)  # (a copy: the file is closed)
+    roles = docs["role"]
+    bad = (roles < 0) | (roles >= len(ROLES))
+    if bad.any():
+        raise IndexFormatError(
+            f"index file {path} is corrupt: the role {int(roles[bad][0])} is none of "
+            f"{list(range(len(ROLES)))} ({', '.join(ROLES)})"
+        )
+    docs["role"] = roles.astype(np.int8)
+    json_path = root / names["doc_ids"]
+    fh = files["doc_ids"]
+    fh.seek(0)
+    try:
+        data = json.loads(fh.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise IndexFormatError(f"index file {json_path} is corrupt: {exc}") from exc
+    if not isinstance(data, dict) or sorted(data) != sorted(_DOC_JSON_FIELDS):
+        raise IndexFormatError(
+            f"index file {json_path} is corrupt: not an object of {list(_DOC_JSON_FIELDS)}"
+        )
+    for name in _DOC_JSON_FIELDS:
+        column = data[name]
+        if not isinstance(column, list) or len(column) != n:
+            raise IndexFormatError(
+                f"index file {json_path} is corrupt: {name!r} is not a list of {n} values"
+            )
+        nulls = name == "unit"
+        if not all(isinstance(v, str) or (nulls and v is None) for v in column):
+            what = "str or null" if nulls else "str"
+            raise IndexFormatError(
+                f"index file {json_path} is corrupt: {name!r} holds a non-{what}"
+            )
+        array = np.empty(n, dtype=object)
+        array[:] = column
+        docs[name] = array
+    return docs
+
+
+def _read_parquet_docs(fh: IO[bytes], path: Path, n: int, version: int) -> DocTable:
+    """The parquet document table of a version before 4 (snappy expands at most ~21x;
+    repeated strings stay shared), its values not yet checked."""
     pf = _open_table(fh, path, n, version)
     try:
         table = pf.read(use_threads=False)
     except Exception as exc:
         raise IndexFormatError(f"index file {path} cannot be read: {exc}") from exc
-    data: dict[str, Any] = {}
+    data: DocTable = {}
     for name in table.column_names:
         column = table.column(name)
         if name in ("doc_id", "role", "unit"):
@@ -1019,21 +1121,32 @@ def _read_docs(fh: IO[bytes], path: Path, n: int, version: int) -> pd.DataFrame:
     if version < _V2:  # every document a peer, no units
         data["role"] = np.full(n, ROLES[0], dtype=object)
         data["unit"] = np.full(n, None, dtype=object)
-    # (the strings kept as objects: a str column would copy each into an arrow array)
-    docs = pd.DataFrame(
-        {k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in data.items()}
-    )
-    _check_docs(docs, path)
-    return docs
+    roles = data["role"]
+    codes = np.zeros(n, dtype=np.int8)
+    known = np.zeros(n, dtype=bool)
+    for code, role in enumerate(ROLES):
+        same = roles == role
+        codes[same] = code
+        known |= same
+    if not known.all():
+        raise IndexFormatError(
+            f"index file {path} is corrupt: the role {roles[~known][0]!r} is none of {list(ROLES)}"
+        )
+    data["role"] = codes
+    return data
 
 
-def _check_docs(docs: pd.DataFrame, path: Path) -> None:
+def _check_docs(docs: DocTable, path: Path, ids_path: Path) -> None:
     """Every value of the document table within what a writer writes."""
     problems = []
-    ids = docs["doc_id"]
-    if len(set(ids.tolist())) != len(ids):  # (a set of str: no pandas hash table)
-        problems.append(f"the doc_id {ids[ids.duplicated()].iloc[0]!r} is held twice")
-    ints = {c: docs[c].to_numpy(np.int64) for c in _INT_COLUMNS}
+    ids = docs["doc_id"].tolist()
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        twice = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        raise IndexFormatError(
+            f"index file {ids_path} is corrupt: the doc_id {twice!r} is held twice"
+        )
+    ints = {c: docs[c] for c in _INT_COLUMNS}
     for name in ("chars", "length", "n_shingles", "n_anchors", *LOCATION_COLUMNS):
         if len(ints[name]) and ints[name].min() < 0:
             problems.append(f"{name!r} has negative values")
@@ -1043,22 +1156,27 @@ def _check_docs(docs: pd.DataFrame, path: Path) -> None:
         problems.append("a CRC-32 has more than 32 bits")
     if (ints["chars"] > _ZLIB_MAX_RATIO * ints["nbytes"]).any():
         problems.append(f"a text claims more than {_ZLIB_MAX_RATIO} characters per compressed byte")
-    roles = docs["role"]
-    bad = ~roles.isin(ROLES)
-    if bad.any():
-        problems.append(f"the role {roles[bad].iloc[0]!r} is none of {list(ROLES)}")
     if problems:
         raise IndexFormatError(f"index file {path} is corrupt: {'; '.join(problems)}")
 
 
+def _distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The distinct values, sorted (``np.unique``, which imports ``numpy.ma`` first: a
+    tenth of a flag run's imports)."""
+    out = np.sort(values, kind="stable")
+    if len(out) > 1:
+        out = out[np.concatenate([[True], out[1:] != out[:-1]])]
+    return out
+
+
 def _location_problems(
-    docs: pd.DataFrame, segments: dict[int, Path]
+    docs: DocTable, segments: dict[int, Path]
 ) -> list[tuple[str, str, npt.NDArray[np.bool_]]]:
     """Texts that lie outside their text files: ``(file, reason, documents)`` per file."""
-    seg = docs["segment"].to_numpy(np.int64)
-    end = docs["offset"].to_numpy(np.int64) + docs["nbytes"].to_numpy(np.int64)
+    seg = docs["segment"]
+    end = docs["offset"] + docs["nbytes"]
     out = []
-    for s in np.unique(seg).tolist():
+    for s in _distinct(seg).tolist():
         rows = seg == s
         path = segments.get(int(s))
         if path is None:
@@ -1075,9 +1193,9 @@ def _location_problems(
     return out
 
 
-def _check_locations(docs: pd.DataFrame, segments: dict[int, Path], root: Path) -> None:
+def _check_locations(docs: DocTable, segments: dict[int, Path], root: Path) -> None:
     for name, reason, rows in _location_problems(docs, segments):
-        first = docs["doc_id"].iloc[int(np.flatnonzero(rows)[0])]
+        first = docs["doc_id"][int(np.flatnonzero(rows)[0])]
         if name.startswith("segment"):
             raise IndexFormatError(
                 f"index {root} is inconsistent: the text of document {first!r} lies in "
@@ -1198,15 +1316,21 @@ def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -
     manifest = snap.manifest
     n = manifest.documents
     arrays = _read_arrays(snap.files, root, manifest, check)  # bounds n by the disk
-    docs = _read_docs(snap.files["docs"], root / manifest.names["docs"], n, manifest.version)
+    docs = _read_docs(snap.files, root, manifest.names, n, manifest.version)
     _check_locations(docs, manifest.segments, root)
-    problem = _check_postings(
-        arrays.anchor_keys, arrays.anchor_docs, docs["n_anchors"].to_numpy(np.int64)
-    )
-    if not problem and arrays.band_keys is not None and arrays.band_order is not None:
-        problem = _check_band_tables(arrays.band_keys, arrays.band_order, n)
-    if problem:
-        raise IndexFormatError(f"index {root} is inconsistent: {problem}")
+
+    def structure() -> str:
+        problem = _check_postings(arrays.anchor_keys, arrays.anchor_docs, docs["n_anchors"])
+        if not problem and arrays.band_keys is not None and arrays.band_order is not None:
+            problem = _check_band_tables(arrays.band_keys, arrays.band_order, n)
+        return problem
+
+    if check is None:
+        problem = structure()
+        if problem:
+            raise IndexFormatError(f"index {root} is inconsistent: {problem}")
+    else:  # (a query checks what it reads: see BlockCheck)
+        check.structure = structure
     return StoredIndex(
         config=manifest.config,
         docs=docs,
@@ -1222,9 +1346,10 @@ def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -
     )
 
 
-#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`); the others
-#: are checked whole when loaded (the bands too: no query reads them, but at 8 bytes a band
-#: and document they cost little, and a damaged file is named at once).
+#: The files whose checksums a lazy read checks later, a block at a time as a query reads
+#: them (see :class:`BlockCheck`); the others are checked whole when loaded (the bands too:
+#: no query reads them, but at 8 bytes a band and document they cost little, and a damaged
+#: file is named at once).
 _CHECKED_LATER = SEARCHED
 
 
@@ -1320,8 +1445,15 @@ class BlockCheck:
     the SHA-256 of each block a query reads, against ``blocks-gN.npy``, whose own SHA-256
     the manifest holds and the load checked), and before anything uses them whole (an add,
     a save, the pairs among held documents) every file whole (:meth:`check_all`: its
-    SHA-256 against the manifest's, as a load of version 2 did).
+    SHA-256 against the manifest's, as a load of version 2 did) and the arrays against each
+    other and the document table (:attr:`structure`: the anchors sorted, each pointing at a
+    held document, as many per document as the table says; the band order pointing at held
+    documents, each band's keys sorted). A query checks those of the values it reads (the
+    reader of the arrays does).
     """
+
+    #: Why the arrays do not fit each other ("" when they do), checked by :meth:`check_all`.
+    structure: Callable[[], str] | None = None
 
     def __init__(
         self,
@@ -1371,7 +1503,7 @@ class BlockCheck:
 
     def check_blocks(self, role: str, blocks: npt.NDArray[np.int64]) -> None:
         checked, digests, buf = self._checked[role], self._digests[role], self._maps[role]
-        todo = np.unique(blocks)
+        todo = _distinct(blocks)
         todo = todo[(todo >= 0) & (todo < len(checked))]
         todo = todo[~checked[todo]]
         view = memoryview(buf)
@@ -1422,6 +1554,10 @@ class BlockCheck:
                     "SHA-256 differs from the manifest's); 'corpus-tools index repair "
                     f"{self.root}' recomputes the search files from the stored texts"
                 )
+        if self.structure is not None:
+            problem = self.structure()
+            if problem:
+                raise IndexFormatError(f"index {self.root} is inconsistent: {problem}")
         for checked in self._checked.values():
             checked[:] = True
         self._all_checked = True
@@ -1465,7 +1601,8 @@ class IndexCheck(NamedTuple):
     @property
     def repairable(self) -> bool:
         """False when the document table is damaged: the documents cannot be named."""
-        return all(d.file != self.files["docs"] for d in self.damaged)
+        tables = {self.files[r] for r in ("docs", "doc_ids") if r in self.files}
+        return all(d.file not in tables for d in self.damaged)
 
     @property
     def ok(self) -> bool:
@@ -1501,7 +1638,7 @@ def _damaged_data_files(snap: _Snapshot) -> list[Damage]:
     return out
 
 
-def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Damage]:
+def _damaged_arrays(snap: _Snapshot, root: Path, docs: DocTable) -> list[Damage]:
     """The search arrays (whose checksums hold) that do not fit the document table."""
     manifest, names = snap.manifest, snap.manifest.names
     n, n_bands = manifest.documents, manifest.config.bands
@@ -1526,7 +1663,7 @@ def _damaged_arrays(snap: _Snapshot, root: Path, docs: pd.DataFrame) -> list[Dam
     problem = (
         f"{len(adocs)} anchor documents for {len(keys)} anchors"
         if len(keys) != len(adocs)
-        else _check_postings(keys, adocs, docs["n_anchors"].to_numpy(np.int64))
+        else _check_postings(keys, adocs, docs["n_anchors"])
     )
     if problem:
         out.append(Damage(names["anchor_docs"], f"inconsistent: {problem}", ()))
@@ -1566,19 +1703,23 @@ def _blocks_fit(snap: _Snapshot) -> bool:
     return bool(np.array_equal(np.concatenate(digests), stored))
 
 
-def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage]:
+def _damaged_texts(docs: DocTable, segments: dict[int, Path]) -> list[Damage]:
     """Every stored text read back and checked (CRC-32, bounded decompression, length),
     by segment."""
     out = []
-    ids = docs["doc_id"].astype(str).to_numpy()
-    for seg, rows in docs.groupby("segment", sort=True).indices.items():
-        path = segments.get(int(seg))  # type: ignore[call-overload]
+    ids = docs["doc_id"]
+    segs = docs["segment"]
+    for seg in np.unique(segs).tolist():
+        rows = np.flatnonzero(segs == seg)
+        path = segments.get(int(seg))
         names = ids[rows]
         if path is None or not path.is_file():
             name = path.name if path is not None else f"segment {seg} (not in the manifest)"
             out.append(Damage(name, "missing", tuple(names.tolist())))
             continue
-        reasons = _bad_texts(path, docs.iloc[rows])
+        reasons = _bad_texts(
+            path, {c: docs[c][rows] for c in ("offset", "nbytes", "crc32", "chars")}
+        )
         bad = np.array([bool(r) for r in reasons], dtype=bool)
         if bad.any():
             first = next(r for r in reasons if r)
@@ -1592,7 +1733,7 @@ def _damaged_texts(docs: pd.DataFrame, segments: dict[int, Path]) -> list[Damage
     return out
 
 
-def _bad_texts(path: Path, rows: pd.DataFrame) -> list[str]:
+def _bad_texts(path: Path, rows: DocTable) -> list[str]:
     """Per text of ``rows`` (all in the file ``path``), why it is damaged ("" if not)."""
     out = []
     with open(path, "rb") as fh:
@@ -1647,7 +1788,7 @@ def check_index(path: str | os.PathLike[str]) -> IndexCheck:
         docs_name = manifest.names["docs"]
         try:
             docs = _read_docs(
-                snap.files["docs"], root / docs_name, manifest.documents, manifest.version
+                snap.files, root, manifest.names, manifest.documents, manifest.version
             )
         except IndexFormatError as exc:  # its checksum matched: a faulty or crafted writer
             found.damaged.append(Damage(docs_name, f"unreadable: {exc}", ()))
@@ -1668,11 +1809,12 @@ def read_for_repair(root: Path, check: IndexCheck) -> tuple[StoredIndex, bool]:
     damaged = {d.file for d in check.damaged}
     intact = not damaged & {names[role] for role in ARRAYS}
     with contextlib.ExitStack() as stack:
-        roles = ["docs", *ARRAYS] if intact else ["docs"]
+        tables = [r for r in ("docs", "doc_ids") if r in names]
+        roles = [*tables, *ARRAYS] if intact else tables
         files: dict[str, IO[bytes]] = {
             r: stack.enter_context(open(root / names[r], "rb")) for r in roles
         }
-        docs = _read_docs(files["docs"], root / names["docs"], manifest.documents, manifest.version)
+        docs = _read_docs(files, root, names, manifest.documents, manifest.version)
         if intact:
             arrays = _read_arrays(files, root, manifest)
             bands, keys, adocs = arrays.bands, arrays.anchor_keys, arrays.anchor_docs
@@ -1698,9 +1840,8 @@ def drop_documents(stored: StoredIndex, keep: npt.NDArray[np.bool_]) -> StoredIn
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from corpus_tools.dedup.config import make_config
-    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "segment": [0, 1]})
+    >>> docs = {"doc_id": np.array(["a", "b"], dtype=object), "segment": np.array([0, 1])}
     >>> s = StoredIndex(make_config(None, {}, "x"), docs, np.zeros((2, 1), np.uint64),
     ...                 np.array([5, 7], np.uint32), np.array([1, 0], np.uint32),
     ...                 {0: Path("t0"), 1: Path("t1")}, 0)
@@ -1710,7 +1851,7 @@ def drop_documents(stored: StoredIndex, keep: npt.NDArray[np.bool_]) -> StoredIn
     """
     new_pos = np.cumsum(keep, dtype=np.int64) - 1
     kept_postings = keep[stored.anchor_docs.astype(np.int64)]
-    docs = stored.docs[keep].reset_index(drop=True)
+    docs = {name: values[keep] for name, values in stored.docs.items()}
     used = {int(x) for x in docs["segment"].tolist()}
     return stored._replace(
         docs=docs,

@@ -34,10 +34,12 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # (imported where a table is made: placeholder_rows needs none)
+    import pandas as pd
 
 from corpus_tools.errors import (
     check_columns,
@@ -51,7 +53,9 @@ __all__ = [
     "KINDS",
     "SPAN_COLUMNS",
     "PlaceholderReport",
+    "PlaceholderRow",
     "find_placeholders",
+    "placeholder_rows",
     "placeholder_spans",
     "scan_placeholders",
     "template_scores",
@@ -614,6 +618,8 @@ def _check_kinds(kinds: Iterable[str] | None, func: str) -> tuple[str, ...] | No
 
 
 def _frame(spans: Sequence[_Span], text: str) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "start": pd.Series([s.start for s in spans], dtype="int64"),
@@ -622,6 +628,28 @@ def _frame(spans: Sequence[_Span], text: str) -> pd.DataFrame:
             "kind": pd.Series([s.kind for s in spans], dtype=object),
         }
     )
+
+
+class PlaceholderRow(NamedTuple):
+    """One row of :func:`find_placeholders` (what :func:`placeholder_rows` returns)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def placeholder_rows(text: str) -> list[PlaceholderRow]:
+    """The rows of ``find_placeholders(text)`` (every kind, ``min_support`` 2), without a
+    table.
+
+    Examples
+    --------
+    >>> [(r.text, r.kind) for r in placeholder_rows("XX同志带领X个工作组")]
+    [('XX', 'person'), ('X', 'number')]
+    """
+    check_type(text, "text", _FIND, str, "a str")
+    return [PlaceholderRow(s.start, s.end, text[s.start : s.end], s.kind) for s in _scan(text, 2)]
 
 
 def find_placeholders(
@@ -729,6 +757,8 @@ def placeholder_spans(
 def _spans_table(
     texts: Sequence[tuple[Any, str]], chosen: tuple[str, ...] | None, min_support: int
 ) -> pd.DataFrame:
+    import pandas as pd
+
     ids: list[Any] = []
     parts: list[_Span] = []
     strings: list[str] = []
@@ -777,6 +807,8 @@ def _kinds_text(kinds: Sequence[str]) -> str:
 def _sections_table(
     texts: Sequence[tuple[Any, str]], spans: pd.DataFrame, min_chars: int, max_level: int
 ) -> pd.DataFrame:
+    import pandas as pd
+
     from corpus_tools.text.structure import parse_sections
 
     by_doc: dict[Any, tuple[np.ndarray, list[str]]] = {}
@@ -913,6 +945,8 @@ def _pieces(secs: pd.DataFrame, length: int) -> list[tuple[int, int]]:
 def _documents_table(
     texts: Sequence[tuple[Any, str]], spans: pd.DataFrame, threshold: float
 ) -> pd.DataFrame:
+    import pandas as pd
+
     from corpus_tools.text.structure import parse_sections
 
     by_doc: dict[Any, np.ndarray] = {}

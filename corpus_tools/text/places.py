@@ -39,14 +39,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from corpus_tools.errors import InvalidParameterError, check_columns, check_type, param_error
 from corpus_tools.text.tables import read_shipped_arrays
+
+if TYPE_CHECKING:  # (imported where a table is made: finding places needs none)
+    import pandas as pd
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -835,6 +837,8 @@ _DTYPES = {"start": "int64", "end": "int64", "ambiguous": "bool"}
 
 
 def _frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    import pandas as pd
+
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(PLACE_COLUMNS)
     data = {
         name: pd.Series(list(values), dtype=_DTYPES.get(name, object))
@@ -1144,6 +1148,8 @@ def gazetteer() -> pd.DataFrame:
     >>> table.set_index("name").loc["黔南布依族苗族自治州", "short"]
     ('黔南', '黔南州')
     """
+    import pandas as pd
+
     g = _load()
     short: dict[str, list[str]] = {}
     guarded: dict[str, list[str]] = {}

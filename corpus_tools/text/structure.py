@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # (imported where a table is made: section_rows needs none)
+    import pandas as pd
 
 from corpus_tools.errors import check_columns, check_type
 
-__all__ = ["SECTION_COLUMNS", "find_title", "parse_sections", "sections"]
+__all__ = ["SECTION_COLUMNS", "find_title", "parse_sections", "section_rows", "sections"]
 
 #: Columns of :func:`parse_sections` (``sections`` puts ``doc_id`` first).
 SECTION_COLUMNS = ("section_id", "parent", "level", "heading", "start", "end")
@@ -265,6 +267,31 @@ def parse_sections(text: str) -> pd.DataFrame:
     >>> parse_sections("一、做法\\n1.抓基础。\\n2.抓队伍。")["heading"].tolist()
     ['做法', '抓基础', '抓队伍']
     """
+    import pandas as pd
+
+    rows = section_rows(text)
+    frame = pd.DataFrame(
+        {
+            "section_id": pd.Series(range(len(rows)), dtype="int64"),
+            "parent": pd.Series([r["parent"] for r in rows], dtype="int64"),
+            "level": pd.Series([r["level"] for r in rows], dtype="int64"),
+            "heading": pd.Series([r["heading"] for r in rows], dtype=object),
+            "start": pd.Series([r["start"] for r in rows], dtype="int64"),
+            "end": pd.Series([r["end"] for r in rows], dtype="int64"),
+        }
+    )
+    return frame
+
+
+def section_rows(text: str) -> list[dict[str, object]]:
+    """The rows of :func:`parse_sections` (``level``, ``heading``, ``start``, ``parent``,
+    ``end``; the ``section_id`` is the position), without a table.
+
+    Examples
+    --------
+    >>> [r["heading"] for r in section_rows("一、做法\\n1.抓基础。\\n2.抓队伍。")]
+    ['做法', '抓基础', '抓队伍']
+    """
     check_type(text, "text", "parse_sections", str, "a str")
     taken = _accept(text, _candidates(text))
     rows: list[dict[str, object]] = []
@@ -289,17 +316,7 @@ def parse_sections(text: str) -> pd.DataFrame:
         stack.append(i)
     for i in stack:
         rows[i]["end"] = len(text)
-    frame = pd.DataFrame(
-        {
-            "section_id": pd.Series(range(len(rows)), dtype="int64"),
-            "parent": pd.Series([r["parent"] for r in rows], dtype="int64"),
-            "level": pd.Series([r["level"] for r in rows], dtype="int64"),
-            "heading": pd.Series([r["heading"] for r in rows], dtype=object),
-            "start": pd.Series([r["start"] for r in rows], dtype="int64"),
-            "end": pd.Series([r["end"] for r in rows], dtype="int64"),
-        }
-    )
-    return frame
+    return rows
 
 
 def sections(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -310,6 +327,8 @@ def sections(corpus: pd.DataFrame) -> pd.DataFrame:
     >>> import corpus_tools as ct
     >>> secs = ct.sections(ct.load_corpus("data/raw").documents)      # doctest: +SKIP
     """
+    import pandas as pd
+
     check_columns(corpus, "corpus", "sections", ["doc_id", "text"])
     parts = []
     for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True):

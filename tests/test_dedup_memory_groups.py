@@ -170,3 +170,68 @@ def test_pairs_made_and_counted_in_small_parts_are_the_same(
     assert len(whole[0]) > 100 and len(whole[1]) > 0
     for a, b in zip(whole, parts, strict=True):
         assert np.array_equal(a, b)
+
+
+def _spilled(folder: Path, texts: list[str], chunk: int) -> tuple[Any, Any]:
+    """The texts' features added to a SpilledPostings ``chunk`` documents at a time."""
+    from corpus_tools.dedup.candidates import SpilledPostings
+    from corpus_tools.dedup.sketch import features_batch, fold_text
+
+    cfg = DedupConfig()
+    spill = SpilledPostings(folder, cfg.bands)
+    for lo in range(0, len(texts), chunk):
+        batch = features_batch([fold_text(t, cfg).codes for t in texts[lo : lo + chunk]], cfg)
+        spill.add(batch.bands, batch.anchors, batch.anchor_ptr)
+    return spill, cfg
+
+
+def test_spilled_postings_are_grouped_as_in_memory(
+    news: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The streamed dedup writes band keys and anchors to files a chunk at a time and groups
+    them from there (issue 23: 0.7 KB a document in memory otherwise); documents are
+    renumbered in doc_id order, so the groups must be those of the arrays in that order,
+    whatever the chunks and however many parts the anchors are read in."""
+    import corpus_tools.dedup.candidates as cands
+
+    texts = news[:1500]
+    bands, keys, docs, _ = _features(texts)
+    order = np.random.default_rng(5).permutation(len(texts))
+    where = np.empty(len(texts), dtype=np.int64)
+    where[order] = np.arange(len(texts))
+    spill, _ = _spilled(tmp_path, texts, 400)
+    assert _same(spill.band_groups(order), band_groups(bands[order], paired=True))
+    expected = group_postings(keys, where[docs], 30, chain=False, paired=True)
+    assert len(expected.docs) > 1000
+    monkeypatch.setattr(cands, "GROUP_PART", 5000)  # many parts of a few buckets each
+    assert _same(spill.anchor_groups(where, 30), expected)
+
+
+def test_spilled_candidate_blocks_give_the_pairs_of_the_arrays(
+    news: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks from the spill files, made small (a few thousand pairs each), give the pairs
+    and the capped documents of configured_candidate_blocks on the arrays."""
+    import corpus_tools.dedup.candidates as cands
+    from corpus_tools.dedup.sketch import features_of_many, fold_text
+
+    texts = news
+    cfg = DedupConfig(max_pairs_per_doc=5)
+    feats = features_of_many([fold_text(t, cfg).codes for t in texts], cfg)
+    order = np.argsort([t[::-1] for t in texts], kind="stable")  # some other numbering
+    bands, keys, docs, sizes = _features([texts[k] for k in order.tolist()])
+    lengths = np.array([feats[k].length for k in order.tolist()], dtype=np.int64)
+
+    def shingles_of(k: int) -> Any:
+        return feats[int(order[k])].shingles
+
+    want = cands.configured_candidate_blocks(
+        bands, keys, docs, sizes, lengths=lengths, shingles_of=shingles_of, config=cfg
+    ).collect()
+    monkeypatch.setattr(cands, "SPILLED_BLOCK_PAIRS", 3000)
+    spill, _ = _spilled(tmp_path, texts, 700)
+    blocks = spill.candidate_blocks(order, lengths=lengths, shingles_of=shingles_of, config=cfg)
+    got = blocks.collect()
+    assert got.blocks > 3 and want.blocks == 1
+    assert len(want.pairs) > 100 and np.array_equal(got.pairs, want.pairs)
+    assert len(want.capped) and got.capped.equals(want.capped)

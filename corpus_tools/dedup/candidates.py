@@ -13,6 +13,8 @@ that every search path (in memory, streamed, the index, an engine) applies.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -36,9 +38,11 @@ __all__ = [
     "BYTES_PER_PAIR",
     "MAX_BUCKET",
     "SHORT_PER_VALUE",
+    "SPILLED_BLOCK_PAIRS",
     "CandidateBlocks",
     "Candidates",
     "Groups",
+    "SpilledPostings",
     "anchor_candidate_pairs",
     "anchor_pairs_ok",
     "anchor_postings_pairs",
@@ -51,8 +55,10 @@ __all__ = [
     "group_postings",
     "lsh_candidate_pairs",
     "memory_budget",
+    "release_heap",
     "short_limit",
     "short_pairs",
+    "short_similar",
     "similar_pairs",
     "unique_pairs",
     "warn_capped",
@@ -541,22 +547,79 @@ class CandidateBlocks:
         if bands.ndim != 2:
             raise param_error("bands", func, "a 2-d array (docs x bands)", bands.shape)
         check_number(max_pairs_per_doc, "max_pairs_per_doc", func, kind=int, low=0)
-        self.n = len(bands)
-        self.lsh = band_groups(bands, max_bucket, paired=True)
-        self.anchors = group_postings(
-            np.asarray(anchor_keys), anchor_docs, max_df, chain=False, paired=True
+        self._setup(
+            band_groups(bands, max_bucket, paired=True),
+            group_postings(np.asarray(anchor_keys), anchor_docs, max_df, chain=False, paired=True),
+            anchor_sizes,
+            rule={"min_hits": min_hits, "min_share": min_share, "min_passage": min_passage},
+            limits=(max_pairs_per_doc, max_memory, 0),
+            similar=similar,
         )
-        self.rule: dict[str, Any] = {
-            "min_hits": min_hits,
-            "min_share": min_share,
-            "min_passage": min_passage,
-        }
+
+    def _setup(
+        self,
+        lsh: Groups,
+        anchors: Groups,
+        anchor_sizes: npt.NDArray[np.signedinteger[Any]],
+        *,
+        rule: dict[str, Any],
+        limits: tuple[int, int, int],
+        similar: npt.NDArray[np.int64] | None,
+    ) -> None:
+        self.lsh, self.anchors = lsh, anchors
+        self.rule = rule
         self.sizes = np.asarray(anchor_sizes, dtype=np.int64)
-        self.cap = max_pairs_per_doc
+        self.n = len(self.sizes)
+        self.cap, max_memory, block_pairs = limits
         self.budget = max(1, memory_budget(max_memory) // BYTES_PER_PAIR)
+        self.release = bool(block_pairs)  # the spilled path: the heap given back per block
+        if block_pairs:
+            self.budget = min(self.budget, block_pairs)
         self.similar = np.zeros((0, 2), dtype=np.int64) if similar is None else similar
         self._capped: list[npt.NDArray[np.int64]] = []
         self.blocks = 0
+
+    @classmethod
+    def of_groups(
+        cls,
+        lsh: Groups,
+        anchors: Groups,
+        anchor_sizes: npt.NDArray[np.signedinteger[Any]],
+        *,
+        config: DedupConfig,
+        similar: npt.NDArray[np.int64] | None = None,
+        block_pairs: int = 0,
+    ) -> CandidateBlocks:
+        """The blocks of LSH buckets ``lsh`` (:func:`band_groups`) and anchor groups
+        ``anchors`` (:func:`group_postings`) already made, with ``config``'s anchor rule,
+        cap and budget (what :func:`configured_candidate_blocks` gives from the arrays);
+        ``block_pairs``, when not 0: pairs made in one block at most, whatever the budget.
+
+        Examples
+        --------
+        >>> bands = np.array([[1, 2], [1, 3], [4, 5]], dtype=np.uint64)
+        >>> none = group_postings(np.zeros(0, np.uint32), np.zeros(0, np.int64), 50, chain=False)
+        >>> blocks = CandidateBlocks.of_groups(
+        ...     band_groups(bands, paired=True), none, np.zeros(3, np.int64), config=DedupConfig()
+        ... )
+        >>> [b.tolist() for b in blocks]
+        [[[0, 1]]]
+        """
+        cfg = config
+        self = cls.__new__(cls)
+        self._setup(
+            lsh,
+            anchors,
+            anchor_sizes,
+            rule={
+                "min_hits": cfg.min_anchor_hits,
+                "min_share": cfg.min_anchor_share,
+                "min_passage": cfg.min_anchor_passage,
+            },
+            limits=(cfg.max_pairs_per_doc, cfg.max_memory, block_pairs),
+            similar=similar,
+        )
+        return self
 
     @property
     def capped_count(self) -> int:
@@ -586,6 +649,8 @@ class CandidateBlocks:
         blocks = _doc_blocks(weights, self.budget) if n else []
         del weights
         for lo, hi in blocks:
+            if self.release:  # what verifying the last block freed
+                release_heap()
             codes, strength = _block_candidates(
                 self.lsh, self.anchors, (lo, hi), sizes=self.sizes, rule=self.rule
             )
@@ -879,12 +944,6 @@ def configured_candidate_blocks(
     mapped file those reads touched.
     """
     cfg = config
-    short = np.flatnonzero(np.asarray(lengths) <= short_limit(cfg.num_perm, cfg.k))
-    sets: list[npt.NDArray[np.uint32]] = []
-    for lo in range(0, len(short), _READ_BATCH):
-        sets.extend(np.array(shingles_of(k)) for k in short[lo : lo + _READ_BATCH].tolist())
-        if after_read is not None:
-            after_read()
     return CandidateBlocks(
         bands,
         anchor_keys,
@@ -896,8 +955,28 @@ def configured_candidate_blocks(
         max_df=effective_max_df(cfg, len(lengths)),
         max_pairs_per_doc=cfg.max_pairs_per_doc,
         max_memory=cfg.max_memory,
-        similar=short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory),
+        similar=short_similar(lengths, shingles_of, cfg, after_read),
     )
+
+
+def short_similar(
+    lengths: npt.NDArray[np.int64],
+    shingles_of: Callable[[int], npt.NDArray[np.uint32]],
+    config: DedupConfig,
+    after_read: Callable[[], Any] | None = None,
+) -> npt.NDArray[np.int64]:
+    """:func:`short_pairs` of the documents whose folded ``lengths`` are at most
+    :func:`short_limit` (``shingles_of(k)``: document ``k``'s shingle set, asked for those
+    only; ``after_read``: see :func:`configured_candidate_blocks`). Their sets are
+    dropped before this returns."""
+    cfg = config
+    short = np.flatnonzero(np.asarray(lengths) <= short_limit(cfg.num_perm, cfg.k))
+    sets: list[npt.NDArray[np.uint32]] = []
+    for lo in range(0, len(short), _READ_BATCH):
+        sets.extend(np.array(shingles_of(k)) for k in short[lo : lo + _READ_BATCH].tolist())
+        if after_read is not None:
+            after_read()
+    return short_pairs(short, sets, cfg.threshold, max_memory=cfg.max_memory)
 
 
 def corpus_candidates(features: Sequence[DocFeatures], config: DedupConfig) -> Candidates:
@@ -1105,3 +1184,220 @@ def anchor_pairs_ok(
     that mostly copies another source). The one rule for every engine and the index.
     """
     return (hits >= min_hits) & ((hits >= min_share * smaller) | (hits >= min_passage))
+
+
+#: Anchors are spilled in buckets by the top bits of their value (anchor ids are hash bits,
+#: so the buckets are about equal): the postings of consecutive buckets are grouped at a
+#: time, one read per chunk of the stream.
+_BUCKET_BITS = 12
+#: Bytes of one spilled value (a band key, or an anchor's ``key << 32 | row``).
+_WORD = 8
+
+#: Candidate pairs made in one block at most on the spilled path, whatever the budget: a
+#: block's pairs are made (about 10 bytes each), then its candidates verified together
+#: (aligning them takes about 100 bytes per character of the documents aligned), so the
+#: memory of both stays near 20 MB + 50 MB instead of growing with the pairs of the corpus
+#: up to the budget (words 2 GB: one block of 31M pairs, 300 MB, then 370 MB of seeds).
+SPILLED_BLOCK_PAIRS = 1 << 21
+
+
+class SpilledPostings:
+    """The band keys and anchors of a stream's documents, written to files in ``folder`` a
+    chunk at a time (:meth:`add`) and grouped from there (:meth:`candidate_blocks`): memory
+    holds a few counts per document and per chunk, and one band or one part of the anchors
+    (:data:`GROUP_PART` postings) while it is grouped, not every document's 32 band keys
+    and anchors (0.7 KB a document: 700 MB at a million).
+
+    ``bands.u64`` holds each chunk's band keys band after band; ``anchors.u64`` each
+    chunk's anchors as ``key << 32 | row`` (``row``: the document's number in the order
+    added) sorted by bucket, the first :data:`_BUCKET_BITS` bits of the key. Both are read
+    with ``pread`` (never mapped: nothing read stays resident).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from corpus_tools.dedup.sketch import features_of_many, fold_text
+    >>> cfg = DedupConfig()
+    >>> texts = ["坚持党建引领，推动基层治理。" * 3, "全面从严治党", "坚持党建引领，推动基层治理！" * 3]
+    >>> feats = features_of_many([fold_text(t, cfg).codes for t in texts], cfg)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     spill = SpilledPostings(folder, cfg.bands)
+    ...     for f in feats:  # one chunk per document
+    ...         spill.add(f.bands[None], f.anchors, np.array([0, len(f.anchors)]))
+    ...     blocks = spill.candidate_blocks(
+    ...         np.array([2, 0, 1]),  # document 0 is the one added third
+    ...         lengths=np.array([f.length for f in feats])[[2, 0, 1]],
+    ...         shingles_of=lambda k: feats[[2, 0, 1][k]].shingles,
+    ...         config=cfg,
+    ...     )
+    ...     [b.tolist() for b in blocks]
+    [[[0, 1]]]
+    """
+
+    def __init__(self, folder: str | os.PathLike[str], bands: int) -> None:
+        self.bands_path = os.path.join(folder, "bands.u64")
+        self.anchors_path = os.path.join(folder, "anchors.u64")
+        self.nb = bands
+        self.rows = 0
+        self.chunk_rows: list[int] = []  # documents per chunk
+        self.chunk_at: list[int] = []  # where each chunk's anchors start (postings)
+        self.chunk_cum: list[npt.NDArray[np.int32]] = []  # its bucket bounds (postings)
+        self.sizes: list[npt.NDArray[np.int32]] = []  # anchors per document
+        self.postings = 0
+
+    def add(
+        self,
+        bands: npt.NDArray[np.uint64],
+        anchors: npt.NDArray[np.uint32],
+        anchor_ptr: npt.NDArray[np.int64],
+    ) -> None:
+        """Append one chunk: its documents' ``bands`` (one row each) and ``anchors``
+        (document ``i``'s: ``anchors[anchor_ptr[i]:anchor_ptr[i + 1]]``)."""
+        m = len(bands)
+        if self.rows + m >= 2**32:
+            raise ValueError("SpilledPostings holds fewer than 2**32 documents")
+        sizes = np.diff(anchor_ptr).astype(np.int32)
+        rows = np.repeat(np.arange(self.rows, self.rows + m, dtype=np.uint64), sizes)
+        keys = np.asarray(anchors, dtype=np.uint32)
+        bucket = (keys >> np.uint32(32 - _BUCKET_BITS)).astype(np.uint16)
+        order = np.argsort(bucket, kind="stable")  # a radix sort of 16-bit values
+        records = (keys.astype(np.uint64) << np.uint64(32)) | rows
+        records = records[order]
+        del rows, order
+        cum = np.zeros((1 << _BUCKET_BITS) + 1, dtype=np.int32)
+        np.cumsum(np.bincount(bucket, minlength=1 << _BUCKET_BITS), out=cum[1:])
+        with open(self.bands_path, "ab") as fh:
+            fh.write(np.ascontiguousarray(np.asarray(bands, dtype=np.uint64).T).data)
+        with open(self.anchors_path, "ab") as fh:
+            fh.write(records.data)
+        self.chunk_rows.append(m)
+        self.chunk_at.append(self.postings)
+        self.chunk_cum.append(cum)
+        self.sizes.append(sizes)
+        self.rows += m
+        self.postings += len(records)
+
+    def candidate_blocks(
+        self,
+        order: npt.NDArray[np.int64],
+        *,
+        lengths: npt.NDArray[np.int64],
+        shingles_of: Callable[[int], npt.NDArray[np.uint32]],
+        config: DedupConfig,
+        after_read: Callable[[], Any] | None = None,
+    ) -> CandidateBlocks:
+        """:func:`configured_candidate_blocks` of the documents added, numbered in
+        ``order`` (``order[p]``: the document added ``order[p]``-th is document ``p``;
+        ``lengths`` and ``shingles_of`` in that numbering)."""
+        cfg = config
+        order = np.asarray(order, dtype=np.int64)
+        n = len(order)
+        similar = short_similar(lengths, shingles_of, cfg, after_read)
+        release_heap()
+        where = np.empty(n, dtype=_small(n))
+        where[order] = np.arange(n, dtype=where.dtype)
+        lsh = self.band_groups(order)
+        release_heap()
+        anchors = self.anchor_groups(where, effective_max_df(cfg, n))
+        del where
+        release_heap()
+        sizes = np.concatenate(self.sizes)[order] if n else np.zeros(0, dtype=np.int64)
+        return CandidateBlocks.of_groups(
+            lsh, anchors, sizes, config=cfg, similar=similar, block_pairs=SPILLED_BLOCK_PAIRS
+        )
+
+    def band_groups(self, order: npt.NDArray[np.int64], max_bucket: int = MAX_BUCKET) -> Groups:
+        """:func:`band_groups` (``paired=True``) of the band keys added, documents numbered
+        in ``order``: one band read at a time."""
+        n = len(order)
+        if n == 0:
+            return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        out = _GroupsOut(n * self.nb, n, (max_bucket, True, True))
+        keys = np.empty(n, dtype=np.uint64)
+        with open(self.bands_path, "rb") as fh:
+            for band in range(self.nb):
+                at = start = 0
+                for m in self.chunk_rows:
+                    _read_into(fh.fileno(), keys[start : start + m], at + band * m * _WORD)
+                    at += m * self.nb * _WORD
+                    start += m
+                out.put(*_sorted_band(keys[order]))
+        return out.groups()
+
+    def anchor_groups(self, where: npt.NDArray[Any], max_df: int) -> Groups:
+        """:func:`group_postings` (``chain=False, paired=True``) of the anchors added,
+        document ``r`` added numbered ``where[r]``: consecutive buckets of about
+        :data:`GROUP_PART` postings read and grouped at a time, in key order."""
+        n = len(where)
+        if self.postings == 0 or n < 2:
+            return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        out = _GroupsOut(self.postings, n, (max_df, False, True))
+        cum = np.stack(self.chunk_cum)  # chunks x (buckets + 1)
+        totals = cum[:, 1:].sum(axis=0, dtype=np.int64) - cum[:, :-1].sum(axis=0, dtype=np.int64)
+        with open(self.anchors_path, "rb") as fh:
+            for b0, b1 in _bucket_parts(totals, GROUP_PART):
+                counts = (cum[:, b1] - cum[:, b0]).astype(np.int64)
+                buf = np.empty(int(counts.sum()), dtype=np.uint64)
+                filled = 0
+                for c, count in enumerate(counts.tolist()):
+                    if count:
+                        offset = (self.chunk_at[c] + int(cum[c, b0])) * _WORD
+                        _read_into(fh.fileno(), buf[filled : filled + count], offset)
+                        filled += count
+                keys = buf >> np.uint64(32)
+                buf &= np.uint64(0xFFFFFFFF)
+                docs = where[buf]
+                del buf
+                out.put(*_sorted_postings(keys, docs, n))
+                del keys, docs
+                release_heap()
+        return out.groups()
+
+
+def release_heap() -> None:
+    """Give the memory freed on the C heap back to the system (glibc's ``malloc_trim``;
+    elsewhere nothing).
+
+    numpy arrays of up to 32 MB come from the C heap once larger ones have been freed
+    (glibc raises its mmap threshold), and freeing them leaves the process's resident
+    memory as it was: the streamed dedup of a 400 MB corpus held 84 MB of freed heap at the
+    end of sketching, and each stage's peak stood on what the stages before had freed.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _bucket_parts(totals: npt.NDArray[np.int64], part: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of buckets holding about ``part`` postings each (a bucket with
+    more is a range of its own); empty ranges left out."""
+    cum = np.cumsum(totals)
+    parts, b0 = [], 0
+    while b0 < len(totals):
+        base = int(cum[b0 - 1]) if b0 else 0
+        b1 = max(b0 + 1, int(np.searchsorted(cum, base + part, side="right")))
+        b1 = min(b1, len(totals))
+        if cum[b1 - 1] > base:
+            parts.append((b0, b1))
+        b0 = b1
+    return parts
+
+
+def _read_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
+    """Fill the contiguous array ``arr`` with the file's bytes from ``offset`` (pread: no
+    mapping, so nothing read stays in this process's memory)."""
+    view = arr.data.cast("B")
+    got = 0
+    while got < len(view):
+        n = os.preadv(fd, [view[got:]], offset + got)
+        if n <= 0:
+            raise OSError(f"spill file ended {len(view) - got} bytes early")
+        got += n

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from corpus_tools.dedup.align import align_folded
 from corpus_tools.dedup.candidates import (
     CandidateBlocks,
+    SpilledPostings,
     configured_candidate_blocks,
     expand_ranges,
     warn_capped,
@@ -244,6 +245,8 @@ class _Sketches:
         self.shingles: list[npt.NDArray[np.uint32]] = []  # in memory only
         self.codes: list[npt.NDArray[np.uint32]] = []
         self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
+        # band keys and anchors spilled too: grouped from their files, a part at a time
+        self.spill = None if folder is None else SpilledPostings(folder, cfg.bands)
 
     def add(self, ids: list[str], texts: list[str], bar: Any, func: str) -> None:
         """Fold and sketch one chunk of documents (their doc_ids and texts)."""
@@ -257,6 +260,11 @@ class _Sketches:
         self.ids.extend(ids)
         codes = fold_codes(texts, self.cfg)
         batch = features_batch(codes, self.cfg)
+        if self.spill is not None:
+            self.spill.add(batch.bands, batch.anchors, batch.anchor_ptr)
+            batch = batch._replace(
+                bands=np.zeros((0, self.cfg.bands), np.uint64), anchors=np.zeros(0, np.uint32)
+            )
         # the shingles go to the file (or self.shingles): a view of them would keep them all
         self.batches.append(batch._replace(shingles=np.zeros(0, dtype=np.uint32)))
         self.n_codes.append(np.fromiter(map(len, codes), dtype=np.int64, count=len(codes)))
@@ -346,7 +354,8 @@ class _Sketches:
         """The candidate pairs of the documents in ``order`` (positions in that order), a
         block at a time (:func:`~corpus_tools.dedup.candidates.configured_candidate_blocks`),
         and the :class:`FeatureTable` to verify them."""
-        bands, keys, sizes = self._postings(order)
+        spill = self.spill
+        bands, keys, sizes = self._postings(order) if spill is None else (None, None, None)
         table = self.table()
         rows = order.tolist()
         n = len(rows)
@@ -358,6 +367,14 @@ class _Sketches:
             else:  # read, not mapped: a read of a mapped file maps up to 2 MB around it
                 fh = stack.enter_context(open(self.files[0], "rb"))
                 read = functools.partial(_read_u32, fh.fileno())
+            if spill is not None:
+                return spill.candidate_blocks(
+                    order,
+                    lengths=lengths,
+                    shingles_of=lambda k: np.asarray(read(slice(ptr[rows[k]], ptr[rows[k] + 1]))),
+                    config=self.cfg,
+                ), table
+            assert bands is not None and keys is not None and sizes is not None
             blocks = configured_candidate_blocks(
                 bands,
                 keys,

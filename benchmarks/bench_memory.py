@@ -1,5 +1,6 @@
-"""Peak memory and time of whole `corpus-tools dedup` and `index build` processes on streamed
-synthetic corpora of 100 MB, 400 MB (and 2 GB with ``--big``), and on many tiny files.
+"""Peak memory and time of whole `corpus-tools dedup`, `index build` (and, with ``--jobs
+keywords``, `keywords`) processes on streamed synthetic corpora of 100 MB, 400 MB (and 2 GB
+with ``--big``), and on many tiny files.
 
 Run from the repository root (2 GB takes long on a shared 2-core machine)::
 
@@ -22,7 +23,9 @@ Corpora (:mod:`synth`), written once per size to ``WORK`` and reused:
 
 Each job is one ``corpus-tools`` process (this checkout first on ``PYTHONPATH``), its output
 written to a file; ``/usr/bin/time`` (else ``wait4``) gives its peak resident memory and CPU
-seconds. ``--max-memory`` is passed on to the commands. Printed per job: input MB, documents,
+seconds (the peak is that of the largest process: for `keywords`, the main process or one of
+its segmentation workers; `keywords` runs cold, with a new segmentation cache, by year).
+``--max-memory`` is passed on to the commands. Printed per job: input MB, documents,
 peak RSS, CPU and wall seconds, pairs; then the ratios of peak memory and CPU between sizes
 and the growth exponent of CPU time (slope of log CPU on log size).
 """
@@ -48,9 +51,10 @@ sys.path.insert(0, str(HERE))
 CLI = [sys.executable, "-c", "from corpus_tools.cli import main; main()"]
 
 
-def _measure(argv: list[str], stdout: Path) -> dict[str, Any]:
+def _measure(argv: list[str], stdout: Path, more_env: dict[str, str]) -> dict[str, Any]:
     """Run ``argv``; its peak RSS (MB), CPU and wall seconds and exit code."""
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env.update(more_env)
     start = time.perf_counter()
     with open(stdout, "wb") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=env)
@@ -91,13 +95,20 @@ def run_jobs(
     size_mb = sum(p.stat().st_size for p in _files(source)) / 2**20
     for job in jobs:
         out = work / f"out-{label}-{job}"
+        env: dict[str, str] = {}
         if job == "dedup":
             argv = [*CLI, "dedup", str(source), "--format", "json", *extra]
+        elif job == "keywords":  # cold: a new segmentation cache (the default run writes one)
+            cache = work / f"cache-{label}"
+            shutil.rmtree(cache, ignore_errors=True)
+            env["CORPUS_TOOLS_CACHE"] = str(cache)
+            argv = [*CLI, "keywords", str(source), "-o", str(out.with_suffix(".parquet"))]
+            argv += ["--by", "year", "--format", "json"]
         else:
             shutil.rmtree(out.with_suffix(".idx"), ignore_errors=True)
             argv = [*CLI, "index", "build", str(source), "-o", str(out.with_suffix(".idx"))]
             argv += ["--format", "json", *extra]
-        facts = _measure(argv, out.with_suffix(".json"))
+        facts = _measure(argv, out.with_suffix(".json"), env)
         pairs = None
         if facts["rc"] == 0 and job == "dedup":
             pairs = len(json.loads(out.with_suffix(".json").read_text("utf-8"))["pairs"])
@@ -119,7 +130,7 @@ def _files(source: Path) -> list[Path]:
 
 
 def _growth(rows: list[dict[str, Any]]) -> None:
-    for job in ("dedup", "index-build"):
+    for job in ("dedup", "index-build", "keywords"):
         pts = [r for r in rows if r["job"] == job and r["rc"] == 0 and "slices" not in r["corpus"]]
         for a, b in itertools.pairwise(pts):
             ratio = b["input_mb"] / max(a["input_mb"], 1)
@@ -137,7 +148,13 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="add 2 GB (takes long)")
     parser.add_argument("--corpus", choices=("sentences", "words"), default="sentences")
     parser.add_argument("--slices", type=int, default=0, help="also N tiny overlapping files")
-    parser.add_argument("--jobs", nargs="+", default=["dedup", "index-build"])
+    parser.add_argument(
+        "--jobs",
+        nargs="+",
+        default=["dedup", "index-build"],
+        choices=["dedup", "index-build", "keywords"],
+        help="keywords: cold, by year, with its segmentation workers (takes long)",
+    )
     parser.add_argument("--max-memory", default=None, help="passed on, e.g. 1G")
     parser.add_argument("--work", type=Path, default=Path("/tmp/corpus-tools-bench-memory"))
     parser.add_argument("--json", type=Path, default=None, help="write the rows here")

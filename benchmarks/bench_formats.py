@@ -110,9 +110,9 @@ def bench_pdf(repeat: int) -> None:
         pages += len(doc)
         doc.close()
 
-    def plain() -> None:
+    def text_loop(source: Callable[[Path], Any]) -> None:
         for f in files:
-            doc = pdfium.PdfDocument(str(f))
+            doc = pdfium.PdfDocument(source(f))
             for i in range(len(doc)):
                 page = doc[i]
                 textpage = page.get_textpage()
@@ -121,17 +121,11 @@ def bench_pdf(repeat: int) -> None:
                 page.close()
             doc.close()
 
-    def plain_bytes() -> None:
-        # the same, PDFium given the file's bytes (as read_pdf gives them) instead of its path
-        for f in files:
-            doc = pdfium.PdfDocument(f.read_bytes())
-            for i in range(len(doc)):
-                page = doc[i]
-                textpage = page.get_textpage()
-                textpage.get_text_range()
-                textpage.close()
-                page.close()
-            doc.close()
+    def plain() -> None:
+        text_loop(str)
+
+    def plain_bytes() -> None:  # PDFium given the file's bytes (as read_pdf gives them)
+        text_loop(Path.read_bytes)
 
     def raw() -> None:
         for f in files:

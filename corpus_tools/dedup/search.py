@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import os
 from collections.abc import Iterable, Iterator
@@ -34,6 +33,7 @@ from corpus_tools.dedup.candidates import (
     SpilledPostings,
     configured_candidate_blocks,
     expand_ranges,
+    release_heap,
     warn_capped,
 )
 from corpus_tools.dedup.config import DedupConfig, make_config
@@ -86,9 +86,10 @@ def find_near_duplicates(
         a dict ``{doc_id: text}``, a list of texts, or a stream of corpus tables
         (:func:`corpus_tools.io.stream_corpus`): then documents are folded and sketched a
         chunk at a time and their folded codes and shingle ids kept in a temporary file
-        (read back as memory maps to verify, never folded twice), so memory holds about
-        1 KB per document, not the corpus (plus, while aligning, about 12 bytes per
-        character of the documents that need aligning). Same result. With an
+        (read back as memory maps to verify, never folded twice) and their band keys and
+        anchors in two more (grouped from there), so memory holds a few hundred bytes per
+        document, not the corpus (plus, while aligning, about 12 bytes per character of
+        the documents that need aligning). Same result. With an
         engine other than ``"local"``, also a Dask DataFrame with ``doc_id`` and ``text``
         (``dd.read_parquet("corpus/*.parquet")``), whose partitions are read and sketched
         on the workers: only the doc_ids come to this process.
@@ -231,8 +232,9 @@ class _Sketches:
     """The features of a corpus, gathered a chunk at a time, then searched and verified.
 
     With a ``folder``, each document's folded codes and shingle ids go to two files there
-    (read back as memory maps when verifying), so memory holds about 1 KB per document;
-    without, they stay in memory. Either way no text is folded or sketched twice.
+    (read back as memory maps when verifying) and their band keys and anchors to two more
+    (:class:`~corpus_tools.dedup.candidates.SpilledPostings`), so memory holds a few
+    hundred bytes per document; without, they stay in memory. Either way no text is folded or sketched twice.
     """
 
     def __init__(self, cfg: DedupConfig, folder: Path | None) -> None:
@@ -346,7 +348,7 @@ class _Sketches:
             row += len(count)
             del part, at
             if len(parts) % _TRIM_EVERY == 0:
-                _release_heap()
+                release_heap()
         self.batches = [FeatureBatch.joined(rest, nb)]
         return bands, keys, sizes
 
@@ -401,19 +403,8 @@ def _write_pieces(fh: Any, arr: npt.NDArray[Any]) -> None:
         fh.write(data[at : at + _WRITE_BYTES])
 
 
-#: Batches copied between two calls of :func:`_release_heap` (each a chunk of the stream).
+#: Batches copied between two calls of :func:`release_heap` (each a chunk of the stream).
 _TRIM_EVERY = 16
-
-
-def _release_heap() -> None:
-    """Give the memory freed on the C heap back to the system: the batches' arrays, a few
-    MB each, are allocated there and freeing them would leave the process's resident
-    memory as it was (glibc only; elsewhere nothing)."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
 
 
 def _read_u32(fd: int, span: slice) -> npt.NDArray[np.uint32]:

@@ -70,7 +70,9 @@ class Seeds(NamedTuple):
 
 
 def seeds_of(codes: npt.NDArray[np.uint32], k: int, seed: int = 0) -> Seeds:
-    """The :class:`Seeds` of folded ``codes`` (none when shorter than ``k``).
+    """The :class:`Seeds` of folded ``codes`` (none when shorter than ``k``): the window
+    hashes in their stable sorted order (that of ``np.argsort(kind="stable")``, found by
+    sorting the hashes packed with their positions, several times faster).
 
     Examples
     --------
@@ -83,8 +85,9 @@ def seeds_of(codes: npt.NDArray[np.uint32], k: int, seed: int = 0) -> Seeds:
         empty = np.zeros(0, dtype=np.uint64)
         return Seeds(empty, np.zeros(0, dtype=np.int64), empty)
     h = shingle_hashes(codes, k, seed=seed)
-    order = np.argsort(h, kind="stable").astype(np.int64)
-    return Seeds(h, order, h[order])
+    # np.argsort(h, kind="stable") and h in that order, by sorting packed values
+    order, ordered = _value_order(h)
+    return Seeds(h, order, ordered)
 
 
 _NO_RUNS = np.zeros((0, 4), dtype=np.int64)

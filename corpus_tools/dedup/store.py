@@ -104,6 +104,7 @@ import numpy.typing as npt
 from corpus_tools.dedup.config import DedupConfig, make_config
 from corpus_tools.dedup.verify import release_pages
 from corpus_tools.errors import CorpusToolsError, IndexBusyError, IndexFormatError, OutputError
+from corpus_tools.io.atomic import atomic_write
 
 __all__ = [
     "ARRAYS",
@@ -334,16 +335,6 @@ def empty_locations() -> npt.NDArray[np.int64]:
     """Text locations of no document: int64, one row per document, one column per
     :data:`LOCATION_COLUMNS`."""
     return np.zeros((0, len(LOCATION_COLUMNS)), dtype=np.int64)
-
-
-@contextlib.contextmanager
-def atomic_write(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """:func:`corpus_tools.io.atomic_write`, imported when a file is written (a reader of
-    an index needs none of the writers, nor pandas)."""
-    from corpus_tools.io import atomic_write as write_atomically
-
-    with write_atomically(path, mode) as fh:
-        yield fh
 
 
 def _sha256(path: Path) -> str:

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING
 from corpus_tools.exports import lazy_exports
 
 if TYPE_CHECKING:
+    from corpus_tools.io.atomic import atomic_write as atomic_write
     from corpus_tools.io.corpus import LoadResult as LoadResult
     from corpus_tools.io.corpus import as_corpus as as_corpus
     from corpus_tools.io.corpus import load_corpus as load_corpus
@@ -84,7 +85,6 @@ if TYPE_CHECKING:
     from corpus_tools.io.tables import with_table_dtypes as with_table_dtypes
     from corpus_tools.io.write import LIST_SEPARATOR as LIST_SEPARATOR
     from corpus_tools.io.write import TABLE_SUFFIXES as TABLE_SUFFIXES
-    from corpus_tools.io.write import atomic_write as atomic_write
     from corpus_tools.io.write import for_spreadsheet as for_spreadsheet
     from corpus_tools.io.write import is_formula_like as is_formula_like
     from corpus_tools.io.write import write_table as write_table
@@ -114,7 +114,7 @@ _EXPORTS: dict[str, str] = {
     "TABLE_SUFFIXES": "corpus_tools.io.write",
     "TEXT_SUFFIXES": "corpus_tools.io.formats",
     "as_corpus": "corpus_tools.io.corpus",
-    "atomic_write": "corpus_tools.io.write",
+    "atomic_write": "corpus_tools.io.atomic",
     "corpus_chunks": "corpus_tools.io.stream",
     "decode_bytes": "corpus_tools.io.decode",
     "for_spreadsheet": "corpus_tools.io.write",

@@ -12,7 +12,9 @@ PDF (pages/s)
     read_pdf uses: no page objects), and against pdfminer.six ``extract_text`` (its
     layout analysis) when installed. The loops open each file by its path, as pypdfium2's
     users do, and the plain call once more given the file's bytes; read_pdf hands PDFium
-    the file's bytes and opens 32 pages at a time.
+    the file's bytes and opens 32 pages at a time. read_pdf is timed with its compiled
+    loops (``pdfcalls.c``, built at install) and without them (``CORPUS_TOOLS_NATIVE=0``,
+    what runs where no C compiler was found). The ratios are medians of the rounds' ratios.
 .doc (documents/s)
     ``read_doc`` against the plain olefile call (open the compound file, read the
     ``WordDocument`` and table streams: what the reader needs before it parses the piece
@@ -35,6 +37,7 @@ Run: ``.venv/bin/python benchmarks/bench_formats.py [--repeat 5] [--soffice]``
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -49,6 +52,7 @@ from typing import Any, NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from corpus_tools.io.formats import pdf as pdf_reader  # noqa: E402
 from corpus_tools.io.formats.odt import read_odt  # noqa: E402
 from corpus_tools.io.formats.pdf import read_pdf  # noqa: E402
 from corpus_tools.io.formats.webpage import read_html  # noqa: E402
@@ -59,10 +63,16 @@ SEEDS = ("000", "001", "002", "003", "004")
 
 
 class Timing(NamedTuple):
-    """Median CPU and wall seconds of a call."""
+    """Median CPU and wall seconds of a call (and the CPU seconds of each round)."""
 
     cpu: float
     wall: float
+    rounds: tuple[float, ...] = ()
+
+
+def ratio(mine: Timing, base: Timing) -> float:
+    """The median of the rounds' CPU ratios (each round ran both, one after the other)."""
+    return statistics.median(m / b for m, b in zip(mine.rounds, base.rounds, strict=True))
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, float]:
@@ -84,13 +94,21 @@ def paired(calls: list[Callable[[], Any]], repeat: int) -> list[Timing]:
         for fn, into in zip(calls, runs, strict=True):
             into.append(timed(fn))
     return [
-        Timing(statistics.median(c for c, _ in r), statistics.median(w for _, w in r)) for r in runs
+        Timing(
+            statistics.median(c for c, _ in r),
+            statistics.median(w for _, w in r),
+            tuple(c for c, _ in r),
+        )
+        for r in runs
     ]
 
 
 def line(label: str, took: Timing, units: float, unit: str, base: Timing | None = None) -> None:
     rate = units / took.cpu if took.cpu else float("inf")
-    extra = f"  ({took.cpu / base.cpu:.2f}x the plain call's CPU)" if base else ""
+    extra = ""
+    if base is not None:  # paired rounds: the median of their ratios
+        times = ratio(took, base) if took.rounds and base.rounds else took.cpu / base.cpu
+        extra = f"  ({times:.2f}x the plain call's CPU)"
     print(
         f"  {label:<46} {took.cpu * 1000:8.1f} ms CPU {took.wall * 1000:8.1f} ms wall"
         f"  {rate:9.1f} {unit}/s{extra}"
@@ -145,14 +163,29 @@ def bench_pdf(repeat: int) -> None:
         for f in files:
             read_pdf(f)
 
+    def ours_python() -> None:  # without the compiled loops (no C compiler at install)
+        os.environ["CORPUS_TOOLS_NATIVE"] = "0"
+        pdf_reader._char_calls.cache_clear()
+        try:
+            ours()
+        finally:
+            del os.environ["CORPUS_TOOLS_NATIVE"]
+            pdf_reader._char_calls.cache_clear()
+
+    compiled = "built" if pdf_reader.native_pdf_calls() else "NOT built"
     print(f"== .pdf: {len(files)} files, {pages} pages (medians of {repeat} paired runs)")
-    base, from_bytes, bare, mine = paired([plain, plain_bytes, raw, ours], repeat)
+    print(f"  (read_pdf's compiled loops, pdfcalls.c: {compiled})")
+    loops = [plain, plain_bytes, raw, ours, ours_python]
+    base, from_bytes, bare, mine, python = paired(loops, repeat)
     line("pypdfium2 get_text_range (plain call)", base, pages, "pages")
     line("the same, the file given as bytes", from_bytes, pages, "pages", base)
     line("the same on pypdfium2.raw (no page objects)", bare, pages, "pages", base)
     line("read_pdf", mine, pages, "pages", base)
-    print(f"  read_pdf / the plain call given bytes: {mine.cpu / from_bytes.cpu:.2f}x CPU")
-    print(f"  read_pdf / the loop on pypdfium2.raw: {mine.cpu / bare.cpu:.2f}x CPU")
+    line("read_pdf without its compiled loops", python, pages, "pages", base)
+    print("  CPU ratios, medians of the rounds' ratios:")
+    print(f"  read_pdf / the plain call given bytes: {ratio(mine, from_bytes):.2f}x")
+    print(f"  read_pdf / the loop on pypdfium2.raw: {ratio(mine, bare):.2f}x")
+    print(f"  read_pdf without its compiled loops / given bytes: {ratio(python, from_bytes):.2f}x")
     try:
         from pdfminer.high_level import extract_text
     except ImportError:

@@ -1,12 +1,16 @@
 """read_pdf's questions to PDFium (issue 17).
 
 read_pdf calls PDFium's per-character functions (``FPDFText_GetLooseCharBox``,
-``FPDFText_IsGenerated``) as bare C calls, without pypdfium2's argument conversions, for
-speed: the text must be the very text read through pypdfium2's own calls.
+``FPDFText_IsGenerated``) as bare C calls, without pypdfium2's argument conversions, and
+where the compiled loops (``pdfcalls``, built from ``pdfcalls.c``) were built, from C,
+with the runs of a line, their order and the layout's spaces worked out there, for
+speed: the text must be the very text read through pypdfium2's own calls, and the same
+with the compiled loops and without them.
 """
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pypdfium2.raw as pdfium_c
@@ -86,3 +90,73 @@ def test_a_pdf_read_from_memory_reads_as_from_its_path(monkeypatch: pytest.Monke
     assert pdf._pdf_input(path) == str(path)
     assert pdf.read_pdf(path).text == in_memory
     assert pdf._pdf_input(FORMATS / "missing.pdf") == str(FORMATS / "missing.pdf")
+
+
+NATIVE = pdf._native_calls()
+needs_native = pytest.mark.skipif(
+    NATIVE is None, reason="the compiled loops were not built (no C compiler)"
+)
+
+
+@needs_native
+@pytest.mark.parametrize("name", ["000", "001", "002", "003", "004", "astral"])
+def test_the_compiled_loops_read_what_the_python_reads(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seed reports, printed by LibreOffice, hold 412 lines with quotation marks drawn
+    # out of order and about a thousand generated spaces: every line's text, place and
+    # size must be the same floats and characters on both paths.
+    path = FORMATS / f"{name}.pdf"
+    assert pdf._char_calls().native is not None
+    answers = []  # what the compiled sort answered: not None (left to Python) on these
+    original = NATIVE.ordered
+
+    def ordered(*args: object) -> object:
+        answers.append(original(*args))
+        return answers[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf._char_calls().native, "ordered", ordered)
+        compiled = pdf._pdf_pages(path), pdf.read_pdf(path).text
+    assert None not in answers
+    if name != "astral":
+        assert any(wrong for wrong, _ in answers)  # lines put back in order
+    python = pdf._char_calls()._replace(native=None)  # what runs where they were not built
+    monkeypatch.setattr(pdf, "_char_calls", lambda: python)
+    assert (pdf._pdf_pages(path), pdf.read_pdf(path).text) == compiled
+    if name == "002":
+        assert "“三会一课”" in compiled[1]  # a line put back in order
+
+
+def test_no_compiled_loops_when_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORPUS_TOOLS_NATIVE", "0")
+    assert pdf._native_calls() is None and not pdf.native_pdf_calls()
+
+
+# characters of every class the runs know: Chinese (with the ideographic space and
+# full-width forms), quotation marks and dashes (with the spaces of their block), Latin,
+# digits, and spaces of several kinds, a lone CR and LF among them
+_ALPHABET = "甲乙，。\u3000（）“”‘’—–…\u2028\u2029\u202f\u205f\u2010\u206fab1 \t\n\r\xa0%"
+
+
+@needs_native
+def test_the_compiled_runs_split_lines_as_the_pattern_does() -> None:
+    rng = random.Random(17)
+    for _ in range(300):
+        lines = ["".join(rng.choices(_ALPHABET, k=rng.randrange(0, 30))) for _ in range(6)]
+        firsts = [rng.randrange(0, 5000) for _ in lines]
+        movable = sorted(rng.sample(range(6), rng.randrange(0, 7)))
+        assert NATIVE.runs(lines, firsts, movable) == pdf._PageText._runs(lines, firsts, movable)
+
+
+@needs_native
+def test_the_compiled_loops_refuse_what_they_cannot_read() -> None:
+    with pytest.raises(IndexError, match="out of range"):
+        NATIVE.runs(["甲"], [0], [3])
+    with pytest.raises(TypeError):
+        NATIVE.runs([1], [0], [0])
+    with pytest.raises(ValueError, match="non-null address"):
+        NATIVE.placed(0, 0, [], [])
+    calls = pdf._char_calls()
+    with pytest.raises(ValueError, match="format 'f'"):
+        NATIVE.loose_boxes(calls.box_address, 1, [0, 1], bytearray(8))

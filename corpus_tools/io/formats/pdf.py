@@ -30,22 +30,24 @@ every platform, no system package), and it reads text about 30 times faster than
 pdfminer.six's layout analysis (benchmarks/bench_formats.py measures both). The repairs
 above ask PDFium for the boxes of a line's two ends and of the runs of a line with
 quotation marks, and whether a space next to Chinese was generated: on the seed reports
-(61 pages, 1,921 lines) about 7,800 boxes and 1,000 spaces. They are asked as bare C calls
-in batches (about 0.3 microseconds each, against 1.5 through pypdfium2's conversions; the
-box's own answer is not converted), pages are opened with PDFium's own functions (no
-pypdfium2 page objects), and the repairs are worked out a page at a time (``map``, a regex
-pass over the page for the lines with marks, one split for their runs, one substitution
-for the spaces) rather than a line or a run at a time. Two costs of PDFium's plain use are
-not paid: the file is handed to PDFium in memory (from a path it reads a few hundred bytes
-at a time, about 130 system calls a page), and pages are opened 32 at a time, read by
-PDFium one after the other and then repaired one after the other (Python's work between
-two pages' loads slows both; 7% of the CPU). read_pdf takes 1.03 times the CPU of the bare
-pypdfium2 ``get_text_range`` loop on the seed reports (medians of paired runs on a shared
-2-core machine at a load of 7) and runs 1.08 times its instructions (valgrind: 1,104
-against 1,022 million for the 61 pages). What is left, about 80 million instructions,
-is the repairs' Python: putting the lines with quotation marks in order about 40% (3,900
-runs found, placed and sorted), the lines' boxes about 20%, the lines, the layout's
-spaces, headers, footers and paragraphs about 10% each.
+(61 pages, 1,921 lines) about 7,800 boxes and 1,000 spaces. Where the package's compiled
+loops were built at install (``pdfcalls.c``, module ``pdfcalls``; not used when
+``CORPUS_TOOLS_NATIVE=0`` is set), those questions are asked from C (a few nanoseconds
+a box besides PDFium's own work, against 0.2 microseconds through ctypes), and the
+lines' places, the runs of the lines with marks, their order and the layout's spaces
+are worked out there, with the same floats and characters as the Python below (the
+tests read the seed reports both ways). Without them the questions are bare ctypes
+calls in batches (no argument conversions; ``map``, no Python between the calls) and
+the repairs are worked out a page at a time (a regex pass over the page for the lines
+with marks, one split for their runs, one substitution for the spaces) rather than a
+line or a run at a time. Either way pages are opened with PDFium's own functions (no
+pypdfium2 page objects), and two costs of PDFium's plain use are not paid: the file is
+handed to PDFium in memory (from a path it reads a few hundred bytes at a time, about
+130 system calls a page), and pages are opened 32 at a time, read by PDFium one after
+the other and then repaired one after the other (Python's work between two pages' loads
+slows both; 7% of the CPU). With the compiled loops read_pdf runs 1.04 times the
+instructions of pypdfium2's plain ``get_text_range`` loop given the file's bytes
+(valgrind: 1,056 against 1,017 million for the 61 pages; 1.09 without them).
 
 Examples
 --------
@@ -71,6 +73,7 @@ import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple, cast
 
 from corpus_tools.errors import InputReadError
@@ -309,22 +312,31 @@ class _CharCalls(NamedTuple):
 
     box: Callable[..., Any]  # FPDFText_GetLooseCharBox(textpage, index, FS_RECTF*)
     generated: Callable[..., int]  # FPDFText_IsGenerated(textpage, index)
+    #: The compiled loops (``pdfcalls``, built from pdfcalls.c), with the address of
+    #: ``FPDFText_GetLooseCharBox`` for them to call; None where they are not built.
+    native: ModuleType | None = None
+    box_address: int = 0
+    generated_address: int = 0
 
 
 @functools.cache
 def _char_calls() -> _CharCalls:
-    """``FPDFText_GetLooseCharBox`` and ``FPDFText_IsGenerated`` as bare C calls.
+    """``FPDFText_GetLooseCharBox`` and ``FPDFText_IsGenerated`` as bare C calls, and the
+    compiled loop asking many boxes at once where it is built.
 
     Through pypdfium2 each costs about 1.5 us, most of it ctypes converting and checking
     the arguments and releasing the GIL; the same C function with no argument types
     (the text page handle and a pointer to a rectangle passed as they are, the index as
     a C int) that keeps the GIL (a call takes well under a microsecond) costs about 0.3 us.
-    Where pypdfium2's functions use another calling convention than cdecl, its own calls
-    are used (the same text, slower).
+    The compiled loop (``corpus_tools/io/formats/pdfcalls.c``, built at install; not used
+    when ``CORPUS_TOOLS_NATIVE=0`` is set) calls the box function itself, a few
+    nanoseconds a box besides PDFium's own work. Where pypdfium2's functions use another
+    calling convention than cdecl, its own calls are used (the same text, slower).
     """
     import pypdfium2.raw as pdfium_c
 
     found = []
+    cdecl = True
     # the box's answer (whether it was found) is not read: no result converted (0.05 us)
     for fn, answer in (
         (pdfium_c.FPDFText_GetLooseCharBox, None),
@@ -332,12 +344,36 @@ def _char_calls() -> _CharCalls:
     ):
         if type(fn)._flags_ != ctypes.CFUNCTYPE(ctypes.c_int)._flags_:
             found.append(fn)
+            cdecl = False
             continue
         address = ctypes.cast(fn, ctypes.c_void_p).value or 0
         call = ctypes.PYFUNCTYPE(answer)(address)
         call.argtypes = None  # type: ignore[assignment]  # None: no conversion (typeshed: a list)
         found.append(call)
-    return _CharCalls(*found)
+    native = _native_calls() if cdecl else None
+    box, generated = (
+        ctypes.cast(fn, ctypes.c_void_p).value or 0
+        for fn in (pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated)
+    )
+    return _CharCalls(found[0], found[1], native, box, generated)
+
+
+def _native_calls() -> ModuleType | None:
+    """The compiled loops of the reader, or None where they are not built or
+    ``CORPUS_TOOLS_NATIVE=0`` is set."""
+    if os.environ.get("CORPUS_TOOLS_NATIVE", "1") == "0":
+        return None
+    try:
+        from corpus_tools.io.formats import pdfcalls
+    except ImportError:
+        return None
+    return pdfcalls
+
+
+def native_pdf_calls() -> bool:
+    """Whether the PDF reader's loops over a page's characters and lines are compiled
+    (else they run in Python through ctypes, with the same text)."""
+    return _native_calls() is not None
 
 
 class _Boxes:
@@ -353,6 +389,14 @@ class _Boxes:
         self.slots = [ctypes.byref(rect) for rect in rects]
         self.floats = memoryview(rects).cast("B").cast("f")
         self._text = (ctypes.c_ushort * TEXT_ROOM)()
+        self._room = array.array("f", bytes(16 * BATCH))
+
+    def room(self, size: int) -> array.array[float]:
+        """Room for ``size`` floats, for the compiled loop to write boxes into (a new,
+        larger one when it is short: views of the old one may still be read)."""
+        if len(self._room) < size:
+            self._room = array.array("f", bytes(4 * max(size, 2 * len(self._room))))
+        return self._room
 
     def text(self, size: int) -> ctypes.Array[ctypes.c_ushort]:
         """Room for ``size`` UTF-16 code units of a page's text, kept for the next page (a
@@ -391,12 +435,20 @@ class _PageText:
         self._ask = calls.box
         self._generated = calls.generated
         self._boxes = boxes
+        self._native = calls.native
+        self._native_box = calls.box_address
+        self._native_generated = calls.generated_address
+        self._address = ctypes.cast(textpage, ctypes.c_void_p).value if calls.native else 0
 
     def ask(self, indexes: list[int]) -> memoryview[float]:
         """The boxes of these characters: left, top, right, bottom of each in turn (a
         view of this thread's room, good until the next question)."""
         count = len(indexes)
         boxes = self._boxes
+        if self._native is not None:
+            room = boxes.room(4 * count)
+            self._native.loose_boxes(self._native_box, self._address, indexes, room)
+            return cast("memoryview[float]", memoryview(room)[: 4 * count])
         if count > BATCH:
             asked = array.array("f")
             for at in range(0, count, BATCH):
@@ -444,6 +496,10 @@ class _PageText:
         texts = list(map(str.strip, itertools.compress(cleaned, stripped)))
         for k, text in fixed.items():
             texts[k] = text
+        if self._native is not None:
+            return _Page(
+                texts, *self._native.placed(self._native_box, self._address, firsts, lasts)
+            )
         count = len(firsts)
         firsts += map(operator.sub, lasts, itertools.repeat(1))  # and the last glyphs
         return _placed(texts, self.ask(firsts), count)
@@ -455,13 +511,22 @@ class _PageText:
         quotation mark or dash stands out of content order, put in the order of positions
         a run of glyphs at a time: their numbers and texts (their first glyphs set in
         ``firsts``, and one past their last in ``lasts``)."""
-        runs, starts, bounds = self._runs(lines, firsts, movable)
-        lefts = cast(list[float], self.ask(starts)[0::4].tolist())  # where each run was set
-        wrong = _out_of_order(runs, lefts, bounds)
+        split = self._runs if self._native is None else self._native.runs
+        runs, starts, bounds = split(lines, firsts, movable)
+        found = None
+        if self._native is not None:  # (None where a box is no number: Python decides)
+            found = self._native.ordered(
+                self._native_box, self._address, runs, starts, bounds, ORDER_SLACK
+            )
+        if found is None:
+            lefts = cast(list[float], self.ask(starts)[0::4].tolist())  # where each run was set
+            wrong = _out_of_order(runs, lefts, bounds)
+            # a stable sort of each line's runs by where each was set
+            orders = [sorted(range(bounds[j], bounds[j + 1]), key=lefts.__getitem__) for j in wrong]
+        else:
+            wrong, orders = found
         if not wrong:
             return {}
-        # a stable sort of each line's runs by where each was set
-        orders = [sorted(range(bounds[j], bounds[j + 1]), key=lefts.__getitem__) for j in wrong]
         # Chinese joins without a space, Latin words with one (one substitution a page)
         joined = "\n".join([" ".join(map(runs.__getitem__, order)) for order in orders])
         # (as a rule no two Latin words or numbers meet: every space goes, no regex)
@@ -500,6 +565,13 @@ class _PageText:
 
     def _without_layout_spaces(self, page: str) -> str:
         """The page's text without the layout's spaces next to a Chinese character."""
+        if self._native is not None:
+            return cast(
+                str,
+                self._native.layout_spaces(
+                    self._native_box, self._native_generated, self._address, page, ORDER_SLACK
+                ),
+            )
         pieces = _SPACE_BY_CJK.split(page)
         if len(pieces) == 1:
             return page
@@ -525,7 +597,9 @@ class _PageText:
 
     def _moved(self, index: int) -> bool:
         """Whether the (typed) space at ``index`` was set in another font's run and stands
-        away from its place: left of the glyph before it."""
+        away from its place: left of the glyph before it (the page's first is not)."""
+        if index < 1:
+            return False
         here, _, _, _, before, _, _, _ = self.ask([index, index - 1]).tolist()
         return bool(here < before - ORDER_SLACK)
 

@@ -18,7 +18,8 @@ PDF (pages/s)
 .doc (documents/s)
     ``read_doc`` against the plain olefile call (open the compound file, read the
     ``WordDocument`` and table streams: what the reader needs before it parses the piece
-    table), and against LibreOffice converting the same files to text (``--soffice``; wall
+    table; by path, and given the file's bytes as read_doc gives them), and against
+    LibreOffice converting the same files to text (``--soffice``; wall
     time, one process for all files).
 .html (documents/s)
     ``read_html`` (charset, one lxml parse, ``<title>``, stated date, trafilatura on the
@@ -205,20 +206,28 @@ def bench_doc(repeat: int, soffice: bool) -> None:
 
     files = [FORMATS / f"{s}.{kind}" for s in SEEDS for kind in ("doc", "wps")]
 
-    def plain() -> None:
+    def streams(source: Callable[[Path], Any]) -> None:
         for f in files:
-            with olefile.OleFileIO(str(f)) as ole:
+            with olefile.OleFileIO(source(f)) as ole:
                 ole.openstream("WordDocument").read()
                 ole.openstream("1Table").read()
+
+    def plain() -> None:
+        streams(str)
+
+    def plain_bytes() -> None:  # olefile given the file's bytes (as read_doc gives them)
+        streams(Path.read_bytes)
 
     def ours() -> None:
         for f in files:
             read_doc(f)
 
     print(f"== .doc/.wps: {len(files)} files")
-    base, mine = paired([plain, ours], repeat)
+    base, from_bytes, mine = paired([plain, plain_bytes, ours], repeat)
     line("olefile: open, read the streams (plain call)", base, len(files), "docs")
+    line("the same, the file given as bytes", from_bytes, len(files), "docs", base)
     line("read_doc", mine, len(files), "docs", base)
+    print(f"  read_doc / olefile given bytes: {ratio(mine, from_bytes):.2f}x (its text extracted)")
     if soffice and shutil.which("soffice"):
         with tempfile.TemporaryDirectory() as out:
             w0 = time.perf_counter()

@@ -12,7 +12,7 @@ from pathlib import Path
 from corpus_tools.errors import InputReadError
 from corpus_tools.io import limits
 
-__all__ = ["check_zip"]
+__all__ = ["check_zip", "open_zip"]
 
 
 def check_zip(path: Path, kind: str, member: str, what: str) -> None:
@@ -30,16 +30,35 @@ def check_zip(path: Path, kind: str, member: str, what: str) -> None:
     ...
     corpus_tools.errors.InputReadError: data/raw/000_14cdbf6256da471f.txt: broken .docx: not a zip archive
     """
+    open_zip(path, kind, member, what).close()
+
+
+def open_zip(path: Path, kind: str, member: str, what: str) -> zipfile.ZipFile:
+    """The zip-based document at ``path``, open (the caller closes it), refused as
+    :func:`check_zip` refuses it: a reader checks and reads one opened archive.
+
+    Examples
+    --------
+    >>> with open_zip(Path("tests/data/formats/000.odt"), ".odt", "content.xml",
+    ...               "an OpenDocument file") as zf:
+    ...     zf.read("content.xml").startswith(b"<?xml")
+    True
+    """
     try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-            if total > limits.MAX_DOCX_UNCOMPRESSED:
-                raise InputReadError(
-                    str(path),
-                    f"refused: {kind} would decompress to {total:,} bytes "
-                    f"(limit {limits.MAX_DOCX_UNCOMPRESSED:,})",
-                )
-            if member not in zf.namelist():
-                raise InputReadError(str(path), f"not {what}: no {member}")
+        zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise InputReadError(str(path), f"broken {kind}: not a zip archive") from None
+    try:
+        total = sum(info.file_size for info in zf.infolist())
+        if total > limits.MAX_DOCX_UNCOMPRESSED:
+            raise InputReadError(
+                str(path),
+                f"refused: {kind} would decompress to {total:,} bytes "
+                f"(limit {limits.MAX_DOCX_UNCOMPRESSED:,})",
+            )
+        if member not in zf.NameToInfo:
+            raise InputReadError(str(path), f"not {what}: no {member}")
+    except BaseException:
+        zf.close()
+        raise
+    return zf

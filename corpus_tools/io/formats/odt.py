@@ -27,7 +27,7 @@ from typing import Any
 
 from corpus_tools.errors import InputReadError
 from corpus_tools.io.documents import FileText
-from corpus_tools.io.formats.archive import check_zip
+from corpus_tools.io.formats.archive import open_zip
 
 __all__ = ["ODT_SUFFIXES", "read_odt"]
 
@@ -90,29 +90,34 @@ def read_odt(path: str | os.PathLike[str]) -> FileText:
         For an encrypted, corrupt or oversized file (the reason says which).
     """
     p = Path(path)
-    check_zip(p, ".odt", "content.xml", "an OpenDocument file")
     from lxml import etree
 
-    try:
-        with zipfile.ZipFile(p) as zf:
-            manifest = (
-                zf.read("META-INF/manifest.xml") if _has(zf, "META-INF/manifest.xml") else b""
-            )
-            if b"encryption-data" in manifest:
-                raise InputReadError(str(p), "password-protected (encrypted) .odt")
+    with open_zip(p, ".odt", "content.xml", "an OpenDocument file") as zf:
+        try:
             content = zf.read("content.xml")
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-        root = etree.fromstring(content, parser)
-    except InputReadError:
-        raise
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
-        raise InputReadError(str(p), f"broken .odt: {type(exc).__name__}: {exc}") from None
-    body = root.find(f"{_OFFICE}body/{_OFFICE}text")
-    if body is None:
-        raise InputReadError(str(p), "not a text document: no office:text in content.xml")
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+            root = etree.fromstring(content, parser)
+        except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
+            _refuse_encrypted(zf, p)  # an encrypted content.xml is no XML
+            raise InputReadError(str(p), f"broken .odt: {type(exc).__name__}: {exc}") from None
+        body = root.find(f"{_OFFICE}body/{_OFFICE}text")
+        if body is None:
+            _refuse_encrypted(zf, p)
+            raise InputReadError(str(p), "not a text document: no office:text in content.xml")
     lines: list[str] = []
     _blocks(body, lines)
     return FileText("\n".join(lines))
+
+
+def _refuse_encrypted(zf: zipfile.ZipFile, p: Path) -> None:
+    """Raise for a password-protected ``.odt`` (its manifest lists encryption data): asked
+    only when its content cannot be read, so a readable file's manifest is not inflated."""
+    try:
+        manifest = zf.read("META-INF/manifest.xml") if _has(zf, "META-INF/manifest.xml") else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if b"encryption-data" in manifest:
+        raise InputReadError(str(p), "password-protected (encrypted) .odt")
 
 
 def _has(zf: zipfile.ZipFile, name: str) -> bool:
@@ -168,9 +173,17 @@ def _space_count(value: str | None) -> int:
     return min(int(value), MAX_SPACES)
 
 
+def _collapsed(text: str) -> str:
+    """``text`` with each run of white space made one space (a text without a tab, line
+    break or two spaces in a row is left as it is, without a search through it)."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        return _WHITE.sub(" ", text)
+    return text
+
+
 def _inline(element: Any, out: list[str]) -> None:
     if element.text:
-        out.append(_WHITE.sub(" ", element.text))
+        out.append(_collapsed(element.text))
     for child in element:
         tag = child.tag
         if tag == _SPACE:
@@ -182,4 +195,4 @@ def _inline(element: Any, out: list[str]) -> None:
         elif tag not in _NOT_INLINE and isinstance(tag, str):
             _inline(child, out)  # spans, links, fields, bookmarks
         if child.tail:
-            out.append(_WHITE.sub(" ", child.tail))
+            out.append(_collapsed(child.tail))

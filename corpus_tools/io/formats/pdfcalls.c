@@ -61,6 +61,15 @@ address_of(PyObject *obj, const char *name)
     return ptr;
 }
 
+/* The box function's and the text page's addresses; 0, or -1 with an exception set. */
+static int
+box_and_page(PyObject *fn_obj, PyObject *page_obj, loose_char_box_fn *fn, void **textpage)
+{
+    *fn = (loose_char_box_fn)address_of(fn_obj, "function");
+    *textpage = *fn ? address_of(page_obj, "textpage") : NULL;
+    return *textpage == NULL ? -1 : 0;
+}
+
 /* Ask the boxes of count indexes (a list) into rects (4 floats each); 0 or -1 with an
  * exception set. */
 static int
@@ -90,12 +99,9 @@ loose_boxes(PyObject *self, PyObject *args)
                           &out_obj)) {
         return NULL;
     }
-    loose_char_box_fn fn = (loose_char_box_fn)address_of(fn_obj, "function");
-    if (fn == NULL) {
-        return NULL;
-    }
-    void *textpage = address_of(page_obj, "textpage");
-    if (textpage == NULL) {
+    loose_char_box_fn fn;
+    void *textpage;
+    if (box_and_page(fn_obj, page_obj, &fn, &textpage) < 0) {
         return NULL;
     }
     Py_buffer out;
@@ -130,12 +136,9 @@ placed(PyObject *self, PyObject *args)
                           &PyList_Type, &lasts)) {
         return NULL;
     }
-    loose_char_box_fn fn = (loose_char_box_fn)address_of(fn_obj, "function");
-    if (fn == NULL) {
-        return NULL;
-    }
-    void *textpage = address_of(page_obj, "textpage");
-    if (textpage == NULL) {
+    loose_char_box_fn fn;
+    void *textpage;
+    if (box_and_page(fn_obj, page_obj, &fn, &textpage) < 0) {
         return NULL;
     }
     Py_ssize_t count = PyList_GET_SIZE(firsts);
@@ -390,9 +393,9 @@ ordered(PyObject *self, PyObject *args)
                           &PyList_Type, &starts, &PyList_Type, &bounds_obj, &slack)) {
         return NULL;
     }
-    loose_char_box_fn fn = (loose_char_box_fn)address_of(fn_obj, "function");
-    void *textpage = fn ? address_of(page_obj, "textpage") : NULL;
-    if (textpage == NULL) {
+    loose_char_box_fn fn;
+    void *textpage;
+    if (box_and_page(fn_obj, page_obj, &fn, &textpage) < 0) {
         return NULL;
     }
     Py_ssize_t nruns = PyList_GET_SIZE(runs);

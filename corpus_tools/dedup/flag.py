@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
+from corpus_tools.dedup import verify
 from corpus_tools.dedup.align import (
     Seeds,
     batch_components,
@@ -686,17 +687,54 @@ def _shares_only_quotes(
 
 
 class _SubmissionSeeds:
-    """The submission's alignment seeds (:func:`corpus_tools.dedup.align.seeds_of`),
-    computed when first asked for and kept for every source."""
+    """The submission's alignment seeds (:func:`corpus_tools.dedup.align.seeds_of`; with
+    the compiled loops only their window hashes), computed when first asked for and kept
+    for every source."""
 
     def __init__(self, codes: npt.NDArray[np.uint32], cfg: DedupConfig) -> None:
         self.codes, self.cfg = codes, cfg
         self.seeds: Seeds | None = None
+        self.windows: npt.NDArray[np.uint64] | None = None
 
     def get(self) -> Seeds:
         if self.seeds is None:
             self.seeds = seeds_of(self.codes, self.cfg.anchor_k, self.cfg.seed)
         return self.seeds
+
+    def hashes(self) -> npt.NDArray[np.uint64]:
+        """The hash of the ``anchor_k``-window at each position (none when shorter)."""
+        if self.windows is None:
+            k = self.cfg.anchor_k
+            self.windows = (
+                shingle_hashes(self.codes, k, seed=self.cfg.seed)
+                if len(self.codes) >= k
+                else np.zeros(0, dtype=np.uint64)
+            )
+        return self.windows
+
+
+def _seed_groups(
+    seeds: _SubmissionSeeds, other: Folded, cfg: DedupConfig
+) -> tuple[npt.NDArray[np.int64], int, int]:
+    """The diagonal groups of the submission's seed runs in a source, and what the
+    stretches of their spans reach in the submission and in the source (the bound of
+    :func:`_seeded`): by the compiled loops when built (:data:`verify.NATIVE`), else
+    by numpy; the same arrays and numbers either way."""
+    k, gap = cfg.anchor_k, cfg.max_gap
+    least = group_length(k, cfg.min_passage)
+    native = verify.NATIVE
+    if native is not None:
+        codes = np.ascontiguousarray(other.codes, dtype=np.uint32)
+        data, reach_a, reach_b = native.seed_groups(
+            seeds.hashes(), codes, k, cfg.seed, gap, least, cfg.min_passage
+        )
+        return np.frombuffer(data, dtype=np.int64).reshape(-1, 4), reach_a, reach_b
+    runs = seed_runs(seeds.get(), seeds_of(other.codes, k, cfg.seed), k)
+    groups = diagonal_groups(runs, gap, least)
+    if len(groups) == 0:
+        return groups, 0, 0
+    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
+    return groups, reach_a, _stretches(groups[:, 2], groups[:, 3], gap, 0)
 
 
 class _Seeded(NamedTuple):
@@ -735,13 +773,9 @@ def _seeded(
     # (verify_pair's test, to the same float: it would not align the pair)
     if cont * min(len(feats.shingles), len(ids)) < MIN_MATCH_RATIO * len(feats.shingles):
         return None
-    k, gap = cfg.anchor_k, cfg.max_gap
-    runs = seed_runs(seeds.get(), seeds_of(other.codes, k, cfg.seed), k)
-    groups = diagonal_groups(runs, gap, group_length(k, cfg.min_passage))
+    groups, reach_a, reach_b = _seed_groups(seeds, other, cfg)
     if len(groups) == 0:
         return None
-    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
-    reach_b = _stretches(groups[:, 2], groups[:, 3], gap, 0)
     ratio_a = reach_a / max(feats.length, 1)
     ratio_b = reach_b / max(source.length, 1)
     least = min(cfg.partial, cfg.containment)

@@ -2,7 +2,8 @@
  * corpus_tools.dedup.fastpairs: the per-pair loops of near-duplicate verification,
  * compiled (issue 21).
  *
- * Two functions, each called once for a whole block of candidate pairs:
+ * Two functions, each called once for a whole block of candidate pairs, and one for one
+ * pair (a flag query):
  *
  *   shared_counts(ptr, data, x, y, out)
  *       size of the intersection of the sorted unique uint32 sets of rows x[p] and y[p]
@@ -13,6 +14,12 @@
  *       the characters of a (= row x[p]) and of b (= row y[p]) covered by the passages
  *       of a copied from b, or -1 in both when the pair is rejected by the bound before
  *       chaining; written to out_a[p], out_b[p].
+ *
+ *   seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage)
+ *       the diagonal groups of one submission (its k-window hashes, computed once) and
+ *       one held document (its folded codes), and the bound of what passages chained
+ *       from them can cover in each: (bytes of int64 rows (a0, a1, b0, b1), reach_a,
+ *       reach_b).
  *
  * Both do exactly what the numpy code of corpus_tools/dedup/verify.py and align.py does
  * (seeds: the same 64-bit window hashes as sketch.shingle_hashes; the same first
@@ -811,6 +818,101 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ seed_groups */
+
+/* seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage): the diagonal
+ * groups of one pair (align.seed_runs then align.diagonal_groups of a's window hashes and
+ * b's folded codes, b's windows hashed here) as bytes of int64 rows (a0, a1, b0, b1) in
+ * (diagonal, start) order, and the bound of the flag query (align.batch_components of
+ * their a spans with min_passage, of their b spans with none): (groups, reach_a, reach_b). */
+static PyObject *
+fp_seed_groups(PyObject *self, PyObject *args)
+{
+    PyObject *o_ha, *o_cb;
+    int k;
+    unsigned long long seed;
+    long long max_gap, min_group, min_passage;
+    if (!PyArg_ParseTuple(args, "OOiKLLL:seed_groups", &o_ha, &o_cb, &k, &seed, &max_gap,
+                          &min_group, &min_passage)) {
+        return NULL;
+    }
+    if (k < 1 || min_passage < 0 || max_gap < 0 || min_group < 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "fastpairs: k must be >= 1; min_passage, max_gap, min_group >= 0");
+        return NULL;
+    }
+    Py_buffer va = {0}, vb = {0};
+    PyObject *result = NULL, *groups = NULL;
+    Work w;
+    memset(&w, 0, sizeof(w));
+    if (get_array(o_ha, &va, 8, UNSIGNED, 0, "hashes_a") < 0) return NULL;
+    if (get_array(o_cb, &vb, 4, UNSIGNED, 0, "codes_b") < 0) {
+        PyBuffer_Release(&va);
+        return NULL;
+    }
+    {
+        int64_t na = va.shape[0], lb = vb.shape[0];
+        int64_t nb = lb >= k ? lb - k + 1 : 0;
+        if (na > INT32_MAX || lb > INT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "fastpairs: a text of 2**31 characters");
+            goto done;
+        }
+        uint64_t key = fmix64((uint64_t)seed * 0x9E3779B97F4A7C15ULL +
+                              (uint64_t)k * 0xBF58476D1CE4E5B9ULL);
+        if (grow((void **)&w.hash_b, &w.hash_cap, (size_t)nb + 1, sizeof(uint64_t)) < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        int64_t ng = 0, reach_a = 0, reach_b = 0;
+        int failed = 0;
+        Py_BEGIN_ALLOW_THREADS
+        size_t mask;
+        window_hashes((const uint32_t *)vb.buf, nb, k, key, w.hash_b);
+        if (na > 0 && nb > 0 &&
+            (build_table(&w, w.hash_b, nb, &mask) < 0 ||
+             seed_runs(&w, (const uint64_t *)va.buf, na, mask, k) < 0)) {
+            failed = 1;
+        }
+        if (!failed) {
+            ng = diagonal_groups(&w, max_gap, min_group);
+            failed = ng < 0;
+        }
+        if (!failed && ng > 0) {
+            int64_t *sp = w.pairs;
+            for (int64_t t = 0; t < ng; t++) {
+                sp[2 * t] = w.groups[t].a0;
+                sp[2 * t + 1] = w.groups[t].a1;
+            }
+            reach_a = components(sp, ng, max_gap, min_passage);
+            for (int64_t t = 0; t < ng; t++) {
+                sp[2 * t] = w.groups[t].b0;
+                sp[2 * t + 1] = w.groups[t].b1;
+            }
+            reach_b = components(sp, ng, max_gap, 0);
+        }
+        Py_END_ALLOW_THREADS
+        if (failed) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        groups = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)ng * 4 * (Py_ssize_t)sizeof(int64_t));
+        if (groups == NULL) goto done;
+        int64_t *g = (int64_t *)PyBytes_AS_STRING(groups);
+        for (int64_t t = 0; t < ng; t++) {
+            g[4 * t] = w.groups[t].a0;
+            g[4 * t + 1] = w.groups[t].a1;
+            g[4 * t + 2] = w.groups[t].b0;
+            g[4 * t + 3] = w.groups[t].b1;
+        }
+        result = Py_BuildValue("(NLL)", groups, (long long)reach_a, (long long)reach_b);
+    }
+done:
+    PyBuffer_Release(&va);
+    PyBuffer_Release(&vb);
+    work_free(&w);
+    return result;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -821,6 +923,10 @@ static PyMethodDef methods[] = {
      "align_cover(ptr, codes, x, y, la, lb, swapped, out_a, out_b, k, seed, min_passage,\n"
      "max_gap, min_group, containment, partial): characters of a (row x[p]) and of b\n"
      "(row y[p]) covered by the passages of a copied from b, -1 when rejected by the bound."},
+    {"seed_groups", fp_seed_groups, METH_VARARGS,
+     "seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage): the\n"
+     "diagonal groups of one pair as bytes of int64 rows (a0, a1, b0, b1), and the bound\n"
+     "of what passages chained from them cover in a and in b: (groups, reach_a, reach_b)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -287,3 +287,20 @@ def test_computed_gazetteer_finds_what_the_shipped_one_does(monkeypatch: Any) ->
         places._load.cache_clear()
     pd.testing.assert_frame_equal(shipped, computed)
     assert len(shipped) == 10
+
+
+def test_gazetteer_of_tables_out_of_code_order_finds_the_same() -> None:
+    """Divisions are looked up by bisection of their codes: tables not in code order (a
+    gazetteer file edited by hand) are put in order first."""
+    from corpus_tools.text.places import _Gazetteer, compute_place_tables
+
+    header = "code\tname\tlevel\tshort\tguarded"
+    rows = [
+        "520328\t湄潭县\tD\t湄潭\t",
+        "520000\t贵州省\tP\t贵州\t",
+        "520300\t遵义市\tC\t遵义\t",
+    ]
+    g = _Gazetteer(compute_place_tables("\n".join([header, *rows]) + "\n", "茶园"))
+    assert list(g.names) == ["520000", "520300", "520328"]
+    assert g.places["520328"].path == "贵州省遵义市湄潭县"
+    assert g.levels["520300"] == "city" and "520001" not in g.names

@@ -10,7 +10,6 @@ import importlib
 import os
 import signal
 import sys
-import traceback
 import warnings
 from importlib.machinery import EXTENSION_SUFFIXES
 from typing import Any
@@ -152,6 +151,8 @@ def _unexpected(exc: BaseException, *, debug: bool) -> None:
         code = ExitCode.USAGE if isinstance(exc, InvalidParameterError) else ExitCode.NOTHING
         sys.exit(int(code))
     if debug:
+        import traceback  # (only here: a run that ends well never imports it)
+
         traceback.print_exception(exc, file=sys.stderr)
     what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
     hint = "" if debug else "; rerun with --debug for the traceback"

@@ -94,3 +94,56 @@ def test_flag_of_a_text_file_imports_no_other_reader(tmp_path: Path) -> None:
         tmp_path,
     )
     assert "ooxml" in mods and out.strip() == "InputReadError"
+
+
+def _console(code: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``corpus-tools ARGS`` as the console script does (``sys.exit(main())``), with
+    ``code`` run first."""
+    script = (
+        "import sys\n"
+        + code
+        + "from corpus_tools.cli import main\n"
+        + f"sys.argv = ['corpus-tools', *{args!r}]\n"
+        + "sys.exit(main())\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_flag_ends_its_process_at_once_with_its_output_and_status(tmp_path: Path) -> None:
+    """``flag --index --format json`` ends the process without the interpreter's teardown
+    (an object's finaliser never runs), its JSON whole and its exit status 1 (flagged); an
+    exit handler registered by anything keeps the usual exit, which runs it."""
+    from corpus_tools.dedup import DedupIndex
+
+    raw = sorted((ROOT / "data" / "raw").glob("*.txt"))
+    held = {p.name: p.read_text(encoding="utf-8") for p in raw[:3]}
+    DedupIndex().build(held).save(tmp_path / "ix")
+    sub = tmp_path / "sub.txt"
+    sub.write_text(held[raw[1].name][:3000], encoding="utf-8")
+    args = ["flag", str(sub), "--index", str(tmp_path / "ix"), "--format", "json"]
+    finaliser = (
+        "class Last:\n"
+        "    def __del__(self):\n"
+        "        sys.stderr.write('torn down\\n')\n"
+        "last = Last()\n"
+    )
+    quick = _console(finaliser, args, tmp_path)
+    assert quick.returncode == 1, quick.stderr
+    assert json.loads(quick.stdout)[0]["flagged"] and "torn down" not in quick.stderr
+    handler = "import atexit\natexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+    usual = _console(finaliser + handler, args, tmp_path)
+    assert usual.returncode == 1 and usual.stdout == quick.stdout
+    assert "handler ran" in usual.stderr and "torn down" in usual.stderr
+    table = _console(finaliser, [*args[:-1], "table"], tmp_path)  # (pandas: the usual exit)
+    assert table.returncode == 1 and "torn down" in table.stderr

@@ -16,6 +16,7 @@ import click
 from corpus_tools.cli.common import (
     ExitCode,
     RunState,
+    allow_quick_exit,
     dumps,
     fail,
     finish,
@@ -193,6 +194,8 @@ def flag_command(
     else:
         _print_flag_tables(report, submissions)
     code = ExitCode.FLAGGED if report.flagged else ExitCode.OK
+    if index_dir is not None and html_out is None and fmt == "json":
+        allow_quick_exit()  # (an index is read, never written: no temporary file)
     if state.errors and code == ExitCode.FLAGGED:
         click.echo(f"corpus-tools: {state.errors} input(s) could not be read (see above)", err=True)
     finish(state, code)

@@ -304,3 +304,27 @@ def test_gazetteer_of_tables_out_of_code_order_finds_the_same() -> None:
     assert list(g.names) == ["520000", "520300", "520328"]
     assert g.places["520328"].path == "贵州省遵义市湄潭县"
     assert g.levels["520300"] == "city" and "520001" not in g.names
+
+
+def test_place_candidates_made_once_give_the_mentions_of_every_support() -> None:
+    """A text's candidates (the part of finding places that does not depend on support)
+    made once give what place_mentions finds without them, with and without support;
+    candidates of another text are not used."""
+    from conftest import iter_records
+
+    from corpus_tools.text.places import place_candidates, place_mentions
+
+    texts = [str(r["text"]) for r in iter_records("provincial_gwr_2026", 6)]
+    supports = [(), ("520000",), ("110105", "520328")]
+    for text in texts:
+        found = place_candidates(text)
+        for support in supports:
+            assert place_mentions(text, support=support, candidates=found) == place_mentions(
+                text, support=support
+            )
+        assert place_mentions(text, levels=("province",), candidates=found) == place_mentions(
+            text, levels=("province",)
+        )
+    other = place_candidates(texts[0])
+    assert place_mentions(texts[1], candidates=other) == place_mentions(texts[1])
+    assert len(place_mentions(texts[1])) > 20  # (a provincial report names many places)

@@ -67,6 +67,7 @@ from corpus_tools.text.places import (
     Place,
     PlaceMention,
     lookup_place,
+    place_candidates,
     place_mentions,
     place_of_mentions,
 )
@@ -565,14 +566,17 @@ def _residue(
     and they make nothing certain."""
     copied = [p for p in passages if p["role"] != REFERENCE]
     mentions = None
+    candidates = place_candidates(text)  # (what does not depend on the context: once)
     if place is None:
-        mentions = place_mentions(text)
+        mentions = place_mentions(text, candidates=candidates)
         place = _own_place(text, mentions, copied)
         if place is not None:
             mentions = None  # (found again with the sources' places as context)
     quoted = [(p["submission_start"], p["submission_end"]) for p in passages if p not in copied]
     spans = [Passage(p["submission_start"], p["submission_end"], p["doc_id"]) for p in copied]
-    found = residue_rows(text, place, spans, _SourcePlaces(sources), mentions=mentions)
+    found = residue_rows(
+        text, place, spans, _SourcePlaces(sources), mentions=mentions, candidates=candidates
+    )
     rows: list[dict[str, Any]] = []
     for values in found:
         r = dict(zip(RESIDUE_COLUMNS, values, strict=True))

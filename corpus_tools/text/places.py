@@ -55,6 +55,7 @@ __all__ = [
     "PLACE_COLUMNS",
     "PLACE_LEVELS",
     "Place",
+    "PlaceCandidates",
     "PlaceMention",
     "belongs_to",
     "contains",
@@ -62,6 +63,7 @@ __all__ = [
     "gazetteer",
     "infer_place",
     "lookup_place",
+    "place_candidates",
     "place_mentions",
     "place_of",
     "place_of_mentions",
@@ -623,12 +625,53 @@ def _classify(
     return _NEEDS_LIST, guarded, (_FULL if form == g.places[guarded[0]].name else _SHORT)
 
 
+class PlaceCandidates(NamedTuple):
+    """What finding places in ``text`` finds before its context decides (the forms taken on
+    their own, and those that wait for a parent, a list or a supporting place): the same
+    whatever ``support`` :func:`place_mentions` is given, so made once per text
+    (:func:`place_candidates`) and passed to each call."""
+
+    text: str
+    townships: bool
+    taken: list[Any]
+    waiting: dict[int, list[Any]]
+
+
+def place_candidates(text: str, *, townships: bool = True) -> PlaceCandidates:
+    """The :class:`PlaceCandidates` of ``text`` (township names looked for only when
+    ``townships``), its argument taken as checked.
+
+    Examples
+    --------
+    >>> text = "贵州省湄潭县"
+    >>> found = place_candidates(text)
+    >>> place_mentions(text, candidates=found) == place_mentions(text)
+    True
+    """
+    taken, waiting = _candidates(text, _load(), townships=townships)
+    return PlaceCandidates(text, townships, taken, waiting)
+
+
 def _select(
-    text: str, g: _Gazetteer, support: Iterable[str] = (), *, townships: bool = True
+    text: str,
+    g: _Gazetteer,
+    support: Iterable[str] = (),
+    *,
+    townships: bool = True,
+    candidates: PlaceCandidates | None = None,
 ) -> list[_Mention]:
     """The mentions taken, in order, without overlaps (see the module docstring); township
-    names are looked for only when ``townships``."""
-    taken, waiting = _candidates(text, g, townships=townships)
+    names are looked for only when ``townships``; ``candidates``: the text's
+    :func:`place_candidates`, when already made (else, or when made of another text or
+    tier, made here)."""
+    if (
+        candidates is not None
+        and candidates.townships == townships
+        and (candidates.text is text or candidates.text == text)
+    ):
+        taken, waiting = candidates.taken, candidates.waiting
+    else:
+        taken, waiting = _candidates(text, g, townships=townships)
     taken = _in_context(taken, waiting, g, support)
     if waiting[_NEEDS_LIST]:
         taken = _listed(text, taken, waiting[_NEEDS_LIST], g)
@@ -884,10 +927,16 @@ class PlaceMention(NamedTuple):
 
 
 def place_mentions(
-    text: str, *, levels: Iterable[str] = PLACE_LEVELS, support: Iterable[str | Place] = ()
+    text: str,
+    *,
+    levels: Iterable[str] = PLACE_LEVELS,
+    support: Iterable[str | Place] = (),
+    candidates: PlaceCandidates | None = None,
 ) -> list[PlaceMention]:
     """The rows of :func:`find_places` as records, its arguments taken as checked (for the
-    layers that need no table: flag's residue).
+    layers that need no table: flag's residue); ``candidates``: the text's
+    :func:`place_candidates` when already made (the part of the work that does not depend
+    on ``support``: a text's mentions found with and without support scan it once).
 
     Examples
     --------
@@ -897,7 +946,7 @@ def place_mentions(
     keep = frozenset(levels)
     g = _load()
     helpers = [lookup_place(p).code for p in support]
-    mentions = _select(text, g, helpers, townships="township" in keep)
+    mentions = _select(text, g, helpers, townships="township" in keep, candidates=candidates)
     rows = []
     for m, code, ambiguous in _resolve(mentions, g):
         place = g.places[code]

@@ -39,14 +39,13 @@ import gzip
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.errors import InvalidParameterError, check_columns, check_type, param_error
-from corpus_tools.text.tables import read_shipped_arrays
+from corpus_tools.text.tables import read_shipped_arrays, shipped_file
 
 if TYPE_CHECKING:  # (imported where a table is made: finding places needs none)
     import pandas as pd
@@ -279,9 +278,8 @@ def read_place_tables() -> dict[str, npt.NDArray[Any]] | None:
 
 def _computed_tables() -> dict[str, npt.NDArray[Any]]:
     """The tables computed from the gazetteer's text files (about 0.3 s)."""
-    data = resources.files("corpus_tools").joinpath("data")
-    places = gzip.decompress(data.joinpath(_DATA_FILE).read_bytes()).decode("utf-8")
-    words = gzip.decompress(data.joinpath(_WORDS_FILE).read_bytes()).decode("utf-8")
+    places = gzip.decompress(shipped_file(_DATA_FILE).read_bytes()).decode("utf-8")
+    words = gzip.decompress(shipped_file(_WORDS_FILE).read_bytes()).decode("utf-8")
     return compute_place_tables(places, words)
 
 

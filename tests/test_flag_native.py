@@ -18,7 +18,7 @@ from corpus_tools.dedup.align import (
     seeds_of,
 )
 from corpus_tools.dedup.config import make_config
-from corpus_tools.dedup.sketch import fold_text, shingle_hashes
+from corpus_tools.dedup.sketch import fold_text, shingle_hashes, shingle_set
 from corpus_tools.dedup.verify import native_loops
 
 NATIVE = native_loops()
@@ -95,6 +95,27 @@ def test_seed_groups_short_and_empty_texts() -> None:
         NATIVE.seed_groups(codes, codes, 8, 0, 12, 12, 20)  # hashes must be 8-byte items
     with pytest.raises(ValueError):
         NATIVE.seed_groups(none, codes, 0, 0, 12, 12, 20)
+
+
+def test_shingle_overlap_equals_the_numpy_code_on_real_text() -> None:
+    """The compiled shingle set of a held text and the count of its ids in the
+    submission's set are sketch.shingle_set and the size of the intersection (texts shorter
+    than k, one character and empty included)."""
+    assert NATIVE is not None
+    cfg = make_config(None, {}, "test")
+    texts = [*_texts()[:30], "", "党", "坚持", "坚持党建引领"]
+    folded = [fold_text(t, cfg).codes for t in texts]
+    for a in folded[:4]:
+        ids_a = shingle_set(shingle_hashes(a, cfg.k))
+        for b in folded:
+            data, shared = NATIVE.shingle_overlap(b, cfg.k, 0, ids_a)
+            want = shingle_set(shingle_hashes(b, cfg.k))
+            assert np.frombuffer(data, dtype=np.uint32).tolist() == want.tolist()
+            assert shared == len(np.intersect1d(ids_a, want, assume_unique=True))
+    with pytest.raises(ValueError):
+        NATIVE.shingle_overlap(folded[0], 0, 0, folded[0])
+    with pytest.raises(TypeError):
+        NATIVE.shingle_overlap(folded[0].astype(np.int64), 5, 0, folded[0])
 
 
 def test_flag_report_is_the_same_with_the_numpy_code(monkeypatch: pytest.MonkeyPatch) -> None:

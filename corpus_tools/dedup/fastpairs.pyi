@@ -44,3 +44,8 @@ def seed_groups(
     ``b`` (its folded codes, uint32) as bytes of int64 rows ``(a0, a1, b0, b1)`` in
     (diagonal, start) order, and what the stretches of their ``a`` spans (at least
     ``min_passage`` long) and of their ``b`` spans cover: ``(groups, reach_a, reach_b)``."""
+
+def shingle_overlap(codes_b: Any, k: int, seed: int, ids_a: Any, /) -> tuple[bytes, int]:
+    """``b``'s shingle set (``sketch.shingle_set`` of its ``k``-window hashes: sorted
+    unique uint32 ids) as bytes, and how many of its ids the sorted unique uint32 ``ids_a``
+    holds: ``(ids_b, shared)``."""

@@ -55,7 +55,7 @@ from corpus_tools.dedup.sketch import (
     shingle_hashes,
     shingle_set,
 )
-from corpus_tools.dedup.verify import PairVerdict, jaccard_containment, verify_pair
+from corpus_tools.dedup.verify import PairVerdict, verify_pair
 from corpus_tools.errors import (
     IndexFormatError,
     InvalidParameterError,
@@ -649,8 +649,21 @@ def _section_ratios(
     return rows
 
 
-def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.NDArray[np.uint32]]:
-    """A held document's folded text and shingle set (its length checked)."""
+class _Shingled(NamedTuple):
+    """A held document's folded text and shingle set, and how many of its shingles the
+    submission holds."""
+
+    folded: Folded
+    ids: npt.NDArray[np.uint32]
+    shared: int
+
+
+def _source_shingles(
+    source: HeldSource, cfg: DedupConfig, shingles: npt.NDArray[np.uint32]
+) -> _Shingled:
+    """A held document's folded text (its length checked) and shingle set, and how many
+    of them the submission's ``shingles`` hold: by the compiled loops when built (one
+    pass: hashing, sorting, counting), else by numpy; the same arrays and counts."""
     other = fold_text(source.text, cfg)
     if len(other.codes) != source.length:
         raise IndexFormatError(
@@ -658,7 +671,22 @@ def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.
             f"not the {source.length} its index says: the index is inconsistent; rebuild it"
         )
     # only the shingle set is needed to verify (digest and length are held)
-    return other, shingle_set(shingle_hashes(other.codes, cfg.k, seed=cfg.seed))
+    native = verify.NATIVE
+    if native is not None:
+        codes = np.ascontiguousarray(other.codes, dtype=np.uint32)
+        held = np.ascontiguousarray(shingles, dtype=np.uint32)
+        data, shared = native.shingle_overlap(codes, cfg.k, cfg.seed, held)
+        return _Shingled(other, np.frombuffer(data, dtype=np.uint32), shared)
+    ids = shingle_set(shingle_hashes(other.codes, cfg.k, seed=cfg.seed))
+    return _Shingled(other, ids, len(np.intersect1d(shingles, ids, assume_unique=True)))
+
+
+def _jaccard_containment(n_a: int, n_b: int, shared: int) -> tuple[float, float]:
+    """:func:`corpus_tools.dedup.verify.jaccard_containment` of two sets of ``n_a`` and
+    ``n_b`` ids sharing ``shared`` (the same floats)."""
+    if n_a == 0 or n_b == 0:
+        return 0.0, 0.0
+    return shared / (n_a + n_b - shared), shared / min(n_a, n_b)
 
 
 def _stretches(
@@ -753,10 +781,9 @@ class _Seeded(NamedTuple):
 def _seeded(
     feats: DocFeatures,
     source: HeldSource,
-    ids: npt.NDArray[np.uint32],
+    shingled: _Shingled,
     *,
     seeds: _SubmissionSeeds,
-    other: Folded,
     cfg: DedupConfig,
 ) -> _Seeded | None:
     """None when :func:`verify_pair` (aligning, ``align_floor`` :data:`MIN_MATCH_RATIO`)
@@ -771,7 +798,8 @@ def _seeded(
     nothing = _Seeded(0.0, 0.0, None)
     if feats.digest == source.digest and feats.length == source.length:
         return nothing
-    sim, cont = jaccard_containment(feats.shingles, ids)
+    ids, other = shingled.ids, shingled.folded
+    sim, cont = _jaccard_containment(len(feats.shingles), len(ids), shingled.shared)
     if sim >= cfg.threshold:
         return nothing
     # (verify_pair's test, to the same float: it would not align the pair)
@@ -801,14 +829,14 @@ def _judge_source(
     feats: DocFeatures,
     folded: Folded,
     cfg: DedupConfig,
-    shingled: tuple[Folded, npt.NDArray[np.uint32]],
+    shingled: _Shingled,
     *,
     seeded: _Seeded,
 ) -> _Judged:
     """The verdict :func:`verify_pair` gives (aligning), from the diagonal groups when they
     were found already (a pair with no relation before alignment: the passages are chained
     from them as :func:`corpus_tools.dedup.align.align_folded` chains them)."""
-    other, ids = shingled
+    other, ids = shingled.folded, shingled.ids
     ofeats = DocFeatures(source.length, source.digest, ids, _NO_BANDS, _NO_ANCHORS)
     if seeded.groups is None:
         verdict = verify_pair(
@@ -922,14 +950,14 @@ def judge_submission(
     held: dict[str, HeldSource] = {}  # the sources passages were found in
     seeds = _SubmissionSeeds(folded.codes, config)  # (computed once, when first needed)
     for source in sources:
-        shingled = _source_shingles(source, config)
+        shingled = _source_shingles(source, config, feats.shingles)
         if masks["quoted"].any():
             if unquoted is None:
                 positions = _position_ids(folded, config) if positions is None else positions
                 unquoted = np.unique(positions[~masks["quoted"][: len(positions)]])
-            if _shares_only_quotes(unquoted, shingled[1], len(feats.shingles)):
+            if _shares_only_quotes(unquoted, shingled.ids, len(feats.shingles)):
                 continue  # it shares only what a reference before it holds: quotations
-        seeded = _seeded(feats, source, shingled[1], seeds=seeds, other=shingled[0], cfg=config)
+        seeded = _seeded(feats, source, shingled, seeds=seeds, cfg=config)
         if seeded is None:
             continue  # (what aligning it would conclude)
         judged = _judge_source(source, feats, folded, config, shingled, seeded=seeded)

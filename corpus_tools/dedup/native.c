@@ -2,7 +2,7 @@
  * corpus_tools.dedup.fastpairs: the per-pair loops of near-duplicate verification,
  * compiled (issue 21).
  *
- * Two functions, each called once for a whole block of candidate pairs, and one for one
+ * Two functions, each called once for a whole block of candidate pairs, and two for one
  * pair (a flag query):
  *
  *   shared_counts(ptr, data, x, y, out)
@@ -20,6 +20,10 @@
  *       one held document (its folded codes), and the bound of what passages chained
  *       from them can cover in each: (bytes of int64 rows (a0, a1, b0, b1), reach_a,
  *       reach_b).
+ *
+ *   shingle_overlap(codes_b, k, seed, ids_a)
+ *       a held document's shingle set (sketch.shingle_set of its k-window hashes) and how
+ *       many of its ids the submission's set holds: (bytes of uint32, shared).
  *
  * Both do exactly what the numpy code of corpus_tools/dedup/verify.py and align.py does
  * (seeds: the same 64-bit window hashes as sketch.shingle_hashes; the same first
@@ -913,6 +917,97 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ shingle_overlap */
+
+/* LSD radix sort of n uint32 (4 passes of 8 bits) into v, tmp of n items as scratch */
+static void
+radix_sort_u32(uint32_t *v, uint32_t *tmp, int64_t n)
+{
+    uint32_t *src = v, *dst = tmp;
+    for (int shift = 0; shift < 32; shift += 8) {
+        int64_t count[257] = {0};
+        for (int64_t i = 0; i < n; i++) count[((src[i] >> shift) & 0xFF) + 1]++;
+        for (int b = 0; b < 256; b++) count[b + 1] += count[b];
+        for (int64_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* four passes: the sorted values are back in v */
+}
+
+/* shingle_overlap(codes_b, k, seed, ids_a): b's shingle set (sketch.shingle_set of
+ * sketch.shingle_hashes(codes_b, k, seed): the top 32 bits of each k-window hash, a text
+ * shorter than k one window of its whole length, sorted and unique) as bytes of uint32,
+ * and how many of them the sorted unique uint32 ids_a holds: (ids_b, shared). */
+static PyObject *
+fp_shingle_overlap(PyObject *self, PyObject *args)
+{
+    PyObject *o_cb, *o_ia;
+    int k;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "OiKO:shingle_overlap", &o_cb, &k, &seed, &o_ia)) {
+        return NULL;
+    }
+    if (k < 1) {
+        PyErr_SetString(PyExc_ValueError, "fastpairs: k must be >= 1");
+        return NULL;
+    }
+    Py_buffer vb = {0}, va = {0};
+    PyObject *result = NULL, *ids = NULL;
+    uint32_t *tmp = NULL;
+    if (get_array(o_cb, &vb, 4, UNSIGNED, 0, "codes_b") < 0) return NULL;
+    if (get_array(o_ia, &va, 4, UNSIGNED, 0, "ids_a") < 0) {
+        PyBuffer_Release(&vb);
+        return NULL;
+    }
+    {
+        int64_t n = vb.shape[0], na = va.shape[0];
+        int kk = n < k ? (int)n : k;
+        int64_t m = n > 0 ? n - kk + 1 : 0;
+        ids = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)m * 4);
+        tmp = malloc((size_t)(m > 0 ? m : 1) * sizeof(uint32_t));
+        if (ids == NULL || tmp == NULL) {
+            if (tmp == NULL) PyErr_NoMemory();
+            goto done;
+        }
+        uint32_t *v = (uint32_t *)PyBytes_AS_STRING(ids);
+        const uint32_t *codes = vb.buf, *a = va.buf;
+        int64_t nu = 0, shared = 0;
+        Py_BEGIN_ALLOW_THREADS
+        uint64_t key = fmix64((uint64_t)seed * 0x9E3779B97F4A7C15ULL +
+                              (uint64_t)kk * 0xBF58476D1CE4E5B9ULL);
+        for (int64_t i = 0; i < m; i++) {
+            uint64_t h = key;
+            for (int j = 0; j < kk; j++) {
+                h = (h * PRIME) ^ (uint64_t)codes[i + j];
+            }
+            v[i] = (uint32_t)(fmix64(h) >> 32);
+        }
+        radix_sort_u32(v, tmp, m);
+        for (int64_t i = 0; i < m; i++) {
+            if (nu == 0 || v[i] != v[nu - 1]) v[nu++] = v[i];
+        }
+        int64_t i = 0, j = 0;
+        while (i < nu && j < na) {
+            uint32_t x = v[i], y = a[j];
+            shared += (x == y);
+            i += (x <= y);
+            j += (y <= x);
+        }
+        Py_END_ALLOW_THREADS
+        if (_PyBytes_Resize(&ids, (Py_ssize_t)nu * 4) < 0) goto done; /* (ids is NULL then) */
+        result = Py_BuildValue("(NL)", ids, (long long)shared);
+        ids = NULL;
+    }
+done:
+    Py_XDECREF(ids);
+    free(tmp);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&va);
+    return result;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -927,6 +1022,9 @@ static PyMethodDef methods[] = {
      "seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage): the\n"
      "diagonal groups of one pair as bytes of int64 rows (a0, a1, b0, b1), and the bound\n"
      "of what passages chained from them cover in a and in b: (groups, reach_a, reach_b)."},
+    {"shingle_overlap", fp_shingle_overlap, METH_VARARGS,
+     "shingle_overlap(codes_b, k, seed, ids_a): b's shingle set (sorted unique uint32 ids)\n"
+     "as bytes, and how many of them the sorted unique uint32 ids_a holds: (ids_b, shared)."},
     {NULL, NULL, 0, NULL},
 };
 

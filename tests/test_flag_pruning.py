@@ -36,19 +36,17 @@ def _check(texts: dict[str, str], subs: dict[str, str]) -> tuple[int, int, int]:
         for doc_id, held in texts.items():
             hf = features_of_folded(fold_text(held, cfg), cfg)
             source = HeldSource(doc_id, held, hf.length, hf.digest)
-            shingled = dflag._source_shingles(source, cfg)
+            shingled = dflag._source_shingles(source, cfg, feats.shingles)
             want = verify_pair(
                 feats,
-                hf._replace(shingles=shingled[1]),
+                hf._replace(shingles=shingled.ids),
                 folded,
-                shingled[0],
+                shingled.folded,
                 cfg,
                 align=True,
                 align_floor=MIN_MATCH_RATIO,
             )
-            seeded = dflag._seeded(
-                feats, source, shingled[1], seeds=seeds, other=shingled[0], cfg=cfg
-            )
+            seeded = dflag._seeded(feats, source, shingled, seeds=seeds, cfg=cfg)
             if seeded is None:  # what verify_pair says of it is dropped
                 ratio = want.ratio_first if not math.isnan(want.ratio_first) else 0.0
                 assert want.relation is None and ratio < MIN_MATCH_RATIO, (name, doc_id)

@@ -287,3 +287,44 @@ def test_computed_gazetteer_finds_what_the_shipped_one_does(monkeypatch: Any) ->
         places._load.cache_clear()
     pd.testing.assert_frame_equal(shipped, computed)
     assert len(shipped) == 10
+
+
+def test_gazetteer_of_tables_out_of_code_order_finds_the_same() -> None:
+    """Divisions are looked up by bisection of their codes: tables not in code order (a
+    gazetteer file edited by hand) are put in order first."""
+    from corpus_tools.text.places import _Gazetteer, compute_place_tables
+
+    header = "code\tname\tlevel\tshort\tguarded"
+    rows = [
+        "520328\t湄潭县\tD\t湄潭\t",
+        "520000\t贵州省\tP\t贵州\t",
+        "520300\t遵义市\tC\t遵义\t",
+    ]
+    g = _Gazetteer(compute_place_tables("\n".join([header, *rows]) + "\n", "茶园"))
+    assert list(g.names) == ["520000", "520300", "520328"]
+    assert g.places["520328"].path == "贵州省遵义市湄潭县"
+    assert g.levels["520300"] == "city" and "520001" not in g.names
+
+
+def test_place_candidates_made_once_give_the_mentions_of_every_support() -> None:
+    """A text's candidates (the part of finding places that does not depend on support)
+    made once give what place_mentions finds without them, with and without support;
+    candidates of another text are not used."""
+    from conftest import iter_records
+
+    from corpus_tools.text.places import place_candidates, place_mentions
+
+    texts = [str(r["text"]) for r in iter_records("provincial_gwr_2026", 6)]
+    supports = [(), ("520000",), ("110105", "520328")]
+    for text in texts:
+        found = place_candidates(text)
+        for support in supports:
+            assert place_mentions(text, support=support, candidates=found) == place_mentions(
+                text, support=support
+            )
+        assert place_mentions(text, levels=("province",), candidates=found) == place_mentions(
+            text, levels=("province",)
+        )
+    other = place_candidates(texts[0])
+    assert place_mentions(texts[1], candidates=other) == place_mentions(texts[1])
+    assert len(place_mentions(texts[1])) > 20  # (a provincial report names many places)

@@ -6,11 +6,11 @@ Subcommands live one per module in this package and are imported only when used,
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import signal
 import sys
-import traceback
 import warnings
 from importlib.machinery import EXTENSION_SUFFIXES
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from corpus_tools.cli.allocator import tune_allocator
-from corpus_tools.cli.common import META_DEBUG, ExitCode, debug_option
+from corpus_tools.cli.common import META_DEBUG, ExitCode, debug_option, quick_exit_allowed
 from corpus_tools.errors import CorpusToolsError, InvalidParameterError
 
 #: Set (to anything but "" or "0") to print the traceback of an unexpected error, as --debug.
@@ -152,6 +152,8 @@ def _unexpected(exc: BaseException, *, debug: bool) -> None:
         code = ExitCode.USAGE if isinstance(exc, InvalidParameterError) else ExitCode.NOTHING
         sys.exit(int(code))
     if debug:
+        import traceback  # (only here: a run that ends well never imports it)
+
         traceback.print_exception(exc, file=sys.stderr)
     what = "out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
     hint = "" if debug else "; rerun with --debug for the traceback"
@@ -189,11 +191,30 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as exc:  # usage errors: click's message, exit 2
         exc.show()
         sys.exit(exc.exit_code if exc.exit_code != 1 else int(ExitCode.USAGE))
+    except SystemExit as exc:  # a command's exit status
+        if argv is None and quick_exit_allowed():
+            _quick_exit(exc.code)
+        raise
     except Exception as exc:  # raised outside a command (its arguments, --help)
         _unexpected(exc, debug=_debug_env() or "--debug" in (argv or sys.argv[1:]))
     if isinstance(result, int):  # --help and the like return their exit status
         sys.exit(result)
     return result
+
+
+def _quick_exit(code: object) -> None:
+    """End the process now with ``code`` (see :func:`corpus_tools.cli.common.allow_quick_exit`),
+    standard output and error flushed; return (to exit as usual) when that fails, when an
+    exit handler is registered, or where their number cannot be told."""
+    handlers = getattr(atexit, "_ncallbacks", None)
+    if handlers is None or handlers() or not isinstance(code, int):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # (the usual exit reports it)
+    os._exit(code)
 
 
 __all__ = ["COMMANDS", "ExitCode", "cli", "main"]

@@ -304,6 +304,27 @@ def fail(message: str, code: ExitCode) -> Any:
     sys.exit(int(code))
 
 
+#: Whether the command that ran leaves nothing for the interpreter's teardown (see
+#: :func:`allow_quick_exit`).
+_TEARDOWN = {"needed": True}
+
+
+def allow_quick_exit() -> None:
+    """Say that the running command leaves nothing for the interpreter's teardown to do: no
+    temporary file, thread or open output of its own. The console script
+    (:func:`corpus_tools.cli.main`) then flushes standard output and error and ends the
+    process at once, without freeing every object one by one (about 0.045 CPU-s of a
+    ``flag`` run against a 100k index: its gazetteer and document table), unless some
+    library registered an exit handler. A call of ``main([...])`` (tests, scripts) never
+    ends its process."""
+    _TEARDOWN["needed"] = False
+
+
+def quick_exit_allowed() -> bool:
+    """Whether the command that ran called :func:`allow_quick_exit`."""
+    return not _TEARDOWN["needed"]
+
+
 def finish(state: RunState, code: ExitCode = ExitCode.OK) -> None:
     """Exit 3 when inputs were skipped (unless a stronger code is due), else ``code``."""
     if state.errors and code == ExitCode.OK:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
+from corpus_tools.dedup import verify
 from corpus_tools.dedup.align import (
     Seeds,
     batch_components,
@@ -54,7 +55,7 @@ from corpus_tools.dedup.sketch import (
     shingle_hashes,
     shingle_set,
 )
-from corpus_tools.dedup.verify import PairVerdict, jaccard_containment, verify_pair
+from corpus_tools.dedup.verify import PairVerdict, verify_pair
 from corpus_tools.errors import (
     IndexFormatError,
     InvalidParameterError,
@@ -66,6 +67,7 @@ from corpus_tools.text.places import (
     Place,
     PlaceMention,
     lookup_place,
+    place_candidates,
     place_mentions,
     place_of_mentions,
 )
@@ -564,14 +566,17 @@ def _residue(
     and they make nothing certain."""
     copied = [p for p in passages if p["role"] != REFERENCE]
     mentions = None
+    candidates = place_candidates(text)  # (what does not depend on the context: once)
     if place is None:
-        mentions = place_mentions(text)
+        mentions = place_mentions(text, candidates=candidates)
         place = _own_place(text, mentions, copied)
         if place is not None:
             mentions = None  # (found again with the sources' places as context)
     quoted = [(p["submission_start"], p["submission_end"]) for p in passages if p not in copied]
     spans = [Passage(p["submission_start"], p["submission_end"], p["doc_id"]) for p in copied]
-    found = residue_rows(text, place, spans, _SourcePlaces(sources), mentions=mentions)
+    found = residue_rows(
+        text, place, spans, _SourcePlaces(sources), mentions=mentions, candidates=candidates
+    )
     rows: list[dict[str, Any]] = []
     for values in found:
         r = dict(zip(RESIDUE_COLUMNS, values, strict=True))
@@ -644,8 +649,21 @@ def _section_ratios(
     return rows
 
 
-def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.NDArray[np.uint32]]:
-    """A held document's folded text and shingle set (its length checked)."""
+class _Shingled(NamedTuple):
+    """A held document's folded text and shingle set, and how many of its shingles the
+    submission holds."""
+
+    folded: Folded
+    ids: npt.NDArray[np.uint32]
+    shared: int
+
+
+def _source_shingles(
+    source: HeldSource, cfg: DedupConfig, shingles: npt.NDArray[np.uint32]
+) -> _Shingled:
+    """A held document's folded text (its length checked) and shingle set, and how many
+    of them the submission's ``shingles`` hold: by the compiled loops when built (one
+    pass: hashing, sorting, counting), else by numpy; the same arrays and counts."""
     other = fold_text(source.text, cfg)
     if len(other.codes) != source.length:
         raise IndexFormatError(
@@ -653,7 +671,22 @@ def _source_shingles(source: HeldSource, cfg: DedupConfig) -> tuple[Folded, npt.
             f"not the {source.length} its index says: the index is inconsistent; rebuild it"
         )
     # only the shingle set is needed to verify (digest and length are held)
-    return other, shingle_set(shingle_hashes(other.codes, cfg.k, seed=cfg.seed))
+    native = verify.NATIVE
+    if native is not None:
+        codes = np.ascontiguousarray(other.codes, dtype=np.uint32)
+        held = np.ascontiguousarray(shingles, dtype=np.uint32)
+        data, shared = native.shingle_overlap(codes, cfg.k, cfg.seed, held)
+        return _Shingled(other, np.frombuffer(data, dtype=np.uint32), shared)
+    ids = shingle_set(shingle_hashes(other.codes, cfg.k, seed=cfg.seed))
+    return _Shingled(other, ids, len(np.intersect1d(shingles, ids, assume_unique=True)))
+
+
+def _jaccard_containment(n_a: int, n_b: int, shared: int) -> tuple[float, float]:
+    """:func:`corpus_tools.dedup.verify.jaccard_containment` of two sets of ``n_a`` and
+    ``n_b`` ids sharing ``shared`` (the same floats)."""
+    if n_a == 0 or n_b == 0:
+        return 0.0, 0.0
+    return shared / (n_a + n_b - shared), shared / min(n_a, n_b)
 
 
 def _stretches(
@@ -686,17 +719,54 @@ def _shares_only_quotes(
 
 
 class _SubmissionSeeds:
-    """The submission's alignment seeds (:func:`corpus_tools.dedup.align.seeds_of`),
-    computed when first asked for and kept for every source."""
+    """The submission's alignment seeds (:func:`corpus_tools.dedup.align.seeds_of`; with
+    the compiled loops only their window hashes), computed when first asked for and kept
+    for every source."""
 
     def __init__(self, codes: npt.NDArray[np.uint32], cfg: DedupConfig) -> None:
         self.codes, self.cfg = codes, cfg
         self.seeds: Seeds | None = None
+        self.windows: npt.NDArray[np.uint64] | None = None
 
     def get(self) -> Seeds:
         if self.seeds is None:
             self.seeds = seeds_of(self.codes, self.cfg.anchor_k, self.cfg.seed)
         return self.seeds
+
+    def hashes(self) -> npt.NDArray[np.uint64]:
+        """The hash of the ``anchor_k``-window at each position (none when shorter)."""
+        if self.windows is None:
+            k = self.cfg.anchor_k
+            self.windows = (
+                shingle_hashes(self.codes, k, seed=self.cfg.seed)
+                if len(self.codes) >= k
+                else np.zeros(0, dtype=np.uint64)
+            )
+        return self.windows
+
+
+def _seed_groups(
+    seeds: _SubmissionSeeds, other: Folded, cfg: DedupConfig
+) -> tuple[npt.NDArray[np.int64], int, int]:
+    """The diagonal groups of the submission's seed runs in a source, and what the
+    stretches of their spans reach in the submission and in the source (the bound of
+    :func:`_seeded`): by the compiled loops when built (:data:`verify.NATIVE`), else
+    by numpy; the same arrays and numbers either way."""
+    k, gap = cfg.anchor_k, cfg.max_gap
+    least = group_length(k, cfg.min_passage)
+    native = verify.NATIVE
+    if native is not None:
+        codes = np.ascontiguousarray(other.codes, dtype=np.uint32)
+        data, reach_a, reach_b = native.seed_groups(
+            seeds.hashes(), codes, k, cfg.seed, gap, least, cfg.min_passage
+        )
+        return np.frombuffer(data, dtype=np.int64).reshape(-1, 4), reach_a, reach_b
+    runs = seed_runs(seeds.get(), seeds_of(other.codes, k, cfg.seed), k)
+    groups = diagonal_groups(runs, gap, least)
+    if len(groups) == 0:
+        return groups, 0, 0
+    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
+    return groups, reach_a, _stretches(groups[:, 2], groups[:, 3], gap, 0)
 
 
 class _Seeded(NamedTuple):
@@ -711,10 +781,9 @@ class _Seeded(NamedTuple):
 def _seeded(
     feats: DocFeatures,
     source: HeldSource,
-    ids: npt.NDArray[np.uint32],
+    shingled: _Shingled,
     *,
     seeds: _SubmissionSeeds,
-    other: Folded,
     cfg: DedupConfig,
 ) -> _Seeded | None:
     """None when :func:`verify_pair` (aligning, ``align_floor`` :data:`MIN_MATCH_RATIO`)
@@ -729,19 +798,16 @@ def _seeded(
     nothing = _Seeded(0.0, 0.0, None)
     if feats.digest == source.digest and feats.length == source.length:
         return nothing
-    sim, cont = jaccard_containment(feats.shingles, ids)
+    ids, other = shingled.ids, shingled.folded
+    sim, cont = _jaccard_containment(len(feats.shingles), len(ids), shingled.shared)
     if sim >= cfg.threshold:
         return nothing
     # (verify_pair's test, to the same float: it would not align the pair)
     if cont * min(len(feats.shingles), len(ids)) < MIN_MATCH_RATIO * len(feats.shingles):
         return None
-    k, gap = cfg.anchor_k, cfg.max_gap
-    runs = seed_runs(seeds.get(), seeds_of(other.codes, k, cfg.seed), k)
-    groups = diagonal_groups(runs, gap, group_length(k, cfg.min_passage))
+    groups, reach_a, reach_b = _seed_groups(seeds, other, cfg)
     if len(groups) == 0:
         return None
-    reach_a = _stretches(groups[:, 0], groups[:, 1], gap, cfg.min_passage)
-    reach_b = _stretches(groups[:, 2], groups[:, 3], gap, 0)
     ratio_a = reach_a / max(feats.length, 1)
     ratio_b = reach_b / max(source.length, 1)
     least = min(cfg.partial, cfg.containment)
@@ -763,14 +829,14 @@ def _judge_source(
     feats: DocFeatures,
     folded: Folded,
     cfg: DedupConfig,
-    shingled: tuple[Folded, npt.NDArray[np.uint32]],
+    shingled: _Shingled,
     *,
     seeded: _Seeded,
 ) -> _Judged:
     """The verdict :func:`verify_pair` gives (aligning), from the diagonal groups when they
     were found already (a pair with no relation before alignment: the passages are chained
     from them as :func:`corpus_tools.dedup.align.align_folded` chains them)."""
-    other, ids = shingled
+    other, ids = shingled.folded, shingled.ids
     ofeats = DocFeatures(source.length, source.digest, ids, _NO_BANDS, _NO_ANCHORS)
     if seeded.groups is None:
         verdict = verify_pair(
@@ -884,14 +950,14 @@ def judge_submission(
     held: dict[str, HeldSource] = {}  # the sources passages were found in
     seeds = _SubmissionSeeds(folded.codes, config)  # (computed once, when first needed)
     for source in sources:
-        shingled = _source_shingles(source, config)
+        shingled = _source_shingles(source, config, feats.shingles)
         if masks["quoted"].any():
             if unquoted is None:
                 positions = _position_ids(folded, config) if positions is None else positions
                 unquoted = np.unique(positions[~masks["quoted"][: len(positions)]])
-            if _shares_only_quotes(unquoted, shingled[1], len(feats.shingles)):
+            if _shares_only_quotes(unquoted, shingled.ids, len(feats.shingles)):
                 continue  # it shares only what a reference before it holds: quotations
-        seeded = _seeded(feats, source, shingled[1], seeds=seeds, other=shingled[0], cfg=config)
+        seeded = _seeded(feats, source, shingled, seeds=seeds, cfg=config)
         if seeded is None:
             continue  # (what aligning it would conclude)
         judged = _judge_source(source, feats, folded, config, shingled, seeded=seeded)

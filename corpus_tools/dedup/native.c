@@ -2,7 +2,8 @@
  * corpus_tools.dedup.fastpairs: the per-pair loops of near-duplicate verification,
  * compiled (issue 21).
  *
- * Two functions, each called once for a whole block of candidate pairs:
+ * Two functions, each called once for a whole block of candidate pairs, and two for one
+ * pair (a flag query):
  *
  *   shared_counts(ptr, data, x, y, out)
  *       size of the intersection of the sorted unique uint32 sets of rows x[p] and y[p]
@@ -13,6 +14,16 @@
  *       the characters of a (= row x[p]) and of b (= row y[p]) covered by the passages
  *       of a copied from b, or -1 in both when the pair is rejected by the bound before
  *       chaining; written to out_a[p], out_b[p].
+ *
+ *   seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage)
+ *       the diagonal groups of one submission (its k-window hashes, computed once) and
+ *       one held document (its folded codes), and the bound of what passages chained
+ *       from them can cover in each: (bytes of int64 rows (a0, a1, b0, b1), reach_a,
+ *       reach_b).
+ *
+ *   shingle_overlap(codes_b, k, seed, ids_a)
+ *       a held document's shingle set (sketch.shingle_set of its k-window hashes) and how
+ *       many of its ids the submission's set holds: (bytes of uint32, shared).
  *
  * Both do exactly what the numpy code of corpus_tools/dedup/verify.py and align.py does
  * (seeds: the same 64-bit window hashes as sketch.shingle_hashes; the same first
@@ -811,6 +822,192 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ seed_groups */
+
+/* seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage): the diagonal
+ * groups of one pair (align.seed_runs then align.diagonal_groups of a's window hashes and
+ * b's folded codes, b's windows hashed here) as bytes of int64 rows (a0, a1, b0, b1) in
+ * (diagonal, start) order, and the bound of the flag query (align.batch_components of
+ * their a spans with min_passage, of their b spans with none): (groups, reach_a, reach_b). */
+static PyObject *
+fp_seed_groups(PyObject *self, PyObject *args)
+{
+    PyObject *o_ha, *o_cb;
+    int k;
+    unsigned long long seed;
+    long long max_gap, min_group, min_passage;
+    if (!PyArg_ParseTuple(args, "OOiKLLL:seed_groups", &o_ha, &o_cb, &k, &seed, &max_gap,
+                          &min_group, &min_passage)) {
+        return NULL;
+    }
+    if (k < 1 || min_passage < 0 || max_gap < 0 || min_group < 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "fastpairs: k must be >= 1; min_passage, max_gap, min_group >= 0");
+        return NULL;
+    }
+    Py_buffer va = {0}, vb = {0};
+    PyObject *result = NULL, *groups = NULL;
+    Work w;
+    memset(&w, 0, sizeof(w));
+    if (get_array(o_ha, &va, 8, UNSIGNED, 0, "hashes_a") < 0) return NULL;
+    if (get_array(o_cb, &vb, 4, UNSIGNED, 0, "codes_b") < 0) {
+        PyBuffer_Release(&va);
+        return NULL;
+    }
+    {
+        int64_t na = va.shape[0], lb = vb.shape[0];
+        int64_t nb = lb >= k ? lb - k + 1 : 0;
+        if (na > INT32_MAX || lb > INT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "fastpairs: a text of 2**31 characters");
+            goto done;
+        }
+        uint64_t key = fmix64((uint64_t)seed * 0x9E3779B97F4A7C15ULL +
+                              (uint64_t)k * 0xBF58476D1CE4E5B9ULL);
+        if (grow((void **)&w.hash_b, &w.hash_cap, (size_t)nb + 1, sizeof(uint64_t)) < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        int64_t ng = 0, reach_a = 0, reach_b = 0;
+        int failed = 0;
+        Py_BEGIN_ALLOW_THREADS
+        size_t mask;
+        window_hashes((const uint32_t *)vb.buf, nb, k, key, w.hash_b);
+        if (na > 0 && nb > 0 &&
+            (build_table(&w, w.hash_b, nb, &mask) < 0 ||
+             seed_runs(&w, (const uint64_t *)va.buf, na, mask, k) < 0)) {
+            failed = 1;
+        }
+        if (!failed) {
+            ng = diagonal_groups(&w, max_gap, min_group);
+            failed = ng < 0;
+        }
+        if (!failed && ng > 0) {
+            int64_t *sp = w.pairs;
+            for (int64_t t = 0; t < ng; t++) {
+                sp[2 * t] = w.groups[t].a0;
+                sp[2 * t + 1] = w.groups[t].a1;
+            }
+            reach_a = components(sp, ng, max_gap, min_passage);
+            for (int64_t t = 0; t < ng; t++) {
+                sp[2 * t] = w.groups[t].b0;
+                sp[2 * t + 1] = w.groups[t].b1;
+            }
+            reach_b = components(sp, ng, max_gap, 0);
+        }
+        Py_END_ALLOW_THREADS
+        if (failed) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        groups = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)ng * 4 * (Py_ssize_t)sizeof(int64_t));
+        if (groups == NULL) goto done;
+        int64_t *g = (int64_t *)PyBytes_AS_STRING(groups);
+        for (int64_t t = 0; t < ng; t++) {
+            g[4 * t] = w.groups[t].a0;
+            g[4 * t + 1] = w.groups[t].a1;
+            g[4 * t + 2] = w.groups[t].b0;
+            g[4 * t + 3] = w.groups[t].b1;
+        }
+        result = Py_BuildValue("(NLL)", groups, (long long)reach_a, (long long)reach_b);
+    }
+done:
+    PyBuffer_Release(&va);
+    PyBuffer_Release(&vb);
+    work_free(&w);
+    return result;
+}
+
+/* ------------------------------------------------------------------ shingle_overlap */
+
+/* LSD radix sort of n uint32 (4 passes of 8 bits) into v, tmp of n items as scratch */
+static void
+radix_sort_u32(uint32_t *v, uint32_t *tmp, int64_t n)
+{
+    uint32_t *src = v, *dst = tmp;
+    for (int shift = 0; shift < 32; shift += 8) {
+        int64_t count[257] = {0};
+        for (int64_t i = 0; i < n; i++) count[((src[i] >> shift) & 0xFF) + 1]++;
+        for (int b = 0; b < 256; b++) count[b + 1] += count[b];
+        for (int64_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* four passes: the sorted values are back in v */
+}
+
+/* shingle_overlap(codes_b, k, seed, ids_a): b's shingle set (sketch.shingle_set of
+ * sketch.shingle_hashes(codes_b, k, seed): the top 32 bits of each k-window hash, a text
+ * shorter than k one window of its whole length, sorted and unique) as bytes of uint32,
+ * and how many of them the sorted unique uint32 ids_a holds: (ids_b, shared). */
+static PyObject *
+fp_shingle_overlap(PyObject *self, PyObject *args)
+{
+    PyObject *o_cb, *o_ia;
+    int k;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "OiKO:shingle_overlap", &o_cb, &k, &seed, &o_ia)) {
+        return NULL;
+    }
+    if (k < 1) {
+        PyErr_SetString(PyExc_ValueError, "fastpairs: k must be >= 1");
+        return NULL;
+    }
+    Py_buffer vb = {0}, va = {0};
+    PyObject *result = NULL, *ids = NULL;
+    uint32_t *tmp = NULL;
+    if (get_array(o_cb, &vb, 4, UNSIGNED, 0, "codes_b") < 0) return NULL;
+    if (get_array(o_ia, &va, 4, UNSIGNED, 0, "ids_a") < 0) {
+        PyBuffer_Release(&vb);
+        return NULL;
+    }
+    {
+        int64_t n = vb.shape[0], na = va.shape[0];
+        int kk = n < k ? (int)n : k;
+        int64_t m = n > 0 ? n - kk + 1 : 0;
+        ids = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)m * 4);
+        tmp = malloc((size_t)(m > 0 ? m : 1) * sizeof(uint32_t));
+        if (ids == NULL || tmp == NULL) {
+            if (tmp == NULL) PyErr_NoMemory();
+            goto done;
+        }
+        uint32_t *v = (uint32_t *)PyBytes_AS_STRING(ids);
+        const uint32_t *codes = vb.buf, *a = va.buf;
+        int64_t nu = 0, shared = 0;
+        Py_BEGIN_ALLOW_THREADS
+        uint64_t key = fmix64((uint64_t)seed * 0x9E3779B97F4A7C15ULL +
+                              (uint64_t)kk * 0xBF58476D1CE4E5B9ULL);
+        for (int64_t i = 0; i < m; i++) {
+            uint64_t h = key;
+            for (int j = 0; j < kk; j++) {
+                h = (h * PRIME) ^ (uint64_t)codes[i + j];
+            }
+            v[i] = (uint32_t)(fmix64(h) >> 32);
+        }
+        radix_sort_u32(v, tmp, m);
+        for (int64_t i = 0; i < m; i++) {
+            if (nu == 0 || v[i] != v[nu - 1]) v[nu++] = v[i];
+        }
+        int64_t i = 0, j = 0;
+        while (i < nu && j < na) {
+            uint32_t x = v[i], y = a[j];
+            shared += (x == y);
+            i += (x <= y);
+            j += (y <= x);
+        }
+        Py_END_ALLOW_THREADS
+        if (_PyBytes_Resize(&ids, (Py_ssize_t)nu * 4) < 0) goto done; /* (ids is NULL then) */
+        result = Py_BuildValue("(NL)", ids, (long long)shared);
+        ids = NULL;
+    }
+done:
+    Py_XDECREF(ids);
+    free(tmp);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&va);
+    return result;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -821,6 +1018,13 @@ static PyMethodDef methods[] = {
      "align_cover(ptr, codes, x, y, la, lb, swapped, out_a, out_b, k, seed, min_passage,\n"
      "max_gap, min_group, containment, partial): characters of a (row x[p]) and of b\n"
      "(row y[p]) covered by the passages of a copied from b, -1 when rejected by the bound."},
+    {"seed_groups", fp_seed_groups, METH_VARARGS,
+     "seed_groups(hashes_a, codes_b, k, seed, max_gap, min_group, min_passage): the\n"
+     "diagonal groups of one pair as bytes of int64 rows (a0, a1, b0, b1), and the bound\n"
+     "of what passages chained from them cover in a and in b: (groups, reach_a, reach_b)."},
+    {"shingle_overlap", fp_shingle_overlap, METH_VARARGS,
+     "shingle_overlap(codes_b, k, seed, ids_a): b's shingle set (sorted unique uint32 ids)\n"
+     "as bytes, and how many of them the sorted unique uint32 ids_a holds: (ids_b, shared)."},
     {NULL, NULL, 0, NULL},
 };
 

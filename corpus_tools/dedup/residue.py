@@ -42,6 +42,7 @@ from corpus_tools.errors import check_columns, check_type, param_error
 from corpus_tools.text.placeholders import placeholder_rows
 from corpus_tools.text.places import (
     Place,
+    PlaceCandidates,
     contains,
     infer_place,
     lookup_place,
@@ -209,10 +210,12 @@ def residue_rows(
     *,
     placeholders: pd.DataFrame | None = None,
     mentions: Iterable[Any] | None = None,
+    candidates: PlaceCandidates | None = None,
 ) -> list[tuple[Any, ...]]:
     """The rows of :func:`find_residue` (in :data:`RESIDUE_COLUMNS` order), its arguments
     taken as checked: the submission's place, its copied passages, and ``sources`` (anything
-    with ``place(doc_id) -> Place | None``).
+    with ``place(doc_id) -> Place | None``); ``candidates``: the text's
+    :func:`corpus_tools.text.places.place_candidates`, when already made.
 
     Examples
     --------
@@ -227,7 +230,7 @@ def residue_rows(
         helpers = _support(spans, len(text), sources)
         if own is not None:
             helpers.add(own.code)
-        mentions = place_mentions(text, support=sorted(helpers))
+        mentions = place_mentions(text, support=sorted(helpers), candidates=candidates)
     rows = [_blank(row, spans) for row in blanks]
     if own is not None:
         for row in mentions:

@@ -34,18 +34,18 @@ True
 
 from __future__ import annotations
 
+import bisect
 import gzip
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.errors import InvalidParameterError, check_columns, check_type, param_error
-from corpus_tools.text.tables import read_shipped_arrays
+from corpus_tools.text.tables import read_shipped_arrays, shipped_file
 
 if TYPE_CHECKING:  # (imported where a table is made: finding places needs none)
     import pandas as pd
@@ -54,6 +54,7 @@ __all__ = [
     "PLACE_COLUMNS",
     "PLACE_LEVELS",
     "Place",
+    "PlaceCandidates",
     "PlaceMention",
     "belongs_to",
     "contains",
@@ -61,6 +62,7 @@ __all__ = [
     "gazetteer",
     "infer_place",
     "lookup_place",
+    "place_candidates",
     "place_mentions",
     "place_of",
     "place_of_mentions",
@@ -160,31 +162,41 @@ class Place(NamedTuple):
 
 
 class _Tier(NamedTuple):
-    """The forms of one part of the gazetteer, indexed for scanning a text."""
+    """The forms of one part of the gazetteer, indexed for scanning a text: the pairs of
+    characters that begin a form, as sorted keys (:func:`_pair_keys`), each with its
+    group of forms, longest first (``order[bounds[g]:bounds[g + 1]]``, form indexes)."""
 
-    forms: _Forms  # form -> (code, kind) of each division
-    #: whether some form may begin with a pair of characters, by :func:`_pair_hashes`
-    #: (a few pairs that begin none share a hash with one that does)
+    forms: _Forms  # form -> (code, kind) of each division; also by index
+    #: whether a pair may begin some form, by :func:`_head_hashes` of its key (a few pairs
+    #: that begin none share a hash with one that does: they are then looked up)
     heads: npt.NDArray[np.bool_]
-    starting: _Starting  # first two characters -> the forms, longest first
+    keys: npt.NDArray[np.uint64]  # the first two characters of some form, sorted
+    groups: npt.NDArray[np.int64]  # the group of each key
+    bounds: list[int]
+    order: list[int]
 
 
+#: Bits of a code point: two characters are one key (:func:`_pair_keys`).
+_CODE_POINT_BITS = np.uint64(21)
 #: Bits of the hash of two characters that says where a form may begin (2**20 flags: with
 #: the 30,000 pairs that begin a township name, about 3% of other pairs are looked at too).
 _HEAD_BITS = 20
 #: Fibonacci hashing: the top bits of a key times 2**64 / golden ratio are well spread.
 _HEAD_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
-_CODE_POINT_BITS = np.uint64(21)
 
 #: The precomputed gazetteer, in ``corpus_tools/data`` (``scripts/build_place_tables.py``).
 PLACE_TABLES = "place_tables.npz"
 _TIERS = ("divisions", "townships")
 
 
-def _pair_hashes(text: str) -> npt.NDArray[np.uint64]:
-    """A hash of each pair of adjacent characters of ``text``, in ``[0, 2**_HEAD_BITS)``."""
+def _pair_keys(text: str) -> npt.NDArray[np.uint64]:
+    """Each pair of adjacent characters of ``text`` as one number (both code points)."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    keys = (points[:-1] << _CODE_POINT_BITS) | points[1:]
+    return (points[:-1] << _CODE_POINT_BITS) | points[1:]
+
+
+def _head_hashes(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """A hash of each key of :func:`_pair_keys`, in ``[0, 2**_HEAD_BITS)``."""
     return (keys * _HEAD_MULTIPLIER) >> np.uint64(64 - _HEAD_BITS)
 
 
@@ -266,26 +278,31 @@ def read_place_tables() -> dict[str, npt.NDArray[Any]] | None:
 
 def _computed_tables() -> dict[str, npt.NDArray[Any]]:
     """The tables computed from the gazetteer's text files (about 0.3 s)."""
-    data = resources.files("corpus_tools").joinpath("data")
-    places = gzip.decompress(data.joinpath(_DATA_FILE).read_bytes()).decode("utf-8")
-    words = gzip.decompress(data.joinpath(_WORDS_FILE).read_bytes()).decode("utf-8")
+    places = gzip.decompress(shipped_file(_DATA_FILE).read_bytes()).decode("utf-8")
+    words = gzip.decompress(shipped_file(_WORDS_FILE).read_bytes()).decode("utf-8")
     return compute_place_tables(places, words)
 
 
 class _Forms(Mapping[str, tuple[tuple[str, int], ...]]):
-    """form -> the (code, kind) of each division it names, made when asked for."""
+    """form -> the (code, kind) of each division it names, made when asked for; the forms
+    by index too (a scan finds them by index: the table by name is made when first used)."""
 
     def __init__(self, tables: dict[str, npt.NDArray[Any]], name: str, codes: list[str]) -> None:
         self._forms = _lines(tables[f"{name}_forms"])
-        self._at = dict(zip(self._forms, range(len(self._forms)), strict=True))
-        ends = tables[f"{name}_cand_ends"].tolist()
-        self._bounds = [0, *ends]
+        self._index: dict[str, int] | None = None
+        self._bounds = [0, *tables[f"{name}_cand_ends"].tolist()]
         self._codes = codes
         self._cand_codes = tables[f"{name}_cand_codes"].tolist()
         self._cand_kinds = tables[f"{name}_cand_kinds"].tolist()
 
-    def __getitem__(self, form: str) -> tuple[tuple[str, int], ...]:
-        k = self._at[form]
+    @property
+    def _at(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = dict(zip(self._forms, range(len(self._forms)), strict=True))
+        return self._index
+
+    def at(self, k: int) -> tuple[tuple[str, int], ...]:
+        """The (code, kind) of each division the ``k``-th form names."""
         lo, hi = self._bounds[k], self._bounds[k + 1]
         codes = self._codes
         return tuple(
@@ -293,8 +310,12 @@ class _Forms(Mapping[str, tuple[tuple[str, int], ...]]):
             for c, kind in zip(self._cand_codes[lo:hi], self._cand_kinds[lo:hi], strict=True)
         )
 
+    def __getitem__(self, form: str) -> tuple[tuple[str, int], ...]:
+        return self.at(self._at[form])
+
     def get(self, form: str, default: Any = None) -> Any:  # (no exception on a miss)
-        return self[form] if form in self._at else default
+        k = self._at.get(form)
+        return default if k is None else self.at(k)
 
     def __contains__(self, form: object) -> bool:
         return form in self._at
@@ -310,37 +331,71 @@ class _Forms(Mapping[str, tuple[tuple[str, int], ...]]):
         return self._forms
 
 
-class _Starting(Mapping[str, tuple[str, ...]]):
-    """First two characters -> the forms that begin with them, longest first."""
-
-    def __init__(self, tables: dict[str, npt.NDArray[Any]], name: str, forms: list[str]) -> None:
-        self._heads = _lines(tables[f"{name}_heads"])
-        self._at = dict(zip(self._heads, range(len(self._heads)), strict=True))
-        self._bounds = [0, *tables[f"{name}_head_ends"].tolist()]
-        order = tables[f"{name}_head_order"].tolist()
-        self._forms = [forms[k] for k in order]
-
-    def __getitem__(self, head: str) -> tuple[str, ...]:
-        k = self._at[head]
-        return tuple(self._forms[self._bounds[k] : self._bounds[k + 1]])
-
-    def get(self, head: str, default: Any = None) -> Any:  # (no exception on a miss)
-        return self[head] if head in self._at else default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._heads)
-
-    def __len__(self) -> int:
-        return len(self._heads)
-
-
 def _tier(tables: dict[str, npt.NDArray[Any]], name: str, codes: list[str]) -> _Tier:
     forms = _Forms(tables, name, codes)
-    starting = _Starting(tables, name, forms.ordered())
+    heads = tables[f"{name}_heads"]
+    # (every head is two characters: the forms' first two, joined by newlines)
+    pairs = heads[heads != ord("\n")].tobytes().decode("utf-8")
+    points = np.frombuffer(pairs.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = (points[0::_MIN_FORM] << _CODE_POINT_BITS) | points[1::_MIN_FORM]
+    groups = np.argsort(keys, kind="stable")
     heads = np.zeros(1 << _HEAD_BITS, dtype=bool)
-    if len(starting):
-        heads[_pair_hashes("".join(starting))[::_MIN_FORM]] = True
-    return _Tier(forms, heads, starting)
+    heads[_head_hashes(keys)] = True
+    bounds = [0, *tables[f"{name}_head_ends"].tolist()]
+    order = tables[f"{name}_head_order"].tolist()
+    return _Tier(forms, heads, keys[groups], groups, bounds, order)
+
+
+class _ByCode(Mapping[str, str]):
+    """code -> a value of each division (``values[k]`` of the ``k``-th of the sorted
+    ``codes``), found by bisection: no table of 41,713 entries made at start-up."""
+
+    def __init__(self, codes: list[str], values: Any) -> None:
+        self._codes, self._values = codes, values
+
+    def _position(self, code: str) -> int:
+        k = bisect.bisect_left(self._codes, code)
+        if k == len(self._codes) or self._codes[k] != code:
+            raise KeyError(code)
+        return k
+
+    def __getitem__(self, code: str) -> str:
+        return str(self._values[self._position(code)])
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, str):
+            return False
+        k = bisect.bisect_left(self._codes, code)
+        return k < len(self._codes) and self._codes[k] == code
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+class _Levels:
+    """The level of each ``k``-th division, named when read."""
+
+    def __init__(self, ranks: npt.NDArray[np.int8]) -> None:
+        self._ranks = ranks.tolist()
+
+    def __getitem__(self, k: int) -> str:
+        return PLACE_LEVELS[self._ranks[k]]
+
+
+class _Names:
+    """The full name of each ``k``-th division (the names split when first read)."""
+
+    def __init__(self, data: npt.NDArray[np.uint8]) -> None:
+        self._data: npt.NDArray[np.uint8] | None = data
+        self._names: list[str] = []
+
+    def __getitem__(self, k: int) -> str:
+        if self._data is not None:
+            self._names, self._data = _lines(self._data), None
+        return self._names[k]
 
 
 class _Lazy(dict[str, Any]):
@@ -361,10 +416,15 @@ class _Gazetteer:
     from the text files when they do not ship)."""
 
     def __init__(self, tables: dict[str, npt.NDArray[Any]]) -> None:
-        codes = _lines(tables["codes"])
-        self.names: dict[str, str] = dict(zip(codes, _lines(tables["names"]), strict=True))
-        levels = np.array(PLACE_LEVELS, dtype=object)[tables["levels"]].tolist()
-        self.levels: dict[str, str] = dict(zip(codes, levels, strict=True))
+        codes = _lines(tables["codes"])  # (in order: looked up by bisection)
+        names: Any
+        levels: Any
+        if codes != sorted(codes):
+            codes, names, levels = _sorted_by_code(codes, tables)
+        else:
+            names, levels = _Names(tables["names"]), _Levels(tables["levels"])
+        self.names: Mapping[str, str] = _ByCode(codes, names)
+        self.levels: Mapping[str, str] = _ByCode(codes, levels)
         self.parents: dict[str, tuple[str, ...]] = _Lazy(self._chain, {})
         self.places: dict[str, Place] = _Lazy(self._place, {})
         self.divisions, self.townships = (_tier(tables, name, codes) for name in _TIERS)
@@ -407,6 +467,14 @@ class _Gazetteer:
         )
 
 
+def _sorted_by_code(
+    codes: list[str], tables: dict[str, npt.NDArray[Any]]
+) -> tuple[list[str], list[str], list[str]]:
+    """The codes, names and levels in code order (tables not made in code order)."""
+    rows = sorted(zip(codes, _lines(tables["names"]), tables["levels"].tolist(), strict=True))
+    return [r[0] for r in rows], [r[1] for r in rows], [PLACE_LEVELS[r[2]] for r in rows]
+
+
 @lru_cache(maxsize=1)
 def _load() -> _Gazetteer:
     """The gazetteer, read once per process."""
@@ -414,20 +482,35 @@ def _load() -> _Gazetteer:
     return _Gazetteer(tables if tables is not None else _computed_tables())
 
 
-def _scan(text: str, tiers: Sequence[_Tier]) -> list[tuple[int, list[tuple[int, str]]]]:
-    """At each position where a form starts: the forms that start there, longest first.
+def _scan(
+    text: str, tiers: Sequence[_Tier]
+) -> list[tuple[int, list[tuple[int, str, tuple[tuple[str, int], ...]]]]]:
+    """At each position where a form starts: the forms that start there, longest first,
+    each as ``(end, form, the (code, kind) of each division it names)``.
 
-    Only the positions whose two characters begin some form are looked at (found for the
-    whole text at once), so the cost is in the few places where a name may start.
+    Only the positions whose two characters may begin some form are looked up (found for
+    the whole text at once), so the cost is in the few places where a name may start.
     """
     if len(text) < _MIN_FORM:
         return []
-    pairs = _pair_hashes(text)
-    hits: dict[int, list[tuple[int, str]]] = {}
+    pairs = _pair_keys(text)
+    hashes = _head_hashes(pairs)
+    hits: dict[int, list[tuple[int, str, tuple[tuple[str, int], ...]]]] = {}
     for tier in tiers:
-        for i in np.flatnonzero(tier.heads[pairs]).tolist():
-            forms = tier.starting.get(text[i : i + _MIN_FORM], ())
-            found = [(i + len(f), f) for f in forms if text.startswith(f, i)]
+        if not len(tier.keys):
+            continue
+        maybe = np.flatnonzero(tier.heads[hashes])
+        at = np.searchsorted(tier.keys, pairs[maybe])
+        np.minimum(at, len(tier.keys) - 1, out=at)
+        same = tier.keys[at] == pairs[maybe]
+        found_at, groups = maybe[same].tolist(), tier.groups[at[same]].tolist()
+        forms, order, bounds = tier.forms.ordered(), tier.order, tier.bounds
+        for i, group in zip(found_at, groups, strict=True):
+            found = [
+                (i + len(forms[k]), forms[k], tier.forms.at(k))
+                for k in order[bounds[group] : bounds[group + 1]]
+                if text.startswith(forms[k], i)
+            ]
             if found:
                 hits.setdefault(i, []).extend(found)
     out = []
@@ -504,10 +587,16 @@ _TAKE, _NEEDS_COUNTY, _NEEDS_TOWNSHIP, _NEEDS_LIST = range(4)
 
 
 def _classify(
-    text: str, start: int, end: int, form: str, g: _Gazetteer
+    text: str,
+    start: int,
+    end: int,
+    form: str,
+    g: _Gazetteer,
+    *,
+    cands: tuple[tuple[str, int], ...],
 ) -> tuple[int, tuple[str, ...], int] | None:
-    """What a form at ``text[start:end]`` needs to be taken, its codes and kind; None: never."""
-    cands = g.forms(form)
+    """What a form at ``text[start:end]`` (naming ``cands``, :meth:`_Gazetteer.forms`) needs
+    to be taken, its codes and kind; None: never."""
     if text.startswith(_ROADS, end) and not text.startswith("街道", end):
         return None  # 武汉路, 郑州中路, 北京大街: a street of another town
     full = tuple(c for c, k in cands if k == _FULL and len(c) == _COUNTY_CODE)
@@ -534,12 +623,53 @@ def _classify(
     return _NEEDS_LIST, guarded, (_FULL if form == g.places[guarded[0]].name else _SHORT)
 
 
+class PlaceCandidates(NamedTuple):
+    """What finding places in ``text`` finds before its context decides (the forms taken on
+    their own, and those that wait for a parent, a list or a supporting place): the same
+    whatever ``support`` :func:`place_mentions` is given, so made once per text
+    (:func:`place_candidates`) and passed to each call."""
+
+    text: str
+    townships: bool
+    taken: list[Any]
+    waiting: dict[int, list[Any]]
+
+
+def place_candidates(text: str, *, townships: bool = True) -> PlaceCandidates:
+    """The :class:`PlaceCandidates` of ``text`` (township names looked for only when
+    ``townships``), its argument taken as checked.
+
+    Examples
+    --------
+    >>> text = "贵州省湄潭县"
+    >>> found = place_candidates(text)
+    >>> place_mentions(text, candidates=found) == place_mentions(text)
+    True
+    """
+    taken, waiting = _candidates(text, _load(), townships=townships)
+    return PlaceCandidates(text, townships, taken, waiting)
+
+
 def _select(
-    text: str, g: _Gazetteer, support: Iterable[str] = (), *, townships: bool = True
+    text: str,
+    g: _Gazetteer,
+    support: Iterable[str] = (),
+    *,
+    townships: bool = True,
+    candidates: PlaceCandidates | None = None,
 ) -> list[_Mention]:
     """The mentions taken, in order, without overlaps (see the module docstring); township
-    names are looked for only when ``townships``."""
-    taken, waiting = _candidates(text, g, townships=townships)
+    names are looked for only when ``townships``; ``candidates``: the text's
+    :func:`place_candidates`, when already made (else, or when made of another text or
+    tier, made here)."""
+    if (
+        candidates is not None
+        and candidates.townships == townships
+        and (candidates.text is text or candidates.text == text)
+    ):
+        taken, waiting = candidates.taken, candidates.waiting
+    else:
+        taken, waiting = _candidates(text, g, townships=townships)
     taken = _in_context(taken, waiting, g, support)
     if waiting[_NEEDS_LIST]:
         taken = _listed(text, taken, waiting[_NEEDS_LIST], g)
@@ -556,8 +686,8 @@ def _candidates(
     for start, options in _scan(text, g.tiers(townships)):
         if start < reach:
             continue
-        for end, form in options:
-            verdict = _classify(text, start, end, form, g)
+        for end, form, cands in options:
+            verdict = _classify(text, start, end, form, g, cands=cands)
             if verdict is None:
                 continue
             need, codes, kind = verdict
@@ -795,10 +925,16 @@ class PlaceMention(NamedTuple):
 
 
 def place_mentions(
-    text: str, *, levels: Iterable[str] = PLACE_LEVELS, support: Iterable[str | Place] = ()
+    text: str,
+    *,
+    levels: Iterable[str] = PLACE_LEVELS,
+    support: Iterable[str | Place] = (),
+    candidates: PlaceCandidates | None = None,
 ) -> list[PlaceMention]:
     """The rows of :func:`find_places` as records, its arguments taken as checked (for the
-    layers that need no table: flag's residue).
+    layers that need no table: flag's residue); ``candidates``: the text's
+    :func:`place_candidates` when already made (the part of the work that does not depend
+    on ``support``: a text's mentions found with and without support scan it once).
 
     Examples
     --------
@@ -808,7 +944,7 @@ def place_mentions(
     keep = frozenset(levels)
     g = _load()
     helpers = [lookup_place(p).code for p in support]
-    mentions = _select(text, g, helpers, townships="township" in keep)
+    mentions = _select(text, g, helpers, townships="township" in keep, candidates=candidates)
     rows = []
     for m, code, ambiguous in _resolve(mentions, g):
         place = g.places[code]
@@ -931,7 +1067,7 @@ def _tile(key: str, g: _Gazetteer, *, townships: bool) -> list[tuple[int, int, s
     while i < len(key):
         if i not in starts:
             return []
-        end, form = starts[i][0]
+        end, form, _ = starts[i][0]
         parts.append((i, end, form))
         i = end
     return parts

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ __all__ = [
     "LETTERS_DIGITS_SIZE",
     "read_fold_tables",
     "read_shipped_arrays",
+    "shipped_file",
     "shipped_tables",
 ]
 
@@ -54,11 +55,28 @@ def read_shipped_arrays(name: str) -> dict[str, npt.NDArray[Any]] | None:
     are (no pickles); None when it is missing or unreadable (the caller then computes them).
     """
     try:
-        data = resources.files("corpus_tools").joinpath("data").joinpath(name)
-        with data.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+        with shipped_file(name).open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
             return {key: npz[key] for key in npz.files}
     except (OSError, ValueError):
         return None
+
+
+def shipped_file(name: str) -> Any:
+    """The file ``name`` of ``corpus_tools/data``: its path where the package is installed
+    as files (importlib.resources, 6 ms of a flag run's imports, is not needed), else the
+    resource importlib.resources gives (a zipped install). Either has ``open("rb")``.
+
+    Examples
+    --------
+    >>> shipped_file("fold_tables.npz").name
+    'fold_tables.npz'
+    """
+    path = Path(__file__).resolve().parent.parent / "data" / name
+    if path.is_file():
+        return path
+    from importlib import resources
+
+    return resources.files("corpus_tools").joinpath("data").joinpath(name)
 
 
 @lru_cache(maxsize=1)

@@ -24,18 +24,14 @@ True
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from corpus_tools.io.documents import FileText
-from corpus_tools.io.formats.odt import ODT_SUFFIXES, read_odt
-from corpus_tools.io.formats.ooxml import DOCX_SUFFIXES, read_docx
-from corpus_tools.io.formats.pdf import PDF_SUFFIXES, read_pdf
 from corpus_tools.io.formats.plaintext import PLAIN_TEXT_SUFFIXES, read_plain_text
 from corpus_tools.io.formats.records import RECORD_SUFFIXES, STREAMED_SUFFIXES
-from corpus_tools.io.formats.webpage import HTML_SUFFIXES, read_html
-from corpus_tools.io.formats.word97 import DOC_SUFFIXES, read_doc
 
 __all__ = [
     "DOCUMENT_READERS",
@@ -50,14 +46,48 @@ __all__ = [
 #: Plain-text kinds (the ones ``split="lines"`` was made for).
 TEXT_SUFFIXES = PLAIN_TEXT_SUFFIXES
 
+# The suffixes of the kinds whose reader is imported only when a file of that kind is read
+# (a ``flag`` of a .jsonl file pays for no PDF parser); each module defines the same tuple
+# (tests/test_flag_startup.py checks that they agree).
+DOCX_SUFFIXES = (".docx",)  # ooxml.DOCX_SUFFIXES
+_DOC_SUFFIXES = (".doc", ".wps")  # word97.DOC_SUFFIXES
+_PDF_SUFFIXES = (".pdf",)  # pdf.PDF_SUFFIXES
+_ODT_SUFFIXES = (".odt",)  # odt.ODT_SUFFIXES
+_HTML_SUFFIXES = (".html", ".htm")  # webpage.HTML_SUFFIXES
+
+
+class LazyReader:
+    """The reader ``name`` of the module ``corpus_tools.io.formats.<module>``, imported
+    when first called.
+
+    Examples
+    --------
+    >>> DOCUMENT_READERS[".pdf"]
+    LazyReader('pdf', 'read_pdf')
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+        self.reader: Callable[[Path], FileText] | None = None
+
+    def __call__(self, path: Path) -> FileText:
+        if self.reader is None:
+            module = importlib.import_module(f"corpus_tools.io.formats.{self.module}")
+            self.reader = getattr(module, self.name)
+        return self.reader(path)
+
+    def __repr__(self) -> str:
+        return f"LazyReader({self.module!r}, {self.name!r})"
+
+
 #: Suffix -> the reader of a file holding one document.
 DOCUMENT_READERS: dict[str, Callable[[Path], FileText]] = {
     **dict.fromkeys(PLAIN_TEXT_SUFFIXES, read_plain_text),
-    **dict.fromkeys(DOCX_SUFFIXES, read_docx),
-    **dict.fromkeys(DOC_SUFFIXES, read_doc),
-    **dict.fromkeys(PDF_SUFFIXES, read_pdf),
-    **dict.fromkeys(ODT_SUFFIXES, read_odt),
-    **dict.fromkeys(HTML_SUFFIXES, read_html),
+    **dict.fromkeys(DOCX_SUFFIXES, LazyReader("ooxml", "read_docx")),
+    **dict.fromkeys(_DOC_SUFFIXES, LazyReader("word97", "read_doc")),
+    **dict.fromkeys(_PDF_SUFFIXES, LazyReader("pdf", "read_pdf")),
+    **dict.fromkeys(_ODT_SUFFIXES, LazyReader("odt", "read_odt")),
+    **dict.fromkeys(_HTML_SUFFIXES, LazyReader("webpage", "read_html")),
 }
 
 #: Every suffix a folder is searched for (lower case).

@@ -129,8 +129,16 @@ def test_the_compiled_loops_read_what_the_python_reads(
 
 
 def test_no_compiled_loops_when_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from corpus_tools.cli import _pdf_loops, cli
+
+    built = NATIVE is not None
+    out = CliRunner().invoke(cli, ["--version"]).output
+    assert ("PDF reader: compiled (pdfcalls.c)" in out) == built
     monkeypatch.setenv("CORPUS_TOOLS_NATIVE", "0")
     assert pdf._native_calls() is None and not pdf.native_pdf_calls()
+    assert _pdf_loops() == "Python (CORPUS_TOOLS_NATIVE=0)"
 
 
 # characters of every class the runs know: Chinese (with the ideographic space and

@@ -88,17 +88,32 @@ class LazyGroup(click.Group):
 def _dedup_loops() -> str:
     """Which loops verify near-duplicates (said by ``--version``), found without importing
     them: the compiled extension when it was built at install, else the numpy code."""
+    return _loops("dedup", "fastpairs", "native.c", "numpy code")
+
+
+def _pdf_loops() -> str:
+    """Which loops the PDF reader runs over a page's characters (said by ``--version``):
+    the compiled extension when it was built at install, else Python through ctypes."""
+    return _loops(os.path.join("io", "formats"), "pdfcalls", "pdfcalls.c", "Python")
+
+
+def _loops(package: str, module: str, source: str, fallback: str) -> str:
+    """``compiled (source)`` when the extension ``module`` of ``package`` (a folder of the
+    package) was built, else what runs instead, and why."""
     if os.environ.get("CORPUS_TOOLS_NATIVE", "1") == "0":
-        return "numpy code (CORPUS_TOOLS_NATIVE=0)"
-    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "dedup")
-    built = any(os.path.exists(os.path.join(folder, "fastpairs" + s)) for s in EXTENSION_SUFFIXES)
-    return "compiled (native.c)" if built else "numpy code (the C extension was not built)"
+        return f"{fallback} (CORPUS_TOOLS_NATIVE=0)"
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), package)
+    built = any(os.path.exists(os.path.join(folder, module + s)) for s in EXTENSION_SUFFIXES)
+    return f"compiled ({source})" if built else f"{fallback} (the C extension was not built)"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     package_name="corpus-tools",
-    message=f"%(prog)s, version %(version)s; dedup verification: {_dedup_loops()}",
+    message=(
+        f"%(prog)s, version %(version)s; dedup verification: {_dedup_loops()}; "
+        f"PDF reader: {_pdf_loops()}"
+    ),
 )
 @debug_option
 def cli() -> None:

@@ -196,12 +196,16 @@ class _Chunk(NamedTuple):
 
 
 _NO_POSTINGS = np.zeros(0, dtype=np.uint64)
+#: The per-document columns of a :class:`_Chunk` (and of the index, with a ``_``).
+_DOC_COLUMNS = ("chars", "length", "n_shingles", "n_anchors", "digest", "role", "unit")
 
 
 def _pread_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
     """Fill the contiguous array ``arr`` with a file's bytes from ``offset`` (read, not
     mapped: nothing read stays in this process's memory)."""
-    view = memoryview(arr.reshape(-1)).cast("B")
+    if not arr.flags.c_contiguous:  # (a copy would be filled instead)
+        raise ValueError("_pread_into fills a contiguous array")
+    view = arr.reshape(-1).data.cast("B")
     got = 0
     while got < len(view):
         step = os.preadv(fd, [view[got:]], offset + got)
@@ -743,15 +747,23 @@ class DedupIndex:
         if not self._pending:
             return
         self._check_all()  # (the loaded arrays are copied into the merged ones)
-        parts = self._pending
+        parts = self._pending[::-1]
         self._pending = []
-        self._chars = np.concatenate([self._chars, *[c.chars for c in parts]])
-        self._length = np.concatenate([self._length, *[c.length for c in parts]])
-        self._n_shingles = np.concatenate([self._n_shingles, *[c.n_shingles for c in parts]])
-        self._n_anchors = np.concatenate([self._n_anchors, *[c.n_anchors for c in parts]])
-        self._digest = np.concatenate([self._digest, *[c.digest for c in parts]])
-        self._role = np.concatenate([self._role, *[c.role for c in parts]])
-        self._unit = np.concatenate([self._unit, *[c.unit for c in parts]])
+        held = len(self._chars)
+        merged = {}
+        for name in _DOC_COLUMNS:  # (filled as the chunks go: not both in memory)
+            old = getattr(self, f"_{name}")
+            merged[name] = np.empty(held + sum(len(c.chars) for c in parts), dtype=old.dtype)
+            merged[name][:held] = old
+        while parts:
+            chunk = parts.pop()
+            for name in _DOC_COLUMNS:
+                merged[name][held : held + len(chunk.chars)] = getattr(chunk, name)
+            held += len(chunk.chars)
+            del chunk
+        for name in _DOC_COLUMNS:
+            setattr(self, f"_{name}", merged[name])
+        release_heap()
 
     def _merged(self) -> None:
         """Merge the added chunks into the search arrays (once, not per chunk)."""
@@ -801,8 +813,16 @@ class DedupIndex:
     def _locations(self) -> npt.NDArray[np.int64]:
         """Where each stored text is (one row per document written to a segment)."""
         if self._loc_parts:
-            self._text_loc = np.concatenate([self._text_loc, *self._loc_parts])
-            self._loc_parts = []
+            parts, self._loc_parts = self._loc_parts[::-1], []
+            held = len(self._text_loc)
+            rows = held + sum(len(p) for p in parts)
+            loc = np.empty((rows, len(LOCATION_COLUMNS)), dtype=np.int64)
+            loc[:held] = self._text_loc
+            self._text_loc = loc
+            while parts:  # (filled as the parts go: not both in memory)
+                part = parts.pop()
+                loc[held : held + len(part)] = part
+                held += len(part)
         return self._text_loc
 
     def _spill_folder(self) -> Path:

@@ -767,7 +767,7 @@ def _save_array(path: Path, arr: npt.NDArray[Any] | ArrayParts) -> None:
         written = 0
         for part in arr.parts():
             data = np.ascontiguousarray(part, dtype=arr.dtype)
-            fh.write(memoryview(data.reshape(-1)).cast("B"))
+            fh.write(data.reshape(-1).data.cast("B"))
             written += data.size
         if written != math.prod(arr.shape):
             raise ValueError(f"{path.name}: {written} values written for shape {arr.shape}")
@@ -1037,11 +1037,14 @@ def _write_docs(root: Path, names: dict[str, str], docs: DocTable) -> None:
         lambda: (np.asarray(docs[name], dtype=np.int64) for name in DOC_ARRAY_COLUMNS),
     )
     _save_array(root / names["docs"], values)
-    strings = {
-        f: [None if v is None else str(v) for v in docs[f].tolist()] for f in _DOC_JSON_FIELDS
-    }
     with atomic_write(root / names["doc_ids"], "w") as fh:
-        json.dump(strings, fh, ensure_ascii=False, separators=(",", ":"))
+        # what json.dump of {field: [...]} writes, a field at a time
+        for k, field in enumerate(_DOC_JSON_FIELDS):
+            fh.write(("{" if k == 0 else ",") + json.dumps(field) + ":")
+            values = [None if v is None else str(v) for v in docs[field].tolist()]
+            json.dump(values, fh, ensure_ascii=False, separators=(",", ":"))
+            del values
+        fh.write("}")
 
 
 def _open_table(fh: IO[bytes], path: Path, n: int, version: int) -> Any:

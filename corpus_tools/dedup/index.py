@@ -150,10 +150,10 @@ class _Candidates(NamedTuple):
 class _Chunk(NamedTuple):
     """What the index keeps of the :class:`DocFeatures` of a chunk of added documents."""
 
-    chars: npt.NDArray[np.int64]
-    length: npt.NDArray[np.int64]
-    n_shingles: npt.NDArray[np.int64]
-    n_anchors: npt.NDArray[np.int64]
+    chars: npt.NDArray[Any]  # int64, or int32 once its sketches are spilled (_narrow)
+    length: npt.NDArray[Any]
+    n_shingles: npt.NDArray[Any]
+    n_anchors: npt.NDArray[Any]
     digest: npt.NDArray[np.uint64]
     bands: npt.NDArray[np.uint64]
     postings: npt.NDArray[np.uint64]  # (anchor << 32) | doc position
@@ -196,8 +196,19 @@ class _Chunk(NamedTuple):
 
 
 _NO_POSTINGS = np.zeros(0, dtype=np.uint64)
+#: The column of the text locations that may pass 2**32 (the others are held as uint32
+#: while texts are spilled: segment numbers, a text's compressed size, its CRC-32).
+_OFFSET = LOCATION_COLUMNS.index("offset")
+_NOT_OFFSET = [k for k in range(len(LOCATION_COLUMNS)) if k != _OFFSET]
 #: The per-document columns of a :class:`_Chunk` (and of the index, with a ``_``).
 _DOC_COLUMNS = ("chars", "length", "n_shingles", "n_anchors", "digest", "role", "unit")
+
+
+def _narrow(values: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+    """Counts as int32 when they fit (half the memory while a large corpus is added)."""
+    if values.dtype == np.int32 or (len(values) and int(values.max()) >= 2**31):
+        return values
+    return values.astype(np.int32)
 
 
 def _pread_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
@@ -502,7 +513,8 @@ class DedupIndex:
         # texts: in memory (not yet saved) or located in a segment file
         self._mem_texts: dict[int, str] = {}
         self._text_loc = empty_locations()
-        self._loc_parts: list[npt.NDArray[np.int64]] = []  # (of spilled texts, to append)
+        # (of spilled texts, to append: offsets, and the other columns as uint32)
+        self._loc_parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]] = []
         self._segments: dict[int, Path] = {}
         # the directory this index was loaded from or saved to, and its generation there
         self._dir: Path | None = None
@@ -737,7 +749,14 @@ class DedupIndex:
         self._sketch_bytes = 0
         # the chunks keep their per-document columns (a few numbers each), not sketches
         self._pending = [  # (new empty arrays: a slice would hold the sketches alive)
-            c._replace(bands=np.zeros((0, c.bands.shape[1]), np.uint64), postings=_NO_POSTINGS)
+            c._replace(
+                bands=np.zeros((0, c.bands.shape[1]), np.uint64),
+                postings=_NO_POSTINGS,
+                chars=_narrow(c.chars),
+                length=_narrow(c.length),
+                n_shingles=_narrow(c.n_shingles),
+                n_anchors=_narrow(c.n_anchors),
+            )
             for c in self._pending
         ]
 
@@ -815,14 +834,15 @@ class DedupIndex:
         if self._loc_parts:
             parts, self._loc_parts = self._loc_parts[::-1], []
             held = len(self._text_loc)
-            rows = held + sum(len(p) for p in parts)
+            rows = held + sum(len(p[0]) for p in parts)
             loc = np.empty((rows, len(LOCATION_COLUMNS)), dtype=np.int64)
             loc[:held] = self._text_loc
             self._text_loc = loc
             while parts:  # (filled as the parts go: not both in memory)
-                part = parts.pop()
-                loc[held : held + len(part)] = part
-                held += len(part)
+                offsets, others = parts.pop()
+                loc[held : held + len(offsets), _OFFSET] = offsets
+                loc[held : held + len(offsets), _NOT_OFFSET] = others
+                held += len(offsets)
         return self._text_loc
 
     def _spill_folder(self) -> Path:
@@ -852,7 +872,8 @@ class DedupIndex:
         loc = write_texts(path, seg, self._mem_texts)
         self._segments[seg] = path
         self._spilled.add(seg)
-        self._loc_parts.append(loc)  # (joined when read: no copy of them all per segment)
+        # (joined when read: no copy of them all per segment)
+        self._loc_parts.append((loc[:, _OFFSET].copy(), loc[:, _NOT_OFFSET].astype(np.uint32)))
         self._mem_texts = {}
         self._mem_chars = 0
 

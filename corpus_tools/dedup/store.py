@@ -1041,9 +1041,9 @@ def _write_docs(root: Path, names: dict[str, str], docs: DocTable) -> None:
         # what json.dump of {field: [...]} writes, a field at a time
         for k, field in enumerate(_DOC_JSON_FIELDS):
             fh.write(("{" if k == 0 else ",") + json.dumps(field) + ":")
-            values = [None if v is None else str(v) for v in docs[field].tolist()]
-            json.dump(values, fh, ensure_ascii=False, separators=(",", ":"))
-            del values
+            strings = [None if v is None else str(v) for v in docs[field].tolist()]
+            json.dump(strings, fh, ensure_ascii=False, separators=(",", ":"))
+            del strings
         fh.write("}")
 
 

@@ -442,11 +442,14 @@ class DedupIndex:
         given as a keyword. They are validated by :meth:`build` and stored with the index.
     spill_dir : path, optional
         Where texts go while a large corpus is added (more than :data:`SPILL_CHARS`
-        characters not yet saved): a hidden temporary folder made there (default: the
+        characters not yet saved), and its band keys and anchors (more than
+        :data:`SKETCH_SPILL_BYTES`): a hidden temporary folder made there (default: the
         system's temporary folder), removed with the index; :meth:`save` moves the texts
-        into place. Memory then holds the search structures (about 1 KB per document of
-        2,000 characters) and at most :data:`SPILL_CHARS` characters of texts, not the
-        corpus.
+        into place and writes the search arrays from the folder a band or a range of
+        anchors at a time, then maps them. Memory then holds about 150 bytes per document
+        (its id and a few numbers) and at most :data:`SPILL_CHARS` characters of texts,
+        not the corpus nor its search structures (about 1 KB per document of 2,000
+        characters); a query before the save reads those back into memory.
 
     Attributes
     ----------

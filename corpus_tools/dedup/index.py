@@ -30,8 +30,10 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus_tools.dedup.candidates import (
+    SpilledPostings,
     anchor_pairs_ok,
     configured_candidates,
+    release_heap,
     warn_capped,
 )
 from corpus_tools.dedup.config import DedupConfig, effective_max_df, make_config
@@ -57,6 +59,7 @@ from corpus_tools.dedup.store import (
     LOCK_TIMEOUT,
     ROLES,
     SPILL_PREFIX,
+    ArrayParts,
     BlockCheck,
     DocTable,
     IndexCheck,
@@ -68,6 +71,7 @@ from corpus_tools.dedup.store import (
     current_generation,
     drop_documents,
     empty_locations,
+    map_arrays,
     move_file,
     read_for_repair,
     read_generation,
@@ -102,6 +106,16 @@ _VERIFY_CACHE_CHARS = 20_000_000
 SPILL_CHARS = 50_000_000
 #: Documents sketched at a time when a repair recomputes the search arrays from the texts.
 _RESKETCH_BATCH = 1000
+#: Bytes of band keys and anchors of added documents held in memory (about 0.6 KB a
+#: document) before they are written to the spill folder; from then on every added
+#: chunk's are, and :meth:`DedupIndex.save` writes the search arrays from there a band or
+#: a range of anchors at a time, so memory holds a few numbers per document, not its
+#: sketches (600 MB at a million documents, and as much again to sort them).
+SKETCH_SPILL_BYTES = 32 << 20
+#: Anchors (postings) sorted at a time when the spilled ones are written in key order.
+_ANCHOR_PART = 1 << 21
+#: Rows of an index's band keys copied at a time when they are written.
+_BAND_ROWS = 1 << 16
 
 
 #: Values either side of each range a query reads from a loaded index's sorted arrays that
@@ -136,10 +150,10 @@ class _Candidates(NamedTuple):
 class _Chunk(NamedTuple):
     """What the index keeps of the :class:`DocFeatures` of a chunk of added documents."""
 
-    chars: npt.NDArray[np.int64]
-    length: npt.NDArray[np.int64]
-    n_shingles: npt.NDArray[np.int64]
-    n_anchors: npt.NDArray[np.int64]
+    chars: npt.NDArray[Any]  # int64, or int32 once its sketches are spilled (_narrow)
+    length: npt.NDArray[Any]
+    n_shingles: npt.NDArray[Any]
+    n_anchors: npt.NDArray[Any]
     digest: npt.NDArray[np.uint64]
     bands: npt.NDArray[np.uint64]
     postings: npt.NDArray[np.uint64]  # (anchor << 32) | doc position
@@ -179,6 +193,206 @@ class _Chunk(NamedTuple):
             role=role,
             unit=unit,
         )
+
+
+_NO_POSTINGS = np.zeros(0, dtype=np.uint64)
+#: The column of the text locations that may pass 2**32 (the others are held as uint32
+#: while texts are spilled: segment numbers, a text's compressed size, its CRC-32).
+_OFFSET = LOCATION_COLUMNS.index("offset")
+_NOT_OFFSET = [k for k in range(len(LOCATION_COLUMNS)) if k != _OFFSET]
+#: The per-document columns of a :class:`_Chunk` (and of the index, with a ``_``).
+_DOC_COLUMNS = ("chars", "length", "n_shingles", "n_anchors", "digest", "role", "unit")
+
+
+def _narrow(values: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+    """Counts as int32 when they fit (half the memory while a large corpus is added)."""
+    if values.dtype == np.int32 or (len(values) and int(values.max()) >= 2**31):
+        return values
+    return values.astype(np.int32)
+
+
+def _pread_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
+    """Fill the contiguous array ``arr`` with a file's bytes from ``offset`` (read, not
+    mapped: nothing read stays in this process's memory)."""
+    if not arr.flags.c_contiguous:  # (a copy would be filled instead)
+        raise ValueError("_pread_into fills a contiguous array")
+    view = arr.reshape(-1).data.cast("B")
+    got = 0
+    while got < len(view):
+        step = os.preadv(fd, [view[got:]], offset + got)
+        if step <= 0:
+            raise OSError(f"spill file ended {len(view) - got} bytes early")
+        got += step
+
+
+class _IdHashes:
+    """The hashes of the doc_ids an index holds, in sorted runs (8 bytes an id): whether an
+    added id may be held is looked up there, and only a hit is checked against the ids."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.runs: list[npt.NDArray[np.int64]] = []
+        self.add(self.of(ids))
+
+    @staticmethod
+    def of(ids: list[str]) -> npt.NDArray[np.int64]:
+        return np.fromiter((hash(i) for i in ids), dtype=np.int64, count=len(ids))
+
+    def add(self, hashes: npt.NDArray[np.int64]) -> None:
+        run = np.sort(hashes)
+        while self.runs and len(self.runs[-1]) <= 2 * len(run):  # (few runs, each merged
+            run = np.sort(np.concatenate([self.runs.pop(), run]), kind="stable")  # rarely)
+        self.runs.append(run)
+
+    def held(self, hashes: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        hit = np.zeros(len(hashes), dtype=bool)
+        for run in self.runs:
+            if len(run):
+                at = np.minimum(np.searchsorted(run, hashes), len(run) - 1)
+                hit |= run[at] == hashes
+        return hit
+
+
+class _SpilledSketches:
+    """The band keys and anchors of the documents added from position ``start`` on, in a
+    :class:`~corpus_tools.dedup.candidates.SpilledPostings` folder, read back in the order
+    of the index's arrays: its rows of band keys a chunk at a time, a band's keys of every
+    document, the anchors of a range of buckets (the first bits of the key)."""
+
+    def __init__(self, folder: Path, bands: int, start: int) -> None:
+        self.folder = folder
+        self.spill = SpilledPostings(folder, bands)
+        self.start = start
+
+    @property
+    def rows(self) -> int:
+        return self.spill.rows
+
+    def add(self, chunk: _Chunk) -> None:
+        ptr = np.zeros(len(chunk.n_anchors) + 1, dtype=np.int64)
+        np.cumsum(chunk.n_anchors, out=ptr[1:])
+        anchors = (chunk.postings >> np.uint64(32)).astype(np.uint32)
+        self.spill.add(chunk.bands, anchors, ptr)
+
+    def band_rows(self) -> Iterator[npt.NDArray[np.uint64]]:
+        """The band keys of each chunk (documents x bands)."""
+        nb = self.spill.nb
+        with open(self.spill.bands_path, "rb") as fh:
+            at = 0
+            for m in self.spill.chunk_rows:
+                buf = np.empty((nb, m), dtype=np.uint64)  # (written band after band)
+                _pread_into(fh.fileno(), buf, at)
+                at += buf.nbytes
+                yield buf.T
+
+    def band_column(self, band: int, out: npt.NDArray[np.uint64]) -> None:
+        """Fill ``out`` (one value per spilled document) with band ``band``'s keys."""
+        nb, word = self.spill.nb, out.itemsize
+        with open(self.spill.bands_path, "rb") as fh:
+            at = start = 0
+            for m in self.spill.chunk_rows:
+                _pread_into(fh.fileno(), out[start : start + m], at + band * m * word)
+                at += m * nb * word
+                start += m
+
+    def bucket_bounds(self) -> npt.NDArray[np.int64]:
+        """Where each bucket's anchors start in each chunk (chunks x buckets + 1)."""
+        if not self.spill.chunk_cum:
+            return np.zeros((0, 2), dtype=np.int64)
+        return np.stack(self.spill.chunk_cum).astype(np.int64)
+
+    def codes(self, cum: npt.NDArray[np.int64], b0: int, b1: int) -> npt.NDArray[np.uint64]:
+        """The anchors of buckets ``b0`` to ``b1`` as ``key << 32 | document`` (unsorted)."""
+        counts = cum[:, b1] - cum[:, b0]
+        buf = np.empty(int(counts.sum()), dtype=np.uint64)
+        filled = 0
+        with open(self.spill.anchors_path, "rb") as fh:
+            for c, count in enumerate(counts.tolist()):
+                if count:
+                    offset = (self.spill.chunk_at[c] + int(cum[c, b0])) * buf.itemsize
+                    _pread_into(fh.fileno(), buf[filled : filled + count], offset)
+                    filled += count
+        buf += np.uint64(self.start)  # (row numbers from 0: the documents from start)
+        return buf
+
+
+def _spilled_arrays(
+    old: tuple[npt.NDArray[np.uint64] | None, npt.NDArray[np.uint32], npt.NDArray[np.uint32]],
+    sketches: _SpilledSketches,
+) -> dict[str, ArrayParts]:
+    """The search arrays of an index whose first documents' are ``old`` (its bands, anchor
+    keys and anchor documents) and the others' spilled in ``sketches``, to write a part at
+    a time: the values :meth:`DedupIndex._merged` and :func:`band_tables` make of them."""
+    old_bands, old_keys, old_docs = old
+    s0 = sketches.start
+    nb = sketches.spill.nb
+    n = s0 + sketches.rows
+
+    def bands() -> Iterator[npt.NDArray[np.uint64]]:
+        for at in range(0, s0, _BAND_ROWS):
+            assert old_bands is not None
+            yield old_bands[at : at + _BAND_ROWS]
+        yield from sketches.band_rows()
+
+    def band_sorted(b: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        column = np.empty(n, dtype=np.uint64)
+        if s0:
+            assert old_bands is not None
+            column[:s0] = old_bands[:, b]
+        sketches.band_column(b, column[s0:])
+        at = np.argsort(column, kind="stable")
+        return column[at], at
+
+    # the anchors, a range of buckets at a time: those of the old arrays and the spill's
+    cum = sketches.bucket_bounds()
+    buckets = cum.shape[1] - 1
+    shift = 32 - (buckets.bit_length() - 1)
+    edges = (np.arange(buckets, dtype=np.uint64) << np.uint64(shift)).astype(np.uint32)
+    old_at = np.append(np.searchsorted(old_keys, edges), len(old_keys)).astype(np.int64)
+    totals = (cum[:, 1:] - cum[:, :-1]).sum(axis=0) + np.diff(old_at)
+    parts = _bucket_parts(totals, _ANCHOR_PART)
+
+    def anchor_codes() -> Iterator[npt.NDArray[np.uint64]]:
+        for b0, b1 in parts:
+            lo, hi = int(old_at[b0]), int(old_at[b1])
+            old_codes = (old_keys[lo:hi].astype(np.uint64) << np.uint64(32)) | old_docs[
+                lo:hi
+            ].astype(np.uint64)
+            code = np.concatenate([old_codes, sketches.codes(cum, b0, b1)])
+            del old_codes
+            code.sort()
+            yield code
+            release_heap()
+
+    p = int(totals.sum())
+    u32, u64 = np.dtype(np.uint32), np.dtype(np.uint64)
+    return {
+        "bands": ArrayParts((n, nb), u64, bands),
+        "anchor_keys": ArrayParts(
+            (p,), u32, lambda: ((c >> np.uint64(32)).astype(np.uint32) for c in anchor_codes())
+        ),
+        "anchor_docs": ArrayParts(
+            (p,),
+            u32,
+            lambda: ((c & np.uint64(0xFFFFFFFF)).astype(np.uint32) for c in anchor_codes()),
+        ),
+        "band_keys": ArrayParts((nb, n), u64, lambda: (band_sorted(b)[0] for b in range(nb))),
+        "band_order": ArrayParts(
+            (nb, n), u32, lambda: (band_sorted(b)[1].astype(np.uint32) for b in range(nb))
+        ),
+    }
+
+
+def _bucket_parts(totals: npt.NDArray[np.int64], part: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of buckets holding about ``part`` values each (a bucket with more
+    is a range of its own); every bucket in one range."""
+    parts, b0, held = [], 0, 0
+    for b, count in enumerate(totals.tolist()):
+        if held and held + count > part:
+            parts.append((b0, b))
+            b0, held = b, 0
+        held += count
+    parts.append((b0, len(totals)))
+    return parts
 
 
 def _plain_texts(data: Any) -> list[tuple[str, str]] | None:
@@ -228,11 +442,14 @@ class DedupIndex:
         given as a keyword. They are validated by :meth:`build` and stored with the index.
     spill_dir : path, optional
         Where texts go while a large corpus is added (more than :data:`SPILL_CHARS`
-        characters not yet saved): a hidden temporary folder made there (default: the
+        characters not yet saved), and its band keys and anchors (more than
+        :data:`SKETCH_SPILL_BYTES`): a hidden temporary folder made there (default: the
         system's temporary folder), removed with the index; :meth:`save` moves the texts
-        into place. Memory then holds the search structures (about 1 KB per document of
-        2,000 characters) and at most :data:`SPILL_CHARS` characters of texts, not the
-        corpus.
+        into place and writes the search arrays from the folder a band or a range of
+        anchors at a time, then maps them. Memory then holds about 150 bytes per document
+        (its id and a few numbers) and at most :data:`SPILL_CHARS` characters of texts,
+        not the corpus nor its search structures (about 1 KB per document of 2,000
+        characters); a query before the save reads those back into memory.
 
     Attributes
     ----------
@@ -275,7 +492,10 @@ class DedupIndex:
         if old_tmp is not None:  # texts spilled by an earlier build, never saved
             shutil.rmtree(old_tmp, ignore_errors=True)
         self.doc_ids_: list[str] = []
-        self._positions: dict[str, int] | None = {}
+        # the position of each doc_id (made when first needed), and the ids' hashes that
+        # an add checks its ids against (8 bytes a document, not a dict of every id)
+        self._positions: dict[str, int] | None = None
+        self._id_hashes: _IdHashes | None = None
         self._chars = np.zeros(0, dtype=np.int64)
         self._length = np.zeros(0, dtype=np.int64)
         self._n_shingles = np.zeros(0, dtype=np.int64)
@@ -296,12 +516,18 @@ class DedupIndex:
         # texts: in memory (not yet saved) or located in a segment file
         self._mem_texts: dict[int, str] = {}
         self._text_loc = empty_locations()
+        # (of spilled texts, to append: offsets, and the other columns as uint32)
+        self._loc_parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]] = []
         self._segments: dict[int, Path] = {}
         # the directory this index was loaded from or saved to, and its generation there
         self._dir: Path | None = None
         self._generation: int | None = None
-        # added documents whose sketches are not yet merged into the arrays above
+        # added documents whose columns are not yet merged into the arrays above
         self._pending: list[_Chunk] = []
+        # ... and whose sketches are not: in memory, or in a spill folder once large
+        self._sketches: list[_Chunk] = []
+        self._sketch_bytes = 0
+        self._sketch: _SpilledSketches | None = None
         # texts written to a temporary folder while adding (moved into place by save)
         self._spilled: set[int] = set()
         self._mem_chars = 0
@@ -445,13 +671,13 @@ class DedupIndex:
     @property
     def roles_(self) -> npt.NDArray[np.object_]:
         """The role of each held document (``peer`` or ``reference``), in index order."""
-        self._merged()
+        self._merged_docs()
         return np.array(ROLES, dtype=object)[self._role]
 
     @property
     def units_(self) -> npt.NDArray[np.object_]:
         """The unit of each held document (str, or None when it has none), in index order."""
-        self._merged()
+        self._merged_docs()
         return self._unit.copy()
 
     @property
@@ -467,7 +693,13 @@ class DedupIndex:
     ) -> None:
         cfg = self.config_
         ids = [str(x) for x in frame["doc_id"]]
-        held = [i for i in ids if i in self._id_pos]
+        if self._id_hashes is None:
+            self._id_hashes = _IdHashes(self.doc_ids_)
+        hashes = _IdHashes.of(ids)
+        held: list[str] = []
+        if self._id_hashes.held(hashes).any():  # (then exactly: a hash may be shared)
+            known = set(self.doc_ids_)
+            held = [i for i in ids if i in known]
         if held:
             raise InvalidParameterError(
                 f"The 'corpus' parameter of DedupIndex.add holds {len(held)} doc_id(s) the "
@@ -479,13 +711,15 @@ class DedupIndex:
         if bar is not None:
             bar.update(len(texts))
         for k, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
-            self._id_pos[doc_id] = start + k
+            if self._positions is not None:
+                self._positions[doc_id] = start + k
             self._mem_texts[start + k] = text
             self._mem_chars += len(text)
         self.doc_ids_.extend(ids)
+        self._id_hashes.add(hashes)
         units = unit_values(frame, unit_field)
         # the index keeps the size of the shingle set, not the set (about 1 KB per doc)
-        self._pending.append(
+        self._queue(
             _Chunk.of(
                 feats,
                 [len(t) for t in texts],
@@ -498,41 +732,124 @@ class DedupIndex:
         if self._mem_chars > SPILL_CHARS:
             self._spill()
 
-    def _merged(self) -> None:
-        """Merge the sketches of added chunks into the search arrays (once, not per chunk)."""
+    def _queue(self, chunk: _Chunk) -> None:
+        """Hold an added chunk until it is merged: its sketches in memory, or written to
+        the spill folder once they take more than :data:`SKETCH_SPILL_BYTES`."""
+        self._pending.append(chunk)
+        self._sketches.append(chunk)
+        self._sketch_bytes += chunk.bands.nbytes + chunk.postings.nbytes
+        if self._sketch is None and self._sketch_bytes <= SKETCH_SPILL_BYTES:
+            return
+        if self._sketch is None:
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="sketches-", dir=self._spill_folder()))
+            start = 0 if self._bands is None else len(self._bands)
+            self._sketch = _SpilledSketches(folder, self.config_.bands, start)
+        for held in self._sketches:
+            self._sketch.add(held)
+        self._sketches = []
+        self._sketch_bytes = 0
+        # the chunks keep their per-document columns (a few numbers each), not sketches
+        self._pending = [  # (new empty arrays: a slice would hold the sketches alive)
+            c._replace(
+                bands=np.zeros((0, c.bands.shape[1]), np.uint64),
+                postings=_NO_POSTINGS,
+                chars=_narrow(c.chars),
+                length=_narrow(c.length),
+                n_shingles=_narrow(c.n_shingles),
+                n_anchors=_narrow(c.n_anchors),
+            )
+            for c in self._pending
+        ]
+
+    def _merged_docs(self) -> None:
+        """Merge the per-document columns of added chunks into the index's (their sketches
+        are merged by :meth:`_merged`)."""
         if not self._pending:
             return
         self._check_all()  # (the loaded arrays are copied into the merged ones)
-        parts = self._pending
-        self._chars = np.concatenate([self._chars, *[c.chars for c in parts]])
-        self._length = np.concatenate([self._length, *[c.length for c in parts]])
-        self._n_shingles = np.concatenate([self._n_shingles, *[c.n_shingles for c in parts]])
-        self._n_anchors = np.concatenate([self._n_anchors, *[c.n_anchors for c in parts]])
-        self._digest = np.concatenate([self._digest, *[c.digest for c in parts]])
-        self._role = np.concatenate([self._role, *[c.role for c in parts]])
-        self._unit = np.concatenate([self._unit, *[c.unit for c in parts]])
-        bands = [c.bands for c in parts]
-        self._bands = np.concatenate(bands if self._bands is None else [self._bands, *bands])
-        # one sort of (anchor, doc) for every posting, held as one uint64 code
-        code = np.concatenate(
-            [
-                (self._anchor_keys.astype(np.uint64) << np.uint64(32))
-                | self._anchor_docs.astype(np.uint64),
-                *[c.postings for c in parts],
-            ]
-        )
+        parts = self._pending[::-1]
         self._pending = []
-        code.sort()
-        self._anchor_keys = (code >> np.uint64(32)).astype(np.uint32)
-        self._anchor_docs = (code & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        del code
+        held = len(self._chars)
+        merged = {}
+        for name in _DOC_COLUMNS:  # (filled as the chunks go: not both in memory)
+            old = getattr(self, f"_{name}")
+            merged[name] = np.empty(held + sum(len(c.chars) for c in parts), dtype=old.dtype)
+            merged[name][:held] = old
+        while parts:
+            chunk = parts.pop()
+            for name in _DOC_COLUMNS:
+                merged[name][held : held + len(chunk.chars)] = getattr(chunk, name)
+            held += len(chunk.chars)
+            del chunk
+        for name in _DOC_COLUMNS:
+            setattr(self, f"_{name}", merged[name])
+        release_heap()
+
+    def _merged(self) -> None:
+        """Merge the added chunks into the search arrays (once, not per chunk)."""
+        self._merged_docs()
+        if not self._sketches and self._sketch is None:
+            return
+        self._check_all()  # (the loaded arrays are copied into the merged ones)
+        if self._sketch is not None:  # (then every chunk's sketches are in its folder)
+            made = self._spilled_arrays()
+            self._bands = np.concatenate(
+                [np.asarray(p).reshape(-1) for p in made["bands"].parts()]
+            ).reshape(made["bands"].shape)
+            keys = made["anchor_keys"]
+            self._anchor_keys = np.concatenate([np.zeros(0, np.uint32), *keys.parts()])
+            docs = made["anchor_docs"]
+            self._anchor_docs = np.concatenate([np.zeros(0, np.uint32), *docs.parts()])
+            shutil.rmtree(self._sketch.folder, ignore_errors=True)
+            self._sketch = None
+        else:
+            parts = self._sketches
+            bands = [c.bands for c in parts]
+            self._bands = np.concatenate(bands if self._bands is None else [self._bands, *bands])
+            # one sort of (anchor, doc) for every posting, held as one uint64 code
+            code = np.concatenate(
+                [
+                    (self._anchor_keys.astype(np.uint64) << np.uint64(32))
+                    | self._anchor_docs.astype(np.uint64),
+                    *[c.postings for c in parts],
+                ]
+            )
+            code.sort()
+            self._anchor_keys = (code >> np.uint64(32)).astype(np.uint32)
+            self._anchor_docs = (code & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+            del code
+        self._sketches = []
+        self._sketch_bytes = 0
         self._band_sorted = self._band_order = None
         self._checks = None  # (every array is in memory now, its files checked whole)
 
-    def _spill(self) -> None:
-        """Write the texts held in memory to a new segment in the temporary folder."""
-        if not self._mem_texts:
-            return
+    def _spilled_arrays(self) -> dict[str, ArrayParts]:
+        """The search arrays of the index and its spilled sketches, to write a part at a
+        time (:func:`_spilled_arrays`)."""
+        assert self._sketch is not None
+        old = (self._bands, self._anchor_keys, self._anchor_docs)
+        return _spilled_arrays(old, self._sketch)
+
+    def _locations(self) -> npt.NDArray[np.int64]:
+        """Where each stored text is (one row per document written to a segment)."""
+        if self._loc_parts:
+            parts, self._loc_parts = self._loc_parts[::-1], []
+            held = len(self._text_loc)
+            rows = held + sum(len(p[0]) for p in parts)
+            loc = np.empty((rows, len(LOCATION_COLUMNS)), dtype=np.int64)
+            loc[:held] = self._text_loc
+            self._text_loc = loc
+            while parts:  # (filled as the parts go: not both in memory)
+                offsets, others = parts.pop()
+                loc[held : held + len(offsets), _OFFSET] = offsets
+                loc[held : held + len(offsets), _NOT_OFFSET] = others
+                held += len(offsets)
+        return self._text_loc
+
+    def _spill_folder(self) -> Path:
+        """The temporary folder of this index (made when first needed)."""
         if self._tmp is None:
             import tempfile
             import weakref
@@ -546,12 +863,20 @@ class DedupIndex:
                 ) from exc
             self._tmp = Path(tmp)
             weakref.finalize(self, shutil.rmtree, tmp, ignore_errors=True)
+        return self._tmp
+
+    def _spill(self) -> None:
+        """Write the texts held in memory to a new segment in the temporary folder."""
+        if not self._mem_texts:
+            return
+        tmp = self._spill_folder()
         seg = max(self._segments, default=-1) + 1
-        path = self._tmp / segment_name(0, seg)
+        path = tmp / segment_name(0, seg)
         loc = write_texts(path, seg, self._mem_texts)
         self._segments[seg] = path
         self._spilled.add(seg)
-        self._text_loc = np.concatenate([self._text_loc, loc])
+        # (joined when read: no copy of them all per segment)
+        self._loc_parts.append((loc[:, _OFFSET].copy(), loc[:, _NOT_OFFSET].astype(np.uint32)))
         self._mem_texts = {}
         self._mem_chars = 0
 
@@ -688,8 +1013,8 @@ class DedupIndex:
         if doc in self._mem_texts:
             return self._mem_texts[doc]
         if doc >= len(self._chars):  # (spilled, its stored length not merged yet)
-            self._merged()
-        seg, offset, nbytes, crc32 = self._text_loc[doc].tolist()
+            self._merged_docs()
+        seg, offset, nbytes, crc32 = self._locations()[doc].tolist()
         return read_text(
             self._segments[seg],
             offset,
@@ -780,7 +1105,7 @@ class DedupIndex:
                     f"a column of the submissions {list(frame.columns)}",
                     unit_field,
                 )
-            self._merged()
+            self._merged_docs()
             if self.unit_field_ != unit_field and (
                 self.unit_field_ is not None or (self._role == 0).any()
             ):  # (an index of references only holds no units, and needs none)
@@ -965,7 +1290,7 @@ class DedupIndex:
         check_type(force, "force", "DedupIndex.save", bool, "a bool")
         out = Path(path)
         check_target(out, force=force)
-        self._merged()
+        self._merged_docs()
         with writer_lock(out, timeout=timeout):
             gen = current_generation(out)
             if self._is_from(out) and gen != self._generation:
@@ -986,18 +1311,22 @@ class DedupIndex:
         """Write generation ``gen`` into ``out`` (holding its lock)."""
         self._check_all()  # (what is written is checksummed anew: it must be intact)
         cfg = self.config_
+        self._merged_docs()
+        # spilled sketches are written from their folder a part at a time, else merged
+        streamed = {} if self._sketch is None else self._spilled_arrays()
+        if not streamed:
+            self._merged()
         segments = self._place_segments(out, gen)
-        if self._tmp is not None:  # its segments are in place now: the folder is empty
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
-        loc = self._text_loc.copy()
+        loc = self._locations()
         if self._mem_texts:
             seg = max(segments, default=-1) + 1
             seg_path = out / segment_name(gen, seg)
             loc = np.concatenate([loc, write_texts(seg_path, seg, self._mem_texts)])
             segments[seg] = seg_path
         bands = self._bands if self._bands is not None else np.zeros((0, cfg.bands), np.uint64)
-        band_keys, band_order = self._band_tables()  # (stored: a query never sorts)
+        band_keys = band_order = None
+        if not streamed:
+            band_keys, band_order = self._band_tables()  # (stored: a query never sorts)
         stored = StoredIndex(
             config=cfg,
             docs=self._doc_table(loc),
@@ -1010,7 +1339,17 @@ class DedupIndex:
             band_keys=band_keys,
             band_order=band_order,
         )
-        write_generation(out, stored)
+        write_generation(out, stored, streamed)
+        if streamed:  # the search arrays are those just written, mapped: none in memory
+            arrays = map_arrays(out, gen)
+            self._bands = arrays["bands"]
+            self._anchor_keys, self._anchor_docs = arrays["anchor_keys"], arrays["anchor_docs"]
+            self._band_sorted, self._band_order = arrays["band_keys"], arrays["band_order"]
+            self._checks = None
+            self._sketch = None
+        if self._tmp is not None:  # its texts are in place now, its sketches written
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
         # the saved state is now the on-disk one
         self._segments = segments
         self._text_loc = loc
@@ -1140,7 +1479,8 @@ class DedupIndex:
         index._anchor_keys = np.zeros(0, dtype=np.uint32)
         index._anchor_docs = np.zeros(0, dtype=np.uint32)
         index._bands = None
-        index._pending = chunks
+        for chunk in chunks:
+            index._queue(chunk)
         index._merged()
         return index
 
@@ -1162,7 +1502,7 @@ class DedupIndex:
             + self._digest.nbytes
             + self._chars.nbytes
         )
-        texts = int(self._text_loc[:, LOCATION_COLUMNS.index("nbytes")].sum())
+        texts = int(self._locations()[:, LOCATION_COLUMNS.index("nbytes")].sum())
         return {"search": int(search), "texts": texts}
 
 

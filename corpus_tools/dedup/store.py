@@ -86,6 +86,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import mmap
 import os
 import re
@@ -94,7 +95,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -123,6 +124,7 @@ __all__ = [
     "ROLES",
     "SEARCHED",
     "SPILL_PREFIX",
+    "ArrayParts",
     "BlockCheck",
     "Damage",
     "DocTable",
@@ -138,6 +140,7 @@ __all__ = [
     "empty_locations",
     "file_names",
     "foreign_entries",
+    "map_arrays",
     "move_file",
     "next_generation",
     "read_for_repair",
@@ -275,6 +278,23 @@ class StoredIndex(NamedTuple):
     checks: BlockCheck | None = None
 
 
+class ArrayParts(NamedTuple):
+    """An array to write a part at a time, never whole in memory: its ``shape`` and
+    ``dtype``, and ``parts()``, which yields its values in C order (arrays of any shape
+    whose values, one after the other, are the array's).
+
+    Examples
+    --------
+    >>> whole = ArrayParts((2, 3), np.dtype(np.uint32), lambda: iter([np.arange(6, dtype=np.uint32)]))
+    >>> whole.shape, whole.dtype.itemsize
+    ((2, 3), 4)
+    """
+
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    parts: Callable[[], Iterator[npt.NDArray[Any]]]
+
+
 def band_tables(
     bands: npt.NDArray[np.uint64],
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
@@ -337,9 +357,19 @@ def empty_locations() -> npt.NDArray[np.int64]:
     return np.zeros((0, len(LOCATION_COLUMNS)), dtype=np.int64)
 
 
+#: Bytes read at a time when a file just written is checksummed (a multiple of
+#: :data:`BLOCK_BYTES`): read, not mapped, so that its pages never count in this process's
+#: resident memory (a mapping of the arrays of a 2 GB corpus would add 700 MB to it).
+_READ_BYTES = 1 << 22
+
+
 def _sha256(path: Path) -> str:
+    """SHA-256 of a file written by this process, read a part at a time."""
+    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        return _sha256_of(fh)
+        for data in iter(lambda: fh.read(_READ_BYTES), b""):
+            h.update(data)
+    return h.hexdigest()
 
 
 def _sha256_of(fh: IO[bytes]) -> str:
@@ -667,29 +697,36 @@ def _named_by(manifest: dict[str, Any] | None) -> frozenset[str]:
     )
 
 
-def write_generation(root: Path, stored: StoredIndex) -> None:
+def write_generation(
+    root: Path, stored: StoredIndex, streamed: Mapping[str, ArrayParts] | None = None
+) -> None:
     """Write the tables of ``stored`` (whose segments are already in ``root``) as generation
     ``stored.generation``: the data files under new names, then the manifest (the commit),
     then remove the files of earlier generations and what dead writers left. Call it
-    holding the writers' lock."""
+    holding the writers' lock.
+
+    ``streamed`` gives arrays (by name: :data:`ARRAYS`, :data:`BAND_TABLES`) to write a
+    part at a time instead of those of ``stored`` (which may then be empty): the files
+    are the same, the memory that of a part."""
+    streamed = streamed or {}
     previous = _named_by(_manifest_json(root))
     names = file_names(stored.generation)
     _write_docs(root, names, stored.docs)
-    band_keys, band_order = (
-        band_tables(stored.bands)
-        if stored.band_keys is None or stored.band_order is None
-        else (stored.band_keys, stored.band_order)
-    )
-    arrays: list[npt.NDArray[Any]] = [
-        stored.bands,
-        stored.anchor_keys,
-        stored.anchor_docs,
-        band_keys,
-        band_order,
-    ]
-    for role, arr in zip((*ARRAYS, *BAND_TABLES), arrays, strict=True):
-        with atomic_write(root / names[role], "wb") as fh:
-            np.save(fh, arr, allow_pickle=False)
+    arrays: dict[str, npt.NDArray[Any] | ArrayParts] = {
+        "bands": stored.bands,
+        "anchor_keys": stored.anchor_keys,
+        "anchor_docs": stored.anchor_docs,
+    }
+    if not all(role in streamed for role in BAND_TABLES):
+        band_keys, band_order = (
+            band_tables(stored.bands)
+            if stored.band_keys is None or stored.band_order is None
+            else (stored.band_keys, stored.band_order)
+        )
+        arrays.update(band_keys=band_keys, band_order=band_order)
+    arrays.update(streamed)
+    for role in (*ARRAYS, *BAND_TABLES):
+        _save_array(root / names[role], arrays[role])
     digests = [_file_block_digests(root / names[role]) for role in SEARCHED]
     with atomic_write(root / names["blocks"], "wb") as fh:
         np.save(fh, np.concatenate(digests), allow_pickle=False)
@@ -712,6 +749,38 @@ def write_generation(root: Path, stored: StoredIndex) -> None:
     # the new index is in place: files of earlier saves (and of crashed ones) can go
     named = {*names.values(), *(v.name for v in stored.segments.values())}
     remove_leftovers(root, named, previous)
+
+
+def _save_array(path: Path, arr: npt.NDArray[Any] | ArrayParts) -> None:
+    """Write ``arr`` as ``np.save`` does (the same bytes), an :class:`ArrayParts` a part at a
+    time."""
+    with atomic_write(path, "wb") as fh:
+        if not isinstance(arr, ArrayParts):
+            np.save(fh, arr, allow_pickle=False)
+            return
+        header = {
+            "descr": np.lib.format.dtype_to_descr(arr.dtype),
+            "fortran_order": False,
+            "shape": tuple(arr.shape),
+        }
+        np.lib.format.write_array_header_1_0(fh, header)
+        written = 0
+        for part in arr.parts():
+            data = np.ascontiguousarray(part, dtype=arr.dtype)
+            fh.write(data.reshape(-1).data.cast("B"))
+            written += data.size
+        if written != math.prod(arr.shape):
+            raise ValueError(f"{path.name}: {written} values written for shape {arr.shape}")
+
+
+def map_arrays(root: Path, gen: int) -> dict[str, npt.NDArray[Any]]:
+    """The arrays (:data:`ARRAYS`, :data:`BAND_TABLES`) of generation ``gen`` that this
+    process has just written in ``root``, mapped read-only (trusted: nothing checked)."""
+    names = file_names(gen)
+    return {
+        role: np.load(root / names[role], mmap_mode="r", allow_pickle=False)
+        for role in (*ARRAYS, *BAND_TABLES)
+    }
 
 
 # ---------------------------------------------------------------------- reading
@@ -962,16 +1031,20 @@ def _write_docs(root: Path, names: dict[str, str], docs: DocTable) -> None:
     """The document table of version 4: its numbers in an ``.npy`` file, its strings in a
     JSON file."""
     n = len(docs["doc_id"])
-    values = np.empty((len(DOC_ARRAY_COLUMNS), n), dtype=np.int64)
-    for row, name in enumerate(DOC_ARRAY_COLUMNS):
-        values[row] = docs[name]
-    with atomic_write(root / names["docs"], "wb") as fh:
-        np.save(fh, values, allow_pickle=False)
-    strings = {
-        f: [None if v is None else str(v) for v in docs[f].tolist()] for f in _DOC_JSON_FIELDS
-    }
+    values = ArrayParts(  # (a column at a time, not a copy of the table)
+        (len(DOC_ARRAY_COLUMNS), n),
+        np.dtype(np.int64),
+        lambda: (np.asarray(docs[name], dtype=np.int64) for name in DOC_ARRAY_COLUMNS),
+    )
+    _save_array(root / names["docs"], values)
     with atomic_write(root / names["doc_ids"], "w") as fh:
-        json.dump(strings, fh, ensure_ascii=False, separators=(",", ":"))
+        # what json.dump of {field: [...]} writes, a field at a time
+        for k, field in enumerate(_DOC_JSON_FIELDS):
+            fh.write(("{" if k == 0 else ",") + json.dumps(field) + ":")
+            strings = [None if v is None else str(v) for v in docs[field].tolist()]
+            json.dump(strings, fh, ensure_ascii=False, separators=(",", ":"))
+            del strings
+        fh.write("}")
 
 
 def _open_table(fh: IO[bytes], path: Path, n: int, version: int) -> Any:
@@ -1419,11 +1492,12 @@ def block_digests(data: Any) -> npt.NDArray[np.uint8]:
 
 
 def _file_block_digests(path: Path) -> npt.NDArray[np.uint8]:
+    """:func:`block_digests` of a file this process has just written, read a part at a
+    time (never mapped: see :data:`_READ_BYTES`)."""
+    rows = [np.zeros((0, 32), dtype=np.uint8)]
     with open(path, "rb") as fh:
-        if not _file_size(fh):
-            return np.zeros((0, 32), dtype=np.uint8)
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-            return block_digests(buf)
+        rows.extend(block_digests(data) for data in iter(lambda: fh.read(_READ_BYTES), b""))
+    return np.concatenate(rows)
 
 
 def _blocks_of(size: int) -> int:

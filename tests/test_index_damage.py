@@ -462,6 +462,26 @@ def test_a_block_no_query_read_is_checked_before_the_array_is_copied(
     assert [d.file for d in check_index(out).damaged] == [name]
 
 
+def test_damaged_bands_change_no_answer_and_are_named_before_use(
+    index_dir: Path, submission: Path
+) -> None:
+    """No query reads the bands (one key per band and document): a load does not checksum
+    them (a quarter of a flag run's load of a 100k index), a flag of a damaged bands file
+    answers as before, and whatever uses them (the pairs among held documents, an add, a
+    check) names the damage; repair recomputes them."""
+    before = _flag(index_dir, submission)
+    name = _manifest(index_dir)["arrays"]["bands"]
+    _flip_byte(index_dir / name, -2)
+    after = _flag(index_dir, submission)
+    assert (after.exit_code, after.output) == (before.exit_code, before.output)
+    with pytest.raises(IndexFormatError, match=re.escape(f"{name} is corrupt (its SHA-256")):
+        DedupIndex.load(index_dir).near_duplicates()
+    assert [d.file for d in check_index(index_dir).damaged] == [name]
+    res = CliRunner().invoke(cli, ["index", "repair", str(index_dir), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert check_index(index_dir).ok and _flag(index_dir, submission).output == before.output
+
+
 def test_block_checksums_that_do_not_fit_are_refused_and_repaired(
     index_dir: Path, submission: Path
 ) -> None:

@@ -91,7 +91,6 @@ import mmap
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 import zlib
@@ -457,12 +456,16 @@ def writer_lock(root: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
 
 def _write_owner(root: Path) -> None:
     """Say who holds the lock, for the message of a writer that waits in vain."""
+    import socket  # (here: a query, which takes no lock, need not import it)
+
     owner = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
     with contextlib.suppress(OSError), atomic_write(root / OWNER_FILE, "w") as fh:
         json.dump(owner, fh)
 
 
 def _busy_message(root: Path, timeout: float) -> str:
+    import socket
+
     try:
         owner = json.loads((root / OWNER_FILE).read_text(encoding="utf-8"))
         who = f"pid {int(owner['pid'])}"
@@ -1411,11 +1414,13 @@ def _read_tables(root: Path, snap: _Snapshot, check: BlockCheck | None = None) -
     )
 
 
-#: The files whose checksums a lazy read checks later, a block at a time as a query reads
-#: them (see :class:`BlockCheck`); the others are checked whole when loaded (the bands too:
-#: no query reads them, but at 8 bytes a band and document they cost little, and a damaged
-#: file is named at once).
-_CHECKED_LATER = SEARCHED
+#: The files whose checksums a lazy read checks later (see :class:`BlockCheck`): the
+#: searched arrays a block at a time as a query reads them, and the bands, which no query
+#: reads, whole before anything uses them (an add, a save, the pairs among held documents,
+#: ``index check``); a damaged bands file changes no query's answer. (Checking the bands
+#: on every load took a quarter of a flag run's load of a 100k index: 20 ms for 25.6 MB.)
+#: The others are checked whole when loaded.
+_CHECKED_LATER = (*SEARCHED, "bands")
 
 
 def _block_check(root: Path, snap: _Snapshot) -> BlockCheck:

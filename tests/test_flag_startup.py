@@ -147,3 +147,35 @@ def test_flag_ends_its_process_at_once_with_its_output_and_status(tmp_path: Path
     assert "handler ran" in usual.stderr and "torn down" in usual.stderr
     table = _console(finaliser, [*args[:-1], "table"], tmp_path)  # (pandas: the usual exit)
     assert table.returncode == 1 and "torn down" in table.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "preset", "expected"),
+    [
+        (["--debug", "dedup", "corpus.jsonl"], None, "1"),
+        (["flag", "sub.txt", "--index", "held"], None, "1"),
+        (["index", "build", "data/raw"], None, "1"),
+        (["topics", "data/raw"], None, None),  # NMF: BLAS threads are the user's
+        (["keywords", "data/raw"], None, None),
+        (["dedup", "corpus.jsonl"], "2", "2"),  # a number the user chose is kept
+    ],
+)
+def test_commands_without_linear_algebra_start_one_blas_thread(
+    args: list[str], preset: str | None, expected: str | None
+) -> None:
+    # (in a fresh process: OpenBLAS reads the setting when numpy is first imported, and
+    # importing the CLI must not import numpy)
+    code = (
+        "import os, sys\n"
+        "from corpus_tools.cli import _one_blas_thread\n"
+        "assert 'numpy' not in sys.modules\n"
+        f"_one_blas_thread({args!r})\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == str(expected)

@@ -7,8 +7,6 @@ dedup command's options.
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -148,7 +146,6 @@ def flag_command(
     are reported apart. Residue (unfilled blanks, names of another place than --place)
     is listed as evidence; --html writes a page a reviewer can read and forward.
     """
-    _one_blas_thread()
     if place is not None and place_field is not None:
         fail("give at most one of --place and --place-field", ExitCode.USAGE)
     if (index_dir is None) == (not against and not reference) or (index_dir and reference):
@@ -199,14 +196,6 @@ def flag_command(
     if state.errors and code == ExitCode.FLAGGED:
         click.echo(f"corpus-tools: {state.errors} input(s) could not be read (see above)", err=True)
     finish(state, code)
-
-
-def _one_blas_thread() -> None:
-    """Flagging does no linear algebra: numpy's BLAS (OpenBLAS) need not start a thread
-    per core when numpy is imported, which costs about 0.03 CPU-s of a 0.5 CPU-s run.
-    Only before numpy is imported, and only when the user has not chosen a number."""
-    if "numpy" not in sys.modules:
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _read_submissions(

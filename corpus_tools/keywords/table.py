@@ -224,7 +224,17 @@ def keyword_rows(
 ) -> KeywordRows:
     """The corpus counted as :func:`keyword_table` counts it (same parameters), its rows
     still to be made (:class:`KeywordRows`: a frame at a time, for a table larger than
-    memory; close it when done)."""
+    memory; close it when done).
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> docs = ct.load_texts({"a": "坚决做到两个维护。", "b": "深刻领悟两个确立，做到两个维护。"})
+    >>> rows = keyword_rows(docs, cache=False)
+    >>> [len(frame) for frame in rows.frames()], rows.summary(6)["terms"]
+    ([6], 6)
+    >>> rows.close()
+    """
     func = "keyword_table"
     check_number(min_count, "min_count", func, kind=int, low=1)
     if top is not None:

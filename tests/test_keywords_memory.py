@@ -18,7 +18,7 @@ from conftest import iter_records
 import corpus_tools.keywords.counts as counts_module
 import corpus_tools.keywords.table as table_module
 from corpus_tools.io import write_table
-from corpus_tools.keywords import keyword_table
+from corpus_tools.keywords import keyness, keyword_table
 from corpus_tools.tokens.cache import Vocabulary
 
 
@@ -80,6 +80,18 @@ def test_spilled_counts_give_the_table_counted_in_memory(
             "from_cache": 0 if kind == "cold" else len(docs),
         }
     assert len(sizes) > 20  # the counts went through many runs on disk
+
+
+def test_keyness_of_spilled_counts_is_that_of_counts_in_memory(
+    news_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = pd.read_json(news_file, lines=True).rename(columns={"id": "doc_id"})
+    expected = keyness(docs, by="year", cache=tmp_path / "cache")
+    assert len(expected) > 100
+    spilled = small_runs(monkeypatch)
+    got = keyness(docs, by="year", cache=tmp_path / "cache", chunk_size=50)
+    pd.testing.assert_frame_equal(got, expected)
+    assert len(spilled) > 20
 
 
 def test_cli_writes_the_file_to_parquet_writes_of_the_whole_table(

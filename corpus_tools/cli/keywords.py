@@ -301,9 +301,11 @@ def command(
     }
     if min_count is not None:  # else each function's own default
         counting["min_count"] = min_count
+    import pandas as pd
+
     from corpus_tools import keywords as kw
 
-    compute: Callable[[], pd.DataFrame]
+    compute: Callable[[], Any]
     if mode == "kwic":
         match = "substring" if substring else "token"
         compute = partial(
@@ -326,10 +328,19 @@ def command(
             **common,
             **counting,
         )
+    elif output.lower().endswith(".parquet"):  # written a frame at a time, as it is made
+        from corpus_tools.keywords.table import keyword_rows
+
+        compute = partial(keyword_rows, docs, by=list(by) or None, **common, **counting)
     else:
         compute = partial(kw.keyword_table, docs, by=list(by) or None, **common, **counting)
-    table, figures = _write(_compute(compute, docs if streamed else None), output)
-    summary = {"output": output, "table": mode, "rows": len(table), **figures}
+    result = _compute(compute, docs if streamed else None)
+    if isinstance(result, pd.DataFrame):
+        table, figures = _write(result, output)
+    else:
+        table, figures = _write_frames(result, output)
+    summary = {"output": output, "table": mode, "rows": figures.pop("written", len(table))}
+    summary.update(figures)
     summary["skipped_inputs"] = state.errors
     if mode == "kwic":
         summary["documents"] = len(docs)
@@ -374,8 +385,8 @@ def _segmenter(lexicons: tuple[str, ...]) -> Any:
     return Segmenter(lexicons=tuple(lexicons))
 
 
-def _compute(compute: Callable[[], pd.DataFrame], stream: CorpusStream | None) -> pd.DataFrame:
-    """The table; exit 2 on a bad option, 4 when ``stream`` (read during the computation)
+def _compute(compute: Callable[[], Any], stream: CorpusStream | None) -> Any:
+    """The table (or its rows); exit 2 on a bad option, 4 when ``stream`` (read during the computation)
     held no readable document."""
     try:
         table = compute()
@@ -399,6 +410,44 @@ def _write(table: pd.DataFrame, output: str) -> tuple[pd.DataFrame, dict[str, An
     data.attrs = {}
     write_output_table(data, output)  # .parquet, .csv or .xlsx; exits 4 when it cannot
     return data, figures
+
+
+def _write_frames(rows: Any, output: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Write the keyword table of ``rows`` (:class:`~corpus_tools.keywords.KeywordRows`)
+    to the parquet file ``output`` atomically, a frame (one row group) at a time, so that
+    memory holds one frame, not the table: the same file as ``DataFrame.to_parquet``
+    writes of the whole table. Return the first rows (the preview) and the run figures
+    (``written``: the rows written). Exit 4 when the file cannot be written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from corpus_tools.errors import CorpusToolsError, OutputError
+    from corpus_tools.io import atomic_write
+
+    head: pd.DataFrame | None = None
+    written = 0
+    try:
+        with atomic_write(output, "wb") as fh:
+            writer: Any = None
+            for frame in rows.frames():
+                data = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(fh, data.schema, compression="snappy")
+                    head = frame.head(PREVIEW_ROWS)
+                elif not data.schema.equals(writer.schema, check_metadata=True):
+                    data = data.cast(writer.schema)  # (a frame of a by column all missing)
+                writer.write_table(data)
+                written += len(frame)
+            if writer is not None:
+                writer.close()
+    except OutputError as exc:  # its message names the file: "Cannot write PATH: why."
+        fail(str(exc)[:1].lower() + str(exc)[1:], ExitCode.NOTHING)
+    except (CorpusToolsError, OSError, pa.ArrowException) as exc:
+        fail(f"cannot write {output}: {exc}", ExitCode.NOTHING)
+    finally:
+        rows.close()
+    assert head is not None  # (frames gives one frame at least)
+    return head, {**rows.summary(written), "written": written}
 
 
 def _print(summary: dict[str, Any], table: pd.DataFrame, fmt: str | None) -> None:

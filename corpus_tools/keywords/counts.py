@@ -51,6 +51,7 @@ __all__ = [
     "SLOGAN_KINDS",
     "SLOGAN_MIN_DOCS",
     "CorpusCounts",
+    "GroupTerms",
     "assemble",
     "check_by",
     "check_given",
@@ -278,7 +279,10 @@ class _Counts:
     Every token is counted as its id in the run's vocabulary (whitespace too: it is never a
     word); which ones are terms is decided once per distinct token at the end
     (:func:`_terms`). The counts are kept as numbers: ``parts`` holds (keys, counts,
-    document counts) arrays, a key being ``group << 32 | token id``.
+    document counts) arrays, a key being ``group << 32 | token id``; once their sum holds
+    :data:`_SHORT_PENDING` / 2 entries it is written to a temporary file (``runs``, each
+    sorted by key), so that memory holds a bounded number of entries however many distinct
+    tokens the corpus has; :func:`merged_counts` merges them a window at a time.
     """
 
     vocab: Any = None  # the Vocabulary the ids refer to
@@ -287,38 +291,141 @@ class _Counts:
     chars: Counter[int] = field(default_factory=Counter)
     segmented: int = 0
     cached: int = 0
+    runs: _Runs | None = None
+    #: group renumbering applied by :meth:`summed` (old index -> new), None: none
+    renamed: dict[int, int] | None = None
 
     def add(self, keys: Any, counts: Any, dfs: Any) -> None:
         """Add counts of (group, token) keys; summed per key once :attr:`parts` hold
-        :data:`_SHORT_PENDING` entries, so that memory holds about one entry per distinct
-        token and group, however many chunks are counted."""
+        :data:`_SHORT_PENDING` entries, and the sum written to a run on disk when it
+        stays large."""
         self.parts.append((keys, counts, dfs))
         if sum(len(k) for k, _, _ in self.parts) > _SHORT_PENDING:
-            self.parts = [_summed(self.parts)]
+            summed = _summed(self.parts)
+            self.parts = [summed]
+            if len(summed[0]) > _SHORT_PENDING // 2:
+                if self.runs is None:
+                    self.runs = _Runs()
+                self.runs.write(*summed)
+                self.parts = []
+
+    def windows(self) -> Iterator[tuple[Any, Any, Any]]:
+        """The counts (groups as counted, not renamed) as consecutive windows of
+        (keys, counts, document counts), sorted by key, each key once, of a bounded size."""
+        rest = _summed(self.parts) if self.parts else None
+        if self.runs is None:
+            if rest is not None:
+                yield rest
+            return
+        yield from self.runs.merged(rest)
 
     def summed(self) -> tuple[Any, Any, Any]:
-        """The counts as (keys, counts, document counts) arrays sorted by key, each once."""
-        if not self.parts:
+        """The counts as (keys, counts, document counts) arrays sorted by key, each once
+        (groups renamed; all in memory)."""
+        windows = list(self.windows())
+        if not windows:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
-        self.parts = [_summed(self.parts)]
-        return self.parts[0]
+        keys, counts, dfs = (np.concatenate(a) for a in zip(*windows, strict=True))
+        if self.renamed and len(keys):
+            table = np.zeros(max(self.renamed) + 1, dtype=np.int64)
+            table[list(self.renamed)] = list(self.renamed.values())
+            keys = (table[keys >> _ID_BITS] << _ID_BITS) | (keys & _ID_MASK)
+            return _summed([(keys, counts, dfs)])
+        return keys, counts, dfs
 
     def renumber(self, new: dict[int, int]) -> _Counts:
         """The same counts with group ``g`` renamed ``new[g]``."""
-        keys, counts, dfs = self.summed()
-        if len(keys):
-            table = np.zeros(max(new) + 1, dtype=np.int64)
-            table[list(new)] = list(new.values())
-            keys = (table[keys >> _ID_BITS] << _ID_BITS) | (keys & _ID_MASK)
         return _Counts(
             self.vocab,
-            [_summed([(keys, counts, dfs)])] if len(keys) else [],
+            self.parts,
             Counter({new[g]: n for g, n in self.docs.items()}),
             Counter({new[g]: n for g, n in self.chars.items()}),
             self.segmented,
             self.cached,
+            self.runs,
+            dict(new),
         )
+
+
+#: A count entry as written to a run: key, count, document count.
+_ENTRY = np.dtype([("key", "<i8"), ("count", "<i8"), ("docs", "<i8")])
+#: Entries the runs' read buffers hold in all while they are merged (24 bytes each).
+_MERGE_ENTRIES = 1 << 20
+#: ... and fewest read from a run at a time.
+_MIN_RUN_READ = 4096
+
+
+class _Runs:
+    """Sorted runs of summed counts, in files of a temporary folder (removed with the
+    object)."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self.folder = tempfile.TemporaryDirectory(prefix="corpus-tools-counts-")
+        self.paths: list[str] = []
+
+    def write(self, keys: Any, counts: Any, dfs: Any) -> None:
+        entries = np.empty(len(keys), dtype=_ENTRY)
+        entries["key"], entries["count"], entries["docs"] = keys, counts, dfs
+        path = os.path.join(self.folder.name, f"run-{len(self.paths):05d}.bin")
+        entries.tofile(path)
+        self.paths.append(path)
+
+    def merged(self, rest: tuple[Any, Any, Any] | None) -> Iterator[tuple[Any, Any, Any]]:
+        """The runs (and ``rest``, in memory) merged: windows of keys, each once."""
+        block = max(_MIN_RUN_READ, _MERGE_ENTRIES // (len(self.paths) + 1))
+        readers = [_RunReader(p, block) for p in self.paths]
+        if rest is not None:
+            entries = np.empty(len(rest[0]), dtype=_ENTRY)
+            entries["key"], entries["count"], entries["docs"] = rest
+            readers.append(_RunReader(None, block, entries))
+        try:
+            while True:
+                for r in readers:
+                    r.fill()
+                live = [r for r in readers if len(r.buffer)]
+                if not live:
+                    return
+                full = [int(r.buffer["key"][-1]) for r in live if not r.done]
+                end = min(full) if full else max(int(r.buffer["key"][-1]) for r in live)
+                taken = [r.take(end) for r in live]
+                yield _summed([(t["key"], t["count"], t["docs"]) for t in taken])
+        finally:
+            for r in readers:
+                r.close()
+
+
+class _RunReader:
+    """Reads a run a block at a time (or holds one in memory)."""
+
+    def __init__(self, path: str | None, block: int, entries: Any = None) -> None:
+        self.fh = open(path, "rb") if path is not None else None  # noqa: SIM115
+        self.block = block
+        self.buffer = entries if entries is not None else np.zeros(0, dtype=_ENTRY)
+        self.done = self.fh is None
+
+    def fill(self) -> None:
+        """Read the next block when the buffer holds less than half a block."""
+        if self.done or len(self.buffer) >= self.block // 2:
+            return
+        assert self.fh is not None
+        more = np.fromfile(self.fh, dtype=_ENTRY, count=self.block)
+        if len(more) < self.block:
+            self.done = True
+        self.buffer = np.concatenate((self.buffer, more)) if len(self.buffer) else more
+
+    def take(self, end: int) -> Any:
+        """The buffered entries with keys up to ``end``, removed from the buffer."""
+        n = int(np.searchsorted(self.buffer["key"], end, side="right"))
+        out, self.buffer = self.buffer[:n], self.buffer[n:]
+        return out
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
 
 
 def _summed(parts: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
@@ -390,19 +497,209 @@ def _terms(counts: _Counts, options: _Options) -> _Terms:
     return _Terms(kept, term_dfs, corpus_df, tokens)
 
 
-class CorpusCounts(NamedTuple):
-    """What :func:`count_corpus` returns: the counts a keyword table is built from."""
+class CorpusCounts:
+    """What :func:`count_corpus` returns: the counts a keyword table is built from.
 
-    #: dtype of each ``by`` column in the corpus (the result's key columns get it)
-    key_dtypes: dict[str, Any]
-    #: the ``by`` fields
-    fields: list[str]
-    #: the groups' keys (one value per field), sorted; group ``g`` is ``keys[g]``
-    keys: list[tuple[Any, ...]]
-    #: every token's count, documents and characters per group
-    counts: _Counts
-    #: the same restricted to terms, with word tokens per group
-    terms: _Terms
+    ``terms`` (the counts of terms per group, in dicts) is made when first asked for;
+    :meth:`group_terms` reads the same one group at a time from the counts merged on
+    disk, in bounded memory.
+    """
+
+    def __init__(
+        self,
+        key_dtypes: dict[str, Any],
+        fields: list[str],
+        keys: list[tuple[Any, ...]],
+        counts: _Counts,
+        options: _Options,
+    ) -> None:
+        #: dtype of each ``by`` column in the corpus (the result's key columns get it)
+        self.key_dtypes = key_dtypes
+        #: the ``by`` fields
+        self.fields = fields
+        #: the groups' keys (one value per field), sorted; group ``g`` is ``keys[g]``
+        self.keys = keys
+        #: every token's count, documents and characters per group
+        self.counts = counts
+        self.options = options
+        self._terms: _Terms | None = None
+
+    @property
+    def terms(self) -> _Terms:
+        """The counts restricted to terms, with word tokens per group (all in memory)."""
+        if self._terms is None:
+            self._terms = _terms(self.counts, self.options)
+        return self._terms
+
+    def group_terms(self) -> GroupTerms:
+        """The terms of each group, read one group at a time (:class:`GroupTerms`)."""
+        return GroupTerms(self.counts, self.options)
+
+
+#: Distinct tokens judged (content word? term?) at a time.
+_JUDGE_BLOCK = 100_000
+
+
+class GroupTerms:
+    """The counts of a corpus merged once (:meth:`_Counts.windows`) into a sorted file (or
+    memory, when small), the distinct tokens judged a block at a time, and the terms of one
+    group at a time (:meth:`group`), ordered by count (descending) and term.
+
+    Memory holds a few numbers per token of the vocabulary and one group's terms.
+    """
+
+    def __init__(self, counts: _Counts, options: _Options) -> None:
+        vocab = counts.vocab
+        size = len(vocab) if vocab is not None else 0
+        present = np.zeros(size, dtype=bool)
+        corpus_df = np.zeros(size, dtype=np.int64)
+        self._file: Any = None
+        self._memory: list[Any] = []
+        self._bounds: list[Any] = []
+        for keys, cnt, dfs in counts.windows():
+            ids = keys & _ID_MASK
+            present[ids] = True
+            groups = keys >> _ID_BITS
+            cuts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1], [True])))
+            for a, b in itertools.pairwise(cuts.tolist()):
+                corpus_df[ids[a:b]] += dfs[a:b]  # (ids of one group are distinct)
+            self._store(keys, cnt, dfs)
+        self.vocab = vocab
+        self.is_word, self.is_term = _judged(vocab, present, options)
+        corpus_df[~self.is_term] = 0
+        #: documents holding each term (by token id), over all groups
+        self.corpus_df = corpus_df
+        #: distinct terms of the corpus
+        self.terms = int(np.count_nonzero(corpus_df))
+        self._rank = _ranks(vocab, np.flatnonzero(corpus_df))
+        self._renamed = counts.renamed
+        self._old = {new: old for old, new in (counts.renamed or {}).items()}
+
+    def _store(self, keys: Any, cnt: Any, dfs: Any) -> None:
+        """Keep a merged window: in memory while it is the first, else in a file."""
+        entries = np.empty(len(keys), dtype=_ENTRY)
+        entries["key"], entries["count"], entries["docs"] = keys, cnt, dfs
+        if not self._memory and self._file is None:
+            self._memory.append(entries)
+            return
+        if self._file is None:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            for held in self._memory:
+                held.tofile(self._file)
+            self._memory = []
+        entries.tofile(self._file)
+
+    def _entries(self, group: int) -> Any:
+        """The merged entries of group ``group`` (as counted)."""
+        lo, hi = group << _ID_BITS, (group + 1) << _ID_BITS
+        if self._file is None:
+            held = self._memory[0] if self._memory else np.zeros(0, dtype=_ENTRY)
+            at = np.searchsorted(held["key"], [lo, hi])
+            return held[at[0] : at[1]]
+        self._file.flush()
+        mapped = np.memmap(self._file, dtype=_ENTRY, mode="r")
+        a, b = (int(x) for x in np.searchsorted(mapped["key"], [lo, hi]))
+        del mapped
+        self._file.seek(a * _ENTRY.itemsize)
+        return np.fromfile(self._file, dtype=_ENTRY, count=b - a)
+
+    def group(self, g: int) -> tuple[Any, Any, Any, Any]:
+        """Group ``g``'s terms (token ids), counts and document counts, most frequent first
+        then by term, and its word tokens (whitespace and punctuation not counted)."""
+        entries = self._entries(self._old.get(g, g) if self._renamed else g)
+        ids = entries["key"] & _ID_MASK
+        cnt, dfs = entries["count"], entries["docs"]
+        words = int(cnt[self.is_word[ids]].sum())
+        sel = self.is_term[ids]
+        ids, cnt, dfs = ids[sel], cnt[sel], dfs[sel]
+        order = np.lexsort((self._rank[ids], -cnt))
+        return ids[order], cnt[order], dfs[order], words
+
+    def words(self, ids: Any) -> list[str]:
+        """The terms of token ids."""
+        return self.vocab.words_of(ids) if len(ids) else []
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _judged(vocab: Any, present: Any, options: _Options) -> tuple[Any, Any]:
+    """Which token ids are words (content tokens) and which terms, of those ``present``
+    (bool arrays over the vocabulary), judged :data:`_JUDGE_BLOCK` tokens at a time."""
+    from corpus_tools.tokens.segmenter import is_content_token
+
+    is_word = np.zeros(len(present), dtype=bool)
+    is_term = np.zeros(len(present), dtype=bool)
+    ids = np.flatnonzero(present)
+    for start in range(0, len(ids), _JUDGE_BLOCK):
+        block = ids[start : start + _JUDGE_BLOCK].tolist()
+        seen = vocab.words_of(block)
+        word_set = {t for t in seen if t.isalnum() or is_content_token(t)}
+        term_set = _term_set(word_set, options)
+        is_word[[i for i, t in zip(block, seen, strict=True) if t in word_set]] = True
+        is_term[[i for i, t in zip(block, seen, strict=True) if t in term_set]] = True
+    return is_word, is_term
+
+
+def _ranks(vocab: Any, ids: Any) -> Any:
+    """The rank of each of token ids ``ids`` in the order of their strings (an int64 array
+    over the vocabulary; other ids 0).
+
+    Sorted in numpy by their first three characters (:func:`_prefix_keys`); only the
+    words that share those are made strings and sorted, a block at a time."""
+    size = len(vocab) if vocab is not None else 0
+    rank = np.zeros(size, dtype=np.int64)
+    if not len(ids):
+        return rank
+    keys = _prefix_keys(vocab, ids)
+    order = np.argsort(keys, kind="stable")
+    ids = ids[order]
+    keys = keys[order]
+    del order
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    del keys
+    ends = np.append(starts[1:], len(ids))
+    tied = np.flatnonzero(ends - starts > 1)
+    for block in _blocks(starts[tied], ends[tied], _JUDGE_BLOCK):
+        a, b = int(block[0][0]), int(block[1][-1])
+        words = vocab.words_of(ids[a:b])
+        at = list(range(b - a))
+        for lo, hi in zip((block[0] - a).tolist(), (block[1] - a).tolist(), strict=True):
+            at[lo:hi] = sorted(at[lo:hi], key=words.__getitem__)
+        ids[a:b] = ids[a:b][at]
+    rank[ids] = np.arange(len(ids), dtype=np.int64)
+    return rank
+
+
+def _blocks(starts: Any, ends: Any, size: int) -> Iterator[tuple[Any, Any]]:
+    """Consecutive runs (``starts[i]:ends[i]``, ascending) in blocks of about ``size``
+    positions (a longer run alone)."""
+    i = 0
+    while i < len(starts):
+        j = int(np.searchsorted(ends, starts[i] + size, side="right"))
+        j = max(j, i + 1)
+        yield starts[i:j], ends[i:j]
+        i = j
+
+
+#: Bits of a character in a prefix key (a code point is below 2**21).
+_CHAR_BITS = 21
+
+
+def _prefix_keys(vocab: Any, ids: Any) -> Any:
+    """A key per token id ordered as the words' first three characters (0 past the end of
+    a word): equal keys for words that may still differ."""
+    keys = np.zeros(len(ids), dtype=np.uint64)
+    lengths = vocab.lengths[ids]
+    for j in range(3):
+        chars = vocab.char_at(ids, j).astype(np.uint64)
+        chars[lengths <= j] = 0
+        keys = (keys << np.uint64(_CHAR_BITS)) | chars
+    return keys
 
 
 def chunk_ranges(
@@ -722,7 +1019,7 @@ def _count_all(
     with eng, progress_counter(desc="keywords", total=len(texts), enabled=progress) as bar:
         _count_texts(texts, groups, run, bar, counts)
     key_dtypes = {f: frame[f].dtype for f in fields}
-    return CorpusCounts(key_dtypes, fields, keys, counts, _terms(counts, options))
+    return CorpusCounts(key_dtypes, fields, keys, counts, options)
 
 
 class _Tokens:  # (a class, not a tuple: a failed write leaves the run without the cache)
@@ -818,8 +1115,9 @@ def _count_cached(
 #: Bits of a token id in a count's key (``group << 32 | id``).
 _ID_BITS = 32
 _ID_MASK = (1 << _ID_BITS) - 1
-#: Entries of counts kept before they are summed (about 24 bytes each).
-_SHORT_PENDING = 4_000_000
+#: Entries of counts kept before they are summed (about 24 bytes each); a sum of more than
+#: half as many is written to a run on disk (:class:`_Runs`).
+_SHORT_PENDING = 2_000_000
 #: Most cells (groups x vocabulary) counted by ``numpy.bincount`` at once (8 bytes each);
 #: a chunk of more groups is counted by sorting its keys.
 _DENSE_CELLS = 1 << 22
@@ -1001,7 +1299,7 @@ def _count_stream(
         check_by(by, pd.DataFrame(columns=sorted(columns)), func)
     keys = sorted(seen, key=_key_sort)
     counts = total.renumber({seen[k]: i for i, k in enumerate(keys)})
-    return CorpusCounts(types.result(), fields, keys, counts, _terms(counts, options))
+    return CorpusCounts(types.result(), fields, keys, counts, options)
 
 
 def summarize(counted: CorpusCounts, rows: int) -> dict[str, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,13 +17,15 @@ from corpus_tools.keywords.counts import (
     CorpusCounts,
     assemble,
     count_corpus,
-    summarize,
 )
 
 if TYPE_CHECKING:  # (imported when used: a table that strips nothing does not load it)
     from corpus_tools.boilerplate import BoilerplateResult
 
 __all__ = [
+    "FRAME_ROWS",
+    "KeywordRows",
+    "keyword_rows",
     "keyword_table",
     "keyword_table_dask",
 ]
@@ -170,6 +172,69 @@ def keyword_table(
     >>> sorted(t["term"])
     ['新闻', '第']
     """
+    rows = keyword_rows(
+        corpus,
+        by=by,
+        segmenter=segmenter,
+        stopwords=stopwords,
+        min_count=min_count,
+        top=top,
+        min_length=min_length,
+        numbers=numbers,
+        strip_boilerplate=strip_boilerplate,
+        mine_slogans=mine_slogans,
+        boilerplate=boilerplate,
+        slogans=slogans,
+        cache=cache,
+        n_jobs=n_jobs,
+        engine=engine,
+        scheduler=scheduler,
+        chunk_size=chunk_size,
+        progress=progress,
+    )
+    try:
+        parts = list(rows.parts())
+    finally:
+        rows.close()
+    table = assemble(parts, rows.counted, _DTYPES)
+    table.attrs["summary"] = rows.summary(len(table))
+    return table
+
+
+def keyword_rows(
+    corpus: Any,
+    *,
+    by: str | Sequence[str] | None = None,
+    segmenter: Any = None,
+    stopwords: bool | Iterable[str] = True,
+    min_count: int = 1,
+    top: int | None = None,
+    min_length: int = 1,
+    numbers: bool = False,
+    strip_boilerplate: bool = False,
+    mine_slogans: bool = False,
+    boilerplate: BoilerplateResult | None = None,
+    slogans: pd.DataFrame | Sequence[str] | None = None,
+    cache: bool | str | os.PathLike[str] = True,
+    n_jobs: int | None = None,
+    engine: str | Engine | None = "local",
+    scheduler: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: bool | None = None,
+) -> KeywordRows:
+    """The corpus counted as :func:`keyword_table` counts it (same parameters), its rows
+    still to be made (:class:`KeywordRows`: a frame at a time, for a table larger than
+    memory; close it when done).
+
+    Examples
+    --------
+    >>> import corpus_tools as ct
+    >>> docs = ct.load_texts({"a": "坚决做到两个维护。", "b": "深刻领悟两个确立，做到两个维护。"})
+    >>> rows = keyword_rows(docs, cache=False)
+    >>> [len(frame) for frame in rows.frames()], rows.summary(6)["terms"]
+    ([6], 6)
+    >>> rows.close()
+    """
     func = "keyword_table"
     check_number(min_count, "min_count", func, kind=int, low=1)
     if top is not None:
@@ -193,68 +258,111 @@ def keyword_table(
         chunk_size=chunk_size,
         progress=progress,
     )
-    parts = [
-        part
-        for g in range(len(counted.keys))
-        if (part := _group_rows(counted, g, min_count=min_count, top=top)) is not None
-    ]
-    table = assemble(parts, counted, _DTYPES)
-    table.attrs["summary"] = summarize(counted, len(table))
-    return table
+    return KeywordRows(counted, min_count=min_count, top=top)
 
 
-def _by_count(item: tuple[str, int]) -> tuple[int, str]:
-    """Sort key of a (term, count) pair: most frequent first, then by term."""
-    return -item[1], item[0]
+#: Rows of a keyword table per frame of :meth:`KeywordRows.frames` (pyarrow's default
+#: row group of a parquet file, so that a table written a frame at a time is the same
+#: file as one written whole).
+FRAME_ROWS = 1024 * 1024
 
 
-def _ranked(counts: dict[str, int], top: int | None) -> list[tuple[str, int]]:
-    """The (term, count) pairs most frequent first, then by term: all, or (``top``) the
-    first ``top`` of them, picked by count in numpy before the few left are sorted."""
-    if top is None or top >= len(counts):
-        return sorted(counts.items(), key=_by_count)
-    values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-    least = np.partition(values, len(values) - top)[len(values) - top]  # the top-th count
-    terms = list(counts)
-    picked = [(terms[i], int(values[i])) for i in np.flatnonzero(values >= least).tolist()]
-    return sorted(picked, key=_by_count)[:top]
+class KeywordRows:
+    """The rows of a keyword table, made one group at a time from the counts merged on
+    disk (:meth:`CorpusCounts.group_terms`): :meth:`frames` gives the table in frames of
+    :data:`FRAME_ROWS` rows, so that a writer holds one frame, not the table; the run
+    figures (:meth:`summary`) are complete once every row was made.
+    """
 
+    def __init__(self, counted: CorpusCounts, *, min_count: int, top: int | None) -> None:
+        self.counted = counted
+        self.min_count = min_count
+        self.top = top
+        self.groups = counted.group_terms()
+        self.tokens = 0
 
-def _group_rows(
-    counted: CorpusCounts, g: int, *, min_count: int, top: int | None
-) -> pd.DataFrame | None:
-    """The rows of group ``g`` (a ``_group`` column, then :data:`_DTYPES`' columns), or None
-    when no term of the group is kept."""
-    counts, terms = counted.counts, counted.terms
-    c = terms.counts.get(g)
-    if not c:
-        return None
-    ordered = _ranked(c, top)
-    cnt = np.fromiter((n for _, n in ordered), dtype=np.int64, count=len(ordered))
-    total_terms = sum(c.values())
-    keep = cnt >= min_count
-    if top is not None:
-        keep &= np.arange(len(ordered)) < top
-    if not keep.any():
-        return None
-    df_g = terms.dfs[g]
-    sel = [t for (t, _), k in zip(ordered, keep.tolist(), strict=True) if k]
-    cnt = cnt[keep]
-    doc_freq = np.fromiter((df_g[t] for t in sel), dtype=np.int64, count=len(sel))
-    corpus_df = np.fromiter((terms.corpus_df[t] for t in sel), dtype=np.float64, count=len(sel))
-    n_docs = sum(counts.docs.values())
-    idf = np.log((1.0 + n_docs) / (1.0 + corpus_df)) + 1.0  # scikit-learn's smooth idf
-    return pd.DataFrame(
-        {
-            "_group": np.full(len(sel), g, dtype=np.int64),
-            "term": pd.Series(sel, dtype=object),
-            "count": cnt,
-            "doc_freq": doc_freq,
-            "docs": np.full(len(sel), counts.docs[g], dtype=np.int64),
-            "rate_per_10k": cnt * float(RATE_CHARS) / max(counts.chars[g], 1),
-            "tfidf": cnt / total_terms * idf,
+    def parts(self) -> Iterator[pd.DataFrame]:
+        """The rows of each group with terms kept (a ``_group`` column, then
+        :data:`_DTYPES`' columns)."""
+        for part in self._id_parts():
+            yield self._named(part)
+
+    def _id_parts(self) -> Iterator[pd.DataFrame]:
+        """:meth:`parts` with token ids in column ``term`` (strings made per frame)."""
+        self.tokens = 0
+        for g in range(len(self.counted.keys)):
+            yield from self._group_rows(g)
+
+    def _named(self, part: pd.DataFrame) -> pd.DataFrame:
+        """``part`` with the terms of its ids in column ``term``."""
+        terms = pd.Series(self.groups.words(part["term"].to_numpy()), dtype=object)
+        return part.assign(term=terms.set_axis(part.index))
+
+    def frames(self) -> Iterator[pd.DataFrame]:
+        """The table in consecutive frames of :data:`FRAME_ROWS` rows (the last fewer; one
+        empty frame for an empty table), each as :func:`keyword_table` builds it."""
+        held: list[pd.DataFrame] = []
+        size = 0
+        made = False
+        for part in self._id_parts():
+            at = 0
+            while at < len(part):
+                piece = part.iloc[at : at + FRAME_ROWS - size]
+                at += len(piece)
+                held.append(piece)
+                size += len(piece)
+                if size == FRAME_ROWS:
+                    yield assemble([self._named(h) for h in held], self.counted, _DTYPES)
+                    made = True
+                    held, size = [], 0
+        if held or not made:
+            yield assemble([self._named(h) for h in held], self.counted, _DTYPES)
+
+    def summary(self, rows: int) -> dict[str, int]:
+        """The run figures of ``table.attrs["summary"]`` (once every part was made)."""
+        counts = self.counted.counts
+        return {
+            "documents": int(sum(counts.docs.values())),
+            "groups": len(self.counted.keys),
+            "rows": rows,
+            "terms": self.groups.terms,
+            "tokens": self.tokens,
+            "chars": int(sum(counts.chars.values())),
+            "segmented": counts.segmented,
+            "from_cache": counts.cached,
         }
-    )
+
+    def close(self) -> None:
+        self.groups.close()
+
+    def _group_rows(self, g: int) -> Iterator[pd.DataFrame]:
+        """The rows of group ``g`` (none when no term of the group is kept), in slices of
+        at most :data:`FRAME_ROWS` rows."""
+        counts, top = self.counted.counts, self.top
+        ids, cnt, dfs, words = self.groups.group(g)
+        self.tokens += words
+        total_terms = int(cnt.sum())
+        if top is not None:
+            ids, cnt, dfs = ids[:top], cnt[:top], dfs[:top]
+        keep = cnt >= self.min_count
+        ids, cnt, dfs = ids[keep], cnt[keep], dfs[keep]
+        n_docs = sum(counts.docs.values())
+        for a in range(0, len(ids), FRAME_ROWS):
+            part = slice(a, a + FRAME_ROWS)
+            rows = len(ids[part])
+            corpus_df = self.groups.corpus_df[ids[part]].astype(np.float64)
+            idf = np.log((1.0 + n_docs) / (1.0 + corpus_df)) + 1.0  # scikit-learn's smooth idf
+            yield pd.DataFrame(
+                {
+                    "_group": np.full(rows, g, dtype=np.int64),
+                    "term": ids[part],
+                    "count": cnt[part],
+                    "doc_freq": dfs[part],
+                    "docs": np.full(rows, counts.docs[g], dtype=np.int64),
+                    "rate_per_10k": cnt[part] * float(RATE_CHARS) / max(counts.chars[g], 1),
+                    "tfidf": cnt[part] / total_terms * idf,
+                }
+            )
 
 
 def keyword_table_dask(

@@ -135,12 +135,44 @@ def tokenize_batch(token_lists: Sequence[Sequence[str]]) -> TokenBatch:
     return TokenBatch(list(index), docs)
 
 
+#: Words decoded (hashed, judged) at a time from a vocabulary's packed text.
+_WORD_BLOCK = 1 << 18
+
+
+class _Grown:
+    """A numpy array appended to, its capacity doubled when full (amortised O(1))."""
+
+    def __init__(self, dtype: Any) -> None:
+        import numpy as np
+
+        self.data = np.zeros(1024, dtype=dtype)
+        self.size = 0
+
+    def append(self, values: Any) -> None:
+        import numpy as np
+
+        end = self.size + len(values)
+        if end > len(self.data):
+            grown = np.zeros(max(end, 2 * len(self.data)), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : end] = values
+        self.size = end
+
+    def view(self) -> Any:
+        return self.data[: self.size]
+
+
 class Vocabulary:
-    """The tokens that token ids stand for: ``words[i]`` is id ``i``, ``lengths[i]`` its
+    """The tokens that token ids stand for: ``word(i)`` is id ``i``, ``lengths[i]`` its
     length (int64 array); ids are given in order and never change.
 
-    The cache keeps one in its file (all documents' ids refer to it); a run without a
-    cache keeps one in memory.
+    The words are held packed, as their UTF-32 code units in one array (4 bytes a
+    character), and found by hash (Python's ``hash``, this process only) in a few sorted
+    numpy arrays, each match checked against the packed word: some 30 bytes a token where
+    a list of str and a dict would take about 170, so that a corpus of millions of distinct
+    tokens keeps its vocabulary small. The cache keeps one in its file (all documents' ids
+    refer to it); a run without a cache keeps one in memory.
 
     Examples
     --------
@@ -154,53 +186,197 @@ class Vocabulary:
     def __init__(self) -> None:
         import numpy as np
 
-        self.words: list[str] = []
-        self.lengths = np.zeros(0, dtype=np.int64)
-        self._index: dict[str, int] | None = None
+        self._codes = _Grown(np.uint32)
+        self._lengths = _Grown(np.int64)
+        self._starts = _Grown(np.int64)  # where each word's code units begin
+        #: sorted (hashes, ids) arrays, None until a word is first looked up
+        self._levels: list[tuple[Any, Any]] | None = None
 
     def __len__(self) -> int:
-        return len(self.words)
+        return self._lengths.size
 
     @property
-    def index(self) -> dict[str, int]:
-        """The id of each word (made when first needed: a run that only reads ids never
-        needs it)."""
-        if self._index is None:
-            self._index = dict(zip(self.words, range(len(self.words)), strict=True))
-        return self._index
+    def lengths(self) -> Any:
+        """The length of each word (int64 array)."""
+        return self._lengths.view()
+
+    @property
+    def words(self) -> list[str]:
+        """Every word, in id order (made now: a list of str per word)."""
+        return self.words_of(range(len(self)))
+
+    def word(self, i: int) -> str:
+        """The word of id ``i``."""
+        start = int(self._starts.data[i])
+        codes = self._codes.data[start : start + int(self._lengths.data[i])]
+        return codes.tobytes().decode("utf-32-le", "surrogatepass")
+
+    def char_at(self, ids: Any, j: int) -> Any:
+        """The code point at position ``j`` of each word of ``ids`` (uint32 array; any
+        value for a word of ``j`` characters or fewer)."""
+        import numpy as np
+
+        at = np.minimum(self._starts.data[ids] + j, max(self._codes.size - 1, 0))
+        return self._codes.data[at]
+
+    def words_of(self, ids: Any) -> list[str]:
+        """The words of token ids (a sequence or an int array)."""
+        import numpy as np
+
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids):
+            return []
+        lengths = self._lengths.data[ids]
+        ends = np.cumsum(lengths)
+        at = np.repeat(self._starts.data[ids] - (ends - lengths), lengths)
+        at += np.arange(len(at), dtype=np.int64)
+        joined = self._codes.data[at].tobytes().decode("utf-32-le", "surrogatepass")
+        bounds = ends.tolist()
+        return [joined[a:b] for a, b in zip([0, *bounds], bounds, strict=False)]
 
     def extend(self, words: Sequence[str], lengths: Any = None) -> None:
         """Append ``words`` (none of them known yet) as the next ids (``lengths``: their
         lengths, an int64 array, when known)."""
+        self.extend_packed(*_pack_words(words), hashes=self._hashes(words))
+
+    def extend_packed(self, text: bytes, lengths: bytes, hashes: Any = None) -> None:
+        """Append the words of a packed vocabulary row (:func:`_pack_words`: UTF-32 code
+        units and uint32 lengths) as the next ids; ``hashes``: theirs, when known."""
         import numpy as np
 
-        start = len(self.words)
-        self.words.extend(words)
-        if self._index is not None:
-            self._index.update(zip(words, range(start, start + len(words)), strict=True))
-        if lengths is None:
-            lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        self.lengths = np.concatenate((self.lengths, lengths))
+        codes = np.frombuffer(text, dtype=np.uint32)
+        sizes = np.frombuffer(lengths, dtype=np.uint32).astype(np.int64)
+        if int(sizes.sum()) != len(codes):
+            raise sqlite3.DatabaseError("malformed vocabulary row (lengths do not fit)")
+        start = len(self)
+        starts = np.cumsum(sizes) - sizes + self._codes.size
+        self._codes.append(codes)
+        self._lengths.append(sizes)
+        self._starts.append(starts)
+        if self._levels is not None and len(sizes):
+            if hashes is None:
+                hashes = self._hashes(self.words_of(range(start, len(self))))
+            self._add_level(hashes, np.arange(start, len(self), dtype=np.int64))
+
+    @staticmethod
+    def _hashes(words: Sequence[str]) -> Any:
+        import numpy as np
+
+        return np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
+
+    def _add_level(self, hashes: Any, ids: Any) -> None:
+        """Add sorted (hash, id) arrays; merge the last levels while the newer is not much
+        smaller than the one before (a few levels, each merge amortised)."""
+        import numpy as np
+
+        assert self._levels is not None
+        order = np.argsort(hashes, kind="stable")
+        self._levels.append((hashes[order], ids[order]))
+        while len(self._levels) > 1 and len(self._levels[-2][0]) < 2 * len(self._levels[-1][0]):
+            (h1, i1), (h2, i2) = self._levels.pop(), self._levels.pop()
+            h, i = np.concatenate((h2, h1)), np.concatenate((i2, i1))
+            order = np.argsort(h, kind="stable")
+            self._levels.append((h[order], i[order]))
+
+    def _index(self) -> list[tuple[Any, Any]]:
+        """The hash levels, made when first needed (a run that only reads ids never does)."""
+        import numpy as np
+
+        if self._levels is None:
+            self._levels = []
+            n = len(self)
+            hashes = np.zeros(n, dtype=np.int64)
+            for a in range(0, n, _WORD_BLOCK):
+                b = min(n, a + _WORD_BLOCK)
+                hashes[a:b] = self._hashes(self.words_of(range(a, b)))
+            if n:
+                self._add_level(hashes, np.arange(n, dtype=np.int64))
+        return self._levels
+
+    def lookup(self, words: Sequence[str]) -> Any:
+        """The id of each of ``words`` (int64 array), -1 for a word not known."""
+        import numpy as np
+
+        words = list(words)
+        hashes = self._hashes(words)
+        found = np.full(len(words), -1, dtype=np.int64)
+        for level_hashes, level_ids in self._index():
+            at = np.minimum(np.searchsorted(level_hashes, hashes), len(level_hashes) - 1)
+            hit = (level_hashes[at] == hashes) & (found < 0)
+            found[hit] = level_ids[at[hit]]
+        held = np.flatnonzero(found >= 0)
+        if len(held):
+            wrong = held[~self._same(found[held], [words[i] for i in held.tolist()])]
+            for i in wrong.tolist():  # another word of the same hash (rare): look at all
+                found[i] = self._slow_lookup(words[i], int(hashes[i]))
+        return found
+
+    def _same(self, ids: Any, words: list[str]) -> Any:
+        """Whether word ``ids[k]`` is ``words[k]`` (a bool array), compared in numpy."""
+        import numpy as np
+
+        text, packed = _pack_words(words)
+        codes = np.frombuffer(text, dtype=np.uint32)
+        sizes = np.frombuffer(packed, dtype=np.uint32).astype(np.int64)
+        theirs_start = np.cumsum(sizes) - sizes
+        same = self._lengths.data[ids] == sizes
+        n = np.where(same, sizes, 0)  # code units compared: of words of equal lengths
+        total = int(n.sum())
+        if not total:
+            return same
+        offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+        mine = self._codes.data[np.repeat(self._starts.data[ids], n) + offset]
+        theirs = codes[np.repeat(theirs_start, n) + offset]
+        owner = np.repeat(np.arange(len(ids)), n)
+        differ = np.bincount(owner, weights=mine != theirs, minlength=len(ids))
+        return same & (differ == 0)
+
+    def _slow_lookup(self, word: str, h: int) -> int:
+        """The id of ``word`` among all the words of hash ``h``, -1 when none is it."""
+        import numpy as np
+
+        for level_hashes, level_ids in self._index():
+            lo = int(np.searchsorted(level_hashes, h, side="left"))
+            hi = int(np.searchsorted(level_hashes, h, side="right"))
+            for i in level_ids[lo:hi].tolist():
+                if self.word(i) == word:
+                    return int(i)
+        return -1
 
     def new_words(self, words: Sequence[str]) -> list[str]:
         """The distinct ``words`` not known yet, in order."""
-        index = self.index
-        return list(dict.fromkeys(w for w in words if w not in index))
+        words = list(words)
+        found = self.lookup(words)
+        return list(dict.fromkeys(w for w, i in zip(words, found.tolist(), strict=True) if i < 0))
 
     def add(self, words: Sequence[str]) -> Any:
         """The ids of ``words`` (uint32 array), the unknown ones added first."""
         import numpy as np
 
-        new = self.new_words(words)
-        if new:
+        words = list(words)
+        found = self.lookup(words)
+        missing = np.flatnonzero(found < 0)
+        if len(missing):
+            new = list(dict.fromkeys(words[i] for i in missing.tolist()))
+            start = len(self)
             self.extend(new)
-        index = self.index
-        return np.fromiter((index[w] for w in words), dtype=np.uint32, count=len(words))
+            index = dict(zip(new, range(start, start + len(new)), strict=True))
+            found[missing] = [index[words[i]] for i in missing.tolist()]
+        return found.astype(np.uint32)
+
+    def packed(self, start: int) -> tuple[bytes, bytes]:
+        """The words from id ``start`` on, packed as a vocabulary row (:func:`_pack_words`)."""
+        import numpy as np
+
+        first = int(self._starts.data[start]) if start < len(self) else self._codes.size
+        text = self._codes.data[first : self._codes.size].tobytes()
+        return text, self._lengths.data[start : len(self)].astype(np.uint32).tobytes()
 
     def tokens(self, ids: bytes) -> list[str]:
         """The tokens of packed ids (uint32 bytes)."""
-        words = self.words
-        return [words[i] for i in memoryview(ids).cast("I")]
+        import numpy as np
+
+        return self.words_of(np.frombuffer(ids, dtype=np.uint32))
 
 
 def mapped_batch(vocab: Vocabulary, batch: TokenBatch) -> list[tuple[bytes, bytes]]:
@@ -234,19 +410,6 @@ def _pack_words(words: Sequence[str]) -> tuple[bytes, bytes]:
     """Words as (UTF-32 code units, uint32 lengths): any string, NUL included."""
     text = "".join(words).encode("utf-32-le", "surrogatepass")
     return text, array("I", map(len, words)).tobytes()
-
-
-def _unpack_words(text: bytes, lengths: bytes) -> tuple[list[str], Any]:
-    """The words of a vocabulary row and their lengths (int64 array)."""
-    import numpy as np
-
-    joined = text.decode("utf-32-le", "surrogatepass")
-    sizes = np.frombuffer(lengths, dtype=np.uint32).astype(np.int64)
-    ends = np.cumsum(sizes)
-    if (ends[-1] if len(ends) else 0) != len(joined):
-        raise sqlite3.DatabaseError("malformed vocabulary row (lengths do not fit)")
-    bounds = ends.tolist()
-    return [joined[a:b] for a, b in zip([0, *bounds], bounds, strict=False)], sizes
 
 
 # --------------------------------------------------------------------------- the file
@@ -315,7 +478,7 @@ class SegmentCache:
         for start, words, lengths in rows:
             if start != len(self.vocab):
                 raise sqlite3.DatabaseError("malformed vocabulary (ids out of order)")
-            self.vocab.extend(*_unpack_words(bytes(words), bytes(lengths)))
+            self.vocab.extend_packed(bytes(words), bytes(lengths))
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, tuple[bytes, bytes]]:
         """The ``(ids, distinct ids)`` of the keys held (ids of :attr:`vocab`, which is
@@ -338,12 +501,11 @@ class SegmentCache:
         try:
             self.refresh()
             start = len(self.vocab)
-            new = self.vocab.new_words(batch.words)
             docs = mapped_batch(self.vocab, batch)
-            if new:
+            if len(self.vocab) > start:  # the batch's new words, packed as they are held
                 conn.execute(
                     "INSERT INTO vocab (start, words, lengths) VALUES (?, ?, ?)",
-                    (start, *_pack_words(new)),
+                    (start, *self.vocab.packed(start)),
                 )
             conn.executemany(
                 "INSERT OR REPLACE INTO doc (key, ids, bag) VALUES (?, ?, ?)",

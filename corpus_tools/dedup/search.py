@@ -42,6 +42,7 @@ from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_dupli
 from corpus_tools.dedup.sketch import FeatureBatch, features_batch, fold_codes, fold_text
 from corpus_tools.dedup.verify import (
     DedupResult,
+    DocIds,
     FeatureTable,
     map_file,
     verify_table,
@@ -216,6 +217,7 @@ def _streamed(
         with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
             for ids, texts in chunks:
                 sketches.add(ids, texts, bar, func)
+                del ids, texts  # (the last chunk's texts: not held while searching)
         return sketches.near_duplicates(progress=progress)
 
 
@@ -239,7 +241,7 @@ class _Sketches:
 
     def __init__(self, cfg: DedupConfig, folder: Path | None) -> None:
         self.cfg, self.folder = cfg, folder
-        self.ids: list[str] = []
+        self.ids = DocIds()  # one buffer, not a Python string per document
         self.seen: set[str] = set()
         # one entry per chunk added: flat arrays, no object per document
         self.batches: list[FeatureBatch] = []
@@ -264,8 +266,10 @@ class _Sketches:
         batch = features_batch(codes, self.cfg)
         if self.spill is not None:
             self.spill.add(batch.bands, batch.anchors, batch.anchor_ptr)
-            batch = batch._replace(
-                bands=np.zeros((0, self.cfg.bands), np.uint64), anchors=np.zeros(0, np.uint32)
+            batch = batch._replace(  # (the anchor counts: in the spill too)
+                bands=np.zeros((0, self.cfg.bands), np.uint64),
+                anchors=np.zeros(0, np.uint32),
+                anchor_ptr=np.zeros(1, np.int64),
             )
         # the shingles go to the file (or self.shingles): a view of them would keep them all
         self.batches.append(batch._replace(shingles=np.zeros(0, dtype=np.uint32)))
@@ -298,6 +302,8 @@ class _Sketches:
 
     def table(self) -> FeatureTable:
         """The :class:`FeatureTable` of the documents added, in the order added."""
+        if len(self.n_codes) > 1:  # joined once (an object per chunk keeps heap arenas)
+            self.n_codes = [np.concatenate(self.n_codes)]
         return FeatureTable(
             length=self._all().length,
             digest=self._all().digest,
@@ -310,11 +316,10 @@ class _Sketches:
     def near_duplicates(self, *, progress: bool | None) -> DedupResult:
         """Candidates from band keys and anchors, verified: :func:`find_near_duplicates`."""
         cfg = self.cfg
-        n = len(self.ids)
         self.seen = set()  # what add needed
         # documents in doc_id order: the output does not depend on the input order
-        order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
-        ids = [self.ids[k] for k in order.tolist()]
+        order = self.ids.argsort()
+        ids = self.ids.take(order)
         # each block of candidates is verified before the next is made
         found, table = self._candidates(order)
         result = verify_table(found, table, ids, cfg, rows=order, progress=progress)
@@ -359,7 +364,7 @@ class _Sketches:
         spill = self.spill
         bands, keys, sizes = self._postings(order) if spill is None else (None, None, None)
         table = self.table()
-        rows = order.tolist()
+        rows = order  # (not a list: a Python int per document)
         n = len(rows)
         lengths = table.length[order]
         ptr = table.shingle_ptr

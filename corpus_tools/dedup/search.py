@@ -245,7 +245,8 @@ class _Sketches:
         self.seen: set[str] = set()
         # one entry per chunk added: flat arrays, no object per document
         self.batches: list[FeatureBatch] = []
-        self.n_codes: list[npt.NDArray[np.int64]] = []
+        self.n_codes: list[npt.NDArray[np.int64]] = []  # until joined into code_ptr
+        self.code_ptr = np.zeros(1, dtype=np.int64)
         self.shingles: list[npt.NDArray[np.uint32]] = []  # in memory only
         self.codes: list[npt.NDArray[np.uint32]] = []
         self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
@@ -302,14 +303,15 @@ class _Sketches:
 
     def table(self) -> FeatureTable:
         """The :class:`FeatureTable` of the documents added, in the order added."""
-        if len(self.n_codes) > 1:  # joined once (an object per chunk keeps heap arenas)
-            self.n_codes = [np.concatenate(self.n_codes)]
+        if self.n_codes:  # joined once into the offsets (not held twice, nor per chunk)
+            more = np.cumsum(np.concatenate(self.n_codes)) + self.code_ptr[-1]
+            self.code_ptr, self.n_codes = np.concatenate([self.code_ptr, more]), []
         return FeatureTable(
             length=self._all().length,
             digest=self._all().digest,
             shingle_ptr=self._all().shingle_ptr,
             shingles=self._flat(0),
-            code_ptr=_offsets(np.concatenate(self.n_codes) if self.n_codes else np.zeros(0)),
+            code_ptr=self.code_ptr,
             codes=self._flat(1),
         )
 

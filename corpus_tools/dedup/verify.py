@@ -1022,11 +1022,9 @@ def verify_table(
     cannot decide are aligned.
     """
     rows = np.arange(len(ids), dtype=np.int64) if rows is None else rows
-    # per document: int32 where the values fit (held while every block is verified)
-    length = _narrow(np.asarray(table.length)[rows])
-    n_sh = _narrow(np.diff(table.shingle_ptr)[rows])
-    docs = _Docs(rows, table, length, n_sh)
-    rep = _narrow(exact_groups(length, np.asarray(table.digest)[rows]))
+    docs = _Docs(rows, table)  # lengths and set sizes read from the table for each slice
+    # per document only each one's group, as int32 where it fits
+    rep = _narrow(exact_groups(np.asarray(table.length)[rows], np.asarray(table.digest)[rows]))
     blocks = [cands] if isinstance(cands, np.ndarray) else cands
     found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PairFigures]] = []
     for given in blocks:
@@ -1081,11 +1079,12 @@ def _verify_slice(
     progress: bool | None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PairFigures]:
     """The related pairs among ``cands``: positions ``a`` (the smaller), ``b``, figures."""
-    length, n_sh = docs.length, docs.n_sh
     i, j = cands[:, 0], cands[:, 1]
-    keep = (length[i] > 0) & (length[j] > 0)  # an empty text is a copy of nothing
-    i, j = i[keep], j[keep]
-    swapped = (n_sh[j] < n_sh[i]) | ((n_sh[j] == n_sh[i]) & (length[j] < length[i]))
+    li, lj = docs.length(i), docs.length(j)
+    keep = (li > 0) & (lj > 0)  # an empty text is a copy of nothing
+    i, j, li, lj = i[keep], j[keep], li[keep], lj[keep]
+    ni, nj = docs.n_sh(i), docs.n_sh(j)
+    swapped = (nj < ni) | ((nj == ni) & (lj < li))
     # each pair of groups once, in the order the pair was given (alignment is not symmetric)
     key = (rep[i].astype(np.int64) << 32) | rep[j]
     ukey, back = np.unique(key, return_inverse=True)
@@ -1102,8 +1101,15 @@ def _verify_slice(
 class _Docs(NamedTuple):
     rows: npt.NDArray[np.int64]  # document -> table row
     table: FeatureTable
-    length: npt.NDArray[np.signedinteger[Any]]  # per document (int32 where it fits)
-    n_sh: npt.NDArray[np.signedinteger[Any]]  # shingles per document
+
+    def length(self, docs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The folded lengths of documents ``docs``."""
+        return np.asarray(self.table.length)[self.rows[docs]]
+
+    def n_sh(self, docs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """How many shingles documents ``docs`` have."""
+        ptr, at = self.table.shingle_ptr, self.rows[docs]
+        return ptr[at + 1] - ptr[at]
 
 
 def _narrow(values: npt.NDArray[np.int64]) -> npt.NDArray[np.signedinteger[Any]]:
@@ -1123,13 +1129,14 @@ def _decide(
     progress: bool | None,
 ) -> PairFigures:
     """Similarity, containment, copy ratio and relation of document pairs ``(x, y)``."""
-    rows, table, n_sh = docs.rows, docs.table, docs.n_sh
+    rows, table = docs.rows, docs.table
+    nx, ny = docs.n_sh(x), docs.n_sh(y)
     same = x == y  # a group with itself: identical texts
-    inter = n_sh[x].copy()
+    inter = nx.copy()
     inter[~same] = shared_counts(table, rows[x[~same]], rows[y[~same]])
-    union = n_sh[x] + n_sh[y] - inter
+    union = nx + ny - inter
     sim = inter / np.maximum(union, 1)
-    cont = inter / np.maximum(np.minimum(n_sh[x], n_sh[y]), 1)
+    cont = inter / np.maximum(np.minimum(nx, ny), 1)
     rel = np.full(len(x), _NONE, dtype=np.int64)
     rel[sim >= cfg.threshold] = RELATIONS.index("near-duplicate")
     rel[same] = RELATIONS.index("duplicate")

@@ -320,6 +320,8 @@ class _Sketches:
         cfg = self.cfg
         self.seen = set()  # what add needed
         # documents in doc_id order: the output does not depend on the input order
+        if self.folder is not None:  # the ids' buffer to a file too: none of it resident
+            self.ids.spill(self.folder / "ids.utf8")
         order = self.ids.argsort()
         ids = self.ids.take(order)
         # each block of candidates is verified before the next is made

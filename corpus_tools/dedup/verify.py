@@ -15,6 +15,7 @@ call, with the same results as the numpy code.
 
 from __future__ import annotations
 
+import mmap
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -274,7 +275,7 @@ class DocIds(Sequence[str]):
     def __init__(self) -> None:
         self._parts: list[bytes] = []  # chunks added since the buffer was last joined
         self._part_sizes: list[npt.NDArray[np.int64]] = []
-        self._blob = b""
+        self._blob: bytes | mmap.mmap = b""
         self._ptr = np.zeros(1, dtype=np.int64)
         self._order: npt.NDArray[np.int64] | None = None  # a view: position -> id
 
@@ -286,7 +287,22 @@ class DocIds(Sequence[str]):
         self._parts.append(b"".join(encoded))
         self._part_sizes.append(np.fromiter(map(len, encoded), np.int64, count=len(encoded)))
 
-    def _joined(self) -> tuple[bytes, npt.NDArray[np.int64]]:
+    def spill(self, path: str | os.PathLike[str]) -> None:
+        """Move the buffer to the file ``path``, read back memory-mapped and its pages let
+        go after each pass (the ids are read only to sort them and for the pairs written)."""
+        blob, _ = self._joined()
+        if not blob:
+            return
+        with open(path, "wb") as fh:
+            fh.write(blob)
+        with open(path, "rb") as fh:
+            self._blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def _release(self) -> None:
+        if isinstance(self._blob, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            self._blob.madvise(mmap.MADV_DONTNEED)
+
+    def _joined(self) -> tuple[bytes | mmap.mmap, npt.NDArray[np.int64]]:
         if self._parts:
             sizes = np.concatenate([np.diff(self._ptr), *self._part_sizes])
             self._blob = b"".join([self._blob, *self._parts])
@@ -340,13 +356,17 @@ class DocIds(Sequence[str]):
         rows = self._rows()
         starts, sizes = ptr[rows], ptr[rows + 1] - ptr[rows]
         width = int(sizes.max()) if len(sizes) else 0
-        if width > SORT_WIDTH or b"\x00" in blob:  # (NUL: the padding of numpy's bytes)
-            return np.array(sorted(range(len(self)), key=self.__getitem__), dtype=np.int64)
+        if width > SORT_WIDTH or blob.find(b"\x00") >= 0:  # (NUL: numpy's padding)
+            order = np.array(sorted(range(len(self)), key=self.__getitem__), dtype=np.int64)
+            self._release()
+            return order
         data = np.frombuffer(blob, dtype=np.uint8)
         grid = np.zeros((len(rows), max(width, 1)), dtype=np.uint8)
         for c in range(width):  # column c: byte c of every id that long
             has = np.flatnonzero(sizes > c)
             grid[has, c] = data[starts[has] + c]
+        del data
+        self._release()
         keys = grid.view(f"S{max(width, 1)}").ravel()
         return np.argsort(keys, kind="stable").astype(np.int64)
 
@@ -356,6 +376,7 @@ class DocIds(Sequence[str]):
         touched, back = np.unique(positions, return_inverse=True)
         names = np.empty(len(touched), dtype=object)
         names[:] = [self[k] for k in touched.tolist()]
+        self._release()
         return names[back.reshape(positions.shape)]
 
 

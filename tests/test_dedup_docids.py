@@ -134,3 +134,16 @@ def test_spilled_groups_are_files_read_a_part_at_a_time(tmp_path: Path) -> None:
     for groups in (anchors, lsh):
         assert release_pages(groups.docs) and release_pages(groups.stop)
     assert (tmp_path / "groups-anchors.docs").stat().st_size == anchors.docs.nbytes
+
+
+def test_spilled_ids_read_back_from_their_file(tmp_path: Path) -> None:
+    """The streamed dedup moves the ids' buffer to its temporary folder (DocIds.spill)."""
+    names = [*TRICKY, "a\x00"]
+    ids = _ids(names)
+    ids.spill(tmp_path / "ids.utf8")
+    assert (tmp_path / "ids.utf8").read_bytes().decode("utf-8", "surrogatepass") == "".join(names)
+    order = ids.argsort()
+    assert order.tolist() == sorted(range(len(names)), key=names.__getitem__)
+    view = ids.take(order)
+    assert list(view) == sorted(names)
+    assert view.strings(np.array([0, 0, 3])).tolist() == [sorted(names)[k] for k in (0, 0, 3)]

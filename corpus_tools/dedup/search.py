@@ -42,6 +42,7 @@ from corpus_tools.dedup.partitioned import is_dask_frame, partitioned_near_dupli
 from corpus_tools.dedup.sketch import FeatureBatch, features_batch, fold_codes, fold_text
 from corpus_tools.dedup.verify import (
     DedupResult,
+    DocIds,
     FeatureTable,
     map_file,
     verify_table,
@@ -216,6 +217,7 @@ def _streamed(
         with progress_counter(desc="dedup: sketching", enabled=progress) as bar:
             for ids, texts in chunks:
                 sketches.add(ids, texts, bar, func)
+                del ids, texts  # (the last chunk's texts: not held while searching)
         return sketches.near_duplicates(progress=progress)
 
 
@@ -239,11 +241,12 @@ class _Sketches:
 
     def __init__(self, cfg: DedupConfig, folder: Path | None) -> None:
         self.cfg, self.folder = cfg, folder
-        self.ids: list[str] = []
+        self.ids = DocIds()  # one buffer, not a Python string per document
         self.seen: set[str] = set()
         # one entry per chunk added: flat arrays, no object per document
         self.batches: list[FeatureBatch] = []
-        self.n_codes: list[npt.NDArray[np.int64]] = []
+        self.n_codes: list[npt.NDArray[np.int64]] = []  # until joined into code_ptr
+        self.code_ptr = np.zeros(1, dtype=np.int64)
         self.shingles: list[npt.NDArray[np.uint32]] = []  # in memory only
         self.codes: list[npt.NDArray[np.uint32]] = []
         self.files = None if folder is None else (folder / "shingles.u32", folder / "codes.u32")
@@ -264,8 +267,10 @@ class _Sketches:
         batch = features_batch(codes, self.cfg)
         if self.spill is not None:
             self.spill.add(batch.bands, batch.anchors, batch.anchor_ptr)
-            batch = batch._replace(
-                bands=np.zeros((0, self.cfg.bands), np.uint64), anchors=np.zeros(0, np.uint32)
+            batch = batch._replace(  # (the anchor counts: in the spill too)
+                bands=np.zeros((0, self.cfg.bands), np.uint64),
+                anchors=np.zeros(0, np.uint32),
+                anchor_ptr=np.zeros(1, np.int64),
             )
         # the shingles go to the file (or self.shingles): a view of them would keep them all
         self.batches.append(batch._replace(shingles=np.zeros(0, dtype=np.uint32)))
@@ -298,23 +303,27 @@ class _Sketches:
 
     def table(self) -> FeatureTable:
         """The :class:`FeatureTable` of the documents added, in the order added."""
+        if self.n_codes:  # joined once into the offsets (not held twice, nor per chunk)
+            more = np.cumsum(np.concatenate(self.n_codes)) + self.code_ptr[-1]
+            self.code_ptr, self.n_codes = np.concatenate([self.code_ptr, more]), []
         return FeatureTable(
             length=self._all().length,
             digest=self._all().digest,
             shingle_ptr=self._all().shingle_ptr,
             shingles=self._flat(0),
-            code_ptr=_offsets(np.concatenate(self.n_codes) if self.n_codes else np.zeros(0)),
+            code_ptr=self.code_ptr,
             codes=self._flat(1),
         )
 
     def near_duplicates(self, *, progress: bool | None) -> DedupResult:
         """Candidates from band keys and anchors, verified: :func:`find_near_duplicates`."""
         cfg = self.cfg
-        n = len(self.ids)
         self.seen = set()  # what add needed
         # documents in doc_id order: the output does not depend on the input order
-        order = np.array(sorted(range(n), key=self.ids.__getitem__), dtype=np.int64)
-        ids = [self.ids[k] for k in order.tolist()]
+        if self.folder is not None:  # the ids' buffer to a file too: none of it resident
+            self.ids.spill(self.folder / "ids.utf8")
+        order = self.ids.argsort()
+        ids = self.ids.take(order)
         # each block of candidates is verified before the next is made
         found, table = self._candidates(order)
         result = verify_table(found, table, ids, cfg, rows=order, progress=progress)
@@ -359,7 +368,7 @@ class _Sketches:
         spill = self.spill
         bands, keys, sizes = self._postings(order) if spill is None else (None, None, None)
         table = self.table()
-        rows = order.tolist()
+        rows = order  # (not a list: a Python int per document)
         n = len(rows)
         lengths = table.length[order]
         ptr = table.shingle_ptr

@@ -20,7 +20,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +36,7 @@ from corpus_tools.dedup.align import (
     seed_table_flat,
     union_length,
 )
-from corpus_tools.dedup.candidates import memory_budget
+from corpus_tools.dedup.candidates import map_file, memory_budget, release_pages
 from corpus_tools.dedup.config import RELATIONS, DedupConfig
 from corpus_tools.dedup.sketch import DocFeatures, shingle_hashes
 from corpus_tools.errors import (
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DedupResult",
+    "DocIds",
     "FeatureTable",
     "PairFigures",
     "PairRows",
@@ -242,6 +243,149 @@ def connected_components(n: int, pairs: npt.ArrayLike) -> npt.NDArray[np.int64]:
                 break
             labels = jumped
     return labels
+
+
+#: Longest doc_id (UTF-8 bytes) :meth:`DocIds.argsort` sorts as fixed-width byte strings
+#: (n times this many bytes while sorting); longer ones are sorted as Python strings.
+SORT_WIDTH = 64
+
+
+class DocIds(Sequence[str]):
+    """The doc_ids of a corpus as one UTF-8 buffer and its offsets, read as ``str`` one at a
+    time: about 20 bytes a document instead of a Python string and a list slot each (80
+    bytes: 80 MB for a million documents, held while the corpus is searched and verified).
+
+    Fill it with :meth:`extend` (a chunk at a time); :meth:`argsort` gives the order of the
+    ids as sorted strings and :meth:`take` a view in an order (no copy of the buffer).
+    Encoded with ``surrogatepass``, so any ``str`` comes back as it went in, and the byte
+    order of UTF-8 is the order of the code points: sorted bytes are sorted strings.
+
+    Examples
+    --------
+    >>> ids = DocIds()
+    >>> ids.extend(["b-2", "中文", "a-1"])
+    >>> ids.extend(["b-10"])
+    >>> len(ids), ids[1], ids[-1]
+    (4, '中文', 'b-10')
+    >>> order = ids.argsort()
+    >>> order.tolist(), list(ids.take(order))
+    ([2, 3, 0, 1], ['a-1', 'b-10', 'b-2', '中文'])
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []  # chunks added since the buffer was last joined
+        self._part_sizes: list[npt.NDArray[np.int64]] = []
+        self._blob: bytes | mmap.mmap = b""
+        self._ptr = np.zeros(1, dtype=np.int64)
+        self._order: npt.NDArray[np.int64] | None = None  # a view: position -> id
+
+    def extend(self, ids: Iterable[str]) -> None:
+        """Append doc_ids (not to a view made by :meth:`take`)."""
+        if self._order is not None:
+            raise TypeError("a view of DocIds (DocIds.take) cannot be extended")
+        encoded = [s.encode("utf-8", "surrogatepass") for s in ids]
+        self._parts.append(b"".join(encoded))
+        self._part_sizes.append(np.fromiter(map(len, encoded), np.int64, count=len(encoded)))
+
+    def spill(self, path: str | os.PathLike[str]) -> None:
+        """Move the buffer to the file ``path``, read back memory-mapped and its pages let
+        go after each pass (the ids are read only to sort them and for the pairs written)."""
+        blob, _ = self._joined()
+        if not blob:
+            return
+        with open(path, "wb") as fh:
+            fh.write(blob)
+        with open(path, "rb") as fh:
+            self._blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def _release(self) -> None:
+        if isinstance(self._blob, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            self._blob.madvise(mmap.MADV_DONTNEED)
+
+    def _joined(self) -> tuple[bytes | mmap.mmap, npt.NDArray[np.int64]]:
+        if self._parts:
+            sizes = np.concatenate([np.diff(self._ptr), *self._part_sizes])
+            self._blob = b"".join([self._blob, *self._parts])
+            ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+            np.cumsum(sizes, out=ptr[1:])
+            self._ptr = ptr.astype(np.uint32) if len(self._blob) < 2**32 else ptr
+            self._parts, self._part_sizes = [], []
+        return self._blob, self._ptr
+
+    def __len__(self) -> int:
+        if self._order is not None:
+            return len(self._order)
+        return len(self._ptr) - 1 + sum(len(s) for s in self._part_sizes)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        blob, ptr = self._joined()
+        k = int(index)
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError("DocIds index out of range")
+        if self._order is not None:
+            k = int(self._order[k])
+        return blob[ptr[k] : ptr[k + 1]].decode("utf-8", "surrogatepass")
+
+    def _rows(self) -> npt.NDArray[np.int64]:
+        """The buffer's id of each position."""
+        self._joined()
+        return np.arange(len(self), dtype=np.int64) if self._order is None else self._order
+
+    def take(self, order: npt.NDArray[Any]) -> DocIds:
+        """A view: its position ``p`` is this one's ``order[p]``."""
+        view = DocIds()
+        view._blob, view._ptr = self._joined()
+        order = np.asarray(order, dtype=np.int64)
+        view._order = order if self._order is None else self._order[order]  # (no copy)
+        return view
+
+    def argsort(self) -> npt.NDArray[np.int64]:
+        """Positions in the order of the ids sorted as strings (ties in position order:
+        what ``sorted(range(n), key=ids.__getitem__)`` gives)."""
+        blob, ptr = self._joined()
+        rows = self._rows()
+        starts, sizes = ptr[rows], ptr[rows + 1] - ptr[rows]
+        width = int(sizes.max()) if len(sizes) else 0
+        if width > SORT_WIDTH or blob.find(b"\x00") >= 0:  # (NUL: numpy's padding)
+            order = np.array(sorted(range(len(self)), key=self.__getitem__), dtype=np.int64)
+            self._release()
+            return order
+        data = np.frombuffer(blob, dtype=np.uint8)
+        grid = np.zeros((len(rows), max(width, 1)), dtype=np.uint8)
+        for c in range(width):  # column c: byte c of every id that long
+            has = np.flatnonzero(sizes > c)
+            grid[has, c] = data[starts[has] + c]
+        del data
+        self._release()
+        keys = grid.view(f"S{max(width, 1)}").ravel()
+        return np.argsort(keys, kind="stable").astype(np.int64)
+
+    def strings(self, positions: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+        """The ids at ``positions`` as an object array (each distinct id decoded once)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        touched, back = np.unique(positions, return_inverse=True)
+        names = np.empty(len(touched), dtype=object)
+        names[:] = [self[k] for k in touched.tolist()]
+        self._release()
+        return names[back.reshape(positions.shape)]
+
+
+def id_strings(ids: Sequence[str], positions: npt.NDArray[Any]) -> list[str]:
+    """The doc_ids ``ids[p]`` of ``positions``, as a list (a :class:`DocIds` decodes only
+    the ids asked for)."""
+    if isinstance(ids, DocIds):
+        return list(ids.strings(positions).tolist())
+    return list(np.asarray(ids, dtype=object)[np.asarray(positions, dtype=np.int64)].tolist())
 
 
 class PairRows(NamedTuple):
@@ -448,15 +592,21 @@ class PairFigures(NamedTuple):
 
 
 def dedup_frame(
-    ia: npt.NDArray[np.int64], ib: npt.NDArray[np.int64], figures: PairFigures, ids: list[str]
+    ia: npt.NDArray[np.int64],
+    ib: npt.NDArray[np.int64],
+    figures: PairFigures,
+    ids: Sequence[str],
 ) -> DedupResult:
     """The result from verified pairs as arrays: positions ``ia`` (the smaller document)
-    and ``ib`` in ``ids`` and their figures; pairs by relation strength, similarity (the
-    highest first), then doc_ids (a stable sort: ties keep the order given)."""
+    and ``ib`` in ``ids`` (a list or :class:`DocIds`) and their figures; pairs by relation
+    strength, similarity (the highest first), then doc_ids (a stable sort: ties keep the
+    order given)."""
     similarity, containment, copy_ratio, relation = figures
-    id_arr = np.asarray(ids, dtype=object)
     rank = np.empty(len(ids), dtype=np.int64)  # each doc_id's place in sorted order
-    rank[np.argsort(id_arr, kind="stable")] = np.arange(len(ids), dtype=np.int64)
+    if isinstance(ids, DocIds):
+        rank[ids.argsort()] = np.arange(len(ids), dtype=np.int64)
+    else:
+        rank[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
     order = np.lexsort((rank[ib], rank[ia], -similarity, relation))
     ia, ib, relation = ia[order], ib[order], relation[order]
     close = np.isin(relation, [RELATIONS.index("duplicate"), RELATIONS.index("near-duplicate")])
@@ -464,8 +614,8 @@ def dedup_frame(
     names = np.asarray(RELATIONS, dtype=object)
     return DedupResult.of_rows(
         PairRows(
-            a=id_arr[ia].tolist(),
-            b=id_arr[ib].tolist(),
+            a=id_strings(ids, ia),
+            b=id_strings(ids, ib),
             similarity=similarity[order].tolist(),
             containment=containment[order].tolist(),
             copy_ratio=copy_ratio[order].tolist(),
@@ -475,7 +625,7 @@ def dedup_frame(
     )
 
 
-def _clusters(labels: npt.NDArray[np.int64], ids: list[str]) -> list[list[str]]:
+def _clusters(labels: npt.NDArray[np.int64], ids: Sequence[str]) -> list[list[str]]:
     """Groups of more than one document, the largest first (ties by first doc_id)."""
     sizes = np.bincount(labels, minlength=len(ids))
     members = np.flatnonzero(sizes[labels] > 1)
@@ -873,7 +1023,7 @@ def _chained(
 def verify_table(
     cands: npt.NDArray[np.int64] | Iterable[npt.NDArray[np.int64]],
     table: FeatureTable,
-    ids: list[str],
+    ids: Sequence[str],
     cfg: DedupConfig,
     *,
     rows: npt.NDArray[np.int64] | None = None,
@@ -893,10 +1043,9 @@ def verify_table(
     cannot decide are aligned.
     """
     rows = np.arange(len(ids), dtype=np.int64) if rows is None else rows
-    length = np.asarray(table.length)[rows]
-    n_sh = (table.shingle_ptr[1:] - table.shingle_ptr[:-1])[rows]
-    docs = _Docs(rows, table, length, n_sh)
-    rep = exact_groups(length, np.asarray(table.digest)[rows])
+    docs = _Docs(rows, table)  # lengths and set sizes read from the table for each slice
+    # per document only each one's group, as int32 where it fits
+    rep = _narrow(exact_groups(np.asarray(table.length)[rows], np.asarray(table.digest)[rows]))
     blocks = [cands] if isinstance(cands, np.ndarray) else cands
     found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PairFigures]] = []
     for given in blocks:
@@ -938,47 +1087,6 @@ def _warn_dense(pairs: int, docs: int, cap: int) -> None:
     )
 
 
-def map_file(path: str | os.PathLike[str], dtype: type[np.generic]) -> npt.NDArray[Any]:
-    """A read-only array over a file's bytes, memory-mapped (see :func:`release_pages`).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     np.arange(4, dtype=np.uint32).tofile(f"{d}/a.u32")
-    ...     a = map_file(f"{d}/a.u32", np.uint32)
-    ...     a.tolist(), release_pages(a)
-    ([0, 1, 2, 3], True)
-    """
-    with open(path, "rb") as fh:
-        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    if hasattr(mmap, "MADV_RANDOM"):  # documents are read here and there: no read-ahead
-        mapped.madvise(mmap.MADV_RANDOM)
-    return np.frombuffer(mapped, dtype=dtype)
-
-
-def release_pages(arr: Any) -> bool:
-    """Let the pages of a file-mapped array (:func:`map_file`) leave this process's
-    resident memory (they stay in the OS's file cache and are read again if touched).
-
-    Verification reads the folded codes and shingles of a few thousand documents at a time
-    from such arrays; without this, every page read once would count in the process's
-    resident memory until the end (gigabytes for a large corpus). ``False`` (and nothing
-    done) for an array that is not file-mapped or where ``madvise`` is not available.
-    """
-    base = arr
-    while base is not None and not isinstance(base, mmap.mmap):
-        base = (
-            getattr(base, "base", None)
-            if isinstance(base, np.ndarray)
-            else getattr(base, "obj", None)
-        )
-    if base is None or not hasattr(mmap, "MADV_DONTNEED"):
-        return False
-    base.madvise(mmap.MADV_DONTNEED)
-    return True
-
-
 #: Candidate pairs verified at a time by :func:`verify_table` (about 100 bytes each while
 #: verified), so a corpus with tens of millions of candidates is verified in bounded memory.
 VERIFY_PAIRS = 1 << 20
@@ -992,13 +1100,14 @@ def _verify_slice(
     progress: bool | None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], PairFigures]:
     """The related pairs among ``cands``: positions ``a`` (the smaller), ``b``, figures."""
-    length, n_sh = docs.length, docs.n_sh
     i, j = cands[:, 0], cands[:, 1]
-    keep = (length[i] > 0) & (length[j] > 0)  # an empty text is a copy of nothing
-    i, j = i[keep], j[keep]
-    swapped = (n_sh[j] < n_sh[i]) | ((n_sh[j] == n_sh[i]) & (length[j] < length[i]))
+    li, lj = docs.length(i), docs.length(j)
+    keep = (li > 0) & (lj > 0)  # an empty text is a copy of nothing
+    i, j, li, lj = i[keep], j[keep], li[keep], lj[keep]
+    ni, nj = docs.n_sh(i), docs.n_sh(j)
+    swapped = (nj < ni) | ((nj == ni) & (lj < li))
     # each pair of groups once, in the order the pair was given (alignment is not symmetric)
-    key = (rep[i] << 32) | rep[j]
+    key = (rep[i].astype(np.int64) << 32) | rep[j]
     ukey, back = np.unique(key, return_inverse=True)
     ux, uy = ukey >> 32, ukey & 0xFFFFFFFF
     u_swapped = np.zeros(len(ukey), dtype=bool)
@@ -1013,8 +1122,22 @@ def _verify_slice(
 class _Docs(NamedTuple):
     rows: npt.NDArray[np.int64]  # document -> table row
     table: FeatureTable
-    length: npt.NDArray[np.int64]  # per document
-    n_sh: npt.NDArray[np.int64]  # shingles per document
+
+    def length(self, docs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The folded lengths of documents ``docs``."""
+        return np.asarray(self.table.length)[self.rows[docs]]
+
+    def n_sh(self, docs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """How many shingles documents ``docs`` have."""
+        ptr, at = self.table.shingle_ptr, self.rows[docs]
+        return ptr[at + 1] - ptr[at]
+
+
+def _narrow(values: npt.NDArray[np.int64]) -> npt.NDArray[np.signedinteger[Any]]:
+    """Non-negative ``values`` as int32 where they fit (half the memory), else as given."""
+    if len(values) and int(values.max()) >= 2**31:
+        return values
+    return values.astype(np.int32)
 
 
 def _decide(
@@ -1027,13 +1150,14 @@ def _decide(
     progress: bool | None,
 ) -> PairFigures:
     """Similarity, containment, copy ratio and relation of document pairs ``(x, y)``."""
-    rows, table, n_sh = docs.rows, docs.table, docs.n_sh
+    rows, table = docs.rows, docs.table
+    nx, ny = docs.n_sh(x), docs.n_sh(y)
     same = x == y  # a group with itself: identical texts
-    inter = n_sh[x].copy()
+    inter = nx.copy()
     inter[~same] = shared_counts(table, rows[x[~same]], rows[y[~same]])
-    union = n_sh[x] + n_sh[y] - inter
+    union = nx + ny - inter
     sim = inter / np.maximum(union, 1)
-    cont = inter / np.maximum(np.minimum(n_sh[x], n_sh[y]), 1)
+    cont = inter / np.maximum(np.minimum(nx, ny), 1)
     rel = np.full(len(x), _NONE, dtype=np.int64)
     rel[sim >= cfg.threshold] = RELATIONS.index("near-duplicate")
     rel[same] = RELATIONS.index("duplicate")

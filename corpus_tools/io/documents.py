@@ -13,14 +13,11 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
     import pandas as pd
 
 __all__ = [
@@ -28,7 +25,6 @@ __all__ = [
     "TITLE_CHARS",
     "Document",
     "FileText",
-    "SeenIds",
     "chunk_ids",
     "corpus_frame",
     "first_line",
@@ -81,9 +77,7 @@ def first_line(text: str) -> str:
     return (rest if end is None else rest[: end.start()]).rstrip()[:TITLE_CHARS]
 
 
-def corpus_frame(
-    docs: list[Document], counts: dict[str, int] | SeenIds | None = None
-) -> pd.DataFrame:
+def corpus_frame(docs: list[Document], counts: dict[str, int] | None = None) -> pd.DataFrame:
     """The corpus table of ``docs``; ``counts`` carries the ids seen across chunks.
 
     A repeated ``doc_id`` gets ``#2``, ``#3``, ... so that ids stay unique
@@ -113,10 +107,9 @@ def corpus_frame(
     return pd.DataFrame({name: column_array(values) for name, values in columns.items()})
 
 
-def chunk_ids(docs: list[Document], counts: dict[str, int] | SeenIds) -> list[str]:
+def chunk_ids(docs: list[Document], counts: dict[str, int]) -> list[str]:
     """The ``doc_id`` of each of ``docs`` in the corpus table: a repeated one gets ``#2``,
-    ``#3``, ...; ``counts`` carries the ids seen so far (across chunks) and is updated (a
-    stream keeps them in a :class:`SeenIds`).
+    ``#3``, ...; ``counts`` carries the ids seen so far (across chunks) and is updated.
 
     Examples
     --------
@@ -124,8 +117,6 @@ def chunk_ids(docs: list[Document], counts: dict[str, int] | SeenIds) -> list[st
     >>> chunk_ids([Document("a", "x", "a"), Document("a", "y", "a")], seen), seen
     (['a', 'a#2'], {'a': 2})
     """
-    if isinstance(counts, SeenIds):
-        return counts.number([d.doc_id for d in docs])
     out = []
     for d in docs:
         doc_id = d.doc_id
@@ -133,95 +124,3 @@ def chunk_ids(docs: list[Document], counts: dict[str, int] | SeenIds) -> list[st
         counts[doc_id] = n + 1
         out.append(f"{doc_id}#{n + 1}" if n else doc_id)
     return out
-
-
-def _digests(ids: list[str]) -> npt.NDArray[np.uint64]:
-    """Each id's 128-bit BLAKE2b digest, as two uint64 (rows)."""
-    import numpy as np
-
-    blake = hashlib.blake2b
-    raw = b"".join(
-        [blake(i.encode("utf-8", "surrogatepass"), digest_size=16).digest() for i in ids]
-    )
-    return np.frombuffer(raw, dtype="<u8").reshape(len(ids), 2)
-
-
-class SeenIds:
-    """The doc_ids a stream has met and how often, for :func:`chunk_ids` to number a
-    repeated one, in memory that grows by 24 bytes an id: the ids of the last chunks in a
-    dict, the others packed as their 128-bit BLAKE2b digests (sorted) and counts. A dict
-    of every id held each string and its entry, about 130 bytes an id (1M ids of a 2 GB
-    stream: 40 MB of small objects the allocator could not give back). Two different ids
-    share a digest with a probability under 1e-20 for a billion ids; the second would
-    then be numbered as a repeat of the first.
-
-    Examples
-    --------
-    >>> seen = SeenIds()
-    >>> seen.number(["a", "b", "a"]), seen.number(["a", "c"])
-    (['a', 'b', 'a#2'], ['a#3', 'c'])
-    """
-
-    #: Ids held as strings (the last chunks' ones) before they are packed.
-    RECENT = 1 << 16
-
-    def __init__(self) -> None:
-        import numpy as np
-
-        self._recent: dict[str, int] = {}
-        self._keys = np.zeros((0, 2), dtype=np.uint64)  # digests, sorted
-        self._counts = np.zeros(0, dtype=np.int64)
-
-    def __len__(self) -> int:
-        return len(self._recent) + len(self._counts)
-
-    def number(self, ids: list[str]) -> list[str]:
-        """``ids`` as the corpus table has them (a repeated id with ``#2``, ``#3`` ...),
-        counting them as met."""
-        packed = self._packed(ids)
-        recent, counts = self._recent, self._counts
-        out = []
-        for doc_id, k in zip(ids, packed, strict=True):
-            n = recent.get(doc_id)
-            if n is None and k >= 0:  # met in an earlier chunk, packed since
-                n = int(counts[k])
-                counts[k] = n + 1
-            elif n is None:
-                n = 0
-                recent[doc_id] = 1
-            else:
-                recent[doc_id] = n + 1
-            out.append(f"{doc_id}#{n + 1}" if n else doc_id)
-        if len(recent) >= self.RECENT:
-            self._pack()
-        return out
-
-    def _packed(self, ids: list[str]) -> list[int]:
-        """Where each id is among the packed ones (-1: not there)."""
-        import numpy as np
-
-        if not len(self._counts):
-            return [-1] * len(ids)
-        keys, want = self._keys, _digests(ids)
-        at = np.searchsorted(keys[:, 0], want[:, 0])
-        found = [-1] * len(ids)
-        inside = at < len(keys)
-        for i in np.flatnonzero(inside & (keys[np.minimum(at, len(keys) - 1), 0] == want[:, 0])):
-            k = int(at[i])  # (ids sharing the first half of a digest follow each other)
-            while k < len(keys) and keys[k, 0] == want[i, 0]:
-                if keys[k, 1] == want[i, 1]:
-                    found[i] = k
-                    break
-                k += 1
-        return found
-
-    def _pack(self) -> None:
-        """The recent ids added to the packed ones."""
-        import numpy as np
-
-        names = list(self._recent)
-        keys = np.concatenate([self._keys, _digests(names)])
-        counts = np.concatenate([self._counts, np.fromiter(self._recent.values(), np.int64)])
-        order = np.lexsort((keys[:, 1], keys[:, 0]))
-        self._keys, self._counts = keys[order], counts[order]
-        self._recent = {}

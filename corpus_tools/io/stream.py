@@ -13,13 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from corpus_tools.errors import check_number, check_type, param_error
-from corpus_tools.io.documents import (
-    CORPUS_COLUMNS,
-    Document,
-    SeenIds,
-    chunk_ids,
-    corpus_frame,
-)
+from corpus_tools.io.documents import CORPUS_COLUMNS, Document, chunk_ids, corpus_frame
 from corpus_tools.io.files import (
     Problem,
     ReadOptions,
@@ -125,7 +119,7 @@ class CorpusStream:
             self.on_error(*item)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
-        ids = SeenIds()
+        ids: dict[str, int] = {}
         return self._chunks(lambda batch: corpus_frame(batch, ids))
 
     def field_chunks(self, fields: Sequence[str]) -> Iterator[FieldChunk]:
@@ -154,7 +148,7 @@ class CorpusStream:
         >>> chunk.ids[:2], len(chunk.texts)
         (['000_14cdbf6256da471f.txt', '001_76da920ca12b73e0.txt'], 5)
         """
-        ids = SeenIds()
+        ids: dict[str, int] = {}
         return self._chunks(lambda batch: TextChunk(chunk_ids(batch, ids), [d.text for d in batch]))
 
     def _chunks(self, make: Callable[[list[Document]], Any]) -> Iterator[Any]:

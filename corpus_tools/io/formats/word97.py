@@ -24,7 +24,7 @@ and remembers the call's stack), the two big streams are gathered along the sect
 chain olefile read (see ``_stream``), and a text without tables or fields, as most
 reports are, is made lines with one replacement; a line is searched for control
 characters only when ``isprintable`` says it may hold one. So a file is read in about
-0.93 times the CPU of olefile opening it by path and reading its two streams.
+0.9 times the CPU of olefile opening it by path and reading its two streams.
 
 A file named .doc that is really something else is read as what it is: a ``.docx``
 (zip), RTF (what AbiWord saves as .doc), a web page saved as .doc (read as ``.html``);

@@ -57,6 +57,7 @@ __all__ = [
     "lsh_candidate_pairs",
     "map_file",
     "memory_budget",
+    "read_into",
     "release_heap",
     "release_pages",
     "short_limit",
@@ -1378,15 +1379,40 @@ class SpilledPostings:
             return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
         out = _GroupsOut(n * self.nb, n, (max_bucket, True, True), self.groups_path("lsh"))
         keys = np.empty(n, dtype=np.uint64)
-        with open(self.bands_path, "rb") as fh:
-            for band in range(self.nb):
-                at = start = 0
-                for m in self.chunk_rows:
-                    _read_into(fh.fileno(), keys[start : start + m], at + band * m * _WORD)
-                    at += m * self.nb * _WORD
-                    start += m
-                out.put(*_sorted_band(keys[order]))
+        for band in range(self.nb):
+            self.band_column(band, keys)
+            out.put(*_sorted_band(keys[order]))
         return out.groups()
+
+    def band_column(self, band: int, out: npt.NDArray[np.uint64]) -> None:
+        """Fill ``out`` (one value per document added, in the order added) with the keys of
+        band ``band``, read chunk after chunk."""
+        with open(self.bands_path, "rb") as fh:
+            at = start = 0
+            for m in self.chunk_rows:
+                read_into(fh.fileno(), out[start : start + m], at + band * m * _WORD)
+                at += m * self.nb * _WORD
+                start += m
+
+    def bucket_bounds(self) -> npt.NDArray[np.int64]:
+        """Where each bucket's anchors start in each chunk (chunks x buckets + 1)."""
+        if not self.chunk_cum:
+            return np.zeros((0, 2), dtype=np.int64)
+        return np.stack(self.chunk_cum).astype(np.int64, copy=False)
+
+    def bucket_codes(self, cum: npt.NDArray[np.int64], b0: int, b1: int) -> npt.NDArray[np.uint64]:
+        """The anchors of buckets ``b0`` to ``b1`` as ``key << 32 | row`` (row: the document's
+        number in the order added), chunk after chunk (``cum``: :meth:`bucket_bounds`)."""
+        counts = cum[:, b1] - cum[:, b0]
+        buf = np.empty(int(counts.sum()), dtype=np.uint64)
+        filled = 0
+        with open(self.anchors_path, "rb") as fh:
+            for c, count in enumerate(counts.tolist()):
+                if count:
+                    offset = (self.chunk_at[c] + int(cum[c, b0])) * _WORD
+                    read_into(fh.fileno(), buf[filled : filled + count], offset)
+                    filled += count
+        return buf
 
     def anchor_groups(self, where: npt.NDArray[Any], max_df: int) -> Groups:
         """:func:`group_postings` (``chain=False, paired=True``) of the anchors added,
@@ -1396,25 +1422,17 @@ class SpilledPostings:
         if self.postings == 0 or n < 2:
             return Groups(np.zeros(0, np.int64), np.zeros(0, np.int64))
         out = _GroupsOut(self.postings, n, (max_df, False, True), self.groups_path("anchors"))
-        cum = np.stack(self.chunk_cum)  # chunks x (buckets + 1)
+        cum = self.bucket_bounds()  # chunks x (buckets + 1)
         totals = cum[:, 1:].sum(axis=0, dtype=np.int64) - cum[:, :-1].sum(axis=0, dtype=np.int64)
-        with open(self.anchors_path, "rb") as fh:
-            for b0, b1 in _bucket_parts(totals, GROUP_PART):
-                counts = (cum[:, b1] - cum[:, b0]).astype(np.int64)
-                buf = np.empty(int(counts.sum()), dtype=np.uint64)
-                filled = 0
-                for c, count in enumerate(counts.tolist()):
-                    if count:
-                        offset = (self.chunk_at[c] + int(cum[c, b0])) * _WORD
-                        _read_into(fh.fileno(), buf[filled : filled + count], offset)
-                        filled += count
-                keys = buf >> np.uint64(32)
-                buf &= np.uint64(0xFFFFFFFF)
-                docs = where[buf]
-                del buf
-                out.put(*_sorted_postings(keys, docs, n))
-                del keys, docs
-                release_heap()
+        for b0, b1 in _bucket_parts(totals, GROUP_PART):
+            buf = self.bucket_codes(cum, b0, b1)
+            keys = buf >> np.uint64(32)
+            buf &= np.uint64(0xFFFFFFFF)
+            docs = where[buf]
+            del buf
+            out.put(*_sorted_postings(keys, docs, n))
+            del keys, docs
+            release_heap()
         return out.groups()
 
 
@@ -1455,10 +1473,12 @@ def _bucket_parts(totals: npt.NDArray[np.int64], part: int) -> list[tuple[int, i
     return parts
 
 
-def _read_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
+def read_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
     """Fill the contiguous array ``arr`` with the file's bytes from ``offset`` (pread: no
     mapping, so nothing read stays in this process's memory)."""
-    view = arr.data.cast("B")
+    if not arr.flags.c_contiguous:  # (a copy would be filled instead)
+        raise ValueError("read_into fills a contiguous array")
+    view = arr.reshape(-1).data.cast("B")
     got = 0
     while got < len(view):
         n = os.preadv(fd, [view[got:]], offset + got)

@@ -33,6 +33,7 @@ from corpus_tools.dedup.candidates import (
     SpilledPostings,
     anchor_pairs_ok,
     configured_candidates,
+    read_into,
     release_heap,
     warn_capped,
 )
@@ -211,20 +212,6 @@ def _narrow(values: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
     return values.astype(np.int32)
 
 
-def _pread_into(fd: int, arr: npt.NDArray[Any], offset: int) -> None:
-    """Fill the contiguous array ``arr`` with a file's bytes from ``offset`` (read, not
-    mapped: nothing read stays in this process's memory)."""
-    if not arr.flags.c_contiguous:  # (a copy would be filled instead)
-        raise ValueError("_pread_into fills a contiguous array")
-    view = arr.reshape(-1).data.cast("B")
-    got = 0
-    while got < len(view):
-        step = os.preadv(fd, [view[got:]], offset + got)
-        if step <= 0:
-            raise OSError(f"spill file ended {len(view) - got} bytes early")
-        got += step
-
-
 class _IdHashes:
     """The hashes of the doc_ids an index holds, in sorted runs (8 bytes an id): whether an
     added id may be held is looked up there, and only a hit is checked against the ids."""
@@ -280,37 +267,13 @@ class _SpilledSketches:
             at = 0
             for m in self.spill.chunk_rows:
                 buf = np.empty((nb, m), dtype=np.uint64)  # (written band after band)
-                _pread_into(fh.fileno(), buf, at)
+                read_into(fh.fileno(), buf, at)
                 at += buf.nbytes
                 yield buf.T
 
-    def band_column(self, band: int, out: npt.NDArray[np.uint64]) -> None:
-        """Fill ``out`` (one value per spilled document) with band ``band``'s keys."""
-        nb, word = self.spill.nb, out.itemsize
-        with open(self.spill.bands_path, "rb") as fh:
-            at = start = 0
-            for m in self.spill.chunk_rows:
-                _pread_into(fh.fileno(), out[start : start + m], at + band * m * word)
-                at += m * nb * word
-                start += m
-
-    def bucket_bounds(self) -> npt.NDArray[np.int64]:
-        """Where each bucket's anchors start in each chunk (chunks x buckets + 1)."""
-        if not self.spill.chunk_cum:
-            return np.zeros((0, 2), dtype=np.int64)
-        return np.stack(self.spill.chunk_cum).astype(np.int64)
-
     def codes(self, cum: npt.NDArray[np.int64], b0: int, b1: int) -> npt.NDArray[np.uint64]:
         """The anchors of buckets ``b0`` to ``b1`` as ``key << 32 | document`` (unsorted)."""
-        counts = cum[:, b1] - cum[:, b0]
-        buf = np.empty(int(counts.sum()), dtype=np.uint64)
-        filled = 0
-        with open(self.spill.anchors_path, "rb") as fh:
-            for c, count in enumerate(counts.tolist()):
-                if count:
-                    offset = (self.spill.chunk_at[c] + int(cum[c, b0])) * buf.itemsize
-                    _pread_into(fh.fileno(), buf[filled : filled + count], offset)
-                    filled += count
+        buf = self.spill.bucket_codes(cum, b0, b1)
         buf += np.uint64(self.start)  # (row numbers from 0: the documents from start)
         return buf
 
@@ -338,12 +301,12 @@ def _spilled_arrays(
         if s0:
             assert old_bands is not None
             column[:s0] = old_bands[:, b]
-        sketches.band_column(b, column[s0:])
+        sketches.spill.band_column(b, column[s0:])
         at = np.argsort(column, kind="stable")
         return column[at], at
 
     # the anchors, a range of buckets at a time: those of the old arrays and the spill's
-    cum = sketches.bucket_bounds()
+    cum = sketches.spill.bucket_bounds()
     buckets = cum.shape[1] - 1
     shift = 32 - (buckets.bit_length() - 1)
     edges = (np.arange(buckets, dtype=np.uint64) << np.uint64(shift)).astype(np.uint32)
